@@ -1,0 +1,186 @@
+/**
+ * The contract every channel connector fills. Adding a channel is one folder under src/channels
+ * that exports a `ChannelConnector`, plus one line in ./registry.ts; nothing in core changes.
+ *
+ * Connectors are pure: they render, authorize and classify, but never do I/O themselves. The
+ * dispatcher owns the HTTP call (one undici pool per provider base URL), so timeouts, transport
+ * error classification and retries are written once, not per channel.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { CanonicalMessage, MessageKind } from '../core/message.ts';
+
+/** One problem with a request, located by a JSON pointer into the request body. */
+export interface FieldIssue {
+  /** RFC 6901 pointer, e.g. `/message/cards/3/title`. */
+  pointer: string;
+  /** Stable rule name, e.g. `maxLength`, `channel_capability`. */
+  rule: string;
+  detail: string;
+}
+
+/** How a channel carries one canonical kind. */
+export type Capability =
+  | { support: 'native' }
+  | { support: 'degraded'; to: string; rule: string }
+  | { support: 'refused'; reason: string };
+
+/** A degradation applied while rendering, recorded on the message. */
+export interface Degradation {
+  pointer: string;
+  from: string;
+  to: string;
+  rule: string;
+}
+
+/**
+ * The provider request exactly as it will be sent, minus secrets: credentials are applied at send
+ * time by `authorize`, so what is stored and shown on GET /v1/messages/:id never holds a token.
+ */
+export interface ProviderRequest {
+  method: 'POST';
+  /** Path relative to the provider base URL; may hold `{token}`-style placeholders for secrets. */
+  path: string;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+export interface RenderResult {
+  request: ProviderRequest;
+  degradations: Degradation[];
+}
+
+/** The provider's answer as the dispatcher received it. */
+export interface ProviderResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON when the body was JSON, otherwise the text. */
+  body: unknown;
+}
+
+/** What a provider answer means for the message; the dispatcher acts on it. */
+export type SendOutcome =
+  | { kind: 'sent'; providerMessageId?: string }
+  | { kind: 'rate_limited'; retryAfterMs?: number; code: string; reason: string }
+  | { kind: 'transient'; code: string; reason: string }
+  | { kind: 'permanent'; code: string; reason: string };
+
+/** Credentials of one channel account, decrypted, as the connector's `credentialsSchema` describes. */
+export type Credentials = Record<string, string>;
+
+/** Per-send facts a connector may render with (e.g. a reply token instead of a push). */
+export interface RenderContext {
+  /** The recipient as the provider addresses it (LINE user id, Telegram chat id, ...). */
+  to: string;
+  /** Channel-specific options from the request (`options.line.replyToken`, ...). */
+  options?: Record<string, unknown>;
+  /**
+   * A stable id for this message, usable as a provider idempotency key (LINE X-Line-Retry-Key
+   * takes a UUID, so this is a UUID).
+   */
+  retryKey: string;
+}
+
+/** An event a provider reported to our inbound webhook, normalised. */
+export type InboundEvent =
+  | {
+      kind: 'message';
+      providerEventId?: string;
+      from: string;
+      text?: string;
+      /** Raw provider message type (`text`, `image`, `sticker`, ...). */
+      contentType: string;
+      replyToken?: string;
+      occurredAt: Date;
+    }
+  | {
+      kind: 'postback';
+      providerEventId?: string;
+      from: string;
+      payload: string;
+      replyToken?: string;
+      occurredAt: Date;
+    }
+  | {
+      kind: 'status';
+      providerEventId?: string;
+      providerMessageId: string;
+      status: 'delivered' | 'read' | 'failed';
+      reason?: string;
+      occurredAt: Date;
+    }
+  | { kind: 'other'; providerEventId?: string; type: string; from?: string; occurredAt: Date };
+
+export interface InboundRequest {
+  rawBody: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Options the sandbox plugin of a channel receives. */
+export interface SandboxOptions {
+  /** Credentials the emulator accepts (the sandbox account's). */
+  credentials: Credentials;
+  /** Where the emulator records every request it answered, for inspection and tests. */
+  recorder: SandboxRecorder;
+  /**
+   * The gateway's inbound webhook URL for the sandbox account, where the emulator posts (signed the
+   * provider's way) the user replies and receipts it simulates.
+   */
+  webhookUrl?: string;
+}
+
+export interface RecordedRequest {
+  at: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  status: number;
+  response: unknown;
+}
+
+export interface SandboxRecorder {
+  record(channel: string, entry: RecordedRequest): void;
+  list(channel: string, filter?: { to?: string }): RecordedRequest[];
+}
+
+export interface ChannelConnector {
+  /** Registry name and the `channel` value of a send request. */
+  readonly name: string;
+  /** Human name for docs. */
+  readonly displayName: string;
+  /** The real provider's base URL, used in production mode unless OMNIGATE_<NAME>_API_BASE is set. */
+  readonly defaultBaseUrl: string;
+  /** How each canonical kind is carried; drives the capability check and the generated docs table. */
+  readonly capabilities: Readonly<Record<MessageKind, Capability>>;
+  /** Schema of the credentials a channel account of this kind holds (POST /v1/channel-accounts). */
+  readonly credentialsSchema: TSchema;
+  /** Credentials of the built-in sandbox account; the emulator accepts exactly these. */
+  readonly sandboxCredentials: Credentials;
+  /** Schema of `options.<name>` on a send request, if the channel takes any. */
+  readonly optionsSchema?: TSchema;
+
+  /** Checks a recipient address; returns why it is invalid, or undefined. */
+  checkRecipient(to: string): string | undefined;
+  /**
+   * Checks the channel's documented limits before anything is stored. Pointers are relative to the
+   * request body (they start with `/message`). Kinds the channel refuses never reach here.
+   */
+  check(message: CanonicalMessage): FieldIssue[];
+  /** Renders the provider request for one recipient. Pure and deterministic. */
+  render(message: CanonicalMessage, ctx: RenderContext): RenderResult;
+  /** Applies credentials to a stored request: fills path placeholders and auth headers. */
+  authorize(
+    request: ProviderRequest,
+    credentials: Credentials,
+  ): { path: string; headers: Record<string, string> };
+  /** Maps a provider answer to what the dispatcher should do. */
+  classify(response: ProviderResponse): SendOutcome;
+
+  /** Verifies an inbound webhook on its raw bytes, in constant time. */
+  verifyInbound(request: InboundRequest, credentials: Credentials): boolean;
+  /** Normalises a verified inbound webhook body into events. */
+  parseInbound(body: unknown): InboundEvent[];
+
+  /** The strict provider emulator, mounted at /sandbox/<name> in sandbox mode. */
+  readonly sandbox: FastifyPluginAsync<SandboxOptions>;
+}

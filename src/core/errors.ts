@@ -1,0 +1,48 @@
+/**
+ * The single registry of error codes the native API answers with. Every code has one problem
+ * `type` URI, one title and one HTTP status (RFC 9457); docs/errors.md lists them all.
+ */
+import type { FieldIssue } from '../channels/types.ts';
+
+export const ERRORS = {
+  GW_VALIDATION: { status: 400, title: 'The request is invalid' },
+  GW_INVALID_JSON: { status: 400, title: 'The body is not valid JSON' },
+  GW_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
+  GW_BODY_TOO_LARGE: { status: 413, title: 'The body is over the size limit' },
+  GW_UNAUTHORIZED: { status: 401, title: 'Missing or invalid API key' },
+  GW_NOT_FOUND: { status: 404, title: 'No such resource' },
+  GW_CHANNEL_UNKNOWN: { status: 400, title: 'Unknown channel' },
+  GW_CHANNEL_ACCOUNT_UNKNOWN: { status: 422, title: 'No such channel account' },
+  GW_CAPABILITY: { status: 422, title: 'The channel cannot carry this message' },
+  GW_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency key reused with another request' },
+  GW_IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this idempotency key is in progress' },
+  GW_EXPIRED: { status: 422, title: 'The message would expire before it could be sent' },
+  GW_CONFLICT: { status: 409, title: 'The resource already exists' },
+  GW_NOT_READY: { status: 503, title: 'The gateway is not ready' },
+  GW_INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const PROBLEM_BASE = 'https://omnigate.dev/problems/';
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    detail: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(detail);
+    this.name = 'AppError';
+    this.status = ERRORS[code].status;
+  }
+}
+
+export function validationError(issues: FieldIssue[], code: ErrorCode = 'GW_VALIDATION'): AppError {
+  const detail =
+    issues.length === 1
+      ? `${issues[0]!.pointer || '/'}: ${issues[0]!.detail}`
+      : `${issues.length} problems in the request; see errors`;
+  return new AppError(code, detail, issues);
+}
