@@ -156,6 +156,17 @@ export interface ChannelConnector {
   readonly credentialsSchema: TSchema;
   /** Credentials of the built-in sandbox account; the emulator accepts exactly these. */
   readonly sandboxCredentials: Credentials;
+  /**
+   * The provider's documented send rate per account (providers.md), the dispatcher's default.
+   * Omitted: 100/s.
+   */
+  readonly rateLimit?: { perSecond: number; burst: number };
+  /**
+   * What to do when a request may have reached the provider but no answer came (timeout, reset):
+   * `resend` only where the provider deduplicates (LINE's X-Line-Retry-Key); otherwise `fail`, so
+   * a person never gets the message twice. Omitted: `fail`.
+   */
+  readonly maybeSentPolicy?: 'resend' | 'fail';
   /** Schema of `options.<name>` on a send request, if the channel takes any. */
   readonly optionsSchema?: TSchema;
 

@@ -1,0 +1,38 @@
+/**
+ * Bearer API-key authentication. Keys are looked up by their SHA-256 hash; the tenant found is the
+ * only tenant any handler of the request can touch.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../core/errors.ts';
+import { hashApiKey } from '../lib/crypto.ts';
+import type { Store } from '../store/types.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenantId: string;
+  }
+}
+
+export function bearerAuth(store: Store) {
+  // A small cache: hashing is cheap, but a store lookup per request is not free.
+  const cache = new Map<string, { tenantId: string; until: number }>();
+  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) {
+      throw new AppError('GW_UNAUTHORIZED', 'Send your API key as Authorization: Bearer <key>');
+    }
+    const hash = hashApiKey(match[1]!);
+    const now = Date.now();
+    const hit = cache.get(hash);
+    if (hit && hit.until > now) {
+      request.tenantId = hit.tenantId;
+      return;
+    }
+    const tenant = await store.tenants.findByApiKeyHash(hash);
+    if (!tenant) throw new AppError('GW_UNAUTHORIZED', 'The API key is not valid');
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hash, { tenantId: tenant.id, until: now + 30_000 });
+    request.tenantId = tenant.id;
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * /v1/channel-accounts: a tenant's LINE channels, Telegram bots, ... Credentials go in and are
+ * stored encrypted; they are never returned.
+ */
+
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ConnectorRegistry } from '../../channels/registry.ts';
+import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import { AppError, validationError } from '../../core/errors.ts';
+import { StringEnum } from '../../core/message.ts';
+import { newId } from '../../lib/ids.ts';
+import type { ChannelAccount, Store } from '../../store/types.ts';
+import { issuesFromAjv } from '../problem.ts';
+
+const Account = Type.Object({
+  id: Type.String(),
+  channel: Type.String(),
+  name: Type.String(),
+  sandbox: Type.Boolean(),
+  createdAt: Type.String(),
+  webhookUrl: Type.String({ description: 'Set this as the webhook URL at the provider.' }),
+});
+
+const CreateAccount = Type.Object(
+  {
+    channel: StringEnum(CHANNEL_NAMES),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    credentials: Type.Record(Type.String(), Type.String(), {
+      description:
+        "The provider's credentials; their fields depend on the channel (see each channel's README).",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const channelAccountRoutes: FastifyPluginAsync<{
+  store: Store;
+  connectors: ConnectorRegistry;
+  publicUrl: () => string;
+}> = async (app, { store, connectors, publicUrl }) => {
+  const present = (a: ChannelAccount) => ({
+    id: a.id,
+    channel: a.channel,
+    name: a.name,
+    sandbox: a.sandbox,
+    createdAt: a.createdAt,
+    webhookUrl: `${publicUrl()}/webhooks/${a.channel}/${a.id}`,
+  });
+
+  app.post(
+    '/channel-accounts',
+    {
+      schema: {
+        summary: 'Add a channel account with its provider credentials',
+        tags: ['channel accounts'],
+        body: CreateAccount,
+        response: { 201: Account, 400: Type.Ref('Problem') },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { channel: string; name: string; credentials: Record<string, string> };
+      const connector = connectors[body.channel];
+      if (!connector) throw new AppError('GW_CHANNEL_UNKNOWN', `Unknown channel ${body.channel}`);
+      const errors = [...Value.Errors(connector.credentialsSchema, body.credentials)];
+      if (errors.length > 0) {
+        throw validationError(
+          issuesFromAjv(
+            errors.map((e) => ({
+              instancePath: `/credentials${e.path}`,
+              keyword: 'credentials',
+              message: e.message,
+              params: {},
+            })),
+            'body',
+          ),
+        );
+      }
+      const account = await store.channelAccounts.create(request.tenantId, {
+        id: newId('ca'),
+        channel: body.channel,
+        name: body.name,
+        sandbox: false,
+        credentials: body.credentials,
+      });
+      return reply.code(201).send(present(account));
+    },
+  );
+
+  app.get(
+    '/channel-accounts',
+    {
+      schema: {
+        summary: "List the tenant's channel accounts (credentials are never returned)",
+        tags: ['channel accounts'],
+        response: { 200: Type.Object({ data: Type.Array(Account) }) },
+      },
+    },
+    async (request) => ({ data: (await store.channelAccounts.list(request.tenantId)).map(present) }),
+  );
+};

@@ -1,0 +1,49 @@
+/**
+ * /v1/inbound-events: what people sent back (replies, postbacks) and other provider events.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Store } from '../../store/types.ts';
+
+export const inboundEventRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
+  app.get(
+    '/inbound-events',
+    {
+      schema: {
+        summary: 'Inbound events (user messages, postbacks, receipts), newest first',
+        tags: ['inbound'],
+        querystring: Type.Object(
+          {
+            channelAccountId: Type.Optional(Type.String({ maxLength: 64 })),
+            limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                channelAccountId: Type.String(),
+                providerEventId: Type.Optional(Type.String()),
+                kind: Type.String(),
+                from: Type.Optional(Type.String()),
+                event: Type.Unknown(),
+                receivedAt: Type.String(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { channelAccountId?: string; limit?: string };
+      return {
+        data: await store.inbound.list(request.tenantId, {
+          limit: q.limit ? Number(q.limit) : 50,
+          ...(q.channelAccountId ? { channelAccountId: q.channelAccountId } : {}),
+        }),
+      };
+    },
+  );
+};

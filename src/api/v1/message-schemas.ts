@@ -1,0 +1,128 @@
+/**
+ * Request and response schemas of /v1/messages. Fastify validates with them and @fastify/swagger
+ * publishes them, so the OpenAPI document is generated from exactly what is enforced.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import { CanonicalMessage, StringEnum } from '../../core/message.ts';
+import { MESSAGE_STATUSES } from '../../core/status.ts';
+
+export const MAX_RECIPIENTS = 1000;
+
+/**
+ * One recipient or up to 1000. Written as one schema with `type: [string, array]` rather than
+ * `anyOf`, because JSON Schema applies string keywords only to strings and array keywords only to
+ * arrays: a bad value then gets exactly one clear error instead of one per branch.
+ */
+export const Recipients = Type.Unsafe<string | string[]>({
+  type: ['string', 'array'],
+  minLength: 1,
+  maxLength: 256,
+  items: { type: 'string', minLength: 1, maxLength: 256 },
+  minItems: 1,
+  maxItems: MAX_RECIPIENTS,
+  description: `The provider's address of the person (LINE user id, Telegram chat id, ...), or an array of 1 to ${MAX_RECIPIENTS}.`,
+});
+
+export const SendRequest = Type.Object(
+  {
+    channel: StringEnum(CHANNEL_NAMES, 'The channel to send on.'),
+    from: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: "Channel account id; default: the tenant's first.",
+      }),
+    ),
+    to: Recipients,
+    message: CanonicalMessage,
+    options: Type.Optional(
+      Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), {
+        description: 'Per-channel options keyed by channel name, e.g. `{ "line": { "replyToken": "..." } }`.',
+      }),
+    ),
+    correlationId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    callbackUrl: Type.Optional(
+      Type.String({
+        format: 'uri',
+        pattern: '^https?://',
+        maxLength: 2000,
+        description: 'Receives every status change, signed per Standard Webhooks.',
+      }),
+    ),
+    callbackData: Type.Optional(Type.String({ maxLength: 4096, description: 'Echoed in every callback.' })),
+    expiresAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'Never send after this instant; the message ends `expired`.',
+      }),
+    ),
+  },
+  { additionalProperties: false, $id: 'SendRequest' },
+);
+export type SendRequest = Static<typeof SendRequest>;
+
+export const Status = StringEnum([...MESSAGE_STATUSES]);
+
+export const AcceptedMessage = Type.Object({ id: Type.String(), to: Type.String(), status: Status });
+
+export const SendResponse = Type.Object({
+  messages: Type.Array(AcceptedMessage),
+  correlationId: Type.Optional(Type.String()),
+});
+export type SendResponse = Static<typeof SendResponse>;
+
+export const StatusEventSchema = Type.Object({
+  status: Status,
+  at: Type.String({ format: 'date-time' }),
+  reason: Type.Optional(Type.String()),
+  code: Type.Optional(Type.String()),
+  detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+export const MessageView = Type.Object({
+  id: Type.String(),
+  channel: Type.String(),
+  from: Type.String({ description: 'Channel account id.' }),
+  to: Type.String(),
+  status: Status,
+  statusReason: Type.Optional(Type.String()),
+  providerMessageId: Type.Optional(Type.String()),
+  attempts: Type.Integer(),
+  correlationId: Type.Optional(Type.String()),
+  callbackUrl: Type.Optional(Type.String()),
+  callbackData: Type.Optional(Type.String()),
+  expiresAt: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  message: Type.Unknown({ description: 'The canonical message as sent to the API.' }),
+  providerRequest: Type.Object(
+    {
+      method: Type.String(),
+      path: Type.String(),
+      headers: Type.Optional(Type.Unknown()),
+      body: Type.Unknown(),
+    },
+    { description: 'The exact request rendered for the provider (credentials are applied at send time).' },
+  ),
+  degradations: Type.Array(
+    Type.Object({ pointer: Type.String(), from: Type.String(), to: Type.String(), rule: Type.String() }),
+  ),
+  events: Type.Optional(Type.Array(StatusEventSchema)),
+});
+
+export const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Status),
+    channel: Type.Optional(Type.String()),
+    correlationId: Type.Optional(Type.String()),
+    since: Type.Optional(Type.String({ format: 'date-time' })),
+    until: Type.Optional(Type.String({ format: 'date-time' })),
+    limit: Type.Optional(
+      Type.String({ pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$', description: '1 to 200; 50 by default.' }),
+    ),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type ListQuery = Static<typeof ListQuery>;

@@ -1,0 +1,132 @@
+/**
+ * /v1/messages: send, fetch one (with its events and the exact provider request), list.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { AppError } from '../../core/errors.ts';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../core/idempotency.ts';
+import { type SendDeps, sendMessage } from '../../core/send-message.ts';
+import type { StatusEvent, StoredMessage } from '../../store/types.ts';
+import { ListQuery, MessageView, SendRequest, SendResponse } from './message-schemas.ts';
+
+export interface MessagesRouteOptions {
+  deps: SendDeps;
+  /** Called after messages are accepted, to wake the dispatcher. */
+  onAccepted?: () => void;
+}
+
+const Problem = Type.Ref('Problem');
+
+function view(m: StoredMessage, events?: StatusEvent[]) {
+  return {
+    id: m.id,
+    channel: m.channel,
+    from: m.channelAccountId,
+    to: m.to,
+    status: m.status,
+    statusReason: m.statusReason,
+    providerMessageId: m.providerMessageId,
+    attempts: m.attempts,
+    correlationId: m.correlationId,
+    callbackUrl: m.callbackUrl,
+    callbackData: m.callbackData,
+    expiresAt: m.expiresAt,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    message: m.content,
+    providerRequest: m.request,
+    degradations: m.degradations,
+    ...(events ? { events } : {}),
+  };
+}
+
+const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^msg_[0-9A-Z]{26}$/.test(id)) {
+    throw new AppError('GW_VALIDATION', 'The cursor is not one this API gave out', [
+      { pointer: '/query/cursor', rule: 'cursor', detail: 'is not a valid cursor' },
+    ]);
+  }
+  return id;
+}
+
+export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (app, { deps, onAccepted }) => {
+  app.post(
+    '/messages',
+    {
+      schema: {
+        summary: 'Send a message to one recipient or up to 1000',
+        description:
+          'Validates the message against the channel, renders it for the provider and stores it with its dispatch ' +
+          'job in one transaction before answering 202. Send an `Idempotency-Key` header to make retries safe.',
+        tags: ['messages'],
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({ minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH }),
+          ),
+        }),
+        body: SendRequest,
+        response: { 202: SendResponse, 400: Problem, 401: Problem, 409: Problem, 413: Problem, 422: Problem },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'] as string | undefined;
+      const outcome = await sendMessage(deps, request.tenantId, request.body as SendRequest, key);
+      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+      else onAccepted?.();
+      return reply.code(outcome.statusCode as 202).send(outcome.body);
+    },
+  );
+
+  app.get(
+    '/messages/:id',
+    {
+      schema: {
+        summary: 'A message: status, status events, and the exact provider request',
+        tags: ['messages'],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: MessageView, 404: Problem },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const message = await deps.store.messages.get(request.tenantId, id);
+      if (!message) throw new AppError('GW_NOT_FOUND', `No message ${id}`);
+      return view(message, await deps.store.messages.events(request.tenantId, id));
+    },
+  );
+
+  app.get(
+    '/messages',
+    {
+      schema: {
+        summary: 'List messages, newest first, with filters and cursor pagination',
+        tags: ['messages'],
+        querystring: ListQuery,
+        response: {
+          200: Type.Object({ data: Type.Array(MessageView), nextCursor: Type.Optional(Type.String()) }),
+          400: Problem,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as ListQuery;
+      const limit = q.limit ? Number(q.limit) : 50;
+      const rows = await deps.store.messages.list(request.tenantId, {
+        limit: limit + 1,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.channel ? { channel: q.channel } : {}),
+        ...(q.correlationId ? { correlationId: q.correlationId } : {}),
+        ...(q.since ? { since: new Date(q.since).toISOString() } : {}),
+        ...(q.until ? { until: new Date(q.until).toISOString() } : {}),
+        ...(q.cursor ? { beforeId: decodeCursor(q.cursor) } : {}),
+      });
+      const page = rows.slice(0, limit);
+      return {
+        data: page.map((m) => view(m)),
+        ...(rows.length > limit ? { nextCursor: encodeCursor(page[page.length - 1]!.id) } : {}),
+      };
+    },
+  );
+};

@@ -1,0 +1,135 @@
+/**
+ * buildApp: the HTTP surface as a Fastify instance that never listens by itself, so tests drive
+ * the whole pipeline through `app.inject` and main.ts decides where to listen.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Type } from '@sinclair/typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { bearerAuth } from './api/auth.ts';
+import { capabilityTableMarkdown } from './api/capability-table.ts';
+import { inboundWebhookRoutes } from './api/inbound-webhooks.ts';
+import { registerProblemHandlers } from './api/problem.ts';
+import { accountRoutes } from './api/v1/account.ts';
+import { channelAccountRoutes } from './api/v1/channel-accounts.ts';
+import { inboundEventRoutes } from './api/v1/inbound-events.ts';
+import { messagesRoutes } from './api/v1/messages.ts';
+import type { ConnectorRegistry } from './channels/registry.ts';
+import type { SandboxRecorder } from './channels/types.ts';
+import { newId } from './lib/ids.ts';
+import type { Logger } from './lib/log.ts';
+import { sandboxHost } from './sandbox/host.ts';
+import type { Store } from './store/types.ts';
+
+export interface AppDeps {
+  store: Store;
+  connectors: ConnectorRegistry;
+  logger?: Logger | false;
+  bodyLimitBytes?: number;
+  now?: () => Date;
+  /** Wakes the dispatcher after an accept. */
+  onAccepted?: () => void;
+  /** Whether the workers are up, for /readyz. */
+  isReady?: () => boolean;
+  /** Mount the provider emulators under /sandbox. */
+  sandbox?: { recorder: SandboxRecorder; webhookUrls?: () => Record<string, string | undefined> };
+  /** The URL the gateway is reached at (for webhook URLs shown to users). */
+  publicUrl: () => string;
+}
+
+const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ format: 'uri' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    instance: Type.Optional(Type.String()),
+    request_id: Type.String(),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          pointer: Type.String({ description: 'RFC 6901 JSON pointer to the offending field.' }),
+          rule: Type.String(),
+          detail: Type.String(),
+        }),
+      ),
+    ),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details.' },
+);
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    requestTimeout: 30_000,
+    genReqId: () => newId('req'),
+    ajv: {
+      customOptions: {
+        // Strict: no type coercion (a number is not a string), no silent removal of unknown fields,
+        // every error reported so the answer names every offending field.
+        coerceTypes: false,
+        removeAdditional: false,
+        allErrors: true,
+        discriminator: true,
+      },
+    },
+  });
+  registerProblemHandlers(app);
+  app.addSchema(ProblemSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Omnigate',
+        version: '0.1.0',
+        description: `One HTTP API to send a message on any channel and know what became of it.\n\n${capabilityTableMarkdown(deps.connectors)}`,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    hideUntagged: true,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    const storeOk = await deps.store.ping().catch(() => false);
+    const workersOk = deps.isReady ? deps.isReady() : true;
+    return reply.code(storeOk && workersOk ? 200 : 503).send({ store: storeOk, workers: workersOk });
+  });
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', bearerAuth(deps.store));
+      await v1.register(messagesRoutes, {
+        deps: { store: deps.store, connectors: deps.connectors, now: deps.now ?? (() => new Date()) },
+        ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
+      });
+      await v1.register(channelAccountRoutes, {
+        store: deps.store,
+        connectors: deps.connectors,
+        publicUrl: deps.publicUrl,
+      });
+      await v1.register(inboundEventRoutes, { store: deps.store });
+      await v1.register(accountRoutes, { store: deps.store });
+    },
+    { prefix: '/v1' },
+  );
+
+  await app.register(inboundWebhookRoutes, { store: deps.store, connectors: deps.connectors });
+
+  if (deps.sandbox) {
+    await app.register(sandboxHost, {
+      connectors: deps.connectors,
+      recorder: deps.sandbox.recorder,
+      webhookUrls: deps.sandbox.webhookUrls?.() ?? {},
+    });
+  }
+  return app;
+}

@@ -1,0 +1,49 @@
+/**
+ * First-start setup of the embedded default: the default tenant, its API key, its callback signing
+ * secret, and in sandbox mode one sandbox channel account per channel. Safe to run on every start.
+ */
+import type { ConnectorRegistry } from './channels/registry.ts';
+import { apiKeyPrefix, generateApiKey, generateWebhookSecret, hashApiKey } from './lib/crypto.ts';
+import { newId } from './lib/ids.ts';
+import type { ChannelAccount, Store } from './store/types.ts';
+
+export const DEFAULT_TENANT_ID = 'tn_default';
+
+export interface BootstrapResult {
+  tenantId: string;
+  /** Set only when a key was generated now: it is shown once and stored only as a hash. */
+  generatedApiKey?: string;
+  sandboxAccounts: ChannelAccount[];
+}
+
+export async function bootstrap(
+  store: Store,
+  connectors: ConnectorRegistry,
+  options: { apiKey?: string | undefined; sandbox: boolean },
+): Promise<BootstrapResult> {
+  const tenant = await store.tenants.ensure(DEFAULT_TENANT_ID, 'default');
+  await store.tenants.callbackSecret(tenant.id, generateWebhookSecret);
+  let generatedApiKey: string | undefined;
+  if (options.apiKey) {
+    await store.tenants.addApiKey(tenant.id, hashApiKey(options.apiKey), apiKeyPrefix(options.apiKey));
+  } else if (!(await store.tenants.hasApiKeys(tenant.id))) {
+    generatedApiKey = generateApiKey();
+    await store.tenants.addApiKey(tenant.id, hashApiKey(generatedApiKey), apiKeyPrefix(generatedApiKey));
+  }
+  const sandboxAccounts: ChannelAccount[] = [];
+  if (options.sandbox) {
+    const existing = await store.channelAccounts.list(tenant.id);
+    for (const [name, connector] of Object.entries(connectors)) {
+      let account = existing.find((a) => a.channel === name && a.sandbox);
+      account ??= await store.channelAccounts.create(tenant.id, {
+        id: newId('ca'),
+        channel: name,
+        name: `${connector.displayName} sandbox`,
+        sandbox: true,
+        credentials: connector.sandboxCredentials,
+      });
+      sandboxAccounts.push(account);
+    }
+  }
+  return { tenantId: tenant.id, ...(generatedApiKey ? { generatedApiKey } : {}), sandboxAccounts };
+}

@@ -1,0 +1,61 @@
+/**
+ * All configuration, read from the environment in one place. Secrets (API key, master key) are
+ * read here and never logged.
+ */
+import { CHANNEL_NAMES } from '../channels/registry.ts';
+
+export type Mode = 'sandbox' | 'production';
+
+export interface Config {
+  port: number;
+  host: string;
+  mode: Mode;
+  dataDir: string;
+  /** When set, the default tenant's API key. */
+  apiKey?: string;
+  /** base64 of 32 bytes; generated into the data dir in sandbox mode when unset. */
+  masterKey?: string;
+  /** Per channel: an explicit provider base URL, overriding both sandbox and production defaults. */
+  apiBases: Record<string, string | undefined>;
+  /** The URL the gateway is reached at, for webhook URLs it prints and gives the sandbox. */
+  publicUrl?: string;
+  bodyLimitBytes: number;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Sends in flight at once in this process. */
+  dispatchConcurrency: number;
+  logLevel: string;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const mode = (env.OMNIGATE_MODE ?? 'sandbox') as Mode;
+  if (mode !== 'sandbox' && mode !== 'production') {
+    throw new Error(`OMNIGATE_MODE must be 'sandbox' or 'production', got '${mode}'`);
+  }
+  const sync = (env.OMNIGATE_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (sync !== 'FULL' && sync !== 'NORMAL')
+    throw new Error('OMNIGATE_SQLITE_SYNCHRONOUS must be FULL or NORMAL');
+  const apiBases: Record<string, string | undefined> = {};
+  for (const name of CHANNEL_NAMES)
+    apiBases[name] = env[`OMNIGATE_${name.toUpperCase()}_API_BASE`] || undefined;
+  return {
+    port: int(env.PORT, 8080, 'PORT'),
+    host: env.HOST ?? '127.0.0.1',
+    mode,
+    dataDir: env.OMNIGATE_DATA_DIR ?? './data',
+    ...(env.OMNIGATE_API_KEY ? { apiKey: env.OMNIGATE_API_KEY } : {}),
+    ...(env.OMNIGATE_MASTER_KEY ? { masterKey: env.OMNIGATE_MASTER_KEY } : {}),
+    apiBases,
+    ...(env.OMNIGATE_PUBLIC_URL ? { publicUrl: env.OMNIGATE_PUBLIC_URL.replace(/\/$/, '') } : {}),
+    bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
+    sqliteSynchronous: sync,
+    dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,314 @@
+/**
+ * The dispatcher: claims due jobs, sends each through its channel connector under the account's
+ * rate limit, and records what the provider said.
+ *
+ * Every claim is a lease, so a crash at any point leaves the job to be claimed again. A reclaimed
+ * job whose message already reached `sent` (the crash fell between the provider's answer and the
+ * ack) is acked without sending; one that was `sending` is sent again only when the provider
+ * would not deliver it twice (see ChannelConnector.maybeSentPolicy and docs/guarantees.md).
+ */
+import type { ConnectorRegistry } from '../channels/registry.ts';
+import type { ChannelConnector, SendOutcome } from '../channels/types.ts';
+import { isHandedOver, isTerminal } from '../core/status.ts';
+import { type HttpClient, TransportError } from '../lib/http.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Job, JobQueue } from '../queue/types.ts';
+import type { ChannelAccountWithSecrets, Store, StoredMessage } from '../store/types.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export interface DispatcherOptions {
+  store: Store;
+  queue: JobQueue;
+  connectors: ConnectorRegistry;
+  http: HttpClient;
+  /** The provider base URL an account talks to (sandbox emulator or real provider). */
+  baseUrlFor: (account: ChannelAccountWithSecrets) => string;
+  log: Logger;
+  now?: () => Date;
+  /** Sends in flight at once, across all accounts. */
+  concurrency?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  /** Longest pause between polls when nothing wakes the dispatcher. */
+  idleMs?: number;
+}
+
+/** A rate-limit wait longer than this gives the job back to the queue rather than holding it. */
+const MAX_INLINE_WAIT_MS = 1_000;
+
+export class Dispatcher {
+  private readonly o: Required<Omit<DispatcherOptions, 'now'>> & { now: () => Date };
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly accounts = new Map<string, ChannelAccountWithSecrets>();
+  private inFlight = 0;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly active = new Set<Promise<void>>();
+
+  constructor(options: DispatcherOptions) {
+    this.o = {
+      now: () => new Date(),
+      concurrency: 256,
+      leaseMs: 60_000,
+      maxAttempts: 8,
+      backoff: DEFAULT_BACKOFF,
+      idleMs: 250,
+      ...options,
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Tells the dispatcher new work may be due now (called after an accept). */
+  kick(): void {
+    this.wake?.();
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Stops claiming and waits for sends in flight; unclaimed jobs stay queued for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.active]);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const free = this.o.concurrency - this.inFlight;
+      let claimed: Job[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.o.queue.claim(this.o.now(), Math.min(free, 128), this.o.leaseMs);
+        } catch (error) {
+          this.o.log.error({ err: error }, 'claiming jobs failed');
+        }
+      }
+      for (const job of claimed) this.track(job);
+      if (claimed.length === 0 || free <= claimed.length) await this.idle();
+    }
+  }
+
+  private track(job: Job): void {
+    this.inFlight++;
+    const p = this.process(job)
+      .catch((error) => this.o.log.error({ err: error, messageId: job.messageId }, 'dispatch failed'))
+      .finally(() => {
+        this.inFlight--;
+        this.active.delete(p);
+        this.wake?.();
+      });
+    this.active.add(p);
+  }
+
+  private async idle(): Promise<void> {
+    let wait = this.o.idleMs;
+    if (this.inFlight < this.o.concurrency) {
+      const next = await this.o.queue.nextDueInMs(this.o.now()).catch(() => undefined);
+      if (next !== undefined) wait = Math.min(wait, next);
+    }
+    if (wait <= 0 && this.inFlight < this.o.concurrency) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.max(wait, 1));
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+
+  private async process(job: Job): Promise<void> {
+    const { store, queue } = this.o;
+    const message = await store.messages.get(job.tenantId, job.messageId);
+    if (!message || isTerminal(message.status) || isHandedOver(message.status)) {
+      await queue.ack(job.messageId);
+      return;
+    }
+    if (message.expiresAt && Date.parse(message.expiresAt) <= this.o.now().getTime()) {
+      await this.finish(job, message, {
+        status: 'expired',
+        code: 'expired',
+        reason: 'expiresAt passed before sending',
+      });
+      return;
+    }
+    const account = await this.account(job);
+    const connector = account && this.o.connectors[account.channel];
+    if (!account || !connector) {
+      await this.finish(job, message, {
+        status: 'failed',
+        code: 'channel_account_missing',
+        reason: 'the channel account was removed',
+      });
+      return;
+    }
+    if (job.interrupted && message.status === 'sending' && (connector.maybeSentPolicy ?? 'fail') === 'fail') {
+      // An earlier attempt was cut off after the request may have left; resending could duplicate.
+      await this.finish(job, message, {
+        status: 'failed',
+        code: 'maybe_sent',
+        reason: 'an earlier attempt may have reached the provider; not resent to avoid a duplicate',
+      });
+      return;
+    }
+
+    const wait = this.bucketFor(account, connector).take(this.o.now().getTime());
+    if (wait > MAX_INLINE_WAIT_MS) {
+      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + wait), { countAttempt: false });
+      return;
+    }
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+
+    await store.messages.transition(job.tenantId, {
+      messageId: message.id,
+      status: 'sending',
+      at: this.o.now().toISOString(),
+      detail: { attempt: job.attempts },
+    });
+    const outcome = await this.send(connector, account, message);
+    await this.settle(job, message, connector, outcome);
+  }
+
+  private async send(
+    connector: ChannelConnector,
+    account: ChannelAccountWithSecrets,
+    message: StoredMessage,
+  ): Promise<SendOutcome | { kind: 'maybe_sent'; code: string; reason: string }> {
+    const { path, headers } = connector.authorize(message.request, account.credentials);
+    try {
+      const response = await this.o.http.post(
+        this.o.baseUrlFor(account) + path,
+        headers,
+        message.request.body,
+      );
+      return connector.classify(response);
+    } catch (error) {
+      if (error instanceof TransportError) {
+        return error.phase === 'not_sent'
+          ? { kind: 'transient', code: error.code, reason: error.message }
+          : { kind: 'maybe_sent', code: error.code, reason: error.message };
+      }
+      throw error;
+    }
+  }
+
+  private async settle(
+    job: Job,
+    message: StoredMessage,
+    connector: ChannelConnector,
+    outcome: SendOutcome | { kind: 'maybe_sent'; code: string; reason: string },
+  ): Promise<void> {
+    const { store, queue } = this.o;
+    const at = this.o.now();
+    switch (outcome.kind) {
+      case 'sent':
+        await store.messages.transition(job.tenantId, {
+          messageId: message.id,
+          status: 'sent',
+          at: at.toISOString(),
+          ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
+          detail: { attempt: job.attempts },
+        });
+        await queue.ack(job.messageId);
+        return;
+      case 'permanent':
+        await this.finish(job, message, { status: 'failed', code: outcome.code, reason: outcome.reason });
+        return;
+      case 'rate_limited': {
+        // Throttling is the provider pacing us, not the message failing: no attempt is used up.
+        const delay = outcome.retryAfterMs ?? fullJitterDelay(job.attempts, this.o.backoff);
+        await store.messages.note(job.tenantId, message.id, {
+          at: at.toISOString(),
+          code: outcome.code,
+          reason: `rate limited; retrying in ${delay} ms`,
+          detail: { attempt: job.attempts, outcome: 'rate_limited', retryInMs: delay },
+        });
+        await queue.retryAt(job.messageId, new Date(at.getTime() + delay), { countAttempt: false });
+        return;
+      }
+      case 'maybe_sent':
+        if ((connector.maybeSentPolicy ?? 'fail') === 'fail') {
+          await this.finish(job, message, {
+            status: 'failed',
+            code: 'maybe_sent',
+            reason: `${outcome.reason}; the provider may have the message, so it is not resent`,
+          });
+          return;
+        }
+        await this.retryOrFail(job, message, outcome.code, outcome.reason);
+        return;
+      case 'transient':
+        await this.retryOrFail(job, message, outcome.code, outcome.reason);
+        return;
+    }
+  }
+
+  private async retryOrFail(job: Job, message: StoredMessage, code: string, reason: string): Promise<void> {
+    if (job.attempts >= this.o.maxAttempts) {
+      await this.finish(job, message, {
+        status: 'failed',
+        code,
+        reason: `${reason} (gave up after ${job.attempts} attempts)`,
+      });
+      return;
+    }
+    const at = this.o.now();
+    const delay = fullJitterDelay(job.attempts, this.o.backoff);
+    await this.o.store.messages.note(job.tenantId, message.id, {
+      at: at.toISOString(),
+      code,
+      reason: `${reason}; retrying in ${delay} ms`,
+      detail: { attempt: job.attempts, outcome: 'transient', retryInMs: delay },
+    });
+    await this.o.queue.retryAt(job.messageId, new Date(at.getTime() + delay), {
+      countAttempt: true,
+      lastError: reason,
+    });
+  }
+
+  private async finish(
+    job: Job,
+    message: StoredMessage,
+    end: { status: 'failed' | 'expired'; code: string; reason: string },
+  ): Promise<void> {
+    await this.o.store.messages.transition(job.tenantId, {
+      messageId: message.id,
+      at: this.o.now().toISOString(),
+      detail: { attempt: job.attempts },
+      ...end,
+    });
+    await this.o.queue.ack(job.messageId);
+  }
+
+  private async account(job: Job): Promise<ChannelAccountWithSecrets | undefined> {
+    const cached = this.accounts.get(job.channelAccountId);
+    if (cached) return cached;
+    const account = await this.o.store.channelAccounts.get(job.tenantId, job.channelAccountId);
+    if (account) this.accounts.set(account.id, account);
+    return account;
+  }
+
+  private bucketFor(account: ChannelAccountWithSecrets, connector: ChannelConnector): TokenBucket {
+    let bucket = this.buckets.get(account.id);
+    if (!bucket) {
+      const limit = connector.rateLimit ?? { perSecond: 100, burst: 100 };
+      bucket = new TokenBucket(limit.perSecond, limit.burst, this.o.now().getTime());
+      this.buckets.set(account.id, bucket);
+    }
+    return bucket;
+  }
+}

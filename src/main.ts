@@ -1,0 +1,55 @@
+/**
+ * The `omnigate` command. `start` (the default) runs the whole gateway in one process on the
+ * embedded default: SQLite under ./data, the in-process dispatcher, the sandbox providers.
+ */
+import { loadConfig } from './config/config.ts';
+import { startGateway } from './runtime.ts';
+
+async function start(): Promise<void> {
+  const config = loadConfig();
+  const gateway = await startGateway(config);
+  const key = gateway.boot.generatedApiKey ?? config.apiKey;
+  const lines = [
+    '',
+    `Omnigate is listening on ${gateway.url} (${config.mode} mode, data in ${config.dataDir})`,
+    `  API docs:     ${gateway.url}/docs   (OpenAPI: ${gateway.url}/openapi.json)`,
+    key
+      ? `  API key:      ${key}${gateway.boot.generatedApiKey ? '   (generated now and shown once; set OMNIGATE_API_KEY to choose your own)' : ''}`
+      : '  API key:      the one printed on first start (stored hashed), or set OMNIGATE_API_KEY',
+  ];
+  if (config.mode === 'sandbox') {
+    lines.push(
+      `  Sandbox:      every channel goes to the built-in provider emulators at ${gateway.url}/sandbox/<channel>`,
+      '',
+      'Send a message:',
+      `  curl -s ${gateway.url}/v1/messages -H 'Authorization: Bearer ${key ?? '<your key>'}' \\`,
+      `    -H 'Content-Type: application/json' \\`,
+      `    -d '{"channel":"line","to":"U4af4980629a1b2c3d4e5f6a7b8c9d0e1","message":{"type":"text","text":"Hello!"}}'`,
+      '',
+      `See what reached the provider: curl -s ${gateway.url}/sandbox/line/_requests`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: finishing sends in flight, then stopping\n`);
+    await gateway.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+const command = process.argv[2] ?? 'start';
+if (command === 'start') {
+  start().catch((error: unknown) => {
+    process.stderr.write(`omnigate: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+} else {
+  process.stderr.write(`omnigate: unknown command '${command}'. Commands: start\n`);
+  process.exit(2);
+}

@@ -1,0 +1,135 @@
+/**
+ * Assembles a running gateway from configuration: store and queue, the HTTP app, the dispatcher
+ * and the callback notifier. main.ts starts it; tests and benchmarks start it on a random port.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { type BootstrapResult, bootstrap } from './bootstrap.ts';
+import { CONNECTORS, type ConnectorRegistry } from './channels/registry.ts';
+import type { Config } from './config/config.ts';
+import { Dispatcher } from './dispatch/dispatcher.ts';
+import { createSecretBox } from './lib/crypto.ts';
+import { HttpClient } from './lib/http.ts';
+import { createLogger, type Logger } from './lib/log.ts';
+import { MemoryRecorder } from './sandbox/recorder.ts';
+import { createSqliteBackend } from './store/sqlite/index.ts';
+import type { ChannelAccountWithSecrets } from './store/types.ts';
+import { Notifier } from './webhooks/notifier.ts';
+
+export interface Gateway {
+  app: FastifyInstance;
+  dispatcher: Dispatcher;
+  notifier: Notifier;
+  recorder: MemoryRecorder | undefined;
+  boot: BootstrapResult;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The master key: from config, or in sandbox mode generated once into the data dir. */
+function masterKey(config: Config): Buffer {
+  if (config.masterKey) return Buffer.from(config.masterKey, 'base64');
+  if (config.mode === 'production') {
+    throw new Error('OMNIGATE_MASTER_KEY is required in production mode (base64 of 32 random bytes)');
+  }
+  const file = join(config.dataDir, 'master.key');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}
+
+export async function startGateway(
+  config: Config,
+  options: { logger?: Logger; connectors?: ConnectorRegistry; quiet?: boolean } = {},
+): Promise<Gateway> {
+  const connectors = options.connectors ?? CONNECTORS;
+  const log = options.logger ?? createLogger(config.logLevel);
+  const { store, queue } = createSqliteBackend({
+    path: join(config.dataDir, 'omnigate.db'),
+    synchronous: config.sqliteSynchronous,
+    secrets: createSecretBox(masterKey(config)),
+  });
+  const sandbox = config.mode === 'sandbox';
+  const boot = await bootstrap(store, connectors, { apiKey: config.apiKey, sandbox });
+
+  // The sandbox emulators need the gateway's own URL (to post signed webhooks back) before the
+  // routes are registered, so the port is settled first.
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const localUrl = () => url;
+  const recorder = sandbox ? new MemoryRecorder() : undefined;
+  const http = new HttpClient({ connections: 128 });
+  const baseUrlFor = (account: ChannelAccountWithSecrets) => {
+    const override = config.apiBases[account.channel];
+    if (override) return override.replace(/\/$/, '');
+    if (sandbox) return `${localUrl()}/sandbox/${account.channel}`;
+    return connectors[account.channel]!.defaultBaseUrl;
+  };
+  const dispatcher = new Dispatcher({
+    store,
+    queue,
+    connectors,
+    http,
+    baseUrlFor,
+    log,
+    concurrency: config.dispatchConcurrency,
+  });
+  const notifier = new Notifier({ store, http, log });
+
+  const app = await buildApp({
+    store,
+    connectors,
+    logger: options.quiet ? false : log,
+    bodyLimitBytes: config.bodyLimitBytes,
+    onAccepted: () => dispatcher.kick(),
+    isReady: () => dispatcher.isRunning && notifier !== undefined,
+    publicUrl: localUrl,
+    ...(recorder
+      ? {
+          sandbox: {
+            recorder,
+            webhookUrls: () =>
+              Object.fromEntries(
+                boot.sandboxAccounts.map((a) => [a.channel, `${localUrl()}/webhooks/${a.channel}/${a.id}`]),
+              ),
+          },
+        }
+      : {}),
+  });
+  await app.listen({ port, host: config.host });
+  dispatcher.start();
+  notifier.start();
+
+  return {
+    app,
+    dispatcher,
+    notifier,
+    recorder,
+    boot,
+    url,
+    async stop() {
+      await app.close();
+      await dispatcher.stop();
+      await notifier.stop();
+      await http.close();
+      await store.close();
+    },
+  };
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * What the sandbox emulators answered, kept in memory (bounded) so a person can see a message reach
+ * "the provider" (GET /sandbox/<channel>/_requests) and tests can assert on the exact wire request.
+ */
+import type { RecordedRequest, SandboxRecorder } from '../channels/types.ts';
+
+/** Pulls the recipient out of a provider request body, whichever field the provider names it. */
+function recipientOf(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Record<string, unknown>;
+  const to = b.to ?? b.chat_id ?? b.chatId ?? b.recipient ?? b.receiver ?? b.touser;
+  return to === undefined || to === null
+    ? undefined
+    : String(typeof to === 'object' ? JSON.stringify(to) : to);
+}
+
+export class MemoryRecorder implements SandboxRecorder {
+  private readonly entries = new Map<string, RecordedRequest[]>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  record(channel: string, entry: RecordedRequest): void {
+    let list = this.entries.get(channel);
+    if (!list) {
+      list = [];
+      this.entries.set(channel, list);
+    }
+    list.push(entry);
+    if (list.length > this.capacity) list.splice(0, list.length - this.capacity);
+  }
+
+  list(channel: string, filter?: { to?: string }): RecordedRequest[] {
+    const list = this.entries.get(channel) ?? [];
+    return filter?.to ? list.filter((e) => recipientOf(e.body) === filter.to) : [...list];
+  }
+
+  count(channel: string): number {
+    return this.entries.get(channel)?.length ?? 0;
+  }
+}

@@ -1,0 +1,74 @@
+import type { SecretBox } from '../../lib/crypto.ts';
+import type { ChannelAccount, ChannelAccountRepository } from '../types.ts';
+import type { Db } from './database.ts';
+import type { GroupCommitter } from './group-commit.ts';
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  channel: string;
+  name: string;
+  sandbox: number;
+  credentials_enc: string;
+  created_at: string;
+}
+
+const toAccount = (r: Row): ChannelAccount => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  channel: r.channel,
+  name: r.name,
+  sandbox: r.sandbox === 1,
+  createdAt: r.created_at,
+});
+
+export function createChannelAccountRepository(
+  db: Db,
+  writer: GroupCommitter,
+  box: SecretBox,
+): ChannelAccountRepository {
+  return {
+    create(tenantId, a) {
+      return writer.run(() => {
+        const createdAt = new Date().toISOString();
+        db.prepare(
+          `INSERT INTO channel_accounts (id, tenant_id, channel, name, sandbox, credentials_enc, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          a.id,
+          tenantId,
+          a.channel,
+          a.name,
+          a.sandbox ? 1 : 0,
+          box.seal(JSON.stringify(a.credentials)),
+          createdAt,
+        );
+        return { id: a.id, tenantId, channel: a.channel, name: a.name, sandbox: a.sandbox, createdAt };
+      });
+    },
+    async list(tenantId) {
+      const rows = db
+        .prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? ORDER BY created_at, id')
+        .all(tenantId) as Row[];
+      return rows.map(toAccount);
+    },
+    async get(tenantId, id) {
+      const row = db
+        .prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?')
+        .get(tenantId, id) as Row | undefined;
+      return row ? { ...toAccount(row), credentials: JSON.parse(box.open(row.credentials_enc)) } : undefined;
+    },
+    async findForWebhook(id) {
+      const row = db.prepare('SELECT * FROM channel_accounts WHERE id = ?').get(id) as Row | undefined;
+      return row ? { ...toAccount(row), credentials: JSON.parse(box.open(row.credentials_enc)) } : undefined;
+    },
+    async defaultFor(tenantId, channel) {
+      const row = db
+        .prepare(
+          'SELECT * FROM channel_accounts WHERE tenant_id = ? AND channel = ? ORDER BY created_at, id LIMIT 1',
+        )
+        .get(tenantId, channel) as Row | undefined;
+      return row ? toAccount(row) : undefined;
+    },
+  };
+}

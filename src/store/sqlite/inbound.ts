@@ -1,0 +1,65 @@
+import { newId } from '../../lib/ids.ts';
+import type { InboundRepository, StoredInbound } from '../types.ts';
+import type { Db } from './database.ts';
+import type { GroupCommitter } from './group-commit.ts';
+
+export function createInboundRepository(db: Db, writer: GroupCommitter): InboundRepository {
+  // Providers redeliver (LINE marks isRedelivery, WhatsApp retries for a day): the unique index on
+  // (account, provider event id) turns a redelivery into a no-op.
+  const insert = db.prepare(
+    `INSERT INTO inbound_events (id, tenant_id, channel_account_id, provider_event_id, kind, sender, event, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  return {
+    insert(tenantId, events) {
+      return writer.run(() => {
+        let added = 0;
+        for (const e of events) {
+          added += insert.run(
+            newId('inb'),
+            tenantId,
+            e.channelAccountId,
+            e.providerEventId ?? null,
+            e.kind,
+            e.from ?? null,
+            JSON.stringify(e.event),
+            e.receivedAt,
+          ).changes;
+        }
+        return added;
+      });
+    },
+    async list(tenantId, filter) {
+      const rows = (
+        filter.channelAccountId
+          ? db
+              .prepare(
+                'SELECT * FROM inbound_events WHERE tenant_id = ? AND channel_account_id = ? ORDER BY id DESC LIMIT ?',
+              )
+              .all(tenantId, filter.channelAccountId, filter.limit)
+          : db
+              .prepare('SELECT * FROM inbound_events WHERE tenant_id = ? ORDER BY id DESC LIMIT ?')
+              .all(tenantId, filter.limit)
+      ) as Array<{
+        id: string;
+        channel_account_id: string;
+        provider_event_id: string | null;
+        kind: string;
+        sender: string | null;
+        event: string;
+        received_at: string;
+      }>;
+      return rows.map(
+        (r): StoredInbound => ({
+          id: r.id,
+          channelAccountId: r.channel_account_id,
+          providerEventId: r.provider_event_id ?? undefined,
+          kind: r.kind,
+          from: r.sender ?? undefined,
+          event: JSON.parse(r.event),
+          receivedAt: r.received_at,
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The embedded backend: one SQLite file holds records, the dispatch queue and the callback outbox,
+ * so accepting and enqueuing are one local transaction.
+ */
+import type { SecretBox } from '../../lib/crypto.ts';
+import type { JobQueue } from '../../queue/types.ts';
+import type { Store } from '../types.ts';
+import { createCallbackRepository } from './callbacks.ts';
+import { createChannelAccountRepository } from './channel-accounts.ts';
+import { type OpenOptions, openDatabase } from './database.ts';
+import { GroupCommitter } from './group-commit.ts';
+import { createInboundRepository } from './inbound.ts';
+import { createMessageRepository } from './messages.ts';
+import { createSqliteQueue } from './queue.ts';
+import { createTenantRepository } from './tenants.ts';
+
+export interface Backend {
+  store: Store;
+  queue: JobQueue;
+}
+
+export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox }): Backend {
+  const db = openDatabase(options);
+  const writer = new GroupCommitter(db);
+  const store: Store = {
+    tenants: createTenantRepository(db, writer, options.secrets),
+    channelAccounts: createChannelAccountRepository(db, writer, options.secrets),
+    messages: createMessageRepository(db, writer),
+    inbound: createInboundRepository(db, writer),
+    callbacks: createCallbackRepository(db, writer),
+    async ping() {
+      return db.prepare('SELECT 1 AS ok').get() !== undefined;
+    },
+    async close() {
+      // Let writes already handed to the group committer finish before closing the file.
+      await writer.run(() => undefined);
+      db.close();
+    },
+  };
+  return { store, queue: createSqliteQueue(db, writer) };
+}

@@ -1,0 +1,291 @@
+import type { MessageStatus } from '../../core/status.ts';
+import { isForward } from '../../core/status.ts';
+import { buildStatusCallback } from '../../webhooks/payload.ts';
+import type {
+  AcceptBatch,
+  AcceptResult,
+  IdempotencyRecord,
+  MessageFilter,
+  MessageRepository,
+  StatusEvent,
+  StoredMessage,
+  Transition,
+  TransitionResult,
+} from '../types.ts';
+import type { Db } from './database.ts';
+import type { GroupCommitter } from './group-commit.ts';
+
+interface MessageRow {
+  id: string;
+  tenant_id: string;
+  channel: string;
+  channel_account_id: string;
+  recipient: string;
+  content: string;
+  request: string;
+  degradations: string | null;
+  status: MessageStatus;
+  status_reason: string | null;
+  provider_message_id: string | null;
+  attempts: number;
+  seq: number;
+  correlation_id: string | null;
+  callback_url: string | null;
+  callback_data: string | null;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+function toMessage(r: MessageRow): StoredMessage {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    channel: r.channel,
+    channelAccountId: r.channel_account_id,
+    to: r.recipient,
+    content: JSON.parse(r.content),
+    request: JSON.parse(r.request),
+    degradations: r.degradations ? JSON.parse(r.degradations) : [],
+    status: r.status,
+    statusReason: opt(r.status_reason),
+    providerMessageId: opt(r.provider_message_id),
+    attempts: r.attempts,
+    correlationId: opt(r.correlation_id),
+    callbackUrl: opt(r.callback_url),
+    callbackData: opt(r.callback_data),
+    expiresAt: opt(r.expires_at),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function createMessageRepository(db: Db, writer: GroupCommitter): MessageRepository {
+  const insertMessage = db.prepare(
+    `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
+       status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEvent = db.prepare(
+    'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertJob = db.prepare(
+    'INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts) VALUES (?, ?, ?, ?, 0)',
+  );
+  const insertCallback = db.prepare(
+    `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+  );
+  const selectIdem = db.prepare('SELECT * FROM idempotency_keys WHERE tenant_id = ? AND key = ?');
+  const insertIdem = db.prepare(
+    'INSERT INTO idempotency_keys (tenant_id, key, fingerprint, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const selectMessage = db.prepare('SELECT * FROM messages WHERE tenant_id = ? AND id = ?');
+  const selectEvents = db.prepare(
+    'SELECT status, at, reason, code, detail FROM message_events WHERE tenant_id = ? AND message_id = ? ORDER BY seq',
+  );
+  const selectByProviderId = db.prepare(
+    'SELECT * FROM messages WHERE tenant_id = ? AND channel_account_id = ? AND provider_message_id = ?',
+  );
+  const updateStatus = db.prepare(
+    `UPDATE messages SET status = ?, status_reason = COALESCE(?, status_reason),
+       provider_message_id = COALESCE(?, provider_message_id), attempts = MAX(attempts, ?), seq = ?, updated_at = ?
+     WHERE id = ?`,
+  );
+
+  const bumpSeq = db.prepare('UPDATE messages SET seq = ? WHERE id = ?');
+
+  const readIdem = (tenantId: string, key: string): IdempotencyRecord | undefined => {
+    const row = selectIdem.get(tenantId, key) as
+      | { key: string; fingerprint: string; status_code: number; response: string }
+      | undefined;
+    return row
+      ? {
+          key: row.key,
+          fingerprint: row.fingerprint,
+          statusCode: row.status_code,
+          response: JSON.parse(row.response),
+        }
+      : undefined;
+  };
+
+  const queueCallback = (
+    m: MessageRow,
+    status: MessageStatus,
+    previous: MessageStatus,
+    seq: number,
+    t: Transition,
+  ) => {
+    if (!m.callback_url) return;
+    const { id, payload } = buildStatusCallback({
+      messageId: m.id,
+      channel: m.channel,
+      to: m.recipient,
+      status,
+      previousStatus: previous,
+      sequence: seq,
+      occurredAt: t.at,
+      reason: t.reason,
+      code: t.code,
+      providerMessageId: t.providerMessageId ?? opt(m.provider_message_id),
+      correlationId: opt(m.correlation_id),
+      callbackData: opt(m.callback_data),
+    });
+    insertCallback.run(id, m.tenant_id, m.id, m.callback_url, payload, Date.parse(t.at), t.at, t.at);
+  };
+
+  return {
+    accept(batch: AcceptBatch): Promise<AcceptResult> {
+      return writer.run((): AcceptResult => {
+        const { tenantId, acceptedAt, idempotency } = batch;
+        if (idempotency) {
+          const existing = readIdem(tenantId, idempotency.key);
+          if (existing) return { kind: 'replay', record: existing };
+          insertIdem.run(
+            tenantId,
+            idempotency.key,
+            idempotency.fingerprint,
+            idempotency.statusCode,
+            JSON.stringify(idempotency.response),
+            acceptedAt,
+          );
+        }
+        const runAt = Date.parse(acceptedAt);
+        for (const m of batch.messages) {
+          insertMessage.run(
+            m.id,
+            tenantId,
+            m.channel,
+            m.channelAccountId,
+            m.to,
+            JSON.stringify(m.content),
+            JSON.stringify(m.request),
+            m.degradations.length > 0 ? JSON.stringify(m.degradations) : null,
+            m.correlationId ?? null,
+            m.callbackUrl ?? null,
+            m.callbackData ?? null,
+            m.expiresAt ?? null,
+            acceptedAt,
+            acceptedAt,
+          );
+          insertEvent.run(m.id, 1, tenantId, 'accepted', acceptedAt, null, null, null);
+          insertEvent.run(m.id, 2, tenantId, 'queued', acceptedAt, null, null, null);
+          insertJob.run(m.id, tenantId, m.channelAccountId, runAt);
+          if (m.callbackUrl) {
+            const { id, payload } = buildStatusCallback({
+              messageId: m.id,
+              channel: m.channel,
+              to: m.to,
+              status: 'queued',
+              previousStatus: 'accepted',
+              sequence: 2,
+              occurredAt: acceptedAt,
+              correlationId: m.correlationId,
+              callbackData: m.callbackData,
+            });
+            insertCallback.run(id, tenantId, m.id, m.callbackUrl, payload, runAt, acceptedAt, acceptedAt);
+          }
+        }
+        return { kind: 'accepted' };
+      });
+    },
+
+    async findIdempotency(tenantId, key) {
+      return readIdem(tenantId, key);
+    },
+
+    async get(tenantId, id) {
+      const row = selectMessage.get(tenantId, id) as MessageRow | undefined;
+      return row ? toMessage(row) : undefined;
+    },
+
+    async events(tenantId, id): Promise<StatusEvent[]> {
+      const rows = selectEvents.all(tenantId, id) as Array<{
+        status: MessageStatus;
+        at: string;
+        reason: string | null;
+        code: string | null;
+        detail: string | null;
+      }>;
+      return rows.map((r) => ({
+        status: r.status,
+        at: r.at,
+        reason: opt(r.reason),
+        code: opt(r.code),
+        detail: r.detail ? JSON.parse(r.detail) : undefined,
+      }));
+    },
+
+    async list(tenantId, f: MessageFilter) {
+      const where = ['tenant_id = ?'];
+      const args: unknown[] = [tenantId];
+      if (f.status) where.push('status = ?') && args.push(f.status);
+      if (f.channel) where.push('channel = ?') && args.push(f.channel);
+      if (f.correlationId) where.push('correlation_id = ?') && args.push(f.correlationId);
+      if (f.since) where.push('created_at >= ?') && args.push(f.since);
+      if (f.until) where.push('created_at < ?') && args.push(f.until);
+      if (f.beforeId) where.push('id < ?') && args.push(f.beforeId);
+      args.push(f.limit);
+      const rows = db
+        .prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
+        .all(...args) as MessageRow[];
+      return rows.map(toMessage);
+    },
+
+    transition(tenantId, t: Transition): Promise<TransitionResult> {
+      return writer.run((): TransitionResult => {
+        const row = selectMessage.get(tenantId, t.messageId) as MessageRow | undefined;
+        if (!row) return { applied: false };
+        const seq = row.seq + 1;
+        const attempt = typeof t.detail?.attempt === 'number' ? t.detail.attempt : 0;
+        const detail = t.providerMessageId
+          ? { ...t.detail, providerMessageId: t.providerMessageId }
+          : t.detail;
+        if (!isForward(row.status, t.status)) {
+          return { applied: false, status: row.status };
+        }
+        insertEvent.run(
+          row.id,
+          seq,
+          tenantId,
+          t.status,
+          t.at,
+          t.reason ?? null,
+          t.code ?? null,
+          detail ? JSON.stringify(detail) : null,
+        );
+        updateStatus.run(t.status, t.reason ?? null, t.providerMessageId ?? null, attempt, seq, t.at, row.id);
+        queueCallback(row, t.status, row.status, seq, t);
+        return { applied: true, status: t.status };
+      });
+    },
+
+    note(tenantId, messageId, e) {
+      return writer.run(() => {
+        const row = selectMessage.get(tenantId, messageId) as MessageRow | undefined;
+        if (!row) return;
+        const seq = row.seq + 1;
+        insertEvent.run(
+          row.id,
+          seq,
+          tenantId,
+          row.status,
+          e.at,
+          e.reason ?? null,
+          e.code ?? null,
+          e.detail ? JSON.stringify(e.detail) : null,
+        );
+        bumpSeq.run(seq, row.id);
+      });
+    },
+
+    async findByProviderMessageId(tenantId, channelAccountId, providerMessageId) {
+      const row = selectByProviderId.get(tenantId, channelAccountId, providerMessageId) as
+        | MessageRow
+        | undefined;
+      return row ? toMessage(row) : undefined;
+    },
+  };
+}

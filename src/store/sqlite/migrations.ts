@@ -1,0 +1,124 @@
+/**
+ * Versioned schema migrations for the embedded store. Each entry runs once, in order, inside a
+ * transaction, and is recorded in schema_migrations. Never edit a released entry: add a new one.
+ *
+ * Every table carries tenant_id (test/conformance/tenant-isolation.test.ts checks it), because
+ * SQLite has no row-level security and isolation rests on the repositories filtering by it.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'send path',
+    sql: `
+      CREATE TABLE tenants (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL GENERATED ALWAYS AS (id) VIRTUAL,
+        name TEXT NOT NULL,
+        callback_secret_enc TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE api_keys (
+        hash TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        prefix TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE channel_accounts (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        channel TEXT NOT NULL,
+        name TEXT NOT NULL,
+        sandbox INTEGER NOT NULL,
+        credentials_enc TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX channel_accounts_by_channel ON channel_accounts (tenant_id, channel, created_at);
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        channel_account_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        content TEXT NOT NULL,
+        request TEXT NOT NULL,
+        degradations TEXT,
+        status TEXT NOT NULL,
+        status_reason TEXT,
+        provider_message_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        seq INTEGER NOT NULL,
+        correlation_id TEXT,
+        callback_url TEXT,
+        callback_data TEXT,
+        expires_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX messages_by_tenant ON messages (tenant_id, id);
+      CREATE INDEX messages_by_status ON messages (tenant_id, status, id);
+      CREATE INDEX messages_by_correlation ON messages (tenant_id, correlation_id) WHERE correlation_id IS NOT NULL;
+      CREATE INDEX messages_by_provider_id ON messages (channel_account_id, provider_message_id)
+        WHERE provider_message_id IS NOT NULL;
+      CREATE TABLE message_events (
+        message_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        tenant_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT,
+        code TEXT,
+        detail TEXT,
+        PRIMARY KEY (message_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE jobs (
+        message_id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        channel_account_id TEXT NOT NULL,
+        run_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        in_flight INTEGER NOT NULL DEFAULT 0,
+        interrupted INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX jobs_due ON jobs (run_at);
+      CREATE TABLE idempotency_keys (
+        tenant_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status_code INTEGER NOT NULL,
+        response TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE inbound_events (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        channel_account_id TEXT NOT NULL,
+        provider_event_id TEXT,
+        kind TEXT NOT NULL,
+        sender TEXT,
+        event TEXT NOT NULL,
+        received_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX inbound_dedupe ON inbound_events (channel_account_id, provider_event_id)
+        WHERE provider_event_id IS NOT NULL;
+      CREATE INDEX inbound_by_tenant ON inbound_events (tenant_id, id);
+      CREATE TABLE callback_deliveries (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        last_status INTEGER,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX callback_due ON callback_deliveries (next_at) WHERE state = 'pending';
+      CREATE INDEX callback_by_message ON callback_deliveries (tenant_id, message_id);
+    `,
+  },
+];

@@ -1,0 +1,64 @@
+import type { Job, JobQueue } from '../../queue/types.ts';
+import type { Db } from './database.ts';
+import type { GroupCommitter } from './group-commit.ts';
+
+/**
+ * The embedded dispatch queue: the jobs table that MessageRepository.accept fills in the same
+ * transaction as the messages. A claim pushes run_at forward by the lease, so a job whose worker
+ * dies becomes due again by itself; no separate reaper is needed.
+ */
+export function createSqliteQueue(db: Db, writer: GroupCommitter): JobQueue {
+  const claim = db.prepare(
+    // SET expressions read the old row, so `interrupted` captures whether the previous claim was
+    // still in flight when its lease ran out (its worker died mid-attempt).
+    `UPDATE jobs SET run_at = ?, attempts = attempts + 1, interrupted = in_flight, in_flight = 1
+     WHERE message_id IN (SELECT message_id FROM jobs WHERE run_at <= ? ORDER BY run_at LIMIT ?)
+     RETURNING message_id, tenant_id, channel_account_id, attempts, interrupted`,
+  );
+  const ack = db.prepare('DELETE FROM jobs WHERE message_id = ?');
+  const retry = db.prepare(
+    'UPDATE jobs SET run_at = ?, attempts = attempts - ?, in_flight = 0, last_error = ? WHERE message_id = ?',
+  );
+  return {
+    claim(now, limit, leaseMs) {
+      return writer.run(() =>
+        (
+          claim.all(now.getTime() + leaseMs, now.getTime(), limit) as Array<{
+            message_id: string;
+            tenant_id: string;
+            channel_account_id: string;
+            attempts: number;
+            interrupted: number;
+          }>
+        ).map(
+          (r): Job => ({
+            messageId: r.message_id,
+            tenantId: r.tenant_id,
+            channelAccountId: r.channel_account_id,
+            attempts: r.attempts,
+            interrupted: r.interrupted === 1,
+          }),
+        ),
+      );
+    },
+    ack(messageId) {
+      return writer.run(() => {
+        ack.run(messageId);
+      });
+    },
+    retryAt(messageId, runAt, { countAttempt, lastError }) {
+      return writer.run(() => {
+        retry.run(runAt.getTime(), countAttempt ? 0 : 1, lastError ?? null, messageId);
+      });
+    },
+    async depth(now) {
+      return (
+        db.prepare('SELECT count(*) AS n FROM jobs WHERE run_at <= ?').get(now.getTime()) as { n: number }
+      ).n;
+    },
+    async nextDueInMs(now) {
+      const row = db.prepare('SELECT min(run_at) AS t FROM jobs').get() as { t: number | null };
+      return row.t === null ? undefined : Math.max(0, row.t - now.getTime());
+    },
+  };
+}

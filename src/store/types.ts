@@ -1,0 +1,228 @@
+/**
+ * Storage ports. Core and API code talk to these interfaces only; the embedded SQLite adapter
+ * (./sqlite) is one implementation and the PostgreSQL adapter of the scale-out mode is another.
+ * Every method takes the tenant id first, and no method reads or writes across tenants.
+ *
+ * Methods are async even where SQLite is synchronous, so that a networked backend fits the same
+ * shape. test/conformance/store.test.ts runs against every adapter.
+ */
+import type { Degradation, ProviderRequest } from '../channels/types.ts';
+import type { MessageStatus } from '../core/status.ts';
+
+export interface Tenant {
+  id: string;
+  name: string;
+}
+
+export interface ChannelAccount {
+  id: string;
+  tenantId: string;
+  channel: string;
+  name: string;
+  /** Sandbox accounts talk to the built-in emulator. */
+  sandbox: boolean;
+  createdAt: string;
+}
+
+export interface ChannelAccountWithSecrets extends ChannelAccount {
+  credentials: Record<string, string>;
+}
+
+/** A message as accepted: one row per recipient. */
+export interface NewMessage {
+  id: string;
+  channel: string;
+  channelAccountId: string;
+  to: string;
+  /** The canonical message as the caller sent it. */
+  content: unknown;
+  request: ProviderRequest;
+  degradations: Degradation[];
+  correlationId?: string;
+  callbackUrl?: string;
+  callbackData?: string;
+  expiresAt?: string;
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  fingerprint: string;
+  statusCode: number;
+  response: unknown;
+}
+
+export interface AcceptBatch {
+  tenantId: string;
+  acceptedAt: string;
+  messages: NewMessage[];
+  /** Stored in the same transaction as the messages; the replayed answer of a repeated request. */
+  idempotency?: IdempotencyRecord;
+}
+
+export type AcceptResult = { kind: 'accepted' } | { kind: 'replay'; record: IdempotencyRecord };
+
+export interface StatusEvent {
+  status: MessageStatus;
+  at: string;
+  reason?: string;
+  code?: string;
+  /** Provider facts of the event (provider message id, attempt number, ...). */
+  detail?: Record<string, unknown>;
+}
+
+export interface StoredMessage {
+  id: string;
+  tenantId: string;
+  channel: string;
+  channelAccountId: string;
+  to: string;
+  content: unknown;
+  request: ProviderRequest;
+  degradations: Degradation[];
+  status: MessageStatus;
+  statusReason?: string;
+  providerMessageId?: string;
+  attempts: number;
+  correlationId?: string;
+  callbackUrl?: string;
+  callbackData?: string;
+  expiresAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MessageFilter {
+  status?: MessageStatus;
+  channel?: string;
+  correlationId?: string;
+  /** Inclusive lower bound on createdAt (ISO 8601). */
+  since?: string;
+  /** Exclusive upper bound on createdAt (ISO 8601). */
+  until?: string;
+  /** Return messages with an id below this one (ids sort by creation time). */
+  beforeId?: string;
+  limit: number;
+}
+
+/**
+ * A status change to apply. The store applies it only if it moves the message forward
+ * (core/status.ts), and in the same transaction queues the callback delivery, if any.
+ */
+export interface Transition {
+  messageId: string;
+  status: MessageStatus;
+  at: string;
+  reason?: string;
+  code?: string;
+  providerMessageId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface TransitionResult {
+  applied: boolean;
+  /** Status after the call (unchanged when not applied). */
+  status?: MessageStatus;
+}
+
+export interface InboundRecord {
+  channelAccountId: string;
+  providerEventId?: string;
+  kind: string;
+  from?: string;
+  event: unknown;
+  receivedAt: string;
+}
+
+export interface StoredInbound extends InboundRecord {
+  id: string;
+}
+
+/** An outbound status webhook waiting to be delivered (the transactional outbox of callbacks). */
+export interface CallbackDelivery {
+  id: string;
+  tenantId: string;
+  messageId: string;
+  url: string;
+  /** The exact bytes to send; signatures are computed over them. */
+  payload: string;
+  attempts: number;
+}
+
+export interface TenantRepository {
+  /** Creates the tenant if missing; returns it. */
+  ensure(id: string, name: string): Promise<Tenant>;
+  addApiKey(tenantId: string, keyHash: string, displayPrefix: string): Promise<void>;
+  hasApiKeys(tenantId: string): Promise<boolean>;
+  findByApiKeyHash(keyHash: string): Promise<Tenant | undefined>;
+  /** The tenant's callback signing secret, encrypted at rest; created on first use. */
+  callbackSecret(tenantId: string, create: () => string): Promise<string>;
+}
+
+export interface ChannelAccountRepository {
+  create(
+    tenantId: string,
+    account: Omit<ChannelAccountWithSecrets, 'tenantId' | 'createdAt'>,
+  ): Promise<ChannelAccount>;
+  list(tenantId: string): Promise<ChannelAccount[]>;
+  get(tenantId: string, id: string): Promise<ChannelAccountWithSecrets | undefined>;
+  /**
+   * Finds an account by id alone, for provider webhooks, which carry no API key: the unguessable
+   * account id in the webhook URL names the tenant, and the provider signature proves the sender.
+   */
+  findForWebhook(id: string): Promise<ChannelAccountWithSecrets | undefined>;
+  /** The account a send without `from` uses: the oldest account of that channel. */
+  defaultFor(tenantId: string, channel: string): Promise<ChannelAccount | undefined>;
+}
+
+export interface MessageRepository {
+  /**
+   * Stores the messages, their first status events, their dispatch jobs and the idempotency
+   * record in one transaction. If the idempotency key exists already, stores nothing and returns
+   * the earlier record.
+   */
+  accept(batch: AcceptBatch): Promise<AcceptResult>;
+  findIdempotency(tenantId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  get(tenantId: string, id: string): Promise<StoredMessage | undefined>;
+  events(tenantId: string, id: string): Promise<StatusEvent[]>;
+  list(tenantId: string, filter: MessageFilter): Promise<StoredMessage[]>;
+  transition(tenantId: string, change: Transition): Promise<TransitionResult>;
+  /**
+   * Appends an event that does not change the status (a failed attempt that will be retried, a
+   * late provider report), so the event list is also the attempt log.
+   */
+  note(tenantId: string, messageId: string, event: Omit<StatusEvent, 'status'>): Promise<void>;
+  findByProviderMessageId(
+    tenantId: string,
+    channelAccountId: string,
+    providerMessageId: string,
+  ): Promise<StoredMessage | undefined>;
+}
+
+export interface InboundRepository {
+  /** Stores events, skipping any whose provider event id was seen before; returns how many were new. */
+  insert(tenantId: string, events: InboundRecord[]): Promise<number>;
+  list(tenantId: string, filter: { channelAccountId?: string; limit: number }): Promise<StoredInbound[]>;
+}
+
+export interface CallbackRepository {
+  /** Claims due deliveries, hiding them from other claimers for `leaseMs`. */
+  claimDue(now: Date, limit: number, leaseMs: number): Promise<CallbackDelivery[]>;
+  markDelivered(id: string, statusCode: number): Promise<void>;
+  /** Records a failed attempt; `nextAt` undefined means give up. */
+  markFailed(id: string, error: string, nextAt: Date | undefined): Promise<void>;
+  list(
+    tenantId: string,
+    messageId: string,
+  ): Promise<Array<CallbackDelivery & { state: string; lastError?: string }>>;
+}
+
+export interface Store {
+  readonly tenants: TenantRepository;
+  readonly channelAccounts: ChannelAccountRepository;
+  readonly messages: MessageRepository;
+  readonly inbound: InboundRepository;
+  readonly callbacks: CallbackRepository;
+  /** True when the backend answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

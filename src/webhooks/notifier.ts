@@ -1,0 +1,117 @@
+/**
+ * Delivers status callbacks from the durable outbox (callback_deliveries). A delivery is claimed
+ * with a lease, POSTed with Standard Webhooks headers (a fresh timestamp and signature on every
+ * try, the same webhook-id), and retried on a growing schedule with jitter until it succeeds or
+ * the schedule runs out. Redirects are not followed: a 3xx is a failure, as Standard Webhooks asks.
+ */
+import { type HttpClient, TransportError } from '../lib/http.ts';
+import type { Logger } from '../lib/log.ts';
+import type { CallbackDelivery, Store } from '../store/types.ts';
+import { signatureHeaders } from './sign.ts';
+
+/** Seconds before each retry; jittered by up to 20%. */
+export const CALLBACK_RETRY_SCHEDULE_S = [5, 30, 120, 600, 1800, 3600, 7200, 14_400];
+
+export interface NotifierOptions {
+  store: Store;
+  http: HttpClient;
+  log: Logger;
+  now?: () => Date;
+  idleMs?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  schedule?: number[];
+}
+
+export class Notifier {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly secrets = new Map<string, string>();
+  private readonly now: () => Date;
+
+  constructor(private readonly o: NotifierOptions) {
+    this.now = o.now ?? (() => new Date());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  kick(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let batch: CallbackDelivery[] = [];
+      try {
+        batch = await this.o.store.callbacks.claimDue(
+          this.now(),
+          this.o.concurrency ?? 32,
+          this.o.leaseMs ?? 60_000,
+        );
+        await Promise.all(batch.map((d) => this.deliver(d)));
+      } catch (error) {
+        this.o.log.error({ err: error }, 'callback delivery loop failed');
+      }
+      if (batch.length === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.o.idleMs ?? 200);
+          this.wake = () => {
+            clearTimeout(timer);
+            this.wake = undefined;
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  /** The delivery's id is the event id (stable per status change), so retries share webhook-id. */
+  private async deliver(d: CallbackDelivery): Promise<void> {
+    const secret = await this.secretFor(d.tenantId);
+    const headers = signatureHeaders([secret], d.id, d.payload, this.now());
+    let error: string;
+    try {
+      const res = await this.o.http.post(
+        d.url,
+        { ...headers, 'user-agent': 'Omnigate-Webhooks/1' },
+        d.payload,
+      );
+      if (res.status >= 200 && res.status < 300) {
+        await this.o.store.callbacks.markDelivered(d.id, res.status);
+        return;
+      }
+      error = `HTTP ${res.status}`;
+    } catch (e) {
+      error = e instanceof TransportError ? `${e.code}: ${e.message}` : String(e);
+    }
+    const schedule = this.o.schedule ?? CALLBACK_RETRY_SCHEDULE_S;
+    const delayS = schedule[d.attempts - 1];
+    const next =
+      delayS === undefined
+        ? undefined
+        : new Date(this.now().getTime() + delayS * 1000 * (1 + Math.random() * 0.2));
+    await this.o.store.callbacks.markFailed(d.id, error, next);
+  }
+
+  private async secretFor(tenantId: string): Promise<string> {
+    let secret = this.secrets.get(tenantId);
+    if (!secret) {
+      secret = await this.o.store.tenants.callbackSecret(tenantId, () => {
+        throw new Error('tenant has no callback secret');
+      });
+      this.secrets.set(tenantId, secret);
+    }
+    return secret;
+  }
+}

@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids.ts';
+import type { JobQueue } from '../../src/queue/types.ts';
+import type { Store } from '../../src/store/types.ts';
+import { BACKENDS } from '../support/backends.ts';
+
+describe.each(BACKENDS)('queue conformance: $name', (factory) => {
+  let store: Store;
+  let queue: JobQueue;
+  const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+  const ids: string[] = [];
+
+  beforeEach(async () => {
+    ({ store, queue } = await factory.create());
+    await store.tenants.ensure('t1', 'one');
+    ids.length = 0;
+    for (let i = 0; i < 3; i++) ids.push(newId('msg'));
+    await store.messages.accept({
+      tenantId: 't1',
+      acceptedAt: new Date(t0).toISOString(),
+      messages: ids.map((id) => ({
+        id,
+        channel: 'line',
+        channelAccountId: 'ca_1',
+        to: 'U1',
+        content: {},
+        request: { method: 'POST' as const, path: '/', body: {} },
+        degradations: [],
+      })),
+    });
+  });
+  afterEach(async () => store.close());
+
+  it('claims each due job once per lease and counts the attempt', async () => {
+    const first = await queue.claim(new Date(t0), 10, 1000);
+    expect(first.map((j) => j.messageId).sort()).toEqual([...ids].sort());
+    expect(first.every((j) => j.attempts === 1 && !j.interrupted)).toBe(true);
+    expect(await queue.claim(new Date(t0 + 999), 10, 1000)).toEqual([]);
+  });
+
+  it('hands a job whose lease ran out to the next claimer, marked interrupted', async () => {
+    await queue.claim(new Date(t0), 1, 1000);
+    const again = await queue.claim(new Date(t0 + 1000), 3, 1000);
+    const reclaimed = again.find((j) => j.attempts === 2);
+    expect(reclaimed?.interrupted).toBe(true);
+  });
+
+  it('acks remove jobs; retries make them due later, with or without using an attempt', async () => {
+    const [a, b, c] = await queue.claim(new Date(t0), 3, 1000);
+    await queue.ack(a!.messageId);
+    await queue.retryAt(b!.messageId, new Date(t0 + 5000), { countAttempt: false });
+    await queue.retryAt(c!.messageId, new Date(t0 + 5000), { countAttempt: true, lastError: 'HTTP 503' });
+    expect(await queue.claim(new Date(t0 + 4999), 10, 1000)).toEqual([]);
+    expect(await queue.nextDueInMs(new Date(t0))).toBe(5000);
+    const later = await queue.claim(new Date(t0 + 5000), 10, 1000);
+    const attempts = Object.fromEntries(later.map((j) => [j.messageId, j]));
+    expect(attempts[b!.messageId]).toMatchObject({ attempts: 1, interrupted: false });
+    expect(attempts[c!.messageId]).toMatchObject({ attempts: 2, interrupted: false });
+    expect(attempts[a!.messageId]).toBeUndefined();
+  });
+});

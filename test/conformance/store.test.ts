@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids.ts';
+import type { JobQueue } from '../../src/queue/types.ts';
+import type { NewMessage, Store } from '../../src/store/types.ts';
+import { BACKENDS } from '../support/backends.ts';
+
+function message(overrides: Partial<NewMessage> = {}): NewMessage {
+  return {
+    id: newId('msg'),
+    channel: 'line',
+    channelAccountId: 'ca_1',
+    to: 'U1',
+    content: { type: 'text', text: 'hi' },
+    request: { method: 'POST', path: '/v2/bot/message/push', body: { to: 'U1' } },
+    degradations: [],
+    ...overrides,
+  };
+}
+
+describe.each(BACKENDS)('store conformance: $name', (factory) => {
+  let store: Store;
+  let queue: JobQueue;
+  const at = '2026-01-01T00:00:00.000Z';
+
+  beforeEach(async () => {
+    ({ store, queue } = await factory.create());
+    await store.tenants.ensure('t1', 'one');
+    await store.tenants.ensure('t2', 'two');
+  });
+  afterEach(async () => store.close());
+
+  it('accepts messages with their events and jobs in one step', async () => {
+    const m = message();
+    expect(await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] })).toEqual({
+      kind: 'accepted',
+    });
+    const stored = await store.messages.get('t1', m.id);
+    expect(stored?.status).toBe('queued');
+    expect((await store.messages.events('t1', m.id)).map((e) => e.status)).toEqual(['accepted', 'queued']);
+    expect(await queue.depth(new Date(at))).toBe(1);
+  });
+
+  it('never lets one tenant read another tenant’s message', async () => {
+    const m = message();
+    await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] });
+    expect(await store.messages.get('t2', m.id)).toBeUndefined();
+    expect(await store.messages.list('t2', { limit: 10 })).toEqual([]);
+    expect(await store.messages.events('t2', m.id)).toEqual([]);
+    expect((await store.messages.transition('t2', { messageId: m.id, status: 'sent', at })).applied).toBe(
+      false,
+    );
+  });
+
+  it('stores nothing when a batch fails half way', async () => {
+    const m = message();
+    await expect(
+      store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m, { ...message(), id: m.id }] }),
+    ).rejects.toThrow();
+    expect(await store.messages.get('t1', m.id)).toBeUndefined();
+    expect(await queue.depth(new Date(at))).toBe(0);
+  });
+
+  it('replays an idempotency key instead of storing twice', async () => {
+    const idem = { key: 'k1', fingerprint: 'f', statusCode: 202, response: { ok: 1 } };
+    const first = message();
+    await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [first], idempotency: idem });
+    const again = await store.messages.accept({
+      tenantId: 't1',
+      acceptedAt: at,
+      messages: [message()],
+      idempotency: { ...idem, fingerprint: 'other' },
+    });
+    expect(again).toEqual({ kind: 'replay', record: idem });
+    expect(await store.messages.list('t1', { limit: 10 })).toHaveLength(1);
+    // Keys are per tenant.
+    expect(await store.messages.findIdempotency('t2', 'k1')).toBeUndefined();
+  });
+
+  it('only moves status forward and logs every applied change', async () => {
+    const m = message();
+    await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] });
+    const t = (status: Parameters<Store['messages']['transition']>[1]['status']) =>
+      store.messages.transition('t1', { messageId: m.id, status, at });
+    expect((await t('sending')).applied).toBe(true);
+    expect((await t('delivered')).applied).toBe(true);
+    expect((await t('sent')).applied).toBe(false);
+    expect((await t('failed')).applied).toBe(false);
+    expect((await t('read')).applied).toBe(true);
+    expect((await t('delivered')).applied).toBe(false);
+    expect((await store.messages.get('t1', m.id))?.status).toBe('read');
+    expect((await store.messages.events('t1', m.id)).map((e) => e.status)).toEqual([
+      'accepted',
+      'queued',
+      'sending',
+      'delivered',
+      'read',
+    ]);
+  });
+
+  it('queues a signed-callback outbox row for each status change of a message with a callback URL', async () => {
+    const m = message({ callbackUrl: 'http://127.0.0.1:9/cb', callbackData: 'ctx' });
+    await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] });
+    await store.messages.transition('t1', { messageId: m.id, status: 'sending', at });
+    await store.messages.transition('t1', { messageId: m.id, status: 'sending', at });
+    const deliveries = await store.callbacks.list('t1', m.id);
+    expect(deliveries.map((d) => JSON.parse(d.payload).data.status)).toEqual(['queued', 'sending']);
+    expect(JSON.parse(deliveries[1]!.payload).data).toMatchObject({ sequence: 3, callbackData: 'ctx' });
+    const claimed = await store.callbacks.claimDue(new Date(Date.parse(at) + 1), 10, 60_000);
+    expect(claimed).toHaveLength(2);
+    expect(await store.callbacks.claimDue(new Date(Date.parse(at) + 2), 10, 60_000)).toHaveLength(0);
+  });
+
+  it('lists newest first with filters and an id cursor', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const m = message({ correlationId: i % 2 ? 'odd' : 'even' });
+      ids.push(m.id);
+      await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] });
+    }
+    const page = await store.messages.list('t1', { limit: 2 });
+    expect(page.map((m) => m.id)).toEqual([ids[4], ids[3]]);
+    const next = await store.messages.list('t1', { limit: 2, beforeId: ids[3] });
+    expect(next.map((m) => m.id)).toEqual([ids[2], ids[1]]);
+    expect((await store.messages.list('t1', { limit: 10, correlationId: 'odd' })).map((m) => m.id)).toEqual([
+      ids[3],
+      ids[1],
+    ]);
+  });
+
+  it('deduplicates inbound events by provider event id', async () => {
+    const e = {
+      channelAccountId: 'ca_1',
+      providerEventId: 'ev1',
+      kind: 'message',
+      event: {},
+      receivedAt: at,
+    };
+    expect(await store.inbound.insert('t1', [e, e])).toBe(1);
+    expect(await store.inbound.insert('t1', [e])).toBe(0);
+    expect(await store.inbound.list('t2', { limit: 10 })).toEqual([]);
+  });
+
+  it('keeps channel credentials readable only through the owning tenant', async () => {
+    await store.channelAccounts.create('t1', {
+      id: 'ca_x',
+      channel: 'line',
+      name: 'x',
+      sandbox: false,
+      credentials: { token: 's3cret' },
+    });
+    expect((await store.channelAccounts.get('t1', 'ca_x'))?.credentials).toEqual({ token: 's3cret' });
+    expect(await store.channelAccounts.get('t2', 'ca_x')).toBeUndefined();
+    expect(await store.channelAccounts.defaultFor('t2', 'line')).toBeUndefined();
+  });
+});
