@@ -5,7 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Type } from '@sinclair/typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { bearerAuth } from './api/auth.ts';
 import { capabilityTableMarkdown } from './api/capability-table.ts';
 import { inboundWebhookRoutes } from './api/inbound-webhooks.ts';
@@ -75,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         removeAdditional: false,
         allErrors: true,
         discriminator: true,
+        allowUnionTypes: true,
       },
     },
   });
@@ -104,23 +105,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(storeOk && workersOk ? 200 : 503).send({ store: storeOk, workers: workersOk });
   });
 
-  await app.register(
-    async (v1) => {
-      v1.addHook('onRequest', bearerAuth(deps.store));
-      await v1.register(messagesRoutes, {
-        deps: { store: deps.store, connectors: deps.connectors, now: deps.now ?? (() => new Date()) },
-        ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
-      });
-      await v1.register(channelAccountRoutes, {
-        store: deps.store,
-        connectors: deps.connectors,
-        publicUrl: deps.publicUrl,
-      });
-      await v1.register(inboundEventRoutes, { store: deps.store });
-      await v1.register(accountRoutes, { store: deps.store });
-    },
-    { prefix: '/v1' },
-  );
+  const v1: FastifyPluginAsync = async (v1) => {
+    v1.addHook('onRequest', bearerAuth(deps.store));
+    // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
+    v1.removeContentTypeParser('text/plain');
+    await v1.register(messagesRoutes, {
+      deps: { store: deps.store, connectors: deps.connectors, now: deps.now ?? (() => new Date()) },
+      ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
+    });
+    await v1.register(channelAccountRoutes, {
+      store: deps.store,
+      connectors: deps.connectors,
+      publicUrl: deps.publicUrl,
+    });
+    await v1.register(inboundEventRoutes, { store: deps.store });
+    await v1.register(accountRoutes, { store: deps.store });
+  };
+  await app.register(v1, { prefix: '/v1' });
 
   await app.register(inboundWebhookRoutes, { store: deps.store, connectors: deps.connectors });
 

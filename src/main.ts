@@ -2,8 +2,12 @@
  * The `omnigate` command. `start` (the default) runs the whole gateway in one process on the
  * embedded default: SQLite under ./data, the in-process dispatcher, the sandbox providers.
  */
+import Fastify from 'fastify';
+import { CONNECTORS } from './channels/registry.ts';
 import { loadConfig } from './config/config.ts';
 import { startGateway } from './runtime.ts';
+import { sandboxHost } from './sandbox/host.ts';
+import { MemoryRecorder } from './sandbox/recorder.ts';
 
 async function start(): Promise<void> {
   const config = loadConfig();
@@ -43,13 +47,29 @@ async function start(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+/** Runs only the provider emulators, e.g. for benchmarks or to point another gateway at them. */
+async function sandbox(): Promise<void> {
+  const port = Number(process.env.PORT ?? 8090);
+  const host = process.env.HOST ?? '127.0.0.1';
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
+  await app.register(sandboxHost, { connectors: CONNECTORS, recorder: new MemoryRecorder(1_000) });
+  await app.listen({ port, host });
+  process.stdout.write(`Omnigate sandbox providers on http://${host}:${port}/sandbox/<channel>\n`);
+  const stop = () => void app.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+const COMMANDS: Record<string, () => Promise<void>> = { start, sandbox };
 const command = process.argv[2] ?? 'start';
-if (command === 'start') {
-  start().catch((error: unknown) => {
-    process.stderr.write(`omnigate: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
-} else {
-  process.stderr.write(`omnigate: unknown command '${command}'. Commands: start\n`);
+const run = COMMANDS[command];
+if (!run) {
+  process.stderr.write(
+    `omnigate: unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(', ')}\n`,
+  );
   process.exit(2);
 }
+run().catch((error: unknown) => {
+  process.stderr.write(`omnigate: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -11,16 +11,18 @@ import { buildApp } from './app.ts';
 import { type BootstrapResult, bootstrap } from './bootstrap.ts';
 import { CONNECTORS, type ConnectorRegistry } from './channels/registry.ts';
 import type { Config } from './config/config.ts';
-import { Dispatcher } from './dispatch/dispatcher.ts';
+import { Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.ts';
 import { createSecretBox } from './lib/crypto.ts';
 import { HttpClient } from './lib/http.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
-import type { ChannelAccountWithSecrets } from './store/types.ts';
-import { Notifier } from './webhooks/notifier.ts';
+import type { ChannelAccountWithSecrets, Store } from './store/types.ts';
+import { Notifier, type NotifierOptions } from './webhooks/notifier.ts';
 
 export interface Gateway {
+  config: Config;
+  store: Store;
   app: FastifyInstance;
   dispatcher: Dispatcher;
   notifier: Notifier;
@@ -44,10 +46,19 @@ function masterKey(config: Config): Buffer {
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
 
-export async function startGateway(
-  config: Config,
-  options: { logger?: Logger; connectors?: ConnectorRegistry; quiet?: boolean } = {},
-): Promise<Gateway> {
+export interface GatewayOptions {
+  logger?: Logger;
+  connectors?: ConnectorRegistry;
+  /** No request logging (tests, benchmarks). */
+  quiet?: boolean;
+  /** Tunables tests shorten so retries happen in milliseconds. */
+  dispatcher?: Partial<Pick<DispatcherOptions, 'backoff' | 'maxAttempts' | 'leaseMs' | 'idleMs'>>;
+  notifier?: Partial<Pick<NotifierOptions, 'schedule' | 'idleMs'>>;
+  /** Leave the workers stopped (tests start them when they choose). */
+  startWorkers?: boolean;
+}
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
   const { store, queue } = createSqliteBackend({
@@ -79,8 +90,10 @@ export async function startGateway(
     baseUrlFor,
     log,
     concurrency: config.dispatchConcurrency,
+    ratePerSecond: config.ratePerSecond,
+    ...options.dispatcher,
   });
-  const notifier = new Notifier({ store, http, log });
+  const notifier = new Notifier({ store, http, log, ...options.notifier });
 
   const app = await buildApp({
     store,
@@ -103,10 +116,14 @@ export async function startGateway(
       : {}),
   });
   await app.listen({ port, host: config.host });
-  dispatcher.start();
-  notifier.start();
+  if (options.startWorkers !== false) {
+    dispatcher.start();
+    notifier.start();
+  }
 
   return {
+    config,
+    store,
     app,
     dispatcher,
     notifier,

@@ -17,6 +17,8 @@ export interface Config {
   masterKey?: string;
   /** Per channel: an explicit provider base URL, overriding both sandbox and production defaults. */
   apiBases: Record<string, string | undefined>;
+  /** Per channel: a send rate (per second, per account) replacing the provider's documented default. */
+  ratePerSecond: Record<string, number | undefined>;
   /** The URL the gateway is reached at, for webhook URLs it prints and gives the sandbox. */
   publicUrl?: string;
   bodyLimitBytes: number;
@@ -42,16 +44,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (sync !== 'FULL' && sync !== 'NORMAL')
     throw new Error('OMNIGATE_SQLITE_SYNCHRONOUS must be FULL or NORMAL');
   const apiBases: Record<string, string | undefined> = {};
-  for (const name of CHANNEL_NAMES)
-    apiBases[name] = env[`OMNIGATE_${name.toUpperCase()}_API_BASE`] || undefined;
+  const ratePerSecond: Record<string, number | undefined> = {};
+  for (const name of CHANNEL_NAMES) {
+    const prefix = `OMNIGATE_${name.toUpperCase()}`;
+    apiBases[name] = env[`${prefix}_API_BASE`] || undefined;
+    const rate = env[`${prefix}_RATE_PER_SECOND`];
+    ratePerSecond[name] = rate ? int(rate, 1, `${prefix}_RATE_PER_SECOND`) : undefined;
+  }
   return {
-    port: int(env.PORT, 8080, 'PORT'),
+    port: env.PORT === '0' ? 0 : int(env.PORT, 8080, 'PORT'), // 0: any free port (tests)
     host: env.HOST ?? '127.0.0.1',
     mode,
     dataDir: env.OMNIGATE_DATA_DIR ?? './data',
     ...(env.OMNIGATE_API_KEY ? { apiKey: env.OMNIGATE_API_KEY } : {}),
     ...(env.OMNIGATE_MASTER_KEY ? { masterKey: env.OMNIGATE_MASTER_KEY } : {}),
     apiBases,
+    ratePerSecond,
     ...(env.OMNIGATE_PUBLIC_URL ? { publicUrl: env.OMNIGATE_PUBLIC_URL.replace(/\/$/, '') } : {}),
     bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
     sqliteSynchronous: sync,

@@ -16,9 +16,6 @@ export const ERRORS = {
   GW_CAPABILITY: { status: 422, title: 'The channel cannot carry this message' },
   GW_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency key reused with another request' },
   GW_IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this idempotency key is in progress' },
-  GW_EXPIRED: { status: 422, title: 'The message would expire before it could be sent' },
-  GW_CONFLICT: { status: 409, title: 'The resource already exists' },
-  GW_NOT_READY: { status: 503, title: 'The gateway is not ready' },
   GW_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -56,6 +56,7 @@ export const MessageAction = Type.Object(
  */
 function tagged<T extends TSchema[]>(branches: [...T], options: Record<string, unknown> = {}) {
   return Type.Unsafe<Static<TUnion<T>>>({
+    type: 'object',
     ...options,
     oneOf: branches,
     discriminator: { propertyName: 'type' },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isForward, isTerminal, MESSAGE_STATUSES } from './status.ts';
+import { isForward, isTerminal, MESSAGE_STATUSES, type MessageStatus } from './status.ts';
 
 describe('status machine', () => {
   it('moves along the happy path', () => {
@@ -21,8 +21,8 @@ describe('status machine', () => {
     const status = fc.constantFrom(...MESSAGE_STATUSES);
     fc.assert(
       fc.property(fc.array(status, { maxLength: 30 }), (reports) => {
-        let current: (typeof MESSAGE_STATUSES)[number] = 'accepted';
-        const seen = [current];
+        let current: MessageStatus = 'accepted';
+        const seen: MessageStatus[] = [current];
         for (const r of reports) {
           if (!isForward(current, r)) continue;
           current = r;

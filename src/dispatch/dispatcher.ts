@@ -31,6 +31,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
   maxAttempts?: number;
   backoff?: BackoffPolicy;
+  /** Per channel, a rate replacing the connector's documented default. */
+  ratePerSecond?: Record<string, number | undefined>;
   /** Longest pause between polls when nothing wakes the dispatcher. */
   idleMs?: number;
 }
@@ -56,6 +58,7 @@ export class Dispatcher {
       maxAttempts: 8,
       backoff: DEFAULT_BACKOFF,
       idleMs: 250,
+      ratePerSecond: {},
       ...options,
     };
   }
@@ -305,7 +308,10 @@ export class Dispatcher {
   private bucketFor(account: ChannelAccountWithSecrets, connector: ChannelConnector): TokenBucket {
     let bucket = this.buckets.get(account.id);
     if (!bucket) {
-      const limit = connector.rateLimit ?? { perSecond: 100, burst: 100 };
+      const override = this.o.ratePerSecond[account.channel];
+      const limit = override
+        ? { perSecond: override, burst: override }
+        : (connector.rateLimit ?? { perSecond: 100, burst: 100 });
       bucket = new TokenBucket(limit.perSecond, limit.burst, this.o.now().getTime());
       this.buckets.set(account.id, bucket);
     }

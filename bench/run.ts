@@ -1,0 +1,235 @@
+/**
+ * `npm run bench`: the embedded gateway against the sandbox on loopback, with a baseline measured
+ * in the same run: a raw undici client posting the same provider requests straight to the sandbox.
+ *
+ * Three processes share the machine: the sandbox providers, the gateway, and this driver.
+ *   W1: 20,000 single-recipient sends, 64 concurrent.
+ *   W2: 50 requests of 1,000 recipients, 4 concurrent.
+ * Printed: accepted/s, accept latency p50/p99, end-to-end delivered msg/s, and the raw client's rate
+ * with the ratio. Each workload runs `--runs` times (default 3); medians are printed.
+ *
+ * Options: --runs N, --w1 N (sends), --w2 N (requests), --only w1|w2.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const RUNS = Number(args.get('runs') ?? 3);
+const W1_SENDS = Number(args.get('w1') ?? 20_000);
+const W2_REQUESTS = Number(args.get('w2') ?? 50);
+const ONLY = args.get('only');
+const KEY = 'og_bench_key_000000000000000000000000000000';
+const SANDBOX_PORT = 18_090;
+const GATEWAY_PORT = 18_080;
+const LINE_TOKEN = 'sandbox-line-channel-access-token';
+
+const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 });
+
+function startProcess(command: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', command], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${out}`)));
+  });
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string>): Promise<number> {
+  const res = await request(url, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  await res.body.dump();
+  return res.statusCode;
+}
+
+async function getJson(url: string): Promise<{ data: unknown[] }> {
+  const res = await request(url, { dispatcher: agent, headers: { authorization: `Bearer ${KEY}` } });
+  return (await res.body.json()) as { data: unknown[] };
+}
+
+/** Runs `total` tasks with `concurrency` workers; returns each task's latency in ms. */
+async function pool(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<number[]> {
+  const latencies: number[] = new Array(total);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        const t = performance.now();
+        await task(i);
+        latencies[i] = performance.now() - t;
+      }
+    }),
+  );
+  return latencies;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const median = (xs: number[]) => pct(xs, 50);
+const userId = (i: number) => `U${i.toString(16).padStart(32, '0')}`;
+
+/** Waits until the gateway has no queued or sending message left. */
+async function drained(gateway: string): Promise<void> {
+  for (;;) {
+    const [queued, sending] = await Promise.all([
+      getJson(`${gateway}/v1/messages?status=queued&limit=1`),
+      getJson(`${gateway}/v1/messages?status=sending&limit=1`),
+    ]);
+    if (queued.data.length === 0 && sending.data.length === 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+interface Figures {
+  acceptedPerS: number;
+  p50: number;
+  p99: number;
+  deliveredPerS: number;
+  rawPerS: number;
+}
+
+async function w1(gateway: string, sandbox: string, run: number): Promise<Figures> {
+  const t0 = performance.now();
+  const latencies = await pool(W1_SENDS, 64, async (i) => {
+    const status = await post(
+      `${gateway}/v1/messages`,
+      { channel: 'line', to: userId(run * W1_SENDS + i), message: { type: 'text', text: `bench ${i}` } },
+      { authorization: `Bearer ${KEY}` },
+    );
+    if (status !== 202) throw new Error(`send answered ${status}`);
+  });
+  const acceptedS = (performance.now() - t0) / 1000;
+  await drained(gateway);
+  const deliveredS = (performance.now() - t0) / 1000;
+
+  const r0 = performance.now();
+  await pool(W1_SENDS, 64, async (i) => {
+    const status = await post(
+      `${sandbox}/sandbox/line/v2/bot/message/push`,
+      { to: userId(i), messages: [{ type: 'text', text: `bench ${i}` }] },
+      { authorization: `Bearer ${LINE_TOKEN}` },
+    );
+    if (status !== 200) throw new Error(`raw push answered ${status}`);
+  });
+  const rawS = (performance.now() - r0) / 1000;
+  return {
+    acceptedPerS: W1_SENDS / acceptedS,
+    p50: median(latencies),
+    p99: pct(latencies, 99),
+    deliveredPerS: W1_SENDS / deliveredS,
+    rawPerS: W1_SENDS / rawS,
+  };
+}
+
+async function w2(gateway: string, sandbox: string, run: number): Promise<Figures> {
+  const total = W2_REQUESTS * 1000;
+  const t0 = performance.now();
+  const latencies = await pool(W2_REQUESTS, 4, async (i) => {
+    const to = Array.from({ length: 1000 }, (_, j) => userId(10_000_000 + run * total + i * 1000 + j));
+    const status = await post(
+      `${gateway}/v1/messages`,
+      { channel: 'line', to, message: { type: 'text', text: `batch ${i}` } },
+      { authorization: `Bearer ${KEY}` },
+    );
+    if (status !== 202) throw new Error(`batch answered ${status}`);
+  });
+  const acceptedS = (performance.now() - t0) / 1000;
+  await drained(gateway);
+  const deliveredS = (performance.now() - t0) / 1000;
+
+  const r0 = performance.now();
+  await pool(total, 64, async (i) => {
+    await post(
+      `${sandbox}/sandbox/line/v2/bot/message/push`,
+      { to: userId(i), messages: [{ type: 'text', text: 'batch' }] },
+      { authorization: `Bearer ${LINE_TOKEN}` },
+    );
+  });
+  const rawS = (performance.now() - r0) / 1000;
+  return {
+    acceptedPerS: total / acceptedS,
+    p50: median(latencies),
+    p99: pct(latencies, 99),
+    deliveredPerS: total / deliveredS,
+    rawPerS: total / rawS,
+  };
+}
+
+function report(name: string, unit: string, runs: Figures[]) {
+  const m = (f: (x: Figures) => number) => median(runs.map(f));
+  const ratio = median(runs.map((r) => r.deliveredPerS / r.rawPerS));
+  console.log(`\n${name} (median of ${runs.length} runs)`);
+  console.log(`  accepted:            ${m((r) => r.acceptedPerS).toFixed(0)} ${unit}/s`);
+  console.log(
+    `  accept latency:      p50 ${m((r) => r.p50).toFixed(1)} ms, p99 ${m((r) => r.p99).toFixed(1)} ms (per request)`,
+  );
+  console.log(`  end-to-end sent:     ${m((r) => r.deliveredPerS).toFixed(0)} msg/s`);
+  console.log(`  raw client → sandbox: ${m((r) => r.rawPerS).toFixed(0)} msg/s`);
+  console.log(`  end-to-end / raw:    ${(ratio * 100).toFixed(0)}%`);
+  console.log(
+    `  runs: ${runs.map((r) => `${r.acceptedPerS.toFixed(0)}/${r.deliveredPerS.toFixed(0)}/${r.rawPerS.toFixed(0)}`).join('  ')} (accepted/e2e/raw)`,
+  );
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'omnigate-bench-'));
+  const sandboxUrl = `http://127.0.0.1:${SANDBOX_PORT}`;
+  const gatewayUrl = `http://127.0.0.1:${GATEWAY_PORT}`;
+  const children: ChildProcess[] = [];
+  try {
+    children.push(await startProcess('sandbox', { PORT: String(SANDBOX_PORT) }, /sandbox providers on/));
+    children.push(
+      await startProcess(
+        'start',
+        {
+          PORT: String(GATEWAY_PORT),
+          OMNIGATE_DATA_DIR: dataDir,
+          OMNIGATE_API_KEY: KEY,
+          OMNIGATE_LINE_API_BASE: `${sandboxUrl}/sandbox/line`,
+          // The bench measures the gateway, not LINE's documented 2,000/s per channel.
+          OMNIGATE_LINE_RATE_PER_SECOND: '1000000',
+          LOG_LEVEL: 'warn',
+        },
+        /listening on/,
+      ),
+    );
+    console.log(`Omnigate benchmark: gateway ${gatewayUrl}, sandbox ${sandboxUrl}, ${RUNS} runs`);
+    const w1Runs: Figures[] = [];
+    const w2Runs: Figures[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      if (ONLY !== 'w2') w1Runs.push(await w1(gatewayUrl, sandboxUrl, run));
+      if (ONLY !== 'w1') w2Runs.push(await w2(gatewayUrl, sandboxUrl, run));
+    }
+    if (w1Runs.length) report(`W1: ${W1_SENDS} single-recipient sends, 64 concurrent`, 'msg', w1Runs);
+    if (w2Runs.length) report(`W2: ${W2_REQUESTS} requests of 1,000 recipients`, 'recipients', w2Runs);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await agent.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+/**
+ * How LINE carries each canonical kind. "degraded" means some of the content changes form (and the
+ * change is recorded on the message); nothing is ever dropped silently.
+ */
+import type { MessageKind } from '../../core/message.ts';
+import type { Capability } from '../types.ts';
+
+export const LINE_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
+  text: { support: 'native' },
+  media: {
+    support: 'degraded',
+    to: 'image, video and audio natively; a file becomes a text message with its name and link (LINE bots cannot send files); a caption becomes a text message after the media',
+    rule: 'line_no_file',
+  },
+  location: { support: 'native' },
+  sticker: { support: 'native' },
+  buttons: { support: 'native' },
+  quick_replies: { support: 'native' },
+  carousel: { support: 'native' },
+  list: {
+    support: 'degraded',
+    to: 'Flex bubble whose rows post back their id when tapped',
+    rule: 'line_no_list',
+  },
+  imagemap: { support: 'native' },
+  template: { support: 'refused', reason: 'LINE has no stored message templates; send the content itself' },
+  receipt: { support: 'degraded', to: 'Flex bubble laid out as a receipt', rule: 'line_no_receipt' },
+  sender_action: { support: 'native' },
+  raw: { support: 'native' },
+};

@@ -1,0 +1,165 @@
+/**
+ * LINE's documented limits applied to a canonical message before it is stored, so a request LINE
+ * would refuse fails at our API with a pointer into the caller's own body rather than hours later
+ * in a dead letter. Pointers start at `/message`.
+ */
+import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
+import type { FieldIssue } from '../types.ts';
+import { carouselMode } from './carousel-mode.ts';
+import { checkAction, checkActions, Issues } from './check-actions.ts';
+import { LINE_LIMITS as L, LINE_CHAT_ID } from './limits.ts';
+
+export function checkLineRecipient(to: string): string | undefined {
+  return LINE_CHAT_ID.test(to)
+    ? undefined
+    : 'a LINE user, group or room id: U, C or R followed by 32 lowercase hex digits';
+}
+
+export function checkLineMessage(message: CanonicalMessage): FieldIssue[] {
+  const issues = new Issues();
+  const p = '/message';
+  switch (message.type) {
+    case 'text':
+      issues.maxLength(`${p}/text`, message.text, L.text);
+      break;
+    case 'media':
+      checkMedia(issues, message);
+      break;
+    case 'location':
+      issues.maxLength(`${p}/title`, message.title, L.locationTitle);
+      issues.maxLength(`${p}/address`, message.address, L.locationAddress);
+      break;
+    case 'sticker':
+      issues.required(`${p}/packageId`, message.packageId !== undefined, 'LINE stickers need a packageId');
+      for (const key of ['packageId', 'stickerId'] as const) {
+        const v = message[key];
+        if (v !== undefined && !/^[0-9]+$/.test(v)) {
+          issues.add(`${p}/${key}`, 'pattern', 'LINE sticker and package ids are numeric strings');
+        }
+      }
+      break;
+    case 'buttons':
+      checkButtons(issues, message);
+      break;
+    case 'quick_replies':
+      issues.maxLength(`${p}/text`, message.text, L.text);
+      issues.maxItems(`${p}/replies`, message.replies, L.quickReplyItems, 'quick replies');
+      checkActions(issues, `${p}/replies`, message.replies, { quickReply: true });
+      break;
+    case 'carousel':
+      if (carouselMode(message) === 'template') checkTemplateCarousel(issues, message);
+      else checkFlexCarousel(issues, message);
+      break;
+    case 'list':
+      message.sections.forEach((s, i) => {
+        s.rows.forEach((r, j) => {
+          issues.maxLength(`${p}/sections/${i}/rows/${j}/id`, r.id, L.postbackData);
+        });
+      });
+      break;
+    case 'imagemap':
+      issues.mediaUrl(`${p}/baseUrl`, message.baseUrl);
+      issues.maxLength(`${p}/altText`, message.altText, L.altText);
+      message.areas.forEach((a, i) => {
+        if (a.action.type === 'url')
+          issues.maxLength(`${p}/areas/${i}/action/url`, a.action.url, L.uriAction);
+      });
+      break;
+    case 'receipt':
+      message.elements.forEach((e, i) => {
+        issues.mediaUrl(`${p}/elements/${i}/imageUrl`, e.imageUrl);
+      });
+      break;
+    case 'sender_action':
+      if (message.action !== 'typing_on') {
+        issues.add(
+          `${p}/action`,
+          'channel_capability',
+          'LINE bots can only show a loading indicator (typing_on)',
+        );
+      }
+      break;
+    case 'raw':
+      issues.required(
+        `${p}/payload/type`,
+        typeof (message.payload as Record<string, unknown>)['type'] === 'string',
+        'a LINE message object needs its type',
+      );
+      break;
+    case 'template':
+      issues.add(`${p}`, 'channel_capability', 'LINE has no stored templates');
+      break;
+  }
+  return issues.list;
+}
+
+function checkMedia(issues: Issues, m: MessageOf<'media'>): void {
+  const p = '/message';
+  issues.maxLength(`${p}/caption`, m.caption, L.text);
+  // A file goes out as a link inside a text message, so LINE never fetches it: any scheme will do.
+  if (m.mediaType === 'file') return;
+  issues.mediaUrl(`${p}/url`, m.url);
+  issues.mediaUrl(`${p}/previewUrl`, m.previewUrl);
+  if (m.mediaType === 'video') {
+    issues.required(`${p}/previewUrl`, m.previewUrl !== undefined, 'LINE videos need a preview image');
+  }
+  if (m.mediaType === 'audio') {
+    issues.required(`${p}/durationMs`, m.durationMs !== undefined, 'LINE audio needs its duration');
+  }
+}
+
+function checkButtons(issues: Issues, m: MessageOf<'buttons'>): void {
+  const p = '/message';
+  // Without a title, header text takes the title's place (render.ts does the same).
+  const titlePointer = m.title !== undefined ? `${p}/title` : `${p}/header/text`;
+  const title = m.title ?? m.header?.text;
+  issues.maxLength(titlePointer, title, L.buttonsTitle, 'graphemes');
+  issues.mediaUrl(`${p}/header/imageUrl`, m.header?.imageUrl);
+  const short = title !== undefined || m.header?.imageUrl !== undefined;
+  issues.maxLength(`${p}/text`, m.text, short ? L.buttonsTextShort : L.buttonsText, 'graphemes');
+  issues.maxItems(`${p}/actions`, m.actions, L.buttonsActions, 'buttons');
+  checkActions(issues, `${p}/actions`, m.actions, { quickReply: false });
+}
+
+function checkTemplateCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
+  const p = '/message/cards';
+  issues.maxItems(p, m.cards, L.carouselColumns, 'cards');
+  const first = m.cards[0];
+  m.cards.forEach((c, i) => {
+    const at = `${p}/${i}`;
+    issues.required(`${at}/text`, c.text !== undefined, 'LINE carousel cards need text');
+    issues.required(`${at}/actions`, c.actions !== undefined, 'LINE carousel cards need at least one action');
+    issues.maxItems(`${at}/actions`, c.actions, L.carouselActions, 'actions per card');
+    issues.maxLength(`${at}/title`, c.title, L.carouselTitle, 'graphemes');
+    const short = c.title !== undefined || c.imageUrl !== undefined;
+    issues.maxLength(`${at}/text`, c.text, short ? L.carouselTextShort : L.carouselText, 'graphemes');
+    issues.mediaUrl(`${at}/imageUrl`, c.imageUrl);
+    checkActions(issues, `${at}/actions`, c.actions, { quickReply: false });
+    if (c.defaultAction) checkAction(issues, `${at}/defaultAction`, c.defaultAction, { quickReply: false });
+    if (!first || i === 0) return;
+    // LINE refuses a carousel whose columns differ in shape (providers.md §1).
+    const uniform = 'line_carousel_uniform';
+    if (c.actions && first.actions && c.actions.length !== first.actions.length) {
+      issues.add(`${at}/actions`, uniform, 'every LINE carousel card needs the same number of actions');
+    }
+    if ((c.imageUrl === undefined) !== (first.imageUrl === undefined)) {
+      issues.add(`${at}/imageUrl`, uniform, 'LINE needs an image on every card or on none');
+    }
+    if ((c.title === undefined) !== (first.title === undefined)) {
+      issues.add(`${at}/title`, uniform, 'LINE needs a title on every card or on none');
+    }
+  });
+}
+
+function checkFlexCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
+  const p = '/message/cards';
+  issues.maxItems(p, m.cards, L.flexCarouselBubbles, 'cards when a card has a badge or button colour');
+  m.cards.forEach((c, i) => {
+    const at = `${p}/${i}`;
+    const shown = [c.imageUrl, c.title, c.text, c.badge, c.actions].some((v) => v !== undefined);
+    issues.required(at, shown, 'a card needs an image, a title, a text, a badge or actions');
+    issues.mediaUrl(`${at}/imageUrl`, c.imageUrl);
+    checkActions(issues, `${at}/actions`, c.actions, { quickReply: false });
+    if (c.defaultAction) checkAction(issues, `${at}/defaultAction`, c.defaultAction, { quickReply: false });
+  });
+}

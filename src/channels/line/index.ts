@@ -1,0 +1,40 @@
+/**
+ * LINE Messaging API connector. See README.md in this folder for LINE's quirks and the choices made
+ * for what LINE cannot show.
+ */
+import type { ChannelConnector } from '../types.ts';
+import { LINE_CAPABILITIES } from './capabilities.ts';
+import { checkLineMessage, checkLineRecipient } from './check.ts';
+import { classifyLineResponse } from './classify.ts';
+import { parseLineWebhook, verifyLineSignature } from './inbound.ts';
+import { LINE_SANDBOX_CREDENTIALS, LineCredentials, LineOptions } from './options.ts';
+import { renderLine } from './render.ts';
+import { lineSandbox } from './sandbox/index.ts';
+
+export const lineConnector: ChannelConnector = {
+  name: 'line',
+  displayName: 'LINE',
+  defaultBaseUrl: 'https://api.line.me',
+  // Push and reply share "other endpoints": 2,000 requests per second per channel.
+  rateLimit: { perSecond: 2_000, burst: 2_000 },
+  // Push carries X-Line-Retry-Key (the same on every attempt), so LINE runs a resent push once.
+  // A reply has no key, but its token works once: a duplicate reply is refused by LINE itself.
+  maybeSentPolicy: 'resend',
+  capabilities: LINE_CAPABILITIES,
+  credentialsSchema: LineCredentials,
+  sandboxCredentials: LINE_SANDBOX_CREDENTIALS,
+  optionsSchema: LineOptions,
+  checkRecipient: checkLineRecipient,
+  check: checkLineMessage,
+  render: renderLine,
+  authorize(request, credentials) {
+    return {
+      path: request.path,
+      headers: { ...request.headers, Authorization: `Bearer ${credentials['channelAccessToken'] ?? ''}` },
+    };
+  },
+  classify: classifyLineResponse,
+  verifyInbound: verifyLineSignature,
+  parseInbound: parseLineWebhook,
+  sandbox: lineSandbox,
+};

@@ -1,0 +1,58 @@
+/**
+ * LINE's documented limits (../../../../shared/providers.md §1), in one place so the connector's
+ * `check` and the emulator's strictness layer cannot disagree. Units matter: message text counts
+ * UTF-16 code units, action labels and template fields count grapheme clusters.
+ */
+
+export const LINE_LIMITS = {
+  messagesPerRequest: 5,
+  /** UTF-16 units. */
+  text: 5000,
+  /** Every URL LINE fetches (media, thumbnails, icons, imagemap base). */
+  url: 2000,
+  /** URI action `uri` / imagemap `linkUri`. */
+  uriAction: 1000,
+  /** Graphemes; templates and quick reply. */
+  actionLabel: 20,
+  postbackData: 300,
+  /** Graphemes; postback `displayText` and message action `text`. */
+  actionText: 300,
+  quickReplyItems: 13,
+  buttonsActions: 4,
+  buttonsTitle: 40,
+  buttonsText: 160,
+  /** Buttons text when the template also has an image or a title. */
+  buttonsTextShort: 60,
+  confirmText: 240,
+  confirmActions: 2,
+  carouselColumns: 10,
+  carouselActions: 3,
+  carouselTitle: 40,
+  carouselText: 120,
+  carouselTextShort: 60,
+  flexCarouselBubbles: 12,
+  /** LINE's current reference allows 1500; the SDK still says 400 (providers.md §13). */
+  altText: 1500,
+  /** What we derive ourselves stays under the older, stricter figure, so either reading passes. */
+  derivedAltText: 400,
+  locationTitle: 100,
+  locationAddress: 100,
+} as const;
+
+/** User, group and room ids: the only addresses push accepts. */
+export const LINE_CHAT_ID = /^[UCR][0-9a-f]{32}$/;
+/** The loading indicator only works in one-on-one chats. */
+export const LINE_USER_ID = /^U[0-9a-f]{32}$/;
+
+/** Schemes a URI action may open. */
+export const URI_ACTION_SCHEMES: readonly string[] = ['http:', 'https:', 'line:', 'tel:'];
+
+/** LINE fetches media itself and only over HTTPS (TLS 1.2+). */
+export function isHttpsUrl(url: string): boolean {
+  return /^https:\/\//i.test(url);
+}
+
+export function uriScheme(uri: string): string | undefined {
+  const m = /^([a-z][a-z0-9+.-]*:)/i.exec(uri);
+  return m?.[1]?.toLowerCase();
+}

@@ -1,0 +1,57 @@
+/**
+ * What a LINE channel account holds, what a send request may add under `options.line`, and the
+ * fixed credentials of the built-in sandbox account.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+
+export const LineCredentials = Type.Object(
+  {
+    channelAccessToken: Type.String({ minLength: 1, description: 'Long-lived channel access token.' }),
+    channelSecret: Type.String({ minLength: 1, description: 'Channel secret; signs inbound webhooks.' }),
+  },
+  { additionalProperties: false },
+);
+export type LineCredentials = Static<typeof LineCredentials>;
+
+export const LineOptions = Type.Object(
+  {
+    replyToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Answer an inbound event with the reply API (free of quota) instead of a push.',
+      }),
+    ),
+    notificationDisabled: Type.Optional(
+      Type.Boolean({ description: 'Deliver without a push notification.' }),
+    ),
+    loadingSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 5,
+        maximum: 60,
+        multipleOf: 5,
+        description: 'How long a `typing_on` loading indicator shows (LINE default 20).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LineOptions = Static<typeof LineOptions>;
+
+/** Not secrets: the emulator accepts exactly these and nothing else. */
+export const LINE_SANDBOX_CREDENTIALS = {
+  channelAccessToken: 'sandbox-line-channel-access-token',
+  channelSecret: 'sandbox-line-channel-secret',
+} as const satisfies LineCredentials;
+
+/**
+ * Reads `options` defensively: the core validated them against `LineOptions`, but render must stay
+ * total even when handed something else.
+ */
+export function readLineOptions(options: Record<string, unknown> | undefined): LineOptions {
+  const o = options ?? {};
+  const out: LineOptions = {};
+  if (typeof o['replyToken'] === 'string' && o['replyToken'] !== '') out.replyToken = o['replyToken'];
+  if (typeof o['notificationDisabled'] === 'boolean') out.notificationDisabled = o['notificationDisabled'];
+  if (typeof o['loadingSeconds'] === 'number') out.loadingSeconds = o['loadingSeconds'];
+  return out;
+}

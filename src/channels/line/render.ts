@@ -1,0 +1,82 @@
+/**
+ * A canonical message as the one LINE request that carries it: a push (or, given a reply token, a
+ * reply) of up to five message objects, or the loading indicator for `typing_on`. Everything a
+ * kind needs beyond one message object still goes out in that single request, so the retry key
+ * covers all of it.
+ */
+import type { CanonicalMessage } from '../../core/message.ts';
+import type { RenderContext, RenderResult } from '../types.ts';
+import { carouselMode } from './carousel-mode.ts';
+import { readLineOptions } from './options.ts';
+import { type LineObject, textMessage, toQuickReplyItem } from './render-actions.ts';
+import { type Rendered, renderImagemap, renderLocation, renderMedia, renderSticker } from './render-basic.ts';
+import { renderFlexCarousel, renderList, renderReceipt } from './render-flex.ts';
+import { renderButtons, renderTemplateCarousel } from './render-template.ts';
+
+export const LINE_PATHS = {
+  push: '/v2/bot/message/push',
+  reply: '/v2/bot/message/reply',
+  loading: '/v2/bot/chat/loading/start',
+} as const;
+
+/** LINE shows the indicator for 20 s when not told otherwise; we say so explicitly. */
+const DEFAULT_LOADING_SECONDS = 20;
+
+export function renderLine(message: CanonicalMessage, ctx: RenderContext): RenderResult {
+  const options = readLineOptions(ctx.options);
+  if (message.type === 'sender_action') {
+    // Only typing_on reaches here (check refuses the others). A reply token cannot be spent on it.
+    const body = { chatId: ctx.to, loadingSeconds: options.loadingSeconds ?? DEFAULT_LOADING_SECONDS };
+    return { request: { method: 'POST', path: LINE_PATHS.loading, body }, degradations: [] };
+  }
+  const { messages, degradations } = renderMessages(message);
+  const extra =
+    options.notificationDisabled !== undefined ? { notificationDisabled: options.notificationDisabled } : {};
+  if (options.replyToken !== undefined) {
+    // The retry key is a push-only feature; a reply token is single-use, which does the same job.
+    const body = { replyToken: options.replyToken, messages, ...extra };
+    return { request: { method: 'POST', path: LINE_PATHS.reply, body }, degradations };
+  }
+  return {
+    request: {
+      method: 'POST',
+      path: LINE_PATHS.push,
+      headers: { 'X-Line-Retry-Key': ctx.retryKey },
+      body: { to: ctx.to, messages, ...extra },
+    },
+    degradations,
+  };
+}
+
+function renderMessages(message: Exclude<CanonicalMessage, { type: 'sender_action' }>): Rendered {
+  switch (message.type) {
+    case 'text':
+      return { messages: [textMessage(message.text)], degradations: [] };
+    case 'media':
+      return renderMedia(message);
+    case 'location':
+      return renderLocation(message);
+    case 'sticker':
+      return renderSticker(message);
+    case 'buttons':
+      return renderButtons(message);
+    case 'quick_replies': {
+      const quickReply = { items: message.replies.map(toQuickReplyItem) };
+      const text: LineObject = { ...textMessage(message.text), quickReply };
+      return { messages: [text], degradations: [] };
+    }
+    case 'carousel':
+      return carouselMode(message) === 'flex' ? renderFlexCarousel(message) : renderTemplateCarousel(message);
+    case 'list':
+      return renderList(message);
+    case 'imagemap':
+      return renderImagemap(message);
+    case 'receipt':
+      return renderReceipt(message);
+    case 'raw':
+      return { messages: [message.payload], degradations: [] };
+    case 'template':
+      // The capability table refuses this kind, so the core never asks; reaching here is a bug.
+      throw new Error('LINE cannot carry template messages');
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * What the LINE emulator remembers: reply tokens it issued (single use, like LINE's), retry keys it
+ * accepted (a replay answers 409, as LINE does), and the ids it hands out.
+ */
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+export interface SentMessage {
+  id: string;
+  quoteToken?: string;
+}
+
+/**
+ * Reply tokens carry their own proof (an HMAC under the channel secret), so a token minted by
+ * another emulator instance, or before a restart, is still recognised; spent ones are refused.
+ */
+export function mintReplyToken(channelSecret: string): string {
+  const nonce = randomBytes(16).toString('hex');
+  return `${nonce}${tokenMac(nonce, channelSecret)}`;
+}
+
+export function isSandboxReplyToken(token: string, channelSecret: string): boolean {
+  if (!/^[0-9a-f]{64}$/.test(token)) return false;
+  const expected = Buffer.from(tokenMac(token.slice(0, 32), channelSecret));
+  const actual = Buffer.from(token.slice(32));
+  return timingSafeEqual(expected, actual);
+}
+
+function tokenMac(nonce: string, secret: string): string {
+  return createHmac('sha256', secret).update(`line-reply-token:${nonce}`).digest('hex').slice(0, 32);
+}
+
+/** Bounded so a long-running sandbox cannot grow without limit; LINE keeps retry keys for 24 h. */
+const MAX_REMEMBERED = 10_000;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.set(key, value);
+  if (map.size > MAX_REMEMBERED) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+}
+
+export class LineSandboxState {
+  private readonly spentReplyTokens = new Map<string, true>();
+  private readonly acceptedRetryKeys = new Map<string, { requestId: string; sentMessages: SentMessage[] }>();
+  private nextMessageId = BigInt(Date.now()) * 100_000n;
+
+  constructor(private readonly channelSecret: string) {}
+
+  issueReplyToken(): string {
+    return mintReplyToken(this.channelSecret);
+  }
+
+  /** A token is good once: issued by us (by its form) and not yet spent. */
+  canReply(token: string): boolean {
+    return isSandboxReplyToken(token, this.channelSecret) && !this.spentReplyTokens.has(token);
+  }
+
+  spendReplyToken(token: string): void {
+    remember(this.spentReplyTokens, token, true);
+  }
+
+  acceptedRetry(key: string): { requestId: string; sentMessages: SentMessage[] } | undefined {
+    return this.acceptedRetryKeys.get(key.toLowerCase());
+  }
+
+  acceptRetry(key: string, requestId: string, sentMessages: SentMessage[]): void {
+    remember(this.acceptedRetryKeys, key.toLowerCase(), { requestId, sentMessages });
+  }
+
+  /** LINE message ids are decimal strings of about 18 digits. */
+  messageId(): string {
+    this.nextMessageId += 1n;
+    return this.nextMessageId.toString();
+  }
+
+  quoteToken(): string {
+    return randomBytes(48).toString('base64url');
+  }
+
+  requestId(): string {
+    return randomUUID();
+  }
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Webhook event ids are ULIDs: 48-bit time then 80 random bits, Crockford base32. */
+export function ulid(now: number = Date.now()): string {
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const random = Array.from(randomBytes(16), (b) => CROCKFORD[b % 32]).join('');
+  return time + random;
+}

@@ -1,0 +1,155 @@
+/**
+ * Every sample LINE carries: check passes, render + authorize produce a request the strict emulator
+ * accepts, and classify reads its answer as sent.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lineConnector } from '../../../src/channels/line/index.ts';
+import { mintReplyToken } from '../../../src/channels/line/sandbox/state.ts';
+import type { CanonicalMessage } from '../../../src/core/message.ts';
+import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
+import { buildSandbox, send, USER } from './helpers.ts';
+
+let app: FastifyInstance;
+let recorder: Awaited<ReturnType<typeof buildSandbox>>['recorder'];
+beforeAll(async () => {
+  ({ app, recorder } = await buildSandbox());
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const carried = Object.entries(SAMPLE_MESSAGES).filter(
+  ([kind]) => lineConnector.capabilities[kind as keyof typeof SAMPLE_MESSAGES].support !== 'refused',
+);
+
+/** Variants that reach the renderer branches the samples do not. */
+const VARIANTS: Record<string, CanonicalMessage> = {
+  video: {
+    type: 'media',
+    mediaType: 'video',
+    url: 'https://cdn.example.com/v.mp4',
+    previewUrl: 'https://cdn.example.com/v.jpg',
+  },
+  audio: { type: 'media', mediaType: 'audio', url: 'https://cdn.example.com/a.m4a', durationMs: 60_000 },
+  imageWithoutPreview: { type: 'media', mediaType: 'image', url: 'https://cdn.example.com/p.png' },
+  file: {
+    type: 'media',
+    mediaType: 'file',
+    url: 'http://files.example.com/report.pdf',
+    caption: 'Your report',
+  },
+  bareLocation: { type: 'location', latitude: 13.7563, longitude: 100.5018 },
+  buttonsHeaderAndTitle: {
+    type: 'buttons',
+    title: 'Order',
+    header: { text: 'Shop' },
+    text: 'Choose',
+    footer: 'x'.repeat(80),
+    actions: [{ type: 'message', title: 'Hi', text: 'Hello' }],
+  },
+  templateCarousel: {
+    type: 'carousel',
+    imageAspectRatio: 'square',
+    cards: [
+      {
+        title: 'A',
+        text: 'first',
+        defaultAction: { type: 'url', title: 'Open', url: 'https://example.com/a' },
+        actions: [{ type: 'call', title: 'Call', phoneNumber: '+6621234567' }],
+      },
+      { title: 'B', text: 'second', actions: [{ type: 'reply', title: 'Pick', payload: 'B' }] },
+    ],
+  },
+  flexCarouselNoImage: {
+    type: 'carousel',
+    cards: [
+      {
+        title: 'Sale',
+        badge: { text: '-20%' },
+        defaultAction: { type: 'reply', title: 'Go', payload: 'GO' },
+      },
+    ],
+  },
+  fullReceipt: {
+    type: 'receipt',
+    recipientName: 'Ann',
+    orderNumber: 'A-2',
+    currency: 'JPY',
+    paymentMethod: 'Cash',
+    elements: [
+      {
+        title: 'Tea',
+        subtitle: 'Green',
+        quantity: 2,
+        price: 300,
+        imageUrl: 'https://cdn.example.com/tea.png',
+      },
+    ],
+    summary: { subtotal: 600, shippingCost: 0, totalTax: 60, totalCost: 660 },
+  },
+  rawFlex: {
+    type: 'raw',
+    payload: {
+      type: 'flex',
+      altText: 'raw flex',
+      contents: {
+        type: 'bubble',
+        body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'hi' }] },
+      },
+    },
+  },
+};
+
+async function roundTrip(message: CanonicalMessage, options?: Record<string, unknown>) {
+  expect(lineConnector.check(message)).toEqual([]);
+  const { request, degradations } = lineConnector.render(message, {
+    to: USER,
+    retryKey: randomUUID(),
+    ...(options ? { options } : {}),
+  });
+  const response = await send(app, request);
+  expect(response.body, JSON.stringify(response.body)).not.toHaveProperty('details');
+  expect([200, 202]).toContain(response.status);
+  const outcome = lineConnector.classify(response);
+  expect(outcome.kind).toBe('sent');
+  return { request, degradations, response, outcome };
+}
+
+describe('LINE render → strict emulator', () => {
+  it.each(carried)('sample %s is accepted and classified as sent', async (kind, message) => {
+    const { outcome } = await roundTrip(message);
+    if (kind !== 'sender_action')
+      expect(outcome).toMatchObject({ providerMessageId: expect.stringMatching(/^\d+$/) });
+  });
+
+  it.each(Object.entries(VARIANTS))('variant %s is accepted', async (_name, message) => {
+    await roundTrip(message);
+  });
+
+  it('sends with the reply API when given a reply token, once', async () => {
+    const replyToken = mintReplyToken(lineConnector.sandboxCredentials['channelSecret']!);
+    const { request } = await roundTrip(SAMPLE_MESSAGES.quick_replies, {
+      replyToken,
+      notificationDisabled: true,
+    });
+    expect(request.path).toBe('/v2/bot/message/reply');
+    expect(request.headers?.['X-Line-Retry-Key']).toBeUndefined();
+    const again = await send(app, request);
+    expect(again.status).toBe(400);
+    expect(lineConnector.classify(again)).toMatchObject({
+      kind: 'permanent',
+      code: 'line_invalid_reply_token',
+    });
+  });
+
+  it('records what it answered, without the access token', async () => {
+    const last = recorder.entries.at(-1);
+    expect(last?.headers['authorization']).toBe('Bearer [redacted]');
+    const res = await app.inject({ method: 'GET', url: `/sandbox/line/_requests?to=${USER}` });
+    const listed = res.json() as Array<{ body: { to?: string } }>;
+    expect(listed.length).toBeGreaterThan(carried.length);
+    expect(listed.every((r) => r.body.to === USER)).toBe(true);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * Bad input gets a 4xx problem+json naming every offending field by JSON pointer, and nothing is
+ * stored. The property test throws random and mutated bodies at the endpoint: no 5xx, ever.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { LINE_USER } from '../support/recipients.ts';
+
+let gw: TestGateway;
+
+beforeAll(async () => {
+  gw = await startTestGateway({ OMNIGATE_BODY_LIMIT_BYTES: String(256 * 1024) }, { startWorkers: false });
+});
+afterAll(async () => gw.close());
+
+/** The newest stored message id: it changes if and only if something was stored. */
+async function storedCount(): Promise<string | undefined> {
+  const res = await gw.api('GET', '/v1/messages?limit=1');
+  return res.json.data[0]?.id;
+}
+
+async function expectProblem(body: unknown, status: number, pointers: string[]) {
+  const before = await storedCount();
+  const res = await gw.api('POST', '/v1/messages', body, { 'content-type': 'application/json' });
+  expect(res.status, JSON.stringify(res.json)).toBe(status);
+  expect(res.headers['content-type']).toContain('application/problem+json');
+  expect(res.json).toMatchObject({
+    status,
+    type: expect.stringContaining('https://'),
+    title: expect.any(String),
+  });
+  expect(res.json.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([...pointers].sort());
+  for (const e of res.json.errors) expect(e.rule).toEqual(expect.any(String));
+  expect(await storedCount()).toBe(before);
+  return res.json;
+}
+
+describe('bad input', () => {
+  it('invalid JSON', async () => {
+    await expectProblem('{"channel": "line", ', 400, ['']);
+  });
+
+  it('a body that is not JSON at all', async () => {
+    const res = await gw.api('POST', '/v1/messages', 'channel=line', { 'content-type': 'text/plain' });
+    expect(res.status).toBe(415);
+    expect(res.json.code).toBe('GW_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('wrong types, naming each field', async () => {
+    await expectProblem(
+      { channel: 'line', to: 42, message: { type: 'text', text: 7 }, correlationId: true },
+      400,
+      ['/to', '/message/text', '/correlationId'],
+    );
+  });
+
+  it('unknown channel', async () => {
+    const p = await expectProblem(
+      { channel: 'pigeon', to: 'x', message: { type: 'text', text: 'hi' } },
+      400,
+      ['/channel'],
+    );
+    expect(p.errors[0].detail).toContain('line');
+  });
+
+  it('missing fields', async () => {
+    await expectProblem({ message: { type: 'text' } }, 400, ['/channel', '/to', '/message/text']);
+  });
+
+  it('unknown fields, at the top and inside the message', async () => {
+    await expectProblem(
+      { channel: 'line', to: LINE_USER, message: { type: 'text', text: 'hi', colour: 'red' }, priority: 1 },
+      400,
+      ['/message/colour', '/priority'],
+    );
+  });
+
+  it('an unknown message type', async () => {
+    await expectProblem({ channel: 'line', to: LINE_USER, message: { type: 'hologram' } }, 400, [
+      '/message/type',
+    ]);
+  });
+
+  it('a carousel beyond what the channel can show', async () => {
+    const card = (SAMPLE_MESSAGES.carousel as { cards: unknown[] }).cards[1];
+    const p = await expectProblem(
+      {
+        channel: 'line',
+        to: LINE_USER,
+        message: { type: 'carousel', cards: Array.from({ length: 13 }, () => card) },
+      },
+      400,
+      ['/message/cards'],
+    );
+    expect(p.errors[0].rule).toBe('maxItems');
+  });
+
+  it('text over the channel limit', async () => {
+    await expectProblem(
+      { channel: 'line', to: LINE_USER, message: { type: 'text', text: 'x'.repeat(5001) } },
+      400,
+      ['/message/text'],
+    );
+    await expectProblem(
+      { channel: 'telegram', to: '12345', message: { type: 'text', text: 'x'.repeat(4097) } },
+      400,
+      ['/message/text'],
+    );
+  });
+
+  it('1001 recipients', async () => {
+    const to = Array.from({ length: 1001 }, () => LINE_USER);
+    await expectProblem({ channel: 'line', to, message: { type: 'text', text: 'hi' } }, 400, ['/to']);
+  });
+
+  it('a recipient the channel cannot address, by index', async () => {
+    await expectProblem(
+      { channel: 'line', to: [LINE_USER, 'not-a-line-id'], message: { type: 'text', text: 'hi' } },
+      400,
+      ['/to/1'],
+    );
+  });
+
+  it('an expiry already past', async () => {
+    await expectProblem(
+      {
+        channel: 'line',
+        to: LINE_USER,
+        message: { type: 'text', text: 'hi' },
+        expiresAt: '2020-01-01T00:00:00Z',
+      },
+      400,
+      ['/expiresAt'],
+    );
+  });
+
+  it('a body over the size limit', async () => {
+    const res = await gw.api('POST', '/v1/messages', {
+      channel: 'line',
+      to: LINE_USER,
+      message: { type: 'text', text: 'x'.repeat(300 * 1024) },
+    });
+    expect(res.status).toBe(413);
+    expect(res.json.code).toBe('GW_BODY_TOO_LARGE');
+  });
+
+  it('a missing or wrong API key', async () => {
+    const none = await gw.app.inject({ method: 'POST', url: '/v1/messages', payload: {} });
+    expect(none.statusCode).toBe(401);
+    const wrong = await gw.api('GET', '/v1/messages', undefined, { authorization: 'Bearer og_wrong' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.code).toBe('GW_UNAUTHORIZED');
+  });
+
+  it('never answers 5xx to random or mutated bodies, and stores nothing for a 4xx', async () => {
+    const valid = { channel: 'line', to: LINE_USER, message: SAMPLE_MESSAGES.buttons };
+    const mutate = fc
+      .tuple(
+        fc.constantFrom('channel', 'to', 'message', 'options', 'expiresAt', 'callbackUrl', 'from'),
+        fc.anything(),
+      )
+      .map(([key, value]) => ({ ...valid, [key]: value }));
+    const deepMutate = fc
+      .tuple(fc.constantFrom('text', 'actions', 'header', 'title', 'type', 'footer'), fc.jsonValue())
+      .map(([key, value]) => ({ ...valid, message: { ...valid.message, [key]: value } }));
+    const body = fc.oneof(fc.jsonValue(), fc.anything(), mutate, deepMutate, fc.string());
+    let fourXx = 0;
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        let payload: string;
+        try {
+          payload = typeof b === 'string' ? b : (JSON.stringify(b) ?? 'null');
+        } catch {
+          payload = String(b);
+        }
+        const before = await storedCount();
+        const res = await gw.api('POST', '/v1/messages', payload, { 'content-type': 'application/json' });
+        expect(res.status, payload.slice(0, 300)).toBeLessThan(500);
+        if (res.status >= 400) {
+          fourXx++;
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          expect(await storedCount()).toBe(before);
+        }
+      }),
+      { numRuns: 300, seed: 20261122 },
+    );
+    expect(fourXx).toBeGreaterThan(100);
+  });
+});

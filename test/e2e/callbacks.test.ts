@@ -1,0 +1,103 @@
+/**
+ * Status callbacks: every status change after acceptance is POSTed to callbackUrl, signed per
+ * Standard Webhooks with the tenant's secret, carrying callbackData; failures are retried.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verify } from '../../src/webhooks/sign.ts';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { startServer } from '../support/http-server.ts';
+import { LINE_USER } from '../support/recipients.ts';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(async () => gw.close());
+
+async function until<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('status callbacks', () => {
+  it('posts each status change, signed, in order, with callbackData', async () => {
+    const receiver = await startServer((_r, res) => res.writeHead(204).end());
+    try {
+      const { json: account } = await gw.api('GET', '/v1/account');
+      expect(account.callbackSigningSecret).toMatch(/^whsec_/);
+      const res = await gw.api('POST', '/v1/messages', {
+        channel: 'line',
+        to: LINE_USER,
+        message: { type: 'text', text: 'tell me' },
+        callbackUrl: `${receiver.url}/hook`,
+        callbackData: 'order=42',
+      });
+      const id = res.json.messages[0].id;
+      await until(() => (receiver.received.length >= 3 ? true : undefined));
+      const events = receiver.received.map((r) => {
+        const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, String(v)]));
+        expect(verify(account.callbackSigningSecret, headers, r.body)).toBe(true);
+        expect(verify(account.callbackSigningSecret, headers, r.body.replace('messageId', 'messageID'))).toBe(
+          false,
+        );
+        expect(verify(account.callbackSigningSecret, headers, `${r.body} `)).toBe(false);
+        return { id: headers['webhook-id'], ...JSON.parse(r.body) };
+      });
+      expect(events.map((e) => e.data.status)).toEqual(['queued', 'sending', 'sent']);
+      expect(events.map((e) => e.data.sequence)).toEqual([2, 3, 4]);
+      expect(events.every((e) => e.data.messageId === id && e.data.callbackData === 'order=42')).toBe(true);
+      expect(events[2].type).toBe('message.sent');
+      expect(new Set(events.map((e) => e.id)).size).toBe(3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('retries a failing endpoint with the same webhook-id until it answers 2xx', async () => {
+    const tries = new Map<string, number>();
+    const receiver = await startServer((r, res) => {
+      const id = String(r.headers['webhook-id']);
+      tries.set(id, (tries.get(id) ?? 0) + 1);
+      res.writeHead(tries.get(id)! <= 2 ? 503 : 200).end();
+    });
+    try {
+      await gw.api('POST', '/v1/messages', {
+        channel: 'line',
+        to: LINE_USER,
+        message: { type: 'text', text: 'retry me' },
+        callbackUrl: `${receiver.url}/flaky`,
+      });
+      // Three events (queued, sending, sent), each refused twice and then taken: nine tries.
+      await until(() => (receiver.received.length >= 9 ? true : undefined));
+      expect([...tries.values()]).toEqual([3, 3, 3]);
+      const bodies = new Map(receiver.received.map((r) => [String(r.headers['webhook-id']), r.body]));
+      for (const r of receiver.received) expect(r.body).toBe(bodies.get(String(r.headers['webhook-id'])));
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('does not follow redirects', async () => {
+    const receiver = await startServer((r, res) =>
+      r.url === '/moved' ? res.writeHead(302, { location: '/elsewhere' }).end() : res.writeHead(200).end(),
+    );
+    try {
+      await gw.api('POST', '/v1/messages', {
+        channel: 'line',
+        to: LINE_USER,
+        message: { type: 'text', text: 'redirect' },
+        callbackUrl: `${receiver.url}/moved`,
+      });
+      await new Promise((r) => setTimeout(r, 600));
+      expect(receiver.received.some((r) => r.url === '/elsewhere')).toBe(false);
+      expect(receiver.received.filter((r) => r.url === '/moved').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await receiver.close();
+    }
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Inbound provider webhooks: the sandbox plays the provider and posts signed webhooks to the
+ * gateway; the gateway verifies them on the raw bytes, stores replies and postbacks once each, and
+ * refuses anything unsigned or tampered with.
+ */
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONNECTORS } from '../../src/channels/registry.ts';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { LINE_USER } from '../support/recipients.ts';
+
+let gw: TestGateway;
+let accounts: Record<string, string>;
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
+    id: string;
+    channel: string;
+  }>;
+  accounts = Object.fromEntries(list.map((a) => [a.channel, a.id]));
+});
+afterAll(async () => gw.close());
+
+async function simulate(channel: string, body: unknown) {
+  const res = await gw.app.inject({
+    method: 'POST',
+    url: `/sandbox/${channel}/_simulate/message`,
+    payload: body as object,
+  });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return JSON.parse(res.body);
+}
+
+async function inbound(kind: string) {
+  return (
+    (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
+      kind: string;
+      event: Record<string, unknown>;
+    }>
+  ).filter((e) => e.kind === kind);
+}
+
+describe('inbound webhooks', () => {
+  it('records a LINE user reply and postback, and a reply token can be used to answer', async () => {
+    await simulate('line', { from: LINE_USER, text: 'hi there' });
+    await simulate('line', { from: LINE_USER, postback: 'TRACK_ORDER' });
+    const messages = await inbound('message');
+    const reply = messages.find((e) => e.event.text === 'hi there');
+    expect(reply?.event).toMatchObject({ from: LINE_USER, contentType: 'text' });
+    expect((await inbound('postback')).some((e) => e.event.payload === 'TRACK_ORDER')).toBe(true);
+
+    const sent = await gw.api('POST', '/v1/messages', {
+      channel: 'line',
+      to: LINE_USER,
+      message: { type: 'text', text: 'answering' },
+      options: { line: { replyToken: reply!.event.replyToken } },
+    });
+    expect(sent.status).toBe(202);
+    const done = await gw.waitForStatus(sent.json.messages[0].id, ['sent', 'failed']);
+    expect(done.status).toBe('sent');
+    expect((done.providerRequest as { path: string }).path).toBe('/v2/bot/message/reply');
+  });
+
+  it('records a Telegram message and callback query', async () => {
+    await simulate('telegram', { chatId: '123456789', text: 'hello bot' });
+    await simulate('telegram', { chatId: '123456789', callbackData: 'BUY_HAT' });
+    expect(
+      (await inbound('message')).some((e) => e.event.text === 'hello bot' && e.event.from === '123456789'),
+    ).toBe(true);
+    expect((await inbound('postback')).some((e) => e.event.payload === 'BUY_HAT')).toBe(true);
+  });
+
+  it('refuses a LINE webhook with a bad signature, and stores a redelivery once', async () => {
+    const body = JSON.stringify({
+      destination: 'U0000000000000000000000000000000a',
+      events: [
+        {
+          type: 'message',
+          mode: 'active',
+          timestamp: Date.now(),
+          webhookEventId: '01HZZZZZZZZZZZZZZZZZZZZZZZ',
+          deliveryContext: { isRedelivery: false },
+          source: { type: 'user', userId: LINE_USER },
+          replyToken: 'r1',
+          message: { id: '1', type: 'text', quoteToken: 'q', text: 'signed once' },
+        },
+      ],
+    });
+    const url = `/webhooks/line/${accounts.line}`;
+    const secret = CONNECTORS.line!.sandboxCredentials.channelSecret!;
+    const signature = createHmac('sha256', secret).update(body).digest('base64');
+    const post = (sig: string, payload = body) =>
+      gw.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': 'application/json', 'x-line-signature': sig },
+      });
+
+    expect((await post('bm90IHRoZSBzaWduYXR1cmU=')).statusCode).toBe(401);
+    expect((await post(signature, body.replace('signed once', 'signed twice'))).statusCode).toBe(401);
+    expect((await post(signature)).statusCode).toBe(200);
+    expect((await post(signature)).statusCode).toBe(200);
+    expect((await inbound('message')).filter((e) => e.event.text === 'signed once')).toHaveLength(1);
+  });
+
+  it('refuses a Telegram webhook without the secret token, and an unknown account', async () => {
+    const update = JSON.stringify({
+      update_id: 1,
+      message: { message_id: 1, date: 1, chat: { id: 1, type: 'private' }, text: 'x' },
+    });
+    const res = await gw.app.inject({
+      method: 'POST',
+      url: `/webhooks/telegram/${accounts.telegram}`,
+      payload: update,
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' },
+    });
+    expect(res.statusCode).toBe(401);
+    const unknown = await gw.app.inject({
+      method: 'POST',
+      url: '/webhooks/telegram/ca_nope',
+      payload: update,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * How the dispatcher treats what providers answer: retry what can be retried (without burning an
+ * attempt on throttling), fail at once with the provider's reason on a permanent error, never
+ * resend a maybe-sent message to a provider that does not deduplicate, and never send an expired one.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GatewayOptions } from '../../src/runtime.ts';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { json, startServer } from '../support/http-server.ts';
+import { LINE_USER } from '../support/recipients.ts';
+
+const lineOk = { sentMessages: [{ id: '4711', quoteToken: 'q' }] };
+const telegramOk = {
+  ok: true,
+  result: { message_id: 9, date: 1, chat: { id: 12345, type: 'private' }, text: 'x' },
+};
+
+let gw: TestGateway | undefined;
+let closeServer: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await gw?.close();
+  await closeServer?.();
+  gw = undefined;
+});
+
+async function withProvider(
+  handler: Parameters<typeof startServer>[0],
+  env: (url: string) => Record<string, string>,
+  options: GatewayOptions = {},
+) {
+  const server = await startServer(handler);
+  closeServer = server.close;
+  gw = await startTestGateway(env(server.url), options);
+  return server;
+}
+
+const sendLine = (text = 'hi') =>
+  gw!.api('POST', '/v1/messages', { channel: 'line', to: LINE_USER, message: { type: 'text', text } });
+
+describe('provider failures', () => {
+  it('retries 5xx with backoff and ends sent, logging each attempt', async () => {
+    const server = await withProvider(
+      (_r, res, n) => (n <= 2 ? json(res, 500, { message: 'Internal error' }) : json(res, 200, lineOk)),
+      (url) => ({ OMNIGATE_LINE_API_BASE: url }),
+    );
+    const id = (await sendLine()).json.messages[0].id;
+    const done = await gw!.waitForStatus(id, ['sent', 'failed']);
+    expect(done.status).toBe('sent');
+    expect(done.providerMessageId).toBe('4711');
+    expect(done.attempts).toBe(3);
+    expect(server.received).toHaveLength(3);
+    // LINE deduplicates by X-Line-Retry-Key: every attempt carries the same key.
+    expect(new Set(server.received.map((r) => r.headers['x-line-retry-key'])).size).toBe(1);
+    const notes = (done.events as Array<{ detail?: { outcome?: string } }>).filter(
+      (e) => e.detail?.outcome === 'transient',
+    );
+    expect(notes).toHaveLength(2);
+  });
+
+  it('waits out Telegram throttling without using up attempts', async () => {
+    const server = await withProvider(
+      (_r, res, n) =>
+        n <= 4
+          ? json(res, 429, {
+              ok: false,
+              error_code: 429,
+              description: 'Too Many Requests: retry after 0',
+              parameters: { retry_after: 0 },
+            })
+          : json(res, 200, telegramOk),
+      (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url }),
+      { dispatcher: { maxAttempts: 2 } },
+    );
+    const res = await gw!.api('POST', '/v1/messages', {
+      channel: 'telegram',
+      to: '12345',
+      message: { type: 'text', text: 'hi' },
+    });
+    const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
+    // Four 429s with only two attempts allowed: throttling did not count.
+    expect(done.status).toBe('sent');
+    expect(server.received).toHaveLength(5);
+    expect(server.received[0]!.url).toMatch(/^\/bot[^/]+\/sendMessage$/);
+  });
+
+  it('fails at once on a permanent error, with the provider reason', async () => {
+    const server = await withProvider(
+      (_r, res) =>
+        json(res, 400, {
+          message: 'The request body has 1 error(s)',
+          details: [{ message: 'Invalid', property: 'to' }],
+        }),
+      (url) => ({ OMNIGATE_LINE_API_BASE: url }),
+    );
+    const done = await gw!.waitForStatus((await sendLine()).json.messages[0].id, ['sent', 'failed']);
+    expect(done.status).toBe('failed');
+    expect(done.statusReason).toContain('The request body has 1 error(s)');
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('gives up after the attempt budget and says why', async () => {
+    const server = await withProvider(
+      (_r, res) => json(res, 503, { message: 'unavailable' }),
+      (url) => ({ OMNIGATE_LINE_API_BASE: url }),
+      { dispatcher: { maxAttempts: 3 } },
+    );
+    const done = await gw!.waitForStatus((await sendLine()).json.messages[0].id, ['sent', 'failed']);
+    expect(done.status).toBe('failed');
+    expect(done.statusReason).toContain('gave up after 3 attempts');
+    expect(server.received).toHaveLength(3);
+  });
+
+  it('does not resend a maybe-sent Telegram message (no provider deduplication)', async () => {
+    const server = await withProvider(
+      (_r, res) => res.socket?.destroy(),
+      (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url }),
+    );
+    const res = await gw!.api('POST', '/v1/messages', {
+      channel: 'telegram',
+      to: '12345',
+      message: { type: 'text', text: 'hi' },
+    });
+    const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
+    expect(done.status).toBe('failed');
+    expect(done.statusReason).toContain('not resent');
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('resends a maybe-sent LINE message with the same retry key, which LINE deduplicates', async () => {
+    const server = await withProvider(
+      (_r, res, n) => (n === 1 ? res.socket?.destroy() : json(res, 200, lineOk)),
+      (url) => ({ OMNIGATE_LINE_API_BASE: url }),
+    );
+    const done = await gw!.waitForStatus((await sendLine()).json.messages[0].id, ['sent', 'failed']);
+    expect(done.status).toBe('sent');
+    expect(server.received).toHaveLength(2);
+    expect(server.received[0]!.headers['x-line-retry-key']).toBe(
+      server.received[1]!.headers['x-line-retry-key'],
+    );
+  });
+
+  it('never sends a message whose expiry passed while it waited', async () => {
+    const server = await startServer((_r, res) => json(res, 200, lineOk));
+    closeServer = server.close;
+    gw = await startTestGateway({ OMNIGATE_LINE_API_BASE: server.url }, { startWorkers: false });
+    const res = await gw.api('POST', '/v1/messages', {
+      channel: 'line',
+      to: LINE_USER,
+      message: { type: 'text', text: 'too late' },
+      expiresAt: new Date(Date.now() + 300).toISOString(),
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    gw.dispatcher.start();
+    const done = await gw.waitForStatus(res.json.messages[0].id, ['expired', 'sent']);
+    expect(done.status).toBe('expired');
+    expect(server.received).toHaveLength(0);
+  });
+});
