@@ -32,7 +32,9 @@ const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 });
 
 function startProcess(command: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', command], {
+    // BENCH_PROFILE=1 writes a V8 CPU profile of each process to ./.bench-profiles.
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench-profiles'] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts', command], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -209,6 +211,9 @@ async function main() {
           // The bench measures the gateway, not LINE's documented 2,000/s per channel.
           OMNIGATE_LINE_RATE_PER_SECOND: '1000000',
           LOG_LEVEL: 'warn',
+          ...(process.env.OMNIGATE_SQLITE_SYNCHRONOUS
+            ? { OMNIGATE_SQLITE_SYNCHRONOUS: process.env.OMNIGATE_SQLITE_SYNCHRONOUS }
+            : {}),
         },
         /listening on/,
       ),

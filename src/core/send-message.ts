@@ -6,7 +6,7 @@
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { FieldIssue } from '../channels/types.ts';
 import { newId, newUuid } from '../lib/ids.ts';
-import type { IdempotencyRecord, NewMessage, Store } from '../store/types.ts';
+import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
 import { AppError, validationError } from './errors.ts';
 import { fingerprint } from './idempotency.ts';
 import type { CanonicalMessage } from './message.ts';
@@ -112,29 +112,17 @@ export async function sendMessage(
   }
 
   const channelOptions = command.options?.[command.channel];
-  const messages: NewMessage[] = recipients.map((to) => {
+  const rendered: NewRecipient[] = recipients.map((to) => {
     const { request, degradations } = connector.render(command.message, {
       to,
       retryKey: newUuid(),
       ...(channelOptions ? { options: channelOptions } : {}),
     });
-    return {
-      id: newId('msg'),
-      channel: command.channel,
-      channelAccountId: account.id,
-      to,
-      content: command.message,
-      request,
-      degradations,
-      correlationId: command.correlationId,
-      callbackUrl: command.callbackUrl,
-      callbackData: command.callbackData,
-      expiresAt: command.expiresAt,
-    };
+    return { id: newId('msg'), to, request, degradations };
   });
 
   const body: SendOutcome['body'] = {
-    messages: messages.map((m) => ({ id: m.id, to: m.to, status: 'queued' as const })),
+    messages: rendered.map((m) => ({ id: m.id, to: m.to, status: 'queued' as const })),
     ...(command.correlationId ? { correlationId: command.correlationId } : {}),
   };
   const idempotency: IdempotencyRecord | undefined = idempotencyKey
@@ -143,12 +131,19 @@ export async function sendMessage(
   const result = await deps.store.messages.accept({
     tenantId,
     acceptedAt: now.toISOString(),
-    messages,
+    channel: command.channel,
+    channelAccountId: account.id,
+    content: command.message,
+    correlationId: command.correlationId,
+    callbackUrl: command.callbackUrl,
+    callbackData: command.callbackData,
+    expiresAt: command.expiresAt,
+    recipients: rendered,
     ...(idempotency ? { idempotency } : {}),
   });
   // A concurrent request with the same key committed first: answer as it did.
   if (result.kind === 'replay') return replay(result.record, print);
-  return { statusCode: 202, body, replayed: false, messageIds: messages.map((m) => m.id) };
+  return { statusCode: 202, body, replayed: false, messageIds: rendered.map((m) => m.id) };
 }
 
 function replay(earlier: IdempotencyRecord, print: string): SendOutcome {

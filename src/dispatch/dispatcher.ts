@@ -9,7 +9,7 @@
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector, SendOutcome } from '../channels/types.ts';
-import { isHandedOver, isTerminal } from '../core/status.ts';
+import { isHandedOver, isTerminal, type MessageStatus } from '../core/status.ts';
 import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Job, JobQueue } from '../queue/types.ts';
@@ -36,6 +36,8 @@ export interface DispatcherOptions {
   /** Longest pause between polls when nothing wakes the dispatcher. */
   idleMs?: number;
 }
+
+type Begun = { message: StoredMessage; previousStatus: MessageStatus };
 
 /** A rate-limit wait longer than this gives the job back to the queue rather than holding it. */
 const MAX_INLINE_WAIT_MS = 1_000;
@@ -97,14 +99,30 @@ export class Dispatcher {
           this.o.log.error({ err: error }, 'claiming jobs failed');
         }
       }
-      for (const job of claimed) this.track(job);
+      if (claimed.length > 0) await this.begin(claimed);
       if (claimed.length === 0 || free <= claimed.length) await this.idle();
     }
   }
 
-  private track(job: Job): void {
+  /** Marks the claimed batch `sending` in one write, then works each job concurrently. */
+  private async begin(jobs: Job[]): Promise<void> {
+    let begun: Awaited<ReturnType<Store['messages']['beginAttempts']>>;
+    try {
+      begun = await this.o.store.messages.beginAttempts(
+        this.o.now().toISOString(),
+        jobs.map((j) => ({ tenantId: j.tenantId, messageId: j.messageId, attempt: j.attempts })),
+      );
+    } catch (error) {
+      // The leases run out and the jobs come back; nothing was sent.
+      this.o.log.error({ err: error }, 'starting attempts failed');
+      return;
+    }
+    for (const [i, job] of jobs.entries()) this.track(job, begun[i]);
+  }
+
+  private track(job: Job, begun: Begun | undefined): void {
     this.inFlight++;
-    const p = this.process(job)
+    const p = this.process(job, begun)
       .catch((error) => this.o.log.error({ err: error, messageId: job.messageId }, 'dispatch failed'))
       .finally(() => {
         this.inFlight--;
@@ -134,13 +152,14 @@ export class Dispatcher {
     });
   }
 
-  private async process(job: Job): Promise<void> {
-    const { store, queue } = this.o;
-    const message = await store.messages.get(job.tenantId, job.messageId);
-    if (!message || isTerminal(message.status) || isHandedOver(message.status)) {
+  private async process(job: Job, begun: Begun | undefined): Promise<void> {
+    const { queue } = this.o;
+    if (!begun || isTerminal(begun.previousStatus) || isHandedOver(begun.previousStatus)) {
+      // Already finished: the crash (or a duplicate claim) fell after the outcome was recorded.
       await queue.ack(job.messageId);
       return;
     }
+    const message = begun.message;
     if (message.expiresAt && Date.parse(message.expiresAt) <= this.o.now().getTime()) {
       await this.finish(job, message, {
         status: 'expired',
@@ -159,7 +178,11 @@ export class Dispatcher {
       });
       return;
     }
-    if (job.interrupted && message.status === 'sending' && (connector.maybeSentPolicy ?? 'fail') === 'fail') {
+    if (
+      job.interrupted &&
+      begun.previousStatus === 'sending' &&
+      (connector.maybeSentPolicy ?? 'fail') === 'fail'
+    ) {
       // An earlier attempt was cut off after the request may have left; resending could duplicate.
       await this.finish(job, message, {
         status: 'failed',
@@ -176,12 +199,6 @@ export class Dispatcher {
     }
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 
-    await store.messages.transition(job.tenantId, {
-      messageId: message.id,
-      status: 'sending',
-      at: this.o.now().toISOString(),
-      detail: { attempt: job.attempts },
-    });
     const outcome = await this.send(connector, account, message);
     await this.settle(job, message, connector, outcome);
   }
@@ -219,14 +236,18 @@ export class Dispatcher {
     const at = this.o.now();
     switch (outcome.kind) {
       case 'sent':
-        await store.messages.transition(job.tenantId, {
-          messageId: message.id,
-          status: 'sent',
-          at: at.toISOString(),
-          ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
-          detail: { attempt: job.attempts },
-        });
-        await queue.ack(job.messageId);
+        // Both land in the same group commit; if the process dies between them, the reclaimed job
+        // finds the message `sent` and is acked without sending.
+        await Promise.all([
+          store.messages.transition(job.tenantId, {
+            messageId: message.id,
+            status: 'sent',
+            at: at.toISOString(),
+            ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
+            detail: { attempt: job.attempts },
+          }),
+          queue.ack(job.messageId),
+        ]);
         return;
       case 'permanent':
         await this.finish(job, message, { status: 'failed', code: outcome.code, reason: outcome.reason });
@@ -288,13 +309,15 @@ export class Dispatcher {
     message: StoredMessage,
     end: { status: 'failed' | 'expired'; code: string; reason: string },
   ): Promise<void> {
-    await this.o.store.messages.transition(job.tenantId, {
-      messageId: message.id,
-      at: this.o.now().toISOString(),
-      detail: { attempt: job.attempts },
-      ...end,
-    });
-    await this.o.queue.ack(job.messageId);
+    await Promise.all([
+      this.o.store.messages.transition(job.tenantId, {
+        messageId: message.id,
+        at: this.o.now().toISOString(),
+        detail: { attempt: job.attempts },
+        ...end,
+      }),
+      this.o.queue.ack(job.messageId),
+    ]);
   }
 
   private async account(job: Job): Promise<ChannelAccountWithSecrets | undefined> {

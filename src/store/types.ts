@@ -28,20 +28,12 @@ export interface ChannelAccountWithSecrets extends ChannelAccount {
   credentials: Record<string, string>;
 }
 
-/** A message as accepted: one row per recipient. */
-export interface NewMessage {
+/** One recipient of an accepted request: one message row each. */
+export interface NewRecipient {
   id: string;
-  channel: string;
-  channelAccountId: string;
   to: string;
-  /** The canonical message as the caller sent it. */
-  content: unknown;
   request: ProviderRequest;
   degradations: Degradation[];
-  correlationId?: string;
-  callbackUrl?: string;
-  callbackData?: string;
-  expiresAt?: string;
 }
 
 export interface IdempotencyRecord {
@@ -51,10 +43,22 @@ export interface IdempotencyRecord {
   response: unknown;
 }
 
+/**
+ * One accepted send request: what its recipients share, once, and one entry per recipient. A
+ * backend stores it set-based (one row per recipient) in a single transaction.
+ */
 export interface AcceptBatch {
   tenantId: string;
   acceptedAt: string;
-  messages: NewMessage[];
+  channel: string;
+  channelAccountId: string;
+  /** The canonical message as the caller sent it. */
+  content: unknown;
+  correlationId?: string | undefined;
+  callbackUrl?: string | undefined;
+  callbackData?: string | undefined;
+  expiresAt?: string | undefined;
+  recipients: NewRecipient[];
   /** Stored in the same transaction as the messages; the replayed answer of a repeated request. */
   idempotency?: IdempotencyRecord;
 }
@@ -186,6 +190,15 @@ export interface MessageRepository {
   events(tenantId: string, id: string): Promise<StatusEvent[]>;
   list(tenantId: string, filter: MessageFilter): Promise<StoredMessage[]>;
   transition(tenantId: string, change: Transition): Promise<TransitionResult>;
+  /**
+   * Marks a batch of claimed messages `sending` (where that is forward) in one write, and returns
+   * each message with the status it had before, so the dispatcher can tell a fresh attempt from
+   * one a crash cut off. Missing messages come back undefined.
+   */
+  beginAttempts(
+    at: string,
+    items: ReadonlyArray<{ tenantId: string; messageId: string; attempt: number }>,
+  ): Promise<Array<{ message: StoredMessage; previousStatus: MessageStatus } | undefined>>;
   /**
    * Appends an event that does not change the status (a failed attempt that will be retried, a
    * late provider report), so the event list is also the attempt log.

@@ -18,12 +18,12 @@ describe.each(BACKENDS)('queue conformance: $name', (factory) => {
     await store.messages.accept({
       tenantId: 't1',
       acceptedAt: new Date(t0).toISOString(),
-      messages: ids.map((id) => ({
+      channel: 'line',
+      channelAccountId: 'ca_1',
+      content: {},
+      recipients: ids.map((id) => ({
         id,
-        channel: 'line',
-        channelAccountId: 'ca_1',
         to: 'U1',
-        content: {},
         request: { method: 'POST' as const, path: '/', body: {} },
         degradations: [],
       })),

@@ -1,19 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids.ts';
 import type { JobQueue } from '../../src/queue/types.ts';
-import type { NewMessage, Store } from '../../src/store/types.ts';
+import type { AcceptBatch, NewRecipient, Store } from '../../src/store/types.ts';
 import { BACKENDS } from '../support/backends.ts';
 
-function message(overrides: Partial<NewMessage> = {}): NewMessage {
+function recipient(overrides: Partial<NewRecipient> = {}): NewRecipient {
   return {
     id: newId('msg'),
-    channel: 'line',
-    channelAccountId: 'ca_1',
     to: 'U1',
-    content: { type: 'text', text: 'hi' },
     request: { method: 'POST', path: '/v2/bot/message/push', body: { to: 'U1' } },
     degradations: [],
     ...overrides,
+  };
+}
+
+/** An accept batch of the given recipients with everything else at a plain default. */
+function batch(tenantId: string, recipients: NewRecipient[], extra: Partial<AcceptBatch> = {}): AcceptBatch {
+  return {
+    tenantId,
+    acceptedAt: '2026-01-01T00:00:00.000Z',
+    channel: 'line',
+    channelAccountId: 'ca_1',
+    content: { type: 'text', text: 'hi' },
+    recipients,
+    ...extra,
   };
 }
 
@@ -30,8 +40,8 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
   afterEach(async () => store.close());
 
   it('accepts messages with their events and jobs in one step', async () => {
-    const m = message();
-    expect(await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] })).toEqual({
+    const m = recipient();
+    expect(await store.messages.accept(batch('t1', [m]))).toEqual({
       kind: 'accepted',
     });
     const stored = await store.messages.get('t1', m.id);
@@ -41,8 +51,8 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
   });
 
   it('never lets one tenant read another tenant’s message', async () => {
-    const m = message();
-    await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] });
+    const m = recipient();
+    await store.messages.accept(batch('t1', [m]));
     expect(await store.messages.get('t2', m.id)).toBeUndefined();
     expect(await store.messages.list('t2', { limit: 10 })).toEqual([]);
     expect(await store.messages.events('t2', m.id)).toEqual([]);
@@ -52,24 +62,18 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
   });
 
   it('stores nothing when a batch fails half way', async () => {
-    const m = message();
-    await expect(
-      store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m, { ...message(), id: m.id }] }),
-    ).rejects.toThrow();
+    const m = recipient();
+    await expect(store.messages.accept(batch('t1', [m, { ...recipient(), id: m.id }]))).rejects.toThrow();
     expect(await store.messages.get('t1', m.id)).toBeUndefined();
     expect(await queue.depth(new Date(at))).toBe(0);
   });
 
   it('replays an idempotency key instead of storing twice', async () => {
     const idem = { key: 'k1', fingerprint: 'f', statusCode: 202, response: { ok: 1 } };
-    const first = message();
-    await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [first], idempotency: idem });
-    const again = await store.messages.accept({
-      tenantId: 't1',
-      acceptedAt: at,
-      messages: [message()],
-      idempotency: { ...idem, fingerprint: 'other' },
-    });
+    await store.messages.accept(batch('t1', [recipient()], { idempotency: idem }));
+    const again = await store.messages.accept(
+      batch('t1', [recipient()], { idempotency: { ...idem, fingerprint: 'other' } }),
+    );
     expect(again).toEqual({ kind: 'replay', record: idem });
     expect(await store.messages.list('t1', { limit: 10 })).toHaveLength(1);
     // Keys are per tenant.
@@ -77,8 +81,8 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
   });
 
   it('only moves status forward and logs every applied change', async () => {
-    const m = message();
-    await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] });
+    const m = recipient();
+    await store.messages.accept(batch('t1', [m]));
     const t = (status: Parameters<Store['messages']['transition']>[1]['status']) =>
       store.messages.transition('t1', { messageId: m.id, status, at });
     expect((await t('sending')).applied).toBe(true);
@@ -98,8 +102,10 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
   });
 
   it('queues a signed-callback outbox row for each status change of a message with a callback URL', async () => {
-    const m = message({ callbackUrl: 'http://127.0.0.1:9/cb', callbackData: 'ctx' });
-    await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] });
+    const m = recipient();
+    await store.messages.accept(
+      batch('t1', [m], { callbackUrl: 'http://127.0.0.1:9/cb', callbackData: 'ctx' }),
+    );
     await store.messages.transition('t1', { messageId: m.id, status: 'sending', at });
     await store.messages.transition('t1', { messageId: m.id, status: 'sending', at });
     const deliveries = await store.callbacks.list('t1', m.id);
@@ -113,9 +119,9 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
   it('lists newest first with filters and an id cursor', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const m = message({ correlationId: i % 2 ? 'odd' : 'even' });
+      const m = recipient();
       ids.push(m.id);
-      await store.messages.accept({ tenantId: 't1', acceptedAt: at, messages: [m] });
+      await store.messages.accept(batch('t1', [m], { correlationId: i % 2 ? 'odd' : 'even' }));
     }
     const page = await store.messages.list('t1', { limit: 2 });
     expect(page.map((m) => m.id)).toEqual([ids[4], ids[3]]);

@@ -1,11 +1,12 @@
 import type { CallbackDelivery, CallbackRepository } from '../types.ts';
-import type { Db } from './database.ts';
+import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
 export function createCallbackRepository(db: Db, writer: GroupCommitter): CallbackRepository {
+  const prepare = statementCache(db);
   // As with jobs, the lease is next_at pushed forward: a claimed row is invisible until then, and
   // reappears by itself if the notifier dies before recording the outcome.
-  const claim = db.prepare(
+  const claim = prepare(
     `UPDATE callback_deliveries SET next_at = ?, attempts = attempts + 1
      WHERE id IN (SELECT id FROM callback_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?)
      RETURNING id, tenant_id, message_id, url, payload, attempts`,
@@ -35,22 +36,22 @@ export function createCallbackRepository(db: Db, writer: GroupCommitter): Callba
     },
     markDelivered(id, statusCode) {
       return writer.run(() => {
-        db.prepare(
+        prepare(
           "UPDATE callback_deliveries SET state = 'delivered', last_status = ?, last_error = NULL, updated_at = ? WHERE id = ?",
         ).run(statusCode, new Date().toISOString(), id);
       });
     },
     markFailed(id, error, nextAt) {
       return writer.run(() => {
-        db.prepare(
+        prepare(
           'UPDATE callback_deliveries SET state = ?, next_at = ?, last_error = ?, updated_at = ? WHERE id = ?',
         ).run(nextAt ? 'pending' : 'failed', nextAt?.getTime() ?? 0, error, new Date().toISOString(), id);
       });
     },
     async list(tenantId, messageId) {
-      const rows = db
-        .prepare('SELECT * FROM callback_deliveries WHERE tenant_id = ? AND message_id = ? ORDER BY id')
-        .all(tenantId, messageId) as Array<{
+      const rows = prepare(
+        'SELECT * FROM callback_deliveries WHERE tenant_id = ? AND message_id = ? ORDER BY id',
+      ).all(tenantId, messageId) as Array<{
         id: string;
         tenant_id: string;
         message_id: string;

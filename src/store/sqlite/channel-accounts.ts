@@ -1,6 +1,6 @@
 import type { SecretBox } from '../../lib/crypto.ts';
 import type { ChannelAccount, ChannelAccountRepository } from '../types.ts';
-import type { Db } from './database.ts';
+import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
 interface Row {
@@ -27,11 +27,15 @@ export function createChannelAccountRepository(
   writer: GroupCommitter,
   box: SecretBox,
 ): ChannelAccountRepository {
+  const prepare = statementCache(db);
+  // Every send without `from` asks for the default account; one process owns this file, so a map
+  // kept in step with `create` is exact.
+  const defaults = new Map<string, ChannelAccount | undefined>();
   return {
     create(tenantId, a) {
       return writer.run(() => {
         const createdAt = new Date().toISOString();
-        db.prepare(
+        prepare(
           `INSERT INTO channel_accounts (id, tenant_id, channel, name, sandbox, credentials_enc, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         ).run(
@@ -43,32 +47,36 @@ export function createChannelAccountRepository(
           box.seal(JSON.stringify(a.credentials)),
           createdAt,
         );
+        defaults.delete(`${tenantId}\u0000${a.channel}`);
         return { id: a.id, tenantId, channel: a.channel, name: a.name, sandbox: a.sandbox, createdAt };
       });
     },
     async list(tenantId) {
-      const rows = db
-        .prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? ORDER BY created_at, id')
-        .all(tenantId) as Row[];
+      const rows = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? ORDER BY created_at, id').all(
+        tenantId,
+      ) as Row[];
       return rows.map(toAccount);
     },
     async get(tenantId, id) {
-      const row = db
-        .prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?')
-        .get(tenantId, id) as Row | undefined;
+      const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
+        tenantId,
+        id,
+      ) as Row | undefined;
       return row ? { ...toAccount(row), credentials: JSON.parse(box.open(row.credentials_enc)) } : undefined;
     },
     async findForWebhook(id) {
-      const row = db.prepare('SELECT * FROM channel_accounts WHERE id = ?').get(id) as Row | undefined;
+      const row = prepare('SELECT * FROM channel_accounts WHERE id = ?').get(id) as Row | undefined;
       return row ? { ...toAccount(row), credentials: JSON.parse(box.open(row.credentials_enc)) } : undefined;
     },
     async defaultFor(tenantId, channel) {
-      const row = db
-        .prepare(
-          'SELECT * FROM channel_accounts WHERE tenant_id = ? AND channel = ? ORDER BY created_at, id LIMIT 1',
-        )
-        .get(tenantId, channel) as Row | undefined;
-      return row ? toAccount(row) : undefined;
+      const key = `${tenantId}\u0000${channel}`;
+      if (defaults.has(key)) return defaults.get(key);
+      const row = prepare(
+        'SELECT * FROM channel_accounts WHERE tenant_id = ? AND channel = ? ORDER BY created_at, id LIMIT 1',
+      ).get(tenantId, channel) as Row | undefined;
+      const account = row ? toAccount(row) : undefined;
+      defaults.set(key, account);
+      return account;
     },
   };
 }

@@ -51,3 +51,19 @@ export function migrate(db: Db): number[] {
   }
   return applied;
 }
+
+/**
+ * Prepared statements cached by their text: preparing costs far more than running, and repository
+ * methods with optional filters build their SQL per call from a handful of variants.
+ */
+export function statementCache(db: Db): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}

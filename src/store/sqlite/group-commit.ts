@@ -7,6 +7,8 @@
  */
 import type { Db } from './database.ts';
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 interface Pending {
   work: () => unknown;
   resolve: (value: unknown) => void;
@@ -22,7 +24,10 @@ export class GroupCommitter {
     private readonly maxBatch = 512,
   ) {}
 
-  /** Runs `work` inside the next group transaction; resolves with its result after the commit. */
+  /**
+   * Runs `work` inside the next group transaction; resolves with its result after the commit.
+   * `work` may run twice (see runOptimistically), so it must touch nothing but the database.
+   */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (v: unknown) => void, reject });
@@ -40,18 +45,9 @@ export class GroupCommitter {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    let outcomes: Outcome[];
     try {
-      this.db.transaction(() => {
-        for (const item of batch) {
-          try {
-            // A nested better-sqlite3 transaction is a savepoint: a throw rolls back this item only.
-            outcomes.push({ ok: true, value: this.db.transaction(item.work)() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })();
+      outcomes = this.runOptimistically(batch) ?? this.runIsolated(batch);
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing in the batch was written.
       for (const item of batch) item.reject(error);
@@ -62,5 +58,42 @@ export class GroupCommitter {
       if (outcome.ok) item.resolve(outcome.value);
       else item.reject(outcome.error);
     });
+  }
+
+  /**
+   * The common case: every write succeeds, so they run back to back in one transaction without
+   * a savepoint each. If any throws, the whole transaction is rolled back and undefined returned.
+   */
+  private runOptimistically(batch: Pending[]): Outcome[] | undefined {
+    const failed = Symbol('failed');
+    try {
+      return this.db.transaction(() =>
+        batch.map((item): Outcome => {
+          try {
+            return { ok: true, value: item.work() };
+          } catch {
+            throw failed;
+          }
+        }),
+      )();
+    } catch (error) {
+      if (error === failed) return undefined;
+      throw error;
+    }
+  }
+
+  /** Runs each write in its own savepoint, so one that throws is rolled back alone. */
+  private runIsolated(batch: Pending[]): Outcome[] {
+    const outcomes: Outcome[] = [];
+    this.db.transaction(() => {
+      for (const item of batch) {
+        try {
+          outcomes.push({ ok: true, value: this.db.transaction(item.work)() });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+    })();
+    return outcomes;
   }
 }

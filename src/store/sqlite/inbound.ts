@@ -1,12 +1,13 @@
 import { newId } from '../../lib/ids.ts';
 import type { InboundRepository, StoredInbound } from '../types.ts';
-import type { Db } from './database.ts';
+import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
 export function createInboundRepository(db: Db, writer: GroupCommitter): InboundRepository {
+  const prepare = statementCache(db);
   // Providers redeliver (LINE marks isRedelivery, WhatsApp retries for a day): the unique index on
   // (account, provider event id) turns a redelivery into a no-op.
-  const insert = db.prepare(
+  const insert = prepare(
     `INSERT INTO inbound_events (id, tenant_id, channel_account_id, provider_event_id, kind, sender, event, received_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
@@ -32,14 +33,13 @@ export function createInboundRepository(db: Db, writer: GroupCommitter): Inbound
     async list(tenantId, filter) {
       const rows = (
         filter.channelAccountId
-          ? db
-              .prepare(
-                'SELECT * FROM inbound_events WHERE tenant_id = ? AND channel_account_id = ? ORDER BY id DESC LIMIT ?',
-              )
-              .all(tenantId, filter.channelAccountId, filter.limit)
-          : db
-              .prepare('SELECT * FROM inbound_events WHERE tenant_id = ? ORDER BY id DESC LIMIT ?')
-              .all(tenantId, filter.limit)
+          ? prepare(
+              'SELECT * FROM inbound_events WHERE tenant_id = ? AND channel_account_id = ? ORDER BY id DESC LIMIT ?',
+            ).all(tenantId, filter.channelAccountId, filter.limit)
+          : prepare('SELECT * FROM inbound_events WHERE tenant_id = ? ORDER BY id DESC LIMIT ?').all(
+              tenantId,
+              filter.limit,
+            )
       ) as Array<{
         id: string;
         channel_account_id: string;

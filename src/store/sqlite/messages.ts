@@ -12,7 +12,7 @@ import type {
   Transition,
   TransitionResult,
 } from '../types.ts';
-import type { Db } from './database.ts';
+import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
 interface MessageRow {
@@ -36,6 +36,20 @@ interface MessageRow {
   created_at: string;
   updated_at: string;
 }
+
+type TransitionRow = Pick<
+  MessageRow,
+  | 'id'
+  | 'tenant_id'
+  | 'channel'
+  | 'recipient'
+  | 'status'
+  | 'seq'
+  | 'provider_message_id'
+  | 'correlation_id'
+  | 'callback_url'
+  | 'callback_data'
+>;
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
@@ -63,39 +77,46 @@ function toMessage(r: MessageRow): StoredMessage {
 }
 
 export function createMessageRepository(db: Db, writer: GroupCommitter): MessageRepository {
-  const insertMessage = db.prepare(
+  const prepare = statementCache(db);
+  const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
        status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertEvent = db.prepare(
+  const insertEvent = prepare(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertJob = db.prepare(
+  const insertJob = prepare(
     'INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts) VALUES (?, ?, ?, ?, 0)',
   );
-  const insertCallback = db.prepare(
+  const insertCallback = prepare(
     `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   );
-  const selectIdem = db.prepare('SELECT * FROM idempotency_keys WHERE tenant_id = ? AND key = ?');
-  const insertIdem = db.prepare(
+  const selectIdem = prepare('SELECT * FROM idempotency_keys WHERE tenant_id = ? AND key = ?');
+  const insertIdem = prepare(
     'INSERT INTO idempotency_keys (tenant_id, key, fingerprint, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const selectMessage = db.prepare('SELECT * FROM messages WHERE tenant_id = ? AND id = ?');
-  const selectEvents = db.prepare(
+  const selectMessage = prepare('SELECT * FROM messages WHERE tenant_id = ? AND id = ?');
+  // Status changes need only these columns; skipping content and request saves reading and
+  // copying the two largest values on every transition.
+  const selectForTransition = prepare(
+    `SELECT id, tenant_id, channel, recipient, status, seq, provider_message_id, correlation_id, callback_url, callback_data
+     FROM messages WHERE tenant_id = ? AND id = ?`,
+  );
+  const selectEvents = prepare(
     'SELECT status, at, reason, code, detail FROM message_events WHERE tenant_id = ? AND message_id = ? ORDER BY seq',
   );
-  const selectByProviderId = db.prepare(
+  const selectByProviderId = prepare(
     'SELECT * FROM messages WHERE tenant_id = ? AND channel_account_id = ? AND provider_message_id = ?',
   );
-  const updateStatus = db.prepare(
+  const updateStatus = prepare(
     `UPDATE messages SET status = ?, status_reason = COALESCE(?, status_reason),
        provider_message_id = COALESCE(?, provider_message_id), attempts = MAX(attempts, ?), seq = ?, updated_at = ?
      WHERE id = ?`,
   );
 
-  const bumpSeq = db.prepare('UPDATE messages SET seq = ? WHERE id = ?');
+  const bumpSeq = prepare('UPDATE messages SET seq = ? WHERE id = ?');
 
   const readIdem = (tenantId: string, key: string): IdempotencyRecord | undefined => {
     const row = selectIdem.get(tenantId, key) as
@@ -112,7 +133,7 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
   };
 
   const queueCallback = (
-    m: MessageRow,
+    m: TransitionRow,
     status: MessageStatus,
     previous: MessageStatus,
     seq: number,
@@ -153,39 +174,41 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
           );
         }
         const runAt = Date.parse(acceptedAt);
-        for (const m of batch.messages) {
+        const content = JSON.stringify(batch.content);
+        const { channel, channelAccountId, correlationId, callbackUrl, callbackData, expiresAt } = batch;
+        for (const m of batch.recipients) {
           insertMessage.run(
             m.id,
             tenantId,
-            m.channel,
-            m.channelAccountId,
+            channel,
+            channelAccountId,
             m.to,
-            JSON.stringify(m.content),
+            content,
             JSON.stringify(m.request),
             m.degradations.length > 0 ? JSON.stringify(m.degradations) : null,
-            m.correlationId ?? null,
-            m.callbackUrl ?? null,
-            m.callbackData ?? null,
-            m.expiresAt ?? null,
+            correlationId ?? null,
+            callbackUrl ?? null,
+            callbackData ?? null,
+            expiresAt ?? null,
             acceptedAt,
             acceptedAt,
           );
           insertEvent.run(m.id, 1, tenantId, 'accepted', acceptedAt, null, null, null);
           insertEvent.run(m.id, 2, tenantId, 'queued', acceptedAt, null, null, null);
-          insertJob.run(m.id, tenantId, m.channelAccountId, runAt);
-          if (m.callbackUrl) {
+          insertJob.run(m.id, tenantId, channelAccountId, runAt);
+          if (callbackUrl) {
             const { id, payload } = buildStatusCallback({
               messageId: m.id,
-              channel: m.channel,
+              channel,
               to: m.to,
               status: 'queued',
               previousStatus: 'accepted',
               sequence: 2,
               occurredAt: acceptedAt,
-              correlationId: m.correlationId,
-              callbackData: m.callbackData,
+              correlationId,
+              callbackData,
             });
-            insertCallback.run(id, tenantId, m.id, m.callbackUrl, payload, runAt, acceptedAt, acceptedAt);
+            insertCallback.run(id, tenantId, m.id, callbackUrl, payload, runAt, acceptedAt, acceptedAt);
           }
         }
         return { kind: 'accepted' };
@@ -228,15 +251,15 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
       if (f.until) where.push('created_at < ?') && args.push(f.until);
       if (f.beforeId) where.push('id < ?') && args.push(f.beforeId);
       args.push(f.limit);
-      const rows = db
-        .prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
-        .all(...args) as MessageRow[];
+      const rows = prepare(
+        `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,
+      ).all(...args) as MessageRow[];
       return rows.map(toMessage);
     },
 
     transition(tenantId, t: Transition): Promise<TransitionResult> {
       return writer.run((): TransitionResult => {
-        const row = selectMessage.get(tenantId, t.messageId) as MessageRow | undefined;
+        const row = selectForTransition.get(tenantId, t.messageId) as TransitionRow | undefined;
         if (!row) return { applied: false };
         const seq = row.seq + 1;
         const attempt = typeof t.detail?.attempt === 'number' ? t.detail.attempt : 0;
@@ -262,9 +285,30 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
       });
     },
 
+    beginAttempts(at, items) {
+      return writer.run(() =>
+        items.map((item) => {
+          const row = selectMessage.get(item.tenantId, item.messageId) as MessageRow | undefined;
+          if (!row) return undefined;
+          const previousStatus = row.status;
+          // An expired message is left as it is: the dispatcher ends it `expired`, never `sending`.
+          const expired = row.expires_at !== null && Date.parse(row.expires_at) <= Date.parse(at);
+          if (!expired && isForward(row.status, 'sending')) {
+            const seq = row.seq + 1;
+            const detail = JSON.stringify({ attempt: item.attempt });
+            insertEvent.run(row.id, seq, item.tenantId, 'sending', at, null, null, detail);
+            updateStatus.run('sending', null, null, item.attempt, seq, at, row.id);
+            queueCallback(row, 'sending', previousStatus, seq, { messageId: row.id, status: 'sending', at });
+            Object.assign(row, { status: 'sending', seq, attempts: item.attempt, updated_at: at });
+          }
+          return { message: toMessage(row), previousStatus };
+        }),
+      );
+    },
+
     note(tenantId, messageId, e) {
       return writer.run(() => {
-        const row = selectMessage.get(tenantId, messageId) as MessageRow | undefined;
+        const row = selectForTransition.get(tenantId, messageId) as TransitionRow | undefined;
         if (!row) return;
         const seq = row.seq + 1;
         insertEvent.run(

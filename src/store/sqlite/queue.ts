@@ -1,5 +1,5 @@
 import type { Job, JobQueue } from '../../queue/types.ts';
-import type { Db } from './database.ts';
+import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
 /**
@@ -8,15 +8,16 @@ import type { GroupCommitter } from './group-commit.ts';
  * dies becomes due again by itself; no separate reaper is needed.
  */
 export function createSqliteQueue(db: Db, writer: GroupCommitter): JobQueue {
-  const claim = db.prepare(
+  const prepare = statementCache(db);
+  const claim = prepare(
     // SET expressions read the old row, so `interrupted` captures whether the previous claim was
     // still in flight when its lease ran out (its worker died mid-attempt).
     `UPDATE jobs SET run_at = ?, attempts = attempts + 1, interrupted = in_flight, in_flight = 1
      WHERE message_id IN (SELECT message_id FROM jobs WHERE run_at <= ? ORDER BY run_at LIMIT ?)
      RETURNING message_id, tenant_id, channel_account_id, attempts, interrupted`,
   );
-  const ack = db.prepare('DELETE FROM jobs WHERE message_id = ?');
-  const retry = db.prepare(
+  const ack = prepare('DELETE FROM jobs WHERE message_id = ?');
+  const retry = prepare(
     'UPDATE jobs SET run_at = ?, attempts = attempts - ?, in_flight = 0, last_error = ? WHERE message_id = ?',
   );
   return {
@@ -52,12 +53,11 @@ export function createSqliteQueue(db: Db, writer: GroupCommitter): JobQueue {
       });
     },
     async depth(now) {
-      return (
-        db.prepare('SELECT count(*) AS n FROM jobs WHERE run_at <= ?').get(now.getTime()) as { n: number }
-      ).n;
+      return (prepare('SELECT count(*) AS n FROM jobs WHERE run_at <= ?').get(now.getTime()) as { n: number })
+        .n;
     },
     async nextDueInMs(now) {
-      const row = db.prepare('SELECT min(run_at) AS t FROM jobs').get() as { t: number | null };
+      const row = prepare('SELECT min(run_at) AS t FROM jobs').get() as { t: number | null };
       return row.t === null ? undefined : Math.max(0, row.t - now.getTime());
     },
   };

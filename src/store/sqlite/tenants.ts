@@ -1,14 +1,15 @@
 import type { SecretBox } from '../../lib/crypto.ts';
 import type { TenantRepository } from '../types.ts';
-import type { Db } from './database.ts';
+import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
 export function createTenantRepository(db: Db, writer: GroupCommitter, box: SecretBox): TenantRepository {
-  const select = db.prepare('SELECT id, name FROM tenants WHERE id = ?');
+  const prepare = statementCache(db);
+  const select = prepare('SELECT id, name FROM tenants WHERE id = ?');
   return {
     ensure(id, name) {
       return writer.run(() => {
-        db.prepare(
+        prepare(
           'INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
         ).run(id, name, new Date().toISOString());
         return select.get(id) as { id: string; name: string };
@@ -16,28 +17,28 @@ export function createTenantRepository(db: Db, writer: GroupCommitter, box: Secr
     },
     addApiKey(tenantId, keyHash, prefix) {
       return writer.run(() => {
-        db.prepare(
+        prepare(
           'INSERT INTO api_keys (hash, tenant_id, prefix, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING',
         ).run(keyHash, tenantId, prefix, new Date().toISOString());
       });
     },
     async hasApiKeys(tenantId) {
-      return db.prepare('SELECT 1 FROM api_keys WHERE tenant_id = ? LIMIT 1').get(tenantId) !== undefined;
+      return prepare('SELECT 1 FROM api_keys WHERE tenant_id = ? LIMIT 1').get(tenantId) !== undefined;
     },
     async findByApiKeyHash(keyHash) {
-      return db
-        .prepare('SELECT t.id, t.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = ?')
-        .get(keyHash) as { id: string; name: string } | undefined;
+      return prepare(
+        'SELECT t.id, t.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = ?',
+      ).get(keyHash) as { id: string; name: string } | undefined;
     },
     callbackSecret(tenantId, create) {
       return writer.run(() => {
-        const row = db.prepare('SELECT callback_secret_enc FROM tenants WHERE id = ?').get(tenantId) as
+        const row = prepare('SELECT callback_secret_enc FROM tenants WHERE id = ?').get(tenantId) as
           | { callback_secret_enc: string | null }
           | undefined;
         if (!row) throw new Error(`Unknown tenant ${tenantId}`);
         if (row.callback_secret_enc) return box.open(row.callback_secret_enc);
         const secret = create();
-        db.prepare('UPDATE tenants SET callback_secret_enc = ? WHERE id = ?').run(box.seal(secret), tenantId);
+        prepare('UPDATE tenants SET callback_secret_enc = ? WHERE id = ?').run(box.seal(secret), tenantId);
         return secret;
       });
     },
