@@ -1,7 +1,8 @@
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { openApiToJsonSchema } from '../../../src/channels/line/sandbox/openapi-to-json-schema.ts';
-import { specsDirCandidates } from '../../../src/channels/line/sandbox/spec-files.ts';
+import { resolve } from 'node:path';
+import { REPO_ROOT, specsDirCandidates } from '../../../src/sandbox/specs.ts';
 
 /** A miniature of LINE's pattern: a discriminated base and allOf subtypes, one nullable field. */
 const SCHEMAS = {
@@ -68,9 +69,10 @@ describe('openApiToJsonSchema', () => {
     expect(Object.keys(bundle.$defs).sort()).toEqual(['Circle', 'Group', 'Shape', 'Shape__base']);
   });
 
-  it('looks for the specs under OMNIGATE_SPECS_DIR first, then beside the repository', () => {
-    const [first, second] = specsDirCandidates({ OMNIGATE_SPECS_DIR: '/somewhere/specs' });
+  it('looks for the specs under OMNIGATE_SPECS_DIR first, then in the repository, then beside it', () => {
+    const [first, second, third] = specsDirCandidates({ OMNIGATE_SPECS_DIR: '/somewhere/specs' });
     expect(first).toBe('/somewhere/specs');
-    expect(second).toMatch(/shared[\\/]specs$/);
+    expect(second).toBe(resolve(REPO_ROOT, 'specs'));
+    expect(third).toMatch(/shared[\\/]specs$/);
   });
 });

@@ -1,36 +1,16 @@
 /**
- * Finds LINE's own OpenAPI documents. They live beside the repository (`<repo>/../shared/specs`),
- * kept as LINE publishes them, so the emulator validates against the provider's words rather than
- * a copy of them that could drift.
+ * Loads LINE's own OpenAPI documents (verbatim in `specs/line`, see src/sandbox/specs.ts), so the
+ * emulator validates against the provider's words rather than a hand-made copy of its shapes.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { findSpecFile } from '../../../sandbox/specs.ts';
 
 export const LINE_SPEC_FILES = { messaging: 'messaging-api.yml', webhook: 'webhook.yml' } as const;
 
-/** Candidate `specs` folders, most explicit first. */
-export function specsDirCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  // This file is <repo>/src/channels/line/sandbox/spec-files.ts.
-  const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-  return [
-    ...(env['OMNIGATE_SPECS_DIR'] ? [resolve(env['OMNIGATE_SPECS_DIR'])] : []),
-    resolve(repo, '../shared/specs'),
-    resolve(process.cwd(), '../shared/specs'),
-    resolve(process.cwd(), 'shared/specs'),
-  ];
-}
-
 export function findLineSpecsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = specsDirCandidates(env);
-  const found = candidates.find((dir) => existsSync(join(dir, 'line', LINE_SPEC_FILES.messaging)));
-  if (found === undefined) {
-    throw new Error(
-      `LINE OpenAPI specs not found; set OMNIGATE_SPECS_DIR to the folder holding line/${LINE_SPEC_FILES.messaging}. Tried: ${candidates.join(', ')}`,
-    );
-  }
-  return join(found, 'line');
+  return dirname(findSpecFile(`line/${LINE_SPEC_FILES.messaging}`, env));
 }
 
 export interface OpenApiDocument {
