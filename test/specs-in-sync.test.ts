@@ -14,9 +14,10 @@ describe.skipIf(!existsSync(reference))('vendored provider specifications', () =
   for (const provider of readdirSync(vendored).filter((f) => !f.includes('.'))) {
     it(`${provider} matches ../shared/specs/${provider}`, () => {
       for (const file of readdirSync(join(vendored, provider))) {
-        expect(readFileSync(join(vendored, provider, file)).equals(readFileSync(join(reference, provider, file))), file).toBe(
-          true,
-        );
+        expect(
+          readFileSync(join(vendored, provider, file)).equals(readFileSync(join(reference, provider, file))),
+          file,
+        ).toBe(true);
       }
     });
   }

@@ -2,11 +2,12 @@
  * Every channel Omnigate speaks, by name. Adding a channel is one folder and one line here.
  */
 import { lineConnector } from './line/index.ts';
-
+import { telegramConnector } from './telegram/index.ts';
 import type { ChannelConnector } from './types.ts';
 
 export const CONNECTORS: Readonly<Record<string, ChannelConnector>> = {
   line: lineConnector,
+  telegram: telegramConnector,
 };
 
 export const CHANNEL_NAMES = Object.keys(CONNECTORS);

@@ -23,7 +23,9 @@ export function findSpecFile(relative: string, env: NodeJS.ProcessEnv = process.
   const candidates = specsDirCandidates(env);
   const dir = candidates.find((d) => existsSync(join(d, relative)));
   if (!dir) {
-    throw new Error(`Provider specification ${relative} not found; set OMNIGATE_SPECS_DIR. Tried: ${candidates.join(', ')}`);
+    throw new Error(
+      `Provider specification ${relative} not found; set OMNIGATE_SPECS_DIR. Tried: ${candidates.join(', ')}`,
+    );
   }
   return join(dir, relative);
 }

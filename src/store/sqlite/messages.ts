@@ -242,14 +242,21 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
     },
 
     async list(tenantId, f: MessageFilter) {
+      const conditions: Array<[string, unknown]> = [
+        ['status = ?', f.status],
+        ['channel = ?', f.channel],
+        ['correlation_id = ?', f.correlationId],
+        ['created_at >= ?', f.since],
+        ['created_at < ?', f.until],
+        ['id < ?', f.beforeId],
+      ];
       const where = ['tenant_id = ?'];
       const args: unknown[] = [tenantId];
-      if (f.status) where.push('status = ?') && args.push(f.status);
-      if (f.channel) where.push('channel = ?') && args.push(f.channel);
-      if (f.correlationId) where.push('correlation_id = ?') && args.push(f.correlationId);
-      if (f.since) where.push('created_at >= ?') && args.push(f.since);
-      if (f.until) where.push('created_at < ?') && args.push(f.until);
-      if (f.beforeId) where.push('id < ?') && args.push(f.beforeId);
+      for (const [sql, value] of conditions) {
+        if (value === undefined) continue;
+        where.push(sql);
+        args.push(value);
+      }
       args.push(f.limit);
       const rows = prepare(
         `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,

@@ -1,0 +1,56 @@
+/**
+ * What a Telegram answer means for the message. Every answer is `{ok, result}` or
+ * `{ok:false, error_code, description, parameters?}`; a 429 carries `parameters.retry_after` in
+ * seconds, which is the only throttling signal Telegram gives.
+ */
+import type { ProviderResponse, SendOutcome } from '../types.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function classifyTelegramResponse(response: ProviderResponse): SendOutcome {
+  const { status } = response;
+  if (!isObj(response.body)) {
+    const text =
+      typeof response.body === 'string' && response.body !== '' ? `: ${response.body.slice(0, 300)}` : '';
+    return {
+      kind: 'transient',
+      code: 'telegram_bad_answer',
+      reason: `Telegram answered HTTP ${status} without JSON${text}`,
+    };
+  }
+  const body = response.body;
+  if (body['ok'] === true && status >= 200 && status < 300) return sent(body['result']);
+  const code = typeof body['error_code'] === 'number' ? body['error_code'] : status;
+  const reason =
+    typeof body['description'] === 'string' && body['description'] !== ''
+      ? body['description']
+      : `Telegram answered HTTP ${status}`;
+  if (status === 429 || code === 429) {
+    const params = isObj(body['parameters']) ? body['parameters'] : {};
+    const retryAfter = params['retry_after'];
+    return {
+      kind: 'rate_limited',
+      code: 'telegram_429',
+      reason,
+      ...(typeof retryAfter === 'number' && retryAfter >= 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+    };
+  }
+  if (status >= 500 || code >= 500) return { kind: 'transient', code: `telegram_${code}`, reason };
+  if (status >= 200 && status < 300) {
+    // HTTP 200 with ok:false is not documented; treat it like the error it says it is.
+    return { kind: 'permanent', code: 'telegram_not_ok', reason };
+  }
+  return { kind: 'permanent', code: `telegram_${code}`, reason };
+}
+
+function sent(result: unknown): SendOutcome {
+  const message = Array.isArray(result) ? result[0] : result;
+  if (
+    isObj(message) &&
+    (typeof message['message_id'] === 'number' || typeof message['message_id'] === 'string')
+  ) {
+    return { kind: 'sent', providerMessageId: String(message['message_id']) };
+  }
+  return { kind: 'sent' };
+}

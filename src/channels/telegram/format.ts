@@ -1,0 +1,20 @@
+/**
+ * Text Omnigate composes for Telegram (folded titles, footers, numbered cards, receipts). When the
+ * caller picked a `parseMode`, their own `text` / `caption` is markup and passes as is, but every
+ * other canonical field is plain text and is escaped, so a title like `50% off!` cannot break the
+ * parse (MarkdownV2 refuses an unescaped `!`).
+ */
+import type { ParseMode } from './options.ts';
+
+const MARKDOWN_V2_SPECIAL = /[_*[\]()~`>#+\-=|{}.!\\]/g;
+
+export function escapeFor(mode: ParseMode | undefined, text: string): string {
+  if (mode === 'MarkdownV2') return text.replace(MARKDOWN_V2_SPECIAL, (c) => `\\${c}`);
+  if (mode === 'HTML') return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text;
+}
+
+/** Joins the non-empty paragraphs with a blank line between them. */
+export function paragraphs(...parts: Array<string | undefined>): string {
+  return parts.filter((p): p is string => p !== undefined && p !== '').join('\n\n');
+}

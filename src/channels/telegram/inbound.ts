@@ -1,0 +1,111 @@
+/**
+ * Telegram webhooks: Telegram echoes setWebhook's `secret_token` in
+ * `X-Telegram-Bot-Api-Secret-Token` on every delivery (plain equality, no HMAC), compared here in
+ * constant time. The body is one Update.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
+
+export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+export function verifyTelegramSecret(request: InboundRequest, credentials: Credentials): boolean {
+  const secret = credentials['secretToken'];
+  const given = headerValue(request.headers, SECRET_HEADER);
+  if (!secret || given === undefined) return false;
+  const expected = Buffer.from(secret, 'utf8');
+  const actual = Buffer.from(given, 'utf8');
+  // timingSafeEqual throws on unequal lengths; the length of the secret is not what protects it.
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+function headerValue(headers: InboundRequest['headers'], name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const id = (v: unknown): string | undefined =>
+  typeof v === 'number' || typeof v === 'string' ? String(v) : undefined;
+
+/** The message content fields, most specific first; the first present names the content type. */
+const CONTENT_TYPES = [
+  'text',
+  'photo',
+  'video',
+  'audio',
+  'document',
+  'voice',
+  'sticker',
+  'location',
+  'contact',
+];
+
+/**
+ * `message` becomes a message event, `callback_query` a postback; every other update (edited
+ * messages, channel posts, member changes, ...) is passed on as `other` with its field name.
+ * Telegram has no delivery or read receipts for bot messages, so no `status` events come from here.
+ */
+export function parseTelegramUpdate(body: unknown): InboundEvent[] {
+  if (!isObj(body)) return [];
+  const providerEventId = id(body['update_id']);
+  const common = providerEventId !== undefined ? { providerEventId } : {};
+  const message = body['message'];
+  if (isObj(message)) {
+    const chat = isObj(message['chat']) ? message['chat'] : {};
+    const from = id(chat['id']) ?? (isObj(message['from']) ? id(message['from']['id']) : undefined);
+    if (from !== undefined) {
+      const text = str(message['text']) ?? str(message['caption']);
+      return [
+        {
+          kind: 'message',
+          ...common,
+          from,
+          contentType: CONTENT_TYPES.find((t) => message[t] !== undefined) ?? 'other',
+          ...(text !== undefined ? { text } : {}),
+          occurredAt: dateOf(message['date']),
+        },
+      ];
+    }
+  }
+  const callback = body['callback_query'];
+  if (isObj(callback)) {
+    const msg = isObj(callback['message']) ? callback['message'] : undefined;
+    const chat = msg !== undefined && isObj(msg['chat']) ? msg['chat'] : undefined;
+    const user = isObj(callback['from']) ? callback['from'] : undefined;
+    const from = id(chat?.['id']) ?? id(user?.['id']);
+    if (from !== undefined) {
+      return [
+        {
+          kind: 'postback',
+          ...common,
+          from,
+          payload: str(callback['data']) ?? '',
+          // A callback carries no date of its own; the tap is now.
+          occurredAt: new Date(),
+        },
+      ];
+    }
+  }
+  const type = Object.keys(body).find((k) => k !== 'update_id') ?? 'unknown';
+  const payload = body[type];
+  const chat = isObj(payload) && isObj(payload['chat']) ? id(payload['chat']['id']) : undefined;
+  const user = isObj(payload) && isObj(payload['from']) ? id(payload['from']['id']) : undefined;
+  const from = chat ?? user;
+  return [
+    {
+      kind: 'other',
+      ...common,
+      type,
+      ...(from !== undefined ? { from } : {}),
+      occurredAt: isObj(payload) ? dateOf(payload['date']) : new Date(),
+    },
+  ];
+}
+
+function dateOf(seconds: unknown): Date {
+  return typeof seconds === 'number' ? new Date(seconds * 1000) : new Date();
+}

@@ -1,0 +1,40 @@
+/**
+ * Telegram Bot API connector. See README.md in this folder for Telegram's quirks and the choices
+ * made for what Telegram cannot show.
+ */
+import type { ChannelConnector } from '../types.ts';
+import { TELEGRAM_CAPABILITIES } from './capabilities.ts';
+import { checkTelegramMessage, checkTelegramRecipient } from './check.ts';
+import { classifyTelegramResponse } from './classify.ts';
+import { parseTelegramUpdate, verifyTelegramSecret } from './inbound.ts';
+import { TELEGRAM_SANDBOX_CREDENTIALS, TelegramCredentials, TelegramOptions } from './options.ts';
+import { renderTelegram } from './render.ts';
+import { telegramSandbox } from './sandbox/index.ts';
+
+export const telegramConnector: ChannelConnector = {
+  name: 'telegram',
+  displayName: 'Telegram',
+  defaultBaseUrl: 'https://api.telegram.org',
+  // Bots FAQ: about 30 messages per second in bulk (and ~1/s per chat, bursts tolerated).
+  rateLimit: { perSecond: 30, burst: 30 },
+  // Telegram has no idempotency key: a resent request is a second message.
+  maybeSentPolicy: 'fail',
+  capabilities: TELEGRAM_CAPABILITIES,
+  credentialsSchema: TelegramCredentials,
+  sandboxCredentials: TELEGRAM_SANDBOX_CREDENTIALS,
+  optionsSchema: TelegramOptions,
+  checkRecipient: checkTelegramRecipient,
+  check: checkTelegramMessage,
+  render: renderTelegram,
+  authorize(request, credentials) {
+    // The token lives in the path; nothing secret was rendered, and no auth header is needed.
+    return {
+      path: request.path.replace('{token}', credentials['botToken'] ?? ''),
+      headers: { ...request.headers },
+    };
+  },
+  classify: classifyTelegramResponse,
+  verifyInbound: verifyTelegramSecret,
+  parseInbound: parseTelegramUpdate,
+  sandbox: telegramSandbox,
+};

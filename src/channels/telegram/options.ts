@@ -1,0 +1,67 @@
+/**
+ * What a Telegram channel account holds, what a send request may add under `options.telegram`, and
+ * the fixed credentials of the built-in sandbox bot.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { StringEnum } from '../../core/message.ts';
+
+export const TelegramCredentials = Type.Object(
+  {
+    botToken: Type.String({
+      pattern: '^[0-9]+:[A-Za-z0-9_-]{30,}$',
+      description: 'Bot token from @BotFather, `<bot id>:<secret>`.',
+    }),
+    secretToken: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description:
+        'The `secret_token` given to setWebhook; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type TelegramCredentials = Static<typeof TelegramCredentials>;
+
+export const PARSE_MODES = ['MarkdownV2', 'HTML'] as const;
+export type ParseMode = (typeof PARSE_MODES)[number];
+
+export const TelegramOptions = Type.Object(
+  {
+    parseMode: Type.Optional(
+      StringEnum(
+        [...PARSE_MODES],
+        'Telegram parses `text` and `caption` fields as this markup; every other canonical field is escaped.',
+      ),
+    ),
+    replyToMessageId: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Send as a reply to this message of the same chat.' }),
+    ),
+    disableNotification: Type.Optional(Type.Boolean({ description: 'Deliver without sound.' })),
+  },
+  { additionalProperties: false },
+);
+export type TelegramOptions = Static<typeof TelegramOptions>;
+
+/** Not secrets: the emulator accepts exactly these and nothing else. */
+export const TELEGRAM_SANDBOX_CREDENTIALS = {
+  botToken: '123456789:SANDBOXsandboxSANDBOXsandboxSANDBOX0',
+  secretToken: 'sandbox-telegram-secret',
+} as const satisfies TelegramCredentials;
+
+/**
+ * Reads `options` defensively: the core validated them against `TelegramOptions`, but render must
+ * stay total even when handed something else.
+ */
+export function readTelegramOptions(options: Record<string, unknown> | undefined): TelegramOptions {
+  const o = options ?? {};
+  const out: TelegramOptions = {};
+  const mode = o['parseMode'];
+  if (typeof mode === 'string' && (PARSE_MODES as readonly string[]).includes(mode)) {
+    out.parseMode = mode as ParseMode;
+  }
+  const replyTo = o['replyToMessageId'];
+  if (typeof replyTo === 'number' && Number.isInteger(replyTo) && replyTo > 0) out.replyToMessageId = replyTo;
+  if (typeof o['disableNotification'] === 'boolean') out.disableNotification = o['disableNotification'];
+  return out;
+}

@@ -1,0 +1,289 @@
+/**
+ * Validates Bot API parameters generically against api.json: every method's fields with their
+ * types (Integer, Float, String, Boolean, True, InputFile, `Array of X` to any depth, object types
+ * by name, unions of alternatives, abstract types by their subtypes), and the limits the reference
+ * states in prose, read from the descriptions once ("1-4096 characters", "1-64 bytes",
+ * "must include 2-10 items", `must be one of "a", "b"`, "must be photo", "HTTP or tg:// URL",
+ * "Exactly one of the fields other than text ... must be used"). Problems are worded as Telegram
+ * words them where its wording is known (`message is too long`, `BUTTON_DATA_INVALID`, ...).
+ */
+import { utf8Length, utf16Length } from '../../../lib/text.ts';
+import type { SpecField, SpecMethod, SpecType, TelegramApiSpec } from './spec-files.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const ARRAY_OF = 'Array of ';
+
+/** The limits a field's description states. */
+export interface FieldRules {
+  length?: { min: number; max: number; unit: 'characters' | 'bytes' };
+  items?: { min: number; max: number };
+  oneOf?: string[];
+  exact?: string;
+  url?: RegExp;
+}
+
+/** Reads the limits out of one field description. */
+export function rulesFromDescription(name: string, description: string): FieldRules {
+  const rules: FieldRules = {};
+  const length = /\b(\d+)-(\d+) (characters|bytes)\b/.exec(description);
+  if (length) {
+    rules.length = {
+      min: Number(length[1]),
+      max: Number(length[2]),
+      unit: length[3] === 'bytes' ? 'bytes' : 'characters',
+    };
+  }
+  const items = /\b(\d+)-(\d+) items\b/.exec(description);
+  if (items) rules.items = { min: Number(items[1]), max: Number(items[2]) };
+  const oneOf = /must be one of ([^.]*)/i.exec(description);
+  if (oneOf?.[1] !== undefined) {
+    // Only a clean list of quoted values ("a", "b", or "c"), comments in brackets allowed.
+    const list = oneOf[1].replace(/\s*\([^)]*\)/g, '').trim();
+    if (/^"[^"]+"(\s*,\s*(or\s+)?"[^"]+"|\s+or\s+"[^"]+")*$/.test(list)) {
+      rules.oneOf = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? '');
+    }
+  }
+  if (name === 'type') {
+    const exact = /must be ([A-Za-z_]+)$/.exec(description.trim());
+    if (exact?.[1] !== undefined) rules.exact = exact[1];
+  }
+  if (/HTTP or tg:\/\/ URL/.test(description)) rules.url = /^(https?|tg):\/\/\S+$/i;
+  return rules;
+}
+
+/** "Exactly one of the fields other than text, icon_custom_emoji_id, and style must be used". */
+export interface Exclusivity {
+  mode: 'exactly' | 'at most';
+  except: string[];
+}
+
+export function exclusivityFromDescription(description: string): Exclusivity | undefined {
+  const m = /\b(Exactly|At most) one of the fields other than ([A-Za-z_, ]+?) must be used/i.exec(
+    description,
+  );
+  if (!m?.[1] || !m[2]) return undefined;
+  const except = m[2]
+    .split(/\s*,\s*(?:and\s+)?|\s+and\s+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return { mode: m[1].toLowerCase() === 'exactly' ? 'exactly' : 'at most', except };
+}
+
+export class TelegramValidator {
+  private readonly methods = new Map<string, SpecMethod>();
+  private readonly rules = new WeakMap<SpecField, FieldRules>();
+  private readonly exclusivity = new Map<string, Exclusivity | undefined>();
+
+  constructor(readonly spec: TelegramApiSpec) {
+    for (const method of Object.values(spec.methods)) this.methods.set(method.name.toLowerCase(), method);
+  }
+
+  /** Telegram method names are case-insensitive. */
+  method(name: string): SpecMethod | undefined {
+    return this.methods.get(name.toLowerCase());
+  }
+
+  /** The problem Telegram would answer (without the `Bad Request: ` prefix), or undefined. */
+  validate(method: SpecMethod, params: Obj): string | undefined {
+    const fields = method.fields ?? [];
+    const known = new Set(fields.map((f) => f.name));
+    for (const key of Object.keys(params)) {
+      if (!known.has(key)) return `unknown parameter ${key}`;
+    }
+    for (const f of fields) {
+      const value = params[f.name];
+      if (value === undefined || value === null) {
+        if (f.required) return f.name === 'text' ? 'message text is empty' : `${f.name} is empty`;
+        continue;
+      }
+      const problem = this.field(value, f, f.name);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+
+  /** Form fields and query parameters are strings; those of other types carry JSON, as Telegram reads them. */
+  coerceForm(method: SpecMethod, params: Record<string, string>): Obj {
+    const out: Obj = {};
+    const fields = new Map((method.fields ?? []).map((f) => [f.name, f]));
+    for (const [key, raw] of Object.entries(params)) {
+      const f = fields.get(key);
+      if (f === undefined || f.types.some((t) => t === 'String' || t === 'InputFile')) {
+        out[key] = raw;
+        continue;
+      }
+      try {
+        out[key] = JSON.parse(raw);
+      } catch {
+        out[key] = raw;
+      }
+    }
+    return out;
+  }
+
+  private field(value: unknown, f: SpecField, path: string): string | undefined {
+    const problem = this.union(value, f.types, path);
+    if (problem !== undefined) return problem;
+    let rules = this.rules.get(f);
+    if (rules === undefined) {
+      rules = rulesFromDescription(f.name, f.description);
+      this.rules.set(f, rules);
+    }
+    return checkRules(value, rules, path);
+  }
+
+  /** Any alternative may match; all `Array of X` alternatives merge into one array of any X. */
+  private union(value: unknown, types: string[], path: string): string | undefined {
+    const alternatives = types.flatMap((t) => t.split(' or ')).map((t) => t.trim());
+    const arrays = alternatives.filter((t) => t.startsWith(ARRAY_OF)).map((t) => t.slice(ARRAY_OF.length));
+    const others = alternatives.filter((t) => !t.startsWith(ARRAY_OF));
+    let best: { score: number; problem: string } | undefined;
+    const consider = (score: number, problem: string) => {
+      if (best === undefined || score > best.score) best = { score, problem };
+    };
+    if (arrays.length > 0) {
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const problem = this.union(value[i], arrays, `${path}[${i}]`);
+          if (problem !== undefined) return problem;
+        }
+        return undefined;
+      }
+      consider(0, `field "${path}" must be an Array`);
+    }
+    for (const alt of others) {
+      const problem = this.single(value, alt, path);
+      if (problem === undefined) return undefined;
+      consider(this.score(value, alt), problem);
+    }
+    return best?.problem;
+  }
+
+  /** How well an object fits a named type: the shared keys, so the closest alternative's problem is told. */
+  private score(value: unknown, typeName: string): number {
+    if (!isObj(value)) return 0;
+    const type = this.spec.types[typeName];
+    if (type === undefined) return 0;
+    if (type.subtypes) return Math.max(0, ...type.subtypes.map((s) => this.score(value, s)));
+    const names = new Set((type.fields ?? []).map((f) => f.name));
+    return 1 + Object.keys(value).filter((k) => names.has(k)).length;
+  }
+
+  private single(value: unknown, typeName: string, path: string): string | undefined {
+    const wrong = `field "${path}" must be of type ${typeName}`;
+    switch (typeName) {
+      case 'Integer':
+        return typeof value === 'number' && Number.isInteger(value) ? undefined : wrong;
+      case 'Float':
+      case 'Float number':
+        return typeof value === 'number' && Number.isFinite(value) ? undefined : wrong;
+      case 'String':
+        return typeof value === 'string' ? undefined : wrong;
+      case 'Boolean':
+        return typeof value === 'boolean' ? undefined : wrong;
+      case 'True':
+        return value === true ? undefined : wrong;
+      case 'InputFile':
+        // No uploads here: a file_id or an HTTP URL, which Telegram fetches itself.
+        return typeof value === 'string' ? undefined : wrong;
+    }
+    const type = this.spec.types[typeName];
+    if (type === undefined) return undefined;
+    return this.object(value, type, path);
+  }
+
+  private object(value: unknown, type: SpecType, path: string): string | undefined {
+    const description = (type.description ?? []).join(' ');
+    if (type.subtypes !== undefined) {
+      const given = isObj(value) ? value['type'] : undefined;
+      if (typeof given === 'string') {
+        const match = type.subtypes.find((s) => this.typeLiteral(s) === given);
+        if (match === undefined) return `can't parse ${type.name} "${path}": unsupported type "${given}"`;
+        return this.single(value, match, path);
+      }
+      const problems = type.subtypes.map((s) => this.single(value, s, path));
+      return problems.includes(undefined) ? undefined : `field "${path}" must be of type ${type.name}`;
+    }
+    if (type.fields === undefined) {
+      return isObj(value) ? undefined : `field "${path}" must be of type ${type.name}`;
+    }
+    if (typeof value === 'string' && /String can be used instead of this object/.test(description)) {
+      return undefined;
+    }
+    if (!isObj(value)) return `field "${path}" must be of type ${type.name}`;
+    const fields = new Map(type.fields.map((f) => [f.name, f]));
+    for (const key of Object.keys(value)) {
+      if (!fields.has(key)) return `unknown field "${path}.${key}" in ${type.name}`;
+    }
+    for (const f of type.fields) {
+      const v = value[f.name];
+      if (v === undefined || v === null) {
+        if (f.required) return `field "${path}.${f.name}" is empty`;
+        continue;
+      }
+      const problem = this.field(v, f, `${path}.${f.name}`);
+      if (problem !== undefined) return problem;
+    }
+    return this.exclusive(value, type, description, path);
+  }
+
+  private exclusive(value: Obj, type: SpecType, description: string, path: string): string | undefined {
+    if (!this.exclusivity.has(type.name)) {
+      this.exclusivity.set(type.name, exclusivityFromDescription(description));
+    }
+    const rule = this.exclusivity.get(type.name);
+    if (rule === undefined) return undefined;
+    const used = Object.keys(value).filter((k) => !rule.except.includes(k));
+    if (used.length <= 1 && (rule.mode === 'at most' || used.length === 1)) return undefined;
+    const what = type.name === 'InlineKeyboardButton' ? 'inline keyboard button' : type.name;
+    if (used.length === 0) {
+      return type.name === 'InlineKeyboardButton'
+        ? "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        : `can't parse ${what} "${path}": one of the fields other than ${rule.except.join(', ')} must be used`;
+    }
+    return `can't parse ${what} "${path}": ${rule.mode} one of the fields other than ${rule.except.join(', ')} must be used, got ${used.join(', ')}`;
+  }
+
+  /** The `type` a subtype of an abstract type must carry ("Type of the media, must be photo"). */
+  private typeLiteral(typeName: string): string | undefined {
+    const field = this.spec.types[typeName]?.fields?.find((f) => f.name === 'type');
+    return field === undefined ? undefined : rulesFromDescription('type', field.description).exact;
+  }
+}
+
+function checkRules(value: unknown, rules: FieldRules, path: string): string | undefined {
+  if (typeof value === 'string') {
+    if (rules.length) {
+      const { min, max, unit } = rules.length;
+      const n = unit === 'bytes' ? utf8Length(value) : utf16Length(value);
+      if (n < min || n > max) return lengthProblem(path, n < min, rules.length);
+    }
+    if (rules.oneOf && !rules.oneOf.includes(value)) {
+      return `field "${path}" must be one of ${rules.oneOf.map((v) => `"${v}"`).join(', ')}`;
+    }
+    if (rules.exact !== undefined && value !== rules.exact) return `field "${path}" must be "${rules.exact}"`;
+    if (rules.url && !rules.url.test(value)) {
+      return `inline keyboard button URL '${value}' is invalid: Unsupported URL protocol`;
+    }
+  }
+  if (Array.isArray(value) && rules.items) {
+    const { min, max } = rules.items;
+    if (value.length < min || value.length > max) return `${path} must include ${min}-${max} items`;
+  }
+  return undefined;
+}
+
+/** Telegram's own words for the limits everyone hits; a plain statement for the rest. */
+function lengthProblem(
+  path: string,
+  tooShort: boolean,
+  { min, max, unit }: NonNullable<FieldRules['length']>,
+): string {
+  if (path.endsWith('callback_data')) return 'BUTTON_DATA_INVALID';
+  if (path === 'text') return tooShort ? 'message text is empty' : 'message is too long';
+  if (path === 'caption') return 'message caption is too long';
+  if (tooShort && min === 1) return `${path} is empty`;
+  return `field "${path}" must be ${min}-${max} ${unit === 'bytes' ? 'bytes' : 'characters'} long`;
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { telegramConnector } from '../../../src/channels/telegram/index.ts';
+import type { CanonicalMessage } from '../../../src/core/message.ts';
+
+const check = (m: CanonicalMessage) => telegramConnector.check(m);
+const pointers = (m: CanonicalMessage) => check(m).map((i) => `${i.pointer} ${i.rule}`);
+
+describe('Telegram checkRecipient', () => {
+  it.each(['123456789', '-1001234567890', '@omnigate_news'])('accepts %s', (to) => {
+    expect(telegramConnector.checkRecipient(to)).toBeUndefined();
+  });
+  it.each(['', 'abc', '@abc', '12a', `@${'a'.repeat(33)}`, '1'.repeat(21)])('refuses %j', (to) => {
+    expect(telegramConnector.checkRecipient(to)).toMatch(/chat id/);
+  });
+});
+
+describe('Telegram check', () => {
+  it('passes text of 4096 UTF-16 units and refuses 4097', () => {
+    expect(check({ type: 'text', text: 'a'.repeat(4096) })).toEqual([]);
+    expect(pointers({ type: 'text', text: 'a'.repeat(4097) })).toEqual(['/message/text maxLength']);
+    expect(pointers({ type: 'text', text: '😀'.repeat(2049) })).toEqual(['/message/text maxLength']);
+  });
+
+  it('refuses a caption over 1024', () => {
+    expect(
+      pointers({
+        type: 'media',
+        mediaType: 'image',
+        url: 'https://x.example/p.jpg',
+        caption: 'c'.repeat(1025),
+      }),
+    ).toEqual(['/message/caption maxLength']);
+  });
+
+  it('counts callback data in UTF-8 bytes', () => {
+    const m = (payload: string, text: string): CanonicalMessage => ({
+      type: 'buttons',
+      text: 'Pick',
+      actions: [
+        { type: 'reply', title: 'A', payload },
+        { type: 'message', title: 'B', text },
+      ],
+    });
+    expect(check(m('é'.repeat(32), 'ok'))).toEqual([]);
+    expect(pointers(m(`${'é'.repeat(32)}a`, 'x'.repeat(65)))).toEqual([
+      '/message/actions/0/payload maxBytes',
+      '/message/actions/1/text maxBytes',
+    ]);
+  });
+
+  it('measures the folded text of buttons', () => {
+    const m: CanonicalMessage = {
+      type: 'buttons',
+      title: 'T',
+      text: 'a'.repeat(4090),
+      footer: 'footer',
+      actions: [{ type: 'reply', title: 'A', payload: 'A' }],
+    };
+    expect(pointers(m)).toEqual(['/message/text maxLength']);
+  });
+
+  it('refuses a carousel whose text exceeds one message', () => {
+    const card = { title: 'Card', text: 'x'.repeat(1000) };
+    expect(pointers({ type: 'carousel', cards: [card, card, card, card, card] })).toEqual([
+      '/message/cards maxLength',
+    ]);
+    expect(
+      pointers({
+        type: 'carousel',
+        cards: [{ title: 'A', actions: [{ type: 'reply', title: 'Buy', payload: 'p'.repeat(65) }] }],
+      }),
+    ).toEqual(['/message/cards/0/actions/0/payload maxBytes']);
+  });
+
+  it('checks list row ids, imagemap alt text and areas', () => {
+    expect(
+      pointers({
+        type: 'list',
+        text: 'Pick',
+        buttonText: 'Open',
+        sections: [{ rows: [{ id: 'r'.repeat(65), title: 'Row' }] }],
+      }),
+    ).toEqual(['/message/sections/0/rows/0/id maxBytes']);
+    expect(
+      pointers({
+        type: 'imagemap',
+        baseUrl: 'https://cdn.example.com/im',
+        altText: 'a'.repeat(1025),
+        width: 1040,
+        height: 1040,
+        areas: [
+          { x: 0, y: 0, width: 1, height: 1, action: { type: 'message', title: 'M', text: 'm'.repeat(65) } },
+        ],
+      }),
+    ).toEqual(['/message/altText maxLength', '/message/areas/0/action/text maxBytes']);
+  });
+
+  it('refuses typing_off and mark_seen', () => {
+    expect(check({ type: 'sender_action', action: 'typing_on' })).toEqual([]);
+    expect(pointers({ type: 'sender_action', action: 'typing_off' })).toEqual([
+      '/message/action channel_capability',
+    ]);
+    expect(pointers({ type: 'sender_action', action: 'mark_seen' })).toEqual([
+      '/message/action channel_capability',
+    ]);
+  });
+
+  it('requires a method in a raw payload', () => {
+    expect(pointers({ type: 'raw', payload: { text: 'hi' } })).toEqual(['/message/payload/method required']);
+    expect(check({ type: 'raw', payload: { method: 'sendMessage', text: 'hi' } })).toEqual([]);
+  });
+});
