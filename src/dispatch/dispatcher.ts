@@ -13,7 +13,7 @@ import { isHandedOver, isTerminal, type MessageStatus } from '../core/status.ts'
 import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Job, JobQueue } from '../queue/types.ts';
-import type { ChannelAccountWithSecrets, Store, StoredMessage } from '../store/types.ts';
+import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../store/types.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.ts';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -37,7 +37,7 @@ export interface DispatcherOptions {
   idleMs?: number;
 }
 
-type Begun = { message: StoredMessage; previousStatus: MessageStatus };
+type Begun = { message: DispatchMessage; previousStatus: MessageStatus };
 
 /** A rate-limit wait longer than this gives the job back to the queue rather than holding it. */
 const MAX_INLINE_WAIT_MS = 1_000;
@@ -206,7 +206,7 @@ export class Dispatcher {
   private async send(
     connector: ChannelConnector,
     account: ChannelAccountWithSecrets,
-    message: StoredMessage,
+    message: DispatchMessage,
   ): Promise<SendOutcome | { kind: 'maybe_sent'; code: string; reason: string }> {
     const { path, headers } = connector.authorize(message.request, account.credentials);
     try {
@@ -228,7 +228,7 @@ export class Dispatcher {
 
   private async settle(
     job: Job,
-    message: StoredMessage,
+    message: DispatchMessage,
     connector: ChannelConnector,
     outcome: SendOutcome | { kind: 'maybe_sent'; code: string; reason: string },
   ): Promise<void> {
@@ -281,7 +281,7 @@ export class Dispatcher {
     }
   }
 
-  private async retryOrFail(job: Job, message: StoredMessage, code: string, reason: string): Promise<void> {
+  private async retryOrFail(job: Job, message: DispatchMessage, code: string, reason: string): Promise<void> {
     if (job.attempts >= this.o.maxAttempts) {
       await this.finish(job, message, {
         status: 'failed',
@@ -306,7 +306,7 @@ export class Dispatcher {
 
   private async finish(
     job: Job,
-    message: StoredMessage,
+    message: DispatchMessage,
     end: { status: 'failed' | 'expired'; code: string; reason: string },
   ): Promise<void> {
     await Promise.all([

@@ -95,6 +95,13 @@ export interface StoredMessage {
   updatedAt: string;
 }
 
+/** What the dispatcher needs of a message to send it: the rendered request, not the content. */
+export interface DispatchMessage {
+  id: string;
+  request: ProviderRequest;
+  expiresAt?: string | undefined;
+}
+
 export interface MessageFilter {
   status?: MessageStatus;
   channel?: string;
@@ -198,7 +205,7 @@ export interface MessageRepository {
   beginAttempts(
     at: string,
     items: ReadonlyArray<{ tenantId: string; messageId: string; attempt: number }>,
-  ): Promise<Array<{ message: StoredMessage; previousStatus: MessageStatus } | undefined>>;
+  ): Promise<Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined>>;
   /**
    * Appends an event that does not change the status (a failed attempt that will be retried, a
    * late provider report), so the event list is also the attempt log.

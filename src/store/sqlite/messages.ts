@@ -51,6 +51,8 @@ type TransitionRow = Pick<
   | 'callback_data'
 >;
 
+type DispatchRow = TransitionRow & Pick<MessageRow, 'request' | 'expires_at'>;
+
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
 function toMessage(r: MessageRow): StoredMessage {
@@ -100,6 +102,11 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
   const selectMessage = prepare('SELECT * FROM messages WHERE tenant_id = ? AND id = ?');
   // Status changes need only these columns; skipping content and request saves reading and
   // copying the two largest values on every transition.
+  const selectForDispatch = prepare(
+    `SELECT id, tenant_id, channel, recipient, status, seq, provider_message_id, correlation_id, callback_url,
+       callback_data, request, expires_at
+     FROM messages WHERE tenant_id = ? AND id = ?`,
+  );
   const selectForTransition = prepare(
     `SELECT id, tenant_id, channel, recipient, status, seq, provider_message_id, correlation_id, callback_url, callback_data
      FROM messages WHERE tenant_id = ? AND id = ?`,
@@ -295,7 +302,7 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
     beginAttempts(at, items) {
       return writer.run(() =>
         items.map((item) => {
-          const row = selectMessage.get(item.tenantId, item.messageId) as MessageRow | undefined;
+          const row = selectForDispatch.get(item.tenantId, item.messageId) as DispatchRow | undefined;
           if (!row) return undefined;
           const previousStatus = row.status;
           // An expired message is left as it is: the dispatcher ends it `expired`, never `sending`.
@@ -306,9 +313,9 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
             insertEvent.run(row.id, seq, item.tenantId, 'sending', at, null, null, detail);
             updateStatus.run('sending', null, null, item.attempt, seq, at, row.id);
             queueCallback(row, 'sending', previousStatus, seq, { messageId: row.id, status: 'sending', at });
-            Object.assign(row, { status: 'sending', seq, attempts: item.attempt, updated_at: at });
           }
-          return { message: toMessage(row), previousStatus };
+          const message = { id: row.id, request: JSON.parse(row.request), expiresAt: opt(row.expires_at) };
+          return { message, previousStatus };
         }),
       );
     },
