@@ -2,7 +2,8 @@
  * LINE webhooks: `x-line-signature` is Base64(HMAC-SHA256(channel secret, raw body)), checked on the
  * exact bytes received (re-serialised JSON would not match), and the events normalised.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { headerValue, secretsEqual } from '../../lib/headers.ts';
 import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 
 export function signLineBody(rawBody: Buffer | string, channelSecret: string): string {
@@ -13,17 +14,7 @@ export function verifyLineSignature(request: InboundRequest, credentials: Creden
   const secret = credentials['channelSecret'];
   const given = headerValue(request.headers, 'x-line-signature');
   if (!secret || !given) return false;
-  const expected = Buffer.from(signLineBody(request.rawBody, secret));
-  const actual = Buffer.from(given);
-  // timingSafeEqual throws on unequal lengths; the length of a valid signature is public anyway.
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
-
-function headerValue(headers: InboundRequest['headers'], name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
+  return secretsEqual(signLineBody(request.rawBody, secret), given);
 }
 
 type Obj = Record<string, unknown>;

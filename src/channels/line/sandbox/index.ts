@@ -10,7 +10,7 @@ import { LINE_PATHS } from '../render.ts';
 import { handleLineApi, type LineEndpoint } from './api.ts';
 import { LineSandboxState } from './state.ts';
 import { createLineValidators, type LineValidators } from './validator.ts';
-import { buildWebhook, parseSimulateInput, postWebhook } from './webhook.ts';
+import { buildWebhook, parseSimulateInput, postLineWebhook } from './webhook.ts';
 
 let validators: LineValidators | undefined;
 
@@ -80,7 +80,7 @@ export const lineSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts)
     if (problems.length > 0)
       throw new Error(`Emulator built an invalid webhook: ${JSON.stringify(problems)}`);
     try {
-      const answer = await postWebhook(opts.webhookUrl, webhook.body, channelSecret);
+      const answer = await postLineWebhook(opts.webhookUrl, webhook.body, channelSecret);
       return { webhook: answer, replyToken: webhook.replyToken, sent: webhook.body };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -82,17 +82,3 @@ export class LineSandboxState {
     return randomUUID();
   }
 }
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** Webhook event ids are ULIDs: 48-bit time then 80 random bits, Crockford base32. */
-export function ulid(now: number = Date.now()): string {
-  let time = '';
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = CROCKFORD[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
-  const random = Array.from(randomBytes(16), (b) => CROCKFORD[b % 32]).join('');
-  return time + random;
-}

@@ -4,9 +4,10 @@
  * emulator will honour once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'undici';
+import { ulid } from '../../../lib/ids.ts';
+import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
 import { signLineBody } from '../inbound.ts';
-import { type LineSandboxState, ulid } from './state.ts';
+import type { LineSandboxState } from './state.ts';
 
 export type SimulateInput = { from: string; text: string } | { from: string; postback: string };
 
@@ -63,31 +64,11 @@ export function buildWebhook(
   return { body: { destination: botUserId(channelAccessToken), events: [event] }, replyToken };
 }
 
-export interface WebhookAnswer {
-  status: number;
-  body: unknown;
-}
-
 /** Posts exactly the bytes it signed, as LINE does (LineBotWebhook/2.0). */
-export async function postWebhook(url: string, body: unknown, channelSecret: string): Promise<WebhookAnswer> {
+export function postLineWebhook(url: string, body: unknown, channelSecret: string): Promise<WebhookAnswer> {
   const raw = JSON.stringify(body);
-  const res = await request(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'user-agent': 'LineBotWebhook/2.0',
-      'x-line-signature': signLineBody(raw, channelSecret),
-    },
-    body: raw,
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
+  return postWebhook(url, raw, {
+    'user-agent': 'LineBotWebhook/2.0',
+    'x-line-signature': signLineBody(raw, channelSecret),
   });
-  const text = await res.body.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? null : JSON.parse(text);
-  } catch {
-    // Not JSON: the text itself is the answer.
-  }
-  return { status: res.statusCode, body: parsed };
 }
