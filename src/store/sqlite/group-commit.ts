@@ -21,7 +21,8 @@ export class GroupCommitter {
 
   constructor(
     private readonly db: Db,
-    private readonly maxBatch = 512,
+    // Bounded so one flush never blocks the event loop for long; the rest waits a turn.
+    private readonly maxBatch = 128,
   ) {}
 
   /**
