@@ -71,6 +71,28 @@ describe('inbound webhooks', () => {
     expect((await inbound('postback')).some((e) => e.event.payload === 'BUY_HAT')).toBe(true);
   });
 
+  it('answers a Telegram button tap with the callback query id from the postback', async () => {
+    await simulate('telegram', { chatId: '123456789', callbackData: 'ANSWER_ME' });
+    const tap = (await inbound('postback')).find((e) => e.event.payload === 'ANSWER_ME');
+    expect(tap?.event.replyToken).toEqual(expect.any(String));
+
+    const sent = await gw.api('POST', '/v1/messages', {
+      channel: 'telegram',
+      to: '123456789',
+      message: {
+        type: 'raw',
+        payload: { method: 'answerCallbackQuery', callback_query_id: tap!.event.replyToken, text: 'Got it' },
+      },
+    });
+    expect(sent.status).toBe(202);
+    const done = await gw.waitForStatus(sent.json.messages[0].id, ['sent', 'failed']);
+    expect(done.status, JSON.stringify(done)).toBe('sent');
+    const request = done.providerRequest as { path: string; body: Record<string, unknown> };
+    expect(request.path).toBe('/bot{token}/answerCallbackQuery');
+    // answerCallbackQuery has no chat_id; the strict emulator would refuse one.
+    expect(request.body).toEqual({ callback_query_id: tap!.event.replyToken, text: 'Got it' });
+  });
+
   it('refuses a LINE webhook with a bad signature, and stores a redelivery once', async () => {
     const body = JSON.stringify({
       destination: 'U0000000000000000000000000000000a',

@@ -6,18 +6,13 @@
 import type { Action, CanonicalMessage } from '../../core/message.ts';
 import { utf8Length, utf16Length } from '../../lib/text.ts';
 import type { FieldIssue } from '../types.ts';
-import {
-  isTelegramButtonUrl,
-  TELEGRAM_LIMITS as L,
-  TELEGRAM_NUMERIC_CHAT_ID,
-  TELEGRAM_USERNAME,
-} from './limits.ts';
+import { isTelegramButtonUrl, isTelegramChatId, TELEGRAM_LIMITS as L } from './limits.ts';
 import { renderTelegram } from './render.ts';
 
 export function checkTelegramRecipient(to: string): string | undefined {
-  return TELEGRAM_NUMERIC_CHAT_ID.test(to) || TELEGRAM_USERNAME.test(to)
+  return isTelegramChatId(to)
     ? undefined
-    : 'a Telegram chat id (an integer, negative for groups) or a public @username of 5-32 characters';
+    : 'a Telegram chat id (a safe integer without leading zeros, negative for groups) or a public @username (a letter, then 4-31 letters, digits or underscores)';
 }
 
 class Issues {

@@ -44,13 +44,17 @@ export function classifyTelegramResponse(response: ProviderResponse): SendOutcom
   return { kind: 'permanent', code: `telegram_${code}`, reason };
 }
 
+/**
+ * Telegram numbers messages per chat, so a bare `message_id` names a different message in every
+ * chat: the id is `<chat id>:<message id>`. Results without a chat (`MessageId` from copyMessage)
+ * keep the bare number, which is all Telegram gives.
+ */
 function sent(result: unknown): SendOutcome {
   const message = Array.isArray(result) ? result[0] : result;
-  if (
-    isObj(message) &&
-    (typeof message['message_id'] === 'number' || typeof message['message_id'] === 'string')
-  ) {
-    return { kind: 'sent', providerMessageId: String(message['message_id']) };
-  }
-  return { kind: 'sent' };
+  if (!isObj(message)) return { kind: 'sent' };
+  const messageId = message['message_id'];
+  if (typeof messageId !== 'number' && typeof messageId !== 'string') return { kind: 'sent' };
+  const chat = isObj(message['chat']) ? message['chat']['id'] : undefined;
+  const prefix = typeof chat === 'number' || typeof chat === 'string' ? `${chat}:` : '';
+  return { kind: 'sent', providerMessageId: `${prefix}${messageId}` };
 }

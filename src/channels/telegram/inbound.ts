@@ -45,7 +45,7 @@ const CONTENT_TYPES = [
 ];
 
 /**
- * `message` becomes a message event, `callback_query` a postback; every other update (edited
+ * `message` becomes a message event, `callback_query` a postback (its id as `replyToken`); every other update (edited
  * messages, channel posts, member changes, ...) is passed on as `other` with its field name.
  * Telegram has no delivery or read receipts for bot messages, so no `status` events come from here.
  */
@@ -77,6 +77,9 @@ export function parseTelegramUpdate(body: unknown): InboundEvent[] {
     const chat = msg !== undefined && isObj(msg['chat']) ? msg['chat'] : undefined;
     const user = isObj(callback['from']) ? callback['from'] : undefined;
     const from = id(chat?.['id']) ?? id(user?.['id']);
+    // The query id is what answerCallbackQuery needs to stop the button's spinner; the tap is
+    // answerable only through it, so it travels as the event's reply token.
+    const queryId = id(callback['id']);
     if (from !== undefined) {
       return [
         {
@@ -84,6 +87,7 @@ export function parseTelegramUpdate(body: unknown): InboundEvent[] {
           ...common,
           from,
           payload: str(callback['data']) ?? '',
+          ...(queryId !== undefined ? { replyToken: queryId } : {}),
           // A callback carries no date of its own; the tap is now.
           occurredAt: new Date(),
         },

@@ -12,9 +12,18 @@ export const TELEGRAM_LIMITS = {
   callbackData: 64,
 } as const;
 
-/** A numeric chat id (negative for groups and channels) or a public `@username`. */
-export const TELEGRAM_NUMERIC_CHAT_ID = /^-?[0-9]{1,20}$/;
-export const TELEGRAM_USERNAME = /^@[A-Za-z0-9_]{5,32}$/;
+/**
+ * A numeric chat id (negative for groups and channels; no leading zeros, at most 16 digits) or a
+ * public `@username` (a letter, then 4-31 letters, digits or underscores). Telegram ids fit in 52
+ * bits, so a numeric id must also be a safe integer: `isTelegramChatId` checks both.
+ */
+export const TELEGRAM_NUMERIC_CHAT_ID = /^-?[1-9][0-9]{0,15}$/;
+export const TELEGRAM_USERNAME = /^@[A-Za-z][A-Za-z0-9_]{4,31}$/;
+
+export function isTelegramChatId(to: string): boolean {
+  if (TELEGRAM_USERNAME.test(to)) return true;
+  return TELEGRAM_NUMERIC_CHAT_ID.test(to) && Number.isSafeInteger(Number(to));
+}
 
 /** Inline `url` buttons open HTTP(S) and tg:// links only. */
 export function isTelegramButtonUrl(url: string): boolean {

@@ -43,9 +43,13 @@ export const TelegramOptions = Type.Object(
 );
 export type TelegramOptions = Static<typeof TelegramOptions>;
 
-/** Not secrets: the emulator accepts exactly these and nothing else. */
+/**
+ * Not secrets: the emulator accepts exactly these and nothing else. The token's prefix is the bot's
+ * own user id; it must differ from the sandbox chat ids tests and docs send to (123456789), or the
+ * bot would be talking to itself.
+ */
 export const TELEGRAM_SANDBOX_CREDENTIALS = {
-  botToken: '123456789:SANDBOXsandboxSANDBOXsandboxSANDBOX0',
+  botToken: '7000000001:SANDBOXsandboxSANDBOXsandboxSANDBOX0',
   secretToken: 'sandbox-telegram-secret',
 } as const satisfies TelegramCredentials;
 

@@ -30,7 +30,8 @@ export function renderCarousel(
   const blocks = message.cards.map((card, i) => {
     const n = i + 1;
     const p = `/message/cards/${i}`;
-    const head = `${n}. ${esc(card.title ?? `Card ${n}`)}${card.badge ? ` [${esc(card.badge.text)}]` : ''}`;
+    // The whole line is escaped: the number's `.` and the badge's brackets are MarkdownV2 markup too.
+    const head = esc(`${n}. ${card.title ?? `Card ${n}`}${card.badge ? ` [${card.badge.text}]` : ''}`);
     const lines = [head];
     if (card.text !== undefined) lines.push(esc(card.text));
     if (card.imageUrl !== undefined) lines.push(esc(card.imageUrl));

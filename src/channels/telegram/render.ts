@@ -38,8 +38,10 @@ export function renderTelegram(message: CanonicalMessage, ctx: RenderContext): R
   if (message.type === 'raw') {
     const { method, ...params } = message.payload as Record<string, unknown>;
     const name = typeof method === 'string' && method !== '' ? method : 'sendMessage';
-    const body = { chat_id: params['chat_id'] ?? chatId, ...params };
-    return { request: { method: 'POST', path: telegramPath(name), body }, degradations };
+    return {
+      request: { method: 'POST', path: telegramPath(name), body: rawBody(params, chatId) },
+      degradations,
+    };
   }
 
   const draft = renderDraft(message, options.parseMode, degradations);
@@ -53,6 +55,23 @@ export function renderTelegram(message: CanonicalMessage, ctx: RenderContext): R
     }
   }
   return { request: { method: 'POST', path: telegramPath(draft.method), body }, degradations };
+}
+
+/** Parameters that address something other than a chat: a call carrying one takes no `chat_id`. */
+const NOT_A_CHAT = ['callback_query_id', 'inline_query_id', 'inline_message_id'];
+
+/**
+ * A raw call's parameters with `chat_id` filled from the recipient, except where Telegram would
+ * refuse it: answerCallbackQuery, answerInlineQuery and inline-message edits have no chat_id
+ * parameter, and `chat_id: null` is the caller saying "leave it out" (the key is removed).
+ */
+function rawBody(params: Record<string, unknown>, chatId: number | string): Record<string, unknown> {
+  if (params['chat_id'] === null) {
+    const { chat_id: _omitted, ...rest } = params;
+    return rest;
+  }
+  if (params['chat_id'] !== undefined || NOT_A_CHAT.some((k) => params[k] !== undefined)) return params;
+  return { chat_id: chatId, ...params };
 }
 
 function renderDraft(

@@ -6,10 +6,40 @@ const check = (m: CanonicalMessage) => telegramConnector.check(m);
 const pointers = (m: CanonicalMessage) => check(m).map((i) => `${i.pointer} ${i.rule}`);
 
 describe('Telegram checkRecipient', () => {
-  it.each(['123456789', '-1001234567890', '@omnigate_news'])('accepts %s', (to) => {
+  it.each([
+    '123456789',
+    '-1001234567890',
+    '1',
+    String(Number.MAX_SAFE_INTEGER),
+    `-${Number.MAX_SAFE_INTEGER}`,
+    '@omnigate_news',
+    '@abcde',
+    `@a${'b'.repeat(31)}`,
+  ])('accepts %s', (to) => {
     expect(telegramConnector.checkRecipient(to)).toBeUndefined();
   });
-  it.each(['', 'abc', '@abc', '12a', `@${'a'.repeat(33)}`, '1'.repeat(21)])('refuses %j', (to) => {
+  it.each([
+    '',
+    'abc',
+    '@abc',
+    '@abcd',
+    '12a',
+    `@${'a'.repeat(33)}`,
+    '1'.repeat(21),
+    // Leading zeros, zero itself and a lone minus name no chat.
+    '0',
+    '-0',
+    '007',
+    '-',
+    // 17 digits, and 16 digits past 2^53 - 1: Telegram ids are safe integers.
+    '1'.repeat(17),
+    '9007199254740992',
+    '-9999999999999999',
+    // A username starts with a letter.
+    '@1abcde',
+    '@_abcde',
+    '@abc-de',
+  ])('refuses %j', (to) => {
     expect(telegramConnector.checkRecipient(to)).toMatch(/chat id/);
   });
 });

@@ -4,17 +4,31 @@ import { telegramConnector } from '../../../src/channels/telegram/index.ts';
 const classify = (status: number, body: unknown) => telegramConnector.classify({ status, headers: {}, body });
 
 describe('Telegram classify', () => {
-  it('reads the message id of a sent message', () => {
-    expect(classify(200, { ok: true, result: { message_id: 17, date: 1, chat: { id: 1 } } })).toEqual({
-      kind: 'sent',
-      providerMessageId: '17',
-    });
+  it('names a sent message by chat and message id, as Telegram numbers messages per chat', () => {
+    const sentIn = (chat: number | string) =>
+      classify(200, { ok: true, result: { message_id: 17, date: 1, chat: { id: chat } } });
+    expect(sentIn(1)).toEqual({ kind: 'sent', providerMessageId: '1:17' });
+    expect(sentIn(-1001234567890)).toEqual({ kind: 'sent', providerMessageId: '-1001234567890:17' });
+    expect(sentIn(1)).not.toEqual(sentIn(2));
   });
 
   it('takes the first message of a media group', () => {
-    expect(classify(200, { ok: true, result: [{ message_id: 3 }, { message_id: 4 }] })).toEqual({
+    const chat = { id: 42 };
+    expect(
+      classify(200, {
+        ok: true,
+        result: [
+          { message_id: 3, chat },
+          { message_id: 4, chat },
+        ],
+      }),
+    ).toEqual({ kind: 'sent', providerMessageId: '42:3' });
+  });
+
+  it('keeps the bare id of a result without a chat (copyMessage answers a MessageId)', () => {
+    expect(classify(200, { ok: true, result: { message_id: 9 } })).toEqual({
       kind: 'sent',
-      providerMessageId: '3',
+      providerMessageId: '9',
     });
   });
 

@@ -91,12 +91,26 @@ describe('Telegram inbound: updates', () => {
     expect(event).toMatchObject({ kind: 'postback', providerEventId: '8', from: '-555', payload: 'BUY' });
   });
 
+  it('carries the callback query id as the reply token, for answerCallbackQuery', () => {
+    const [event] = telegramConnector.parseInbound({
+      update_id: 11,
+      callback_query: {
+        id: '4382bfdwdsb323b2d9',
+        from: { id: 42, is_bot: false, first_name: 'Ann' },
+        message: { message_id: 3, chat: { id: 42, type: 'private' }, date: 1 },
+        chat_instance: '1',
+        data: 'BUY',
+      },
+    });
+    expect(event).toMatchObject({ kind: 'postback', replyToken: '4382bfdwdsb323b2d9' });
+  });
+
   it('falls back to the user for a callback without a message', () => {
     const [event] = telegramConnector.parseInbound({
       update_id: 9,
       callback_query: { id: '1', from: { id: 42 }, chat_instance: '1', data: 'X', inline_message_id: 'abc' },
     });
-    expect(event).toMatchObject({ kind: 'postback', from: '42', payload: 'X' });
+    expect(event).toMatchObject({ kind: 'postback', from: '42', payload: 'X', replyToken: '1' });
   });
 
   it('passes other updates on with their type', () => {

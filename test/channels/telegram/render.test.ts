@@ -164,6 +164,24 @@ describe('Telegram render', () => {
     });
   });
 
+  it('adds no chat_id to raw calls that address a query or an inline message, or say null', () => {
+    const body = (payload: Record<string, unknown>) =>
+      render({ type: 'raw', payload: { method: 'x', ...payload } }).request.body;
+    expect(body({ callback_query_id: '99', text: 'Done' })).toEqual({
+      callback_query_id: '99',
+      text: 'Done',
+    });
+    expect(body({ inline_query_id: 'q1', results: [] })).toEqual({ inline_query_id: 'q1', results: [] });
+    expect(body({ inline_message_id: 'im1', text: 'edited' })).toEqual({
+      inline_message_id: 'im1',
+      text: 'edited',
+    });
+    // null means "leave it out": the key goes, rather than being sent as null.
+    const leftOut = body({ chat_id: null, user_id: 5 }) as Record<string, unknown>;
+    expect(leftOut).toEqual({ user_id: 5 });
+    expect('chat_id' in leftOut).toBe(false);
+  });
+
   it('escapes composed text for the parse mode but not the caller’s text', () => {
     const html = render(
       {

@@ -130,7 +130,7 @@ describe('Telegram render → strict emulator', () => {
   it.each(carried)('sample %s is accepted and classified as sent', async (kind, message) => {
     const { outcome, degradations } = await roundTrip(message);
     if (kind === 'sender_action') expect(outcome).toEqual({ kind: 'sent' });
-    else expect(outcome).toMatchObject({ providerMessageId: expect.stringMatching(/^\d+$/) });
+    else expect(outcome).toMatchObject({ providerMessageId: expect.stringMatching(/^\d+:\d+$/) });
     const capability = telegramConnector.capabilities[kind as MessageKind];
     if (capability.support === 'degraded') {
       expect(degradations.map((d) => d.rule)).toContain(capability.rule);
@@ -170,8 +170,11 @@ describe('Telegram render → strict emulator', () => {
   it('numbers messages per chat', async () => {
     const first = await roundTrip(SAMPLE_MESSAGES.text, undefined, '777001');
     const second = await roundTrip(SAMPLE_MESSAGES.text, undefined, '777001');
-    expect(first.outcome).toEqual({ kind: 'sent', providerMessageId: '1' });
-    expect(second.outcome).toEqual({ kind: 'sent', providerMessageId: '2' });
+    const other = await roundTrip(SAMPLE_MESSAGES.text, undefined, '777002');
+    expect(first.outcome).toEqual({ kind: 'sent', providerMessageId: '777001:1' });
+    expect(second.outcome).toEqual({ kind: 'sent', providerMessageId: '777001:2' });
+    // The other chat's first message is also message_id 1; the chat keeps the ids apart.
+    expect(other.outcome).toEqual({ kind: 'sent', providerMessageId: '777002:1' });
   });
 
   it('records what it answered, without the bot token, and lists by chat', async () => {

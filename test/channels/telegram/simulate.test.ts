@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramConnector } from '../../../src/channels/telegram/index.ts';
 import type { InboundEvent } from '../../../src/channels/types.ts';
-import { buildSandbox, PREFIX } from './helpers.ts';
+import { buildSandbox, call, PREFIX, send } from './helpers.ts';
 
 let receiver: FastifyInstance;
 let sandbox: FastifyInstance;
@@ -71,6 +71,38 @@ describe('Telegram emulator: simulated user', () => {
       chat_instance: expect.any(String),
       message: { chat: { id: 42 } },
       data: 'BUY_SHIRT',
+    });
+  });
+
+  it('answers a tapped button through the reply token, once', async () => {
+    await simulate(sandbox, { chatId: 42, callbackData: 'TRACK' });
+    const [event] = received.at(-1) ?? [];
+    const queryId = (updates.at(-1)?.['callback_query'] as { id: string } | undefined)?.id;
+    expect(queryId).toEqual(expect.any(String));
+    expect(event).toMatchObject({ kind: 'postback', payload: 'TRACK', replyToken: queryId });
+    const replyToken = event?.kind === 'postback' ? event.replyToken : undefined;
+
+    const { request } = telegramConnector.render(
+      {
+        type: 'raw',
+        payload: { method: 'answerCallbackQuery', callback_query_id: replyToken, text: 'On its way' },
+      },
+      { to: '42', retryKey: 'k' },
+    );
+    expect(request.body).toEqual({ callback_query_id: queryId, text: 'On its way' });
+    const answer = await send(sandbox, request);
+    expect(answer).toMatchObject({ status: 200, body: { ok: true, result: true } });
+    expect(telegramConnector.classify(answer)).toEqual({ kind: 'sent' });
+
+    // Telegram takes one answer per query; a second is refused like a made-up id.
+    const again = await call(sandbox, 'answerCallbackQuery', { callback_query_id: queryId });
+    expect(again).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error_code: 400,
+        description: 'Bad Request: query is too old and response timeout expired or query ID is invalid',
+      },
     });
   });
 

@@ -1,10 +1,14 @@
 /**
  * Answers one Bot API call as Telegram would: 401 for a wrong token, 404 for an unknown method,
- * 400 with Telegram's description for parameters api.json does not allow, the sandbox's chat
- * conventions (README.md), and otherwise `{ok:true, result}` with a realistic Message.
+ * 400 "can't parse entities" for markup Telegram cannot parse, 400 with Telegram's description for
+ * parameters api.json does not allow, 400 for a callback query the sandbox never issued (or already
+ * answered), the sandbox's test chats (chats.ts), and otherwise `{ok:true, result}` with a realistic
+ * Message that echoes the visible text and its entities.
  */
+import { sandboxChat } from './chats.ts';
+import type { MessageEntity } from './entities.ts';
+import { applyMarkup, type Markup } from './markup.ts';
 import type { TelegramSandboxState } from './state.ts';
-import { usernameChatId } from './state.ts';
 import type { TelegramValidator } from './validator.ts';
 
 type Obj = Record<string, unknown>;
@@ -60,46 +64,46 @@ export function handleTelegramCall(call: ApiCall, ctx: TelegramApiContext): Tele
         Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)])),
       )
     : raw;
-  const problem = ctx.validator.validate(method, params);
+  // Telegram parses the markup before it checks lengths, which count the visible text.
+  const markup = applyMarkup(
+    params,
+    (method.fields ?? []).some((f) => f.name === 'parse_mode'),
+  );
+  if ('error' in markup) return telegramError(400, `Bad Request: ${markup.error}`);
+  const problem = ctx.validator.validate(method, markup.params);
   if (problem !== undefined) return telegramError(400, `Bad Request: ${problem}`);
+
+  // Only a query the sandbox handed out (through /_simulate/message) can be answered, and once.
+  if (
+    method.name === 'answerCallbackQuery' &&
+    !ctx.state.answerCallbackQuery(String(params['callback_query_id']))
+  ) {
+    return telegramError(
+      400,
+      'Bad Request: query is too old and response timeout expired or query ID is invalid',
+    );
+  }
 
   let chat: Obj | undefined;
   if (params['chat_id'] !== undefined) {
-    const found = chatOf(params['chat_id']);
-    if (typeof found === 'object') chat = found;
-    else return found === 403 ? telegramError(403, 'Forbidden: bot was blocked by the user') : chatNotFound();
+    const found = sandboxChat(params['chat_id'], ctx.state);
+    if ('refused' in found) {
+      const { status, description, parameters } = found.refused;
+      return telegramError(status, description, parameters);
+    }
+    chat = found.chat;
   }
-  return { status: 200, body: { ok: true, result: result(method.name, method.returns, params, chat, ctx) } };
-}
-
-const chatNotFound = () => telegramError(400, 'Bad Request: chat not found');
-
-/**
- * Sandbox conventions: ids starting with 999 do not exist, ids starting with 403 blocked the bot.
- * Positive ids are private chats, -100… supergroups, other negative ids groups, @names channels.
- */
-function chatOf(chatId: unknown): Obj | 400 | 403 {
-  const s = String(chatId);
-  if (/^@[A-Za-z0-9_]{5,32}$/.test(s)) {
-    return { id: usernameChatId(s), title: s.slice(1), username: s.slice(1), type: 'channel' };
-  }
-  if (!/^-?[0-9]{1,20}$/.test(s)) return 400;
-  if (s.startsWith('999')) return 400;
-  if (s.startsWith('403')) return 403;
-  const id = Number(s);
-  if (id > 0) return { id, first_name: 'Sandbox', last_name: 'User', type: 'private' };
-  return s.startsWith('-100')
-    ? { id, title: 'Sandbox Supergroup', type: 'supergroup' }
-    : { id, title: 'Sandbox Group', type: 'group' };
+  return { status: 200, body: { ok: true, result: result(method.name, method.returns, markup, chat, ctx) } };
 }
 
 function result(
   name: string,
   returns: string[],
-  params: Obj,
+  markup: Markup,
   chat: Obj | undefined,
   ctx: TelegramApiContext,
 ): unknown {
+  const { params } = markup;
   const r = returns.join(' | ');
   if (r === 'User')
     return {
@@ -111,17 +115,26 @@ function result(
   if (chat === undefined) return true;
   if (r === 'Array of Message' && Array.isArray(params['media'])) {
     const groupId = String(Date.now()) + String(Math.floor(Math.random() * 1000));
-    return params['media'].filter(isObj).map((item) => ({
-      ...baseMessage(chat, ctx),
-      media_group_id: groupId,
-      ...mediaContent(String(item['type']), String(item['media'] ?? ''), item, ctx),
-      ...(typeof item['caption'] === 'string' ? { caption: item['caption'] } : {}),
-    }));
+    return params['media'].map((item, i) =>
+      isObj(item)
+        ? {
+            ...baseMessage(chat, ctx),
+            media_group_id: groupId,
+            ...mediaContent(String(item['type']), String(item['media'] ?? ''), item, ctx),
+            ...(typeof item['caption'] === 'string' ? { caption: item['caption'] } : {}),
+            ...withEntities('caption_entities', markup.media[i]),
+          }
+        : item,
+    );
   }
   if (r === 'MessageId') return { message_id: ctx.state.messageId(String(chat['id'])) };
-  if (r.startsWith('Message')) return message(name, params, chat, ctx);
+  if (r.startsWith('Message')) return message(name, markup, chat, ctx);
   return true;
 }
+
+/** Telegram leaves `entities` out of a Message whose text has none. */
+const withEntities = (key: string, list: MessageEntity[] | undefined) =>
+  list !== undefined && list.length > 0 ? { [key]: list } : {};
 
 function baseMessage(chat: Obj, ctx: TelegramApiContext): Obj {
   return {
@@ -132,14 +145,16 @@ function baseMessage(chat: Obj, ctx: TelegramApiContext): Obj {
   };
 }
 
-function message(name: string, params: Obj, chat: Obj, ctx: TelegramApiContext): Obj {
+function message(name: string, markup: Markup, chat: Obj, ctx: TelegramApiContext): Obj {
+  const { params, entities } = markup;
   const out = baseMessage(chat, ctx);
   const reply = params['reply_parameters'];
   if (isObj(reply) && typeof reply['message_id'] === 'number') {
     out['reply_to_message'] = { message_id: reply['message_id'], chat, date: out['date'] };
   }
   const method = name.toLowerCase();
-  if (method === 'sendmessage') out['text'] = params['text'];
+  if (method === 'sendmessage')
+    Object.assign(out, { text: params['text'] }, withEntities('entities', entities.text));
   const media = method.startsWith('send') ? method.slice(4) : '';
   const field = {
     photo: 'photo',
@@ -154,7 +169,9 @@ function message(name: string, params: Obj, chat: Obj, ctx: TelegramApiContext):
   if (field !== undefined) {
     Object.assign(out, mediaContent(field, String(params[field] ?? ''), params, ctx));
   }
-  if (typeof params['caption'] === 'string' && params['caption'] !== '') out['caption'] = params['caption'];
+  if (typeof params['caption'] === 'string' && params['caption'] !== '') {
+    Object.assign(out, { caption: params['caption'] }, withEntities('caption_entities', entities.caption));
+  }
   if (method === 'sendlocation' || method === 'sendvenue') {
     out['location'] = { latitude: params['latitude'], longitude: params['longitude'] };
   }
@@ -171,8 +188,8 @@ function message(name: string, params: Obj, chat: Obj, ctx: TelegramApiContext):
   if (method === 'senddice')
     out['dice'] = { emoji: params['emoji'] ?? '🎲', value: 1 + Math.floor(Math.random() * 6) };
   // Telegram echoes an inline keyboard on the message; reply keyboards belong to the client.
-  const markup = params['reply_markup'];
-  if (isObj(markup) && Array.isArray(markup['inline_keyboard'])) out['reply_markup'] = markup;
+  const keyboard = params['reply_markup'];
+  if (isObj(keyboard) && Array.isArray(keyboard['inline_keyboard'])) out['reply_markup'] = keyboard;
   return out;
 }
 

@@ -1,11 +1,23 @@
 /**
  * What the Telegram emulator remembers: the last message id of each chat (Telegram numbers
- * messages per chat, from 1), the update ids it handed out, and fresh file ids.
+ * messages per chat, from 1), the update ids it handed out, the callback queries it issued (each
+ * answerable once), how many calls each flaky sandbox chat has had, and fresh file ids.
  */
 import { randomBytes } from 'node:crypto';
 
 /** Bounded so a long-running sandbox cannot grow without limit. */
 const MAX_CHATS = 10_000;
+const MAX_QUERIES = 10_000;
+
+/** Map.set that forgets the oldest entry past `max` (Maps iterate in insertion order). */
+function setBounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+}
 
 export class TelegramSandboxState {
   private readonly lastMessageId = new Map<string, number>();
@@ -13,15 +25,13 @@ export class TelegramSandboxState {
   private lastUpdateId = 100_000_000 + Math.floor(Math.random() * 100_000_000);
   private lastCallbackId = BigInt(Date.now()) * 1_000_000n;
 
+  private readonly openQueries = new Map<string, true>();
+  private readonly calls = new Map<string, number>();
+
   messageId(chatId: string | number): number {
     const key = String(chatId);
     const next = (this.lastMessageId.get(key) ?? 0) + 1;
-    this.lastMessageId.delete(key);
-    this.lastMessageId.set(key, next);
-    if (this.lastMessageId.size > MAX_CHATS) {
-      const oldest = this.lastMessageId.keys().next();
-      if (!oldest.done) this.lastMessageId.delete(oldest.value);
-    }
+    setBounded(this.lastMessageId, key, next, MAX_CHATS);
     return next;
   }
 
@@ -30,9 +40,25 @@ export class TelegramSandboxState {
     return this.lastUpdateId;
   }
 
+  /** A new callback query id, remembered so answerCallbackQuery can tell it from a made-up one. */
   callbackQueryId(): string {
     this.lastCallbackId += 1n;
-    return this.lastCallbackId.toString();
+    const id = this.lastCallbackId.toString();
+    setBounded(this.openQueries, id, true, MAX_QUERIES);
+    return id;
+  }
+
+  /** True once for an issued query: Telegram refuses a second answer like an unknown id. */
+  answerCallbackQuery(id: string): boolean {
+    return this.openQueries.delete(id);
+  }
+
+  /** How many calls this chat has had, this one included (for the flaky sandbox chats). */
+  countCall(chatId: string | number): number {
+    const key = String(chatId);
+    const n = (this.calls.get(key) ?? 0) + 1;
+    setBounded(this.calls, key, n, MAX_CHATS);
+    return n;
   }
 
   /** A file_id / file_unique_id pair shaped like Telegram's (base64url, no meaning). */
