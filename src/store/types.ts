@@ -175,6 +175,8 @@ export interface ChannelAccountRepository {
     account: Omit<ChannelAccountWithSecrets, 'tenantId' | 'createdAt'>,
   ): Promise<ChannelAccount>;
   list(tenantId: string): Promise<ChannelAccount[]>;
+  /** Replaces an account's credentials (kept encrypted). */
+  setCredentials(tenantId: string, id: string, credentials: Record<string, string>): Promise<void>;
   get(tenantId: string, id: string): Promise<ChannelAccountWithSecrets | undefined>;
   /**
    * Finds an account by id alone, for provider webhooks, which carry no API key: the unguessable

@@ -155,6 +155,10 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
       credentials: { token: 's3cret' },
     });
     expect((await store.channelAccounts.get('t1', 'ca_x'))?.credentials).toEqual({ token: 's3cret' });
+    await store.channelAccounts.setCredentials('t2', 'ca_x', { token: 'stolen' });
+    expect((await store.channelAccounts.get('t1', 'ca_x'))?.credentials).toEqual({ token: 's3cret' });
+    await store.channelAccounts.setCredentials('t1', 'ca_x', { token: 'rotated' });
+    expect((await store.channelAccounts.get('t1', 'ca_x'))?.credentials).toEqual({ token: 'rotated' });
     expect(await store.channelAccounts.get('t2', 'ca_x')).toBeUndefined();
     expect(await store.channelAccounts.defaultFor('t2', 'line')).toBeUndefined();
   });

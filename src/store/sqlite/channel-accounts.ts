@@ -64,6 +64,15 @@ export function createChannelAccountRepository(
       ) as Row | undefined;
       return row ? { ...toAccount(row), credentials: JSON.parse(box.open(row.credentials_enc)) } : undefined;
     },
+    setCredentials(tenantId, id, credentials) {
+      return writer.run(() => {
+        prepare('UPDATE channel_accounts SET credentials_enc = ? WHERE tenant_id = ? AND id = ?').run(
+          box.seal(JSON.stringify(credentials)),
+          tenantId,
+          id,
+        );
+      });
+    },
     async findForWebhook(id) {
       const row = prepare('SELECT * FROM channel_accounts WHERE id = ?').get(id) as Row | undefined;
       return row ? { ...toAccount(row), credentials: JSON.parse(box.open(row.credentials_enc)) } : undefined;

@@ -148,8 +148,9 @@ describe('LINE render → strict emulator', () => {
     const last = recorder.entries.at(-1);
     expect(last?.headers['authorization']).toBe('Bearer [redacted]');
     const res = await app.inject({ method: 'GET', url: `/sandbox/line/_requests?to=${USER}` });
-    const listed = res.json() as Array<{ body: { to?: string } }>;
+    const listed = res.json() as Array<{ body: { to?: string; chatId?: string } }>;
     expect(listed.length).toBeGreaterThan(carried.length);
-    expect(listed.every((r) => r.body.to === USER)).toBe(true);
+    // Pushes name the user in `to`, the loading indicator in `chatId`.
+    expect(listed.every((r) => (r.body.to ?? r.body.chatId) === USER)).toBe(true);
   });
 });

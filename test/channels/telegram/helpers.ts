@@ -3,66 +3,15 @@
  * rendered request (authorize, JSON-encode, POST), so tests exercise connector and emulator
  * together without a socket.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { telegramConnector } from '../../../src/channels/telegram/index.ts';
-import type {
-  ProviderRequest,
-  ProviderResponse,
-  RecordedRequest,
-  SandboxRecorder,
-} from '../../../src/channels/types.ts';
+import { emulatorHarness } from '../../support/emulator.ts';
 
 export const PREFIX = '/sandbox/telegram';
 export const CHAT = '123456789';
 export const TOKEN = telegramConnector.sandboxCredentials['botToken']!;
 
-export function memoryRecorder(): SandboxRecorder & { entries: RecordedRequest[] } {
-  const entries: RecordedRequest[] = [];
-  return {
-    entries,
-    record(channel, entry) {
-      if (channel === 'telegram') entries.push(entry);
-    },
-    list(_channel, filter) {
-      if (!filter?.to) return entries;
-      return entries.filter(
-        (e) => String((e.body as { chat_id?: unknown } | undefined)?.chat_id) === filter.to,
-      );
-    },
-  };
-}
-
-export async function buildSandbox(webhookUrl?: string) {
-  const recorder = memoryRecorder();
-  const app: FastifyInstance = Fastify();
-  await app.register(telegramConnector.sandbox, {
-    prefix: PREFIX,
-    credentials: telegramConnector.sandboxCredentials,
-    recorder,
-    ...(webhookUrl !== undefined ? { webhookUrl } : {}),
-  });
-  await app.ready();
-  return { app, recorder };
-}
-
-export async function send(
-  app: FastifyInstance,
-  request: ProviderRequest,
-  credentials = telegramConnector.sandboxCredentials,
-): Promise<ProviderResponse> {
-  const { path, headers } = telegramConnector.authorize(request, credentials);
-  const res = await app.inject({
-    method: 'POST',
-    url: PREFIX + path,
-    headers: { 'content-type': 'application/json', ...headers },
-    payload: JSON.stringify(request.body),
-  });
-  const responseHeaders: ProviderResponse['headers'] = {};
-  for (const [key, value] of Object.entries(res.headers)) {
-    responseHeaders[key] = typeof value === 'number' ? String(value) : value;
-  }
-  return { status: res.statusCode, headers: responseHeaders, body: res.body === '' ? undefined : res.json() };
-}
+export const { buildSandbox, send } = emulatorHarness(telegramConnector);
 
 export interface TelegramBody {
   ok: boolean;

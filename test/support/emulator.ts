@@ -1,0 +1,63 @@
+/**
+ * A channel's emulator in a bare Fastify app, and a `send` that does what the dispatcher does with
+ * a rendered request (authorize, JSON-encode, POST), so channel tests exercise connector and
+ * emulator together without a socket.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type {
+  ChannelConnector,
+  ProviderRequest,
+  ProviderResponse,
+  RecordedRequest,
+} from '../../src/channels/types.ts';
+import { MemoryRecorder } from '../../src/sandbox/recorder.ts';
+
+export function emulatorHarness(connector: ChannelConnector) {
+  const prefix = `/sandbox/${connector.name}`;
+
+  async function buildSandbox(webhookUrl?: string) {
+    const memory = new MemoryRecorder();
+    const recorder = {
+      record: (channel: string, entry: RecordedRequest) => memory.record(channel, entry),
+      list: (channel: string, filter?: { to?: string }) => memory.list(channel, filter),
+      /** Everything this emulator answered, oldest first. */
+      get entries(): RecordedRequest[] {
+        return memory.list(connector.name);
+      },
+    };
+    const app: FastifyInstance = Fastify();
+    await app.register(connector.sandbox, {
+      prefix,
+      credentials: connector.sandboxCredentials,
+      recorder,
+      ...(webhookUrl !== undefined ? { webhookUrl } : {}),
+    });
+    await app.ready();
+    return { app, recorder };
+  }
+
+  async function send(
+    app: FastifyInstance,
+    request: ProviderRequest,
+    credentials = connector.sandboxCredentials,
+  ): Promise<ProviderResponse> {
+    const { path, headers } = connector.authorize(request, credentials);
+    const res = await app.inject({
+      method: 'POST',
+      url: prefix + path,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: JSON.stringify(request.body),
+    });
+    const responseHeaders: ProviderResponse['headers'] = {};
+    for (const [key, value] of Object.entries(res.headers)) {
+      responseHeaders[key] = typeof value === 'number' ? String(value) : value;
+    }
+    return {
+      status: res.statusCode,
+      headers: responseHeaders,
+      body: res.body === '' ? undefined : res.json(),
+    };
+  }
+
+  return { prefix, buildSandbox, send };
+}
