@@ -3,7 +3,7 @@
  * `X-Telegram-Bot-Api-Secret-Token` on every delivery (plain equality, no HMAC), compared here in
  * constant time. The body is one Update.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { headerValue, secretsEqual } from '../../lib/headers.ts';
 import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -12,17 +12,7 @@ export function verifyTelegramSecret(request: InboundRequest, credentials: Crede
   const secret = credentials['secretToken'];
   const given = headerValue(request.headers, SECRET_HEADER);
   if (!secret || given === undefined) return false;
-  const expected = Buffer.from(secret, 'utf8');
-  const actual = Buffer.from(given, 'utf8');
-  // timingSafeEqual throws on unequal lengths; the length of the secret is not what protects it.
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
-
-function headerValue(headers: InboundRequest['headers'], name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
+  return secretsEqual(secret, given);
 }
 
 type Obj = Record<string, unknown>;

@@ -3,7 +3,8 @@
  * `callback_query` for a button tap), posted to the gateway's webhook URL with the
  * X-Telegram-Bot-Api-Secret-Token header setWebhook's `secret_token` makes Telegram send.
  */
-import { request } from 'undici';
+
+import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
 import { SECRET_HEADER } from '../inbound.ts';
 import { botUser } from './api.ts';
 import type { TelegramSandboxState } from './state.ts';
@@ -61,25 +62,7 @@ export function buildUpdate(
   };
 }
 
-export interface WebhookAnswer {
-  status: number;
-  body: unknown;
-}
-
-export async function postUpdate(url: string, update: unknown, secretToken: string): Promise<WebhookAnswer> {
-  const res = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [SECRET_HEADER]: secretToken },
-    body: JSON.stringify(update),
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
-  });
-  const text = await res.body.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? null : JSON.parse(text);
-  } catch {
-    // Not JSON: the text itself is the answer.
-  }
-  return { status: res.statusCode, body: parsed };
+/** Delivers an Update with the secret token header, as Telegram does. */
+export function postUpdate(url: string, update: unknown, secretToken: string): Promise<WebhookAnswer> {
+  return postWebhook(url, JSON.stringify(update), { [SECRET_HEADER]: secretToken });
 }
