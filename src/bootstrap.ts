@@ -37,7 +37,8 @@ export async function bootstrap(
       let account = existing.find((a) => a.channel === name && a.sandbox);
       // The emulator accepts exactly the built-in credentials of this version; keep the sandbox
       // account in step with them, so a database from an older version keeps working.
-      if (account) await store.channelAccounts.setCredentials(tenant.id, account.id, connector.sandboxCredentials);
+      if (account)
+        await store.channelAccounts.setCredentials(tenant.id, account.id, connector.sandboxCredentials);
       account ??= await store.channelAccounts.create(tenant.id, {
         id: newId('ca'),
         channel: name,

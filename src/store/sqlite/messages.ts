@@ -111,6 +111,7 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
     `SELECT id, tenant_id, channel, recipient, status, seq, provider_message_id, correlation_id, callback_url, callback_data
      FROM messages WHERE tenant_id = ? AND id = ?`,
   );
+  const selectCreatedAt = prepare('SELECT created_at FROM messages WHERE tenant_id = ? AND id = ?');
   const selectEvents = prepare(
     'SELECT status, at, reason, code, detail FROM message_events WHERE tenant_id = ? AND message_id = ? ORDER BY seq',
   );
@@ -200,8 +201,8 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
             acceptedAt,
             acceptedAt,
           );
-          insertEvent.run(m.id, 1, tenantId, 'accepted', acceptedAt, null, null, null);
-          insertEvent.run(m.id, 2, tenantId, 'queued', acceptedAt, null, null, null);
+          // The first two events (accepted, queued: seq 1 and 2) happen at created_at by
+          // definition, so `events` derives them instead of storing two rows per recipient.
           insertJob.run(m.id, tenantId, channelAccountId, runAt);
           if (callbackUrl) {
             const { id, payload } = buildStatusCallback({
@@ -232,6 +233,12 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
     },
 
     async events(tenantId, id): Promise<StatusEvent[]> {
+      const message = selectCreatedAt.get(tenantId, id) as { created_at: string } | undefined;
+      if (!message) return [];
+      const accepted: StatusEvent[] = [
+        { status: 'accepted', at: message.created_at },
+        { status: 'queued', at: message.created_at },
+      ];
       const rows = selectEvents.all(tenantId, id) as Array<{
         status: MessageStatus;
         at: string;
@@ -239,13 +246,16 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
         code: string | null;
         detail: string | null;
       }>;
-      return rows.map((r) => ({
-        status: r.status,
-        at: r.at,
-        reason: opt(r.reason),
-        code: opt(r.code),
-        detail: r.detail ? JSON.parse(r.detail) : undefined,
-      }));
+      return [
+        ...accepted,
+        ...rows.map((r) => ({
+          status: r.status,
+          at: r.at,
+          reason: opt(r.reason),
+          code: opt(r.code),
+          detail: r.detail ? JSON.parse(r.detail) : undefined,
+        })),
+      ];
     },
 
     async list(tenantId, f: MessageFilter) {
