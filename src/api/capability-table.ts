@@ -26,3 +26,21 @@ export function capabilityTableMarkdown(connectors: ConnectorRegistry): string {
   );
   return ['### Channel capabilities', '', header, rule, ...rows].join('\n');
 }
+
+/** docs/capabilities.md: the table with a preamble, as `npm run docs` writes it. */
+export function capabilitiesDocument(connectors: ConnectorRegistry): string {
+  return [
+    '# Channel capabilities',
+    '',
+    'Generated from the connectors’ own declarations by `npm run docs`; do not edit by hand',
+    '(`test/docs-in-sync.test.ts` fails when this file and the code disagree). The same table is in',
+    'the OpenAPI description at `/openapi.json`.',
+    '',
+    '- **native**: the channel shows the kind as it is.',
+    '- **degraded**: the channel shows it in another form, and every message records what changed (`degradations` on `GET /v1/messages/:id`).',
+    '- **refused**: a send of that kind answers 422 with `rule: channel_capability` at `/message/type`.',
+    '',
+    capabilityTableMarkdown(connectors).replace('### Channel capabilities\n\n', ''),
+    '',
+  ].join('\n');
+}
