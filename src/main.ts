@@ -5,6 +5,7 @@
 import Fastify from 'fastify';
 import { CONNECTORS } from './channels/registry.ts';
 import { loadConfig } from './config/config.ts';
+import { apiKeyPrefix } from './lib/crypto.ts';
 import { startGateway } from './runtime.ts';
 import { sandboxHost } from './sandbox/host.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
@@ -12,7 +13,11 @@ import { MemoryRecorder } from './sandbox/recorder.ts';
 async function start(): Promise<void> {
   const config = loadConfig();
   const gateway = await startGateway(config);
-  const key = gateway.boot.generatedApiKey ?? config.apiKey;
+  // A key generated now is shown in full, once. One set through OMNIGATE_API_KEY is the operator's
+  // secret already: only its prefix is printed, so it never lands in a log.
+  const key =
+    gateway.boot.generatedApiKey ??
+    (config.apiKey ? `${apiKeyPrefix(config.apiKey)}… (OMNIGATE_API_KEY)` : undefined);
   const lines = [
     '',
     `Omnigate is listening on ${gateway.url} (${config.mode} mode, data in ${config.dataDir})`,
@@ -26,7 +31,7 @@ async function start(): Promise<void> {
       `  Sandbox:      every channel goes to the built-in provider emulators at ${gateway.url}/sandbox/<channel>`,
       '',
       'Send a message:',
-      `  curl -s ${gateway.url}/v1/messages -H 'Authorization: Bearer ${key ?? '<your key>'}' \\`,
+      `  curl -s ${gateway.url}/v1/messages -H 'Authorization: Bearer ${gateway.boot.generatedApiKey ?? '<your key>'}' \\`,
       `    -H 'Content-Type: application/json' \\`,
       `    -d '{"channel":"line","to":"U4af4980629a1b2c3d4e5f6a7b8c9d0e1","message":{"type":"text","text":"Hello!"}}'`,
       '',

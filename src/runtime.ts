@@ -100,8 +100,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     connectors,
     logger: options.quiet ? false : log,
     bodyLimitBytes: config.bodyLimitBytes,
-    onAccepted: () => dispatcher.kick(),
-    isReady: () => dispatcher.isRunning && notifier !== undefined,
+    onAccepted: () => {
+      dispatcher.kick();
+      notifier.kick();
+    },
+    isReady: () => dispatcher.isRunning && notifier.isRunning,
     publicUrl: localUrl,
     ...(recorder
       ? {

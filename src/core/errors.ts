@@ -15,7 +15,6 @@ export const ERRORS = {
   GW_CHANNEL_ACCOUNT_UNKNOWN: { status: 422, title: 'No such channel account' },
   GW_CAPABILITY: { status: 422, title: 'The channel cannot carry this message' },
   GW_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency key reused with another request' },
-  GW_IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this idempotency key is in progress' },
   GW_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

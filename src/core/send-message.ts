@@ -16,7 +16,7 @@ export interface SendCommand {
   from?: string | undefined;
   to: string | string[];
   message: CanonicalMessage;
-  options?: Record<string, Record<string, unknown>> | undefined;
+  options?: Record<string, unknown> | undefined;
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
   callbackData?: string | undefined;
@@ -84,7 +84,14 @@ export async function sendMessage(
     }
   });
   const now = deps.now();
-  if (command.expiresAt && Date.parse(command.expiresAt) <= now.getTime()) {
+  if (command.expiresAt && Number.isNaN(Date.parse(command.expiresAt))) {
+    // RFC 3339 allows a leap second (…T23:59:60Z) that JavaScript dates cannot represent.
+    issues.push({
+      pointer: '/expiresAt',
+      rule: 'format',
+      detail: 'is not an instant this server can represent',
+    });
+  } else if (command.expiresAt && Date.parse(command.expiresAt) <= now.getTime()) {
     issues.push({
       pointer: '/expiresAt',
       rule: 'future',
@@ -111,7 +118,7 @@ export async function sendMessage(
     );
   }
 
-  const channelOptions = command.options?.[command.channel];
+  const channelOptions = command.options?.[command.channel] as Record<string, unknown> | undefined;
   const rendered: NewRecipient[] = recipients.map((to) => {
     const { request, degradations } = connector.render(command.message, {
       to,

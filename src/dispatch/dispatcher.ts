@@ -100,7 +100,10 @@ export class Dispatcher {
           // requests) that the API's accepts would wait behind. Measured with npm run bench.
           claimed = await this.o.queue.claim(this.o.now(), Math.min(free, CLAIM_BATCH), this.o.leaseMs);
         } catch (error) {
+          // The store is failing (disk full, I/O): back off instead of spinning on it.
           this.o.log.error({ err: error }, 'claiming jobs failed');
+          await this.sleep(this.o.idleMs);
+          continue;
         }
       }
       if (claimed.length > 0) await this.begin(claimed);
@@ -127,13 +130,29 @@ export class Dispatcher {
   private track(job: Job, begun: Begun | undefined): void {
     this.inFlight++;
     const p = this.process(job, begun)
-      .catch((error) => this.o.log.error({ err: error, messageId: job.messageId }, 'dispatch failed'))
+      .catch((error) => this.recover(job, error))
       .finally(() => {
         this.inFlight--;
         this.active.delete(p);
         this.wake?.();
       });
     this.active.add(p);
+  }
+
+  /**
+   * An attempt threw instead of producing an outcome (a bug, a store error, undecryptable
+   * credentials). It counts against the attempt budget like a transient failure, so a job that
+   * always throws ends `failed` instead of being claimed forever.
+   */
+  private async recover(job: Job, error: unknown): Promise<void> {
+    this.o.log.error({ err: error, messageId: job.messageId }, 'dispatch failed');
+    const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    try {
+      await this.retryOrFail(job, 'internal_error', reason);
+    } catch (again) {
+      // The store itself is failing; the lease will bring the job back.
+      this.o.log.error({ err: again, messageId: job.messageId }, 'recording a failed attempt failed');
+    }
   }
 
   private async idle(): Promise<void> {
@@ -143,8 +162,13 @@ export class Dispatcher {
       if (next !== undefined) wait = Math.min(wait, next);
     }
     if (wait <= 0 && this.inFlight < this.o.concurrency) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.max(wait, 1));
+    await this.sleep(wait);
+  }
+
+  /** Sleeps up to `ms`, or until kick() or a finished send wakes the loop. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.max(ms, 1));
       function done() {
         clearTimeout(timer);
         resolve();
@@ -164,8 +188,17 @@ export class Dispatcher {
       return;
     }
     const message = begun.message;
+    if (job.attempts > this.o.maxAttempts) {
+      // Claimed again and again without an outcome: its workers keep dying mid-attempt.
+      await this.finish(job, {
+        status: 'failed',
+        code: 'attempts_exhausted',
+        reason: `claimed ${job.attempts} times without a provider answer (interrupted attempts)`,
+      });
+      return;
+    }
     if (message.expiresAt && Date.parse(message.expiresAt) <= this.o.now().getTime()) {
-      await this.finish(job, message, {
+      await this.finish(job, {
         status: 'expired',
         code: 'expired',
         reason: 'expiresAt passed before sending',
@@ -175,7 +208,7 @@ export class Dispatcher {
     const account = await this.account(job);
     const connector = account && this.o.connectors[account.channel];
     if (!account || !connector) {
-      await this.finish(job, message, {
+      await this.finish(job, {
         status: 'failed',
         code: 'channel_account_missing',
         reason: 'the channel account was removed',
@@ -188,7 +221,7 @@ export class Dispatcher {
       (connector.maybeSentPolicy ?? 'fail') === 'fail'
     ) {
       // An earlier attempt was cut off after the request may have left; resending could duplicate.
-      await this.finish(job, message, {
+      await this.finish(job, {
         status: 'failed',
         code: 'maybe_sent',
         reason: 'an earlier attempt may have reached the provider; not resent to avoid a duplicate',
@@ -196,8 +229,10 @@ export class Dispatcher {
       return;
     }
 
-    const wait = this.bucketFor(account, connector).take(this.o.now().getTime());
+    const bucket = this.bucketFor(account, connector);
+    const wait = bucket.take(this.o.now().getTime());
     if (wait > MAX_INLINE_WAIT_MS) {
+      bucket.refund();
       await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + wait), { countAttempt: false });
       return;
     }
@@ -240,21 +275,20 @@ export class Dispatcher {
     const at = this.o.now();
     switch (outcome.kind) {
       case 'sent':
-        // Both land in the same group commit; if the process dies between them, the reclaimed job
-        // finds the message `sent` and is acked without sending.
-        await Promise.all([
-          store.messages.transition(job.tenantId, {
-            messageId: message.id,
-            status: 'sent',
-            at: at.toISOString(),
-            ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
-            detail: { attempt: job.attempts },
-          }),
-          queue.ack(job.messageId),
-        ]);
+        // The status and the job's end are one write; the ack after it tells a queue that lives
+        // elsewhere (a no-op for the embedded one, whose job row is already gone).
+        await store.messages.transition(job.tenantId, {
+          messageId: message.id,
+          status: 'sent',
+          at: at.toISOString(),
+          ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
+          detail: { attempt: job.attempts },
+          finishJob: true,
+        });
+        await queue.ack(job.messageId);
         return;
       case 'permanent':
-        await this.finish(job, message, { status: 'failed', code: outcome.code, reason: outcome.reason });
+        await this.finish(job, { status: 'failed', code: outcome.code, reason: outcome.reason });
         return;
       case 'rate_limited': {
         // Throttling is the provider pacing us, not the message failing: no attempt is used up.
@@ -270,24 +304,24 @@ export class Dispatcher {
       }
       case 'maybe_sent':
         if ((connector.maybeSentPolicy ?? 'fail') === 'fail') {
-          await this.finish(job, message, {
+          await this.finish(job, {
             status: 'failed',
             code: 'maybe_sent',
             reason: `${outcome.reason}; the provider may have the message, so it is not resent`,
           });
           return;
         }
-        await this.retryOrFail(job, message, outcome.code, outcome.reason);
+        await this.retryOrFail(job, outcome.code, outcome.reason);
         return;
       case 'transient':
-        await this.retryOrFail(job, message, outcome.code, outcome.reason);
+        await this.retryOrFail(job, outcome.code, outcome.reason);
         return;
     }
   }
 
-  private async retryOrFail(job: Job, message: DispatchMessage, code: string, reason: string): Promise<void> {
+  private async retryOrFail(job: Job, code: string, reason: string): Promise<void> {
     if (job.attempts >= this.o.maxAttempts) {
-      await this.finish(job, message, {
+      await this.finish(job, {
         status: 'failed',
         code,
         reason: `${reason} (gave up after ${job.attempts} attempts)`,
@@ -296,7 +330,7 @@ export class Dispatcher {
     }
     const at = this.o.now();
     const delay = fullJitterDelay(job.attempts, this.o.backoff);
-    await this.o.store.messages.note(job.tenantId, message.id, {
+    await this.o.store.messages.note(job.tenantId, job.messageId, {
       at: at.toISOString(),
       code,
       reason: `${reason}; retrying in ${delay} ms`,
@@ -308,20 +342,19 @@ export class Dispatcher {
     });
   }
 
+  /** Ends the message and its job together (see Transition.finishJob). */
   private async finish(
     job: Job,
-    message: DispatchMessage,
     end: { status: 'failed' | 'expired'; code: string; reason: string },
   ): Promise<void> {
-    await Promise.all([
-      this.o.store.messages.transition(job.tenantId, {
-        messageId: message.id,
-        at: this.o.now().toISOString(),
-        detail: { attempt: job.attempts },
-        ...end,
-      }),
-      this.o.queue.ack(job.messageId),
-    ]);
+    await this.o.store.messages.transition(job.tenantId, {
+      messageId: job.messageId,
+      at: this.o.now().toISOString(),
+      detail: { attempt: job.attempts },
+      finishJob: true,
+      ...end,
+    });
+    await this.o.queue.ack(job.messageId);
   }
 
   private async account(job: Job): Promise<ChannelAccountWithSecrets | undefined> {

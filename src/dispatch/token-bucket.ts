@@ -15,14 +15,20 @@ export class TokenBucket {
     this.last = now;
   }
 
-  /** Takes a token if one is there; otherwise returns how many ms until one will be. */
+  /**
+   * Reserves a token and returns how many ms the caller must wait before using it (0: now). The
+   * balance may go negative: concurrent callers then queue up behind each other instead of all
+   * waiting for the same next token and sending together.
+   */
   take(now: number): number {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
     this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000);
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.ratePerSecond) * 1000);
+  }
+
+  /** Gives back a reserved token that will not be used now (the job went back to the queue). */
+  refund(): void {
+    this.tokens = Math.min(this.burst, this.tokens + 1);
   }
 }

@@ -73,6 +73,9 @@ export class HttpClient {
         dispatcher: this.agent,
         headers: { 'content-type': 'application/json', ...headers },
         body: payload,
+        // One deadline for the whole exchange, body included: undici's own timeouts only bound the
+        // gaps between chunks, so a peer trickling bytes could otherwise hold a slot for hours.
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw classifyTransport(error);

@@ -127,6 +127,12 @@ export interface Transition {
   code?: string;
   providerMessageId?: string;
   detail?: Record<string, unknown>;
+  /**
+   * The attempt is over: remove the message's dispatch job in the same transaction as the status
+   * change (where the queue shares the store), so a message can never be left `sending` with no
+   * job to finish it. Applies even when the change itself is not forward.
+   */
+  finishJob?: boolean;
 }
 
 export interface TransitionResult {

@@ -59,7 +59,7 @@ export class Notifier {
           this.o.concurrency ?? 32,
           this.o.leaseMs ?? 60_000,
         );
-        await Promise.all(batch.map((d) => this.deliver(d)));
+        await Promise.all(batch.map((d) => this.attempt(d)));
       } catch (error) {
         this.o.log.error({ err: error }, 'callback delivery loop failed');
       }
@@ -73,6 +73,26 @@ export class Notifier {
           };
         });
       }
+    }
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** One try of a delivery; whatever goes wrong is recorded against it, so it cannot loop forever. */
+  private async attempt(d: CallbackDelivery): Promise<void> {
+    try {
+      await this.deliver(d);
+    } catch (error) {
+      this.o.log.error({ err: error, deliveryId: d.id }, 'callback delivery failed');
+      await this.o.store.callbacks
+        .markFailed(
+          d.id,
+          `internal error: ${error instanceof Error ? error.message : String(error)}`,
+          this.nextTry(d),
+        )
+        .catch(() => undefined);
     }
   }
 
@@ -95,13 +115,15 @@ export class Notifier {
     } catch (e) {
       error = e instanceof TransportError ? `${e.code}: ${e.message}` : String(e);
     }
-    const schedule = this.o.schedule ?? CALLBACK_RETRY_SCHEDULE_S;
-    const delayS = schedule[d.attempts - 1];
-    const next =
-      delayS === undefined
-        ? undefined
-        : new Date(this.now().getTime() + delayS * 1000 * (1 + Math.random() * 0.2));
-    await this.o.store.callbacks.markFailed(d.id, error, next);
+    await this.o.store.callbacks.markFailed(d.id, error, this.nextTry(d));
+  }
+
+  /** When to try again after this attempt, or undefined when the schedule is used up. */
+  private nextTry(d: CallbackDelivery): Date | undefined {
+    const delayS = (this.o.schedule ?? CALLBACK_RETRY_SCHEDULE_S)[d.attempts - 1];
+    return delayS === undefined
+      ? undefined
+      : new Date(this.now().getTime() + delayS * 1000 * (1 + Math.random() * 0.2));
   }
 
   private async secretFor(tenantId: string): Promise<string> {

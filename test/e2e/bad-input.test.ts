@@ -136,6 +136,35 @@ describe('bad input', () => {
     );
   });
 
+  it('a leap-second expiry, which JavaScript dates cannot hold', async () => {
+    await expectProblem(
+      {
+        channel: 'line',
+        to: LINE_USER,
+        message: { type: 'text', text: 'hi' },
+        expiresAt: '2036-12-31T23:59:60Z',
+      },
+      400,
+      ['/expiresAt'],
+    );
+    const list = await gw.api('GET', `/v1/messages?since=${encodeURIComponent('2016-12-31T23:59:60Z')}`);
+    expect(list.status).toBe(400);
+    expect(list.json.errors[0].pointer).toBe('/querystring/since');
+  });
+
+  it('channel options: a wrong type, a misspelt option, an unknown channel key', async () => {
+    await expectProblem(
+      {
+        channel: 'line',
+        to: LINE_USER,
+        message: { type: 'text', text: 'hi' },
+        options: { line: { replyToken: 5, notificationDisabeld: true }, lnie: {} },
+      },
+      400,
+      ['/options/line/replyToken', '/options/line/notificationDisabeld', '/options/lnie'],
+    );
+  });
+
   it('a body over the size limit', async () => {
     const res = await gw.api('POST', '/v1/messages', {
       channel: 'line',

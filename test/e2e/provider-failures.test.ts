@@ -4,6 +4,7 @@
  * resend a maybe-sent message to a provider that does not deduplicate, and never send an expired one.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { CONNECTORS } from '../../src/channels/registry.ts';
 import type { GatewayOptions } from '../../src/runtime.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { json, startServer } from '../support/http-server.ts';
@@ -137,6 +138,46 @@ describe('provider failures', () => {
     expect(server.received[0]!.headers['x-line-retry-key']).toBe(
       server.received[1]!.headers['x-line-retry-key'],
     );
+  });
+
+  it('holds the per-account rate limit even for many concurrent sends', async () => {
+    const server = await withProvider(
+      (_r, res) => json(res, 200, telegramOk),
+      (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url, OMNIGATE_TELEGRAM_RATE_PER_SECOND: '20' }),
+    );
+    const origin = Date.now();
+    const to = Array.from({ length: 50 }, (_, i) => String(1000 + i));
+    const res = await gw!.api('POST', '/v1/messages', {
+      channel: 'telegram',
+      to,
+      message: { type: 'text', text: 'hi' },
+    });
+    for (const m of res.json.messages) await gw!.waitForStatus(m.id, ['sent'], 15_000);
+    // A burst of 20, then 20 per second: the 50th send cannot come before 1.5 s.
+    expect(server.received).toHaveLength(50);
+    expect(Date.now() - origin).toBeGreaterThanOrEqual(1400);
+  });
+
+  it('ends a message whose attempts keep throwing, instead of claiming it forever', async () => {
+    const server = await startServer((_r, res) => json(res, 200, lineOk));
+    closeServer = server.close;
+    const broken = {
+      ...CONNECTORS,
+      line: {
+        ...CONNECTORS.line!,
+        authorize: () => {
+          throw new Error('credentials cannot be decrypted');
+        },
+      },
+    };
+    gw = await startTestGateway(
+      { OMNIGATE_LINE_API_BASE: server.url },
+      { connectors: broken, dispatcher: { maxAttempts: 3 } },
+    );
+    const done = await gw.waitForStatus((await sendLine()).json.messages[0].id, ['sent', 'failed']);
+    expect(done).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(done.statusReason).toContain('credentials cannot be decrypted');
+    expect(server.received).toHaveLength(0);
   });
 
   it('never sends a message whose expiry passed while it waited', async () => {

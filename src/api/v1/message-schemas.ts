@@ -3,7 +3,7 @@
  * publishes them, so the OpenAPI document is generated from exactly what is enforced.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import { CHANNEL_NAMES, CONNECTORS } from '../../channels/registry.ts';
 import { CanonicalMessage, StringEnum } from '../../core/message.ts';
 import { MESSAGE_STATUSES } from '../../core/status.ts';
 
@@ -24,6 +24,22 @@ export const Recipients = Type.Unsafe<string | string[]>({
   description: `The provider's address of the person (LINE user id, Telegram chat id, ...), or an array of 1 to ${MAX_RECIPIENTS}.`,
 });
 
+/**
+ * Per-channel options keyed by channel name, each validated by that connector's own schema, so a
+ * misspelt option or a wrong type is a 400 naming it rather than silently ignored.
+ */
+const ChannelOptions = Type.Object(
+  Object.fromEntries(
+    Object.values(CONNECTORS)
+      .filter((c) => c.optionsSchema)
+      .map((c) => [c.name, Type.Optional(c.optionsSchema!)]),
+  ),
+  {
+    additionalProperties: false,
+    description: 'Per-channel options keyed by channel name, e.g. `{ "line": { "replyToken": "..." } }`.',
+  },
+);
+
 export const SendRequest = Type.Object(
   {
     channel: StringEnum(CHANNEL_NAMES, 'The channel to send on.'),
@@ -36,11 +52,7 @@ export const SendRequest = Type.Object(
     ),
     to: Recipients,
     message: CanonicalMessage,
-    options: Type.Optional(
-      Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), {
-        description: 'Per-channel options keyed by channel name, e.g. `{ "line": { "replyToken": "..." } }`.',
-      }),
-    ),
+    options: Type.Optional(ChannelOptions),
     correlationId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     callbackUrl: Type.Optional(
       Type.String({

@@ -40,6 +40,25 @@ function view(m: StoredMessage, events?: StatusEvent[]) {
   };
 }
 
+/**
+ * A query time as the ISO string stored rows compare against. RFC 3339 admits values JavaScript
+ * dates cannot hold (a leap second, years past 9999 once offset), which would compare wrongly.
+ */
+function instant(value: string, name: string): string {
+  const ms = Date.parse(value);
+  const iso = Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  if (iso?.length !== 24) {
+    throw new AppError('GW_VALIDATION', `/querystring/${name}: is not an instant this server can represent`, [
+      {
+        pointer: `/querystring/${name}`,
+        rule: 'format',
+        detail: 'is not an instant this server can represent',
+      },
+    ]);
+  }
+  return iso;
+}
+
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
 function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
@@ -67,7 +86,7 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
           ),
         }),
         body: SendRequest,
-        response: { 202: SendResponse, 400: Problem, 401: Problem, 409: Problem, 413: Problem, 422: Problem },
+        response: { 202: SendResponse, 400: Problem, 401: Problem, 413: Problem, 415: Problem, 422: Problem },
       },
     },
     async (request, reply) => {
@@ -113,13 +132,15 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
     async (request) => {
       const q = request.query as ListQuery;
       const limit = q.limit ? Number(q.limit) : 50;
+      const since = q.since ? instant(q.since, 'since') : undefined;
+      const until = q.until ? instant(q.until, 'until') : undefined;
       const rows = await deps.store.messages.list(request.tenantId, {
         limit: limit + 1,
         ...(q.status ? { status: q.status } : {}),
         ...(q.channel ? { channel: q.channel } : {}),
         ...(q.correlationId ? { correlationId: q.correlationId } : {}),
-        ...(q.since ? { since: new Date(q.since).toISOString() } : {}),
-        ...(q.until ? { until: new Date(q.until).toISOString() } : {}),
+        ...(since ? { since } : {}),
+        ...(until ? { until } : {}),
         ...(q.cursor ? { beforeId: decodeCursor(q.cursor) } : {}),
       });
       const page = rows.slice(0, limit);

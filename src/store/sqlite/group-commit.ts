@@ -91,6 +91,10 @@ export class GroupCommitter {
         try {
           outcomes.push({ ok: true, value: this.db.transaction(item.work)() });
         } catch (error) {
+          // Some errors (disk full, I/O) make SQLite roll back the whole transaction, not just the
+          // savepoint. Carrying on would commit the remaining items one by one and then report
+          // the batch as failed: abort it instead, so every caller hears the truth.
+          if (!this.db.inTransaction) throw error;
           outcomes.push({ ok: false, error });
         }
       }

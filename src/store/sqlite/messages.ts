@@ -111,6 +111,8 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
     `SELECT id, tenant_id, channel, recipient, status, seq, provider_message_id, correlation_id, callback_url, callback_data
      FROM messages WHERE tenant_id = ? AND id = ?`,
   );
+  const deleteJob = prepare('DELETE FROM jobs WHERE tenant_id = ? AND message_id = ?');
+  const updateAttempts = prepare('UPDATE messages SET attempts = MAX(attempts, ?) WHERE id = ?');
   const selectCreatedAt = prepare('SELECT created_at FROM messages WHERE tenant_id = ? AND id = ?');
   const selectEvents = prepare(
     'SELECT status, at, reason, code, detail FROM message_events WHERE tenant_id = ? AND message_id = ? ORDER BY seq',
@@ -283,6 +285,7 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
 
     transition(tenantId, t: Transition): Promise<TransitionResult> {
       return writer.run((): TransitionResult => {
+        if (t.finishJob) deleteJob.run(tenantId, t.messageId);
         const row = selectForTransition.get(tenantId, t.messageId) as TransitionRow | undefined;
         if (!row) return { applied: false };
         const seq = row.seq + 1;
@@ -323,6 +326,9 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
             insertEvent.run(row.id, seq, item.tenantId, 'sending', at, null, null, detail);
             updateStatus.run('sending', null, null, item.attempt, seq, at, row.id);
             queueCallback(row, 'sending', previousStatus, seq, { messageId: row.id, status: 'sending', at });
+          } else if (row.status === 'sending') {
+            // A retry: the status stays, the attempt count moves on.
+            updateAttempts.run(item.attempt, row.id);
           }
           const message = { id: row.id, request: JSON.parse(row.request), expiresAt: opt(row.expires_at) };
           return { message, previousStatus };

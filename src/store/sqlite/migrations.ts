@@ -2,7 +2,7 @@
  * Versioned schema migrations for the embedded store. Each entry runs once, in order, inside a
  * transaction, and is recorded in schema_migrations. Never edit a released entry: add a new one.
  *
- * Every table carries tenant_id (test/conformance/tenant-isolation.test.ts checks it), because
+ * Every table carries tenant_id (test/e2e/tenant-isolation.test.ts checks it), because
  * SQLite has no row-level security and isolation rests on the repositories filtering by it.
  */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
