@@ -28,7 +28,7 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   now?: () => Date;
   /** Wakes the dispatcher after an accept. */
-  onAccepted?: () => void;
+  onAccepted?: (withCallbacks: boolean) => void;
   /** Whether the workers are up, for /readyz. */
   isReady?: () => boolean;
   /** Mount the provider emulators under /sandbox. */

@@ -100,9 +100,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     connectors,
     logger: options.quiet ? false : log,
     bodyLimitBytes: config.bodyLimitBytes,
-    onAccepted: () => {
+    onAccepted: (withCallbacks) => {
       dispatcher.kick();
-      notifier.kick();
+      if (withCallbacks) notifier.kick();
     },
     isReady: () => dispatcher.isRunning && notifier.isRunning,
     publicUrl: localUrl,

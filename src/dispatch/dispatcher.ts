@@ -277,15 +277,18 @@ export class Dispatcher {
       case 'sent':
         // The status and the job's end are one write; the ack after it tells a queue that lives
         // elsewhere (a no-op for the embedded one, whose job row is already gone).
-        await store.messages.transition(job.tenantId, {
-          messageId: message.id,
-          status: 'sent',
-          at: at.toISOString(),
-          ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
-          detail: { attempt: job.attempts },
-          finishJob: true,
-        });
-        await queue.ack(job.messageId);
+        await Promise.all([
+          store.messages.transition(job.tenantId, {
+            messageId: message.id,
+            status: 'sent',
+            at: at.toISOString(),
+            ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
+            detail: { attempt: job.attempts },
+            finishJob: true,
+          }),
+          // Issued together, so both share one group commit rather than costing a second one.
+          queue.ack(job.messageId),
+        ]);
         return;
       case 'permanent':
         await this.finish(job, { status: 'failed', code: outcome.code, reason: outcome.reason });
@@ -347,14 +350,16 @@ export class Dispatcher {
     job: Job,
     end: { status: 'failed' | 'expired'; code: string; reason: string },
   ): Promise<void> {
-    await this.o.store.messages.transition(job.tenantId, {
-      messageId: job.messageId,
-      at: this.o.now().toISOString(),
-      detail: { attempt: job.attempts },
-      finishJob: true,
-      ...end,
-    });
-    await this.o.queue.ack(job.messageId);
+    await Promise.all([
+      this.o.store.messages.transition(job.tenantId, {
+        messageId: job.messageId,
+        at: this.o.now().toISOString(),
+        detail: { attempt: job.attempts },
+        finishJob: true,
+        ...end,
+      }),
+      this.o.queue.ack(job.messageId),
+    ]);
   }
 
   private async account(job: Job): Promise<ChannelAccountWithSecrets | undefined> {

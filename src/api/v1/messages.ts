@@ -11,8 +11,8 @@ import { ListQuery, MessageView, SendRequest, SendResponse } from './message-sch
 
 export interface MessagesRouteOptions {
   deps: SendDeps;
-  /** Called after messages are accepted, to wake the dispatcher. */
-  onAccepted?: () => void;
+  /** Called after messages are accepted, to wake the workers (the notifier only if callbacks were asked for). */
+  onAccepted?: (withCallbacks: boolean) => void;
 }
 
 const Problem = Type.Ref('Problem');
@@ -93,7 +93,7 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
       const key = request.headers['idempotency-key'] as string | undefined;
       const outcome = await sendMessage(deps, request.tenantId, request.body as SendRequest, key);
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      else onAccepted?.();
+      else onAccepted?.((request.body as SendRequest).callbackUrl !== undefined);
       return reply.code(outcome.statusCode as 202).send(outcome.body);
     },
   );
