@@ -28,6 +28,7 @@ export class Notifier {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly secrets = new Map<string, string>();
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => Date;
 
   constructor(private readonly o: NotifierOptions) {
@@ -48,22 +49,33 @@ export class Notifier {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Deliveries run in independent slots: a slow endpoint holds one slot (for at most the request
+   * deadline), never the loop, so other endpoints' callbacks keep flowing.
+   */
   private async run(): Promise<void> {
+    const slots = this.o.concurrency ?? 32;
     while (this.running) {
       let batch: CallbackDelivery[] = [];
-      try {
-        batch = await this.o.store.callbacks.claimDue(
-          this.now(),
-          this.o.concurrency ?? 32,
-          this.o.leaseMs ?? 60_000,
-        );
-        await Promise.all(batch.map((d) => this.attempt(d)));
-      } catch (error) {
-        this.o.log.error({ err: error }, 'callback delivery loop failed');
+      const free = slots - this.inFlight.size;
+      if (free > 0) {
+        try {
+          batch = await this.o.store.callbacks.claimDue(this.now(), free, this.o.leaseMs ?? 60_000);
+        } catch (error) {
+          this.o.log.error({ err: error }, 'claiming callback deliveries failed');
+        }
       }
-      if (batch.length === 0) {
+      for (const d of batch) {
+        const p: Promise<void> = this.attempt(d).finally(() => {
+          this.inFlight.delete(p);
+          this.wake?.();
+        });
+        this.inFlight.add(p);
+      }
+      if (batch.length === 0 || this.inFlight.size >= slots) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.o.idleMs ?? 200);
           this.wake = () => {

@@ -82,6 +82,31 @@ describe('status callbacks', () => {
     }
   });
 
+  it('keeps delivering to other endpoints while one is slow', async () => {
+    const slow = await startServer((_r, res) => {
+      setTimeout(() => res.writeHead(200).end(), 3000);
+    });
+    const fast = await startServer((_r, res) => res.writeHead(204).end());
+    try {
+      const send = (url: string) =>
+        gw.api('POST', '/v1/messages', {
+          channel: 'line',
+          to: LINE_USER,
+          message: { type: 'text', text: 'slots' },
+          callbackUrl: url,
+        });
+      await send(`${slow.url}/slow`);
+      await until(() => (slow.received.length > 0 ? true : undefined));
+      const started = Date.now();
+      await send(`${fast.url}/fast`);
+      await until(() => (fast.received.length >= 3 ? true : undefined), 2500);
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally {
+      await fast.close();
+      await slow.close();
+    }
+  });
+
   it('does not follow redirects', async () => {
     const receiver = await startServer((r, res) =>
       r.url === '/moved' ? res.writeHead(302, { location: '/elsewhere' }).end() : res.writeHead(200).end(),
