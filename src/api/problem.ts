@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldIssue } from '../channels/types.ts';
-import { AppError, ERRORS, type ErrorCode, PROBLEM_BASE } from '../core/errors.ts';
+import { AppError, ERRORS, type ErrorCode, PROBLEM_BASE, validationError } from '../core/errors.ts';
 
 interface AjvError {
   instancePath: string;
@@ -72,14 +72,7 @@ export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
   const fe = error as FastifyError & { validationContext?: string; validation?: AjvError[] };
   if (fe.validation) {
-    const issues = issuesFromAjv(fe.validation, fe.validationContext);
-    return new AppError(
-      'GW_VALIDATION',
-      issues.length === 1
-        ? `${issues[0]!.pointer || '/'}: ${issues[0]!.detail}`
-        : `${issues.length} problems in the request; see errors`,
-      issues,
-    );
+    return validationError(issuesFromAjv(fe.validation, fe.validationContext));
   }
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (mapped) {

@@ -12,6 +12,7 @@ import type { ChannelConnector, SendOutcome } from '../channels/types.ts';
 import { isHandedOver, isTerminal, type MessageStatus } from '../core/status.ts';
 import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
+import { PollingWorker } from '../lib/polling-worker.ts';
 import type { Job, JobQueue } from '../queue/types.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../store/types.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.ts';
@@ -44,17 +45,13 @@ const CLAIM_BATCH = 32;
 /** A rate-limit wait longer than this gives the job back to the queue rather than holding it. */
 const MAX_INLINE_WAIT_MS = 1_000;
 
-export class Dispatcher {
+export class Dispatcher extends PollingWorker {
   private readonly o: Required<Omit<DispatcherOptions, 'now'>> & { now: () => Date };
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly accounts = new Map<string, ChannelAccountWithSecrets>();
-  private inFlight = 0;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private readonly active = new Set<Promise<void>>();
 
   constructor(options: DispatcherOptions) {
+    super();
     this.o = {
       now: () => new Date(),
       concurrency: 256,
@@ -67,32 +64,9 @@ export class Dispatcher {
     };
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** Tells the dispatcher new work may be due now (called after an accept). */
-  kick(): void {
-    this.wake?.();
-  }
-
-  get isRunning(): boolean {
-    return this.running;
-  }
-
-  /** Stops claiming and waits for sends in flight; unclaimed jobs stay queued for the next start. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    await Promise.allSettled([...this.active]);
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      const free = this.o.concurrency - this.inFlight;
+  protected async run(): Promise<void> {
+    while (this.isRunning) {
+      const free = this.o.concurrency - this.busy;
       let claimed: Job[] = [];
       if (free > 0) {
         try {
@@ -128,15 +102,7 @@ export class Dispatcher {
   }
 
   private track(job: Job, begun: Begun | undefined): void {
-    this.inFlight++;
-    const p = this.process(job, begun)
-      .catch((error) => this.recover(job, error))
-      .finally(() => {
-        this.inFlight--;
-        this.active.delete(p);
-        this.wake?.();
-      });
-    this.active.add(p);
+    this.occupy(this.process(job, begun).catch((error) => this.recover(job, error)));
   }
 
   /**
@@ -157,27 +123,12 @@ export class Dispatcher {
 
   private async idle(): Promise<void> {
     let wait = this.o.idleMs;
-    if (this.inFlight < this.o.concurrency) {
+    if (this.busy < this.o.concurrency) {
       const next = await this.o.queue.nextDueInMs(this.o.now()).catch(() => undefined);
       if (next !== undefined) wait = Math.min(wait, next);
     }
-    if (wait <= 0 && this.inFlight < this.o.concurrency) return;
+    if (wait <= 0 && this.busy < this.o.concurrency) return;
     await this.sleep(wait);
-  }
-
-  /** Sleeps up to `ms`, or until kick() or a finished send wakes the loop. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.max(ms, 1));
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
   }
 
   private async process(job: Job, begun: Begun | undefined): Promise<void> {

@@ -6,7 +6,7 @@
  * safe to resend) from those where it may have been acted on (`maybe_sent`: a resend could
  * duplicate the message). The dispatcher decides what to do with each.
  */
-import { Agent, errors, request } from 'undici';
+import { Agent, request } from 'undici';
 import type { ProviderResponse } from '../channels/types.ts';
 
 export class TransportError extends Error {
@@ -85,10 +85,8 @@ export class HttpClient {
       text = await readCapped(res.body, this.maxResponseBytes);
     } catch (error) {
       // The server answered (so it has the request) but the body broke off.
-      if (error instanceof errors.UndiciError || error instanceof Error) {
-        throw new TransportError('maybe_sent', (error as { code?: string }).code ?? 'BODY', error.message);
-      }
-      throw error;
+      const code = (error as { code?: string }).code ?? 'BODY';
+      throw new TransportError('maybe_sent', code, error instanceof Error ? error.message : String(error));
     }
     return {
       status: res.statusCode,

@@ -33,8 +33,4 @@ export class MemoryRecorder implements SandboxRecorder {
     const list = this.entries.get(channel) ?? [];
     return filter?.to ? list.filter((e) => recipientOf(e.body) === filter.to) : [...list];
   }
-
-  count(channel: string): number {
-    return this.entries.get(channel)?.length ?? 0;
-  }
 }

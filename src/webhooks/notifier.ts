@@ -6,6 +6,7 @@
  */
 import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
+import { PollingWorker } from '../lib/polling-worker.ts';
 import type { CallbackDelivery, Store } from '../store/types.ts';
 import { signatureHeaders } from './sign.ts';
 
@@ -23,44 +24,24 @@ export interface NotifierOptions {
   schedule?: number[];
 }
 
-export class Notifier {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+export class Notifier extends PollingWorker {
   private readonly secrets = new Map<string, string>();
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => Date;
 
   constructor(private readonly o: NotifierOptions) {
+    super();
     this.now = o.now ?? (() => new Date());
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  kick(): void {
-    this.wake?.();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
   }
 
   /**
    * Deliveries run in independent slots: a slow endpoint holds one slot (for at most the request
    * deadline), never the loop, so other endpoints' callbacks keep flowing.
    */
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const slots = this.o.concurrency ?? 32;
-    while (this.running) {
+    while (this.isRunning) {
       let batch: CallbackDelivery[] = [];
-      const free = slots - this.inFlight.size;
+      const free = slots - this.busy;
       if (free > 0) {
         try {
           batch = await this.o.store.callbacks.claimDue(this.now(), free, this.o.leaseMs ?? 60_000);
@@ -68,28 +49,9 @@ export class Notifier {
           this.o.log.error({ err: error }, 'claiming callback deliveries failed');
         }
       }
-      for (const d of batch) {
-        const p: Promise<void> = this.attempt(d).finally(() => {
-          this.inFlight.delete(p);
-          this.wake?.();
-        });
-        this.inFlight.add(p);
-      }
-      if (batch.length === 0 || this.inFlight.size >= slots) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.o.idleMs ?? 200);
-          this.wake = () => {
-            clearTimeout(timer);
-            this.wake = undefined;
-            resolve();
-          };
-        });
-      }
+      for (const d of batch) this.occupy(this.attempt(d));
+      if (batch.length === 0 || this.busy >= slots) await this.sleep(this.o.idleMs ?? 200);
     }
-  }
-
-  get isRunning(): boolean {
-    return this.running;
   }
 
   /** One try of a delivery; whatever goes wrong is recorded against it, so it cannot loop forever. */
