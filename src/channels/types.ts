@@ -48,6 +48,18 @@ export interface ProviderRequest {
 export interface RenderResult {
   request: ProviderRequest;
   degradations: Degradation[];
+  /**
+   * Choices shown as numbered text because the channel had no button for them (a degraded carousel
+   * or list). A reply of just "2" from the recipient then comes back as the postback of choice 2.
+   */
+  choices?: NumberedChoice[];
+}
+
+/** One numbered choice of a degraded rendering; `number` is what the person types back. */
+export interface NumberedChoice {
+  number: number;
+  title: string;
+  payload: string;
 }
 
 /** The provider's answer as the dispatcher received it. */
@@ -62,7 +74,13 @@ export interface ProviderResponse {
 export type SendOutcome =
   | { kind: 'sent'; providerMessageId?: string }
   | { kind: 'rate_limited'; retryAfterMs?: number; code: string; reason: string }
-  | { kind: 'transient'; code: string; reason: string }
+  | {
+      kind: 'transient';
+      code: string;
+      reason: string;
+      /** The provider refused the access token (expired or revoked): fetch a new one before retrying. */
+      invalidateAccessToken?: boolean;
+    }
   | { kind: 'permanent'; code: string; reason: string };
 
 /** Credentials of one channel account, decrypted, as the connector's `credentialsSchema` describes. */
@@ -109,11 +127,36 @@ export type InboundEvent =
       reason?: string;
       occurredAt: Date;
     }
+  | {
+      /**
+       * A watermark receipt (Messenger, Instagram): every message sent to `recipient` at or before
+       * `watermark` has reached `status`.
+       */
+      kind: 'status_watermark';
+      providerEventId?: string;
+      recipient: string;
+      status: 'delivered' | 'read';
+      watermark: Date;
+      occurredAt: Date;
+    }
   | { kind: 'other'; providerEventId?: string; type: string; from?: string; occurredAt: Date };
 
 export interface InboundRequest {
   rawBody: Buffer;
   headers: Record<string, string | string[] | undefined>;
+  /** The query string, decoded (WeChat signs `timestamp` and `nonce` given there). */
+  query?: Record<string, string>;
+}
+
+/**
+ * How a channel that authenticates with short-lived access tokens gets one (WeChat's
+ * `stable_token`). The dispatcher fetches a token with `request`, caches it per account until
+ * `expiresInMs` (less a margin), passes it to `authorize` as `credentials.accessToken`, and drops
+ * it when `classify` answers `invalidateAccessToken`.
+ */
+export interface AccessTokenFlow {
+  request(credentials: Credentials): ProviderRequest;
+  parse(response: ProviderResponse): { token: string; expiresInMs: number } | { error: string };
 }
 
 /** Options the sandbox plugin of a channel receives. */
@@ -191,6 +234,17 @@ export interface ChannelConnector {
   verifyInbound(request: InboundRequest, credentials: Credentials): boolean;
   /** Normalises a verified inbound webhook body into events. */
   parseInbound(body: unknown): InboundEvent[];
+  /** Decodes a verified inbound body (WeChat sends XML). Omitted: JSON. Throws on malformed input. */
+  decodeInbound?(rawBody: Buffer): unknown;
+  /** What the provider expects as the 200 body of a webhook (WeChat: `success`). Omitted: JSON. */
+  readonly inboundAck?: { contentType: string; body: string };
+  /**
+   * Answers the provider's GET verification of a webhook URL (Meta's `hub.challenge`, WeChat's
+   * `echostr`): the body to echo, or undefined to refuse. Omitted: the channel has no handshake.
+   */
+  handshake?(query: Record<string, string>, credentials: Credentials): string | undefined;
+  /** Short-lived access tokens, for channels that use them instead of a static credential. */
+  readonly accessToken?: AccessTokenFlow;
 
   /** The strict provider emulator, mounted at /sandbox/<name> in sandbox mode. */
   readonly sandbox: FastifyPluginAsync<SandboxOptions>;

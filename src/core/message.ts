@@ -77,7 +77,13 @@ export const MediaMessage = kind(
   'media',
   {
     mediaType: StringEnum(['image', 'video', 'audio', 'file']),
-    url: HttpUrl('Where the provider fetches the media.'),
+    url: Type.Optional(HttpUrl('Where the provider fetches the media. Give `url` or `mediaId`.')),
+    mediaId: Type.Optional(
+      NonEmpty(
+        1000,
+        'Media already uploaded to the provider (WeChat media_id, WhatsApp media id, Telegram file_id), for channels that take one.',
+      ),
+    ),
     previewUrl: Type.Optional(HttpUrl('Thumbnail or preview image.')),
     caption: Type.Optional(NonEmpty(100_000)),
     durationMs: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -205,14 +211,66 @@ export const ImagemapMessage = kind(
   'An image with tappable areas.',
 );
 
+const templateMediaHeader = <T extends 'image' | 'video' | 'document'>(type: T) =>
+  Type.Object(
+    {
+      type: Type.Literal(type),
+      url: Type.Optional(HttpUrl('Header media URL. Give `url` or `mediaId`.')),
+      mediaId: Type.Optional(NonEmpty(1000, 'Header media uploaded to the provider.')),
+      fileName: Type.Optional(NonEmpty(255)),
+    },
+    { additionalProperties: false },
+  );
+const TemplateHeader = tagged(
+  [
+    Type.Object({ type: Type.Literal('text'), text: NonEmpty(1000) }, { additionalProperties: false }),
+    templateMediaHeader('image'),
+    templateMediaHeader('video'),
+    templateMediaHeader('document'),
+    Type.Object(
+      {
+        type: Type.Literal('location'),
+        latitude: Type.Number({ minimum: -90, maximum: 90 }),
+        longitude: Type.Number({ minimum: -180, maximum: 180 }),
+        name: Type.Optional(NonEmpty(1000)),
+        address: Type.Optional(NonEmpty(1000)),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: "Parameters of the template's header." },
+);
+
 export const TemplateMessage = kind(
   'template',
   {
-    name: NonEmpty(512, 'Stored or provider template name.'),
-    language: Type.Optional(NonEmpty(20)),
-    parameters: Type.Optional(Type.Record(Type.String(), Type.String())),
+    name: NonEmpty(512, "The provider's pre-approved template name (WhatsApp)."),
+    language: Type.Optional(NonEmpty(20, 'Template language code, e.g. `en_US`.')),
+    parameters: Type.Optional(
+      Type.Record(Type.String(), Type.String(), { description: 'Named body parameters.' }),
+    ),
+    bodyParameters: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        maxItems: 100,
+        description: 'Positional body parameters, {{1}} first.',
+      }),
+    ),
+    header: Type.Optional(TemplateHeader),
+    buttons: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            index: Type.Integer({ minimum: 0, maximum: 9, description: "The button's position in the template." }),
+            subType: StringEnum(['quick_reply', 'url', 'copy_code']),
+            parameter: NonEmpty(2000, 'Payload (quick_reply), URL suffix (url) or code (copy_code).'),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 10 },
+      ),
+    ),
   },
-  'A named template with parameters.',
+  'A pre-approved provider template with header, body and button parameters.',
 );
 
 export const ReceiptMessage = kind(

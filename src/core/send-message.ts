@@ -3,6 +3,7 @@
  * what passes is rendered for the provider and stored together with its dispatch job and its
  * idempotency record in one transaction (MessageRepository.accept). Nothing is half-written.
  */
+import { checkCanonicalMessage } from './message-rules.ts';
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { FieldIssue } from '../channels/types.ts';
 import { newId, newUuid } from '../lib/ids.ts';
@@ -72,7 +73,9 @@ export async function sendMessage(
   }
 
   const recipients = Array.isArray(command.to) ? command.to : [command.to];
-  const issues: FieldIssue[] = [...connector.check(command.message)];
+  const issues: FieldIssue[] = checkCanonicalMessage(command.message);
+  // Channel limits read fields the canonical rules just found missing, so they wait for those.
+  if (issues.length === 0) issues.push(...connector.check(command.message));
   recipients.forEach((to, i) => {
     const problem = connector.checkRecipient(to);
     if (problem) {

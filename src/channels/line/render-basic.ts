@@ -29,21 +29,24 @@ export function renderMedia(m: MessageOf<'media'>): Rendered {
 }
 
 function mediaObject(m: MessageOf<'media'>): LineObject {
+  // check() refused a mediaId, so the canonical rules guarantee a URL here.
+  const url = m.url ?? '';
   switch (m.mediaType) {
     case 'image':
       // LINE wants a preview; the image itself serves when none is given (it may be slower to load).
-      return { type: 'image', originalContentUrl: m.url, previewImageUrl: m.previewUrl ?? m.url };
+      return { type: 'image', originalContentUrl: url, previewImageUrl: m.previewUrl ?? url };
     case 'video':
-      return { type: 'video', originalContentUrl: m.url, previewImageUrl: m.previewUrl };
+      return { type: 'video', originalContentUrl: url, previewImageUrl: m.previewUrl };
     default:
-      return { type: 'audio', originalContentUrl: m.url, duration: m.durationMs };
+      return { type: 'audio', originalContentUrl: url, duration: m.durationMs };
   }
 }
 
 /** LINE bots cannot send files at all (they are inbound only), so the person gets a link. */
 function renderFile(m: MessageOf<'media'>): Rendered {
-  const name = m.fileName ?? fileNameFromUrl(m.url);
-  const lines = [...(m.caption !== undefined ? [m.caption, ''] : []), `📎 ${name}`, m.url];
+  const url = m.url ?? '';
+  const name = m.fileName ?? fileNameFromUrl(url);
+  const lines = [...(m.caption !== undefined ? [m.caption, ''] : []), `📎 ${name}`, url];
   const degradations: Degradation[] = [
     {
       pointer: '/message',

@@ -127,7 +127,8 @@ function renderDraft(
 
 function renderMedia(message: MessageOf<'media'>, d: Degradation[]): Draft {
   const { method, field } = MEDIA_METHODS[message.mediaType];
-  const params: Record<string, unknown> = { [field]: message.url };
+  // A mediaId is a Telegram file_id, which goes in the same field as a URL.
+  const params: Record<string, unknown> = { [field]: message.mediaId ?? message.url };
   if (message.caption !== undefined) params['caption'] = message.caption;
   if (message.durationMs !== undefined && (message.mediaType === 'video' || message.mediaType === 'audio')) {
     params['duration'] = Math.max(1, Math.round(message.durationMs / 1000));

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
-import { openApiToJsonSchema } from '../../../src/channels/line/sandbox/openapi-to-json-schema.ts';
-import { REPO_ROOT, specsDirCandidates } from '../../../src/sandbox/specs.ts';
+import { openApiToJsonSchema } from '../../src/sandbox/openapi-to-json-schema.ts';
+import { REPO_ROOT, specsDirCandidates } from '../../src/sandbox/specs.ts';
 
 /** A miniature of LINE's pattern: a discriminated base and allOf subtypes, one nullable field. */
 const SCHEMAS = {

@@ -1,0 +1,20 @@
+/**
+ * Rules of the canonical message that JSON Schema cannot say cleanly and that hold on every
+ * channel: media comes either by URL or by an id the provider already holds, never neither.
+ */
+import type { FieldIssue } from '../channels/types.ts';
+import type { CanonicalMessage } from './message.ts';
+
+export function checkCanonicalMessage(message: CanonicalMessage): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const needsSource = (pointer: string, m: { url?: string | undefined; mediaId?: string | undefined }) => {
+    if (m.url === undefined && m.mediaId === undefined) {
+      issues.push({ pointer: `${pointer}/url`, rule: 'required', detail: 'give the media as `url` or `mediaId`' });
+    }
+  };
+  if (message.type === 'media') needsSource('/message', message);
+  if (message.type === 'template' && message.header && message.header.type !== 'text' && message.header.type !== 'location') {
+    needsSource('/message/header', message.header);
+  }
+  return issues;
+}
