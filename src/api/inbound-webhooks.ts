@@ -1,20 +1,68 @@
 /**
- * Provider webhooks: POST /webhooks/:channel/:accountId. The body is kept as raw bytes because
- * every provider signs the exact bytes it sent; it is verified before it is parsed. Events are
- * stored (deduplicated by provider event id) before we answer 200, and receipts move the status of
- * the message they name forward.
+ * Provider webhooks: /webhooks/:channel/:accountId. The body is kept as raw bytes because every
+ * provider signs the exact bytes it sent; it is verified before it is decoded. Events are stored
+ * (deduplicated by provider event id) before we answer, and receipts move the status of the
+ * messages they name forward. GET is the providers' URL verification (Meta's hub.challenge,
+ * WeChat's echostr).
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
+import type { ChannelConnector, InboundEvent } from '../channels/types.ts';
 import { AppError } from '../core/errors.ts';
-import type { Store } from '../store/types.ts';
+import type { ChannelAccountWithSecrets, Store } from '../store/types.ts';
+
+const Params = Type.Object({ channel: Type.String(), accountId: Type.String({ maxLength: 64 }) });
+
+/**
+ * A receipt can overtake the commit of the send it reports (the provider answers the send and
+ * fires the webhook at once). Waiting this long for the message to appear covers that race.
+ */
+const RECEIPT_RACE_MS = 2_000;
+const RECEIPT_POLL_MS = 50;
 
 export const inboundWebhookRoutes: FastifyPluginAsync<{
   store: Store;
   connectors: ConnectorRegistry;
-}> = async (app, { store, connectors }) => {
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  /** Overrides RECEIPT_RACE_MS (tests). */
+  receiptRaceMs?: number;
+}> = async (app, { store, connectors, receiptRaceMs = RECEIPT_RACE_MS }) => {
+  // Providers send JSON, XML (WeChat) or form bodies; every one is verified on its exact bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  async function resolve(
+    params: unknown,
+  ): Promise<{ connector: ChannelConnector; account: ChannelAccountWithSecrets }> {
+    const { channel, accountId } = params as { channel: string; accountId: string };
+    const connector = connectors[channel];
+    const account = connector ? await store.channelAccounts.findForWebhook(accountId) : undefined;
+    if (!connector || !account || account.channel !== channel) {
+      throw new AppError('GW_NOT_FOUND', 'No such webhook');
+    }
+    return { connector, account };
+  }
+
+  app.get(
+    '/webhooks/:channel/:accountId',
+    {
+      schema: {
+        summary: "A provider's verification of the webhook URL (Meta hub.challenge, WeChat echostr)",
+        tags: ['inbound'],
+        params: Params,
+      },
+    },
+    async (request, reply) => {
+      const { connector, account } = await resolve(request.params);
+      const echo = connector.handshake?.(stringQuery(request.query), account.credentials);
+      if (echo === undefined)
+        throw new AppError(
+          'GW_WEBHOOK_VERIFICATION',
+          'The verify token or signature of the handshake does not match',
+        );
+      return reply.code(200).type('text/plain; charset=utf-8').send(echo);
+    },
+  );
 
   app.post(
     '/webhooks/:channel/:accountId',
@@ -22,27 +70,26 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       schema: {
         summary: "A provider's webhook for one channel account (signature-verified)",
         tags: ['inbound'],
-        params: Type.Object({ channel: Type.String(), accountId: Type.String({ maxLength: 64 }) }),
+        params: Params,
       },
     },
     async (request, reply) => {
-      const { channel, accountId } = request.params as { channel: string; accountId: string };
-      const connector = connectors[channel];
-      const account = connector ? await store.channelAccounts.findForWebhook(accountId) : undefined;
-      if (!connector || !account || account.channel !== channel) {
-        throw new AppError('GW_NOT_FOUND', 'No such webhook');
-      }
+      const { connector, account } = await resolve(request.params);
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      if (!connector.verifyInbound({ rawBody, headers: request.headers }, account.credentials)) {
+      const query = stringQuery(request.query);
+      if (!connector.verifyInbound({ rawBody, headers: request.headers, query }, account.credentials)) {
         throw new AppError('GW_UNAUTHORIZED', 'The webhook signature does not match');
       }
-      let parsed: unknown;
+      let decoded: unknown;
       try {
-        parsed = JSON.parse(rawBody.toString('utf8'));
+        decoded = connector.decodeInbound
+          ? connector.decodeInbound(rawBody)
+          : JSON.parse(rawBody.toString('utf8'));
       } catch {
-        throw new AppError('GW_INVALID_JSON', 'The webhook body is not JSON');
+        throw new AppError('GW_INVALID_JSON', 'The webhook body cannot be decoded');
       }
-      const events = connector.parseInbound(parsed);
+      const events = connector.parseInbound(decoded);
+      events.push(...(await mapNumberedReplies(store, account, events)));
       const receivedAt = new Date().toISOString();
       await store.inbound.insert(
         account.tenantId,
@@ -55,23 +102,97 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
           ...('from' in e && e.from ? { from: e.from } : {}),
         })),
       );
-      for (const e of events) {
-        if (e.kind !== 'status') continue;
-        const message = await store.messages.findByProviderMessageId(
-          account.tenantId,
-          account.id,
-          e.providerMessageId,
-        );
-        if (!message) continue;
-        await store.messages.transition(account.tenantId, {
-          messageId: message.id,
-          status: e.status,
-          at: e.occurredAt.toISOString(),
-          ...(e.reason ? { reason: e.reason } : {}),
-          detail: { source: 'provider_receipt' },
-        });
+      for (const e of events) await applyReceipt(store, account, e, receiptRaceMs);
+      if (connector.inboundAck) {
+        return reply.code(200).type(connector.inboundAck.contentType).send(connector.inboundAck.body);
       }
       return reply.code(200).send({ received: events.length });
     },
   );
 };
+
+function stringQuery(query: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof query !== 'object' || query === null) return out;
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value === 'string') out[key] = value;
+  }
+  return out;
+}
+
+/** Moves the messages a receipt names forward; the store ignores anything that is not forward. */
+async function applyReceipt(
+  store: Store,
+  account: ChannelAccountWithSecrets,
+  e: InboundEvent,
+  raceMs: number,
+): Promise<void> {
+  const detail = { source: 'provider_receipt' };
+  if (e.kind === 'status') {
+    const message = await waitFor(raceMs, () =>
+      store.messages.findByProviderMessageId(account.tenantId, account.id, e.providerMessageId),
+    );
+    if (!message) return;
+    await store.messages.transition(account.tenantId, {
+      messageId: message.id,
+      status: e.status,
+      at: e.occurredAt.toISOString(),
+      ...(e.reason ? { reason: e.reason } : {}),
+      detail,
+    });
+  } else if (e.kind === 'status_watermark') {
+    const ids = await store.messages.findSentTo(
+      account.tenantId,
+      account.id,
+      e.recipient,
+      e.watermark.toISOString(),
+    );
+    for (const messageId of ids) {
+      await store.messages.transition(account.tenantId, {
+        messageId,
+        status: e.status,
+        at: e.occurredAt.toISOString(),
+        detail: { ...detail, watermark: e.watermark.toISOString() },
+      });
+    }
+  }
+}
+
+async function waitFor<T>(limitMs: number, read: () => Promise<T | undefined>): Promise<T | undefined> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const found = await read();
+    if (found !== undefined || Date.now() >= until) return found;
+    await new Promise((r) => setTimeout(r, RECEIPT_POLL_MS));
+  }
+}
+
+/**
+ * A person answering a numbered choice (a carousel or list the channel showed as text) by typing
+ * its number gets the postback of that choice, as if they had tapped a button.
+ */
+async function mapNumberedReplies(
+  store: Store,
+  account: ChannelAccountWithSecrets,
+  events: InboundEvent[],
+): Promise<InboundEvent[]> {
+  const mapped: InboundEvent[] = [];
+  for (const e of events) {
+    if (e.kind !== 'message' || e.text === undefined) continue;
+    const typed = /^\s*(\d{1,3})\s*[.)]?\s*$/.exec(e.text);
+    if (!typed) continue;
+    const latest = await store.messages.latestChoices(account.tenantId, account.id, e.from);
+    const choice = latest?.choices.find((c) => c.number === Number(typed[1]));
+    if (!latest || !choice) continue;
+    mapped.push({
+      kind: 'postback',
+      from: e.from,
+      payload: choice.payload,
+      occurredAt: e.occurredAt,
+      ...(e.providerEventId ? { providerEventId: `${e.providerEventId}#choice` } : {}),
+      ...(e.replyToken ? { replyToken: e.replyToken } : {}),
+      choice: { messageId: latest.messageId, number: choice.number, text: e.text },
+    });
+  }
+  return mapped;
+}

@@ -118,6 +118,8 @@ export type InboundEvent =
       payload: string;
       replyToken?: string;
       occurredAt: Date;
+      /** Set when the person typed the number of a choice shown as numbered text. */
+      choice?: { messageId: string; number: number; text: string };
     }
   | {
       kind: 'status';

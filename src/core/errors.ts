@@ -10,6 +10,7 @@ export const ERRORS = {
   GW_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
   GW_BODY_TOO_LARGE: { status: 413, title: 'The body is over the size limit' },
   GW_UNAUTHORIZED: { status: 401, title: 'Missing or invalid API key' },
+  GW_WEBHOOK_VERIFICATION: { status: 403, title: 'The webhook verification does not match' },
   GW_NOT_FOUND: { status: 404, title: 'No such resource' },
   GW_CHANNEL_UNKNOWN: { status: 400, title: 'Unknown channel' },
   GW_CHANNEL_ACCOUNT_UNKNOWN: { status: 422, title: 'No such channel account' },

@@ -9,11 +9,20 @@ export function checkCanonicalMessage(message: CanonicalMessage): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const needsSource = (pointer: string, m: { url?: string | undefined; mediaId?: string | undefined }) => {
     if (m.url === undefined && m.mediaId === undefined) {
-      issues.push({ pointer: `${pointer}/url`, rule: 'required', detail: 'give the media as `url` or `mediaId`' });
+      issues.push({
+        pointer: `${pointer}/url`,
+        rule: 'required',
+        detail: 'give the media as `url` or `mediaId`',
+      });
     }
   };
   if (message.type === 'media') needsSource('/message', message);
-  if (message.type === 'template' && message.header && message.header.type !== 'text' && message.header.type !== 'location') {
+  if (
+    message.type === 'template' &&
+    message.header &&
+    message.header.type !== 'text' &&
+    message.header.type !== 'location'
+  ) {
     needsSource('/message/header', message.header);
   }
   return issues;

@@ -260,7 +260,11 @@ export const TemplateMessage = kind(
       Type.Array(
         Type.Object(
           {
-            index: Type.Integer({ minimum: 0, maximum: 9, description: "The button's position in the template." }),
+            index: Type.Integer({
+              minimum: 0,
+              maximum: 9,
+              description: "The button's position in the template.",
+            }),
             subType: StringEnum(['quick_reply', 'url', 'copy_code']),
             parameter: NonEmpty(2000, 'Payload (quick_reply), URL suffix (url) or code (copy_code).'),
           },

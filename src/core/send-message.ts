@@ -3,14 +3,13 @@
  * what passes is rendered for the provider and stored together with its dispatch job and its
  * idempotency record in one transaction (MessageRepository.accept). Nothing is half-written.
  */
-import { checkCanonicalMessage } from './message-rules.ts';
 import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { FieldIssue } from '../channels/types.ts';
-import { newId, newUuid } from '../lib/ids.ts';
+import { newId } from '../lib/ids.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
 import { AppError, validationError } from './errors.ts';
 import { fingerprint } from './idempotency.ts';
 import type { CanonicalMessage } from './message.ts';
+import { checkForChannel, renderForRecipients } from './prepare-send.ts';
 
 export interface SendCommand {
   channel: string;
@@ -58,49 +57,7 @@ export async function sendMessage(
       'GW_CHANNEL_UNKNOWN',
     );
   }
-  const capability = connector.capabilities[command.message.type];
-  if (capability.support === 'refused') {
-    throw validationError(
-      [
-        {
-          pointer: '/message/type',
-          rule: 'channel_capability',
-          detail: `${connector.displayName} cannot carry a ${command.message.type} message: ${capability.reason}`,
-        },
-      ],
-      'GW_CAPABILITY',
-    );
-  }
-
-  const recipients = Array.isArray(command.to) ? command.to : [command.to];
-  const issues: FieldIssue[] = checkCanonicalMessage(command.message);
-  // Channel limits read fields the canonical rules just found missing, so they wait for those.
-  if (issues.length === 0) issues.push(...connector.check(command.message));
-  recipients.forEach((to, i) => {
-    const problem = connector.checkRecipient(to);
-    if (problem) {
-      issues.push({
-        pointer: Array.isArray(command.to) ? `/to/${i}` : '/to',
-        rule: 'recipient',
-        detail: problem,
-      });
-    }
-  });
-  const now = deps.now();
-  if (command.expiresAt && Number.isNaN(Date.parse(command.expiresAt))) {
-    // RFC 3339 allows a leap second (…T23:59:60Z) that JavaScript dates cannot represent.
-    issues.push({
-      pointer: '/expiresAt',
-      rule: 'format',
-      detail: 'is not an instant this server can represent',
-    });
-  } else if (command.expiresAt && Date.parse(command.expiresAt) <= now.getTime()) {
-    issues.push({
-      pointer: '/expiresAt',
-      rule: 'future',
-      detail: 'is already past; the message would never be sent',
-    });
-  }
+  const issues = checkForChannel(connector, command, deps.now());
   if (issues.length > 0) throw validationError(issues);
 
   const account = command.from
@@ -121,16 +78,12 @@ export async function sendMessage(
     );
   }
 
-  const channelOptions = command.options?.[command.channel] as Record<string, unknown> | undefined;
-  const rendered: NewRecipient[] = recipients.map((to) => {
-    const { request, degradations } = connector.render(command.message, {
-      to,
-      retryKey: newUuid(),
-      ...(channelOptions ? { options: channelOptions } : {}),
-    });
-    return { id: newId('msg'), to, request, degradations };
-  });
+  const rendered: NewRecipient[] = renderForRecipients(connector, command).map((r) => ({
+    id: newId('msg'),
+    ...r,
+  }));
 
+  const now = deps.now();
   const body: SendOutcome['body'] = {
     messages: rendered.map((m) => ({ id: m.id, to: m.to, status: 'queued' as const })),
     ...(command.correlationId ? { correlationId: command.correlationId } : {}),

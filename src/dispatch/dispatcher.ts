@@ -15,6 +15,7 @@ import type { Logger } from '../lib/log.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
 import type { Job, JobQueue } from '../queue/types.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../store/types.ts';
+import { AccessTokenError, AccessTokens } from './access-tokens.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.ts';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -49,6 +50,7 @@ export class Dispatcher extends PollingWorker {
   private readonly o: Required<Omit<DispatcherOptions, 'now'>> & { now: () => Date };
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly accounts = new Map<string, ChannelAccountWithSecrets>();
+  private readonly tokens: AccessTokens;
 
   constructor(options: DispatcherOptions) {
     super();
@@ -62,6 +64,7 @@ export class Dispatcher extends PollingWorker {
       ratePerSecond: {},
       ...options,
     };
+    this.tokens = new AccessTokens(this.o.http, () => this.o.now().getTime());
   }
 
   protected async run(): Promise<void> {
@@ -198,15 +201,28 @@ export class Dispatcher extends PollingWorker {
     account: ChannelAccountWithSecrets,
     message: DispatchMessage,
   ): Promise<SendOutcome | { kind: 'maybe_sent'; code: string; reason: string }> {
-    const { path, headers } = connector.authorize(message.request, account.credentials);
+    const baseUrl = this.o.baseUrlFor(account);
+    let credentials = account.credentials;
     try {
-      const response = await this.o.http.post(
-        this.o.baseUrlFor(account) + path,
-        headers,
-        message.request.body,
-      );
-      return connector.classify(response);
+      if (connector.accessToken) {
+        const accessToken = await this.tokens.get(account.id, connector.accessToken, credentials, baseUrl);
+        credentials = { ...credentials, accessToken };
+      }
+      const { path, headers } = connector.authorize(message.request, credentials);
+      const response = await this.o.http.post(baseUrl + path, headers, message.request.body);
+      const outcome = connector.classify(response);
+      if (outcome.kind === 'transient' && outcome.invalidateAccessToken && credentials['accessToken']) {
+        this.tokens.invalidate(account.id, credentials['accessToken']);
+      }
+      return outcome;
     } catch (error) {
+      if (error instanceof AccessTokenError) {
+        return { kind: 'transient', code: 'access_token', reason: error.message };
+      }
+      // Fetching the token never carries the message, so its transport errors are not "maybe sent".
+      if (error instanceof TransportError && credentials === account.credentials && connector.accessToken) {
+        return { kind: 'transient', code: error.code, reason: `fetching an access token: ${error.message}` };
+      }
       if (error instanceof TransportError) {
         return error.phase === 'not_sent'
           ? { kind: 'transient', code: error.code, reason: error.message }

@@ -6,7 +6,7 @@
  * Methods are async even where SQLite is synchronous, so that a networked backend fits the same
  * shape. test/conformance/store.test.ts runs against every adapter.
  */
-import type { Degradation, ProviderRequest } from '../channels/types.ts';
+import type { Degradation, NumberedChoice, ProviderRequest } from '../channels/types.ts';
 import type { MessageStatus } from '../core/status.ts';
 
 export interface Tenant {
@@ -34,6 +34,8 @@ export interface NewRecipient {
   to: string;
   request: ProviderRequest;
   degradations: Degradation[];
+  /** Choices shown as numbered text, so that a typed number maps back to a postback. */
+  choices?: NumberedChoice[] | undefined;
 }
 
 export interface IdempotencyRecord {
@@ -224,6 +226,22 @@ export interface MessageRepository {
     channelAccountId: string,
     providerMessageId: string,
   ): Promise<StoredMessage | undefined>;
+  /**
+   * Ids of the messages to `recipient` that were sent at or before `sentBy` and are still `sent` or
+   * `delivered`: what a watermark receipt (Messenger, Instagram) covers.
+   */
+  findSentTo(
+    tenantId: string,
+    channelAccountId: string,
+    recipient: string,
+    sentBy: string,
+  ): Promise<string[]>;
+  /** The numbered choices of the newest message to `recipient` that had any, if it is that newest. */
+  latestChoices(
+    tenantId: string,
+    channelAccountId: string,
+    recipient: string,
+  ): Promise<{ messageId: string; choices: NumberedChoice[] } | undefined>;
 }
 
 export interface InboundRepository {

@@ -50,6 +50,39 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
     expect(await queue.depth(new Date(at))).toBe(1);
   });
 
+  it('finds the messages a watermark receipt covers: sent to that recipient by then, not yet read', async () => {
+    const early = recipient({ to: 'PSID1' });
+    const late = recipient({ to: 'PSID1' });
+    const other = recipient({ to: 'PSID2' });
+    const unsent = recipient({ to: 'PSID1' });
+    await store.messages.accept(batch('t1', [early, late, other, unsent]));
+    for (const [m, sentAt] of [
+      [early, '2026-01-01T00:00:01.000Z'],
+      [late, '2026-01-01T00:00:09.000Z'],
+      [other, '2026-01-01T00:00:01.000Z'],
+    ] as const) {
+      await store.messages.transition('t1', { messageId: m.id, status: 'sending', at: sentAt });
+      await store.messages.transition('t1', { messageId: m.id, status: 'sent', at: sentAt });
+    }
+    const watermark = '2026-01-01T00:00:05.000Z';
+    expect(await store.messages.findSentTo('t1', 'ca_1', 'PSID1', watermark)).toEqual([early.id]);
+    await store.messages.transition('t1', { messageId: early.id, status: 'read', at: watermark });
+    // Read is as far as a receipt goes: it is no longer a candidate.
+    expect(await store.messages.findSentTo('t1', 'ca_1', 'PSID1', watermark)).toEqual([]);
+    expect(await store.messages.findSentTo('t2', 'ca_1', 'PSID2', watermark)).toEqual([]);
+    expect(await store.messages.findSentTo('t1', 'ca_other', 'PSID2', watermark)).toEqual([]);
+  });
+
+  it('keeps numbered choices, and only the newest message to a recipient answers a typed number', async () => {
+    const choices = [{ number: 1, title: 'Red', payload: 'colour=red' }];
+    const asked = recipient({ to: 'U9', choices });
+    await store.messages.accept(batch('t1', [asked]));
+    expect(await store.messages.latestChoices('t1', 'ca_1', 'U9')).toEqual({ messageId: asked.id, choices });
+    expect(await store.messages.latestChoices('t2', 'ca_1', 'U9')).toBeUndefined();
+    await store.messages.accept(batch('t1', [recipient({ to: 'U9' })]));
+    expect(await store.messages.latestChoices('t1', 'ca_1', 'U9')).toBeUndefined();
+  });
+
   it('never lets one tenant read another tenant’s message', async () => {
     const m = recipient();
     await store.messages.accept(batch('t1', [m]));

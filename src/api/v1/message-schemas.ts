@@ -74,6 +74,53 @@ export const SendRequest = Type.Object(
 );
 export type SendRequest = Static<typeof SendRequest>;
 
+export const PreviewRequest = Type.Object(
+  {
+    ...SendRequest.properties,
+    channel: Type.Optional(StringEnum(CHANNEL_NAMES, 'The channel to preview; omitted: every channel.')),
+    to: Type.Optional(Recipients),
+  },
+  {
+    additionalProperties: false,
+    $id: 'PreviewRequest',
+    description:
+      'The body of a send. `channel` and `to` may be left out: without a channel every channel is previewed, ' +
+      'without a recipient a placeholder is rendered in its place.',
+  },
+);
+export type PreviewRequest = Static<typeof PreviewRequest>;
+
+const FieldIssueSchema = Type.Object({ pointer: Type.String(), rule: Type.String(), detail: Type.String() });
+
+export const ChannelPreview = Type.Object({
+  channel: Type.String(),
+  support: StringEnum(['native', 'degraded', 'refused', 'invalid']),
+  reason: Type.Optional(Type.String({ description: 'Why the channel refuses the kind.' })),
+  errors: Type.Optional(Type.Array(FieldIssueSchema, { description: 'What the channel would refuse.' })),
+  recipients: Type.Array(
+    Type.Object({
+      to: Type.String(),
+      request: Type.Object(
+        {
+          method: Type.String(),
+          path: Type.String(),
+          headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+          body: Type.Unknown(),
+        },
+        { description: 'The provider request exactly as it would be sent, secrets apart.' },
+      ),
+      degradations: Type.Array(
+        Type.Object({ pointer: Type.String(), from: Type.String(), to: Type.String(), rule: Type.String() }),
+      ),
+      choices: Type.Optional(
+        Type.Array(Type.Object({ number: Type.Integer(), title: Type.String(), payload: Type.String() })),
+      ),
+    }),
+  ),
+});
+
+export const PreviewResponse = Type.Object({ previews: Type.Array(ChannelPreview) });
+
 export const Status = StringEnum([...MESSAGE_STATUSES]);
 
 export const AcceptedMessage = Type.Object({ id: Type.String(), to: Type.String(), status: Status });

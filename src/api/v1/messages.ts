@@ -5,9 +5,17 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../core/idempotency.ts';
+import { previewMessage } from '../../core/preview-message.ts';
 import { type SendDeps, sendMessage } from '../../core/send-message.ts';
 import type { StatusEvent, StoredMessage } from '../../store/types.ts';
-import { ListQuery, MessageView, SendRequest, SendResponse } from './message-schemas.ts';
+import {
+  ListQuery,
+  MessageView,
+  PreviewRequest,
+  PreviewResponse,
+  SendRequest,
+  SendResponse,
+} from './message-schemas.ts';
 
 export interface MessagesRouteOptions {
   deps: SendDeps;
@@ -96,6 +104,33 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
       else onAccepted?.((request.body as SendRequest).callbackUrl !== undefined);
       return reply.code(outcome.statusCode as 202).send(outcome.body);
     },
+  );
+
+  app.post(
+    '/messages/preview',
+    {
+      schema: {
+        summary: 'Preview the exact provider request of a send, per channel, without sending',
+        description:
+          'Takes the body of a send. With `channel`, answers as a send would (the same 400/422 for what the ' +
+          'channel refuses) and gives the provider request for each recipient with its degradations. Without ' +
+          '`channel`, gives every channel side by side: `native`, `degraded` (with what changed), `refused` ' +
+          '(with why) or `invalid` (with the errors a send would get). Nothing is stored or sent.',
+        tags: ['messages'],
+        body: PreviewRequest,
+        response: {
+          200: PreviewResponse,
+          400: Problem,
+          401: Problem,
+          413: Problem,
+          415: Problem,
+          422: Problem,
+        },
+      },
+    },
+    async (request) => ({
+      previews: previewMessage(deps.connectors, request.body as PreviewRequest, deps.now()),
+    }),
   );
 
   app.get(

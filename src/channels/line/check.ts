@@ -97,7 +97,11 @@ function checkMedia(issues: Issues, m: MessageOf<'media'>): void {
   const p = '/message';
   issues.maxLength(`${p}/caption`, m.caption, L.text);
   if (m.mediaId !== undefined) {
-    issues.add(`${p}/mediaId`, 'channel_capability', 'LINE fetches media by URL; it has no uploaded media ids');
+    issues.add(
+      `${p}/mediaId`,
+      'channel_capability',
+      'LINE fetches media by URL; it has no uploaded media ids',
+    );
   }
   // A file goes out as a link inside a text message, so LINE never fetches it: any scheme will do.
   if (m.mediaType === 'file') return;

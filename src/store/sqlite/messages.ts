@@ -82,8 +82,8 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
   const prepare = statementCache(db);
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
-       status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?)`,
+       status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEvent = prepare(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -124,6 +124,19 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
     `UPDATE messages SET status = ?, status_reason = COALESCE(?, status_reason),
        provider_message_id = COALESCE(?, provider_message_id), attempts = MAX(attempts, ?), seq = ?, updated_at = ?
      WHERE id = ?`,
+  );
+
+  // Messages to one recipient whose `sent` event is at or before a watermark. The status test keeps
+  // the scan to messages a receipt can still move.
+  const selectSentTo = prepare(
+    `SELECT m.id FROM messages m
+     WHERE m.channel_account_id = ? AND m.recipient = ? AND m.tenant_id = ? AND m.status IN ('sent', 'delivered')
+       AND EXISTS (SELECT 1 FROM message_events e
+                   WHERE e.message_id = m.id AND e.status = 'sent' AND e.at <= ?)`,
+  );
+  const selectNewestTo = prepare(
+    `SELECT id, choices FROM messages WHERE channel_account_id = ? AND recipient = ? AND tenant_id = ?
+     ORDER BY id DESC LIMIT 1`,
   );
 
   const bumpSeq = prepare('UPDATE messages SET seq = ? WHERE id = ?');
@@ -202,6 +215,7 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
             expiresAt ?? null,
             acceptedAt,
             acceptedAt,
+            m.choices && m.choices.length > 0 ? JSON.stringify(m.choices) : null,
           );
           // The first two events (accepted, queued: seq 1 and 2) happen at created_at by
           // definition, so `events` derives them instead of storing two rows per recipient.
@@ -360,6 +374,20 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
         | MessageRow
         | undefined;
       return row ? toMessage(row) : undefined;
+    },
+
+    async findSentTo(tenantId, channelAccountId, recipient, sentBy) {
+      const rows = selectSentTo.all(channelAccountId, recipient, tenantId, sentBy) as Array<{ id: string }>;
+      return rows.map((r) => r.id);
+    },
+
+    async latestChoices(tenantId, channelAccountId, recipient) {
+      // Only the newest message counts: once something else was sent, a bare "2" no longer
+      // obviously answers the older question.
+      const row = selectNewestTo.get(channelAccountId, recipient, tenantId) as
+        | { id: string; choices: string | null }
+        | undefined;
+      return row?.choices ? { messageId: row.id, choices: JSON.parse(row.choices) } : undefined;
     },
   };
 }

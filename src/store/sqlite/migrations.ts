@@ -121,4 +121,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX callback_by_message ON callback_deliveries (tenant_id, message_id);
     `,
   },
+  {
+    version: 2,
+    name: 'receipts by recipient, numbered choices',
+    sql: `
+      ALTER TABLE messages ADD COLUMN choices TEXT;
+      CREATE INDEX messages_by_recipient ON messages (channel_account_id, recipient, id);
+    `,
+  },
 ];

@@ -1,0 +1,97 @@
+/**
+ * What a send and a preview share: every check that can refuse a request before anything is
+ * stored, and the rendering of the provider request for each recipient. Pure: no store, no I/O.
+ */
+import type { ChannelConnector, FieldIssue, NumberedChoice, RenderResult } from '../channels/types.ts';
+import { newUuid } from '../lib/ids.ts';
+import { validationError } from './errors.ts';
+import type { CanonicalMessage } from './message.ts';
+import { checkCanonicalMessage } from './message-rules.ts';
+
+export interface SendContent {
+  channel: string;
+  to: string | string[];
+  message: CanonicalMessage;
+  options?: Record<string, unknown> | undefined;
+  expiresAt?: string | undefined;
+}
+
+export interface RenderedRecipient {
+  to: string;
+  request: RenderResult['request'];
+  degradations: RenderResult['degradations'];
+  choices?: NumberedChoice[] | undefined;
+}
+
+export function recipientsOf(content: Pick<SendContent, 'to'>): string[] {
+  return Array.isArray(content.to) ? content.to : [content.to];
+}
+
+/**
+ * Throws GW_CAPABILITY when the channel refuses the kind; returns every other problem (canonical
+ * rules, channel limits, recipients, expiry) so they are reported together.
+ */
+export function checkForChannel(
+  connector: ChannelConnector,
+  content: SendContent,
+  now: Date,
+  { recipients = true }: { recipients?: boolean } = {},
+): FieldIssue[] {
+  const capability = connector.capabilities[content.message.type];
+  if (capability.support === 'refused') {
+    throw validationError(
+      [
+        {
+          pointer: '/message/type',
+          rule: 'channel_capability',
+          detail: `${connector.displayName} cannot carry a ${content.message.type} message: ${capability.reason}`,
+        },
+      ],
+      'GW_CAPABILITY',
+    );
+  }
+
+  const issues: FieldIssue[] = checkCanonicalMessage(content.message);
+  // Channel limits read fields the canonical rules just found missing, so they wait for those.
+  if (issues.length === 0) issues.push(...connector.check(content.message));
+  if (recipients) {
+    recipientsOf(content).forEach((to, i) => {
+      const problem = connector.checkRecipient(to);
+      if (problem) {
+        issues.push({
+          pointer: Array.isArray(content.to) ? `/to/${i}` : '/to',
+          rule: 'recipient',
+          detail: problem,
+        });
+      }
+    });
+  }
+  if (content.expiresAt && Number.isNaN(Date.parse(content.expiresAt))) {
+    // RFC 3339 allows a leap second (…T23:59:60Z) that JavaScript dates cannot represent.
+    issues.push({
+      pointer: '/expiresAt',
+      rule: 'format',
+      detail: 'is not an instant this server can represent',
+    });
+  } else if (content.expiresAt && Date.parse(content.expiresAt) <= now.getTime()) {
+    issues.push({
+      pointer: '/expiresAt',
+      rule: 'future',
+      detail: 'is already past; the message would never be sent',
+    });
+  }
+  return issues;
+}
+
+/** The provider request for each recipient, as it will be stored and sent (secrets apart). */
+export function renderForRecipients(connector: ChannelConnector, content: SendContent): RenderedRecipient[] {
+  const options = content.options?.[connector.name] as Record<string, unknown> | undefined;
+  return recipientsOf(content).map((to) => {
+    const { request, degradations, choices } = connector.render(content.message, {
+      to,
+      retryKey: newUuid(),
+      ...(options ? { options } : {}),
+    });
+    return { to, request, degradations, ...(choices && choices.length > 0 ? { choices } : {}) };
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * POST /v1/messages/preview: what a send would put on the wire, per channel, without storing or
+ * sending anything. It runs exactly the checks and renderers a send runs (prepare-send.ts).
+ */
+import type { ConnectorRegistry } from '../channels/registry.ts';
+import type { ChannelConnector, FieldIssue } from '../channels/types.ts';
+import { AppError, validationError } from './errors.ts';
+import {
+  checkForChannel,
+  type RenderedRecipient,
+  renderForRecipients,
+  type SendContent,
+} from './prepare-send.ts';
+
+/** Stands in for the recipient when the preview names none. */
+export const PLACEHOLDER_RECIPIENT = '{recipient}';
+
+export type PreviewContent = Omit<SendContent, 'channel' | 'to'> & {
+  channel?: string | undefined;
+  to?: string | string[] | undefined;
+};
+
+export interface ChannelPreview {
+  channel: string;
+  support: 'native' | 'degraded' | 'refused' | 'invalid';
+  reason?: string;
+  errors?: FieldIssue[];
+  recipients: RenderedRecipient[];
+}
+
+/**
+ * One channel: answered like a send would be (a refusal is the same 4xx). Every channel: each
+ * channel's verdict side by side, refusals included, so the answer is a comparison table.
+ */
+export function previewMessage(
+  connectors: ConnectorRegistry,
+  content: PreviewContent,
+  now: Date,
+): ChannelPreview[] {
+  if (content.channel !== undefined) {
+    const connector = connectors[content.channel];
+    if (!connector) throw new AppError('GW_CHANNEL_UNKNOWN', `Unknown channel '${content.channel}'`);
+    const preview = previewOne(connector, content, now);
+    if (preview.errors) throw validationError(preview.errors);
+    if (preview.support === 'refused') {
+      throw validationError(
+        [{ pointer: '/message/type', rule: 'channel_capability', detail: preview.reason ?? 'refused' }],
+        'GW_CAPABILITY',
+      );
+    }
+    return [preview];
+  }
+  return Object.values(connectors).map((connector) => previewOne(connector, content, now));
+}
+
+function previewOne(connector: ChannelConnector, content: PreviewContent, now: Date): ChannelPreview {
+  const capability = connector.capabilities[content.message.type];
+  const base = { channel: connector.name, recipients: [] };
+  if (capability.support === 'refused') {
+    return {
+      ...base,
+      support: 'refused',
+      reason: `${connector.displayName} cannot carry a ${content.message.type} message: ${capability.reason}`,
+    };
+  }
+  const forChannel: SendContent = {
+    ...content,
+    channel: connector.name,
+    to: content.to ?? PLACEHOLDER_RECIPIENT,
+  };
+  // A placeholder is no address; recipients are checked only when the caller gave them.
+  const errors = checkForChannel(connector, forChannel, now, { recipients: content.to !== undefined });
+  if (errors.length > 0) return { ...base, support: 'invalid', errors };
+  const recipients = renderForRecipients(connector, forChannel);
+  const degraded = recipients.some((r) => r.degradations.length > 0);
+  return { ...base, support: degraded ? 'degraded' : 'native', recipients };
+}
