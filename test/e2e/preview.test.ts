@@ -20,7 +20,7 @@ describe('message preview', () => {
   it('gives, for one channel, exactly the request a send stores, and stores and sends nothing', async () => {
     const body = { channel: 'telegram', to: TELEGRAM_CHAT, message: SAMPLE_MESSAGES.carousel };
     const before = await sentSoFar();
-    const requestsBefore = gw.recorder.list('telegram').length;
+    const requestsBefore = gw.recorder!.list('telegram').length;
     const preview = await gw.api('POST', '/v1/messages/preview', body);
     expect(preview.status).toBe(200);
     expect(preview.json.previews).toHaveLength(1);
@@ -31,7 +31,7 @@ describe('message preview', () => {
     );
     expect(await sentSoFar()).toBe(before);
     await new Promise((r) => setTimeout(r, 100));
-    expect(gw.recorder.list('telegram').length).toBe(requestsBefore);
+    expect(gw.recorder!.list('telegram').length).toBe(requestsBefore);
 
     const sent = await gw.api('POST', '/v1/messages', body);
     const stored = await gw.waitForStatus(sent.json.messages[0].id, ['sent', 'failed']);
