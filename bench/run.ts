@@ -9,13 +9,18 @@
  * with the ratio. After an unmeasured warm-up round, each workload runs `--runs` times (default 3);
  * medians are printed, with every run's figures.
  *
- * Options: --runs N, --w1 N (sends), --w2 N (requests), --only w1|w2.
+ * Options: --runs N, --w1 N (sends), --w2 N (requests), --only w1|w2, --channel <name> (default
+ * line; any channel in bench/recipients.ts). The raw baseline posts what the channel's own
+ * connector renders, with the sandbox credentials, so both sides send the same bytes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { CONNECTORS } from '../src/channels/registry.ts';
+import type { ChannelConnector } from '../src/channels/types.ts';
+import { BENCH_RECIPIENTS } from './recipients.ts';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -27,7 +32,14 @@ const ONLY = args.get('only');
 const KEY = 'og_bench_key_000000000000000000000000000000';
 const SANDBOX_PORT = 18_090;
 const GATEWAY_PORT = 18_080;
-const LINE_TOKEN = 'sandbox-line-channel-access-token';
+const CHANNEL = args.get('channel') ?? 'line';
+function pickChannel(): [ChannelConnector, (n: number) => string] {
+  const c = CONNECTORS[CHANNEL];
+  const r = BENCH_RECIPIENTS[CHANNEL];
+  if (!c || !r) throw new Error(`--channel must be one of ${Object.keys(BENCH_RECIPIENTS).join(', ')}`);
+  return [c, r];
+}
+const [connector, recipientFor] = pickChannel();
 
 const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 });
 
@@ -89,7 +101,37 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 const median = (xs: number[]) => pct(xs, 50);
-const userId = (i: number) => `U${i.toString(16).padStart(32, '0')}`;
+
+let rawCredentials: Record<string, string> | undefined;
+
+/** What the dispatcher would post for one text, rendered by the channel's own connector. */
+async function rawSend(sandbox: string, to: string, text: string): Promise<number> {
+  const base = `${sandbox}/sandbox/${CHANNEL}`;
+  rawCredentials ??= await credentialsFor(base);
+  const rendered = connector.render({ type: 'text', text }, { to, retryKey: crypto.randomUUID() });
+  const { path, headers } = connector.authorize(rendered.request, rawCredentials);
+  return post(base + path, rendered.request.body, headers);
+}
+
+/** The sandbox credentials, plus an access token for channels that use them (WeChat). */
+async function credentialsFor(base: string): Promise<Record<string, string>> {
+  const credentials = { ...connector.sandboxCredentials };
+  if (!connector.accessToken) return credentials;
+  const req = connector.accessToken.request(credentials);
+  const res = await request(base + req.path, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', ...req.headers },
+    body: JSON.stringify(req.body),
+  });
+  const parsed = connector.accessToken.parse({
+    status: res.statusCode,
+    headers: res.headers,
+    body: await res.body.json(),
+  });
+  if ('error' in parsed) throw new Error(parsed.error);
+  return { ...credentials, accessToken: parsed.token };
+}
 
 /** Waits until the gateway has no queued or sending message left. */
 async function drained(gateway: string): Promise<void> {
@@ -116,7 +158,11 @@ async function w1(gateway: string, sandbox: string, run: number, sends = W1_SEND
   const latencies = await pool(sends, 64, async (i) => {
     const status = await post(
       `${gateway}/v1/messages`,
-      { channel: 'line', to: userId(run * W1_SENDS + i), message: { type: 'text', text: `bench ${i}` } },
+      {
+        channel: CHANNEL,
+        to: recipientFor(run * W1_SENDS + i),
+        message: { type: 'text', text: `bench ${i}` },
+      },
       { authorization: `Bearer ${KEY}` },
     );
     if (status !== 202) throw new Error(`send answered ${status}`);
@@ -127,12 +173,8 @@ async function w1(gateway: string, sandbox: string, run: number, sends = W1_SEND
 
   const r0 = performance.now();
   await pool(sends, 64, async (i) => {
-    const status = await post(
-      `${sandbox}/sandbox/line/v2/bot/message/push`,
-      { to: userId(i), messages: [{ type: 'text', text: `bench ${i}` }] },
-      { authorization: `Bearer ${LINE_TOKEN}` },
-    );
-    if (status !== 200) throw new Error(`raw push answered ${status}`);
+    const status = await rawSend(sandbox, recipientFor(i), `bench ${i}`);
+    if (status !== 200) throw new Error(`raw send answered ${status}`);
   });
   const rawS = (performance.now() - r0) / 1000;
   return {
@@ -148,10 +190,10 @@ async function w2(gateway: string, sandbox: string, run: number): Promise<Figure
   const total = W2_REQUESTS * 1000;
   const t0 = performance.now();
   const latencies = await pool(W2_REQUESTS, 4, async (i) => {
-    const to = Array.from({ length: 1000 }, (_, j) => userId(10_000_000 + run * total + i * 1000 + j));
+    const to = Array.from({ length: 1000 }, (_, j) => recipientFor(10_000_000 + run * total + i * 1000 + j));
     const status = await post(
       `${gateway}/v1/messages`,
-      { channel: 'line', to, message: { type: 'text', text: `batch ${i}` } },
+      { channel: CHANNEL, to, message: { type: 'text', text: `batch ${i}` } },
       { authorization: `Bearer ${KEY}` },
     );
     if (status !== 202) throw new Error(`batch answered ${status}`);
@@ -162,11 +204,7 @@ async function w2(gateway: string, sandbox: string, run: number): Promise<Figure
 
   const r0 = performance.now();
   await pool(total, 64, async (i) => {
-    await post(
-      `${sandbox}/sandbox/line/v2/bot/message/push`,
-      { to: userId(i), messages: [{ type: 'text', text: 'batch' }] },
-      { authorization: `Bearer ${LINE_TOKEN}` },
-    );
+    await rawSend(sandbox, recipientFor(i), 'batch');
   });
   const rawS = (performance.now() - r0) / 1000;
   return {
@@ -208,9 +246,9 @@ async function main() {
           PORT: String(GATEWAY_PORT),
           OMNIGATE_DATA_DIR: dataDir,
           OMNIGATE_API_KEY: KEY,
-          OMNIGATE_LINE_API_BASE: `${sandboxUrl}/sandbox/line`,
-          // The bench measures the gateway, not LINE's documented 2,000/s per channel.
-          OMNIGATE_LINE_RATE_PER_SECOND: '1000000',
+          [`OMNIGATE_${CHANNEL.toUpperCase()}_API_BASE`]: `${sandboxUrl}/sandbox/${CHANNEL}`,
+          // The bench measures the gateway, not the provider's documented rate per account.
+          [`OMNIGATE_${CHANNEL.toUpperCase()}_RATE_PER_SECOND`]: '1000000',
           LOG_LEVEL: 'warn',
           ...(process.env.OMNIGATE_SQLITE_SYNCHRONOUS
             ? { OMNIGATE_SQLITE_SYNCHRONOUS: process.env.OMNIGATE_SQLITE_SYNCHRONOUS }
@@ -219,7 +257,9 @@ async function main() {
         /listening on/,
       ),
     );
-    console.log(`Omnigate benchmark: gateway ${gatewayUrl}, sandbox ${sandboxUrl}, ${RUNS} runs`);
+    console.log(
+      `Omnigate benchmark (${connector.displayName}): gateway ${gatewayUrl}, sandbox ${sandboxUrl}, ${RUNS} runs`,
+    );
     // A short unmeasured round first, so every measured run sees JIT-compiled code on all three
     // processes rather than the first run paying for warm-up.
     await w1(gatewayUrl, sandboxUrl, RUNS, 3_000);
