@@ -18,6 +18,7 @@ import type { ConnectorRegistry } from './channels/registry.ts';
 import type { SandboxRecorder } from './channels/types.ts';
 import { newId } from './lib/ids.ts';
 import type { Logger } from './lib/log.ts';
+import type { DestinationGuard } from './lib/ssrf-guard.ts';
 import { sandboxHost } from './sandbox/host.ts';
 import type { Store } from './store/types.ts';
 
@@ -35,6 +36,8 @@ export interface AppDeps {
   sandbox?: { recorder: SandboxRecorder; webhookUrls?: () => Record<string, string | undefined> };
   /** The URL the gateway is reached at (for webhook URLs shown to users). */
   publicUrl: () => string;
+  /** Refuses callback URLs at non-public addresses at accept time. */
+  destinationGuard?: DestinationGuard;
 }
 
 const ProblemSchema = Type.Object(
@@ -110,7 +113,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
     v1.removeContentTypeParser('text/plain');
     await v1.register(messagesRoutes, {
-      deps: { store: deps.store, connectors: deps.connectors, now: deps.now ?? (() => new Date()) },
+      deps: {
+        store: deps.store,
+        connectors: deps.connectors,
+        now: deps.now ?? (() => new Date()),
+        ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
+      },
       ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
     });
     await v1.register(channelAccountRoutes, {

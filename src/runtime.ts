@@ -15,6 +15,7 @@ import { Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.ts';
 import { createSecretBox } from './lib/crypto.ts';
 import { HttpClient } from './lib/http.ts';
 import { createLogger, type Logger } from './lib/log.ts';
+import { DestinationGuard } from './lib/ssrf-guard.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
 import type { ChannelAccountWithSecrets, Store } from './store/types.ts';
@@ -93,13 +94,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ratePerSecond: config.ratePerSecond,
     ...options.dispatcher,
   });
-  const notifier = new Notifier({ store, http, log, ...options.notifier });
+  // Callback URLs are the tenants' choice, so their client refuses non-public addresses.
+  const destinationGuard = new DestinationGuard(config.webhookAllowlist);
+  const callbackHttp = new HttpClient({ connections: 16, guard: destinationGuard });
+  const notifier = new Notifier({ store, http: callbackHttp, log, ...options.notifier });
 
   const app = await buildApp({
     store,
     connectors,
     logger: options.quiet ? false : log,
     bodyLimitBytes: config.bodyLimitBytes,
+    destinationGuard,
     onAccepted: (withCallbacks) => {
       dispatcher.kick();
       if (withCallbacks) notifier.kick();
@@ -138,6 +143,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await dispatcher.stop();
       await notifier.stop();
       await http.close();
+      await callbackHttp.close();
       await store.close();
     },
   };

@@ -25,6 +25,11 @@ export interface Config {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Sends in flight at once in this process. */
   dispatchConcurrency: number;
+  /**
+   * CIDRs and host names outbound webhooks may reach although they are not public addresses
+   * (OMNIGATE_WEBHOOK_ALLOWLIST, comma-separated). Empty: public addresses only.
+   */
+  webhookAllowlist: string[];
   logLevel: string;
 }
 
@@ -65,5 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: sync,
     dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),
     logLevel: env.LOG_LEVEL ?? 'info',
+    webhookAllowlist: (env.OMNIGATE_WEBHOOK_ALLOWLIST ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import { newId } from '../lib/ids.ts';
+import type { DestinationGuard } from '../lib/ssrf-guard.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
 import { AppError, validationError } from './errors.ts';
 import { fingerprint } from './idempotency.ts';
@@ -34,6 +35,8 @@ export interface SendDeps {
   store: Store;
   connectors: ConnectorRegistry;
   now: () => Date;
+  /** Refuses a callbackUrl that is a non-public address literal (names are checked on delivery). */
+  destinationGuard?: DestinationGuard;
 }
 
 const ROUTE = 'POST /v1/messages';
@@ -58,6 +61,8 @@ export async function sendMessage(
     );
   }
   const issues = checkForChannel(connector, command, deps.now());
+  const refused = command.callbackUrl && deps.destinationGuard?.urlRefusal(command.callbackUrl);
+  if (refused) issues.push({ pointer: '/callbackUrl', rule: 'public_address', detail: refused });
   if (issues.length > 0) throw validationError(issues);
 
   const account = command.from

@@ -8,6 +8,7 @@
  */
 import { Agent, request } from 'undici';
 import type { ProviderResponse } from '../channels/types.ts';
+import type { DestinationGuard } from './ssrf-guard.ts';
 
 export class TransportError extends Error {
   constructor(
@@ -28,7 +29,12 @@ const NOT_SENT = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  // Our own guard refused the address before connecting.
+  'FORBIDDEN_DESTINATION',
 ]);
+
+/** The code of a TransportError for a destination the guard refused; retrying cannot help. */
+export const FORBIDDEN_DESTINATION = 'FORBIDDEN_DESTINATION';
 
 function classifyTransport(error: unknown): TransportError {
   const code =
@@ -44,20 +50,25 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Largest answer body read; providers answer small JSON, and callback endpoints are untrusted. */
   maxResponseBytes?: number;
+  /** Refuses destinations that are not public addresses (outbound webhooks). */
+  guard?: DestinationGuard;
 }
 
 export class HttpClient {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  private readonly guard: DestinationGuard | undefined;
 
   constructor(options: HttpClientOptions = {}) {
+    this.guard = options.guard;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 256 * 1024;
     this.agent = new Agent({
       connections: options.connections ?? 64,
       keepAliveTimeout: 30_000,
       connectTimeout: 5_000,
+      ...(options.guard ? { connect: { lookup: options.guard.lookup } } : {}),
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
@@ -66,6 +77,9 @@ export class HttpClient {
   /** POSTs a body (a string is sent as is, anything else as JSON) and reads the whole answer. */
   async post(url: string, headers: Record<string, string>, body: unknown): Promise<ProviderResponse> {
     const payload = typeof body === 'string' ? body : JSON.stringify(body);
+    // A literal address never goes through the lookup hook, so it is checked here.
+    const refused = this.guard?.urlRefusal(url);
+    if (refused !== undefined) throw new TransportError('not_sent', FORBIDDEN_DESTINATION, refused);
     let res: Awaited<ReturnType<typeof request>>;
     try {
       res = await request(url, {

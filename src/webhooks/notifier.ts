@@ -4,7 +4,7 @@
  * try, the same webhook-id), and retried on a growing schedule with jitter until it succeeds or
  * the schedule runs out. Redirects are not followed: a 3xx is a failure, as Standard Webhooks asks.
  */
-import { type HttpClient, TransportError } from '../lib/http.ts';
+import { FORBIDDEN_DESTINATION, type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
 import type { CallbackDelivery, Store } from '../store/types.ts';
@@ -88,6 +88,11 @@ export class Notifier extends PollingWorker {
       error = `HTTP ${res.status}`;
     } catch (e) {
       error = e instanceof TransportError ? `${e.code}: ${e.message}` : String(e);
+      // The address will not become public by waiting: no retries.
+      if (e instanceof TransportError && e.code === FORBIDDEN_DESTINATION) {
+        await this.o.store.callbacks.markFailed(d.id, error, undefined);
+        return;
+      }
     }
     await this.o.store.callbacks.markFailed(d.id, error, this.nextTry(d));
   }

@@ -35,6 +35,8 @@ export async function startTestGateway(
     OMNIGATE_API_KEY: TEST_API_KEY,
     OMNIGATE_SQLITE_SYNCHRONOUS: 'NORMAL',
     LOG_LEVEL: 'silent',
+    // Test receivers listen on loopback, which outbound webhooks may not reach by default.
+    OMNIGATE_WEBHOOK_ALLOWLIST: '127.0.0.1/32,::1/128',
     ...env,
   });
   const gw = await startGateway(config, {
