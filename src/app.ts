@@ -12,6 +12,7 @@ import { inboundWebhookRoutes } from './api/inbound-webhooks.ts';
 import { registerProblemHandlers } from './api/problem.ts';
 import { accountRoutes } from './api/v1/account.ts';
 import { channelAccountRoutes } from './api/v1/channel-accounts.ts';
+import { deadLetterRoutes } from './api/v1/dead-letters.ts';
 import { inboundEventRoutes } from './api/v1/inbound-events.ts';
 import { messagesRoutes } from './api/v1/messages.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
@@ -120,6 +121,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
       },
       ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
+    });
+    await v1.register(deadLetterRoutes, {
+      deps: { store: deps.store, connectors: deps.connectors, now: deps.now ?? (() => new Date()) },
+      ...(deps.onAccepted ? { onRedriven: () => deps.onAccepted?.(true) } : {}),
     });
     await v1.register(channelAccountRoutes, {
       store: deps.store,

@@ -236,6 +236,12 @@ export interface MessageRepository {
     recipient: string,
     sentBy: string,
   ): Promise<string[]>;
+  /**
+   * Puts `failed` messages back in the queue (a dead-letter redrive): status `queued` with a
+   * `redriven` event and a fresh attempt budget, in one transaction. The one way a status moves
+   * back, and only at the caller's request. Returns the ids requeued; others are skipped.
+   */
+  redrive(tenantId: string, messageIds: string[], at: string): Promise<string[]>;
   /** The numbered choices of the newest message to `recipient` that had any, if it is that newest. */
   latestChoices(
     tenantId: string,

@@ -139,6 +139,19 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
      ORDER BY id DESC LIMIT 1`,
   );
 
+  const selectForRedrive = prepare(
+    `SELECT id, tenant_id, channel, channel_account_id, recipient, status, seq, provider_message_id,
+       correlation_id, callback_url, callback_data
+     FROM messages WHERE tenant_id = ? AND id = ?`,
+  );
+  const requeue = prepare(
+    "UPDATE messages SET status = 'queued', status_reason = NULL, seq = ?, updated_at = ? WHERE id = ?",
+  );
+  const insertJobIfNone = prepare(
+    `INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts) VALUES (?, ?, ?, ?, 0)
+     ON CONFLICT (message_id) DO NOTHING`,
+  );
+
   const bumpSeq = prepare('UPDATE messages SET seq = ? WHERE id = ?');
 
   const readIdem = (tenantId: string, key: string): IdempotencyRecord | undefined => {
@@ -379,6 +392,26 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
     async findSentTo(tenantId, channelAccountId, recipient, sentBy) {
       const rows = selectSentTo.all(channelAccountId, recipient, tenantId, sentBy) as Array<{ id: string }>;
       return rows.map((r) => r.id);
+    },
+
+    redrive(tenantId, messageIds, at) {
+      return writer.run(() => {
+        const requeued: string[] = [];
+        for (const messageId of messageIds) {
+          const row = selectForRedrive.get(tenantId, messageId) as
+            | (TransitionRow & { channel_account_id: string })
+            | undefined;
+          if (!row || row.status !== 'failed') continue;
+          const seq = row.seq + 1;
+          const t: Transition = { messageId, status: 'queued', at, code: 'redriven', reason: 'dead letter redriven' };
+          insertEvent.run(messageId, seq, tenantId, 'queued', at, t.reason, t.code, null);
+          requeue.run(seq, at, messageId);
+          insertJobIfNone.run(messageId, tenantId, row.channel_account_id, Date.parse(at));
+          queueCallback(row, 'queued', row.status, seq, t);
+          requeued.push(messageId);
+        }
+        return requeued;
+      });
     },
 
     async latestChoices(tenantId, channelAccountId, recipient) {

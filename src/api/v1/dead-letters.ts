@@ -1,0 +1,119 @@
+/**
+ * Dead letters: messages that ended `failed` (attempts exhausted or a permanent provider refusal),
+ * each with its last error and its full attempt log on GET /v1/messages/:id. A redrive puts them
+ * back in the queue under the same id, so the caller's handle on each message stays valid.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { SendDeps } from '../../core/send-message.ts';
+import { MessageView } from './message-schemas.ts';
+import { decodeCursor, encodeCursor, instant, view } from './message-view.ts';
+
+const Problem = Type.Ref('Problem');
+
+const DeadLetterQuery = Type.Object(
+  {
+    channel: Type.Optional(Type.String()),
+    since: Type.Optional(Type.String({ format: 'date-time' })),
+    until: Type.Optional(Type.String({ format: 'date-time' })),
+    limit: Type.Optional(
+      Type.String({ pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$', description: '1 to 200; 50 by default.' }),
+    ),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+type DeadLetterQuery = Static<typeof DeadLetterQuery>;
+
+const RedriveRequest = Type.Object(
+  {
+    messageIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      minItems: 1,
+      maxItems: 1000,
+      uniqueItems: true,
+      description: 'Failed messages to send again (GET /v1/dead-letters lists them).',
+    }),
+  },
+  { additionalProperties: false },
+);
+type RedriveRequest = Static<typeof RedriveRequest>;
+
+const RedriveResponse = Type.Object({
+  redriven: Type.Array(Type.String(), { description: 'Requeued under their own ids.' }),
+  skipped: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() }), {
+    description: 'Not requeued: unknown, or not failed (already redriven, or never failed).',
+  }),
+});
+
+export const deadLetterRoutes: FastifyPluginAsync<{
+  deps: SendDeps;
+  onRedriven?: () => void;
+}> = async (app, { deps, onRedriven }) => {
+  app.get(
+    '/dead-letters',
+    {
+      schema: {
+        summary: 'Messages that ended failed, newest first, with their last error',
+        tags: ['dead letters'],
+        querystring: DeadLetterQuery,
+        response: {
+          200: Type.Object({ data: Type.Array(MessageView), nextCursor: Type.Optional(Type.String()) }),
+          400: Problem,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as DeadLetterQuery;
+      const limit = q.limit ? Number(q.limit) : 50;
+      const rows = await deps.store.messages.list(request.tenantId, {
+        limit: limit + 1,
+        status: 'failed',
+        ...(q.channel ? { channel: q.channel } : {}),
+        ...(q.since ? { since: instant(q.since, 'since') } : {}),
+        ...(q.until ? { until: instant(q.until, 'until') } : {}),
+        ...(q.cursor ? { beforeId: decodeCursor(q.cursor) } : {}),
+      });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        data: page.map((m) => view(m)),
+        ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.id) } : {}),
+      };
+    },
+  );
+
+  app.post(
+    '/dead-letters/redrive',
+    {
+      schema: {
+        summary: 'Send failed messages again, under the same ids',
+        description:
+          'Each listed message that is `failed` goes back to `queued` (a `redriven` event and a status callback ' +
+          'record it) with a fresh attempt budget; the provider request is the stored one, so a provider that ' +
+          'deduplicates (LINE retry keys) still sees the same key. Messages that are not failed are skipped.',
+        tags: ['dead letters'],
+        body: RedriveRequest,
+        response: { 200: RedriveResponse, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) => {
+      const { messageIds } = request.body as RedriveRequest;
+      const redriven = await deps.store.messages.redrive(
+        request.tenantId,
+        messageIds,
+        deps.now().toISOString(),
+      );
+      if (redriven.length > 0) onRedriven?.();
+      const done = new Set(redriven);
+      const skipped = await Promise.all(
+        messageIds
+          .filter((id) => !done.has(id))
+          .map(async (id) => {
+            const m = await deps.store.messages.get(request.tenantId, id);
+            return { id, reason: m ? `the message is ${m.status}, not failed` : 'no such message' };
+          }),
+      );
+      return { redriven, skipped };
+    },
+  );
+};

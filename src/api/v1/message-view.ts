@@ -1,0 +1,59 @@
+/**
+ * How a stored message is shown by the API, and the query helpers its listings share
+ * (GET /v1/messages, GET /v1/dead-letters).
+ */
+import { AppError } from '../../core/errors.ts';
+import type { StatusEvent, StoredMessage } from '../../store/types.ts';
+
+export function view(m: StoredMessage, events?: StatusEvent[]) {
+  return {
+    id: m.id,
+    channel: m.channel,
+    from: m.channelAccountId,
+    to: m.to,
+    status: m.status,
+    statusReason: m.statusReason,
+    providerMessageId: m.providerMessageId,
+    attempts: m.attempts,
+    correlationId: m.correlationId,
+    callbackUrl: m.callbackUrl,
+    callbackData: m.callbackData,
+    expiresAt: m.expiresAt,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    message: m.content,
+    providerRequest: m.request,
+    degradations: m.degradations,
+    ...(events ? { events } : {}),
+  };
+}
+
+/**
+ * A query time as the ISO string stored rows compare against. RFC 3339 admits values JavaScript
+ * dates cannot hold (a leap second, years past 9999 once offset), which would compare wrongly.
+ */
+export function instant(value: string, name: string): string {
+  const ms = Date.parse(value);
+  const iso = Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  if (iso?.length !== 24) {
+    throw new AppError('GW_VALIDATION', `/querystring/${name}: is not an instant this server can represent`, [
+      {
+        pointer: `/querystring/${name}`,
+        rule: 'format',
+        detail: 'is not an instant this server can represent',
+      },
+    ]);
+  }
+  return iso;
+}
+
+export const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
+export function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^msg_[0-9A-Z]{26}$/.test(id)) {
+    throw new AppError('GW_VALIDATION', 'The cursor is not one this API gave out', [
+      { pointer: '/query/cursor', rule: 'cursor', detail: 'is not a valid cursor' },
+    ]);
+  }
+  return id;
+}
