@@ -92,6 +92,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     log,
     concurrency: config.dispatchConcurrency,
     ratePerSecond: config.ratePerSecond,
+    recipientRatePerSecond: config.recipientRatePerSecond,
     ...options.dispatcher,
   });
   // Callback URLs are the tenants' choice, so their client refuses non-public addresses.

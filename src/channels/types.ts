@@ -207,6 +207,12 @@ export interface ChannelConnector {
    */
   readonly rateLimit?: { perSecond: number; burst: number };
   /**
+   * The provider's documented pace per recipient (Telegram ~1/s per chat, WhatsApp's pair rate
+   * limit, Viber per user per hour). Messages to one person wait their turn without using up an
+   * attempt. Omitted: no per-recipient limit.
+   */
+  readonly recipientRateLimit?: { perSecond: number; burst: number };
+  /**
    * What to do when a request may have reached the provider but no answer came (timeout, reset):
    * `resend` only where the provider deduplicates (LINE's X-Line-Retry-Key); otherwise `fail`, so
    * a person never gets the message twice. Omitted: `fail`.

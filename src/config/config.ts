@@ -19,6 +19,8 @@ export interface Config {
   apiBases: Record<string, string | undefined>;
   /** Per channel: a send rate (per second, per account) replacing the provider's documented default. */
   ratePerSecond: Record<string, number | undefined>;
+  /** Per channel: a send rate per recipient replacing the provider's documented pace. */
+  recipientRatePerSecond: Record<string, number | undefined>;
   /** The URL the gateway is reached at, for webhook URLs it prints and gives the sandbox. */
   publicUrl?: string;
   bodyLimitBytes: number;
@@ -40,6 +42,13 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+/** A positive number, fractions allowed (one message per 6 s is 0.1667). */
+function positive(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got '${value}'`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = (env.OMNIGATE_MODE ?? 'sandbox') as Mode;
   if (mode !== 'sandbox' && mode !== 'production') {
@@ -50,11 +59,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('OMNIGATE_SQLITE_SYNCHRONOUS must be FULL or NORMAL');
   const apiBases: Record<string, string | undefined> = {};
   const ratePerSecond: Record<string, number | undefined> = {};
+  const recipientRatePerSecond: Record<string, number | undefined> = {};
   for (const name of CHANNEL_NAMES) {
     const prefix = `OMNIGATE_${name.toUpperCase()}`;
     apiBases[name] = env[`${prefix}_API_BASE`] || undefined;
     const rate = env[`${prefix}_RATE_PER_SECOND`];
     ratePerSecond[name] = rate ? int(rate, 1, `${prefix}_RATE_PER_SECOND`) : undefined;
+    const perRecipient = env[`${prefix}_RECIPIENT_RATE_PER_SECOND`];
+    recipientRatePerSecond[name] = perRecipient
+      ? positive(perRecipient, `${prefix}_RECIPIENT_RATE_PER_SECOND`)
+      : undefined;
   }
   return {
     port: env.PORT === '0' ? 0 : int(env.PORT, 8080, 'PORT'), // 0: any free port (tests)
@@ -65,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.OMNIGATE_MASTER_KEY ? { masterKey: env.OMNIGATE_MASTER_KEY } : {}),
     apiBases,
     ratePerSecond,
+    recipientRatePerSecond,
     ...(env.OMNIGATE_PUBLIC_URL ? { publicUrl: env.OMNIGATE_PUBLIC_URL.replace(/\/$/, '') } : {}),
     bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
     sqliteSynchronous: sync,

@@ -17,6 +17,7 @@ import type { Job, JobQueue } from '../queue/types.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../store/types.ts';
 import { AccessTokenError, AccessTokens } from './access-tokens.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.ts';
+import { RecipientPacer } from './recipient-pacer.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 export interface DispatcherOptions {
@@ -35,6 +36,8 @@ export interface DispatcherOptions {
   backoff?: BackoffPolicy;
   /** Per channel, a rate replacing the connector's documented default. */
   ratePerSecond?: Record<string, number | undefined>;
+  /** Per channel, a per-recipient rate replacing the connector's documented pace. */
+  recipientRatePerSecond?: Record<string, number | undefined>;
   /** Longest pause between polls when nothing wakes the dispatcher. */
   idleMs?: number;
 }
@@ -51,6 +54,9 @@ export class Dispatcher extends PollingWorker {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly accounts = new Map<string, ChannelAccountWithSecrets>();
   private readonly tokens: AccessTokens;
+  private readonly pacer = new RecipientPacer();
+  /** Recipient turns already reserved by messages sent back to the queue to wait for them. */
+  private readonly turns = new Map<string, number>();
 
   constructor(options: DispatcherOptions) {
     super();
@@ -62,6 +68,7 @@ export class Dispatcher extends PollingWorker {
       backoff: DEFAULT_BACKOFF,
       idleMs: 250,
       ratePerSecond: {},
+      recipientRatePerSecond: {},
       ...options,
     };
     this.tokens = new AccessTokens(this.o.http, () => this.o.now().getTime());
@@ -183,11 +190,23 @@ export class Dispatcher extends PollingWorker {
       return;
     }
 
+    // The recipient's turn first: a person's pace is the narrower limit, and waiting for it must
+    // not hold one of the account's tokens.
+    const now = this.o.now().getTime();
+    const override = this.o.recipientRatePerSecond[account.channel];
+    const perRecipient = override ? { perSecond: override, burst: 1 } : connector.recipientRateLimit;
+    const recipientWait = perRecipient ? this.recipientTurn(account.id, message, perRecipient, now) : 0;
+    if (recipientWait > MAX_INLINE_WAIT_MS) {
+      // The reservation is kept: the job comes back at its turn and uses it (recipientTurn).
+      await queue.retryAt(job.messageId, new Date(now + recipientWait), { countAttempt: false });
+      return;
+    }
     const bucket = this.bucketFor(account, connector);
-    const wait = bucket.take(this.o.now().getTime());
+    const wait = Math.max(recipientWait, bucket.take(now));
     if (wait > MAX_INLINE_WAIT_MS) {
       bucket.refund();
-      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + wait), { countAttempt: false });
+      if (perRecipient) this.turns.set(message.id, now + recipientWait);
+      await queue.retryAt(job.messageId, new Date(now + wait), { countAttempt: false });
       return;
     }
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -335,6 +354,23 @@ export class Dispatcher extends PollingWorker {
     const account = await this.o.store.channelAccounts.get(job.tenantId, job.channelAccountId);
     if (account) this.accounts.set(account.id, account);
     return account;
+  }
+
+  /** How long this message must wait for its recipient's turn, reserving the turn. */
+  private recipientTurn(
+    accountId: string,
+    message: DispatchMessage,
+    limit: { perSecond: number; burst: number },
+    now: number,
+  ): number {
+    const reserved = this.turns.get(message.id);
+    if (reserved !== undefined) {
+      this.turns.delete(message.id);
+      return Math.max(0, reserved - now);
+    }
+    const wait = this.pacer.take(accountId, message.to, limit, now);
+    if (wait > MAX_INLINE_WAIT_MS) this.turns.set(message.id, now + wait);
+    return wait;
   }
 
   private bucketFor(account: ChannelAccountWithSecrets, connector: ChannelConnector): TokenBucket {

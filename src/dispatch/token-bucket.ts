@@ -27,6 +27,11 @@ export class TokenBucket {
     return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.ratePerSecond) * 1000);
   }
 
+  /** Whether the bucket has refilled completely, i.e. forgetting it would change nothing. */
+  isFull(now: number): boolean {
+    return this.tokens + ((now - this.last) / 1000) * this.ratePerSecond >= this.burst;
+  }
+
   /** Gives back a reserved token that will not be used now (the job went back to the queue). */
   refund(): void {
     this.tokens = Math.min(this.burst, this.tokens + 1);

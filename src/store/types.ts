@@ -100,6 +100,8 @@ export interface StoredMessage {
 /** What the dispatcher needs of a message to send it: the rendered request, not the content. */
 export interface DispatchMessage {
   id: string;
+  /** The recipient, for per-recipient pacing. */
+  to: string;
   request: ProviderRequest;
   expiresAt?: string | undefined;
 }

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHANNEL_NAMES } from '../../src/channels/registry.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Gateway, type GatewayOptions, startGateway } from '../../src/runtime.ts';
 
@@ -35,6 +36,12 @@ export async function startTestGateway(
     OMNIGATE_API_KEY: TEST_API_KEY,
     OMNIGATE_SQLITE_SYNCHRONOUS: 'NORMAL',
     LOG_LEVEL: 'silent',
+    // Suites send many messages to one test recipient; providers' per-recipient paces (Telegram
+    // ~1/s per chat, WhatsApp one per 6 s per user) would make them crawl. The pacing itself is
+    // tested in recipient-pacing.test.ts.
+    ...Object.fromEntries(
+      CHANNEL_NAMES.map((c) => [`OMNIGATE_${c.toUpperCase()}_RECIPIENT_RATE_PER_SECOND`, '1000']),
+    ),
     // Test receivers listen on loopback, which outbound webhooks may not reach by default.
     OMNIGATE_WEBHOOK_ALLOWLIST: '127.0.0.1/32,::1/128',
     ...env,

@@ -18,6 +18,8 @@ export const telegramConnector: ChannelConnector = {
   // Bots FAQ: about 30 messages per second in bulk (and ~1/s per chat, bursts tolerated).
   rateLimit: { perSecond: 30, burst: 30 },
   // Telegram has no idempotency key: a resent request is a second message.
+  // Telegram's FAQ: about one message per second to a chat, short bursts tolerated (three is ours).
+  recipientRateLimit: { perSecond: 1, burst: 3 },
   maybeSentPolicy: 'fail',
   capabilities: TELEGRAM_CAPABILITIES,
   credentialsSchema: TelegramCredentials,

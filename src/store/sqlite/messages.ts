@@ -357,7 +357,12 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
             // A retry: the status stays, the attempt count moves on.
             updateAttempts.run(item.attempt, row.id);
           }
-          const message = { id: row.id, request: JSON.parse(row.request), expiresAt: opt(row.expires_at) };
+          const message = {
+            id: row.id,
+            to: row.recipient,
+            request: JSON.parse(row.request),
+            expiresAt: opt(row.expires_at),
+          };
           return { message, previousStatus };
         }),
       );
