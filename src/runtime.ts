@@ -53,7 +53,7 @@ export interface GatewayOptions {
   /** No request logging (tests, benchmarks). */
   quiet?: boolean;
   /** Tunables tests shorten so retries happen in milliseconds. */
-  dispatcher?: Partial<Pick<DispatcherOptions, 'backoff' | 'maxAttempts' | 'leaseMs' | 'idleMs'>>;
+  dispatcher?: Partial<Pick<DispatcherOptions, 'backoff' | 'maxAttempts' | 'leaseMs' | 'idleMs' | 'breaker'>>;
   notifier?: Partial<Pick<NotifierOptions, 'schedule' | 'idleMs'>>;
   /** Leave the workers stopped (tests start them when they choose). */
   startWorkers?: boolean;

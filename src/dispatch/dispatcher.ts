@@ -17,6 +17,7 @@ import type { Job, JobQueue } from '../queue/types.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../store/types.ts';
 import { AccessTokenError, AccessTokens } from './access-tokens.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.ts';
+import { type BreakerPolicy, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { RecipientPacer } from './recipient-pacer.ts';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -40,6 +41,8 @@ export interface DispatcherOptions {
   recipientRatePerSecond?: Record<string, number | undefined>;
   /** Longest pause between polls when nothing wakes the dispatcher. */
   idleMs?: number;
+  /** When a provider account counts as down, and for how long sends to it wait. */
+  breaker?: BreakerPolicy;
 }
 
 type Begun = { message: DispatchMessage; previousStatus: MessageStatus };
@@ -55,6 +58,7 @@ export class Dispatcher extends PollingWorker {
   private readonly accounts = new Map<string, ChannelAccountWithSecrets>();
   private readonly tokens: AccessTokens;
   private readonly pacer = new RecipientPacer();
+  private readonly breakers = new Map<string, CircuitBreaker>();
   /** Recipient turns already reserved by messages sent back to the queue to wait for them. */
   private readonly turns = new Map<string, number>();
 
@@ -69,6 +73,7 @@ export class Dispatcher extends PollingWorker {
       idleMs: 250,
       ratePerSecond: {},
       recipientRatePerSecond: {},
+      breaker: DEFAULT_BREAKER,
       ...options,
     };
     this.tokens = new AccessTokens(this.o.http, () => this.o.now().getTime());
@@ -190,6 +195,17 @@ export class Dispatcher extends PollingWorker {
       return;
     }
 
+    // A provider account that keeps failing is left alone for a while; its messages wait, they
+    // do not fail.
+    const breaker = this.breakerFor(account.id);
+    const closedIn = breaker.admit(this.o.now().getTime());
+    if (closedIn > 0) {
+      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + closedIn), {
+        countAttempt: false,
+      });
+      return;
+    }
+
     // The recipient's turn first: a person's pace is the narrower limit, and waiting for it must
     // not hold one of the account's tokens.
     const now = this.o.now().getTime();
@@ -212,6 +228,16 @@ export class Dispatcher extends PollingWorker {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 
     const outcome = await this.send(connector, account, message);
+    // Only failures that say the provider itself is in trouble trip the breaker; a refusal or a
+    // throttle is a provider that works.
+    if (outcome.kind === 'transient' || outcome.kind === 'maybe_sent') breaker.failed(this.o.now().getTime());
+    else breaker.succeeded();
+    const openFor = breaker.openFor(this.o.now().getTime());
+    if (outcome.kind === 'transient' && openFor > 0) {
+      // The provider is down, not this message: it waits for the breaker, keeping its attempts.
+      await this.deferForBreaker(job, outcome, openFor);
+      return;
+    }
     await this.settle(job, message, connector, outcome);
   }
 
@@ -308,6 +334,24 @@ export class Dispatcher extends PollingWorker {
     }
   }
 
+  private async deferForBreaker(
+    job: Job,
+    outcome: { code: string; reason: string },
+    waitMs: number,
+  ): Promise<void> {
+    const at = this.o.now();
+    await this.o.store.messages.note(job.tenantId, job.messageId, {
+      at: at.toISOString(),
+      code: outcome.code,
+      reason: `${outcome.reason}; the provider account's circuit is open, waiting ${waitMs} ms`,
+      detail: { attempt: job.attempts, outcome: 'circuit_open', retryInMs: waitMs },
+    });
+    await this.o.queue.retryAt(job.messageId, new Date(at.getTime() + waitMs), {
+      countAttempt: false,
+      lastError: outcome.reason,
+    });
+  }
+
   private async retryOrFail(job: Job, code: string, reason: string): Promise<void> {
     if (job.attempts >= this.o.maxAttempts) {
       await this.finish(job, {
@@ -354,6 +398,15 @@ export class Dispatcher extends PollingWorker {
     const account = await this.o.store.channelAccounts.get(job.tenantId, job.channelAccountId);
     if (account) this.accounts.set(account.id, account);
     return account;
+  }
+
+  private breakerFor(accountId: string): CircuitBreaker {
+    let breaker = this.breakers.get(accountId);
+    if (!breaker) {
+      breaker = new CircuitBreaker(this.o.breaker);
+      this.breakers.set(accountId, breaker);
+    }
+    return breaker;
   }
 
   /** How long this message must wait for its recipient's turn, reserving the turn. */
