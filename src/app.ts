@@ -15,6 +15,7 @@ import { channelAccountRoutes } from './api/v1/channel-accounts.ts';
 import { deadLetterRoutes } from './api/v1/dead-letters.ts';
 import { inboundEventRoutes } from './api/v1/inbound-events.ts';
 import { messagesRoutes } from './api/v1/messages.ts';
+import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
 import type { SandboxRecorder } from './channels/types.ts';
 import { newId } from './lib/ids.ts';
@@ -121,6 +122,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
       },
       ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
+    });
+    await v1.register(webhookRoutes, {
+      store: deps.store,
+      now: deps.now ?? (() => new Date()),
+      ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
+      ...(deps.onAccepted ? { onReplayed: () => deps.onAccepted?.(true) } : {}),
     });
     await v1.register(deadLetterRoutes, {
       deps: { store: deps.store, connectors: deps.connectors, now: deps.now ?? (() => new Date()) },

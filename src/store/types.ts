@@ -161,12 +161,84 @@ export interface StoredInbound extends InboundRecord {
 /** An outbound status webhook waiting to be delivered (the transactional outbox of callbacks). */
 export interface CallbackDelivery {
   id: string;
+  /** The status event delivered (`webhook-id`); several deliveries may share it. */
+  eventId: string;
   tenantId: string;
   messageId: string;
+  /** The webhook subscription it goes to; absent for a send's own `callbackUrl`. */
+  endpointId?: string;
   url: string;
   /** The exact bytes to send; signatures are computed over them. */
   payload: string;
   attempts: number;
+}
+
+/** A webhook subscription (`POST /v1/webhooks`). */
+export interface WebhookEndpoint {
+  id: string;
+  tenantId: string;
+  url: string;
+  description?: string;
+  /** Event types (`message.delivered`, ...) or `*` for all. */
+  events: string[];
+  state: 'enabled' | 'disabled';
+  disabledReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A signing secret; a rotated-out one keeps signing until `expiresAt`. */
+export interface EndpointSecret {
+  secret: string;
+  expiresAt?: string;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  eventId: string;
+  messageId: string;
+  state: string;
+  attempts: number;
+  lastStatus?: number;
+  lastError?: string;
+  payload: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookRepository {
+  create(
+    endpoint: Omit<WebhookEndpoint, 'state' | 'disabledReason' | 'updatedAt'>,
+    secret: string,
+  ): Promise<void>;
+  list(tenantId: string): Promise<WebhookEndpoint[]>;
+  get(tenantId: string, id: string): Promise<WebhookEndpoint | undefined>;
+  update(
+    tenantId: string,
+    id: string,
+    change: { url?: string; description?: string; events?: string[]; enabled?: boolean },
+    at: string,
+  ): Promise<WebhookEndpoint | undefined>;
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /** Secrets still valid at `now`, newest first. */
+  secrets(id: string, now: string): Promise<EndpointSecret[]>;
+  /** Adds a new secret; the current ones stay valid until `oldExpireAt`. */
+  rotateSecret(tenantId: string, id: string, secret: string, oldExpireAt: string): Promise<boolean>;
+  /** Stops deliveries to an endpoint (its receiver answered 410 Gone). */
+  disable(id: string, reason: string, at: string): Promise<void>;
+  /** The delivery log of an endpoint, newest first. */
+  deliveries(
+    tenantId: string,
+    id: string,
+    page: { limit: number; beforeId?: string },
+  ): Promise<DeliveryRecord[]>;
+  /** Queues chosen (or all in a time range) deliveries of an endpoint again; returns how many. */
+  replay(
+    tenantId: string,
+    id: string,
+    filter: { deliveryIds?: string[]; since?: string; until?: string },
+    at: string,
+  ): Promise<number>;
 }
 
 export interface TenantRepository {
@@ -276,6 +348,7 @@ export interface Store {
   readonly messages: MessageRepository;
   readonly inbound: InboundRepository;
   readonly callbacks: CallbackRepository;
+  readonly webhooks: WebhookRepository;
   /** True when the backend answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -70,10 +70,14 @@ export class Notifier extends PollingWorker {
     }
   }
 
-  /** The delivery's id is the event id (stable per status change), so retries share webhook-id. */
+  /** webhook-id is the event id (stable per status change), so retries share it. */
   private async deliver(d: CallbackDelivery): Promise<void> {
-    const secret = await this.secretFor(d.tenantId);
-    const headers = signatureHeaders([secret], d.id, d.payload, this.now());
+    const secrets = await this.secretsFor(d);
+    if (typeof secrets === 'string') {
+      await this.o.store.callbacks.markFailed(d.id, secrets, undefined);
+      return;
+    }
+    const headers = signatureHeaders(secrets, d.eventId, d.payload, this.now());
     let error: string;
     try {
       const res = await this.o.http.post(
@@ -83,6 +87,18 @@ export class Notifier extends PollingWorker {
       );
       if (res.status >= 200 && res.status < 300) {
         await this.o.store.callbacks.markDelivered(d.id, res.status);
+        return;
+      }
+      if (res.status === 410) {
+        // Gone: the receiver asks us to stop. A subscription is disabled, not retried.
+        if (d.endpointId) {
+          await this.o.store.webhooks.disable(
+            d.endpointId,
+            'the endpoint answered 410 Gone',
+            this.now().toISOString(),
+          );
+        }
+        await this.o.store.callbacks.markFailed(d.id, 'HTTP 410: gone', undefined);
         return;
       }
       error = `HTTP ${res.status}`;
@@ -103,6 +119,17 @@ export class Notifier extends PollingWorker {
     return delayS === undefined
       ? undefined
       : new Date(this.now().getTime() + delayS * 1000 * (1 + Math.random() * 0.2));
+  }
+
+  /** The secrets to sign with, or why the delivery cannot go at all. */
+  private async secretsFor(d: CallbackDelivery): Promise<string[] | string> {
+    if (!d.endpointId) return [await this.secretFor(d.tenantId)];
+    const endpoint = await this.o.store.webhooks.get(d.tenantId, d.endpointId);
+    if (!endpoint) return 'the webhook endpoint was deleted';
+    if (endpoint.state !== 'enabled')
+      return `the webhook endpoint is disabled: ${endpoint.disabledReason ?? ''}`;
+    const secrets = await this.o.store.webhooks.secrets(d.endpointId, this.now().toISOString());
+    return secrets.map((s) => s.secret);
   }
 
   private async secretFor(tenantId: string): Promise<string> {

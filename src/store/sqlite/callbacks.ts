@@ -9,7 +9,7 @@ export function createCallbackRepository(db: Db, writer: GroupCommitter): Callba
   const claim = prepare(
     `UPDATE callback_deliveries SET next_at = ?, attempts = attempts + 1
      WHERE id IN (SELECT id FROM callback_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?)
-     RETURNING id, tenant_id, message_id, url, payload, attempts`,
+     RETURNING id, tenant_id, message_id, url, payload, attempts, endpoint_id, event_id`,
   );
   return {
     claimDue(now, limit, leaseMs) {
@@ -21,10 +21,14 @@ export function createCallbackRepository(db: Db, writer: GroupCommitter): Callba
           url: string;
           payload: string;
           attempts: number;
+          endpoint_id: string | null;
+          event_id: string | null;
         }>;
         return rows.map(
           (r): CallbackDelivery => ({
             id: r.id,
+            eventId: r.event_id ?? r.id,
+            ...(r.endpoint_id !== null ? { endpointId: r.endpoint_id } : {}),
             tenantId: r.tenant_id,
             messageId: r.message_id,
             url: r.url,
@@ -60,9 +64,13 @@ export function createCallbackRepository(db: Db, writer: GroupCommitter): Callba
         attempts: number;
         state: string;
         last_error: string | null;
+        endpoint_id: string | null;
+        event_id: string | null;
       }>;
       return rows.map((r) => ({
         id: r.id,
+        eventId: r.event_id ?? r.id,
+        ...(r.endpoint_id !== null ? { endpointId: r.endpoint_id } : {}),
         tenantId: r.tenant_id,
         messageId: r.message_id,
         url: r.url,

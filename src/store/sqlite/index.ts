@@ -13,6 +13,7 @@ import { createInboundRepository } from './inbound.ts';
 import { createMessageRepository } from './messages.ts';
 import { createSqliteQueue } from './queue.ts';
 import { createTenantRepository } from './tenants.ts';
+import { createWebhookRepository } from './webhooks.ts';
 
 export interface Backend {
   store: Store;
@@ -22,12 +23,14 @@ export interface Backend {
 export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox }): Backend {
   const db = openDatabase(options);
   const writer = new GroupCommitter(db);
+  const webhooks = createWebhookRepository(db, writer, options.secrets);
   const store: Store = {
     tenants: createTenantRepository(db, writer, options.secrets),
     channelAccounts: createChannelAccountRepository(db, writer, options.secrets),
-    messages: createMessageRepository(db, writer),
+    messages: createMessageRepository(db, writer, webhooks.subscribers),
     inbound: createInboundRepository(db, writer),
     callbacks: createCallbackRepository(db, writer),
+    webhooks: webhooks.repository,
     async ping() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;
     },

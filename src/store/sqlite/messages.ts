@@ -14,6 +14,7 @@ import type {
 } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
+import type { Subscribers } from './webhooks.ts';
 
 interface MessageRow {
   id: string;
@@ -78,7 +79,11 @@ function toMessage(r: MessageRow): StoredMessage {
   };
 }
 
-export function createMessageRepository(db: Db, writer: GroupCommitter): MessageRepository {
+export function createMessageRepository(
+  db: Db,
+  writer: GroupCommitter,
+  subscribers: Subscribers,
+): MessageRepository {
   const prepare = statementCache(db);
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
@@ -92,9 +97,52 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
     'INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts) VALUES (?, ?, ?, ?, 0)',
   );
   const insertCallback = prepare(
-    `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at,
+       updated_at, endpoint_id, event_id)
+     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   );
+  /**
+   * Writes one status event to the outbox: a delivery to the send's own callbackUrl, if any, and
+   * one to each webhook subscription that wants this event type. Same payload, same event id.
+   */
+  const outbox = (
+    tenantId: string,
+    messageId: string,
+    callbackUrl: string | null | undefined,
+    event: { id: string; payload: string },
+    status: MessageStatus,
+    at: string,
+  ) => {
+    const runAt = Date.parse(at);
+    if (callbackUrl) {
+      insertCallback.run(
+        event.id,
+        tenantId,
+        messageId,
+        callbackUrl,
+        event.payload,
+        runAt,
+        at,
+        at,
+        null,
+        event.id,
+      );
+    }
+    for (const endpoint of subscribers(tenantId, `message.${status}`)) {
+      insertCallback.run(
+        `${event.id}.${endpoint.id}`,
+        tenantId,
+        messageId,
+        endpoint.url,
+        event.payload,
+        runAt,
+        at,
+        at,
+        endpoint.id,
+        event.id,
+      );
+    }
+  };
   const selectIdem = prepare('SELECT * FROM idempotency_keys WHERE tenant_id = ? AND key = ?');
   const insertIdem = prepare(
     'INSERT INTO idempotency_keys (tenant_id, key, fingerprint, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -175,8 +223,8 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
     seq: number,
     t: Transition,
   ) => {
-    if (!m.callback_url) return;
-    const { id, payload } = buildStatusCallback({
+    if (!m.callback_url && subscribers(m.tenant_id, `message.${status}`).length === 0) return;
+    const event = buildStatusCallback({
       messageId: m.id,
       channel: m.channel,
       to: m.recipient,
@@ -190,7 +238,7 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
       correlationId: opt(m.correlation_id),
       callbackData: opt(m.callback_data),
     });
-    insertCallback.run(id, m.tenant_id, m.id, m.callback_url, payload, Date.parse(t.at), t.at, t.at);
+    outbox(m.tenant_id, m.id, m.callback_url, event, status, t.at);
   };
 
   return {
@@ -233,8 +281,8 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
           // The first two events (accepted, queued: seq 1 and 2) happen at created_at by
           // definition, so `events` derives them instead of storing two rows per recipient.
           insertJob.run(m.id, tenantId, channelAccountId, runAt);
-          if (callbackUrl) {
-            const { id, payload } = buildStatusCallback({
+          if (callbackUrl || subscribers(tenantId, 'message.queued').length > 0) {
+            const event = buildStatusCallback({
               messageId: m.id,
               channel,
               to: m.to,
@@ -245,7 +293,7 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
               correlationId,
               callbackData,
             });
-            insertCallback.run(id, tenantId, m.id, callbackUrl, payload, runAt, acceptedAt, acceptedAt);
+            outbox(tenantId, m.id, callbackUrl, event, 'queued', acceptedAt);
           }
         }
         return { kind: 'accepted' };
@@ -408,7 +456,13 @@ export function createMessageRepository(db: Db, writer: GroupCommitter): Message
             | undefined;
           if (!row || row.status !== 'failed') continue;
           const seq = row.seq + 1;
-          const t: Transition = { messageId, status: 'queued', at, code: 'redriven', reason: 'dead letter redriven' };
+          const t: Transition = {
+            messageId,
+            status: 'queued',
+            at,
+            code: 'redriven',
+            reason: 'dead letter redriven',
+          };
           insertEvent.run(messageId, seq, tenantId, 'queued', at, t.reason, t.code, null);
           requeue.run(seq, at, messageId);
           insertJobIfNone.run(messageId, tenantId, row.channel_account_id, Date.parse(at));

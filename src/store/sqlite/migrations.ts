@@ -129,4 +129,26 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX messages_by_recipient ON messages (channel_account_id, recipient, id);
     `,
   },
+  {
+    version: 3,
+    name: 'webhook subscriptions',
+    sql: `
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        url TEXT NOT NULL,
+        description TEXT,
+        events TEXT NOT NULL,
+        secrets_enc TEXT NOT NULL,
+        state TEXT NOT NULL,
+        disabled_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_by_tenant ON webhook_endpoints (tenant_id, id);
+      ALTER TABLE callback_deliveries ADD COLUMN endpoint_id TEXT;
+      ALTER TABLE callback_deliveries ADD COLUMN event_id TEXT;
+      CREATE INDEX callback_by_endpoint ON callback_deliveries (endpoint_id, id) WHERE endpoint_id IS NOT NULL;
+    `,
+  },
 ];
