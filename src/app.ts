@@ -35,7 +35,11 @@ export interface AppDeps {
   /** Whether the workers are up, for /readyz. */
   isReady?: () => boolean;
   /** Mount the provider emulators under /sandbox. */
-  sandbox?: { recorder: SandboxRecorder; webhookUrls?: () => Record<string, string | undefined> };
+  sandbox?: {
+    recorder: SandboxRecorder;
+    webhookUrls?: () => Record<string, string | undefined>;
+    chaos?: string | undefined;
+  };
   /** The URL the gateway is reached at (for webhook URLs shown to users). */
   publicUrl: () => string;
   /** Refuses callback URLs at non-public addresses at accept time. */
@@ -150,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connectors: deps.connectors,
       recorder: deps.sandbox.recorder,
       webhookUrls: deps.sandbox.webhookUrls?.() ?? {},
+      chaos: deps.sandbox.chaos,
     });
   }
   return app;

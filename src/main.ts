@@ -57,7 +57,11 @@ async function sandbox(): Promise<void> {
   const port = Number(process.env.PORT ?? 8090);
   const host = process.env.HOST ?? '127.0.0.1';
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
-  await app.register(sandboxHost, { connectors: CONNECTORS, recorder: new MemoryRecorder(1_000) });
+  await app.register(sandboxHost, {
+    connectors: CONNECTORS,
+    recorder: new MemoryRecorder(1_000),
+    chaos: process.env.OMNIGATE_SANDBOX_CHAOS,
+  });
   await app.listen({ port, host });
   process.stdout.write(`Omnigate sandbox providers on http://${host}:${port}/sandbox/<channel>\n`);
   const stop = () => void app.close().then(() => process.exit(0));

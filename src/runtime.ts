@@ -116,6 +116,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ? {
           sandbox: {
             recorder,
+            chaos: config.sandboxChaos,
             webhookUrls: () =>
               Object.fromEntries(
                 boot.sandboxAccounts.map((a) => [a.channel, `${localUrl()}/webhooks/${a.channel}/${a.id}`]),

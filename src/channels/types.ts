@@ -174,6 +174,20 @@ export interface SandboxOptions {
   webhookUrl?: string;
 }
 
+/** A provider answer the chaos mode sends instead of the real one. */
+export interface FaultAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+export interface SandboxFaults {
+  /** The provider's throttling answer, with its wait hint where it gives one. */
+  throttled(retryAfterSeconds: number): FaultAnswer;
+  /** The provider's answer when it is broken. */
+  serverError(): FaultAnswer;
+}
+
 export interface RecordedRequest {
   at: string;
   path: string;
@@ -256,4 +270,9 @@ export interface ChannelConnector {
 
   /** The strict provider emulator, mounted at /sandbox/<name> in sandbox mode. */
   readonly sandbox: FastifyPluginAsync<SandboxOptions>;
+  /**
+   * How this provider answers when it throttles and when it breaks, for the emulator's chaos mode
+   * (src/sandbox/chaos.ts). Omitted: HTTP 429 and 500 with an empty JSON body.
+   */
+  readonly sandboxFaults?: SandboxFaults;
 }

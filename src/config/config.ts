@@ -32,6 +32,8 @@ export interface Config {
    * (OMNIGATE_WEBHOOK_ALLOWLIST, comma-separated). Empty: public addresses only.
    */
   webhookAllowlist: string[];
+  /** Chaos mode of the sandbox emulators (src/sandbox/chaos.ts), e.g. `throttle=0.05,error=0.05`. */
+  sandboxChaos?: string;
   logLevel: string;
 }
 
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: sync,
     dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),
     logLevel: env.LOG_LEVEL ?? 'info',
+    ...(env.OMNIGATE_SANDBOX_CHAOS ? { sandboxChaos: env.OMNIGATE_SANDBOX_CHAOS } : {}),
     webhookAllowlist: (env.OMNIGATE_WEBHOOK_ALLOWLIST ?? '')
       .split(',')
       .map((s) => s.trim())

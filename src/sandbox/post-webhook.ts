@@ -3,6 +3,7 @@
  * were signed, with the provider's headers, and the gateway's answer read back for the caller.
  */
 import { request } from 'undici';
+import { sandboxChaos } from './chaos.ts';
 
 export interface WebhookAnswer {
   status: number;
@@ -14,6 +15,16 @@ export async function postWebhook(
   raw: string,
   headers: Record<string, string>,
 ): Promise<WebhookAnswer> {
+  if (!sandboxChaos.enabled) return postOnce(url, raw, headers);
+  // Chaos mode: providers redeliver webhooks and do not keep their order.
+  const { copies, delayMs } = sandboxChaos.receiptPlan();
+  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+  const answer = await postOnce(url, raw, headers);
+  if (copies > 1) await postOnce(url, raw, headers);
+  return answer;
+}
+
+async function postOnce(url: string, raw: string, headers: Record<string, string>): Promise<WebhookAnswer> {
   const res = await request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },

@@ -9,6 +9,7 @@ import { classifyLineResponse } from './classify.ts';
 import { parseLineWebhook, verifyLineSignature } from './inbound.ts';
 import { LINE_SANDBOX_CREDENTIALS, LineCredentials, LineOptions } from './options.ts';
 import { renderLine } from './render.ts';
+import { lineFaults } from './sandbox/faults.ts';
 import { lineSandbox } from './sandbox/index.ts';
 
 export const lineConnector: ChannelConnector = {
@@ -37,4 +38,5 @@ export const lineConnector: ChannelConnector = {
   verifyInbound: verifyLineSignature,
   parseInbound: parseLineWebhook,
   sandbox: lineSandbox,
+  sandboxFaults: lineFaults,
 };

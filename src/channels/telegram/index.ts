@@ -9,6 +9,7 @@ import { classifyTelegramResponse } from './classify.ts';
 import { parseTelegramUpdate, verifyTelegramSecret } from './inbound.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS, TelegramCredentials, TelegramOptions } from './options.ts';
 import { renderTelegram } from './render.ts';
+import { telegramFaults } from './sandbox/faults.ts';
 import { telegramSandbox } from './sandbox/index.ts';
 
 export const telegramConnector: ChannelConnector = {
@@ -39,4 +40,5 @@ export const telegramConnector: ChannelConnector = {
   verifyInbound: verifyTelegramSecret,
   parseInbound: parseTelegramUpdate,
   sandbox: telegramSandbox,
+  sandboxFaults: telegramFaults,
 };

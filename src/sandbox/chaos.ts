@@ -1,0 +1,134 @@
+/**
+ * Chaos mode for the sandbox emulators: they misbehave the way real providers do, at configured
+ * rates, so the gateway's handling of throttling, outages, slowness, lost answers and unruly
+ * receipts can be tested (and shown) against the same strict emulators as the happy path.
+ *
+ * Faults on provider API calls:
+ *   throttle  the channel's own throttling answer with its wait hint (LINE 429, Telegram
+ *             retry_after, Viber status 12, WeChat 45009, Graph 613 / 130429 ...)
+ *   error     the channel's own server error (5xx, or its in-band equivalent)
+ *   slow      the answer comes `slowMs` late
+ *   reset     the connection is cut after the request arrived, before any answer
+ * Faults on receipts the emulators post to the gateway:
+ *   duplicate the same receipt posted twice
+ *   reorder   receipts posted after a random delay, so they may overtake each other
+ *
+ * Set with OMNIGATE_SANDBOX_CHAOS (`throttle=0.05,error=0.05,slow=0.1,slowMs=300,reset=0.01,
+ * duplicate=0.1,reorder=0.3,seed=42`) or at run time with PUT /sandbox/_chaos.
+ */
+export interface ChaosSettings {
+  throttle: number;
+  error: number;
+  slow: number;
+  slowMs: number;
+  reset: number;
+  duplicate: number;
+  reorder: number;
+  /** Upper bound of the random delay of a reordered receipt. */
+  reorderMs: number;
+  seed: number;
+}
+
+export type ApiFault = 'throttle' | 'error' | 'slow' | 'reset' | undefined;
+
+export const NO_CHAOS: ChaosSettings = {
+  throttle: 0,
+  error: 0,
+  slow: 0,
+  slowMs: 300,
+  reset: 0,
+  duplicate: 0,
+  reorder: 0,
+  reorderMs: 200,
+  seed: 1,
+};
+
+const RATES = ['throttle', 'error', 'slow', 'reset', 'duplicate', 'reorder'] as const;
+
+/** Parses `key=value,...`; returns the settings or what is wrong with the text. */
+export function parseChaos(text: string): ChaosSettings | string {
+  const settings: ChaosSettings = { ...NO_CHAOS };
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [key = '', raw = ''] = part.split('=');
+    const value = Number(raw);
+    if (!(key in settings) || !Number.isFinite(value) || value < 0) return `bad chaos setting '${part}'`;
+    if ((RATES as readonly string[]).includes(key) && value > 1) return `'${key}' is a rate between 0 and 1`;
+    (settings as unknown as Record<string, number>)[key] = value;
+  }
+  if (settings.throttle + settings.error + settings.slow + settings.reset > 1) {
+    return 'throttle + error + slow + reset must not exceed 1';
+  }
+  return settings;
+}
+
+/** mulberry32: small, fast, and the same sequence for the same seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export class Chaos {
+  private settings: ChaosSettings = NO_CHAOS;
+  private random = prng(NO_CHAOS.seed);
+  /** What was injected, for tests and for people watching a demo. */
+  readonly injected: Record<Exclude<ApiFault, undefined> | 'duplicate' | 'reorder', number> = {
+    throttle: 0,
+    error: 0,
+    slow: 0,
+    reset: 0,
+    duplicate: 0,
+    reorder: 0,
+  };
+
+  configure(settings: ChaosSettings): void {
+    this.settings = settings;
+    this.random = prng(settings.seed);
+    for (const key of Object.keys(this.injected) as Array<keyof Chaos['injected']>) this.injected[key] = 0;
+  }
+
+  get current(): ChaosSettings {
+    return this.settings;
+  }
+
+  get enabled(): boolean {
+    const s = this.settings;
+    return s.throttle + s.error + s.slow + s.reset + s.duplicate + s.reorder > 0;
+  }
+
+  /** The fault for one provider API call, if any. */
+  apiFault(): ApiFault {
+    const s = this.settings;
+    const roll = this.random();
+    let edge = 0;
+    for (const fault of ['throttle', 'error', 'slow', 'reset'] as const) {
+      edge += s[fault];
+      if (roll < edge) {
+        this.injected[fault]++;
+        return fault;
+      }
+    }
+    return undefined;
+  }
+
+  /** How a receipt is posted: how many times, and after what delay. */
+  receiptPlan(): { copies: number; delayMs: number } {
+    const s = this.settings;
+    const copies = this.random() < s.duplicate ? 2 : 1;
+    if (copies === 2) this.injected.duplicate++;
+    const reorder = this.random() < s.reorder;
+    if (reorder) this.injected.reorder++;
+    return { copies, delayMs: reorder ? Math.floor(this.random() * s.reorderMs) : 0 };
+  }
+}
+
+/** One per process: every emulator mounted here, and every receipt they post, share it. */
+export const sandboxChaos = new Chaos();
