@@ -1,0 +1,46 @@
+/**
+ * WeChat Official Account customer-service messages (客服消息). See README.md in this folder for
+ * WeChat's quirks (the 48-hour window, per-interaction quotas, access tokens, XML webhooks) and
+ * the choices made for what WeChat cannot show.
+ */
+import type { ChannelConnector } from '../types.ts';
+import { wechatAccessToken } from './access-token.ts';
+import { WECHAT_CAPABILITIES } from './capabilities.ts';
+import { checkWechatMessage, checkWechatRecipient } from './check.ts';
+import { classifyWechatResponse } from './classify.ts';
+import { decodeWechatXml, parseWechatPush, verifyWechatPush, wechatHandshake } from './inbound.ts';
+import { WECHAT_SANDBOX_CREDENTIALS, WechatCredentials, WechatOptions } from './options.ts';
+import { renderWechat } from './render.ts';
+import { wechatSandbox } from './sandbox/index.ts';
+
+export const wechatConnector: ChannelConnector = {
+  name: 'wechat',
+  displayName: 'WeChat',
+  defaultBaseUrl: 'https://api.weixin.qq.com',
+  // WeChat publishes daily call quotas (45009), not a per-second rate; this is a polite default.
+  rateLimit: { perSecond: 100, burst: 100 },
+  // No idempotency key: a resent request is a second message (and spends the person's quota).
+  maybeSentPolicy: 'fail',
+  capabilities: WECHAT_CAPABILITIES,
+  credentialsSchema: WechatCredentials,
+  sandboxCredentials: WECHAT_SANDBOX_CREDENTIALS,
+  optionsSchema: WechatOptions,
+  accessToken: wechatAccessToken,
+  checkRecipient: checkWechatRecipient,
+  check: checkWechatMessage,
+  render: renderWechat,
+  authorize(request, credentials) {
+    // The token travels in the query; the stored request keeps the placeholder.
+    return {
+      path: request.path.replace('{accessToken}', encodeURIComponent(credentials['accessToken'] ?? '')),
+      headers: { ...request.headers },
+    };
+  },
+  classify: classifyWechatResponse,
+  verifyInbound: verifyWechatPush,
+  parseInbound: parseWechatPush,
+  decodeInbound: decodeWechatXml,
+  inboundAck: { contentType: 'text/plain; charset=utf-8', body: 'success' },
+  handshake: wechatHandshake,
+  sandbox: wechatSandbox,
+};

@@ -1,0 +1,68 @@
+/**
+ * What a WeChat Official Account channel account holds, what a send request may add under
+ * `options.wechat`, and the fixed credentials of the built-in sandbox account.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+
+export const WechatCredentials = Type.Object(
+  {
+    appId: Type.String({
+      pattern: '^wx[0-9a-f]{16}$',
+      description: 'The account AppID (`wx` + 16 hex digits).',
+    }),
+    appSecret: Type.String({
+      pattern: '^[0-9a-f]{32}$',
+      description: 'The AppSecret; exchanged for access tokens at /cgi-bin/stable_token.',
+    }),
+    token: Type.String({
+      pattern: '^[A-Za-z0-9]{3,32}$',
+      description: 'The webhook Token set in the console; it keys the sorted-sha1 `signature` of every push.',
+    }),
+    encodingAesKey: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9]{43}$',
+        description:
+          'EncodingAESKey of safe mode. Stored but unused: Omnigate needs the webhook in plaintext mode (README.md).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type WechatCredentials = Static<typeof WechatCredentials>;
+
+export const WechatOptions = Type.Object(
+  {
+    kfAccount: Type.Optional(
+      Type.String({
+        pattern: '^[^@\\s]{1,64}@[^@\\s]{1,64}$',
+        description: 'Send as this customer-service agent (`customservice.kf_account`, e.g. `test1@kftest`).',
+      }),
+    ),
+    videoThumbMediaId: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{1,128}$',
+        description: 'media_id of an uploaded `thumb` shown on a video message (`video.thumb_media_id`).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type WechatOptions = Static<typeof WechatOptions>;
+
+/** Not secrets: the emulator accepts exactly these and nothing else. */
+export const WECHAT_SANDBOX_CREDENTIALS = {
+  appId: 'wx5a4d5b0c0ffee001',
+  appSecret: '0123456789abcdef0123456789abcdef',
+  token: 'omnigateSandboxToken',
+} as const satisfies WechatCredentials;
+
+/** Reads `options` defensively: render must stay total even when handed something unvalidated. */
+export function readWechatOptions(options: Record<string, unknown> | undefined): WechatOptions {
+  const o = options ?? {};
+  const out: WechatOptions = {};
+  if (typeof o['kfAccount'] === 'string' && o['kfAccount'] !== '') out.kfAccount = o['kfAccount'];
+  if (typeof o['videoThumbMediaId'] === 'string' && o['videoThumbMediaId'] !== '') {
+    out.videoThumbMediaId = o['videoThumbMediaId'];
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+/**
+ * The strict WeChat emulator, a Fastify plugin the core mounts at /sandbox/wechat. It answers
+ * /cgi-bin/stable_token, /cgi-bin/message/custom/send and /cgi-bin/message/custom/typing as
+ * WeChat would (api.ts), records every answer with the token replaced by a placeholder, and plays
+ * the user: POST /_simulate/message pushes a signed XML message or event to the gateway and opens
+ * that person's reply window, /_simulate/age moves it into the past, /_simulate/expire-token ends
+ * the current access token.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { SandboxOptions } from '../../types.ts';
+import { WECHAT_OPENID } from '../limits.ts';
+import { WECHAT_SANDBOX_CREDENTIALS } from '../options.ts';
+import { WECHAT_PATHS } from '../render.ts';
+import { handleCustomSend, handleStableToken, type WechatAnswer } from './api.ts';
+import { WechatSandboxState } from './state.ts';
+import { buildPush, parseSimulateInput, postPush } from './webhook.ts';
+
+type Req = FastifyRequest<{ Querystring: Record<string, string | undefined> }>;
+
+const rawText = (req: FastifyRequest): string =>
+  Buffer.isBuffer(req.body) ? req.body.toString('utf8') : typeof req.body === 'string' ? req.body : '';
+
+export const wechatSandbox: FastifyPluginAsync<SandboxOptionsWithClock> = async (app, opts) => {
+  const appId = opts.credentials['appId'] ?? WECHAT_SANDBOX_CREDENTIALS.appId;
+  const appSecret = opts.credentials['appSecret'] ?? WECHAT_SANDBOX_CREDENTIALS.appSecret;
+  const token = opts.credentials['token'] ?? WECHAT_SANDBOX_CREDENTIALS.token;
+  const state = new WechatSandboxState(opts.now);
+  const ctx = { appId, appSecret, state };
+
+  // WeChat reads the body itself (an empty or non-JSON body has its own errcodes).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const record = (path: string, req: FastifyRequest, answer: WechatAnswer) =>
+    opts.recorder.record('wechat', {
+      at: new Date().toISOString(),
+      path,
+      headers: { ...req.headers },
+      body: answer.parsed,
+      status: 200,
+      response: answer.body,
+    });
+  // WeChat's JSON answers are served as application/json with this charset spelling.
+  const send = (reply: FastifyReply, answer: WechatAnswer) =>
+    reply.code(200).type('application/json; encoding=utf-8').send(answer.body);
+
+  app.post('/cgi-bin/stable_token', async (req, reply) => {
+    const answer = handleStableToken(rawText(req), ctx);
+    record(WECHAT_PATHS.token, req, answer);
+    return send(reply, answer);
+  });
+  for (const endpoint of ['send', 'typing'] as const) {
+    app.post(`/cgi-bin/message/custom/${endpoint}`, async (req: Req, reply) => {
+      const answer = handleCustomSend(endpoint, req.query.access_token, rawText(req), ctx);
+      record(WECHAT_PATHS[endpoint], req, answer);
+      return send(reply, answer);
+    });
+  }
+
+  app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
+    const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
+    return { data: opts.recorder.list('wechat', to !== undefined ? { to } : undefined) };
+  });
+
+  app.post('/_simulate/message', async (req, reply) => {
+    const input = parseSimulateInput(parseJsonBody(req));
+    if (typeof input === 'string') return problem(reply, 400, 'Invalid simulation', input);
+    // Unfollowing closes nothing here; every simulated action opens a window, as WeChat's do.
+    state.interact(input.openid, 'text' in input ? 'message' : 'event');
+    if (opts.webhookUrl === undefined) {
+      return problem(
+        reply,
+        409,
+        'No webhook URL',
+        'The sandbox WeChat account has no webhook URL to push to',
+      );
+    }
+    const xml = buildPush(input, appId);
+    try {
+      const answer = await postPush(opts.webhookUrl, xml, token, input.openid);
+      return { status: answer.status, body: answer.body, sent: xml };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
+    }
+  });
+
+  app.post('/_simulate/age', async (req, reply) => {
+    const b = parseJsonBody(req);
+    const openid = isObj(b) ? b['openid'] : undefined;
+    const hours = isObj(b) ? b['hours'] : undefined;
+    if (
+      typeof openid !== 'string' ||
+      !WECHAT_OPENID.test(openid) ||
+      typeof hours !== 'number' ||
+      !(hours > 0)
+    ) {
+      return problem(
+        reply,
+        400,
+        'Invalid simulation',
+        "Give {openid, hours}: how many hours ago the person's last interaction was moved",
+      );
+    }
+    state.age(openid, hours * 3_600_000);
+    return { openid, agedByHours: hours };
+  });
+
+  app.post('/_simulate/expire-token', async () => {
+    state.expireToken();
+    return { expired: true };
+  });
+};
+
+/** The plugin's options; `now` lets tests run the emulator on a fake clock. */
+export interface SandboxOptionsWithClock extends SandboxOptions {
+  now?: () => number;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parseJsonBody(req: FastifyRequest): unknown {
+  try {
+    return JSON.parse(rawText(req));
+  } catch {
+    return undefined;
+  }
+}
+
+function problem(reply: FastifyReply, status: number, title: string, detail: string) {
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({ type: 'about:blank', title, status, detail });
+}
