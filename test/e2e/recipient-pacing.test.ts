@@ -41,10 +41,10 @@ describe('per-recipient pacing', () => {
     const arrivals = (to: string) => gw.recorder!.list('telegram', { to }).map((r) => Date.parse(r.at));
     const a = arrivals(CHAT_A);
     expect(a).toHaveLength(6);
-    for (let i = 1; i < a.length; i++) {
-      // 200 ms apart, less a little for timer and clock granularity.
-      expect((a[i] as number) - (a[i - 1] as number)).toBeGreaterThanOrEqual(180);
-    }
+    // Turns are 200 ms apart. A send can start late (a busy loop) while the next one keeps its
+    // turn, so single gaps may shrink; the span of six cannot be less than five turns, less the
+    // first one's lateness.
+    expect((a[5] as number) - (a[0] as number)).toBeGreaterThanOrEqual(5 * 200 - 150);
     const [bAt] = arrivals(CHAT_B);
     expect(bAt).toBeLessThan(a[a.length - 1] as number);
   });

@@ -2,10 +2,12 @@
  * What a user sees across restarts of the embedded default: the API key is generated and shown
  * once (stored only as a hash), accepted messages survive, and queued work is sent after a restart.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES } from '../../src/channels/registry.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { startGateway } from '../../src/runtime.ts';
 import { LINE_USER } from '../support/recipients.ts';
@@ -34,9 +36,9 @@ describe('restarts', () => {
     const second = await startGateway(config(), { quiet: true });
     try {
       expect(second.boot.generatedApiKey).toBeUndefined();
-      expect(second.boot.sandboxAccounts).toHaveLength(2);
+      expect(second.boot.sandboxAccounts).toHaveLength(CHANNEL_NAMES.length);
       const accounts = await second.app.inject({ method: 'GET', url: '/v1/channel-accounts', headers: auth });
-      expect(accounts.json().data).toHaveLength(2);
+      expect(accounts.json().data).toHaveLength(CHANNEL_NAMES.length);
       for (let i = 0; i < 200; i++) {
         const res = await second.app.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: auth });
         if (res.json().status === 'sent') break;

@@ -2,7 +2,7 @@
  * The send path end to end: API → store → dispatcher → strict sandbox provider over HTTP → status.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONNECTORS } from '../../src/channels/registry.ts';
+import { CHANNEL_NAMES, CONNECTORS } from '../../src/channels/registry.ts';
 import { MESSAGE_KINDS } from '../../src/core/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
@@ -149,10 +149,10 @@ describe('send path', () => {
     const missing = await gw.api('GET', '/v1/messages/msg_01ARZ3NDEKTSV4RRFFQ69G5FAV');
     expect(missing.status).toBe(404);
     const accounts = await gw.api('GET', '/v1/channel-accounts');
-    expect(accounts.json.data.map((a: { channel: string }) => a.channel).sort()).toEqual([
-      'line',
-      'telegram',
-    ]);
+    // One sandbox account per channel.
+    expect(accounts.json.data.map((a: { channel: string }) => a.channel).sort()).toEqual(
+      [...CHANNEL_NAMES].sort(),
+    );
     expect(JSON.stringify(accounts.json)).not.toContain('sandbox-');
   });
 
