@@ -13,6 +13,7 @@ import { CONNECTORS, type ConnectorRegistry } from './channels/registry.ts';
 import type { Config } from './config/config.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.ts';
 import { createSecretBox } from './lib/crypto.ts';
+import { lockDataDir } from './lib/data-dir-lock.ts';
 import { HttpClient } from './lib/http.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { DestinationGuard } from './lib/ssrf-guard.ts';
@@ -62,11 +63,18 @@ export interface GatewayOptions {
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
+  mkdirSync(config.dataDir, { recursive: true });
+  const releaseLock = lockDataDir(config.dataDir);
+  const secrets = createSecretBox(masterKey(config));
   const { store, queue } = createSqliteBackend({
     path: join(config.dataDir, 'omnigate.db'),
     synchronous: config.sqliteSynchronous,
-    secrets: createSecretBox(masterKey(config)),
+    secrets,
   });
+  // This process owns the file alone (the lock), so any lease still held belongs to a process that
+  // died: its jobs and callbacks are due now rather than when the lease would have run out.
+  await queue.releaseLeases(new Date());
+  await store.callbacks.releaseLeases(new Date());
   const sandbox = config.mode === 'sandbox';
   const boot = await bootstrap(store, connectors, { apiKey: config.apiKey, sandbox });
 
@@ -147,6 +155,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await http.close();
       await callbackHttp.close();
       await store.close();
+      releaseLock();
     },
   };
 }

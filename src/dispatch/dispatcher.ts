@@ -10,6 +10,7 @@
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector, SendOutcome } from '../channels/types.ts';
 import { isHandedOver, isTerminal, type MessageStatus } from '../core/status.ts';
+import { crashPoint } from '../lib/crash-points.ts';
 import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
@@ -113,6 +114,7 @@ export class Dispatcher extends PollingWorker {
       this.o.log.error({ err: error }, 'starting attempts failed');
       return;
     }
+    crashPoint('after_claim');
     for (const [i, job] of jobs.entries()) this.track(job, begun[i]);
   }
 
@@ -228,6 +230,7 @@ export class Dispatcher extends PollingWorker {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 
     const outcome = await this.send(connector, account, message);
+    crashPoint('after_provider_answer');
     // Only failures that say the provider itself is in trouble trip the breaker; a refusal or a
     // throttle is a provider that works.
     if (outcome.kind === 'transient' || outcome.kind === 'maybe_sent') breaker.failed(this.o.now().getTime());

@@ -33,6 +33,12 @@ export interface JobQueue {
     runAt: Date,
     options: { countAttempt: boolean; lastError?: string },
   ): Promise<void>;
+  /**
+   * Makes every job still leased due now, keeping it marked in flight so its next claim sees it as
+   * interrupted. Only for a queue this process owns alone (the embedded one, at start): any lease
+   * it finds belongs to a process that died, and waiting out the lease would only add delay.
+   */
+  releaseLeases(now: Date): Promise<number>;
   /** Jobs due at or before `now` and not leased (for readiness and metrics). */
   depth(now: Date): Promise<number>;
   /** Milliseconds until the next job becomes due, if any is waiting. */

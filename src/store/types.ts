@@ -334,6 +334,8 @@ export interface CallbackRepository {
   /** Claims due deliveries, hiding them from other claimers for `leaseMs`. */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<CallbackDelivery[]>;
   markDelivered(id: string, statusCode: number): Promise<void>;
+  /** Like JobQueue.releaseLeases, for claimed deliveries: due now, for a process that owns the store alone. */
+  releaseLeases(now: Date): Promise<number>;
   /** Records a failed attempt; `nextAt` undefined means give up. */
   markFailed(id: string, error: string, nextAt: Date | undefined): Promise<void>;
   list(

@@ -4,6 +4,7 @@
  * try, the same webhook-id), and retried on a growing schedule with jitter until it succeeds or
  * the schedule runs out. Redirects are not followed: a 3xx is a failure, as Standard Webhooks asks.
  */
+import { crashPoint } from '../lib/crash-points.ts';
 import { FORBIDDEN_DESTINATION, type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
@@ -57,6 +58,7 @@ export class Notifier extends PollingWorker {
   /** One try of a delivery; whatever goes wrong is recorded against it, so it cannot loop forever. */
   private async attempt(d: CallbackDelivery): Promise<void> {
     try {
+      crashPoint('before_callback');
       await this.deliver(d);
     } catch (error) {
       this.o.log.error({ err: error, deliveryId: d.id }, 'callback delivery failed');

@@ -31,6 +31,15 @@ describe.each(BACKENDS)('queue conformance: $name', (factory) => {
   });
   afterEach(async () => store.close());
 
+  it('releases the leases of a dead owner: due at once, and seen as interrupted', async () => {
+    await queue.claim(new Date(t0), 10, 60_000);
+    expect(await queue.claim(new Date(t0 + 1), 10, 60_000)).toEqual([]);
+    expect(await queue.releaseLeases(new Date(t0 + 1))).toBe(3);
+    const again = await queue.claim(new Date(t0 + 1), 10, 60_000);
+    expect(again).toHaveLength(3);
+    expect(again.every((j) => j.interrupted && j.attempts === 2)).toBe(true);
+  });
+
   it('claims each due job once per lease and counts the attempt', async () => {
     const first = await queue.claim(new Date(t0), 10, 1000);
     expect(first.map((j) => j.messageId).sort()).toEqual([...ids].sort());

@@ -51,3 +51,27 @@ describe('restarts', () => {
     }
   });
 });
+
+describe('one gateway per data directory', () => {
+  it('refuses a second gateway on a directory a live one holds, and takes over after it stops', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'omnigate-lock-'));
+    const config = () =>
+      loadConfig({
+        PORT: '0',
+        OMNIGATE_DATA_DIR: dataDir,
+        OMNIGATE_API_KEY: 'og_lock_test_key_0000000000000000000',
+        LOG_LEVEL: 'silent',
+      });
+    const first = await startGateway(config(), { quiet: true });
+    try {
+      await expect(startGateway(config(), { quiet: true })).rejects.toThrow(
+        /in use by another Omnigate/,
+      );
+    } finally {
+      await first.stop();
+    }
+    const second = await startGateway(config(), { quiet: true });
+    await second.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});

@@ -7,7 +7,7 @@ export function createCallbackRepository(db: Db, writer: GroupCommitter): Callba
   // As with jobs, the lease is next_at pushed forward: a claimed row is invisible until then, and
   // reappears by itself if the notifier dies before recording the outcome.
   const claim = prepare(
-    `UPDATE callback_deliveries SET next_at = ?, attempts = attempts + 1
+    `UPDATE callback_deliveries SET next_at = ?, attempts = attempts + 1, claimed = 1
      WHERE id IN (SELECT id FROM callback_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?)
      RETURNING id, tenant_id, message_id, url, payload, attempts, endpoint_id, event_id`,
   );
@@ -38,17 +38,25 @@ export function createCallbackRepository(db: Db, writer: GroupCommitter): Callba
         );
       });
     },
+    releaseLeases(now) {
+      return writer.run(
+        () =>
+          prepare(
+            "UPDATE callback_deliveries SET next_at = ?, claimed = 0 WHERE claimed = 1 AND state = 'pending'",
+          ).run(now.getTime()).changes,
+      );
+    },
     markDelivered(id, statusCode) {
       return writer.run(() => {
         prepare(
-          "UPDATE callback_deliveries SET state = 'delivered', last_status = ?, last_error = NULL, updated_at = ? WHERE id = ?",
+          "UPDATE callback_deliveries SET state = 'delivered', claimed = 0, last_status = ?, last_error = NULL, updated_at = ? WHERE id = ?",
         ).run(statusCode, new Date().toISOString(), id);
       });
     },
     markFailed(id, error, nextAt) {
       return writer.run(() => {
         prepare(
-          'UPDATE callback_deliveries SET state = ?, next_at = ?, last_error = ?, updated_at = ? WHERE id = ?',
+          'UPDATE callback_deliveries SET state = ?, claimed = 0, next_at = ?, last_error = ?, updated_at = ? WHERE id = ?',
         ).run(nextAt ? 'pending' : 'failed', nextAt?.getTime() ?? 0, error, new Date().toISOString(), id);
       });
     },

@@ -148,6 +148,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX webhook_endpoints_by_tenant ON webhook_endpoints (tenant_id, id);
       ALTER TABLE callback_deliveries ADD COLUMN endpoint_id TEXT;
       ALTER TABLE callback_deliveries ADD COLUMN event_id TEXT;
+      ALTER TABLE callback_deliveries ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0;
       CREATE INDEX callback_by_endpoint ON callback_deliveries (endpoint_id, id) WHERE endpoint_id IS NOT NULL;
     `,
   },

@@ -52,6 +52,15 @@ export function createSqliteQueue(db: Db, writer: GroupCommitter): JobQueue {
         retry.run(runAt.getTime(), countAttempt ? 0 : 1, lastError ?? null, messageId);
       });
     },
+    releaseLeases(now) {
+      return writer.run(
+        () =>
+          prepare('UPDATE jobs SET run_at = ? WHERE in_flight = 1 AND run_at > ?').run(
+            now.getTime(),
+            now.getTime(),
+          ).changes,
+      );
+    },
     async depth(now) {
       return (prepare('SELECT count(*) AS n FROM jobs WHERE run_at <= ?').get(now.getTime()) as { n: number })
         .n;

@@ -1,0 +1,283 @@
+/**
+ * The crash harness: the real server as a child process, SIGKILLed at seeded moments (named crash
+ * points between claim and send, between the provider's answer and its commit, before a callback
+ * is delivered, or simply at a random time), restarted on the same data, and finally drained.
+ * Then it checks, as a queue checker would, what every accepted message became.
+ *
+ * The provider and the callback receiver live in this process, so they outlive every crash and
+ * see exactly what the gateway put on the wire.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { type Received, startServer } from '../support/http-server.ts';
+
+const API_KEY = 'og_crash_harness_key_000000000000000000000';
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+
+export interface CrashOptions {
+  seed: number;
+  /** Gateway lives that end in a SIGKILL before the final, clean one. */
+  rounds: number;
+  messagesPerRound: number;
+  log?: (line: string) => void;
+}
+
+export interface Submitted {
+  token: string;
+  channel: 'line' | 'telegram';
+  /** Message id once a 202 (or its idempotent replay) was read; undefined while unknown. */
+  id?: string;
+}
+
+export interface CrashReport {
+  submitted: Submitted[];
+  /** Final view of every message, by token. */
+  finals: Map<string, { id: string; status: string; statusReason?: string; events: unknown[] }>;
+  /** Provider requests carrying each token. */
+  providerHits: Map<string, Received[]>;
+  /** Tokens the provider saw that no client ever submitted. */
+  unknownAtProvider: string[];
+  /** Callback payloads received, by message id. */
+  callbacks: Map<string, Array<{ webhookId: string; status: string }>>;
+  kills: string[];
+}
+
+/** mulberry32, so a seed replays the same crash schedule. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const tokenOf = (text: string): string | undefined => /crash-[0-9a-z-]+/.exec(text)?.[0];
+
+export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
+  const random = prng(o.seed);
+  const log = o.log ?? (() => undefined);
+  const dataDir = mkdtempSync(join(tmpdir(), 'omnigate-crash-'));
+  const agent = new Agent({ connections: 32 });
+
+  // The provider: LINE push and Telegram sendMessage, answering success, remembering everything.
+  let providerSeq = 0;
+  const provider = await startServer((req, res) => {
+    providerSeq++;
+    res.setHeader('content-type', 'application/json');
+    if (req.url.endsWith('/v2/bot/message/push')) {
+      res.end(JSON.stringify({ sentMessages: [{ id: String(providerSeq), quoteToken: 'q' }] }));
+    } else {
+      const body = JSON.parse(req.body) as { chat_id: number; text: string };
+      res.end(
+        JSON.stringify({
+          ok: true,
+          result: {
+            message_id: providerSeq,
+            date: 1,
+            chat: { id: body.chat_id, type: 'private' },
+            text: body.text,
+          },
+        }),
+      );
+    }
+  });
+  const receiver = await startServer((_req, res) => res.writeHead(204).end());
+
+  let child: ChildProcess | undefined;
+  let base = '';
+  const kills: string[] = [];
+
+  async function startGateway(crashAt?: string): Promise<void> {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      OMNIGATE_DATA_DIR: dataDir,
+      OMNIGATE_API_KEY: API_KEY,
+      OMNIGATE_LINE_API_BASE: provider.url,
+      OMNIGATE_TELEGRAM_API_BASE: provider.url,
+      OMNIGATE_TELEGRAM_RECIPIENT_RATE_PER_SECOND: '1000',
+      OMNIGATE_WEBHOOK_ALLOWLIST: '127.0.0.1/32',
+      LOG_LEVEL: 'silent',
+      ...(crashAt ? { OMNIGATE_CRASH_AT: crashAt } : {}),
+    };
+    delete env.OMNIGATE_SANDBOX_CHAOS;
+    if (!crashAt) delete env.OMNIGATE_CRASH_AT;
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child = proc;
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      proc.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('listening on')) resolve();
+      });
+      proc.once('exit', (code, signal) =>
+        reject(new Error(`gateway exited (${code ?? signal}) before listening: ${out}`)),
+      );
+    });
+  }
+
+  const exited = (proc: ChildProcess) =>
+    proc.exitCode !== null || proc.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+
+  async function submit(m: Submitted): Promise<void> {
+    const to = m.channel === 'line' ? `U${createHash('md5').update(m.token).digest('hex')}` : '424242';
+    try {
+      const res = await request(`${base}/v1/messages`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: {
+          authorization: `Bearer ${API_KEY}`,
+          'content-type': 'application/json',
+          'idempotency-key': m.token,
+        },
+        body: JSON.stringify({
+          channel: m.channel,
+          to,
+          message: { type: 'text', text: `hello ${m.token}` },
+          callbackUrl: `${receiver.url}/cb`,
+        }),
+      });
+      const body = (await res.body.json()) as { messages?: Array<{ id: string }> };
+      if (res.statusCode === 202 && body.messages?.[0]) m.id = body.messages[0].id;
+    } catch {
+      // The gateway died under the request: its fate is unknown until it is resubmitted.
+    }
+  }
+
+  const submitted: Submitted[] = [];
+  try {
+    for (let round = 0; round < o.rounds; round++) {
+      const plan = pickCrash(random, round + o.seed);
+      await startGateway(plan.crashAt);
+      const proc = child as ChildProcess;
+      // Resubmit what is still unknown (same idempotency keys), then new messages, concurrently.
+      const batch: Submitted[] = submitted.filter((m) => m.id === undefined);
+      for (let i = 0; i < o.messagesPerRound; i++) {
+        const m: Submitted = {
+          token: `crash-${o.seed}-${round}-${i}`,
+          channel: random() < 0.5 ? 'line' : 'telegram',
+        };
+        submitted.push(m);
+        batch.push(m);
+      }
+      const sending = (async () => {
+        for (let i = 0; i < batch.length; i += 8) await Promise.all(batch.slice(i, i + 8).map(submit));
+      })();
+      const timer = setTimeout(() => proc.kill('SIGKILL'), plan.killAfterMs);
+      await exited(proc);
+      clearTimeout(timer);
+      await sending;
+      kills.push(`${plan.crashAt ?? 'timer'} (round ${round}, ${proc.signalCode ?? proc.exitCode})`);
+      log(`round ${round}: killed at ${kills.at(-1)}`);
+    }
+
+    // The last life: no crash. Resolve the unknowns, then wait for every message to finish.
+    await startGateway();
+    for (const m of submitted.filter((s) => s.id === undefined)) await submit(m);
+    const finals = new Map<
+      string,
+      { id: string; status: string; statusReason?: string; events: unknown[] }
+    >();
+    const deadline = Date.now() + 60_000;
+    for (const m of submitted) {
+      if (!m.id) continue;
+      for (;;) {
+        const res = await request(`${base}/v1/messages/${m.id}`, {
+          dispatcher: agent,
+          headers: { authorization: `Bearer ${API_KEY}` },
+        });
+        const view = (await res.body.json()) as {
+          id: string;
+          status: string;
+          statusReason?: string;
+          events: unknown[];
+        };
+        if (['sent', 'failed'].includes(view.status) || Date.now() > deadline) {
+          finals.set(m.token, view);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    // Callbacks of the final statuses may still be in flight.
+    const finalCallbacksIn = () =>
+      [...finals.values()].every((f) =>
+        receiver.received.some(
+          (r) => r.body.includes(`"messageId":"${f.id}"`) && r.body.includes(`"status":"${f.status}"`),
+        ),
+      );
+    while (!finalCallbacksIn() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+
+    const known = new Set(submitted.map((m) => m.token));
+    const providerHits = new Map<string, Received[]>();
+    const unknownAtProvider: string[] = [];
+    for (const r of provider.received) {
+      const token = tokenOf(r.body);
+      if (!token || !known.has(token)) {
+        unknownAtProvider.push(token ?? r.body.slice(0, 80));
+        continue;
+      }
+      providerHits.set(token, [...(providerHits.get(token) ?? []), r]);
+    }
+    const callbacks = new Map<string, Array<{ webhookId: string; status: string }>>();
+    for (const r of receiver.received) {
+      const data = JSON.parse(r.body).data as { messageId: string; status: string };
+      callbacks.set(data.messageId, [
+        ...(callbacks.get(data.messageId) ?? []),
+        { webhookId: String(r.headers['webhook-id']), status: data.status },
+      ]);
+    }
+    return { submitted, finals, providerHits, unknownAtProvider, callbacks, kills };
+  } finally {
+    child?.kill('SIGKILL');
+    if (child) await exited(child);
+    await agent.close();
+    await provider.close();
+    await receiver.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Where a life ends: the named crash points and a random time take turns (so even a short run
+ * visits each), at a seeded pass or moment. A crash point's timer is only a backstop for a point
+ * this life never reaches.
+ */
+function pickCrash(random: () => number, turn: number): { crashAt?: string; killAfterMs: number } {
+  const pass = 1 + Math.floor(random() * 20);
+  switch (turn % 4) {
+    case 0:
+      return { crashAt: `after_claim:${1 + (pass % 4)}`, killAfterMs: 4_000 };
+    case 1:
+      return { crashAt: `after_provider_answer:${pass}`, killAfterMs: 4_000 };
+    case 2:
+      return { crashAt: `before_callback:${pass}`, killAfterMs: 4_000 };
+    default:
+      return { killAfterMs: 300 + Math.floor(random() * 1_200) };
+  }
+}
