@@ -51,6 +51,7 @@ export function encodeTime(ms: number): string {
   return time;
 }
 
-export const newId = (prefix: 'msg' | 'ca' | 'inb' | 'cb' | 'tn' | 'req' | 'wh'): string => `${prefix}_${ulid()}`;
+export const newId = (prefix: 'msg' | 'ca' | 'inb' | 'cb' | 'tn' | 'req' | 'wh'): string =>
+  `${prefix}_${ulid()}`;
 
 export const newUuid = (): string => randomUUID();
