@@ -23,7 +23,9 @@ const heldHere = new Set<string>();
 export function lockDataDir(dir: string): () => void {
   const file = join(dir, 'omnigate.pid');
   if (heldHere.has(file)) {
-    throw new Error(`${dir} is in use by another Omnigate gateway in this process; use another OMNIGATE_DATA_DIR`);
+    throw new Error(
+      `${dir} is in use by another Omnigate gateway in this process; use another OMNIGATE_DATA_DIR`,
+    );
   }
   for (;;) {
     try {

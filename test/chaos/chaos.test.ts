@@ -73,7 +73,7 @@ describe('chaos', () => {
     for (const m of finals) {
       if (m.status === 'failed') {
         failed++;
-        expect(m.statusReason, m.id).toEqual(expect.any(String));
+        expect(m.statusReason, String(m.id)).toEqual(expect.any(String));
       }
       const events = m.events as Event[];
       // Never backwards: each change of status is a forward one.
@@ -86,7 +86,7 @@ describe('chaos', () => {
       const transient = events.filter((e) => e.detail?.outcome === 'transient').length;
       const last = events.at(-1) as Event;
       const finalAttempt = events.filter((e) => e.status === last.status).at(0)?.detail?.attempt;
-      expect(finalAttempt, m.id).toBe(transient + 1);
+      expect(finalAttempt, String(m.id)).toBe(transient + 1);
     }
 
     // The faults really happened, and resets to Telegram (which does not deduplicate) were not resent.

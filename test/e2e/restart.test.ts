@@ -64,9 +64,7 @@ describe('one gateway per data directory', () => {
       });
     const first = await startGateway(config(), { quiet: true });
     try {
-      await expect(startGateway(config(), { quiet: true })).rejects.toThrow(
-        /in use by another Omnigate/,
-      );
+      await expect(startGateway(config(), { quiet: true })).rejects.toThrow(/in use by another Omnigate/);
     } finally {
       await first.stop();
     }
