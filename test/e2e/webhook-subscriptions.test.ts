@@ -67,7 +67,11 @@ describe('webhook subscriptions', () => {
 
     const id = await sendLine({ callbackUrl: `${receiver.url}/own` });
     const allEvents = await until(() => (at('/all').length >= 3 ? at('/all') : undefined));
-    expect(allEvents.map(eventType)).toEqual(['message.queued', 'message.sending', 'message.sent']);
+    // Delivered concurrently, so in any order; the sequence number orders them.
+    const bySequence = [...allEvents].sort(
+      (x, y) => JSON.parse(x.body).data.sequence - JSON.parse(y.body).data.sequence,
+    );
+    expect(bySequence.map(eventType)).toEqual(['message.queued', 'message.sending', 'message.sent']);
     for (const r of allEvents) expect(verify(all.json.secret, headers(r), r.body)).toBe(true);
     const sent = await until(() => at('/sent')[0]);
     expect(eventType(sent)).toBe('message.sent');
