@@ -10,7 +10,7 @@
  * medians are printed, with every run's figures.
  *
  * Options: --runs N, --w1 N (sends), --w2 N (requests), --only w1|w2, --channel <name> (default
- * line; any channel in bench/recipients.ts). The raw baseline posts what the channel's own
+ * line; any channel in src/sandbox/sample-recipients.ts). The raw baseline posts what the channel's own
  * connector renders, with the sandbox credentials, so both sides send the same bytes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { CONNECTORS } from '../src/channels/registry.ts';
 import type { ChannelConnector } from '../src/channels/types.ts';
-import { BENCH_RECIPIENTS } from './recipients.ts';
+import { SANDBOX_RECIPIENTS } from '../src/sandbox/sample-recipients.ts';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -35,8 +35,8 @@ const GATEWAY_PORT = 18_080;
 const CHANNEL = args.get('channel') ?? 'line';
 function pickChannel(): [ChannelConnector, (n: number) => string] {
   const c = CONNECTORS[CHANNEL];
-  const r = BENCH_RECIPIENTS[CHANNEL];
-  if (!c || !r) throw new Error(`--channel must be one of ${Object.keys(BENCH_RECIPIENTS).join(', ')}`);
+  const r = SANDBOX_RECIPIENTS[CHANNEL];
+  if (!c || !r) throw new Error(`--channel must be one of ${Object.keys(SANDBOX_RECIPIENTS).join(', ')}`);
   return [c, r];
 }
 const [connector, recipientFor] = pickChannel();
@@ -109,8 +109,8 @@ async function rawSend(sandbox: string, to: string, text: string): Promise<numbe
   const base = `${sandbox}/sandbox/${CHANNEL}`;
   rawCredentials ??= await credentialsFor(base);
   const rendered = connector.render({ type: 'text', text }, { to, retryKey: crypto.randomUUID() });
-  const { path, headers } = connector.authorize(rendered.request, rawCredentials);
-  return post(base + path, rendered.request.body, headers);
+  const { path, headers, body } = connector.authorize(rendered.request, rawCredentials);
+  return post(base + path, body ?? rendered.request.body, headers);
 }
 
 /** The sandbox credentials, plus an access token for channels that use them (WeChat). */

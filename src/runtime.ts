@@ -60,6 +60,9 @@ export interface GatewayOptions {
   startWorkers?: boolean;
 }
 
+/** How long open connections get to finish when the gateway stops. */
+const SHUTDOWN_GRACE_MS = 3_000;
+
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
@@ -149,9 +152,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     boot,
     url,
     async stop() {
-      await app.close();
+      // Workers first: their in-flight sends may be to the sandbox on this very server. Anything
+      // accepted meanwhile is stored and queued, and goes out after the next start.
       await dispatcher.stop();
       await notifier.stop();
+      // Then the server, with a deadline: a peer that keeps a connection open (a provider's
+      // webhook client, a stalled upload) must not hold a shutdown forever.
+      const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await app.close();
+      clearTimeout(force);
       await http.close();
       await callbackHttp.close();
       await store.close();

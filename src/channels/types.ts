@@ -68,6 +68,8 @@ export interface ProviderResponse {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON when the body was JSON, otherwise the text. */
   body: unknown;
+  /** The body as received, for numbers JSON.parse would round (Viber's 64-bit message tokens). */
+  rawBody?: string;
 }
 
 /** What a provider answer means for the message; the dispatcher acts on it. */
@@ -244,11 +246,14 @@ export interface ChannelConnector {
   check(message: CanonicalMessage): FieldIssue[];
   /** Renders the provider request for one recipient. Pure and deterministic. */
   render(message: CanonicalMessage, ctx: RenderContext): RenderResult;
-  /** Applies credentials to a stored request: fills path placeholders and auth headers. */
+  /**
+   * Applies credentials to a stored request: fills path placeholders and auth headers, and, where
+   * the provider wants account facts in the body (Viber's sender), returns the body to send.
+   */
   authorize(
     request: ProviderRequest,
     credentials: Credentials,
-  ): { path: string; headers: Record<string, string> };
+  ): { path: string; headers: Record<string, string>; body?: unknown };
   /** Maps a provider answer to what the dispatcher should do. */
   classify(response: ProviderResponse): SendOutcome;
 

@@ -256,8 +256,8 @@ export class Dispatcher extends PollingWorker {
         const accessToken = await this.tokens.get(account.id, connector.accessToken, credentials, baseUrl);
         credentials = { ...credentials, accessToken };
       }
-      const { path, headers } = connector.authorize(message.request, credentials);
-      const response = await this.o.http.post(baseUrl + path, headers, message.request.body);
+      const { path, headers, body } = connector.authorize(message.request, credentials);
+      const response = await this.o.http.post(baseUrl + path, headers, body ?? message.request.body);
       const outcome = connector.classify(response);
       if (outcome.kind === 'transient' && outcome.invalidateAccessToken && credentials['accessToken']) {
         this.tokens.invalidate(account.id, credentials['accessToken']);

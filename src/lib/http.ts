@@ -106,6 +106,7 @@ export class HttpClient {
       status: res.statusCode,
       headers: res.headers,
       body: parseBody(text, res.headers['content-type']),
+      rawBody: text,
     };
   }
 

@@ -8,7 +8,12 @@ import type { RecordedRequest, SandboxRecorder } from '../channels/types.ts';
 function recipientOf(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const b = body as Record<string, unknown>;
-  const to = b.to ?? b.chat_id ?? b.chatId ?? b.recipient ?? b.receiver ?? b.touser;
+  // The Send API (Messenger, Instagram) addresses `recipient: { id }`.
+  const recipient =
+    b.recipient !== null && typeof b.recipient === 'object' && 'id' in b.recipient
+      ? b.recipient.id
+      : b.recipient;
+  const to = b.to ?? b.chat_id ?? b.chatId ?? recipient ?? b.receiver ?? b.touser;
   return to === undefined || to === null
     ? undefined
     : String(typeof to === 'object' ? JSON.stringify(to) : to);

@@ -56,6 +56,15 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
     const other = recipient({ to: 'PSID2' });
     const unsent = recipient({ to: 'PSID1' });
     await store.messages.accept(batch('t1', [early, late, other, unsent]));
+    const typing = recipient({ to: 'PSID1' });
+    await store.messages.accept(
+      batch('t1', [typing], { content: { type: 'sender_action', action: 'typing_on' } }),
+    );
+    await store.messages.transition('t1', {
+      messageId: typing.id,
+      status: 'sent',
+      at: '2026-01-01T00:00:01.000Z',
+    });
     for (const [m, sentAt] of [
       [early, '2026-01-01T00:00:01.000Z'],
       [late, '2026-01-01T00:00:09.000Z'],
@@ -65,6 +74,7 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
       await store.messages.transition('t1', { messageId: m.id, status: 'sent', at: sentAt });
     }
     const watermark = '2026-01-01T00:00:05.000Z';
+    // A typing indicator is not read, so a watermark leaves it alone.
     expect(await store.messages.findSentTo('t1', 'ca_1', 'PSID1', watermark)).toEqual([early.id]);
     await store.messages.transition('t1', { messageId: early.id, status: 'read', at: watermark });
     // Read is as far as a receipt goes: it is no longer a candidate.

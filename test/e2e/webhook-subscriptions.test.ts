@@ -82,7 +82,11 @@ describe('webhook subscriptions', () => {
     expect(headers(own)['webhook-id']).toBe(headers(sent)['webhook-id']);
     expect(JSON.parse(sent.body).data.messageId).toBe(id);
 
-    const log = await gw.api('GET', `/v1/webhooks/${sentOnly.json.id}/deliveries`);
+    // The receiver has it; the notifier records the answer a moment later.
+    const log = await until(async () => {
+      const res = await gw.api('GET', `/v1/webhooks/${sentOnly.json.id}/deliveries`);
+      return res.json.data[0]?.state === 'delivered' ? res : undefined;
+    });
     expect(log.json.data).toHaveLength(1);
     expect(log.json.data[0]).toMatchObject({
       messageId: id,

@@ -41,12 +41,12 @@ export function emulatorHarness(connector: ChannelConnector) {
     request: ProviderRequest,
     credentials = connector.sandboxCredentials,
   ): Promise<ProviderResponse> {
-    const { path, headers } = connector.authorize(request, credentials);
+    const { path, headers, body } = connector.authorize(request, credentials);
     const res = await app.inject({
       method: 'POST',
       url: prefix + path,
       headers: { 'content-type': 'application/json', ...headers },
-      payload: JSON.stringify(request.body),
+      payload: JSON.stringify(body ?? request.body),
     });
     const responseHeaders: ProviderResponse['headers'] = {};
     for (const [key, value] of Object.entries(res.headers)) {
@@ -56,6 +56,7 @@ export function emulatorHarness(connector: ChannelConnector) {
       status: res.statusCode,
       headers: responseHeaders,
       body: res.body === '' ? undefined : res.json(),
+      rawBody: res.body,
     };
   }
 

@@ -11,6 +11,7 @@ import { classifyWechatResponse } from './classify.ts';
 import { decodeWechatXml, parseWechatPush, verifyWechatPush, wechatHandshake } from './inbound.ts';
 import { WECHAT_SANDBOX_CREDENTIALS, WechatCredentials, WechatOptions } from './options.ts';
 import { renderWechat } from './render.ts';
+import { wechatFaults } from './sandbox/faults.ts';
 import { wechatSandbox } from './sandbox/index.ts';
 
 export const wechatConnector: ChannelConnector = {
@@ -43,4 +44,5 @@ export const wechatConnector: ChannelConnector = {
   inboundAck: { contentType: 'text/plain; charset=utf-8', body: 'success' },
   handshake: wechatHandshake,
   sandbox: wechatSandbox,
+  sandboxFaults: wechatFaults,
 };

@@ -175,10 +175,11 @@ export function createMessageRepository(
   );
 
   // Messages to one recipient whose `sent` event is at or before a watermark. The status test keeps
-  // the scan to messages a receipt can still move.
+  // the scan to messages a receipt can still move; a typing indicator is not something one reads.
   const selectSentTo = prepare(
     `SELECT m.id FROM messages m
      WHERE m.channel_account_id = ? AND m.recipient = ? AND m.tenant_id = ? AND m.status IN ('sent', 'delivered')
+       AND json_extract(m.content, '$.type') <> 'sender_action'
        AND EXISTS (SELECT 1 FROM message_events e
                    WHERE e.message_id = m.id AND e.status = 'sent' AND e.at <= ?)`,
   );

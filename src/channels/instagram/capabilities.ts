@@ -1,0 +1,41 @@
+/**
+ * How Instagram carries each canonical kind. Like Messenger (../messenger/capabilities.ts), with
+ * Instagram's differences: receipts are degraded to text (no receipt template), and call buttons
+ * become text lines (recorded at render time).
+ */
+import type { MessageKind } from '../../core/message.ts';
+import type { Capability } from '../types.ts';
+
+export const INSTAGRAM_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
+  text: { support: 'native' },
+  media: { support: 'native' },
+  location: {
+    support: 'degraded',
+    to: 'text with the title, address and a map link',
+    rule: 'instagram_no_location',
+  },
+  sticker: {
+    support: 'refused',
+    reason: 'Instagram sends no stickers by id (only a heart); send the sticker image as `media`',
+  },
+  buttons: { support: 'native' },
+  quick_replies: { support: 'native' },
+  carousel: { support: 'native' },
+  list: {
+    support: 'degraded',
+    to: 'numbered rows in the text (a typed number is the row’s postback), a quick reply per row when at most 13',
+    rule: 'instagram_no_list',
+  },
+  imagemap: {
+    support: 'refused',
+    reason: 'Instagram has no tappable image areas; send a `carousel` card with buttons',
+  },
+  template: {
+    support: 'refused',
+    reason:
+      'Instagram has no pre-approved templates; within 7 days use options.instagram MESSAGE_TAG + HUMAN_AGENT',
+  },
+  receipt: { support: 'degraded', to: 'formatted text', rule: 'instagram_no_receipt' },
+  sender_action: { support: 'native' },
+  raw: { support: 'native' },
+};

@@ -1,0 +1,49 @@
+/**
+ * Instagram Messaging connector (Instagram API with Instagram Login). It speaks Messenger's Send
+ * API, so it reuses Messenger's renderers, checks, classifier, webhook parser and emulator with the
+ * Instagram flavour (flavor.ts) and emulator profile (sandbox/profile.ts). README.md has the rest.
+ */
+
+import { bearer } from '../messenger/authorize.ts';
+import { checkScopedId, checkSendApi } from '../messenger/check.ts';
+import { classifySendApi } from '../messenger/classify.ts';
+import { parseSendApiWebhook } from '../messenger/inbound.ts';
+import { renderSendApi } from '../messenger/render.ts';
+import { sendApiFaults } from '../messenger/sandbox/faults.ts';
+import { sendApiSandbox } from '../messenger/sandbox/index.ts';
+import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
+import type { ChannelConnector } from '../types.ts';
+import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
+import { INSTAGRAM_FLAVOR } from './flavor.ts';
+import {
+  INSTAGRAM_SANDBOX_CREDENTIALS,
+  InstagramCredentials,
+  InstagramOptions,
+  readInstagramOptions,
+} from './options.ts';
+import { INSTAGRAM_EMULATOR } from './sandbox/profile.ts';
+
+export const instagramConnector: ChannelConnector = {
+  name: 'instagram',
+  displayName: 'Instagram',
+  // The Facebook-Login flavour (graph.facebook.com with a Page token) takes the same requests:
+  // set OMNIGATE_INSTAGRAM_API_BASE and give the Page token as accessToken.
+  defaultBaseUrl: 'https://graph.instagram.com',
+  // 300 calls/s per professional account for text, links, reactions and stickers.
+  rateLimit: { perSecond: 300, burst: 100 },
+  maybeSentPolicy: 'fail',
+  capabilities: INSTAGRAM_CAPABILITIES,
+  credentialsSchema: InstagramCredentials,
+  sandboxCredentials: INSTAGRAM_SANDBOX_CREDENTIALS,
+  optionsSchema: InstagramOptions,
+  checkRecipient: (to) => checkScopedId('Instagram-scoped (IGSID)', to),
+  check: (message) => checkSendApi(INSTAGRAM_FLAVOR, message),
+  render: (message, ctx) => renderSendApi(INSTAGRAM_FLAVOR, message, ctx, readInstagramOptions(ctx.options)),
+  authorize: (request, credentials) => bearer(request, credentials['accessToken']),
+  classify: (response) => classifySendApi('instagram', 'Instagram', response),
+  verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),
+  parseInbound: parseSendApiWebhook,
+  handshake: (query, credentials) => hubHandshake(query, credentials),
+  sandbox: sendApiSandbox(INSTAGRAM_EMULATOR),
+  sandboxFaults: sendApiFaults,
+};

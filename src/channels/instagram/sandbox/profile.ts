@@ -1,0 +1,27 @@
+/**
+ * The Instagram emulator: Messenger's (../../messenger/sandbox) with Instagram's differences.
+ */
+import { randomBytes } from 'node:crypto';
+import { type EmulatorProfile, MESSENGER_EMULATOR } from '../../messenger/sandbox/profile.ts';
+import { INSTAGRAM_FLAVOR } from '../flavor.ts';
+import { INSTAGRAM_TAGS } from '../limits.ts';
+import { INSTAGRAM_SANDBOX_CREDENTIALS, SANDBOX_IG_ID } from '../options.ts';
+
+export const INSTAGRAM_EMULATOR: EmulatorProfile = {
+  ...MESSENGER_EMULATOR,
+  flavor: INSTAGRAM_FLAVOR,
+  object: 'instagram',
+  accountId: SANDBOX_IG_ID,
+  tokenKey: 'accessToken',
+  defaultCredentials: INSTAGRAM_SANDBOX_CREDENTIALS,
+  buttonTypes: ['postback', 'web_url'],
+  templateTypes: ['button', 'generic'],
+  tags: INSTAGRAM_TAGS,
+  // No delivery receipts: only "seen" (messaging_seen), naming the message.
+  receipts: 'seen_by_mid',
+  // Instagram mids are base64 of an `ig_message_item` key, without Messenger's `m_`.
+  messageId: () =>
+    Buffer.from(
+      `ig_message_item:1:IGMessageThread:${SANDBOX_IG_ID}:${randomBytes(24).toString('hex')}`,
+    ).toString('base64url'),
+};

@@ -1,0 +1,43 @@
+/**
+ * Facebook Messenger Send API connector. See README.md in this folder for Messenger's quirks and
+ * the choices made for what Messenger cannot show. The renderers, checks, classifier, webhook
+ * parser and emulator are shared with Instagram (../instagram), which states its differences.
+ */
+import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
+import type { ChannelConnector } from '../types.ts';
+import { bearer } from './authorize.ts';
+import { MESSENGER_CAPABILITIES } from './capabilities.ts';
+import { checkScopedId, checkSendApi } from './check.ts';
+import { classifySendApi } from './classify.ts';
+import { MESSENGER_FLAVOR } from './flavor.ts';
+import { parseSendApiWebhook } from './inbound.ts';
+import { MESSENGER_SANDBOX_CREDENTIALS, MessengerCredentials, MessengerOptions } from './options.ts';
+import { renderMessenger } from './render.ts';
+import { sendApiFaults } from './sandbox/faults.ts';
+import { sendApiSandbox } from './sandbox/index.ts';
+import { MESSENGER_EMULATOR } from './sandbox/profile.ts';
+
+export const messengerConnector: ChannelConnector = {
+  name: 'messenger',
+  displayName: 'Facebook Messenger',
+  defaultBaseUrl: 'https://graph.facebook.com',
+  // Send API: 300 calls/s per Page for text, links, reactions and stickers (10/s for audio and video,
+  // which the dispatcher's one rate cannot tell apart; README.md).
+  rateLimit: { perSecond: 300, burst: 100 },
+  // The Send API has no idempotency key: a resent request is a second message.
+  maybeSentPolicy: 'fail',
+  capabilities: MESSENGER_CAPABILITIES,
+  credentialsSchema: MessengerCredentials,
+  sandboxCredentials: MESSENGER_SANDBOX_CREDENTIALS,
+  optionsSchema: MessengerOptions,
+  checkRecipient: (to) => checkScopedId('Messenger page-scoped (PSID)', to),
+  check: (message) => checkSendApi(MESSENGER_FLAVOR, message),
+  render: (message, ctx) => renderMessenger(MESSENGER_FLAVOR, message, ctx),
+  authorize: (request, credentials) => bearer(request, credentials['pageAccessToken']),
+  classify: (response) => classifySendApi('messenger', 'Messenger', response),
+  verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),
+  parseInbound: parseSendApiWebhook,
+  handshake: (query, credentials) => hubHandshake(query, credentials),
+  sandbox: sendApiSandbox(MESSENGER_EMULATOR),
+  sandboxFaults: sendApiFaults,
+};

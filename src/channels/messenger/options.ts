@@ -1,0 +1,92 @@
+/**
+ * What a Messenger channel account holds, what a send request may add under `options.messenger`,
+ * and the fixed credentials of the built-in sandbox Page.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { StringEnum } from '../../core/message.ts';
+import {
+  MESSAGING_TYPES,
+  MESSENGER_TAGS,
+  type MessagingType,
+  type MessengerTag,
+  NOTIFICATION_TYPES,
+  type NotificationType,
+} from './limits.ts';
+
+export const MessengerCredentials = Type.Object(
+  {
+    pageAccessToken: Type.String({ minLength: 1, description: 'Page access token with pages_messaging.' }),
+    appSecret: Type.String({
+      minLength: 1,
+      description: 'The app secret; Meta signs webhooks with it (X-Hub-Signature-256).',
+    }),
+    verifyToken: Type.String({
+      minLength: 1,
+      description: 'The verify token you typed in the webhook settings; answers the hub.challenge GET.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type MessengerCredentials = Static<typeof MessengerCredentials>;
+
+/**
+ * `tag` belongs with `messagingType: MESSAGE_TAG` and only there: the schema says so, so a request
+ * that breaks the rule is a 400 naming the field rather than a refusal from Meta later.
+ */
+export const tagRule = {
+  anyOf: [
+    { properties: { messagingType: { const: 'MESSAGE_TAG' } }, required: ['messagingType', 'tag'] },
+    { properties: { messagingType: { not: { const: 'MESSAGE_TAG' } } }, not: { required: ['tag'] } },
+  ],
+};
+
+export const MessengerOptions = Type.Object(
+  {
+    messagingType: Type.Optional(
+      StringEnum(
+        [...MESSAGING_TYPES],
+        'RESPONSE (default: within 24 h of the person’s message), UPDATE, or MESSAGE_TAG (give `tag`).',
+      ),
+    ),
+    tag: Type.Optional(
+      StringEnum(
+        [...MESSENGER_TAGS],
+        'Message tag for sending outside the 24-hour window; MESSAGE_TAG only.',
+      ),
+    ),
+    notificationType: Type.Optional(
+      StringEnum([...NOTIFICATION_TYPES], 'REGULAR (default), SILENT_PUSH or NO_PUSH.'),
+    ),
+  },
+  { additionalProperties: false, ...tagRule },
+);
+export type MessengerOptions = Static<typeof MessengerOptions>;
+
+/** Not secrets: the emulator accepts exactly these. */
+export const MESSENGER_SANDBOX_CREDENTIALS = {
+  pageAccessToken: 'EAASandboxMessengerPageToken0000000000000000',
+  appSecret: 'sandbox-messenger-app-secret',
+  verifyToken: 'sandbox-messenger-verify',
+} as const satisfies MessengerCredentials;
+
+/** The sandbox Page's id, the `recipient` of the webhooks the emulator sends. */
+export const SANDBOX_PAGE_ID = '104000000000001';
+
+export interface SendEnvelopeOptions {
+  messagingType?: MessagingType;
+  tag?: string;
+  notificationType?: NotificationType;
+}
+
+const isOneOf = <T extends string>(values: readonly T[], v: unknown): v is T =>
+  typeof v === 'string' && (values as readonly string[]).includes(v);
+
+/** Reads `options` defensively: render must stay total whatever it is handed. */
+export function readMessengerOptions(options: Record<string, unknown> | undefined): SendEnvelopeOptions {
+  const o = options ?? {};
+  const out: SendEnvelopeOptions = {};
+  if (isOneOf(MESSAGING_TYPES, o['messagingType'])) out.messagingType = o['messagingType'];
+  if (isOneOf<MessengerTag>(MESSENGER_TAGS, o['tag'])) out.tag = o['tag'];
+  if (isOneOf(NOTIFICATION_TYPES, o['notificationType'])) out.notificationType = o['notificationType'];
+  return out;
+}

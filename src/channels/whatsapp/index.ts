@@ -1,0 +1,45 @@
+/**
+ * WhatsApp Business Cloud API connector. See README.md in this folder for WhatsApp's quirks and
+ * the choices made for what WhatsApp cannot show.
+ */
+import { hubHandshake } from '../meta-graph/webhook.ts';
+import type { ChannelConnector } from '../types.ts';
+import { WHATSAPP_CAPABILITIES } from './capabilities.ts';
+import { checkWhatsAppMessage, checkWhatsAppRecipient } from './check.ts';
+import { classifyWhatsAppResponse } from './classify.ts';
+import { parseWhatsAppWebhook, verifyWhatsAppSignature } from './inbound.ts';
+import { WHATSAPP_SANDBOX_CREDENTIALS, WhatsAppCredentials, WhatsAppOptions } from './options.ts';
+import { renderWhatsApp } from './render.ts';
+import { whatsappFaults } from './sandbox/errors.ts';
+import { whatsappSandbox } from './sandbox/index.ts';
+
+export const whatsappConnector: ChannelConnector = {
+  name: 'whatsapp',
+  displayName: 'WhatsApp',
+  defaultBaseUrl: 'https://graph.facebook.com',
+  // Default throughput per business phone number: 80 messages per second (130429 beyond).
+  rateLimit: { perSecond: 80, burst: 80 },
+  // Pair rate limit: about one message every 6 s to the same person, short bursts tolerated (131056).
+  recipientRateLimit: { perSecond: 1 / 6, burst: 3 },
+  // WhatsApp has no idempotency key: a resent request is a second message.
+  maybeSentPolicy: 'fail',
+  capabilities: WHATSAPP_CAPABILITIES,
+  credentialsSchema: WhatsAppCredentials,
+  sandboxCredentials: WHATSAPP_SANDBOX_CREDENTIALS,
+  optionsSchema: WhatsAppOptions,
+  checkRecipient: checkWhatsAppRecipient,
+  check: checkWhatsAppMessage,
+  render: renderWhatsApp,
+  authorize(request, credentials) {
+    return {
+      path: request.path.replace('{phoneNumberId}', encodeURIComponent(credentials['phoneNumberId'] ?? '')),
+      headers: { ...request.headers, Authorization: `Bearer ${credentials['accessToken'] ?? ''}` },
+    };
+  },
+  classify: classifyWhatsAppResponse,
+  verifyInbound: verifyWhatsAppSignature,
+  parseInbound: parseWhatsAppWebhook,
+  handshake: (query, credentials) => hubHandshake(query, credentials),
+  sandbox: whatsappSandbox,
+  sandboxFaults: whatsappFaults,
+};

@@ -1,0 +1,53 @@
+/**
+ * What a WhatsApp channel account holds, what a send request may add under `options.whatsapp`, and
+ * the fixed credentials of the built-in sandbox account.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+
+export const WhatsAppCredentials = Type.Object(
+  {
+    accessToken: Type.String({ minLength: 1, description: 'System-user access token (Bearer).' }),
+    phoneNumberId: Type.String({
+      pattern: '^[0-9]+$',
+      description: 'The business phone number id messages are sent from.',
+    }),
+    appSecret: Type.String({ minLength: 1, description: 'App secret; signs inbound webhooks.' }),
+    verifyToken: Type.String({ minLength: 1, description: 'Answer to the GET hub.challenge handshake.' }),
+  },
+  { additionalProperties: false },
+);
+export type WhatsAppCredentials = Static<typeof WhatsAppCredentials>;
+
+export const WhatsAppOptions = Type.Object(
+  {
+    previewUrl: Type.Optional(
+      Type.Boolean({ description: 'Render a link preview for the first URL of a text message.' }),
+    ),
+    replyTo: Type.Optional(
+      Type.String({
+        pattern: '^wamid\\.',
+        maxLength: 512,
+        description: 'Quote an earlier message (`context.message_id`, a wamid).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type WhatsAppOptions = Static<typeof WhatsAppOptions>;
+
+/** Not secrets: the emulator accepts exactly these and nothing else. */
+export const WHATSAPP_SANDBOX_CREDENTIALS = {
+  accessToken: 'sandbox-whatsapp-access-token',
+  phoneNumberId: '106540352242922',
+  appSecret: 'sandbox-whatsapp-app-secret',
+  verifyToken: 'sandbox-whatsapp-verify-token',
+} as const satisfies WhatsAppCredentials;
+
+/** The core validated `options` against the schema; render stays total whatever it is handed. */
+export function readWhatsAppOptions(options: Record<string, unknown> | undefined): WhatsAppOptions {
+  const o = options ?? {};
+  const out: WhatsAppOptions = {};
+  if (typeof o['previewUrl'] === 'boolean') out.previewUrl = o['previewUrl'];
+  if (typeof o['replyTo'] === 'string' && o['replyTo'].startsWith('wamid.')) out.replyTo = o['replyTo'];
+  return out;
+}

@@ -1,0 +1,156 @@
+/**
+ * The strict WhatsApp Cloud API emulator, a Fastify plugin the core mounts at /sandbox/whatsapp.
+ * It answers `POST /{version}/{phone-number-id}/messages` as WhatsApp would (api.ts), records every
+ * answer, posts the receipts WhatsApp sends for accepted messages, and can play a person:
+ * POST /_simulate/message (a text, reply-button or list tap) and POST /_simulate/status (any
+ * receipt for a message id, e.g. a late `delivered`) post signed webhooks to the gateway.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { SandboxOptions } from '../../types.ts';
+import { WHATSAPP_SANDBOX_CREDENTIALS } from '../options.ts';
+import { handleMessages } from './api.ts';
+import { SandboxRecipients } from './recipients.ts';
+import { createWhatsAppValidators, type WhatsAppValidators } from './validator.ts';
+import {
+  messageWebhook,
+  parseSimulateInput,
+  postSigned,
+  type ReceiptStatus,
+  scheduleReceipts,
+  statusWebhook,
+  type WebhookContext,
+} from './webhook.ts';
+
+let validators: WhatsAppValidators | undefined;
+
+/** Compiled once per process: the spec does not change while it runs, and compiling takes a while. */
+export function whatsappValidators(): WhatsAppValidators {
+  validators ??= createWhatsAppValidators();
+  return validators;
+}
+
+type MessagesRequest = FastifyRequest<{ Params: { version: string; phoneNumberId: string } }>;
+
+const RECEIPTS: readonly ReceiptStatus[] = ['sent', 'delivered', 'read', 'failed'];
+
+export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts) => {
+  const creds = { ...WHATSAPP_SANDBOX_CREDENTIALS, ...opts.credentials };
+  const ctx = {
+    accessToken: creds.accessToken,
+    phoneNumberId: creds.phoneNumberId,
+    validators: whatsappValidators(),
+    recipients: new SandboxRecipients(),
+  };
+  const hook: WebhookContext | undefined =
+    opts.webhookUrl !== undefined
+      ? { url: opts.webhookUrl, appSecret: creds.appSecret, phoneNumberId: creds.phoneNumberId }
+      : undefined;
+
+  // WhatsApp answers malformed JSON in its own words, so the bytes reach the handler unparsed.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, body);
+  });
+
+  app.post('/:version/:phoneNumberId/messages', async (req: MessagesRequest, reply: FastifyReply) => {
+    const rawBody = typeof req.body === 'string' ? req.body : '';
+    const result = handleMessages(
+      { version: req.params.version, phoneNumberId: req.params.phoneNumberId, headers: req.headers, rawBody },
+      ctx,
+    );
+    opts.recorder.record('whatsapp', {
+      at: new Date().toISOString(),
+      path: `/${req.params.version}/${req.params.phoneNumberId}/messages`,
+      headers: redact(req.headers),
+      body: result.parsedBody,
+      status: result.status,
+      response: result.body,
+    });
+    const accepted = result.accepted;
+    if (accepted !== undefined && hook !== undefined) {
+      const failure = accepted.fate.kind === 'fail_later' ? accepted.fate : undefined;
+      scheduleReceipts(hook, accepted.id, accepted.to, failure);
+    }
+    return reply.code(result.status).send(result.body);
+  });
+
+  app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
+    const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
+    return { data: opts.recorder.list('whatsapp', to !== undefined ? { to } : undefined) };
+  });
+
+  app.post('/_simulate/message', async (req: FastifyRequest, reply: FastifyReply) => {
+    const input = parseSimulateInput(jsonOf(req.body));
+    if (typeof input === 'string') return problem(reply, 400, 'Invalid simulation', input);
+    if (hook === undefined)
+      return problem(
+        reply,
+        409,
+        'No webhook URL',
+        'The sandbox WhatsApp number has no webhook URL to deliver to',
+      );
+    const body = messageWebhook(creds.phoneNumberId, input);
+    return deliver(reply, hook, body);
+  });
+
+  app.post('/_simulate/status', async (req: FastifyRequest, reply: FastifyReply) => {
+    const b = jsonOf(req.body);
+    const id = typeof b?.['id'] === 'string' ? b['id'] : undefined;
+    const status = RECEIPTS.find((s) => s === b?.['status']);
+    const recipient = typeof b?.['recipient'] === 'string' ? b['recipient'] : '16505550000';
+    if (id === undefined || !id.startsWith('wamid.') || status === undefined) {
+      return problem(
+        reply,
+        400,
+        'Invalid simulation',
+        `Give {id: "wamid…", status: ${RECEIPTS.join(' | ')}, recipient?}`,
+      );
+    }
+    if (hook === undefined)
+      return problem(
+        reply,
+        409,
+        'No webhook URL',
+        'The sandbox WhatsApp number has no webhook URL to deliver to',
+      );
+    const error =
+      status === 'failed'
+        ? { code: 131026, title: 'Message undeliverable', details: 'Unable to deliver message.' }
+        : undefined;
+    const body = statusWebhook(creds.phoneNumberId, { id, recipient, status, ...(error ? { error } : {}) });
+    return deliver(reply, hook, body);
+  });
+};
+
+async function deliver(reply: FastifyReply, hook: WebhookContext, body: Record<string, unknown>) {
+  try {
+    return { webhook: await postSigned(hook, body), sent: body };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
+  }
+}
+
+function jsonOf(body: unknown): Record<string, unknown> | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function problem(reply: FastifyReply, status: number, title: string, detail: string) {
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({ type: 'about:blank', title, status, detail });
+}
+
+/** The recorder is for people and tests to read; the token stays out of it. */
+function redact(headers: FastifyRequest['headers']): Record<string, string | string[] | undefined> {
+  const out: Record<string, string | string[] | undefined> = { ...headers };
+  if (out['authorization'] !== undefined) out['authorization'] = 'Bearer [redacted]';
+  return out;
+}

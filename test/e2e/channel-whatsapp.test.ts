@@ -1,0 +1,189 @@
+/**
+ * WhatsApp end to end through the public HTTP API: every kind it carries reaches the strict
+ * emulator and moves to `delivered` and `read` by the emulator's signed receipts, receipts never
+ * move a status back, inbound webhooks are verified on their raw bytes, the hub.challenge
+ * handshake answers, a typed number answers a numbered choice, and each failure class ends as
+ * classify says.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signHubBody } from '../../src/channels/meta-graph/webhook.ts';
+import { CONNECTORS } from '../../src/channels/registry.ts';
+import { messageWebhook } from '../../src/channels/whatsapp/sandbox/webhook.ts';
+import { MESSAGE_KINDS, type MessageKind } from '../../src/core/message.ts';
+import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+
+const USER = '16505551234';
+const connector = CONNECTORS['whatsapp'];
+if (connector === undefined) throw new Error('whatsapp is not registered');
+const creds = connector.sandboxCredentials;
+
+let gw: TestGateway;
+let account: string;
+beforeAll(async () => {
+  gw = await startTestGateway();
+  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
+    id: string;
+    channel: string;
+  }>;
+  account = list.find((a) => a.channel === 'whatsapp')?.id ?? '';
+});
+afterAll(async () => gw.close());
+
+const send = async (to: string, message: unknown) => {
+  const res = await gw.api('POST', '/v1/messages', { channel: 'whatsapp', to, message });
+  expect(res.status, JSON.stringify(res.json)).toBe(202);
+  return res.json.messages[0].id as string;
+};
+const statuses = (m: Record<string, unknown>) => (m.events as Array<{ status: string }>).map((e) => e.status);
+const webhook = (raw: string, signature?: string) =>
+  gw.app.inject({
+    method: 'POST',
+    url: `/webhooks/whatsapp/${account}`,
+    payload: raw,
+    headers: {
+      'content-type': 'application/json',
+      ...(signature !== undefined ? { 'x-hub-signature-256': signature } : {}),
+    },
+  });
+const simulate = async (path: string, body: unknown) => {
+  const res = await gw.app.inject({
+    method: 'POST',
+    url: `/sandbox/whatsapp/${path}`,
+    payload: body as object,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+};
+const inbound = async (kind: string) =>
+  (
+    (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
+      kind: string;
+      event: Record<string, unknown>;
+    }>
+  ).filter((e) => e.kind === kind);
+
+describe('WhatsApp end to end', () => {
+  it('sends every kind it carries; each reaches read by signed receipts', async () => {
+    const kinds = MESSAGE_KINDS.filter((k) => k !== 'raw' && connector.capabilities[k].support !== 'refused');
+    expect(kinds).toHaveLength(10);
+    const ids = new Map<MessageKind, string>();
+    for (const kind of kinds) ids.set(kind, await send(USER, SAMPLE_MESSAGES[kind]));
+    for (const [kind, id] of ids) {
+      const done = await gw.waitForStatus(id, ['read', 'failed']);
+      expect(done.status, `${kind}: ${JSON.stringify(done.events)}`).toBe('read');
+      // WhatsApp does not promise receipt order; under load a `read` may overtake its `delivered`.
+      expect(statuses(done)).toEqual(expect.arrayContaining(['sent', 'read']));
+      expect(done.providerMessageId).toMatch(/^wamid\./);
+      if (connector.capabilities[kind].support === 'degraded') {
+        expect((done.degradations as unknown[]).length, kind).toBeGreaterThan(0);
+      }
+      expect(JSON.stringify(done.providerRequest)).not.toContain(creds['accessToken']);
+      expect((done.providerRequest as { path: string }).path).toBe('/v23.0/{phoneNumberId}/messages');
+    }
+  });
+
+  it('refuses the kinds WhatsApp lacks, and a recipient with a plus', async () => {
+    const imagemap = await gw.api('POST', '/v1/messages', {
+      channel: 'whatsapp',
+      to: USER,
+      message: SAMPLE_MESSAGES.imagemap,
+    });
+    expect(imagemap.status).toBe(422);
+    const plus = await gw.api('POST', '/v1/messages', {
+      channel: 'whatsapp',
+      to: `+${USER}`,
+      message: { type: 'text', text: 'x' },
+    });
+    expect(plus.status).toBe(400);
+    expect(JSON.stringify(plus.json)).toContain('international format');
+  });
+
+  it('a late `delivered` after `read` does not move the status back', async () => {
+    const id = await send(USER, { type: 'text', text: 'late receipt' });
+    const read = await gw.waitForStatus(id, ['read', 'failed']);
+    expect(read.status).toBe('read');
+    expect(statuses(read)).toEqual(expect.arrayContaining(['sent', 'delivered', 'read']));
+    await simulate('_simulate/status', { id: read.providerMessageId, status: 'delivered', recipient: USER });
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await gw.api('GET', `/v1/messages/${id}`)).json.status).toBe('read');
+  });
+
+  it('a typed number answers a choice shown as numbered text', async () => {
+    const from = '16505550199';
+    await send(from, SAMPLE_MESSAGES.quick_replies);
+    await new Promise((r) => setTimeout(r, 100));
+    await simulate('_simulate/message', { from, text: '2' });
+    const choice = (await inbound('postback')).find((e) => e.event.from === from);
+    expect(choice?.event).toMatchObject({ payload: 'Large please', choice: { number: 2 } });
+  });
+});
+
+describe('WhatsApp inbound webhooks', () => {
+  const body = JSON.stringify(
+    messageWebhook(creds['phoneNumberId'] ?? '', { from: USER, text: 'signed hello' }),
+  );
+
+  it('accepts a good signature and stores the message once', async () => {
+    const res = await webhook(body, signHubBody(body, creds['appSecret'] ?? ''));
+    expect(res.statusCode).toBe(200);
+    const again = await webhook(body, signHubBody(body, creds['appSecret'] ?? ''));
+    expect(again.statusCode).toBe(200);
+    expect((await inbound('message')).filter((e) => e.event.text === 'signed hello')).toHaveLength(1);
+  });
+
+  it('refuses a bad or missing signature', async () => {
+    expect((await webhook(body, signHubBody(body, 'not-the-secret'))).statusCode).toBe(401);
+    expect((await webhook(body)).statusCode).toBe(401);
+  });
+
+  it('records a reply-button tap as a postback', async () => {
+    await simulate('_simulate/message', { from: USER, buttonReply: 'TRACK_ORDER', title: 'Track' });
+    expect((await inbound('postback')).some((e) => e.event.payload === 'TRACK_ORDER')).toBe(true);
+  });
+
+  it('answers the hub.challenge handshake with our verify token only', async () => {
+    const url = (token: string) =>
+      `/webhooks/whatsapp/${account}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444`;
+    const ok = await gw.app.inject({ method: 'GET', url: url(creds['verifyToken'] ?? '') });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toBe('1158201444');
+    expect((await gw.app.inject({ method: 'GET', url: url('wrong') })).statusCode).toBeGreaterThanOrEqual(
+      400,
+    );
+  });
+});
+
+describe('WhatsApp failures', () => {
+  it('outside the 24-hour window: accepted, then failed by receipt with WhatsApp reason', async () => {
+    const done = await gw.waitForStatus(await send('999131047000001', { type: 'text', text: 'late' }), [
+      'failed',
+    ]);
+    expect(done.statusReason).toContain('(#131047) Re-engagement message');
+    expect(statuses(done)).toContain('sent');
+  });
+
+  it('not a WhatsApp account: failed at once, not retried', async () => {
+    const done = await gw.waitForStatus(await send('999133010000001', { type: 'text', text: 'x' }), [
+      'sent',
+      'failed',
+    ]);
+    expect(done.status).toBe('failed');
+    expect(done.statusReason).toContain('(#133010) Account not registered');
+    expect(gw.recorder?.list('whatsapp', { to: '999133010000001' })).toHaveLength(1);
+  });
+
+  it('throughput limit and a server error are retried until sent', async () => {
+    for (const to of ['999130429000001', '999131000000001']) {
+      const done = await gw.waitForStatus(await send(to, { type: 'text', text: 'retry me' }), [
+        'read',
+        'failed',
+      ]);
+      expect(done.status, JSON.stringify(done.events)).toBe('read');
+      expect(gw.recorder?.list('whatsapp', { to }).map((r) => r.status)).toEqual([
+        to.startsWith('999130429') ? 400 : 500,
+        200,
+      ]);
+    }
+  });
+});
