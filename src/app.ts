@@ -44,6 +44,8 @@ export interface AppDeps {
   publicUrl: () => string;
   /** Refuses callback URLs at non-public addresses at accept time. */
   destinationGuard?: DestinationGuard;
+  /** Per channel, the expiry of messages sent without one. */
+  defaultTtlSeconds?: Record<string, number | undefined>;
 }
 
 const ProblemSchema = Type.Object(
@@ -124,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         connectors: deps.connectors,
         now: deps.now ?? (() => new Date()),
         ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
+        ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
       },
       ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
     });

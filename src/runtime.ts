@@ -117,6 +117,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger: options.quiet ? false : log,
     bodyLimitBytes: config.bodyLimitBytes,
     destinationGuard,
+    defaultTtlSeconds: config.defaultTtlSeconds,
     onAccepted: (withCallbacks) => {
       dispatcher.kick();
       if (withCallbacks) notifier.kick();

@@ -21,6 +21,8 @@ export interface Config {
   ratePerSecond: Record<string, number | undefined>;
   /** Per channel: a send rate per recipient replacing the provider's documented pace. */
   recipientRatePerSecond: Record<string, number | undefined>;
+  /** Per channel: how long a message without `expiresAt` may wait to be sent, in seconds. */
+  defaultTtlSeconds: Record<string, number | undefined>;
   /** The URL the gateway is reached at, for webhook URLs it prints and gives the sandbox. */
   publicUrl?: string;
   bodyLimitBytes: number;
@@ -62,12 +64,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const apiBases: Record<string, string | undefined> = {};
   const ratePerSecond: Record<string, number | undefined> = {};
   const recipientRatePerSecond: Record<string, number | undefined> = {};
+  const defaultTtlSeconds: Record<string, number | undefined> = {};
   for (const name of CHANNEL_NAMES) {
     const prefix = `OMNIGATE_${name.toUpperCase()}`;
     apiBases[name] = env[`${prefix}_API_BASE`] || undefined;
     const rate = env[`${prefix}_RATE_PER_SECOND`];
     ratePerSecond[name] = rate ? int(rate, 1, `${prefix}_RATE_PER_SECOND`) : undefined;
     const perRecipient = env[`${prefix}_RECIPIENT_RATE_PER_SECOND`];
+    const ttl = env[`${prefix}_DEFAULT_TTL_SECONDS`];
+    defaultTtlSeconds[name] = ttl ? int(ttl, 1, `${prefix}_DEFAULT_TTL_SECONDS`) : undefined;
     recipientRatePerSecond[name] = perRecipient
       ? positive(perRecipient, `${prefix}_RECIPIENT_RATE_PER_SECOND`)
       : undefined;
@@ -82,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiBases,
     ratePerSecond,
     recipientRatePerSecond,
+    defaultTtlSeconds,
     ...(env.OMNIGATE_PUBLIC_URL ? { publicUrl: env.OMNIGATE_PUBLIC_URL.replace(/\/$/, '') } : {}),
     bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
     sqliteSynchronous: sync,

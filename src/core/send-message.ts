@@ -35,6 +35,8 @@ export interface SendDeps {
   store: Store;
   connectors: ConnectorRegistry;
   now: () => Date;
+  /** Per channel, how long a message without `expiresAt` may wait (OMNIGATE_<CHANNEL>_DEFAULT_TTL_SECONDS). */
+  defaultTtlSeconds?: Record<string, number | undefined>;
   /** Refuses a callbackUrl that is a non-public address literal (names are checked on delivery). */
   destinationGuard?: DestinationGuard;
 }
@@ -105,13 +107,18 @@ export async function sendMessage(
     correlationId: command.correlationId,
     callbackUrl: command.callbackUrl,
     callbackData: command.callbackData,
-    expiresAt: command.expiresAt,
+    expiresAt: command.expiresAt ?? defaultExpiry(deps, command.channel, now),
     recipients: rendered,
     ...(idempotency ? { idempotency } : {}),
   });
   // A concurrent request with the same key committed first: answer as it did.
   if (result.kind === 'replay') return replay(result.record, print);
   return { statusCode: 202, body, replayed: false, messageIds: rendered.map((m) => m.id) };
+}
+
+function defaultExpiry(deps: SendDeps, channel: string, now: Date): string | undefined {
+  const ttl = deps.defaultTtlSeconds?.[channel];
+  return ttl === undefined ? undefined : new Date(now.getTime() + ttl * 1000).toISOString();
 }
 
 function replay(earlier: IdempotencyRecord, print: string): SendOutcome {

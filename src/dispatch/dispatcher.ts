@@ -50,13 +50,22 @@ type Begun = { message: DispatchMessage; previousStatus: MessageStatus };
 
 const CLAIM_BATCH = 32;
 
+/** How long an account's cached settings (limits, credentials) are used before being re-read. */
+const ACCOUNT_REFRESH_MS = 5_000;
+
+/** When a job over its account's concurrency limit is looked at again. */
+const CONCURRENCY_RETRY_MS = 25;
+
 /** A rate-limit wait longer than this gives the job back to the queue rather than holding it. */
 const MAX_INLINE_WAIT_MS = 1_000;
 
 export class Dispatcher extends PollingWorker {
   private readonly o: Required<Omit<DispatcherOptions, 'now'>> & { now: () => Date };
-  private readonly buckets = new Map<string, TokenBucket>();
-  private readonly accounts = new Map<string, ChannelAccountWithSecrets>();
+  /** Per account, keyed by the limit it was made for, so a changed limit gets a new bucket. */
+  private readonly buckets = new Map<string, { key: string; bucket: TokenBucket }>();
+  private readonly accounts = new Map<string, { account: ChannelAccountWithSecrets; loadedAt: number }>();
+  /** Provider requests in flight per account, for accounts with a concurrency limit. */
+  private readonly inFlight = new Map<string, number>();
   private readonly tokens: AccessTokens;
   private readonly pacer = new RecipientPacer();
   private readonly breakers = new Map<string, CircuitBreaker>();
@@ -211,8 +220,11 @@ export class Dispatcher extends PollingWorker {
     // The recipient's turn first: a person's pace is the narrower limit, and waiting for it must
     // not hold one of the account's tokens.
     const now = this.o.now().getTime();
-    const override = this.o.recipientRatePerSecond[account.channel];
-    const perRecipient = override ? { perSecond: override, burst: 1 } : connector.recipientRateLimit;
+    const recipientRate =
+      account.limits?.recipientRatePerSecond ?? this.o.recipientRatePerSecond[account.channel];
+    const perRecipient = recipientRate
+      ? { perSecond: recipientRate, burst: 1 }
+      : connector.recipientRateLimit;
     const recipientWait = perRecipient ? this.recipientTurn(account.id, message, perRecipient, now) : 0;
     if (recipientWait > MAX_INLINE_WAIT_MS) {
       // The reservation is kept: the job comes back at its turn and uses it (recipientTurn).
@@ -229,7 +241,24 @@ export class Dispatcher extends PollingWorker {
     }
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 
-    const outcome = await this.send(connector, account, message);
+    // An account limited to N requests in flight: a job over the limit goes back to the queue
+    // without using an attempt; its token is returned and its recipient turn kept.
+    const concurrency = account.limits?.concurrency;
+    if (concurrency !== undefined && (this.inFlight.get(account.id) ?? 0) >= concurrency) {
+      bucket.refund();
+      if (perRecipient) this.turns.set(message.id, this.o.now().getTime());
+      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + CONCURRENCY_RETRY_MS), {
+        countAttempt: false,
+      });
+      return;
+    }
+    this.inFlight.set(account.id, (this.inFlight.get(account.id) ?? 0) + 1);
+    let outcome: Awaited<ReturnType<Dispatcher['send']>>;
+    try {
+      outcome = await this.send(connector, account, message);
+    } finally {
+      this.inFlight.set(account.id, (this.inFlight.get(account.id) ?? 1) - 1);
+    }
     crashPoint('after_provider_answer');
     // Only failures that say the provider itself is in trouble trip the breaker; a refusal or a
     // throttle is a provider that works.
@@ -395,11 +424,12 @@ export class Dispatcher extends PollingWorker {
     ]);
   }
 
+  /** The account, re-read now and then so changed limits and credentials take effect. */
   private async account(job: Job): Promise<ChannelAccountWithSecrets | undefined> {
     const cached = this.accounts.get(job.channelAccountId);
-    if (cached) return cached;
+    if (cached && this.o.now().getTime() - cached.loadedAt < ACCOUNT_REFRESH_MS) return cached.account;
     const account = await this.o.store.channelAccounts.get(job.tenantId, job.channelAccountId);
-    if (account) this.accounts.set(account.id, account);
+    if (account) this.accounts.set(account.id, { account, loadedAt: this.o.now().getTime() });
     return account;
   }
 
@@ -429,16 +459,19 @@ export class Dispatcher extends PollingWorker {
     return wait;
   }
 
+  /** The account's limit: its own, else the channel's setting, else the provider's documented rate. */
   private bucketFor(account: ChannelAccountWithSecrets, connector: ChannelConnector): TokenBucket {
-    let bucket = this.buckets.get(account.id);
-    if (!bucket) {
-      const override = this.o.ratePerSecond[account.channel];
-      const limit = override
-        ? { perSecond: override, burst: override }
-        : (connector.rateLimit ?? { perSecond: 100, burst: 100 });
-      bucket = new TokenBucket(limit.perSecond, limit.burst, this.o.now().getTime());
-      this.buckets.set(account.id, bucket);
-    }
+    const own = account.limits?.ratePerSecond;
+    const override = this.o.ratePerSecond[account.channel];
+    const rate = own ?? override;
+    const limit = rate
+      ? { perSecond: rate, burst: account.limits?.burst ?? Math.max(1, Math.round(rate)) }
+      : (connector.rateLimit ?? { perSecond: 100, burst: 100 });
+    const key = `${limit.perSecond}/${limit.burst}`;
+    const current = this.buckets.get(account.id);
+    if (current && current.key === key) return current.bucket;
+    const bucket = new TokenBucket(limit.perSecond, limit.burst, this.o.now().getTime());
+    this.buckets.set(account.id, { key, bucket });
     return bucket;
   }
 }

@@ -14,6 +14,18 @@ export interface Tenant {
   name: string;
 }
 
+/** An account's own delivery limits, over the channel's documented defaults. */
+export interface AccountLimits {
+  /** Sends per second to the provider. */
+  ratePerSecond?: number;
+  /** Sends the bucket lets through at once; default: one second's worth. */
+  burst?: number;
+  /** Sends per second to one recipient. */
+  recipientRatePerSecond?: number;
+  /** Provider requests in flight at once for this account. */
+  concurrency?: number;
+}
+
 export interface ChannelAccount {
   id: string;
   tenantId: string;
@@ -21,6 +33,7 @@ export interface ChannelAccount {
   name: string;
   /** Sandbox accounts talk to the built-in emulator. */
   sandbox: boolean;
+  limits?: AccountLimits;
   createdAt: string;
 }
 
@@ -257,6 +270,8 @@ export interface ChannelAccountRepository {
     account: Omit<ChannelAccountWithSecrets, 'tenantId' | 'createdAt'>,
   ): Promise<ChannelAccount>;
   list(tenantId: string): Promise<ChannelAccount[]>;
+  /** Replaces an account's limits; returns the account, or undefined when there is none. */
+  setLimits(tenantId: string, id: string, limits: AccountLimits): Promise<ChannelAccount | undefined>;
   /** Replaces an account's credentials (kept encrypted). */
   setCredentials(tenantId: string, id: string, credentials: Record<string, string>): Promise<void>;
   get(tenantId: string, id: string): Promise<ChannelAccountWithSecrets | undefined>;

@@ -11,14 +11,36 @@ import { CHANNEL_NAMES } from '../../channels/registry.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import { StringEnum } from '../../core/message.ts';
 import { newId } from '../../lib/ids.ts';
-import type { ChannelAccount, Store } from '../../store/types.ts';
+import type { AccountLimits, ChannelAccount, Store } from '../../store/types.ts';
 import { issuesFromAjv } from '../problem.ts';
+
+const Limits = Type.Object(
+  {
+    ratePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
+    burst: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    recipientRatePerSecond: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1_000,
+        description: 'Fractions allowed: 0.1667 is one per 6 s.',
+      }),
+    ),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000 })),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "This account's own delivery limits, replacing the channel's documented defaults (and OMNIGATE_<CHANNEL>_* settings): " +
+      'provider requests per second and their burst, sends per second to one recipient, requests in flight at once.',
+  },
+);
 
 const Account = Type.Object({
   id: Type.String(),
   channel: Type.String(),
   name: Type.String(),
   sandbox: Type.Boolean(),
+  limits: Type.Optional(Limits),
   createdAt: Type.String(),
   webhookUrl: Type.String({ description: 'Set this as the webhook URL at the provider.' }),
 });
@@ -31,9 +53,11 @@ const CreateAccount = Type.Object(
       description:
         "The provider's credentials; their fields depend on the channel (see each channel's README).",
     }),
+    limits: Type.Optional(Limits),
   },
   { additionalProperties: false },
 );
+const UpdateAccount = Type.Object({ limits: Limits }, { additionalProperties: false });
 
 export const channelAccountRoutes: FastifyPluginAsync<{
   store: Store;
@@ -45,6 +69,7 @@ export const channelAccountRoutes: FastifyPluginAsync<{
     channel: a.channel,
     name: a.name,
     sandbox: a.sandbox,
+    ...(a.limits ? { limits: a.limits } : {}),
     createdAt: a.createdAt,
     webhookUrl: `${publicUrl()}/webhooks/${a.channel}/${a.id}`,
   });
@@ -60,7 +85,12 @@ export const channelAccountRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const body = request.body as { channel: string; name: string; credentials: Record<string, string> };
+      const body = request.body as {
+        channel: string;
+        name: string;
+        credentials: Record<string, string>;
+        limits?: AccountLimits;
+      };
       const connector = connectors[body.channel];
       if (!connector) throw new AppError('GW_CHANNEL_UNKNOWN', `Unknown channel ${body.channel}`);
       const errors = [...Value.Errors(connector.credentialsSchema, body.credentials)];
@@ -83,8 +113,29 @@ export const channelAccountRoutes: FastifyPluginAsync<{
         name: body.name,
         sandbox: false,
         credentials: body.credentials,
+        ...(body.limits ? { limits: body.limits } : {}),
       });
       return reply.code(201).send(present(account));
+    },
+  );
+
+  app.patch(
+    '/channel-accounts/:id',
+    {
+      schema: {
+        summary: "Change an account's delivery limits (an empty object goes back to the channel's defaults)",
+        tags: ['channel accounts'],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: UpdateAccount,
+        response: { 200: Account, 400: Type.Ref('Problem'), 404: Type.Ref('Problem') },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { limits } = request.body as { limits: AccountLimits };
+      const account = await store.channelAccounts.setLimits(request.tenantId, id, limits);
+      if (!account) throw new AppError('GW_NOT_FOUND', `No channel account ${id}`);
+      return present(account);
     },
   );
 

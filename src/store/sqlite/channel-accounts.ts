@@ -10,6 +10,7 @@ interface Row {
   name: string;
   sandbox: number;
   credentials_enc: string;
+  limits: string | null;
   created_at: string;
 }
 
@@ -19,6 +20,7 @@ const toAccount = (r: Row): ChannelAccount => ({
   channel: r.channel,
   name: r.name,
   sandbox: r.sandbox === 1,
+  ...(r.limits ? { limits: JSON.parse(r.limits) } : {}),
   createdAt: r.created_at,
 });
 
@@ -36,8 +38,8 @@ export function createChannelAccountRepository(
       return writer.run(() => {
         const createdAt = new Date().toISOString();
         prepare(
-          `INSERT INTO channel_accounts (id, tenant_id, channel, name, sandbox, credentials_enc, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO channel_accounts (id, tenant_id, channel, name, sandbox, credentials_enc, limits, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           a.id,
           tenantId,
@@ -45,10 +47,19 @@ export function createChannelAccountRepository(
           a.name,
           a.sandbox ? 1 : 0,
           box.seal(JSON.stringify(a.credentials)),
+          a.limits ? JSON.stringify(a.limits) : null,
           createdAt,
         );
         defaults.delete(`${tenantId}\u0000${a.channel}`);
-        return { id: a.id, tenantId, channel: a.channel, name: a.name, sandbox: a.sandbox, createdAt };
+        return {
+          id: a.id,
+          tenantId,
+          channel: a.channel,
+          name: a.name,
+          sandbox: a.sandbox,
+          ...(a.limits ? { limits: a.limits } : {}),
+          createdAt,
+        };
       });
     },
     async list(tenantId) {
@@ -63,6 +74,21 @@ export function createChannelAccountRepository(
         id,
       ) as Row | undefined;
       return row ? { ...toAccount(row), credentials: JSON.parse(box.open(row.credentials_enc)) } : undefined;
+    },
+    setLimits(tenantId, id, limits) {
+      return writer.run(() => {
+        const empty = Object.keys(limits).length === 0;
+        prepare('UPDATE channel_accounts SET limits = ? WHERE tenant_id = ? AND id = ?').run(
+          empty ? null : JSON.stringify(limits),
+          tenantId,
+          id,
+        );
+        const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
+          tenantId,
+          id,
+        ) as Row | undefined;
+        return row ? toAccount(row) : undefined;
+      });
     },
     setCredentials(tenantId, id, credentials) {
       return writer.run(() => {

@@ -152,4 +152,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX callback_by_endpoint ON callback_deliveries (endpoint_id, id) WHERE endpoint_id IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'per-account limits',
+    sql: `
+      ALTER TABLE channel_accounts ADD COLUMN limits TEXT;
+    `,
+  },
 ];
