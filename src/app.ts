@@ -12,6 +12,7 @@ import { inboundWebhookRoutes } from './api/inbound-webhooks.ts';
 import { registerProblemHandlers } from './api/problem.ts';
 import { accountRoutes } from './api/v1/account.ts';
 import { channelAccountRoutes } from './api/v1/channel-accounts.ts';
+import { contactRoutes } from './api/v1/contacts.ts';
 import { deadLetterRoutes } from './api/v1/dead-letters.ts';
 import { inboundEventRoutes } from './api/v1/inbound-events.ts';
 import { messagesRoutes } from './api/v1/messages.ts';
@@ -129,6 +130,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
       },
       ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
+    });
+    await v1.register(contactRoutes, {
+      store: deps.store,
+      connectors: deps.connectors,
+      now: deps.now ?? (() => new Date()),
     });
     await v1.register(webhookRoutes, {
       store: deps.store,

@@ -10,6 +10,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector, InboundEvent } from '../channels/types.ts';
 import { AppError } from '../core/errors.ts';
+import { newId } from '../lib/ids.ts';
 import type { ChannelAccountWithSecrets, Store } from '../store/types.ts';
 
 const Params = Type.Object({ channel: Type.String(), accountId: Type.String({ maxLength: 64 }) });
@@ -91,12 +92,23 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       const events = connector.parseInbound(decoded);
       events.push(...(await mapNumberedReplies(store, account, events)));
       const receivedAt = new Date().toISOString();
+      // Whoever writes in is a contact: known by this identity, or new.
+      const contactIds = new Map<string, string>();
+      for (const e of events) {
+        if ((e.kind !== 'message' && e.kind !== 'postback') || contactIds.has(e.from)) continue;
+        const identity = { channel: account.channel, channelAccountId: account.id, address: e.from };
+        contactIds.set(
+          e.from,
+          await store.contacts.resolveInbound(account.tenantId, identity, newId('ct'), receivedAt),
+        );
+      }
       await store.inbound.insert(
         account.tenantId,
         events.map((e) => ({
           channelAccountId: account.id,
           kind: e.kind,
-          event: e,
+          event:
+            'from' in e && e.from && contactIds.has(e.from) ? { ...e, contactId: contactIds.get(e.from) } : e,
           receivedAt,
           ...(e.providerEventId ? { providerEventId: e.providerEventId } : {}),
           ...('from' in e && e.from ? { from: e.from } : {}),
@@ -133,6 +145,7 @@ async function applyReceipt(
       store.messages.findByProviderMessageId(account.tenantId, account.id, e.providerMessageId),
     );
     if (!message) return;
+    await impliedDelivery(store, account.tenantId, message.id, e.status, e.occurredAt);
     await store.messages.transition(account.tenantId, {
       messageId: message.id,
       status: e.status,
@@ -148,6 +161,7 @@ async function applyReceipt(
       e.watermark.toISOString(),
     );
     for (const messageId of ids) {
+      await impliedDelivery(store, account.tenantId, messageId, e.status, e.occurredAt);
       await store.messages.transition(account.tenantId, {
         messageId,
         status: e.status,
@@ -156,6 +170,27 @@ async function applyReceipt(
       });
     }
   }
+}
+
+/**
+ * A read message was delivered: when `read` comes first (receipts race, or a provider reports
+ * only reads), `delivered` is recorded with it, so every read message has both events and
+ * callbacks. A no-op when the message is already delivered.
+ */
+async function impliedDelivery(
+  store: Store,
+  tenantId: string,
+  messageId: string,
+  status: string,
+  at: Date,
+): Promise<void> {
+  if (status !== 'read') return;
+  await store.messages.transition(tenantId, {
+    messageId,
+    status: 'delivered',
+    at: at.toISOString(),
+    detail: { source: 'provider_receipt', impliedBy: 'read' },
+  });
 }
 
 async function waitFor<T>(limitMs: number, read: () => Promise<T | undefined>): Promise<T | undefined> {

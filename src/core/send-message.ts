@@ -15,7 +15,8 @@ import { checkForChannel, renderForRecipients } from './prepare-send.ts';
 export interface SendCommand {
   channel: string;
   from?: string | undefined;
-  to: string | string[];
+  /** Provider addresses, or a contact whose identity on the channel is looked up. */
+  to: string | string[] | { contactId: string };
   message: CanonicalMessage;
   options?: Record<string, unknown> | undefined;
   correlationId?: string | undefined;
@@ -62,11 +63,6 @@ export async function sendMessage(
       'GW_CHANNEL_UNKNOWN',
     );
   }
-  const issues = checkForChannel(connector, command, deps.now());
-  const refused = command.callbackUrl && deps.destinationGuard?.urlRefusal(command.callbackUrl);
-  if (refused) issues.push({ pointer: '/callbackUrl', rule: 'public_address', detail: refused });
-  if (issues.length > 0) throw validationError(issues);
-
   const account = command.from
     ? await deps.store.channelAccounts.get(tenantId, command.from)
     : await deps.store.channelAccounts.defaultFor(tenantId, command.channel);
@@ -85,9 +81,24 @@ export async function sendMessage(
     );
   }
 
-  const rendered: NewRecipient[] = renderForRecipients(connector, command).map((r) => ({
+  // A contact is addressed through its identity on this channel and account.
+  const contactId =
+    typeof command.to === 'object' && !Array.isArray(command.to) ? command.to.contactId : undefined;
+  const to =
+    contactId === undefined
+      ? (command.to as string | string[])
+      : await contactAddress(deps, tenantId, contactId, command.channel, account.id);
+  const content = { ...command, to };
+
+  const issues = checkForChannel(connector, content, deps.now());
+  const refused = command.callbackUrl && deps.destinationGuard?.urlRefusal(command.callbackUrl);
+  if (refused) issues.push({ pointer: '/callbackUrl', rule: 'public_address', detail: refused });
+  if (issues.length > 0) throw validationError(issues);
+
+  const rendered: NewRecipient[] = renderForRecipients(connector, content).map((r) => ({
     id: newId('msg'),
     ...r,
+    contactId,
   }));
 
   const now = deps.now();
@@ -114,6 +125,30 @@ export async function sendMessage(
   // A concurrent request with the same key committed first: answer as it did.
   if (result.kind === 'replay') return replay(result.record, print);
   return { statusCode: 202, body, replayed: false, messageIds: rendered.map((m) => m.id) };
+}
+
+async function contactAddress(
+  deps: SendDeps,
+  tenantId: string,
+  contactId: string,
+  channel: string,
+  accountId: string,
+): Promise<string> {
+  const address = await deps.store.contacts.addressFor(tenantId, contactId, channel, accountId);
+  if (address !== undefined) return address;
+  const exists = (await deps.store.contacts.get(tenantId, contactId)) !== undefined;
+  throw validationError(
+    [
+      {
+        pointer: '/to/contactId',
+        rule: exists ? 'contact_identity' : 'contact',
+        detail: exists
+          ? `contact ${contactId} has no ${channel} identity for this channel account; add one with PATCH /v1/contacts/${contactId}`
+          : `no contact ${contactId}`,
+      },
+    ],
+    'GW_CONTACT_UNREACHABLE',
+  );
 }
 
 function defaultExpiry(deps: SendDeps, channel: string, now: Date): string | undefined {

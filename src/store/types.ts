@@ -49,6 +49,8 @@ export interface NewRecipient {
   degradations: Degradation[];
   /** Choices shown as numbered text, so that a typed number maps back to a postback. */
   choices?: NumberedChoice[] | undefined;
+  /** The contact the recipient was resolved from, when the send named one. */
+  contactId?: string | undefined;
 }
 
 export interface IdempotencyRecord {
@@ -106,6 +108,7 @@ export interface StoredMessage {
   callbackUrl?: string;
   callbackData?: string;
   expiresAt?: string;
+  contactId?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -359,6 +362,66 @@ export interface CallbackRepository {
   ): Promise<Array<CallbackDelivery & { state: string; lastError?: string }>>;
 }
 
+/**
+ * How a person is reached on one channel. A chat identity (a LINE user id, a PSID) is scoped to a
+ * channel account where the provider scopes it (`channelAccountId`); without one it holds for
+ * every account of the channel. `phone` and `email` identities are channel-independent.
+ */
+export interface ContactIdentity {
+  channel: string;
+  address: string;
+  channelAccountId?: string;
+}
+
+export interface Contact {
+  id: string;
+  tenantId: string;
+  name?: string;
+  attributes: Record<string, string>;
+  locale?: string;
+  timeZone?: string;
+  identities: ContactIdentity[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ContactWrite = Omit<Contact, 'tenantId' | 'createdAt' | 'updatedAt'>;
+
+export interface ContactRepository {
+  /** Creates the contact; `conflict` names the identity another contact of the tenant holds. */
+  create(tenantId: string, contact: ContactWrite, at: string): Promise<{ conflict?: number }>;
+  get(tenantId: string, id: string): Promise<Contact | undefined>;
+  list(tenantId: string, page: { limit: number; beforeId?: string }): Promise<Contact[]>;
+  /** Replaces what is given; `identities`, when given, replace the whole list. */
+  update(
+    tenantId: string,
+    id: string,
+    change: Partial<Omit<ContactWrite, 'id'>>,
+    at: string,
+  ): Promise<{ contact?: Contact; conflict?: number }>;
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /**
+   * The address to reach a contact on a channel through one account: an identity scoped to that
+   * account first, then one that holds for the whole channel.
+   */
+  addressFor(
+    tenantId: string,
+    contactId: string,
+    channel: string,
+    channelAccountId: string,
+  ): Promise<string | undefined>;
+  /**
+   * The contact behind an inbound sender, created on first contact; returns its id. The identity
+   * is scoped to the account, as providers scope their user ids.
+   */
+  resolveInbound(
+    tenantId: string,
+    identity: Required<ContactIdentity>,
+    newId: string,
+    at: string,
+  ): Promise<string>;
+}
+
 export interface Store {
   readonly tenants: TenantRepository;
   readonly channelAccounts: ChannelAccountRepository;
@@ -366,6 +429,7 @@ export interface Store {
   readonly inbound: InboundRepository;
   readonly callbacks: CallbackRepository;
   readonly webhooks: WebhookRepository;
+  readonly contacts: ContactRepository;
   /** True when the backend answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

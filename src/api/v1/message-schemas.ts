@@ -14,14 +14,28 @@ export const MAX_RECIPIENTS = 1000;
  * `anyOf`, because JSON Schema applies string keywords only to strings and array keywords only to
  * arrays: a bad value then gets exactly one clear error instead of one per branch.
  */
-export const Recipients = Type.Unsafe<string | string[]>({
+export const Recipients = Type.Unsafe<string | string[] | { contactId: string }>({
+  type: ['string', 'array', 'object'],
+  minLength: 1,
+  maxLength: 256,
+  items: { type: 'string', minLength: 1, maxLength: 256 },
+  minItems: 1,
+  maxItems: MAX_RECIPIENTS,
+  properties: { contactId: { type: 'string', minLength: 1, maxLength: 64 } },
+  required: ['contactId'],
+  additionalProperties: false,
+  description: `The provider's address of the person (LINE user id, Telegram chat id, ...), an array of 1 to ${MAX_RECIPIENTS}, or \`{ "contactId": ... }\`: the contact's identity on the channel (/v1/contacts).`,
+});
+
+/** Provider addresses only (a preview renders without looking contacts up). */
+export const AddressRecipients = Type.Unsafe<string | string[]>({
   type: ['string', 'array'],
   minLength: 1,
   maxLength: 256,
   items: { type: 'string', minLength: 1, maxLength: 256 },
   minItems: 1,
   maxItems: MAX_RECIPIENTS,
-  description: `The provider's address of the person (LINE user id, Telegram chat id, ...), or an array of 1 to ${MAX_RECIPIENTS}.`,
+  description: "The provider's address of the person, or an array of them.",
 });
 
 /**
@@ -78,7 +92,7 @@ export const PreviewRequest = Type.Object(
   {
     ...SendRequest.properties,
     channel: Type.Optional(StringEnum(CHANNEL_NAMES, 'The channel to preview; omitted: every channel.')),
-    to: Type.Optional(Recipients),
+    to: Type.Optional(AddressRecipients),
   },
   {
     additionalProperties: false,
@@ -152,6 +166,9 @@ export const MessageView = Type.Object({
   callbackUrl: Type.Optional(Type.String()),
   callbackData: Type.Optional(Type.String()),
   expiresAt: Type.Optional(Type.String()),
+  contactId: Type.Optional(
+    Type.String({ description: 'The contact the send addressed, when it named one.' }),
+  ),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   message: Type.Unknown({ description: 'The canonical message as sent to the API.' }),

@@ -19,6 +19,7 @@ export function view(m: StoredMessage, events?: StatusEvent[]) {
     callbackUrl: m.callbackUrl,
     callbackData: m.callbackData,
     expiresAt: m.expiresAt,
+    contactId: m.contactId,
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
     message: m.content,

@@ -7,6 +7,7 @@ import type { JobQueue } from '../../queue/types.ts';
 import type { Store } from '../types.ts';
 import { createCallbackRepository } from './callbacks.ts';
 import { createChannelAccountRepository } from './channel-accounts.ts';
+import { createContactRepository } from './contacts.ts';
 import { type OpenOptions, openDatabase } from './database.ts';
 import { GroupCommitter } from './group-commit.ts';
 import { createInboundRepository } from './inbound.ts';
@@ -31,6 +32,7 @@ export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox 
     inbound: createInboundRepository(db, writer),
     callbacks: createCallbackRepository(db, writer),
     webhooks: webhooks.repository,
+    contacts: createContactRepository(db, writer),
     async ping() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;
     },

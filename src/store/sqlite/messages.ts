@@ -34,6 +34,7 @@ interface MessageRow {
   callback_url: string | null;
   callback_data: string | null;
   expires_at: string | null;
+  contact_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -74,6 +75,7 @@ function toMessage(r: MessageRow): StoredMessage {
     callbackUrl: opt(r.callback_url),
     callbackData: opt(r.callback_data),
     expiresAt: opt(r.expires_at),
+    contactId: opt(r.contact_id),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -87,8 +89,8 @@ export function createMessageRepository(
   const prepare = statementCache(db);
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
-       status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?)`,
+       status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices, contact_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEvent = prepare(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -278,6 +280,7 @@ export function createMessageRepository(
             acceptedAt,
             acceptedAt,
             m.choices && m.choices.length > 0 ? JSON.stringify(m.choices) : null,
+            m.contactId ?? null,
           );
           // The first two events (accepted, queued: seq 1 and 2) happen at created_at by
           // definition, so `events` derives them instead of storing two rows per recipient.

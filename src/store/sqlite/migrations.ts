@@ -159,4 +159,32 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE channel_accounts ADD COLUMN limits TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'contacts and identities',
+    sql: `
+      CREATE TABLE contacts (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        name TEXT,
+        attributes TEXT,
+        locale TEXT,
+        time_zone TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX contacts_by_tenant ON contacts (tenant_id, id);
+      CREATE TABLE contact_identities (
+        tenant_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        channel_account_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, channel, channel_account_id, address)
+      ) WITHOUT ROWID;
+      CREATE INDEX identities_by_contact ON contact_identities (contact_id);
+      ALTER TABLE messages ADD COLUMN contact_id TEXT;
+    `,
+  },
 ];
