@@ -13,6 +13,7 @@ import { registerProblemHandlers } from './api/problem.ts';
 import { accountRoutes } from './api/v1/account.ts';
 import { channelAccountRoutes } from './api/v1/channel-accounts.ts';
 import { contactRoutes } from './api/v1/contacts.ts';
+import { conversationRoutes } from './api/v1/conversations.ts';
 import { deadLetterRoutes } from './api/v1/dead-letters.ts';
 import { inboundEventRoutes } from './api/v1/inbound-events.ts';
 import { messagesRoutes } from './api/v1/messages.ts';
@@ -136,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connectors: deps.connectors,
       now: deps.now ?? (() => new Date()),
     });
+    await v1.register(conversationRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
     await v1.register(webhookRoutes, {
       store: deps.store,
       now: deps.now ?? (() => new Date()),

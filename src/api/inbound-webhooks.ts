@@ -97,9 +97,20 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       for (const e of events) {
         if ((e.kind !== 'message' && e.kind !== 'postback') || contactIds.has(e.from)) continue;
         const identity = { channel: account.channel, channelAccountId: account.id, address: e.from };
-        contactIds.set(
-          e.from,
-          await store.contacts.resolveInbound(account.tenantId, identity, newId('ct'), receivedAt),
+        const contactId = await store.contacts.resolveInbound(
+          account.tenantId,
+          identity,
+          newId('ct'),
+          receivedAt,
+        );
+        contactIds.set(e.from, contactId);
+        // ... in a conversation on this account, opened by the first message, kept fresh by each.
+        await store.conversations.open(
+          account.tenantId,
+          { ...identity, contactId },
+          newId('cv'),
+          receivedAt,
+          true,
         );
       }
       await store.inbound.insert(

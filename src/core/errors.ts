@@ -17,6 +17,10 @@ export const ERRORS = {
   GW_CAPABILITY: { status: 422, title: 'The channel cannot carry this message' },
   GW_CONTACT_UNREACHABLE: { status: 422, title: 'The contact cannot be reached on this channel' },
   GW_CONFLICT: { status: 409, title: 'The resource conflicts with an existing one' },
+  GW_CONVERSATION_OWNED: {
+    status: 409,
+    title: 'An agent owns the conversation; the automated send is rejected',
+  },
   GW_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency key reused with another request' },
   GW_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

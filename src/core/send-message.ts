@@ -4,6 +4,7 @@
  * idempotency record in one transaction (MessageRepository.accept). Nothing is half-written.
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
+import type { FieldIssue } from '../channels/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { DestinationGuard } from '../lib/ssrf-guard.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
@@ -17,6 +18,8 @@ export interface SendCommand {
   from?: string | undefined;
   /** Provider addresses, or a contact whose identity on the channel is looked up. */
   to: string | string[] | { contactId: string };
+  /** Send even into conversations an agent owns. */
+  force?: boolean | undefined;
   message: CanonicalMessage;
   options?: Record<string, unknown> | undefined;
   correlationId?: string | undefined;
@@ -95,10 +98,12 @@ export async function sendMessage(
   if (refused) issues.push({ pointer: '/callbackUrl', rule: 'public_address', detail: refused });
   if (issues.length > 0) throw validationError(issues);
 
+  const owned = await agentOwnedConversations(deps, tenantId, account.id, content.to, command.force === true);
   const rendered: NewRecipient[] = renderForRecipients(connector, content).map((r) => ({
     id: newId('msg'),
     ...r,
     contactId,
+    forcedInto: owned.get(r.to),
   }));
 
   const now = deps.now();
@@ -125,6 +130,36 @@ export async function sendMessage(
   // A concurrent request with the same key committed first: answer as it did.
   if (result.kind === 'replay') return replay(result.record, print);
   return { statusCode: 202, body, replayed: false, messageIds: rendered.map((m) => m.id) };
+}
+
+/**
+ * The conversations an agent owns among these recipients, by address. Without `force` any one of
+ * them refuses the whole request (nothing is stored); with it they are returned, to be recorded.
+ */
+async function agentOwnedConversations(
+  deps: SendDeps,
+  tenantId: string,
+  accountId: string,
+  to: string | string[],
+  force: boolean,
+): Promise<Map<string, string>> {
+  const owned = new Map<string, string>();
+  const issues: FieldIssue[] = [];
+  const recipients = Array.isArray(to) ? to : [to];
+  const byAddress = await deps.store.conversations.ownedByAgent(tenantId, accountId, recipients);
+  if (byAddress.size === 0) return owned;
+  for (const [i, address] of recipients.entries()) {
+    const conversation = byAddress.get(address);
+    if (!conversation) continue;
+    owned.set(address, conversation.id);
+    issues.push({
+      pointer: Array.isArray(to) ? `/to/${i}` : '/to',
+      rule: 'conversation_owned_by_agent',
+      detail: `conversation ${conversation.id} is handled by an agent${conversation.agentId ? ` (${conversation.agentId})` : ''}; send with "force": true to override`,
+    });
+  }
+  if (issues.length > 0 && !force) throw validationError(issues, 'GW_CONVERSATION_OWNED');
+  return owned;
 }
 
 async function contactAddress(

@@ -51,7 +51,7 @@ export function encodeTime(ms: number): string {
   return time;
 }
 
-export const newId = (prefix: 'msg' | 'ca' | 'inb' | 'cb' | 'tn' | 'req' | 'wh' | 'ct'): string =>
+export const newId = (prefix: 'msg' | 'ca' | 'inb' | 'cb' | 'tn' | 'req' | 'wh' | 'ct' | 'cv'): string =>
   `${prefix}_${ulid()}`;
 
 export const newUuid = (): string => randomUUID();

@@ -51,6 +51,8 @@ export interface NewRecipient {
   choices?: NumberedChoice[] | undefined;
   /** The contact the recipient was resolved from, when the send named one. */
   contactId?: string | undefined;
+  /** Sent with `force` into a conversation an agent owns: recorded on the message and the conversation. */
+  forcedInto?: string | undefined;
 }
 
 export interface IdempotencyRecord {
@@ -109,6 +111,8 @@ export interface StoredMessage {
   callbackData?: string;
   expiresAt?: string;
   contactId?: string;
+  /** Sent with `force: true` into a conversation an agent owned. */
+  forced?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -422,6 +426,67 @@ export interface ContactRepository {
   ): Promise<string>;
 }
 
+export type ConversationOwner = 'bot' | 'agent';
+
+export interface Conversation {
+  id: string;
+  tenantId: string;
+  contactId: string;
+  channel: string;
+  channelAccountId: string;
+  /** The contact's address on that account. */
+  address: string;
+  state: 'open' | 'closed';
+  owner?: ConversationOwner;
+  agentId?: string;
+  lastInboundAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConversationEvent {
+  type: string;
+  at: string;
+  detail?: Record<string, unknown>;
+}
+
+export type ConversationAction =
+  | { type: 'assign'; owner: ConversationOwner; agentId?: string }
+  | { type: 'release' }
+  | { type: 'close' };
+
+export interface ConversationRepository {
+  /** The open conversation of a contact on an account, opened if there is none; returns its id. */
+  open(
+    tenantId: string,
+    c: Pick<Conversation, 'contactId' | 'channel' | 'channelAccountId' | 'address'>,
+    newId: string,
+    at: string,
+    inbound: boolean,
+  ): Promise<string>;
+  get(tenantId: string, id: string): Promise<(Conversation & { events: ConversationEvent[] }) | undefined>;
+  list(
+    tenantId: string,
+    filter: { contactId?: string; state?: string; owner?: string; limit: number; beforeId?: string },
+  ): Promise<Conversation[]>;
+  /** Applies an action to an open conversation; `refused` says why it cannot be applied. */
+  act(
+    tenantId: string,
+    id: string,
+    action: ConversationAction,
+    at: string,
+  ): Promise<{ conversation?: Conversation; refused?: string }>;
+  /**
+   * Of these addresses on this account, those whose open conversation an agent owns. Asked on
+   * every send (one call per request), so answered from memory.
+   */
+  ownedByAgent(
+    tenantId: string,
+    channelAccountId: string,
+    addresses: string[],
+  ): Promise<Map<string, Conversation>>;
+}
+
 export interface Store {
   readonly tenants: TenantRepository;
   readonly channelAccounts: ChannelAccountRepository;
@@ -430,6 +495,7 @@ export interface Store {
   readonly callbacks: CallbackRepository;
   readonly webhooks: WebhookRepository;
   readonly contacts: ContactRepository;
+  readonly conversations: ConversationRepository;
   /** True when the backend answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -77,6 +77,12 @@ export const SendRequest = Type.Object(
       }),
     ),
     callbackData: Type.Optional(Type.String({ maxLength: 4096, description: 'Echoed in every callback.' })),
+    force: Type.Optional(
+      Type.Boolean({
+        description:
+          'Send even into a conversation an agent owns (otherwise refused with `conversation_owned_by_agent`); recorded on the message and the conversation.',
+      }),
+    ),
     expiresAt: Type.Optional(
       Type.String({
         format: 'date-time',
@@ -168,6 +174,9 @@ export const MessageView = Type.Object({
   expiresAt: Type.Optional(Type.String()),
   contactId: Type.Optional(
     Type.String({ description: 'The contact the send addressed, when it named one.' }),
+  ),
+  forced: Type.Optional(
+    Type.Boolean({ description: 'Sent with `force` into a conversation an agent owned.' }),
   ),
   createdAt: Type.String(),
   updatedAt: Type.String(),

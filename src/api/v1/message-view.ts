@@ -20,6 +20,7 @@ export function view(m: StoredMessage, events?: StatusEvent[]) {
     callbackData: m.callbackData,
     expiresAt: m.expiresAt,
     contactId: m.contactId,
+    ...(m.forced ? { forced: true } : {}),
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
     message: m.content,

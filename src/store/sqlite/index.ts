@@ -8,6 +8,7 @@ import type { Store } from '../types.ts';
 import { createCallbackRepository } from './callbacks.ts';
 import { createChannelAccountRepository } from './channel-accounts.ts';
 import { createContactRepository } from './contacts.ts';
+import { createConversationRepository } from './conversations.ts';
 import { type OpenOptions, openDatabase } from './database.ts';
 import { GroupCommitter } from './group-commit.ts';
 import { createInboundRepository } from './inbound.ts';
@@ -33,6 +34,7 @@ export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox 
     callbacks: createCallbackRepository(db, writer),
     webhooks: webhooks.repository,
     contacts: createContactRepository(db, writer),
+    conversations: createConversationRepository(db, writer),
     async ping() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;
     },

@@ -35,6 +35,7 @@ interface MessageRow {
   callback_data: string | null;
   expires_at: string | null;
   contact_id: string | null;
+  forced: number;
   created_at: string;
   updated_at: string;
 }
@@ -76,6 +77,7 @@ function toMessage(r: MessageRow): StoredMessage {
     callbackData: opt(r.callback_data),
     expiresAt: opt(r.expires_at),
     contactId: opt(r.contact_id),
+    ...(r.forced === 1 ? { forced: true } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -89,8 +91,9 @@ export function createMessageRepository(
   const prepare = statementCache(db);
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
-       status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices, contact_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices, contact_id,
+       forced)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEvent = prepare(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -203,6 +206,26 @@ export function createMessageRepository(
      ON CONFLICT (message_id) DO NOTHING`,
   );
 
+  /** A forced send is an event of the conversation it went into, written with the message. */
+  const bumpConversation = prepare(
+    'UPDATE conversations SET seq = seq + 1, updated_at = ? WHERE id = ? RETURNING seq, tenant_id',
+  );
+  const insertConversationEvent = prepare(
+    'INSERT INTO conversation_events (conversation_id, seq, tenant_id, type, at, detail) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const recordForcedSend = (conversationId: string, messageId: string, at: string) => {
+    const row = bumpConversation.get(at, conversationId) as { seq: number; tenant_id: string } | undefined;
+    if (!row) return;
+    insertConversationEvent.run(
+      conversationId,
+      row.seq,
+      row.tenant_id,
+      'forced_send',
+      at,
+      JSON.stringify({ messageId }),
+    );
+  };
+
   const bumpSeq = prepare('UPDATE messages SET seq = ? WHERE id = ?');
 
   const readIdem = (tenantId: string, key: string): IdempotencyRecord | undefined => {
@@ -281,7 +304,9 @@ export function createMessageRepository(
             acceptedAt,
             m.choices && m.choices.length > 0 ? JSON.stringify(m.choices) : null,
             m.contactId ?? null,
+            m.forcedInto ? 1 : 0,
           );
+          if (m.forcedInto) recordForcedSend(m.forcedInto, m.id, acceptedAt);
           // The first two events (accepted, queued: seq 1 and 2) happen at created_at by
           // definition, so `events` derives them instead of storing two rows per recipient.
           insertJob.run(m.id, tenantId, channelAccountId, runAt);

@@ -187,4 +187,37 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE messages ADD COLUMN contact_id TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'conversations',
+    sql: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        contact_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        channel_account_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        state TEXT NOT NULL,
+        owner TEXT,
+        agent_id TEXT,
+        last_inbound_at TEXT,
+        seq INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX conversations_open ON conversations (tenant_id, channel_account_id, address) WHERE state = 'open';
+      CREATE INDEX conversations_by_tenant ON conversations (tenant_id, id);
+      CREATE TABLE conversation_events (
+        conversation_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        tenant_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        detail TEXT,
+        PRIMARY KEY (conversation_id, seq)
+      ) WITHOUT ROWID;
+      ALTER TABLE messages ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
