@@ -17,6 +17,7 @@ import { conversationRoutes } from './api/v1/conversations.ts';
 import { deadLetterRoutes } from './api/v1/dead-letters.ts';
 import { inboundEventRoutes } from './api/v1/inbound-events.ts';
 import { messagesRoutes } from './api/v1/messages.ts';
+import { templateRoutes } from './api/v1/templates.ts';
 import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
 import type { SandboxRecorder } from './channels/types.ts';
@@ -138,6 +139,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       now: deps.now ?? (() => new Date()),
     });
     await v1.register(conversationRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
+    await v1.register(templateRoutes, {
+      store: deps.store,
+      connectors: deps.connectors,
+      now: deps.now ?? (() => new Date()),
+    });
     await v1.register(webhookRoutes, {
       store: deps.store,
       now: deps.now ?? (() => new Date()),

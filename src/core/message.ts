@@ -367,4 +367,43 @@ export const CanonicalMessage = tagged(
   { description: 'The canonical message; `type` selects the kind.' },
 );
 export type CanonicalMessage = Static<typeof CanonicalMessage>;
+
+/**
+ * A stored template (/v1/templates) to send with its parameters. `type` may be left out: a
+ * message with `template` and no `type` is taken as this.
+ */
+export const StoredTemplateRef = kind(
+  'stored_template',
+  {
+    template: NonEmpty(200, 'The stored template name.'),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'Default: the newest.' })),
+    parameters: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 10_000 }))),
+  },
+  'A stored template, filled with parameters and rendered in its variant for the channel.',
+);
+export type StoredTemplateRef = Static<typeof StoredTemplateRef>;
+
+/** What a send's `message` may be: a canonical message, or a stored template to fill. */
+export const SendableMessage = tagged(
+  [
+    TextMessage,
+    MediaMessage,
+    LocationMessage,
+    StickerMessage,
+    ButtonsMessage,
+    QuickRepliesMessage,
+    CarouselMessage,
+    ListMessage,
+    ImagemapMessage,
+    TemplateMessage,
+    ReceiptMessage,
+    SenderActionMessage,
+    RawMessage,
+    StoredTemplateRef,
+  ],
+  {
+    description: 'The canonical message (`type` selects the kind), or a stored template with its parameters.',
+  },
+);
+export type SendableMessage = Static<typeof SendableMessage>;
 export type MessageOf<K extends MessageKind> = Extract<CanonicalMessage, { type: K }>;

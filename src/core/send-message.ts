@@ -9,8 +9,9 @@ import { newId } from '../lib/ids.ts';
 import type { DestinationGuard } from '../lib/ssrf-guard.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
 import { AppError, validationError } from './errors.ts';
+import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
-import type { CanonicalMessage } from './message.ts';
+import type { CanonicalMessage, SendableMessage } from './message.ts';
 import { checkForChannel, renderForRecipients } from './prepare-send.ts';
 
 export interface SendCommand {
@@ -18,9 +19,9 @@ export interface SendCommand {
   from?: string | undefined;
   /** Provider addresses, or a contact whose identity on the channel is looked up. */
   to: string | string[] | { contactId: string };
+  message: SendableMessage;
   /** Send even into conversations an agent owns. */
   force?: boolean | undefined;
-  message: CanonicalMessage;
   options?: Record<string, unknown> | undefined;
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
@@ -91,7 +92,8 @@ export async function sendMessage(
     contactId === undefined
       ? (command.to as string | string[])
       : await contactAddress(deps, tenantId, contactId, command.channel, account.id);
-  const content = { ...command, to };
+  const { message, template } = await resolveMessage(deps, tenantId, command);
+  const content = { ...command, to, message };
 
   const issues = checkForChannel(connector, content, deps.now());
   const refused = command.callbackUrl && deps.destinationGuard?.urlRefusal(command.callbackUrl);
@@ -119,7 +121,8 @@ export async function sendMessage(
     acceptedAt: now.toISOString(),
     channel: command.channel,
     channelAccountId: account.id,
-    content: command.message,
+    content: message,
+    template,
     correlationId: command.correlationId,
     callbackUrl: command.callbackUrl,
     callbackData: command.callbackData,
@@ -160,6 +163,29 @@ async function agentOwnedConversations(
   }
   if (issues.length > 0 && !force) throw validationError(issues, 'GW_CONVERSATION_OWNED');
   return owned;
+}
+
+/** The canonical message to send: the one given, or a stored template filled for the channel. */
+async function resolveMessage(
+  deps: SendDeps,
+  tenantId: string,
+  command: SendCommand,
+): Promise<{ message: CanonicalMessage; template?: { name: string; version: number } }> {
+  const m = command.message;
+  if (m.type !== 'stored_template') return { message: m };
+  const stored = await deps.store.templates.get(tenantId, m.template, m.version);
+  if (!stored) {
+    throw validationError([
+      {
+        pointer: m.version === undefined ? '/message/template' : '/message/version',
+        rule: 'template',
+        detail: `no template ${m.template}${m.version === undefined ? '' : ` version ${m.version}`}`,
+      },
+    ]);
+  }
+  const filled = fillTemplate(stored, command.channel, m.parameters);
+  if ('issues' in filled) throw validationError(filled.issues);
+  return { message: filled.message, template: { name: stored.name, version: stored.version } };
 }
 
 async function contactAddress(

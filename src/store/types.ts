@@ -71,8 +71,10 @@ export interface AcceptBatch {
   acceptedAt: string;
   channel: string;
   channelAccountId: string;
-  /** The canonical message as the caller sent it. */
+  /** The canonical message as sent (a stored template's, filled). */
   content: unknown;
+  /** The stored template it was filled from, if any. */
+  template?: { name: string; version: number } | undefined;
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
   callbackData?: string | undefined;
@@ -111,6 +113,7 @@ export interface StoredMessage {
   callbackData?: string;
   expiresAt?: string;
   contactId?: string;
+  template?: { name: string; version: number };
   /** Sent with `force: true` into a conversation an agent owned. */
   forced?: boolean;
   createdAt: string;
@@ -487,6 +490,37 @@ export interface ConversationRepository {
   ): Promise<Map<string, Conversation>>;
 }
 
+/** A stored template's declared parameter. */
+export interface TemplateParameter {
+  name: string;
+  /** Default true. */
+  required?: boolean;
+  /** Used when the send gives none. */
+  default?: string;
+}
+
+export interface StoredTemplate {
+  tenantId: string;
+  name: string;
+  version: number;
+  description?: string;
+  parameters: TemplateParameter[];
+  /** Canonical messages with `{{parameter}}` placeholders, by channel name or `default`. */
+  variants: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface TemplateRepository {
+  /** Stores the next version of the named template; returns it. */
+  add(template: Omit<StoredTemplate, 'version' | 'createdAt'>, at: string): Promise<StoredTemplate>;
+  /** A version, or the newest. */
+  get(tenantId: string, name: string, version?: number): Promise<StoredTemplate | undefined>;
+  /** The newest version of each template. */
+  list(tenantId: string): Promise<StoredTemplate[]>;
+  /** Removes every version. */
+  delete(tenantId: string, name: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly tenants: TenantRepository;
   readonly channelAccounts: ChannelAccountRepository;
@@ -496,6 +530,7 @@ export interface Store {
   readonly webhooks: WebhookRepository;
   readonly contacts: ContactRepository;
   readonly conversations: ConversationRepository;
+  readonly templates: TemplateRepository;
   /** True when the backend answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

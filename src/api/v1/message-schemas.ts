@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { CHANNEL_NAMES, CONNECTORS } from '../../channels/registry.ts';
-import { CanonicalMessage, StringEnum } from '../../core/message.ts';
+import { CanonicalMessage, SendableMessage, StringEnum } from '../../core/message.ts';
 import { MESSAGE_STATUSES } from '../../core/status.ts';
 
 export const MAX_RECIPIENTS = 1000;
@@ -65,7 +65,7 @@ export const SendRequest = Type.Object(
       }),
     ),
     to: Recipients,
-    message: CanonicalMessage,
+    message: SendableMessage,
     options: Type.Optional(ChannelOptions),
     correlationId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     callbackUrl: Type.Optional(
@@ -97,6 +97,8 @@ export type SendRequest = Static<typeof SendRequest>;
 export const PreviewRequest = Type.Object(
   {
     ...SendRequest.properties,
+    // A preview renders what it is given; stored templates are filled by a send.
+    message: CanonicalMessage,
     channel: Type.Optional(StringEnum(CHANNEL_NAMES, 'The channel to preview; omitted: every channel.')),
     to: Type.Optional(AddressRecipients),
   },
@@ -177,6 +179,12 @@ export const MessageView = Type.Object({
   ),
   forced: Type.Optional(
     Type.Boolean({ description: 'Sent with `force` into a conversation an agent owned.' }),
+  ),
+  template: Type.Optional(
+    Type.Object(
+      { name: Type.String(), version: Type.Integer() },
+      { description: 'The stored template `message` was filled from.' },
+    ),
   ),
   createdAt: Type.String(),
   updatedAt: Type.String(),

@@ -21,6 +21,7 @@ export function view(m: StoredMessage, events?: StatusEvent[]) {
     expiresAt: m.expiresAt,
     contactId: m.contactId,
     ...(m.forced ? { forced: true } : {}),
+    ...(m.template ? { template: m.template } : {}),
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
     message: m.content,

@@ -41,7 +41,27 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
           ),
         }),
         body: SendRequest,
-        response: { 202: SendResponse, 400: Problem, 401: Problem, 413: Problem, 415: Problem, 422: Problem },
+        response: {
+          202: SendResponse,
+          400: Problem,
+          401: Problem,
+          409: Problem,
+          413: Problem,
+          415: Problem,
+          422: Problem,
+        },
+      },
+      // `message: { template, parameters }` needs no `type`: it can only be a stored template.
+      preValidation: async (request) => {
+        const message = (request.body as { message?: unknown } | undefined)?.message;
+        if (
+          message !== null &&
+          typeof message === 'object' &&
+          !('type' in message) &&
+          'template' in message
+        ) {
+          (message as unknown as { type: string }).type = 'stored_template';
+        }
       },
     },
     async (request, reply) => {

@@ -14,6 +14,7 @@ import { GroupCommitter } from './group-commit.ts';
 import { createInboundRepository } from './inbound.ts';
 import { createMessageRepository } from './messages.ts';
 import { createSqliteQueue } from './queue.ts';
+import { createTemplateRepository } from './templates.ts';
 import { createTenantRepository } from './tenants.ts';
 import { createWebhookRepository } from './webhooks.ts';
 
@@ -35,6 +36,7 @@ export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox 
     webhooks: webhooks.repository,
     contacts: createContactRepository(db, writer),
     conversations: createConversationRepository(db, writer),
+    templates: createTemplateRepository(db, writer),
     async ping() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;
     },

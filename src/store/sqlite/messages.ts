@@ -36,6 +36,7 @@ interface MessageRow {
   expires_at: string | null;
   contact_id: string | null;
   forced: number;
+  template: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -78,6 +79,7 @@ function toMessage(r: MessageRow): StoredMessage {
     expiresAt: opt(r.expires_at),
     contactId: opt(r.contact_id),
     ...(r.forced === 1 ? { forced: true } : {}),
+    ...(r.template !== null ? { template: JSON.parse(r.template) } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -92,8 +94,8 @@ export function createMessageRepository(
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
        status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices, contact_id,
-       forced)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       forced, template)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEvent = prepare(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -285,6 +287,7 @@ export function createMessageRepository(
         }
         const runAt = Date.parse(acceptedAt);
         const content = JSON.stringify(batch.content);
+        const template = batch.template ? JSON.stringify(batch.template) : null;
         const { channel, channelAccountId, correlationId, callbackUrl, callbackData, expiresAt } = batch;
         for (const m of batch.recipients) {
           insertMessage.run(
@@ -305,6 +308,7 @@ export function createMessageRepository(
             m.choices && m.choices.length > 0 ? JSON.stringify(m.choices) : null,
             m.contactId ?? null,
             m.forcedInto ? 1 : 0,
+            template,
           );
           if (m.forcedInto) recordForcedSend(m.forcedInto, m.id, acceptedAt);
           // The first two events (accepted, queued: seq 1 and 2) happen at created_at by

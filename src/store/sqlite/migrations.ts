@@ -220,4 +220,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE messages ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'stored templates',
+    sql: `
+      CREATE TABLE templates (
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        description TEXT,
+        parameters TEXT NOT NULL,
+        variants TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, name, version)
+      ) WITHOUT ROWID;
+      ALTER TABLE messages ADD COLUMN template TEXT;
+    `,
+  },
 ];
