@@ -17,6 +17,7 @@ import { conversationRoutes } from './api/v1/conversations.ts';
 import { deadLetterRoutes } from './api/v1/dead-letters.ts';
 import { inboundEventRoutes } from './api/v1/inbound-events.ts';
 import { messagesRoutes } from './api/v1/messages.ts';
+import { policyRoutes } from './api/v1/policy.ts';
 import { templateRoutes } from './api/v1/templates.ts';
 import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
@@ -47,6 +48,8 @@ export interface AppDeps {
   publicUrl: () => string;
   /** Refuses callback URLs at non-public addresses at accept time. */
   destinationGuard?: DestinationGuard;
+  /** Stop and start words, replacing the defaults. */
+  consentKeywords?: { stop: string[]; start: string[] };
   /** Per channel, the expiry of messages sent without one. */
   defaultTtlSeconds?: Record<string, number | undefined>;
 }
@@ -139,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       now: deps.now ?? (() => new Date()),
     });
     await v1.register(conversationRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
+    await v1.register(policyRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
     await v1.register(templateRoutes, {
       store: deps.store,
       connectors: deps.connectors,
@@ -164,7 +168,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   await app.register(v1, { prefix: '/v1' });
 
-  await app.register(inboundWebhookRoutes, { store: deps.store, connectors: deps.connectors });
+  await app.register(inboundWebhookRoutes, {
+    store: deps.store,
+    connectors: deps.connectors,
+    ...(deps.consentKeywords ? { keywords: deps.consentKeywords } : {}),
+  });
 
   if (deps.sandbox) {
     await app.register(sandboxHost, {

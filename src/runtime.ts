@@ -118,6 +118,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     bodyLimitBytes: config.bodyLimitBytes,
     destinationGuard,
     defaultTtlSeconds: config.defaultTtlSeconds,
+    ...(config.consentKeywords ? { consentKeywords: config.consentKeywords } : {}),
     onAccepted: (withCallbacks) => {
       dispatcher.kick();
       if (withCallbacks) notifier.kick();

@@ -27,7 +27,9 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
   connectors: ConnectorRegistry;
   /** Overrides RECEIPT_RACE_MS (tests). */
   receiptRaceMs?: number;
-}> = async (app, { store, connectors, receiptRaceMs = RECEIPT_RACE_MS }) => {
+  /** Words that opt a person out of (stop) or back into (start) marketing on the channel. */
+  keywords?: ConsentKeywords;
+}> = async (app, { store, connectors, receiptRaceMs = RECEIPT_RACE_MS, keywords = DEFAULT_KEYWORDS }) => {
   // Providers send JSON, XML (WeChat) or form bodies; every one is verified on its exact bytes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -104,6 +106,17 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
           receivedAt,
         );
         contactIds.set(e.from, contactId);
+        if (e.kind === 'message' && e.text !== undefined) {
+          await applyKeyword(
+            store,
+            account.tenantId,
+            contactId,
+            account.channel,
+            e.text,
+            keywords,
+            receivedAt,
+          );
+        }
         // ... in a conversation on this account, opened by the first message, kept fresh by each.
         await store.conversations.open(
           account.tenantId,
@@ -133,6 +146,57 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
     },
   );
 };
+
+export interface ConsentKeywords {
+  stop: string[];
+  start: string[];
+}
+
+/** STOP and START as carriers use them, and their forms in the seeds' markets (Thai, Indonesian, ...). */
+export const DEFAULT_KEYWORDS: ConsentKeywords = {
+  stop: [
+    'STOP',
+    'STOPALL',
+    'UNSUBSCRIBE',
+    'CANCEL',
+    'END',
+    'QUIT',
+    'หยุด',
+    'ยกเลิก',
+    'BERHENTI',
+    'ARRET',
+    'ARRÊT',
+    'ALTO',
+    'STOPP',
+  ],
+  start: ['START', 'UNSTOP', 'SUBSCRIBE', 'YES', 'เริ่ม', 'MULAI'],
+};
+
+/** A message that is just a stop or start word changes the person's marketing consent on the channel. */
+async function applyKeyword(
+  store: Store,
+  tenantId: string,
+  contactId: string,
+  channel: string,
+  text: string,
+  keywords: ConsentKeywords,
+  at: string,
+): Promise<void> {
+  const word = text.trim().toUpperCase();
+  const status = keywords.stop.some((w) => w.toUpperCase() === word)
+    ? 'opted_out'
+    : keywords.start.some((w) => w.toUpperCase() === word)
+      ? 'opted_in'
+      : undefined;
+  if (!status) return;
+  await store.policy.setConsent(tenantId, contactId, {
+    channel,
+    purpose: 'marketing',
+    status,
+    source: 'keyword',
+    updatedAt: at,
+  });
+}
 
 function stringQuery(query: unknown): Record<string, string> {
   const out: Record<string, string> = {};

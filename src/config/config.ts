@@ -34,6 +34,8 @@ export interface Config {
    * (OMNIGATE_WEBHOOK_ALLOWLIST, comma-separated). Empty: public addresses only.
    */
   webhookAllowlist: string[];
+  /** Words that opt a person out of / back into marketing (OMNIGATE_STOP_WORDS, OMNIGATE_START_WORDS). */
+  consentKeywords?: { stop: string[]; start: string[] };
   /** Chaos mode of the sandbox emulators (src/sandbox/chaos.ts), e.g. `throttle=0.05,error=0.05`. */
   sandboxChaos?: string;
   logLevel: string;
@@ -45,6 +47,12 @@ function int(value: string | undefined, fallback: number, name: string): number 
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got '${value}'`);
   return n;
 }
+
+const words = (list: string | undefined) =>
+  (list ?? '')
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
 
 /** A positive number, fractions allowed (one message per 6 s is 0.1667). */
 function positive(value: string, name: string): number {
@@ -94,6 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),
     logLevel: env.LOG_LEVEL ?? 'info',
     ...(env.OMNIGATE_SANDBOX_CHAOS ? { sandboxChaos: env.OMNIGATE_SANDBOX_CHAOS } : {}),
+    ...(env.OMNIGATE_STOP_WORDS || env.OMNIGATE_START_WORDS
+      ? { consentKeywords: { stop: words(env.OMNIGATE_STOP_WORDS), start: words(env.OMNIGATE_START_WORDS) } }
+      : {}),
     webhookAllowlist: (env.OMNIGATE_WEBHOOK_ALLOWLIST ?? '')
       .split(',')
       .map((s) => s.trim())

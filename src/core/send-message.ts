@@ -8,6 +8,7 @@ import type { FieldIssue } from '../channels/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { DestinationGuard } from '../lib/ssrf-guard.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
+import { applyPolicy, type SendPolicy } from './contact-policy.ts';
 import { AppError, validationError } from './errors.ts';
 import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
@@ -22,6 +23,8 @@ export interface SendCommand {
   message: SendableMessage;
   /** Send even into conversations an agent owns. */
   force?: boolean | undefined;
+  /** Contact policy to apply: consent, frequency cap. */
+  policy?: SendPolicy | undefined;
   options?: Record<string, unknown> | undefined;
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
@@ -101,11 +104,21 @@ export async function sendMessage(
   if (issues.length > 0) throw validationError(issues);
 
   const owned = await agentOwnedConversations(deps, tenantId, account.id, content.to, command.force === true);
+  const applied = command.policy
+    ? await applyPolicy(
+        deps.store,
+        tenantId,
+        command.policy,
+        { channel: command.channel, channelAccountId: account.id, to, contactId },
+        deps.now(),
+      )
+    : undefined;
   const rendered: NewRecipient[] = renderForRecipients(connector, content).map((r) => ({
     id: newId('msg'),
     ...r,
-    contactId,
+    contactId: contactId ?? applied?.get(r.to)?.contactId,
     forcedInto: owned.get(r.to),
+    policy: applied?.get(r.to)?.record,
   }));
 
   const now = deps.now();
@@ -123,6 +136,7 @@ export async function sendMessage(
     channelAccountId: account.id,
     content: message,
     template,
+    policyGroup: command.policy?.applyFrequencyCap ? command.policy.group : undefined,
     correlationId: command.correlationId,
     callbackUrl: command.callbackUrl,
     callbackData: command.callbackData,

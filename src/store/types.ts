@@ -53,6 +53,8 @@ export interface NewRecipient {
   contactId?: string | undefined;
   /** Sent with `force` into a conversation an agent owns: recorded on the message and the conversation. */
   forcedInto?: string | undefined;
+  /** The contact policy the send asked for and what it found (consent, cap counts). */
+  policy?: Record<string, unknown> | undefined;
 }
 
 export interface IdempotencyRecord {
@@ -75,6 +77,8 @@ export interface AcceptBatch {
   content: unknown;
   /** The stored template it was filled from, if any. */
   template?: { name: string; version: number } | undefined;
+  /** The frequency-cap group the messages count against, if the send applied one. */
+  policyGroup?: string | undefined;
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
   callbackData?: string | undefined;
@@ -114,6 +118,7 @@ export interface StoredMessage {
   expiresAt?: string;
   contactId?: string;
   template?: { name: string; version: number };
+  policy?: Record<string, unknown>;
   /** Sent with `force: true` into a conversation an agent owned. */
   forced?: boolean;
   createdAt: string;
@@ -407,6 +412,13 @@ export interface ContactRepository {
     at: string,
   ): Promise<{ contact?: Contact; conflict?: number }>;
   delete(tenantId: string, id: string): Promise<boolean>;
+  /** The contact an address on a channel account belongs to (account-scoped or channel-wide), if any. */
+  contactFor(
+    tenantId: string,
+    channel: string,
+    channelAccountId: string,
+    address: string,
+  ): Promise<string | undefined>;
   /**
    * The address to reach a contact on a channel through one account: an identity scoped to that
    * account first, then one that holds for the whole channel.
@@ -521,6 +533,43 @@ export interface TemplateRepository {
   delete(tenantId: string, name: string): Promise<boolean>;
 }
 
+export type ConsentPurpose = 'transactional' | 'marketing';
+export type ConsentStatus = 'opted_in' | 'opted_out';
+
+export interface Consent {
+  /** A channel name, or `*` for every channel. */
+  channel: string;
+  purpose: ConsentPurpose;
+  status: ConsentStatus;
+  /** `api`, or `keyword` when the person wrote STOP / START. */
+  source: string;
+  updatedAt: string;
+}
+
+export interface FrequencyCap {
+  group: string;
+  perDay?: number;
+  perWeek?: number;
+  perMonth?: number;
+}
+
+export interface PolicyRepository {
+  setConsent(tenantId: string, contactId: string, consent: Consent): Promise<void>;
+  consents(tenantId: string, contactId: string): Promise<Consent[]>;
+  /** The consent that applies on a channel: the channel's own, else the one for every channel. */
+  consentFor(
+    tenantId: string,
+    contactId: string,
+    channel: string,
+    purpose: ConsentPurpose,
+  ): Promise<Consent | undefined>;
+  setCap(tenantId: string, cap: FrequencyCap): Promise<void>;
+  getCap(tenantId: string, group: string): Promise<FrequencyCap | undefined>;
+  listCaps(tenantId: string): Promise<FrequencyCap[]>;
+  /** Messages accepted for a contact in a cap group since an instant. */
+  countInGroup(tenantId: string, contactId: string, group: string, since: string): Promise<number>;
+}
+
 export interface Store {
   readonly tenants: TenantRepository;
   readonly channelAccounts: ChannelAccountRepository;
@@ -531,6 +580,7 @@ export interface Store {
   readonly contacts: ContactRepository;
   readonly conversations: ConversationRepository;
   readonly templates: TemplateRepository;
+  readonly policy: PolicyRepository;
   /** True when the backend answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -77,6 +77,27 @@ export const SendRequest = Type.Object(
       }),
     ),
     callbackData: Type.Optional(Type.String({ maxLength: 4096, description: 'Echoed in every callback.' })),
+    policy: Type.Optional(
+      Type.Object(
+        {
+          checkConsent: Type.Optional(Type.Boolean()),
+          purpose: Type.Optional(
+            StringEnum(['transactional', 'marketing'], 'What the message is for. Default: marketing.'),
+          ),
+          applyFrequencyCap: Type.Optional(Type.Boolean()),
+          group: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 100, description: 'The frequency-cap group.' }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Contact policy for this send: marketing needs an opt-in, transactional is refused only after an opt-out; ' +
+            'a frequency cap counts messages per contact in its group (PUT /v1/frequency-caps/:group). What was applied ' +
+            'is recorded on each message.',
+        },
+      ),
+    ),
     force: Type.Optional(
       Type.Boolean({
         description:
@@ -179,6 +200,11 @@ export const MessageView = Type.Object({
   ),
   forced: Type.Optional(
     Type.Boolean({ description: 'Sent with `force` into a conversation an agent owned.' }),
+  ),
+  policy: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description: 'The contact policy applied: consent found, cap counts.',
+    }),
   ),
   template: Type.Optional(
     Type.Object(

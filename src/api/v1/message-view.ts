@@ -22,6 +22,7 @@ export function view(m: StoredMessage, events?: StatusEvent[]) {
     contactId: m.contactId,
     ...(m.forced ? { forced: true } : {}),
     ...(m.template ? { template: m.template } : {}),
+    ...(m.policy ? { policy: m.policy } : {}),
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
     message: m.content,

@@ -165,6 +165,15 @@ export function createContactRepository(db: Db, writer: GroupCommitter): Contact
         return prepare('DELETE FROM contacts WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes > 0;
       });
     },
+    async contactFor(tenantId, channel, channelAccountId, address) {
+      for (const account of [channelAccountId, ANY_ACCOUNT]) {
+        const owner = selectOwner.get(tenantId, channel, account, address) as
+          | { contact_id: string }
+          | undefined;
+        if (owner) return owner.contact_id;
+      }
+      return undefined;
+    },
     async addressFor(tenantId, contactId, channel, channelAccountId) {
       const row = prepare(
         `SELECT address FROM contact_identities

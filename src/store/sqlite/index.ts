@@ -13,6 +13,7 @@ import { type OpenOptions, openDatabase } from './database.ts';
 import { GroupCommitter } from './group-commit.ts';
 import { createInboundRepository } from './inbound.ts';
 import { createMessageRepository } from './messages.ts';
+import { createPolicyRepository } from './policy.ts';
 import { createSqliteQueue } from './queue.ts';
 import { createTemplateRepository } from './templates.ts';
 import { createTenantRepository } from './tenants.ts';
@@ -37,6 +38,7 @@ export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox 
     contacts: createContactRepository(db, writer),
     conversations: createConversationRepository(db, writer),
     templates: createTemplateRepository(db, writer),
+    policy: createPolicyRepository(db, writer),
     async ping() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;
     },

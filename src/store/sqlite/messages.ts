@@ -37,6 +37,7 @@ interface MessageRow {
   contact_id: string | null;
   forced: number;
   template: string | null;
+  policy: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -80,6 +81,7 @@ function toMessage(r: MessageRow): StoredMessage {
     contactId: opt(r.contact_id),
     ...(r.forced === 1 ? { forced: true } : {}),
     ...(r.template !== null ? { template: JSON.parse(r.template) } : {}),
+    ...(r.policy !== null ? { policy: JSON.parse(r.policy) } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -94,8 +96,8 @@ export function createMessageRepository(
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
        status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices, contact_id,
-       forced, template)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       forced, template, policy, policy_group)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEvent = prepare(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -309,6 +311,8 @@ export function createMessageRepository(
             m.contactId ?? null,
             m.forcedInto ? 1 : 0,
             template,
+            m.policy ? JSON.stringify(m.policy) : null,
+            batch.policyGroup ?? null,
           );
           if (m.forcedInto) recordForcedSend(m.forcedInto, m.id, acceptedAt);
           // The first two events (accepted, queued: seq 1 and 2) happen at created_at by

@@ -237,4 +237,32 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE messages ADD COLUMN template TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'consent and frequency caps',
+    sql: `
+      CREATE TABLE consents (
+        tenant_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        status TEXT NOT NULL,
+        source TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, contact_id, channel, purpose)
+      ) WITHOUT ROWID;
+      CREATE TABLE frequency_caps (
+        tenant_id TEXT NOT NULL,
+        grp TEXT NOT NULL,
+        per_day INTEGER,
+        per_week INTEGER,
+        per_month INTEGER,
+        PRIMARY KEY (tenant_id, grp)
+      ) WITHOUT ROWID;
+      ALTER TABLE messages ADD COLUMN policy TEXT;
+      ALTER TABLE messages ADD COLUMN policy_group TEXT;
+      CREATE INDEX messages_by_contact_group ON messages (contact_id, policy_group, created_at)
+        WHERE policy_group IS NOT NULL;
+    `,
+  },
 ];

@@ -1,0 +1,125 @@
+/**
+ * Contact policy settings: consent per contact, channel and purpose (also set by people writing
+ * STOP / START), and frequency caps per group. Sends opt in with `policy`.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import { AppError } from '../../core/errors.ts';
+import { StringEnum } from '../../core/message.ts';
+import type { Store } from '../../store/types.ts';
+
+const Problem = Type.Ref('Problem');
+
+const ConsentView = Type.Object({
+  channel: Type.String(),
+  purpose: StringEnum(['transactional', 'marketing']),
+  status: StringEnum(['opted_in', 'opted_out']),
+  source: Type.String({ description: '`api`, or `keyword` when the person wrote a stop or start word.' }),
+  updatedAt: Type.String(),
+});
+const SetConsent = Type.Object(
+  {
+    channel: Type.Optional(
+      StringEnum(['*', ...CHANNEL_NAMES], 'A channel, or `*` (default) for every channel.'),
+    ),
+    purpose: StringEnum(['transactional', 'marketing']),
+    status: StringEnum(['opted_in', 'opted_out']),
+  },
+  { additionalProperties: false },
+);
+const Limit = Type.Integer({ minimum: 0, maximum: 100_000 });
+const SetCap = Type.Object(
+  { perDay: Type.Optional(Limit), perWeek: Type.Optional(Limit), perMonth: Type.Optional(Limit) },
+  { additionalProperties: false, minProperties: 1 },
+);
+const CapView = Type.Object({
+  group: Type.String(),
+  perDay: Type.Optional(Type.Integer()),
+  perWeek: Type.Optional(Type.Integer()),
+  perMonth: Type.Optional(Type.Integer()),
+});
+
+export const policyRoutes: FastifyPluginAsync<{ store: Store; now: () => Date }> = async (
+  app,
+  { store, now },
+) => {
+  const contact = async (tenantId: string, id: string) => {
+    if (!(await store.contacts.get(tenantId, id))) throw new AppError('GW_NOT_FOUND', `No contact ${id}`);
+  };
+
+  app.put(
+    '/contacts/:id/consent',
+    {
+      schema: {
+        summary: "Record a contact's opt-in or opt-out for a purpose, on one channel or all",
+        tags: ['contacts'],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: SetConsent,
+        response: { 200: Type.Object({ data: Type.Array(ConsentView) }), 400: Problem, 404: Problem },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      await contact(request.tenantId, id);
+      const body = request.body as Static<typeof SetConsent>;
+      await store.policy.setConsent(request.tenantId, id, {
+        channel: body.channel ?? '*',
+        purpose: body.purpose,
+        status: body.status,
+        source: 'api',
+        updatedAt: now().toISOString(),
+      });
+      return { data: await store.policy.consents(request.tenantId, id) };
+    },
+  );
+
+  app.get(
+    '/contacts/:id/consent',
+    {
+      schema: {
+        summary: "A contact's consents",
+        tags: ['contacts'],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: Type.Object({ data: Type.Array(ConsentView) }), 404: Problem },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      await contact(request.tenantId, id);
+      return { data: await store.policy.consents(request.tenantId, id) };
+    },
+  );
+
+  app.put(
+    '/frequency-caps/:group',
+    {
+      schema: {
+        summary:
+          'Set how many messages of a group one contact may get per day, week (7 days) and month (30 days)',
+        tags: ['contact policy'],
+        params: Type.Object({ group: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) }),
+        body: SetCap,
+        response: { 200: CapView, 400: Problem },
+      },
+    },
+    async (request) => {
+      const { group } = request.params as { group: string };
+      const cap = { group, ...(request.body as Static<typeof SetCap>) };
+      await store.policy.setCap(request.tenantId, cap);
+      return cap;
+    },
+  );
+
+  app.get(
+    '/frequency-caps',
+    {
+      schema: {
+        summary: 'Frequency caps by group',
+        tags: ['contact policy'],
+        response: { 200: Type.Object({ data: Type.Array(CapView) }) },
+      },
+    },
+    async (request) => ({ data: await store.policy.listCaps(request.tenantId) }),
+  );
+};

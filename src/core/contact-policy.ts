@@ -1,0 +1,119 @@
+/**
+ * Contact policy, applied when a send asks for it (`policy`): consent for the purpose on the
+ * channel, and frequency caps per contact and group. A recipient the policy refuses refuses the
+ * request (nothing is stored), naming the recipient and the rule; what was applied to each
+ * recipient is recorded on its message. Sends without `policy` pay nothing for this.
+ */
+import type { FieldIssue } from '../channels/types.ts';
+import type { ConsentPurpose, Store } from '../store/types.ts';
+import { AppError, validationError } from './errors.ts';
+
+export interface SendPolicy {
+  checkConsent?: boolean | undefined;
+  /** What the message is for; consent is checked for it. Default: marketing. */
+  purpose?: ConsentPurpose | undefined;
+  applyFrequencyCap?: boolean | undefined;
+  group?: string | undefined;
+}
+
+export interface AppliedPolicy {
+  contactId?: string;
+  record: Record<string, unknown>;
+}
+
+const DAY_MS = 86_400_000;
+const WINDOWS = [
+  ['perDay', 'day', DAY_MS],
+  ['perWeek', 'week', 7 * DAY_MS],
+  ['perMonth', 'month', 30 * DAY_MS],
+] as const;
+
+export async function applyPolicy(
+  store: Store,
+  tenantId: string,
+  policy: SendPolicy,
+  target: {
+    channel: string;
+    channelAccountId: string;
+    to: string | string[];
+    contactId?: string | undefined;
+  },
+  now: Date,
+): Promise<Map<string, AppliedPolicy>> {
+  const purpose = policy.purpose ?? 'marketing';
+  let cap: Awaited<ReturnType<Store['policy']['getCap']>>;
+  if (policy.applyFrequencyCap) {
+    if (!policy.group) {
+      throw validationError([
+        { pointer: '/policy/group', rule: 'required', detail: 'a frequency cap needs its group' },
+      ]);
+    }
+    cap = await store.policy.getCap(tenantId, policy.group);
+    if (!cap) {
+      throw validationError([
+        {
+          pointer: '/policy/group',
+          rule: 'frequency_cap',
+          detail: `no frequency cap for group ${policy.group}; set one with PUT /v1/frequency-caps/${policy.group}`,
+        },
+      ]);
+    }
+  }
+
+  const applied = new Map<string, AppliedPolicy>();
+  const issues: FieldIssue[] = [];
+  const recipients = Array.isArray(target.to) ? target.to : [target.to];
+  for (const [i, address] of recipients.entries()) {
+    const pointer = Array.isArray(target.to) ? `/to/${i}` : '/to';
+    const contactId =
+      target.contactId ??
+      (await store.contacts.contactFor(tenantId, target.channel, target.channelAccountId, address));
+    const record: Record<string, unknown> = {};
+    if (policy.checkConsent) {
+      const consent = contactId
+        ? await store.policy.consentFor(tenantId, contactId, target.channel, purpose)
+        : undefined;
+      record['consent'] = { purpose, status: consent?.status ?? 'none' };
+      const allowed =
+        purpose === 'marketing' ? consent?.status === 'opted_in' : consent?.status !== 'opted_out';
+      if (!allowed) {
+        issues.push({
+          pointer,
+          rule: 'consent',
+          detail:
+            consent?.status === 'opted_out'
+              ? `the person opted out of ${purpose} messages${consent.source === 'keyword' ? ' (they wrote a stop word)' : ''}`
+              : `no ${purpose} consent on record for ${contactId ? `contact ${contactId}` : 'this address'}`,
+        });
+      }
+    }
+    if (cap && contactId) {
+      const counts: Record<string, number> = {};
+      for (const [field, window, ms] of WINDOWS) {
+        const limit = cap[field];
+        if (limit === undefined) continue;
+        const used = await store.policy.countInGroup(
+          tenantId,
+          contactId,
+          cap.group,
+          new Date(now.getTime() - ms).toISOString(),
+        );
+        counts[window] = used;
+        if (used >= limit) {
+          issues.push({
+            pointer,
+            rule: 'frequency_cap',
+            detail: `${used} of ${limit} ${cap.group} messages this ${window} already`,
+          });
+        }
+      }
+      record['frequencyCap'] = { group: cap.group, counts };
+    } else if (cap) {
+      record['frequencyCap'] = { group: cap.group, skipped: 'no contact for this address' };
+    }
+    applied.set(address, { ...(contactId ? { contactId } : {}), record });
+  }
+  if (issues.length > 0)
+    throw new AppError('GW_POLICY_REJECTED', 'The contact policy rejects the send', issues);
+  return applied;
+}

@@ -1,0 +1,135 @@
+/**
+ * Contact policy on request: consent per purpose and channel (set through the API and by people
+ * writing STOP / START), and frequency caps per contact and group.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(async () => gw.close());
+
+const lineUser = (n: number) => `U${String(n).repeat(32).slice(0, 32)}`;
+
+async function contactWith(address: string): Promise<string> {
+  const res = await gw.api('POST', '/v1/contacts', { identities: [{ channel: 'line', address }] });
+  expect(res.status).toBe(201);
+  return res.json.id;
+}
+
+const send = (to: unknown, policy?: Record<string, unknown>) =>
+  gw.api('POST', '/v1/messages', {
+    channel: 'line',
+    to,
+    message: { type: 'text', text: 'Sale!' },
+    ...(policy ? { policy } : {}),
+  });
+
+async function writeIn(from: string, text: string) {
+  const res = await gw.app.inject({
+    method: 'POST',
+    url: '/sandbox/line/_simulate/message',
+    headers: { 'content-type': 'application/json' },
+    payload: { from, text },
+  });
+  expect(res.statusCode).toBe(200);
+}
+
+describe('consent', () => {
+  it('needs an opt-in for marketing, and refuses transactional only after an opt-out', async () => {
+    const id = await contactWith(lineUser(1));
+    const refused = await send({ contactId: id }, { checkConsent: true });
+    expect(refused.status).toBe(422);
+    expect(refused.json.code).toBe('GW_POLICY_REJECTED');
+    expect(refused.json.errors).toEqual([expect.objectContaining({ pointer: '/to', rule: 'consent' })]);
+    expect((await send({ contactId: id }, { checkConsent: true, purpose: 'transactional' })).status).toBe(
+      202,
+    );
+
+    const set = await gw.api('PUT', `/v1/contacts/${id}/consent`, {
+      purpose: 'marketing',
+      status: 'opted_in',
+    });
+    expect(set.json.data).toEqual([
+      expect.objectContaining({ channel: '*', purpose: 'marketing', status: 'opted_in', source: 'api' }),
+    ]);
+    // Addressed by its LINE id, the person is still found.
+    const ok = await send(lineUser(1), { checkConsent: true });
+    expect(ok.status).toBe(202);
+    const m = (await gw.api('GET', `/v1/messages/${ok.json.messages[0].id}`)).json;
+    expect(m.policy).toEqual({ consent: { purpose: 'marketing', status: 'opted_in' } });
+    expect(m.contactId).toBe(id);
+
+    await gw.api('PUT', `/v1/contacts/${id}/consent`, {
+      purpose: 'transactional',
+      status: 'opted_out',
+      channel: 'line',
+    });
+    expect((await send({ contactId: id }, { checkConsent: true, purpose: 'transactional' })).status).toBe(
+      422,
+    );
+    // Without `policy` nothing is checked.
+    expect((await send({ contactId: id })).status).toBe(202);
+  });
+
+  it('follows STOP and START written by the person', async () => {
+    const user = lineUser(2);
+    await writeIn(user, 'hi');
+    const contact = (await gw.api('GET', '/v1/contacts?limit=1')).json.data[0];
+    await gw.api('PUT', `/v1/contacts/${contact.id}/consent`, { purpose: 'marketing', status: 'opted_in' });
+    expect((await send(user, { checkConsent: true })).status).toBe(202);
+
+    await writeIn(user, ' stop ');
+    const refused = await send(user, { checkConsent: true });
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors[0].detail).toMatch(/opted out.*stop word/);
+    const consents = (await gw.api('GET', `/v1/contacts/${contact.id}/consent`)).json.data;
+    expect(consents).toContainEqual(
+      expect.objectContaining({ channel: 'line', status: 'opted_out', source: 'keyword' }),
+    );
+
+    await writeIn(user, 'START');
+    expect((await send(user, { checkConsent: true })).status).toBe(202);
+  });
+});
+
+describe('frequency caps', () => {
+  it('counts messages per contact and group, and refuses past the cap', async () => {
+    const cap = await gw.api('PUT', '/v1/frequency-caps/promo', { perDay: 2, perWeek: 5 });
+    expect(cap.json).toEqual({ group: 'promo', perDay: 2, perWeek: 5 });
+    const id = await contactWith(lineUser(3));
+    const other = await contactWith(lineUser(4));
+    const policy = { applyFrequencyCap: true, group: 'promo' };
+    // Sends outside the group do not count.
+    await send({ contactId: id });
+    for (let i = 0; i < 2; i++) expect((await send({ contactId: id }, policy)).status).toBe(202);
+    const third = await send({ contactId: id }, policy);
+    expect(third.status).toBe(422);
+    expect(third.json.errors).toEqual([
+      expect.objectContaining({
+        pointer: '/to',
+        rule: 'frequency_cap',
+        detail: '2 of 2 promo messages this day already',
+      }),
+    ]);
+    expect((await send({ contactId: other }, policy)).status).toBe(202);
+    const recorded = (await gw.api('GET', '/v1/messages?limit=1')).json.data[0];
+    expect(recorded.policy).toEqual({ frequencyCap: { group: 'promo', counts: { day: 0, week: 0 } } });
+  });
+
+  it('names what is missing in a cap request', async () => {
+    const noGroup = await send(lineUser(3), { applyFrequencyCap: true });
+    expect(noGroup.json.errors).toEqual([
+      expect.objectContaining({ pointer: '/policy/group', rule: 'required' }),
+    ]);
+    const unknown = await send(lineUser(3), { applyFrequencyCap: true, group: 'nope' });
+    expect(unknown.json.errors).toEqual([
+      expect.objectContaining({ pointer: '/policy/group', rule: 'frequency_cap' }),
+    ]);
+    const bad = await gw.api('PUT', '/v1/frequency-caps/promo', { perDay: -1 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors).toContainEqual(expect.objectContaining({ pointer: '/perDay', rule: 'minimum' }));
+  });
+});
