@@ -16,6 +16,7 @@ import { contactRoutes } from './api/v1/contacts.ts';
 import { conversationRoutes } from './api/v1/conversations.ts';
 import { deadLetterRoutes } from './api/v1/dead-letters.ts';
 import { inboundEventRoutes } from './api/v1/inbound-events.ts';
+import { linkRoutes, shortLinkRoutes } from './api/v1/links.ts';
 import { messagesRoutes } from './api/v1/messages.ts';
 import { policyRoutes } from './api/v1/policy.ts';
 import { templateRoutes } from './api/v1/templates.ts';
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         now: deps.now ?? (() => new Date()),
         ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
         ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
+        publicUrl: deps.publicUrl,
       },
       ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
     });
@@ -143,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await v1.register(conversationRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
     await v1.register(policyRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
+    await v1.register(linkRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
     await v1.register(templateRoutes, {
       store: deps.store,
       connectors: deps.connectors,
@@ -168,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   await app.register(v1, { prefix: '/v1' });
 
+  await app.register(shortLinkRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
   await app.register(inboundWebhookRoutes, {
     store: deps.store,
     connectors: deps.connectors,

@@ -58,6 +58,8 @@ export interface GatewayOptions {
   notifier?: Partial<Pick<NotifierOptions, 'schedule' | 'idleMs'>>;
   /** Leave the workers stopped (tests start them when they choose). */
   startWorkers?: boolean;
+  /** The API's clock (tests move it to see expiries). */
+  now?: () => Date;
 }
 
 /** How long open connections get to finish when the gateway stops. */
@@ -117,6 +119,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger: options.quiet ? false : log,
     bodyLimitBytes: config.bodyLimitBytes,
     destinationGuard,
+    ...(options.now ? { now: options.now } : {}),
     defaultTtlSeconds: config.defaultTtlSeconds,
     ...(config.consentKeywords ? { consentKeywords: config.consentKeywords } : {}),
     onAccepted: (withCallbacks) => {

@@ -13,7 +13,8 @@ import { AppError, validationError } from './errors.ts';
 import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
 import type { CanonicalMessage, SendableMessage } from './message.ts';
-import { checkForChannel, renderForRecipients } from './prepare-send.ts';
+import { checkForChannel, recipientsOf, renderForRecipients } from './prepare-send.ts';
+import { checkLinkPlaceholders, DEFAULT_VALIDITY_S, fillLinks, newLinkCode } from './smartlinks.ts';
 
 export interface SendCommand {
   channel: string;
@@ -25,6 +26,8 @@ export interface SendCommand {
   force?: boolean | undefined;
   /** Contact policy to apply: consent, frequency cap. */
   policy?: SendPolicy | undefined;
+  /** Stored links for `{{link_N}}`, each with how long its short URLs stay valid (seconds). */
+  smartlinks?: Array<{ linkId: string; validity?: number | undefined }> | undefined;
   options?: Record<string, unknown> | undefined;
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
@@ -45,6 +48,8 @@ export interface SendDeps {
   now: () => Date;
   /** Per channel, how long a message without `expiresAt` may wait (OMNIGATE_<CHANNEL>_DEFAULT_TTL_SECONDS). */
   defaultTtlSeconds?: Record<string, number | undefined>;
+  /** Where Omnigate is reached, for the short URLs of smart links. */
+  publicUrl?: () => string;
   /** Refuses a callbackUrl that is a non-public address literal (names are checked on delivery). */
   destinationGuard?: DestinationGuard;
 }
@@ -96,7 +101,9 @@ export async function sendMessage(
       ? (command.to as string | string[])
       : await contactAddress(deps, tenantId, contactId, command.channel, account.id);
   const { message, template } = await resolveMessage(deps, tenantId, command);
-  const content = { ...command, to, message };
+  const links = await resolveSmartlinks(deps, tenantId, command, message, to);
+  // Checked with the first recipient's short URLs: every recipient's are the same length.
+  const content = { ...command, to, message: links ? fillLinks(message, links.urls(0)) : message };
 
   const issues = checkForChannel(connector, content, deps.now());
   const refused = command.callbackUrl && deps.destinationGuard?.urlRefusal(command.callbackUrl);
@@ -113,7 +120,17 @@ export async function sendMessage(
         deps.now(),
       )
     : undefined;
-  const rendered: NewRecipient[] = renderForRecipients(connector, content).map((r) => ({
+  const perRecipient = links
+    ? recipientsOf(content).flatMap((r, i) =>
+        renderForRecipients(connector, { ...content, to: r, message: fillLinks(message, links.urls(i)) }).map(
+          (x) => ({
+            ...x,
+            smartlinks: links.codes(i),
+          }),
+        ),
+      )
+    : renderForRecipients(connector, content);
+  const rendered: NewRecipient[] = perRecipient.map((r) => ({
     id: newId('msg'),
     ...r,
     contactId: contactId ?? applied?.get(r.to)?.contactId,
@@ -134,6 +151,7 @@ export async function sendMessage(
     acceptedAt: now.toISOString(),
     channel: command.channel,
     channelAccountId: account.id,
+    // With smart links, the shared content keeps its {{link_N}}; each provider request has its own URLs.
     content: message,
     template,
     policyGroup: command.policy?.applyFrequencyCap ? command.policy.group : undefined,
@@ -177,6 +195,50 @@ async function agentOwnedConversations(
   }
   if (issues.length > 0 && !force) throw validationError(issues, 'GW_CONVERSATION_OWNED');
   return owned;
+}
+
+/** Short-link codes and URLs for every recipient, after checking the links and placeholders. */
+async function resolveSmartlinks(
+  deps: SendDeps,
+  tenantId: string,
+  command: SendCommand,
+  message: CanonicalMessage,
+  to: string | string[],
+): Promise<
+  | {
+      urls: (recipient: number) => string[];
+      codes: (recipient: number) => Array<{ code: string; linkId: string; url: string; expiresAt: string }>;
+    }
+  | undefined
+> {
+  const entries = command.smartlinks;
+  const placeholderIssues = checkLinkPlaceholders(message, entries?.length ?? 0);
+  if (placeholderIssues.length > 0) throw validationError(placeholderIssues);
+  if (!entries || entries.length === 0) return undefined;
+  const issues: FieldIssue[] = [];
+  const targets: string[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const link = await deps.store.links.get(tenantId, entry.linkId);
+    if (!link)
+      issues.push({ pointer: `/smartlinks/${i}/linkId`, rule: 'link', detail: `no link ${entry.linkId}` });
+    targets.push(link?.url ?? '');
+  }
+  if (issues.length > 0) throw validationError(issues);
+  const base = deps.publicUrl?.() ?? '';
+  const now = deps.now().getTime();
+  const count = Array.isArray(to) ? to.length : 1;
+  const codes = Array.from({ length: count }, () =>
+    entries.map((entry, i) => ({
+      code: newLinkCode(),
+      linkId: entry.linkId,
+      url: targets[i] ?? '',
+      expiresAt: new Date(now + (entry.validity ?? DEFAULT_VALIDITY_S) * 1000).toISOString(),
+    })),
+  );
+  return {
+    codes: (r) => codes[r] ?? [],
+    urls: (r) => (codes[r] ?? []).map((c) => `${base}/l/${c.code}`),
+  };
 }
 
 /** The canonical message to send: the one given, or a stored template filled for the channel. */

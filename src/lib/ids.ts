@@ -51,7 +51,8 @@ export function encodeTime(ms: number): string {
   return time;
 }
 
-export const newId = (prefix: 'msg' | 'ca' | 'inb' | 'cb' | 'tn' | 'req' | 'wh' | 'ct' | 'cv'): string =>
-  `${prefix}_${ulid()}`;
+export const newId = (
+  prefix: 'msg' | 'ca' | 'inb' | 'cb' | 'tn' | 'req' | 'wh' | 'ct' | 'cv' | 'lk',
+): string => `${prefix}_${ulid()}`;
 
 export const newUuid = (): string => randomUUID();

@@ -55,6 +55,8 @@ export interface NewRecipient {
   forcedInto?: string | undefined;
   /** The contact policy the send asked for and what it found (consent, cap counts). */
   policy?: Record<string, unknown> | undefined;
+  /** Short-link codes made for this recipient, stored with the message. */
+  smartlinks?: Array<{ code: string; linkId: string; url: string; expiresAt: string }> | undefined;
 }
 
 export interface IdempotencyRecord {
@@ -570,6 +572,38 @@ export interface PolicyRepository {
   countInGroup(tenantId: string, contactId: string, group: string, since: string): Promise<number>;
 }
 
+export interface Link {
+  id: string;
+  tenantId: string;
+  url: string;
+  name?: string;
+  createdAt: string;
+}
+
+export interface LinkClick {
+  code: string;
+  messageId: string;
+  recipient: string;
+  at: string;
+  userAgent?: string;
+}
+
+export interface LinkRepository {
+  create(link: Link): Promise<void>;
+  get(tenantId: string, id: string): Promise<Link | undefined>;
+  list(tenantId: string): Promise<Link[]>;
+  clicks(tenantId: string, linkId: string): Promise<LinkClick[]>;
+  /**
+   * A click on a short link: while the code is valid, records it (a click, a `clicked` event on
+   * the message, its callbacks) in one transaction and returns where to go.
+   */
+  click(
+    code: string,
+    at: string,
+    userAgent: string | undefined,
+  ): Promise<{ url: string } | 'expired' | undefined>;
+}
+
 export interface Store {
   readonly tenants: TenantRepository;
   readonly channelAccounts: ChannelAccountRepository;
@@ -581,6 +615,7 @@ export interface Store {
   readonly conversations: ConversationRepository;
   readonly templates: TemplateRepository;
   readonly policy: PolicyRepository;
+  readonly links: LinkRepository;
   /** True when the backend answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -77,6 +77,33 @@ export const SendRequest = Type.Object(
       }),
     ),
     callbackData: Type.Optional(Type.String({ maxLength: 4096, description: 'Echoed in every callback.' })),
+    smartlinks: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            linkId: Type.String({
+              minLength: 1,
+              maxLength: 64,
+              description: 'A stored link (POST /v1/links).',
+            }),
+            validity: Type.Optional(
+              Type.Integer({
+                minimum: 60,
+                maximum: 365 * 86_400,
+                description: 'Seconds the short URL works; 30 days by default.',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 1,
+          maxItems: 10,
+          description:
+            '`{{link_N}}` in the message becomes a short URL for entry N, unique per recipient; clicks are recorded.',
+        },
+      ),
+    ),
     policy: Type.Optional(
       Type.Object(
         {

@@ -17,7 +17,7 @@ import { instant } from './message-view.ts';
 
 const Problem = Type.Ref('Problem');
 
-export const EVENT_TYPES = ['*', ...MESSAGE_STATUSES.map((s) => `message.${s}`)];
+export const EVENT_TYPES = ['*', ...MESSAGE_STATUSES.map((s) => `message.${s}`), 'message.clicked'];
 
 const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 });
 const Events = Type.Array(StringEnum(EVENT_TYPES), {

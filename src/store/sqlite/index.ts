@@ -12,6 +12,7 @@ import { createConversationRepository } from './conversations.ts';
 import { type OpenOptions, openDatabase } from './database.ts';
 import { GroupCommitter } from './group-commit.ts';
 import { createInboundRepository } from './inbound.ts';
+import { createLinkRepository } from './links.ts';
 import { createMessageRepository } from './messages.ts';
 import { createPolicyRepository } from './policy.ts';
 import { createSqliteQueue } from './queue.ts';
@@ -28,10 +29,11 @@ export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox 
   const db = openDatabase(options);
   const writer = new GroupCommitter(db);
   const webhooks = createWebhookRepository(db, writer, options.secrets);
+  const messages = createMessageRepository(db, writer, webhooks.subscribers);
   const store: Store = {
     tenants: createTenantRepository(db, writer, options.secrets),
     channelAccounts: createChannelAccountRepository(db, writer, options.secrets),
-    messages: createMessageRepository(db, writer, webhooks.subscribers),
+    messages,
     inbound: createInboundRepository(db, writer),
     callbacks: createCallbackRepository(db, writer),
     webhooks: webhooks.repository,
@@ -39,6 +41,7 @@ export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox 
     conversations: createConversationRepository(db, writer),
     templates: createTemplateRepository(db, writer),
     policy: createPolicyRepository(db, writer),
+    links: createLinkRepository(db, writer, messages.recordClicked),
     async ping() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;
     },

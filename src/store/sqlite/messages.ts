@@ -1,6 +1,6 @@
 import type { MessageStatus } from '../../core/status.ts';
 import { isForward } from '../../core/status.ts';
-import { buildStatusCallback } from '../../webhooks/payload.ts';
+import { buildStatusCallback, statusEventId } from '../../webhooks/payload.ts';
 import type {
   AcceptBatch,
   AcceptResult,
@@ -87,11 +87,19 @@ function toMessage(r: MessageRow): StoredMessage {
   };
 }
 
+/** Records a click on one of a message's links: an event on the message and its callbacks. */
+export type ClickRecorder = (
+  tenantId: string,
+  messageId: string,
+  detail: Record<string, unknown>,
+  at: string,
+) => void;
+
 export function createMessageRepository(
   db: Db,
   writer: GroupCommitter,
   subscribers: Subscribers,
-): MessageRepository {
+): MessageRepository & { recordClicked: ClickRecorder } {
   const prepare = statementCache(db);
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
@@ -119,7 +127,7 @@ export function createMessageRepository(
     messageId: string,
     callbackUrl: string | null | undefined,
     event: { id: string; payload: string },
-    status: MessageStatus,
+    eventType: string,
     at: string,
   ) => {
     const runAt = Date.parse(at);
@@ -137,7 +145,7 @@ export function createMessageRepository(
         event.id,
       );
     }
-    for (const endpoint of subscribers(tenantId, `message.${status}`)) {
+    for (const endpoint of subscribers(tenantId, eventType)) {
       insertCallback.run(
         `${event.id}.${endpoint.id}`,
         tenantId,
@@ -230,6 +238,11 @@ export function createMessageRepository(
     );
   };
 
+  const insertLinkCode = prepare(
+    `INSERT INTO link_codes (code, tenant_id, link_id, message_id, recipient, url, expires_at, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
   const bumpSeq = prepare('UPDATE messages SET seq = ? WHERE id = ?');
 
   const readIdem = (tenantId: string, key: string): IdempotencyRecord | undefined => {
@@ -268,10 +281,37 @@ export function createMessageRepository(
       correlationId: opt(m.correlation_id),
       callbackData: opt(m.callback_data),
     });
-    outbox(m.tenant_id, m.id, m.callback_url, event, status, t.at);
+    outbox(m.tenant_id, m.id, m.callback_url, event, `message.${status}`, t.at);
+  };
+
+  const recordClicked: ClickRecorder = (tenantId, messageId, detail, at) => {
+    const row = selectForTransition.get(tenantId, messageId) as TransitionRow | undefined;
+    if (!row) return;
+    const seq = row.seq + 1;
+    insertEvent.run(row.id, seq, tenantId, row.status, at, 'link clicked', 'clicked', JSON.stringify(detail));
+    bumpSeq.run(seq, row.id);
+    if (!row.callback_url && subscribers(tenantId, 'message.clicked').length === 0) return;
+    const eventId = statusEventId(row.id, seq);
+    const payload = JSON.stringify({
+      type: 'message.clicked',
+      timestamp: at,
+      data: {
+        eventId,
+        messageId: row.id,
+        sequence: seq,
+        occurredAt: at,
+        channel: row.channel,
+        to: row.recipient,
+        ...detail,
+        correlationId: opt(row.correlation_id),
+        callbackData: opt(row.callback_data),
+      },
+    });
+    outbox(tenantId, row.id, row.callback_url, { id: eventId, payload }, 'message.clicked', at);
   };
 
   return {
+    recordClicked,
     accept(batch: AcceptBatch): Promise<AcceptResult> {
       return writer.run((): AcceptResult => {
         const { tenantId, acceptedAt, idempotency } = batch;
@@ -315,6 +355,9 @@ export function createMessageRepository(
             batch.policyGroup ?? null,
           );
           if (m.forcedInto) recordForcedSend(m.forcedInto, m.id, acceptedAt);
+          for (const l of m.smartlinks ?? []) {
+            insertLinkCode.run(l.code, tenantId, l.linkId, m.id, m.to, l.url, l.expiresAt, acceptedAt);
+          }
           // The first two events (accepted, queued: seq 1 and 2) happen at created_at by
           // definition, so `events` derives them instead of storing two rows per recipient.
           insertJob.run(m.id, tenantId, channelAccountId, runAt);
@@ -330,7 +373,7 @@ export function createMessageRepository(
               correlationId,
               callbackData,
             });
-            outbox(tenantId, m.id, callbackUrl, event, 'queued', acceptedAt);
+            outbox(tenantId, m.id, callbackUrl, event, 'message.queued', acceptedAt);
           }
         }
         return { kind: 'accepted' };

@@ -265,4 +265,37 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         WHERE policy_group IS NOT NULL;
     `,
   },
+  {
+    version: 9,
+    name: 'smart links',
+    sql: `
+      CREATE TABLE links (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        url TEXT NOT NULL,
+        name TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE link_codes (
+        code TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        link_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        url TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE link_clicks (
+        code TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        link_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        at TEXT NOT NULL,
+        user_agent TEXT
+      );
+      CREATE INDEX link_clicks_by_link ON link_clicks (tenant_id, link_id, at);
+    `,
+  },
 ];
