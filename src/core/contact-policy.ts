@@ -7,6 +7,7 @@
 import type { FieldIssue } from '../channels/types.ts';
 import type { ConsentPurpose, Store } from '../store/types.ts';
 import { AppError, validationError } from './errors.ts';
+import { type QuietHours, quietUntil } from './quiet-hours.ts';
 
 export interface SendPolicy {
   checkConsent?: boolean | undefined;
@@ -14,11 +15,15 @@ export interface SendPolicy {
   purpose?: ConsentPurpose | undefined;
   applyFrequencyCap?: boolean | undefined;
   group?: string | undefined;
+  /** Quiet hours in the contact's time zone; contacts without one are not held. */
+  quietHours?: QuietHours | undefined;
 }
 
 export interface AppliedPolicy {
   contactId?: string;
   record: Record<string, unknown>;
+  /** Held by quiet hours: not sent before this instant. */
+  notBefore?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -111,7 +116,28 @@ export async function applyPolicy(
     } else if (cap) {
       record['frequencyCap'] = { group: cap.group, skipped: 'no contact for this address' };
     }
-    applied.set(address, { ...(contactId ? { contactId } : {}), record });
+    let notBefore: string | undefined;
+    if (policy.quietHours) {
+      const timeZone = contactId ? (await store.contacts.get(tenantId, contactId))?.timeZone : undefined;
+      const until = timeZone ? quietUntil(now, timeZone, policy.quietHours) : undefined;
+      if (!timeZone) record['quietHours'] = { skipped: 'no time zone for this contact' };
+      else if (!until) record['quietHours'] = { timeZone, quiet: false };
+      else if (policy.quietHours.mode === 'reject') {
+        issues.push({
+          pointer,
+          rule: 'quiet_hours',
+          detail: `it is quiet hours for the person (${timeZone}) until ${until.toISOString()}`,
+        });
+      } else {
+        notBefore = until.toISOString();
+        record['quietHours'] = { timeZone, heldUntil: notBefore };
+      }
+    }
+    applied.set(address, {
+      ...(contactId ? { contactId } : {}),
+      record,
+      ...(notBefore ? { notBefore } : {}),
+    });
   }
   if (issues.length > 0)
     throw new AppError('GW_POLICY_REJECTED', 'The contact policy rejects the send', issues);

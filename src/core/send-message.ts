@@ -136,6 +136,7 @@ export async function sendMessage(
     contactId: contactId ?? applied?.get(r.to)?.contactId,
     forcedInto: owned.get(r.to),
     policy: applied?.get(r.to)?.record,
+    notBefore: applied?.get(r.to)?.notBefore,
   }));
 
   const now = deps.now();

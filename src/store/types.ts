@@ -55,6 +55,8 @@ export interface NewRecipient {
   forcedInto?: string | undefined;
   /** The contact policy the send asked for and what it found (consent, cap counts). */
   policy?: Record<string, unknown> | undefined;
+  /** Not sent before this instant (held by quiet hours). */
+  notBefore?: string | undefined;
   /** Short-link codes made for this recipient, stored with the message. */
   smartlinks?: Array<{ code: string; linkId: string; url: string; expiresAt: string }> | undefined;
 }

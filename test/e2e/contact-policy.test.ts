@@ -133,3 +133,42 @@ describe('frequency caps', () => {
     expect(bad.json.errors).toContainEqual(expect.objectContaining({ pointer: '/perDay', rule: 'minimum' }));
   });
 });
+
+describe('quiet hours', () => {
+  // A window around the present moment in UTC, so the test is inside it whenever it runs.
+  const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+  const around = () => ({
+    start: hhmm(new Date(Date.now() - 3_600_000)),
+    end: hhmm(new Date(Date.now() + 3_600_000)),
+  });
+
+  it("holds a send until the contact's quiet hours end, or rejects it, as asked", async () => {
+    const { json: contact } = await gw.api('POST', '/v1/contacts', {
+      timeZone: 'UTC',
+      identities: [{ channel: 'line', address: lineUser(5) }],
+    });
+    const held = await send({ contactId: contact.id }, { quietHours: { ...around(), mode: 'hold' } });
+    expect(held.status).toBe(202);
+    await new Promise((r) => setTimeout(r, 300));
+    const m = (await gw.api('GET', `/v1/messages/${held.json.messages[0].id}`)).json;
+    expect(m.status).toBe('queued');
+    const heldUntil = Date.parse(m.policy.quietHours.heldUntil);
+    expect(heldUntil).toBeGreaterThan(Date.now() + 3_500_000);
+    expect(heldUntil).toBeLessThan(Date.now() + 3_700_000);
+
+    const rejected = await send({ contactId: contact.id }, { quietHours: { ...around(), mode: 'reject' } });
+    expect(rejected.status).toBe(422);
+    expect(rejected.json.errors).toEqual([expect.objectContaining({ pointer: '/to', rule: 'quiet_hours' })]);
+  });
+
+  it('does not hold a contact without a time zone, and refuses an unknown zone', async () => {
+    const id = await contactWith(lineUser(6));
+    const res = await send({ contactId: id }, { quietHours: { ...around(), mode: 'reject' } });
+    expect(res.status).toBe(202);
+    expect((await gw.waitForStatus(res.json.messages[0].id, ['sent'])).policy).toEqual({
+      quietHours: { skipped: 'no time zone for this contact' },
+    });
+    const bad = await gw.api('POST', '/v1/contacts', { timeZone: 'Mars/Olympus' });
+    expect(bad.json.errors).toEqual([expect.objectContaining({ pointer: '/timeZone', rule: 'time_zone' })]);
+  });
+});

@@ -10,6 +10,7 @@ import { CHANNEL_NAMES } from '../../channels/registry.ts';
 import type { FieldIssue } from '../../channels/types.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import { StringEnum } from '../../core/message.ts';
+import { isTimeZone } from '../../core/quiet-hours.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Contact, ContactIdentity, Store } from '../../store/types.ts';
 
@@ -74,6 +75,13 @@ const Page = Type.Object(
   { additionalProperties: false },
 );
 
+/** Quiet hours are computed in this zone, so it must be one the runtime knows. */
+function checkTimeZone(timeZone: string | undefined): void {
+  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+    throw validationError([{ pointer: '/timeZone', rule: 'time_zone', detail: `${timeZone} is not an IANA time zone` }]);
+  }
+}
+
 const view = (c: Contact) => {
   const { tenantId: _tenant, ...rest } = c;
   return rest;
@@ -130,6 +138,7 @@ export const contactRoutes: FastifyPluginAsync<{
     },
     async (request, reply) => {
       const body = request.body as ContactBody;
+      checkTimeZone(body.timeZone);
       const identities = body.identities ?? [];
       await checkIdentities(request.tenantId, identities);
       const id = newId('ct');
@@ -211,6 +220,7 @@ export const contactRoutes: FastifyPluginAsync<{
     async (request) => {
       const { id } = request.params as { id: string };
       const body = request.body as ContactBody;
+      checkTimeZone(body.timeZone);
       if (body.identities) await checkIdentities(request.tenantId, body.identities);
       const result = await store.contacts.update(request.tenantId, id, body, now().toISOString());
       if (result.conflict !== undefined) throw conflict(result.conflict);

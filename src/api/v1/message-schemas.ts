@@ -115,6 +115,19 @@ export const SendRequest = Type.Object(
           group: Type.Optional(
             Type.String({ minLength: 1, maxLength: 100, description: 'The frequency-cap group.' }),
           ),
+          quietHours: Type.Optional(
+            Type.Object(
+              {
+                start: Type.String({
+                  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+                  description: 'Local HH:MM.',
+                }),
+                end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local HH:MM.' }),
+                mode: StringEnum(['hold', 'reject'], '`hold` sends when the window ends; `reject` refuses.'),
+              },
+              { additionalProperties: false, description: "Quiet hours in the contact's time zone." },
+            ),
+          ),
         },
         {
           additionalProperties: false,

@@ -360,7 +360,12 @@ export function createMessageRepository(
           }
           // The first two events (accepted, queued: seq 1 and 2) happen at created_at by
           // definition, so `events` derives them instead of storing two rows per recipient.
-          insertJob.run(m.id, tenantId, channelAccountId, runAt);
+          insertJob.run(
+            m.id,
+            tenantId,
+            channelAccountId,
+            m.notBefore ? Math.max(runAt, Date.parse(m.notBefore)) : runAt,
+          );
           if (callbackUrl || subscribers(tenantId, 'message.queued').length > 0) {
             const event = buildStatusCallback({
               messageId: m.id,
