@@ -78,7 +78,9 @@ const Page = Type.Object(
 /** Quiet hours are computed in this zone, so it must be one the runtime knows. */
 function checkTimeZone(timeZone: string | undefined): void {
   if (timeZone !== undefined && !isTimeZone(timeZone)) {
-    throw validationError([{ pointer: '/timeZone', rule: 'time_zone', detail: `${timeZone} is not an IANA time zone` }]);
+    throw validationError([
+      { pointer: '/timeZone', rule: 'time_zone', detail: `${timeZone} is not an IANA time zone` },
+    ]);
   }
 }
 
