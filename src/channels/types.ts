@@ -234,6 +234,18 @@ export interface ChannelConnector {
    * a person never gets the message twice. Omitted: `fail`.
    */
   readonly maybeSentPolicy?: 'resend' | 'fail';
+  /**
+   * The provider's customer-service window: free-form messages only within `hours` of the person's
+   * last message (WhatsApp, Messenger 24 h; WeChat 48 h). `allowedOutside` says what may still
+   * go (a WhatsApp template, a tagged Messenger message). The gateway refuses a send outside the
+   * window when its own inbound record shows the window closed.
+   */
+  readonly sessionWindow?: {
+    hours: number;
+    allowedOutside(message: CanonicalMessage, options: Record<string, unknown> | undefined): boolean;
+    /** What may be sent outside the window, for the refusal's detail. */
+    outside: string;
+  };
   /** Schema of `options.<name>` on a send request, if the channel takes any. */
   readonly optionsSchema?: TSchema;
 

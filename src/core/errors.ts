@@ -18,6 +18,7 @@ export const ERRORS = {
   GW_CONTACT_UNREACHABLE: { status: 422, title: 'The contact cannot be reached on this channel' },
   GW_CONFLICT: { status: 409, title: 'The resource conflicts with an existing one' },
   GW_POLICY_REJECTED: { status: 422, title: 'The contact policy rejects the send' },
+  GW_SESSION_WINDOW: { status: 422, title: "Outside the channel's customer-service window" },
   GW_CONVERSATION_OWNED: {
     status: 409,
     title: 'An agent owns the conversation; the automated send is rejected',

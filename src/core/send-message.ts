@@ -4,7 +4,7 @@
  * idempotency record in one transaction (MessageRepository.accept). Nothing is half-written.
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { FieldIssue } from '../channels/types.ts';
+import type { ChannelConnector, FieldIssue } from '../channels/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { DestinationGuard } from '../lib/ssrf-guard.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
@@ -110,6 +110,7 @@ export async function sendMessage(
   if (refused) issues.push({ pointer: '/callbackUrl', rule: 'public_address', detail: refused });
   if (issues.length > 0) throw validationError(issues);
 
+  await checkSessionWindow(deps, tenantId, connector, account.id, content);
   const owned = await agentOwnedConversations(deps, tenantId, account.id, content.to, command.force === true);
   const applied = command.policy
     ? await applyPolicy(
@@ -196,6 +197,42 @@ async function agentOwnedConversations(
   }
   if (issues.length > 0 && !force) throw validationError(issues, 'GW_CONVERSATION_OWNED');
   return owned;
+}
+
+/**
+ * The channel's customer-service window (WhatsApp, Messenger 24 h; WeChat 48 h): a free-form
+ * message to someone whose last message here is older than that is refused before it is queued,
+ * as the provider would refuse it. Without a record of the person writing in, the provider decides.
+ */
+async function checkSessionWindow(
+  deps: SendDeps,
+  tenantId: string,
+  connector: ChannelConnector,
+  accountId: string,
+  content: {
+    to: string | string[];
+    message: CanonicalMessage;
+    options?: Record<string, unknown> | undefined;
+  },
+): Promise<void> {
+  const window = connector.sessionWindow;
+  const options = content.options?.[connector.name] as Record<string, unknown> | undefined;
+  if (!window || window.allowedOutside(content.message, options)) return;
+  const recipients = Array.isArray(content.to) ? content.to : [content.to];
+  const last = await deps.store.conversations.lastInbound(tenantId, accountId, recipients);
+  if (last.size === 0) return;
+  const opensAfter = deps.now().getTime() - window.hours * 3_600_000;
+  const issues: FieldIssue[] = [];
+  recipients.forEach((address, i) => {
+    const at = last.get(address);
+    if (at === undefined || Date.parse(at) >= opensAfter) return;
+    issues.push({
+      pointer: Array.isArray(content.to) ? `/to/${i}` : '/to',
+      rule: 'session_window',
+      detail: `the person last wrote at ${at}; outside ${connector.displayName}'s ${window.hours}-hour window ${window.outside} may be sent`,
+    });
+  });
+  if (issues.length > 0) throw validationError(issues, 'GW_SESSION_WINDOW');
 }
 
 /** Short-link codes and URLs for every recipient, after checking the links and placeholders. */

@@ -495,6 +495,8 @@ export interface ConversationRepository {
     action: ConversationAction,
     at: string,
   ): Promise<{ conversation?: Conversation; refused?: string }>;
+  /** When each of these addresses last wrote to this account (from any of its conversations). */
+  lastInbound(tenantId: string, channelAccountId: string, addresses: string[]): Promise<Map<string, string>>;
   /**
    * Of these addresses on this account, those whose open conversation an agent owns. Asked on
    * every send (one call per request), so answered from memory.

@@ -32,6 +32,12 @@ export const instagramConnector: ChannelConnector = {
   // 300 calls/s per professional account for text, links, reactions and stickers.
   rateLimit: { perSecond: 300, burst: 100 },
   maybeSentPolicy: 'fail',
+  // As Messenger: outside 24 h only the HUMAN_AGENT tag (within 7 days) is allowed.
+  sessionWindow: {
+    hours: 24,
+    allowedOutside: (_m, o) => o?.['messagingType'] === 'MESSAGE_TAG',
+    outside: 'only messages tagged HUMAN_AGENT',
+  },
   capabilities: INSTAGRAM_CAPABILITIES,
   credentialsSchema: InstagramCredentials,
   sandboxCredentials: INSTAGRAM_SANDBOX_CREDENTIALS,

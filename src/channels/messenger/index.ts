@@ -26,6 +26,12 @@ export const messengerConnector: ChannelConnector = {
   rateLimit: { perSecond: 300, burst: 100 },
   // The Send API has no idempotency key: a resent request is a second message.
   maybeSentPolicy: 'fail',
+  // Outside 24 h only tagged messages go (10 / 2018278 otherwise).
+  sessionWindow: {
+    hours: 24,
+    allowedOutside: (_m, o) => o?.['messagingType'] === 'MESSAGE_TAG',
+    outside: 'only messages with messagingType MESSAGE_TAG and a tag',
+  },
   capabilities: MESSENGER_CAPABILITIES,
   credentialsSchema: MessengerCredentials,
   sandboxCredentials: MESSENGER_SANDBOX_CREDENTIALS,

@@ -22,6 +22,12 @@ export const wechatConnector: ChannelConnector = {
   rateLimit: { perSecond: 100, burst: 100 },
   // No idempotency key: a resent request is a second message (and spends the person's quota).
   maybeSentPolicy: 'fail',
+  // Customer-service messages only within 48 h of the person's last interaction (45015).
+  sessionWindow: {
+    hours: 48,
+    allowedOutside: () => false,
+    outside: 'nothing (customer-service messages only)',
+  },
   capabilities: WECHAT_CAPABILITIES,
   credentialsSchema: WechatCredentials,
   sandboxCredentials: WECHAT_SANDBOX_CREDENTIALS,

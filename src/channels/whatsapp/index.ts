@@ -23,6 +23,12 @@ export const whatsappConnector: ChannelConnector = {
   recipientRateLimit: { perSecond: 1 / 6, burst: 3 },
   // WhatsApp has no idempotency key: a resent request is a second message.
   maybeSentPolicy: 'fail',
+  // Business-initiated conversations need an approved template (131047 otherwise).
+  sessionWindow: {
+    hours: 24,
+    allowedOutside: (m) => m.type === 'template',
+    outside: 'only approved templates',
+  },
   capabilities: WHATSAPP_CAPABILITIES,
   credentialsSchema: WhatsAppCredentials,
   sandboxCredentials: WHATSAPP_SANDBOX_CREDENTIALS,

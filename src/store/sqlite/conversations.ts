@@ -169,6 +169,18 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
         return { conversation };
       });
     },
+    async lastInbound(tenantId, channelAccountId, addresses) {
+      const last = new Map<string, string>();
+      const query = prepare(
+        `SELECT max(last_inbound_at) AS at FROM conversations
+         WHERE tenant_id = ? AND channel_account_id = ? AND address = ? AND last_inbound_at IS NOT NULL`,
+      );
+      for (const address of addresses) {
+        const row = query.get(tenantId, channelAccountId, address) as { at: string | null };
+        if (row.at !== null) last.set(address, row.at);
+      }
+      return last;
+    },
     async ownedByAgent(tenantId, channelAccountId, addresses) {
       const owned = new Map<string, Conversation>();
       const map = ownedMap(tenantId);

@@ -298,4 +298,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX link_clicks_by_link ON link_clicks (tenant_id, link_id, at);
     `,
   },
+  {
+    version: 10,
+    name: 'last inbound by address',
+    sql: `
+      CREATE INDEX conversations_by_address ON conversations (tenant_id, channel_account_id, address);
+    `,
+  },
 ];
