@@ -123,42 +123,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(storeOk && workersOk ? 200 : 503).send({ store: storeOk, workers: workersOk });
   });
 
+  const now = deps.now ?? (() => new Date());
+  // What most route groups share: the store, the connectors and the clock.
+  const base = { store: deps.store, connectors: deps.connectors, now };
   const v1: FastifyPluginAsync = async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.store));
     // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
     v1.removeContentTypeParser('text/plain');
     await v1.register(messagesRoutes, {
       deps: {
-        store: deps.store,
-        connectors: deps.connectors,
-        now: deps.now ?? (() => new Date()),
+        ...base,
         ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
         ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
         publicUrl: deps.publicUrl,
       },
       ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
     });
-    await v1.register(contactRoutes, {
-      store: deps.store,
-      connectors: deps.connectors,
-      now: deps.now ?? (() => new Date()),
-    });
-    await v1.register(conversationRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
-    await v1.register(policyRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
-    await v1.register(linkRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
-    await v1.register(templateRoutes, {
-      store: deps.store,
-      connectors: deps.connectors,
-      now: deps.now ?? (() => new Date()),
-    });
+    await v1.register(contactRoutes, base);
+    await v1.register(conversationRoutes, base);
+    await v1.register(policyRoutes, base);
+    await v1.register(linkRoutes, base);
+    await v1.register(templateRoutes, base);
     await v1.register(webhookRoutes, {
-      store: deps.store,
-      now: deps.now ?? (() => new Date()),
+      ...base,
       ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
       ...(deps.onAccepted ? { onReplayed: () => deps.onAccepted?.(true) } : {}),
     });
     await v1.register(deadLetterRoutes, {
-      deps: { store: deps.store, connectors: deps.connectors, now: deps.now ?? (() => new Date()) },
+      ...base,
       ...(deps.onAccepted ? { onRedriven: () => deps.onAccepted?.(true) } : {}),
     });
     await v1.register(channelAccountRoutes, {
@@ -171,7 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   await app.register(v1, { prefix: '/v1' });
 
-  await app.register(shortLinkRoutes, { store: deps.store, now: deps.now ?? (() => new Date()) });
+  await app.register(shortLinkRoutes, base);
   await app.register(inboundWebhookRoutes, {
     store: deps.store,
     connectors: deps.connectors,

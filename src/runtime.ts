@@ -41,8 +41,8 @@ function masterKey(config: Config): Buffer {
     throw new Error('OMNIGATE_MASTER_KEY is required in production mode (base64 of 32 random bytes)');
   }
   const file = join(config.dataDir, 'master.key');
+  // startGateway made the data directory before taking its lock.
   if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');

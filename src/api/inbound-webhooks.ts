@@ -94,50 +94,71 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       const events = connector.parseInbound(decoded);
       events.push(...(await mapNumberedReplies(store, account, events)));
       const receivedAt = new Date().toISOString();
-      // Whoever writes in is a contact: known by this identity, or new.
-      const contactIds = new Map<string, string>();
+      // Whoever writes in is a contact: known by this identity, or new. Each sender's first event
+      // speaks for them (its stop or start word, its conversation).
+      const firstBySender = new Map<string, Extract<InboundEvent, { kind: 'message' | 'postback' }>>();
       for (const e of events) {
-        if ((e.kind !== 'message' && e.kind !== 'postback') || contactIds.has(e.from)) continue;
-        const identity = { channel: account.channel, channelAccountId: account.id, address: e.from };
-        const contactId = await store.contacts.resolveInbound(
-          account.tenantId,
-          identity,
-          newId('ct'),
-          receivedAt,
-        );
-        contactIds.set(e.from, contactId);
+        if ((e.kind === 'message' || e.kind === 'postback') && !firstBySender.has(e.from))
+          firstBySender.set(e.from, e);
+      }
+      const identityOf = (address: string) => ({
+        channel: account.channel,
+        channelAccountId: account.id,
+        address,
+      });
+      // Issued together, so each step's writes share one group commit.
+      const contactIds = new Map(
+        await Promise.all(
+          [...firstBySender.keys()].map(
+            async (from) =>
+              [
+                from,
+                await store.contacts.resolveInbound(
+                  account.tenantId,
+                  identityOf(from),
+                  newId('ct'),
+                  receivedAt,
+                ),
+              ] as const,
+          ),
+        ),
+      );
+      const follow: Array<Promise<unknown>> = [];
+      for (const [from, e] of firstBySender) {
+        const contactId = contactIds.get(from) as string;
         if (e.kind === 'message' && e.text !== undefined) {
-          await applyKeyword(
-            store,
-            account.tenantId,
-            contactId,
-            account.channel,
-            e.text,
-            keywords,
-            receivedAt,
+          follow.push(
+            applyKeyword(store, account.tenantId, contactId, account.channel, e.text, keywords, receivedAt),
           );
         }
         // ... in a conversation on this account, opened by the first message, kept fresh by each.
-        await store.conversations.open(
-          account.tenantId,
-          { ...identity, contactId },
-          newId('cv'),
-          receivedAt,
-          true,
+        follow.push(
+          store.conversations.open(
+            account.tenantId,
+            { ...identityOf(from), contactId },
+            newId('cv'),
+            receivedAt,
+            true,
+          ),
         );
       }
-      await store.inbound.insert(
-        account.tenantId,
-        events.map((e) => ({
-          channelAccountId: account.id,
-          kind: e.kind,
-          event:
-            'from' in e && e.from && contactIds.has(e.from) ? { ...e, contactId: contactIds.get(e.from) } : e,
-          receivedAt,
-          ...(e.providerEventId ? { providerEventId: e.providerEventId } : {}),
-          ...('from' in e && e.from ? { from: e.from } : {}),
-        })),
+      follow.push(
+        store.inbound.insert(
+          account.tenantId,
+          events.map((e) => ({
+            channelAccountId: account.id,
+            kind: e.kind,
+            event:
+              'from' in e && e.from && contactIds.has(e.from)
+                ? { ...e, contactId: contactIds.get(e.from) }
+                : e,
+            receivedAt,
+            ...(e.providerEventId ? { providerEventId: e.providerEventId } : {}),
+            ...('from' in e && e.from ? { from: e.from } : {}),
+          })),
+        ),
       );
+      await Promise.all(follow);
       for (const e of events) await applyReceipt(store, account, e, receiptRaceMs);
       if (connector.inboundAck) {
         return reply.code(200).type(connector.inboundAck.contentType).send(connector.inboundAck.body);
@@ -216,15 +237,11 @@ async function applyReceipt(
 ): Promise<void> {
   const detail = { source: 'provider_receipt' };
   if (e.kind === 'status') {
-    const message = await waitFor(raceMs, () =>
-      store.messages.findByProviderMessageId(account.tenantId, account.id, e.providerMessageId),
+    const messageId = await waitFor(raceMs, () =>
+      store.messages.findIdByProviderMessageId(account.tenantId, account.id, e.providerMessageId),
     );
-    if (!message) return;
-    await impliedDelivery(store, account.tenantId, message.id, e.status, e.occurredAt);
-    await store.messages.transition(account.tenantId, {
-      messageId: message.id,
-      status: e.status,
-      at: e.occurredAt.toISOString(),
+    if (!messageId) return;
+    await moveForward(store, account.tenantId, messageId, e.status, e.occurredAt, {
       ...(e.reason ? { reason: e.reason } : {}),
       detail,
     });
@@ -235,37 +252,42 @@ async function applyReceipt(
       e.recipient,
       e.watermark.toISOString(),
     );
-    for (const messageId of ids) {
-      await impliedDelivery(store, account.tenantId, messageId, e.status, e.occurredAt);
-      await store.messages.transition(account.tenantId, {
-        messageId,
-        status: e.status,
-        at: e.occurredAt.toISOString(),
-        detail: { ...detail, watermark: e.watermark.toISOString() },
-      });
-    }
+    await Promise.all(
+      ids.map((messageId) =>
+        moveForward(store, account.tenantId, messageId, e.status, e.occurredAt, {
+          detail: { ...detail, watermark: e.watermark.toISOString() },
+        }),
+      ),
+    );
   }
 }
 
 /**
- * A read message was delivered: when `read` comes first (receipts race, or a provider reports
- * only reads), `delivered` is recorded with it, so every read message has both events and
- * callbacks. A no-op when the message is already delivered.
+ * Applies a receipt's status. A read message was delivered: when `read` comes first (receipts
+ * race, or a provider reports only reads), `delivered` is recorded with it, so every read message
+ * has both events and callbacks (a no-op when it is delivered already). Both are issued in the
+ * same turn, in order, so they share one group commit.
  */
-async function impliedDelivery(
+function moveForward(
   store: Store,
   tenantId: string,
   messageId: string,
-  status: string,
+  status: 'delivered' | 'read' | 'failed',
   at: Date,
-): Promise<void> {
-  if (status !== 'read') return;
-  await store.messages.transition(tenantId, {
-    messageId,
-    status: 'delivered',
-    at: at.toISOString(),
-    detail: { source: 'provider_receipt', impliedBy: 'read' },
-  });
+  extra: { reason?: string; detail: Record<string, unknown> },
+): Promise<unknown> {
+  const iso = at.toISOString();
+  return Promise.all([
+    status === 'read'
+      ? store.messages.transition(tenantId, {
+          messageId,
+          status: 'delivered',
+          at: iso,
+          detail: { source: 'provider_receipt', impliedBy: 'read' },
+        })
+      : undefined,
+    store.messages.transition(tenantId, { messageId, status, at: iso, ...extra }),
+  ]);
 }
 
 async function waitFor<T>(limitMs: number, read: () => Promise<T | undefined>): Promise<T | undefined> {

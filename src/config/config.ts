@@ -105,9 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.OMNIGATE_STOP_WORDS || env.OMNIGATE_START_WORDS
       ? { consentKeywords: { stop: words(env.OMNIGATE_STOP_WORDS), start: words(env.OMNIGATE_START_WORDS) } }
       : {}),
-    webhookAllowlist: (env.OMNIGATE_WEBHOOK_ALLOWLIST ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    webhookAllowlist: words(env.OMNIGATE_WEBHOOK_ALLOWLIST),
   };
 }

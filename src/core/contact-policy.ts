@@ -7,6 +7,7 @@
 import type { FieldIssue } from '../channels/types.ts';
 import type { ConsentPurpose, Store } from '../store/types.ts';
 import { AppError, validationError } from './errors.ts';
+import { recipientPointer, recipientsOf } from './prepare-send.ts';
 import { type QuietHours, quietUntil } from './quiet-hours.ts';
 
 export interface SendPolicy {
@@ -67,9 +68,9 @@ export async function applyPolicy(
 
   const applied = new Map<string, AppliedPolicy>();
   const issues: FieldIssue[] = [];
-  const recipients = Array.isArray(target.to) ? target.to : [target.to];
+  const recipients = recipientsOf(target);
   for (const [i, address] of recipients.entries()) {
-    const pointer = Array.isArray(target.to) ? `/to/${i}` : '/to';
+    const pointer = recipientPointer(target.to, i);
     const contactId =
       target.contactId ??
       (await store.contacts.contactFor(tenantId, target.channel, target.channelAccountId, address));
@@ -94,21 +95,22 @@ export async function applyPolicy(
     }
     if (cap && contactId) {
       const counts: Record<string, number> = {};
-      for (const [field, window, ms] of WINDOWS) {
-        const limit = cap[field];
-        if (limit === undefined) continue;
-        const used = await store.policy.countInGroup(
-          tenantId,
-          contactId,
-          cap.group,
-          new Date(now.getTime() - ms).toISOString(),
-        );
-        counts[window] = used;
-        if (used >= limit) {
+      const windows = WINDOWS.filter(([field]) => cap[field] !== undefined);
+      const used = await store.policy.countInGroup(
+        tenantId,
+        contactId,
+        cap.group,
+        windows.map(([, , ms]) => new Date(now.getTime() - ms).toISOString()),
+      );
+      for (const [i, [field, window]] of windows.entries()) {
+        const limit = cap[field] as number;
+        const n = used[i] ?? 0;
+        counts[window] = n;
+        if (n >= limit) {
           issues.push({
             pointer,
             rule: 'frequency_cap',
-            detail: `${used} of ${limit} ${cap.group} messages this ${window} already`,
+            detail: `${n} of ${limit} ${cap.group} messages this ${window} already`,
           });
         }
       }

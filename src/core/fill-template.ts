@@ -8,6 +8,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FieldIssue } from '../channels/types.ts';
 import type { StoredTemplate } from '../store/types.ts';
+import { mapStrings } from './map-strings.ts';
 import { CanonicalMessage } from './message.ts';
 import { checkCanonicalMessage } from './message-rules.ts';
 
@@ -19,22 +20,17 @@ const validCanonical = ajv.compile(CanonicalMessage);
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
 /** Every `{{name}}` in the strings of a value. */
-export function placeholders(value: unknown, found = new Set<string>()): Set<string> {
-  if (typeof value === 'string') for (const m of value.matchAll(PLACEHOLDER)) found.add(m[1] as string);
-  else if (Array.isArray(value)) for (const v of value) placeholders(v, found);
-  else if (value !== null && typeof value === 'object')
-    for (const v of Object.values(value)) placeholders(v, found);
+export function placeholders(value: unknown): Set<string> {
+  const found = new Set<string>();
+  mapStrings(value, (s) => {
+    for (const m of s.matchAll(PLACEHOLDER)) found.add(m[1] as string);
+    return s;
+  });
   return found;
 }
 
-function fill(value: unknown, values: Record<string, string>): unknown {
-  if (typeof value === 'string') return value.replace(PLACEHOLDER, (_m, name: string) => values[name] ?? '');
-  if (Array.isArray(value)) return value.map((v) => fill(v, values));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, values)]));
-  }
-  return value;
-}
+const fill = (value: unknown, values: Record<string, string>): unknown =>
+  mapStrings(value, (s) => s.replace(PLACEHOLDER, (_m, name: string) => values[name] ?? ''));
 
 const schemaIssues = (errors: ErrorObject[] | null | undefined, prefix: string, why: string): FieldIssue[] =>
   (errors ?? []).map((e) => ({

@@ -348,24 +348,26 @@ export const MESSAGE_KINDS = [
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
-export const CanonicalMessage = tagged(
-  [
-    TextMessage,
-    MediaMessage,
-    LocationMessage,
-    StickerMessage,
-    ButtonsMessage,
-    QuickRepliesMessage,
-    CarouselMessage,
-    ListMessage,
-    ImagemapMessage,
-    TemplateMessage,
-    ReceiptMessage,
-    SenderActionMessage,
-    RawMessage,
-  ],
-  { description: 'The canonical message; `type` selects the kind.' },
-);
+/** Every canonical kind's schema, in MESSAGE_KINDS order. */
+const CANONICAL_BRANCHES = [
+  TextMessage,
+  MediaMessage,
+  LocationMessage,
+  StickerMessage,
+  ButtonsMessage,
+  QuickRepliesMessage,
+  CarouselMessage,
+  ListMessage,
+  ImagemapMessage,
+  TemplateMessage,
+  ReceiptMessage,
+  SenderActionMessage,
+  RawMessage,
+] as const;
+
+export const CanonicalMessage = tagged([...CANONICAL_BRANCHES], {
+  description: 'The canonical message; `type` selects the kind.',
+});
 export type CanonicalMessage = Static<typeof CanonicalMessage>;
 
 /**
@@ -384,26 +386,8 @@ export const StoredTemplateRef = kind(
 export type StoredTemplateRef = Static<typeof StoredTemplateRef>;
 
 /** What a send's `message` may be: a canonical message, or a stored template to fill. */
-export const SendableMessage = tagged(
-  [
-    TextMessage,
-    MediaMessage,
-    LocationMessage,
-    StickerMessage,
-    ButtonsMessage,
-    QuickRepliesMessage,
-    CarouselMessage,
-    ListMessage,
-    ImagemapMessage,
-    TemplateMessage,
-    ReceiptMessage,
-    SenderActionMessage,
-    RawMessage,
-    StoredTemplateRef,
-  ],
-  {
-    description: 'The canonical message (`type` selects the kind), or a stored template with its parameters.',
-  },
-);
+export const SendableMessage = tagged([...CANONICAL_BRANCHES, StoredTemplateRef], {
+  description: 'The canonical message (`type` selects the kind), or a stored template with its parameters.',
+});
 export type SendableMessage = Static<typeof SendableMessage>;
 export type MessageOf<K extends MessageKind> = Extract<CanonicalMessage, { type: K }>;

@@ -27,6 +27,33 @@ export function recipientsOf(content: Pick<SendContent, 'to'>): string[] {
   return Array.isArray(content.to) ? content.to : [content.to];
 }
 
+/** The pointer of the i-th recipient: `/to/i` in a list, `/to` for a single one. */
+export function recipientPointer(to: string | string[], i: number): string {
+  return Array.isArray(to) ? `/to/${i}` : '/to';
+}
+
+/** This channel's own `options.<channel>` of a send, if any. */
+export function channelOptions(
+  connector: ChannelConnector,
+  options: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  return options?.[connector.name] as Record<string, unknown> | undefined;
+}
+
+/** Why the channel refuses this kind of message, as a field issue; undefined if it carries it. */
+export function capabilityRefusal(
+  connector: ChannelConnector,
+  message: CanonicalMessage,
+): FieldIssue | undefined {
+  const capability = connector.capabilities[message.type];
+  if (capability.support !== 'refused') return undefined;
+  return {
+    pointer: '/message/type',
+    rule: 'channel_capability',
+    detail: `${connector.displayName} cannot carry a ${message.type} message: ${capability.reason}`,
+  };
+}
+
 /**
  * Throws GW_CAPABILITY when the channel refuses the kind; returns every other problem (canonical
  * rules, channel limits, recipients, expiry) so they are reported together.
@@ -37,19 +64,8 @@ export function checkForChannel(
   now: Date,
   { recipients = true }: { recipients?: boolean } = {},
 ): FieldIssue[] {
-  const capability = connector.capabilities[content.message.type];
-  if (capability.support === 'refused') {
-    throw validationError(
-      [
-        {
-          pointer: '/message/type',
-          rule: 'channel_capability',
-          detail: `${connector.displayName} cannot carry a ${content.message.type} message: ${capability.reason}`,
-        },
-      ],
-      'GW_CAPABILITY',
-    );
-  }
+  const refusal = capabilityRefusal(connector, content.message);
+  if (refusal) throw validationError([refusal], 'GW_CAPABILITY');
 
   const issues: FieldIssue[] = checkCanonicalMessage(content.message);
   // Channel limits read fields the canonical rules just found missing, so they wait for those.
@@ -59,7 +75,7 @@ export function checkForChannel(
       const problem = connector.checkRecipient(to);
       if (problem) {
         issues.push({
-          pointer: Array.isArray(content.to) ? `/to/${i}` : '/to',
+          pointer: recipientPointer(content.to, i),
           rule: 'recipient',
           detail: problem,
         });
@@ -85,7 +101,7 @@ export function checkForChannel(
 
 /** The provider request for each recipient, as it will be stored and sent (secrets apart). */
 export function renderForRecipients(connector: ChannelConnector, content: SendContent): RenderedRecipient[] {
-  const options = content.options?.[connector.name] as Record<string, unknown> | undefined;
+  const options = channelOptions(connector, content.options);
   return recipientsOf(content).map((to) => {
     const { request, degradations, choices } = connector.render(content.message, {
       to,

@@ -6,6 +6,7 @@ import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector, FieldIssue } from '../channels/types.ts';
 import { AppError, validationError } from './errors.ts';
 import {
+  capabilityRefusal,
   checkForChannel,
   type RenderedRecipient,
   renderForRecipients,
@@ -40,29 +41,20 @@ export function previewMessage(
   if (content.channel !== undefined) {
     const connector = connectors[content.channel];
     if (!connector) throw new AppError('GW_CHANNEL_UNKNOWN', `Unknown channel '${content.channel}'`);
+    // Exactly the send's checks, refusal first, so the answer is the send's own 4xx.
+    const refusal = capabilityRefusal(connector, content.message);
+    if (refusal) throw validationError([refusal], 'GW_CAPABILITY');
     const preview = previewOne(connector, content, now);
     if (preview.errors) throw validationError(preview.errors);
-    if (preview.support === 'refused') {
-      throw validationError(
-        [{ pointer: '/message/type', rule: 'channel_capability', detail: preview.reason ?? 'refused' }],
-        'GW_CAPABILITY',
-      );
-    }
     return [preview];
   }
   return Object.values(connectors).map((connector) => previewOne(connector, content, now));
 }
 
 function previewOne(connector: ChannelConnector, content: PreviewContent, now: Date): ChannelPreview {
-  const capability = connector.capabilities[content.message.type];
   const base = { channel: connector.name, recipients: [] };
-  if (capability.support === 'refused') {
-    return {
-      ...base,
-      support: 'refused',
-      reason: `${connector.displayName} cannot carry a ${content.message.type} message: ${capability.reason}`,
-    };
-  }
+  const refusal = capabilityRefusal(connector, content.message);
+  if (refusal) return { ...base, support: 'refused', reason: refusal.detail };
   const forChannel: SendContent = {
     ...content,
     channel: connector.name,

@@ -13,7 +13,13 @@ import { AppError, validationError } from './errors.ts';
 import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
 import type { CanonicalMessage, SendableMessage } from './message.ts';
-import { checkForChannel, recipientsOf, renderForRecipients } from './prepare-send.ts';
+import {
+  channelOptions,
+  checkForChannel,
+  recipientPointer,
+  recipientsOf,
+  renderForRecipients,
+} from './prepare-send.ts';
 import { checkLinkPlaceholders, DEFAULT_VALIDITY_S, fillLinks, newLinkCode } from './smartlinks.ts';
 
 export interface SendCommand {
@@ -39,7 +45,6 @@ export interface SendOutcome {
   statusCode: number;
   body: { messages: Array<{ id: string; to: string; status: 'queued' }>; correlationId?: string };
   replayed: boolean;
-  messageIds: string[];
 }
 
 export interface SendDeps {
@@ -76,7 +81,7 @@ export async function sendMessage(
     );
   }
   const account = command.from
-    ? await deps.store.channelAccounts.get(tenantId, command.from)
+    ? await deps.store.channelAccounts.find(tenantId, command.from)
     : await deps.store.channelAccounts.defaultFor(tenantId, command.channel);
   if (!account || account.channel !== command.channel) {
     throw validationError(
@@ -166,7 +171,7 @@ export async function sendMessage(
   });
   // A concurrent request with the same key committed first: answer as it did.
   if (result.kind === 'replay') return replay(result.record, print);
-  return { statusCode: 202, body, replayed: false, messageIds: rendered.map((m) => m.id) };
+  return { statusCode: 202, body, replayed: false };
 }
 
 /**
@@ -182,7 +187,7 @@ async function agentOwnedConversations(
 ): Promise<Map<string, string>> {
   const owned = new Map<string, string>();
   const issues: FieldIssue[] = [];
-  const recipients = Array.isArray(to) ? to : [to];
+  const recipients = recipientsOf({ to });
   const byAddress = await deps.store.conversations.ownedByAgent(tenantId, accountId, recipients);
   if (byAddress.size === 0) return owned;
   for (const [i, address] of recipients.entries()) {
@@ -190,7 +195,7 @@ async function agentOwnedConversations(
     if (!conversation) continue;
     owned.set(address, conversation.id);
     issues.push({
-      pointer: Array.isArray(to) ? `/to/${i}` : '/to',
+      pointer: recipientPointer(to, i),
       rule: 'conversation_owned_by_agent',
       detail: `conversation ${conversation.id} is handled by an agent${conversation.agentId ? ` (${conversation.agentId})` : ''}; send with "force": true to override`,
     });
@@ -216,9 +221,9 @@ async function checkSessionWindow(
   },
 ): Promise<void> {
   const window = connector.sessionWindow;
-  const options = content.options?.[connector.name] as Record<string, unknown> | undefined;
+  const options = channelOptions(connector, content.options);
   if (!window || window.allowedOutside(content.message, options)) return;
-  const recipients = Array.isArray(content.to) ? content.to : [content.to];
+  const recipients = recipientsOf(content);
   const last = await deps.store.conversations.lastInbound(tenantId, accountId, recipients);
   if (last.size === 0) return;
   const opensAfter = deps.now().getTime() - window.hours * 3_600_000;
@@ -227,7 +232,7 @@ async function checkSessionWindow(
     const at = last.get(address);
     if (at === undefined || Date.parse(at) >= opensAfter) return;
     issues.push({
-      pointer: Array.isArray(content.to) ? `/to/${i}` : '/to',
+      pointer: recipientPointer(content.to, i),
       rule: 'session_window',
       detail: `the person last wrote at ${at}; outside ${connector.displayName}'s ${window.hours}-hour window ${window.outside} may be sent`,
     });
@@ -264,7 +269,7 @@ async function resolveSmartlinks(
   if (issues.length > 0) throw validationError(issues);
   const base = deps.publicUrl?.() ?? '';
   const now = deps.now().getTime();
-  const count = Array.isArray(to) ? to.length : 1;
+  const count = recipientsOf({ to }).length;
   const codes = Array.from({ length: count }, () =>
     entries.map((entry, i) => ({
       code: newLinkCode(),
@@ -343,6 +348,5 @@ function replay(earlier: IdempotencyRecord, print: string): SendOutcome {
     statusCode: earlier.statusCode,
     body: earlier.response as SendOutcome['body'],
     replayed: true,
-    messageIds: [],
   };
 }

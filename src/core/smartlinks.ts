@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FieldIssue } from '../channels/types.ts';
+import { mapStrings } from './map-strings.ts';
 import type { CanonicalMessage } from './message.ts';
 
 const LINK = /\{\{\s*link_(\d+)\s*\}\}/g;
@@ -13,19 +14,10 @@ const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789
 /** Default validity of a short URL when the send gives none: 30 days. */
 export const DEFAULT_VALIDITY_S = 30 * 86_400;
 
-function walk(value: unknown, onString: (s: string) => string): unknown {
-  if (typeof value === 'string') return onString(value);
-  if (Array.isArray(value)) return value.map((v) => walk(v, onString));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, onString)]));
-  }
-  return value;
-}
-
 /** Problems with the placeholders: each `{{link_N}}` needs a smartlinks entry N. */
 export function checkLinkPlaceholders(message: CanonicalMessage, entries: number): FieldIssue[] {
   const used = new Set<number>();
-  walk(message, (s) => {
+  mapStrings(message, (s) => {
     for (const m of s.matchAll(LINK)) used.add(Number(m[1]));
     return s;
   });
@@ -40,7 +32,7 @@ export function checkLinkPlaceholders(message: CanonicalMessage, entries: number
 
 /** The message with `{{link_N}}` replaced by `urls[N - 1]`. */
 export function fillLinks(message: CanonicalMessage, urls: string[]): CanonicalMessage {
-  return walk(message, (s) =>
+  return mapStrings(message, (s) =>
     s.replace(LINK, (m, n: string) => urls[Number(n) - 1] ?? m),
   ) as CanonicalMessage;
 }

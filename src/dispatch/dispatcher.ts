@@ -234,9 +234,7 @@ export class Dispatcher extends PollingWorker {
     const bucket = this.bucketFor(account, connector);
     const wait = Math.max(recipientWait, bucket.take(now));
     if (wait > MAX_INLINE_WAIT_MS) {
-      bucket.refund();
-      if (perRecipient) this.turns.set(message.id, now + recipientWait);
-      await queue.retryAt(job.messageId, new Date(now + wait), { countAttempt: false });
+      await this.giveBack(job, now + wait, bucket, perRecipient ? now + recipientWait : undefined);
       return;
     }
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -245,11 +243,8 @@ export class Dispatcher extends PollingWorker {
     // without using an attempt; its token is returned and its recipient turn kept.
     const concurrency = account.limits?.concurrency;
     if (concurrency !== undefined && (this.inFlight.get(account.id) ?? 0) >= concurrency) {
-      bucket.refund();
-      if (perRecipient) this.turns.set(message.id, this.o.now().getTime());
-      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + CONCURRENCY_RETRY_MS), {
-        countAttempt: false,
-      });
+      const later = this.o.now().getTime();
+      await this.giveBack(job, later + CONCURRENCY_RETRY_MS, bucket, perRecipient ? later : undefined);
       return;
     }
     this.inFlight.set(account.id, (this.inFlight.get(account.id) ?? 0) + 1);
@@ -270,7 +265,7 @@ export class Dispatcher extends PollingWorker {
       await this.deferForBreaker(job, outcome, openFor);
       return;
     }
-    await this.settle(job, message, connector, outcome);
+    await this.settle(job, connector, outcome);
   }
 
   private async send(
@@ -311,28 +306,15 @@ export class Dispatcher extends PollingWorker {
 
   private async settle(
     job: Job,
-    message: DispatchMessage,
     connector: ChannelConnector,
     outcome: SendOutcome | { kind: 'maybe_sent'; code: string; reason: string },
   ): Promise<void> {
-    const { store, queue } = this.o;
-    const at = this.o.now();
     switch (outcome.kind) {
       case 'sent':
-        // The status and the job's end are one write; the ack after it tells a queue that lives
-        // elsewhere (a no-op for the embedded one, whose job row is already gone).
-        await Promise.all([
-          store.messages.transition(job.tenantId, {
-            messageId: message.id,
-            status: 'sent',
-            at: at.toISOString(),
-            ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
-            detail: { attempt: job.attempts },
-            finishJob: true,
-          }),
-          // Issued together, so both share one group commit rather than costing a second one.
-          queue.ack(job.messageId),
-        ]);
+        await this.finish(job, {
+          status: 'sent',
+          ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
+        });
         return;
       case 'permanent':
         await this.finish(job, { status: 'failed', code: outcome.code, reason: outcome.reason });
@@ -340,13 +322,16 @@ export class Dispatcher extends PollingWorker {
       case 'rate_limited': {
         // Throttling is the provider pacing us, not the message failing: no attempt is used up.
         const delay = outcome.retryAfterMs ?? fullJitterDelay(job.attempts, this.o.backoff);
-        await store.messages.note(job.tenantId, message.id, {
-          at: at.toISOString(),
-          code: outcome.code,
-          reason: `rate limited; retrying in ${delay} ms`,
-          detail: { attempt: job.attempts, outcome: 'rate_limited', retryInMs: delay },
-        });
-        await queue.retryAt(job.messageId, new Date(at.getTime() + delay), { countAttempt: false });
+        await this.requeue(
+          job,
+          'rate_limited',
+          outcome.code,
+          `rate limited; retrying in ${delay} ms`,
+          delay,
+          {
+            countAttempt: false,
+          },
+        );
         return;
       }
       case 'maybe_sent':
@@ -371,17 +356,14 @@ export class Dispatcher extends PollingWorker {
     outcome: { code: string; reason: string },
     waitMs: number,
   ): Promise<void> {
-    const at = this.o.now();
-    await this.o.store.messages.note(job.tenantId, job.messageId, {
-      at: at.toISOString(),
-      code: outcome.code,
-      reason: `${outcome.reason}; the provider account's circuit is open, waiting ${waitMs} ms`,
-      detail: { attempt: job.attempts, outcome: 'circuit_open', retryInMs: waitMs },
-    });
-    await this.o.queue.retryAt(job.messageId, new Date(at.getTime() + waitMs), {
-      countAttempt: false,
-      lastError: outcome.reason,
-    });
+    await this.requeue(
+      job,
+      'circuit_open',
+      outcome.code,
+      `${outcome.reason}; the provider account's circuit is open, waiting ${waitMs} ms`,
+      waitMs,
+      { countAttempt: false, lastError: outcome.reason },
+    );
   }
 
   private async retryOrFail(job: Job, code: string, reason: string): Promise<void> {
@@ -393,24 +375,61 @@ export class Dispatcher extends PollingWorker {
       });
       return;
     }
-    const at = this.o.now();
     const delay = fullJitterDelay(job.attempts, this.o.backoff);
-    await this.o.store.messages.note(job.tenantId, job.messageId, {
-      at: at.toISOString(),
-      code,
-      reason: `${reason}; retrying in ${delay} ms`,
-      detail: { attempt: job.attempts, outcome: 'transient', retryInMs: delay },
-    });
-    await this.o.queue.retryAt(job.messageId, new Date(at.getTime() + delay), {
+    await this.requeue(job, 'transient', code, `${reason}; retrying in ${delay} ms`, delay, {
       countAttempt: true,
       lastError: reason,
     });
   }
 
-  /** Ends the message and its job together (see Transition.finishJob). */
+  /**
+   * Puts a job back without sending, not counting it as an attempt: its reserved token goes back
+   * to the account's bucket, and its recipient turn is kept for when it returns (recipientTurn).
+   */
+  private async giveBack(
+    job: Job,
+    runAt: number,
+    bucket: TokenBucket,
+    turnAt: number | undefined,
+  ): Promise<void> {
+    bucket.refund();
+    if (turnAt !== undefined) this.turns.set(job.messageId, turnAt);
+    await this.o.queue.retryAt(job.messageId, new Date(runAt), { countAttempt: false });
+  }
+
+  /**
+   * Logs why an attempt did not finish and puts the job back for later, issued together so both
+   * share one group commit (and a crash cannot keep one without the other).
+   */
+  private async requeue(
+    job: Job,
+    outcome: 'rate_limited' | 'transient' | 'circuit_open',
+    code: string,
+    reason: string,
+    delayMs: number,
+    options: { countAttempt: boolean; lastError?: string },
+  ): Promise<void> {
+    const at = this.o.now();
+    await Promise.all([
+      this.o.store.messages.note(job.tenantId, job.messageId, {
+        at: at.toISOString(),
+        code,
+        reason,
+        detail: { attempt: job.attempts, outcome, retryInMs: delayMs },
+      }),
+      this.o.queue.retryAt(job.messageId, new Date(at.getTime() + delayMs), options),
+    ]);
+  }
+
+  /**
+   * Ends the message and its job in one write (Transition.finishJob); a queue that lives outside
+   * the store is told as well, in the same turn so both share one group commit.
+   */
   private async finish(
     job: Job,
-    end: { status: 'failed' | 'expired'; code: string; reason: string },
+    end:
+      | { status: 'failed' | 'expired'; code: string; reason: string }
+      | { status: 'sent'; providerMessageId?: string },
   ): Promise<void> {
     await Promise.all([
       this.o.store.messages.transition(job.tenantId, {
@@ -420,7 +439,7 @@ export class Dispatcher extends PollingWorker {
         finishJob: true,
         ...end,
       }),
-      this.o.queue.ack(job.messageId),
+      this.o.queue.finishedByStore ? undefined : this.o.queue.ack(job.messageId),
     ]);
   }
 

@@ -8,7 +8,9 @@
  */
 import { Agent, request } from 'undici';
 import type { ProviderResponse } from '../channels/types.ts';
-import type { DestinationGuard } from './ssrf-guard.ts';
+import { type DestinationGuard, FORBIDDEN_DESTINATION } from './ssrf-guard.ts';
+
+export { FORBIDDEN_DESTINATION };
 
 export class TransportError extends Error {
   constructor(
@@ -30,11 +32,8 @@ const NOT_SENT = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   // Our own guard refused the address before connecting.
-  'FORBIDDEN_DESTINATION',
+  FORBIDDEN_DESTINATION,
 ]);
-
-/** The code of a TransportError for a destination the guard refused; retrying cannot help. */
-export const FORBIDDEN_DESTINATION = 'FORBIDDEN_DESTINATION';
 
 function classifyTransport(error: unknown): TransportError {
   const code =

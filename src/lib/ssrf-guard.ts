@@ -42,8 +42,11 @@ const notPublic = new BlockList();
 for (const [net, prefix] of NOT_PUBLIC_V4) notPublic.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of NOT_PUBLIC_V6) notPublic.addSubnet(net, prefix, 'ipv6');
 
+/** The error code of a destination the guard refused; retrying cannot help. */
+export const FORBIDDEN_DESTINATION = 'FORBIDDEN_DESTINATION';
+
 export class ForbiddenDestinationError extends Error {
-  readonly code = 'FORBIDDEN_DESTINATION';
+  readonly code = FORBIDDEN_DESTINATION;
 }
 
 export class DestinationGuard {

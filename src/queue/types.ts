@@ -20,6 +20,12 @@ export interface Job {
 }
 
 export interface JobQueue {
+  /**
+   * The jobs live in the store's own tables (the embedded queue): a status change made with
+   * `finishJob` has already removed the job, so no `ack` is needed after it. A queue elsewhere
+   * (BullMQ) is told with `ack`.
+   */
+  readonly finishedByStore: boolean;
   /** Claims up to `limit` due jobs, leasing them for `leaseMs`, and counts the attempt. */
   claim(now: Date, limit: number, leaseMs: number): Promise<Job[]>;
   /** Removes a finished job. */

@@ -252,8 +252,15 @@ export interface WebhookRepository {
     at: string,
   ): Promise<WebhookEndpoint | undefined>;
   delete(tenantId: string, id: string): Promise<boolean>;
-  /** Secrets still valid at `now`, newest first. */
-  secrets(id: string, now: string): Promise<EndpointSecret[]>;
+  /**
+   * What a delivery to the endpoint needs, in one read: whether it takes deliveries, and the
+   * secrets still valid at `now`, newest first. Undefined when the endpoint is gone.
+   */
+  signing(
+    tenantId: string,
+    id: string,
+    now: string,
+  ): Promise<(Pick<WebhookEndpoint, 'state' | 'disabledReason'> & { secrets: EndpointSecret[] }) | undefined>;
   /** Adds a new secret; the current ones stay valid until `oldExpireAt`. */
   rotateSecret(tenantId: string, id: string, secret: string, oldExpireAt: string): Promise<boolean>;
   /** Stops deliveries to an endpoint (its receiver answered 410 Gone). */
@@ -293,7 +300,10 @@ export interface ChannelAccountRepository {
   setLimits(tenantId: string, id: string, limits: AccountLimits): Promise<ChannelAccount | undefined>;
   /** Replaces an account's credentials (kept encrypted). */
   setCredentials(tenantId: string, id: string, credentials: Record<string, string>): Promise<void>;
+  /** With its credentials decrypted: for the dispatcher, which sends with them. */
   get(tenantId: string, id: string): Promise<ChannelAccountWithSecrets | undefined>;
+  /** Without credentials (nothing decrypted): what a send or a check needs to know of an account. */
+  find(tenantId: string, id: string): Promise<ChannelAccount | undefined>;
   /**
    * Finds an account by id alone, for provider webhooks, which carry no API key: the unguessable
    * account id in the webhook URL names the tenant, and the provider signature proves the sender.
@@ -329,11 +339,12 @@ export interface MessageRepository {
    * late provider report), so the event list is also the attempt log.
    */
   note(tenantId: string, messageId: string, event: Omit<StatusEvent, 'status'>): Promise<void>;
-  findByProviderMessageId(
+  /** The id of the message a provider knows by `providerMessageId` (what a receipt names). */
+  findIdByProviderMessageId(
     tenantId: string,
     channelAccountId: string,
     providerMessageId: string,
-  ): Promise<StoredMessage | undefined>;
+  ): Promise<string | undefined>;
   /**
    * Ids of the messages to `recipient` that were sent at or before `sentBy` and are still `sent` or
    * `delivered`: what a watermark receipt (Messenger, Instagram) covers.
@@ -572,8 +583,8 @@ export interface PolicyRepository {
   setCap(tenantId: string, cap: FrequencyCap): Promise<void>;
   getCap(tenantId: string, group: string): Promise<FrequencyCap | undefined>;
   listCaps(tenantId: string): Promise<FrequencyCap[]>;
-  /** Messages accepted for a contact in a cap group since an instant. */
-  countInGroup(tenantId: string, contactId: string, group: string, since: string): Promise<number>;
+  /** Messages accepted for a contact in a cap group since each of these instants, in one read. */
+  countInGroup(tenantId: string, contactId: string, group: string, since: string[]): Promise<number[]>;
 }
 
 export interface Link {

@@ -126,12 +126,11 @@ export class Notifier extends PollingWorker {
   /** The secrets to sign with, or why the delivery cannot go at all. */
   private async secretsFor(d: CallbackDelivery): Promise<string[] | string> {
     if (!d.endpointId) return [await this.secretFor(d.tenantId)];
-    const endpoint = await this.o.store.webhooks.get(d.tenantId, d.endpointId);
+    const endpoint = await this.o.store.webhooks.signing(d.tenantId, d.endpointId, this.now().toISOString());
     if (!endpoint) return 'the webhook endpoint was deleted';
     if (endpoint.state !== 'enabled')
       return `the webhook endpoint is disabled: ${endpoint.disabledReason ?? ''}`;
-    const secrets = await this.o.store.webhooks.secrets(d.endpointId, this.now().toISOString());
-    return secrets.map((s) => s.secret);
+    return endpoint.secrets.map((s) => s.secret);
   }
 
   private async secretFor(tenantId: string): Promise<string> {

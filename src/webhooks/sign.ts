@@ -4,7 +4,8 @@
  * `webhook-signature: v1,<base64>`. Several secrets give several space-separated signatures, which
  * is how a rotation overlaps old and new secrets.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { secretsEqual } from '../lib/headers.ts';
 
 function secretBytes(secret: string): Buffer {
   return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
@@ -41,9 +42,6 @@ export function verify(
   const sigs = headers['webhook-signature'];
   if (!id || !Number.isFinite(ts) || !sigs) return false;
   if (Math.abs(now.getTime() / 1000 - ts) > toleranceSeconds) return false;
-  const expected = Buffer.from(sign(secret, id, ts, body));
-  return sigs.split(' ').some((candidate) => {
-    const given = Buffer.from(candidate);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
+  const expected = sign(secret, id, ts, body);
+  return sigs.split(' ').some((candidate) => secretsEqual(expected, candidate));
 }

@@ -13,6 +13,7 @@ import { StringEnum } from '../../core/message.ts';
 import { isTimeZone } from '../../core/quiet-hours.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Contact, ContactIdentity, Store } from '../../store/types.ts';
+import { decodeCursor, PageLimit, page, pageSize } from './pagination.ts';
 
 const Problem = Type.Ref('Problem');
 
@@ -67,9 +68,7 @@ const ContactView = Type.Object({
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Page = Type.Object(
   {
-    limit: Type.Optional(
-      Type.String({ pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$', description: '1 to 200; 50 by default.' }),
-    ),
+    limit: PageLimit,
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
@@ -107,7 +106,7 @@ export const contactRoutes: FastifyPluginAsync<{
         : connectors[identity.channel]?.checkRecipient(identity.address);
       if (problem) issues.push({ pointer: `${at}/address`, rule: 'recipient', detail: problem });
       if (identity.channelAccountId !== undefined) {
-        const account = await store.channelAccounts.get(tenantId, identity.channelAccountId);
+        const account = await store.channelAccounts.find(tenantId, identity.channelAccountId);
         if (!account || account.channel !== identity.channel) {
           issues.push({
             pointer: `${at}/channelAccountId`,
@@ -175,18 +174,13 @@ export const contactRoutes: FastifyPluginAsync<{
     },
     async (request) => {
       const q = request.query as Static<typeof Page>;
-      const limit = q.limit ? Number(q.limit) : 50;
-      const beforeId = q.cursor ? Buffer.from(q.cursor, 'base64url').toString('utf8') : undefined;
+      const { limit, fetch } = pageSize(q.limit);
+      const beforeId = q.cursor ? decodeCursor(q.cursor) : undefined;
       const rows = await store.contacts.list(request.tenantId, {
-        limit: limit + 1,
+        limit: fetch,
         ...(beforeId ? { beforeId } : {}),
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(view),
-        ...(rows.length > limit && last ? { nextCursor: Buffer.from(last.id).toString('base64url') } : {}),
-      };
+      return page(rows, limit, view);
     },
   );
 

@@ -10,6 +10,7 @@ import { AppError, validationError } from '../../core/errors.ts';
 import { StringEnum } from '../../core/message.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Conversation, ConversationAction, Store } from '../../store/types.ts';
+import { decodeCursor, PageLimit, page, pageSize } from './pagination.ts';
 
 const Problem = Type.Ref('Problem');
 
@@ -59,9 +60,7 @@ const ListQuery = Type.Object(
     contactId: Type.Optional(Type.String({ maxLength: 64 })),
     state: Type.Optional(StringEnum(['open', 'closed'])),
     owner: Type.Optional(StringEnum(['bot', 'agent'])),
-    limit: Type.Optional(
-      Type.String({ pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$', description: '1 to 200; 50 by default.' }),
-    ),
+    limit: PageLimit,
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
@@ -89,7 +88,7 @@ export const conversationRoutes: FastifyPluginAsync<{ store: Store; now: () => D
     },
     async (request, reply) => {
       const { contactId, channelAccountId } = request.body as Static<typeof OpenConversation>;
-      const account = await store.channelAccounts.get(request.tenantId, channelAccountId);
+      const account = await store.channelAccounts.find(request.tenantId, channelAccountId);
       if (!account) {
         throw validationError([
           {
@@ -149,21 +148,16 @@ export const conversationRoutes: FastifyPluginAsync<{ store: Store; now: () => D
     },
     async (request) => {
       const q = request.query as Static<typeof ListQuery>;
-      const limit = q.limit ? Number(q.limit) : 50;
-      const beforeId = q.cursor ? Buffer.from(q.cursor, 'base64url').toString('utf8') : undefined;
+      const { limit, fetch } = pageSize(q.limit);
+      const beforeId = q.cursor ? decodeCursor(q.cursor) : undefined;
       const rows = await store.conversations.list(request.tenantId, {
-        limit: limit + 1,
+        limit: fetch,
         ...(q.contactId ? { contactId: q.contactId } : {}),
         ...(q.state ? { state: q.state } : {}),
         ...(q.owner ? { owner: q.owner } : {}),
         ...(beforeId ? { beforeId } : {}),
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(view),
-        ...(rows.length > limit && last ? { nextCursor: Buffer.from(last.id).toString('base64url') } : {}),
-      };
+      return page(rows, limit, view);
     },
   );
 

@@ -5,9 +5,10 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { SendDeps } from '../../core/send-message.ts';
+import type { Store } from '../../store/types.ts';
 import { MessageView } from './message-schemas.ts';
-import { decodeCursor, encodeCursor, instant, view } from './message-view.ts';
+import { decodeMessageCursor, instant, view } from './message-view.ts';
+import { PageLimit, page, pageSize } from './pagination.ts';
 
 const Problem = Type.Ref('Problem');
 
@@ -16,9 +17,7 @@ const DeadLetterQuery = Type.Object(
     channel: Type.Optional(Type.String()),
     since: Type.Optional(Type.String({ format: 'date-time' })),
     until: Type.Optional(Type.String({ format: 'date-time' })),
-    limit: Type.Optional(
-      Type.String({ pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$', description: '1 to 200; 50 by default.' }),
-    ),
+    limit: PageLimit,
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
@@ -46,9 +45,10 @@ const RedriveResponse = Type.Object({
 });
 
 export const deadLetterRoutes: FastifyPluginAsync<{
-  deps: SendDeps;
+  store: Store;
+  now: () => Date;
   onRedriven?: () => void;
-}> = async (app, { deps, onRedriven }) => {
+}> = async (app, { store, now, onRedriven }) => {
   app.get(
     '/dead-letters',
     {
@@ -64,21 +64,16 @@ export const deadLetterRoutes: FastifyPluginAsync<{
     },
     async (request) => {
       const q = request.query as DeadLetterQuery;
-      const limit = q.limit ? Number(q.limit) : 50;
-      const rows = await deps.store.messages.list(request.tenantId, {
-        limit: limit + 1,
+      const { limit, fetch } = pageSize(q.limit);
+      const rows = await store.messages.list(request.tenantId, {
+        limit: fetch,
         status: 'failed',
         ...(q.channel ? { channel: q.channel } : {}),
         ...(q.since ? { since: instant(q.since, 'since') } : {}),
         ...(q.until ? { until: instant(q.until, 'until') } : {}),
-        ...(q.cursor ? { beforeId: decodeCursor(q.cursor) } : {}),
+        ...(q.cursor ? { beforeId: decodeMessageCursor(q.cursor) } : {}),
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map((m) => view(m)),
-        ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.id) } : {}),
-      };
+      return page(rows, limit, (m) => view(m));
     },
   );
 
@@ -98,18 +93,14 @@ export const deadLetterRoutes: FastifyPluginAsync<{
     },
     async (request) => {
       const { messageIds } = request.body as RedriveRequest;
-      const redriven = await deps.store.messages.redrive(
-        request.tenantId,
-        messageIds,
-        deps.now().toISOString(),
-      );
+      const redriven = await store.messages.redrive(request.tenantId, messageIds, now().toISOString());
       if (redriven.length > 0) onRedriven?.();
       const done = new Set(redriven);
       const skipped = await Promise.all(
         messageIds
           .filter((id) => !done.has(id))
           .map(async (id) => {
-            const m = await deps.store.messages.get(request.tenantId, id);
+            const m = await store.messages.get(request.tenantId, id);
             return { id, reason: m ? `the message is ${m.status}, not failed` : 'no such message' };
           }),
       );

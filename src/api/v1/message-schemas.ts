@@ -6,6 +6,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { CHANNEL_NAMES, CONNECTORS } from '../../channels/registry.ts';
 import { CanonicalMessage, SendableMessage, StringEnum } from '../../core/message.ts';
 import { MESSAGE_STATUSES } from '../../core/status.ts';
+import { PageLimit } from './pagination.ts';
 
 export const MAX_RECIPIENTS = 1000;
 
@@ -277,9 +278,7 @@ export const ListQuery = Type.Object(
     correlationId: Type.Optional(Type.String()),
     since: Type.Optional(Type.String({ format: 'date-time' })),
     until: Type.Optional(Type.String({ format: 'date-time' })),
-    limit: Type.Optional(
-      Type.String({ pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$', description: '1 to 200; 50 by default.' }),
-    ),
+    limit: PageLimit,
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },

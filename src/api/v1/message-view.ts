@@ -4,6 +4,7 @@
  */
 import { AppError } from '../../core/errors.ts';
 import type { StatusEvent, StoredMessage } from '../../store/types.ts';
+import { decodeCursor } from './pagination.ts';
 
 export function view(m: StoredMessage, events?: StatusEvent[]) {
   return {
@@ -51,9 +52,9 @@ export function instant(value: string, name: string): string {
   return iso;
 }
 
-export const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
-export function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+/** A cursor of a message listing: it must name a message id. */
+export function decodeMessageCursor(cursor: string): string {
+  const id = decodeCursor(cursor);
   if (!/^msg_[0-9A-Z]{26}$/.test(id)) {
     throw new AppError('GW_VALIDATION', 'The cursor is not one this API gave out', [
       { pointer: '/query/cursor', rule: 'cursor', detail: 'is not a valid cursor' },

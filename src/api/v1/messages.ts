@@ -15,7 +15,8 @@ import {
   SendRequest,
   SendResponse,
 } from './message-schemas.ts';
-import { decodeCursor, encodeCursor, instant, view } from './message-view.ts';
+import { decodeMessageCursor, instant, view } from './message-view.ts';
+import { page, pageSize } from './pagination.ts';
 
 export interface MessagesRouteOptions {
   deps: SendDeps;
@@ -133,23 +134,19 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
     },
     async (request) => {
       const q = request.query as ListQuery;
-      const limit = q.limit ? Number(q.limit) : 50;
+      const { limit, fetch } = pageSize(q.limit);
       const since = q.since ? instant(q.since, 'since') : undefined;
       const until = q.until ? instant(q.until, 'until') : undefined;
       const rows = await deps.store.messages.list(request.tenantId, {
-        limit: limit + 1,
+        limit: fetch,
         ...(q.status ? { status: q.status } : {}),
         ...(q.channel ? { channel: q.channel } : {}),
         ...(q.correlationId ? { correlationId: q.correlationId } : {}),
         ...(since ? { since } : {}),
         ...(until ? { until } : {}),
-        ...(q.cursor ? { beforeId: decodeCursor(q.cursor) } : {}),
+        ...(q.cursor ? { beforeId: decodeMessageCursor(q.cursor) } : {}),
       });
-      const page = rows.slice(0, limit);
-      return {
-        data: page.map((m) => view(m)),
-        ...(rows.length > limit ? { nextCursor: encodeCursor(page[page.length - 1]!.id) } : {}),
-      };
+      return page(rows, limit, (m) => view(m));
     },
   );
 };

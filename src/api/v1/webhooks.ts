@@ -14,6 +14,7 @@ import { newId } from '../../lib/ids.ts';
 import type { DestinationGuard } from '../../lib/ssrf-guard.ts';
 import type { Store, WebhookEndpoint } from '../../store/types.ts';
 import { instant } from './message-view.ts';
+import { decodeCursor, PageLimit, page, pageSize } from './pagination.ts';
 
 const Problem = Type.Ref('Problem');
 
@@ -63,9 +64,7 @@ const Replay = Type.Object(
 );
 const Page = Type.Object(
   {
-    limit: Type.Optional(
-      Type.String({ pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$', description: '1 to 200; 50 by default.' }),
-    ),
+    limit: PageLimit,
     cursor: Type.Optional(Type.String({ maxLength: 300 })),
   },
   { additionalProperties: false },
@@ -263,18 +262,13 @@ export const webhookRoutes: FastifyPluginAsync<{
       const { id } = request.params as { id: string };
       await found(request.tenantId, id);
       const q = request.query as Static<typeof Page>;
-      const limit = q.limit ? Number(q.limit) : 50;
-      const beforeId = q.cursor ? Buffer.from(q.cursor, 'base64url').toString('utf8') : undefined;
+      const { limit, fetch } = pageSize(q.limit);
+      const beforeId = q.cursor ? decodeCursor(q.cursor) : undefined;
       const rows = await store.webhooks.deliveries(request.tenantId, id, {
-        limit: limit + 1,
+        limit: fetch,
         ...(beforeId ? { beforeId } : {}),
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page,
-        ...(rows.length > limit && last ? { nextCursor: Buffer.from(last.id).toString('base64url') } : {}),
-      };
+      return page(rows, limit, (r) => r);
     },
   );
 

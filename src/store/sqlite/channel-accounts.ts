@@ -68,6 +68,13 @@ export function createChannelAccountRepository(
       ) as Row[];
       return rows.map(toAccount);
     },
+    async find(tenantId, id) {
+      const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
+        tenantId,
+        id,
+      ) as Row | undefined;
+      return row ? toAccount(row) : undefined;
+    },
     async get(tenantId, id) {
       const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
         tenantId,

@@ -59,6 +59,22 @@ export function createContactRepository(db: Db, writer: GroupCommitter): Contact
     updatedAt: r.updated_at,
   });
 
+  /** The contact an address belongs to: scoped to this account first, then channel-wide. */
+  const ownerOf = (
+    tenantId: string,
+    channel: string,
+    accountId: string,
+    address: string,
+  ): string | undefined => {
+    for (const account of [accountId, ANY_ACCOUNT]) {
+      const owner = selectOwner.get(tenantId, channel, account, address) as
+        | { contact_id: string }
+        | undefined;
+      if (owner) return owner.contact_id;
+    }
+    return undefined;
+  };
+
   /** Inserts identities; returns the index of the first one another contact holds, if any. */
   const writeIdentities = (
     tenantId: string,
@@ -166,13 +182,7 @@ export function createContactRepository(db: Db, writer: GroupCommitter): Contact
       });
     },
     async contactFor(tenantId, channel, channelAccountId, address) {
-      for (const account of [channelAccountId, ANY_ACCOUNT]) {
-        const owner = selectOwner.get(tenantId, channel, account, address) as
-          | { contact_id: string }
-          | undefined;
-        if (owner) return owner.contact_id;
-      }
-      return undefined;
+      return ownerOf(tenantId, channel, channelAccountId, address);
     },
     async addressFor(tenantId, contactId, channel, channelAccountId) {
       const row = prepare(
@@ -184,12 +194,8 @@ export function createContactRepository(db: Db, writer: GroupCommitter): Contact
     },
     resolveInbound(tenantId, identity, newId, at) {
       return writer.run(() => {
-        for (const account of [identity.channelAccountId, ANY_ACCOUNT]) {
-          const owner = selectOwner.get(tenantId, identity.channel, account, identity.address) as
-            | { contact_id: string }
-            | undefined;
-          if (owner) return owner.contact_id;
-        }
+        const known = ownerOf(tenantId, identity.channel, identity.channelAccountId, identity.address);
+        if (known !== undefined) return known;
         prepare(
           `INSERT INTO contacts (id, tenant_id, name, attributes, locale, time_zone, created_at, updated_at)
            VALUES (?, ?, NULL, '{}', NULL, NULL, ?, ?)`,

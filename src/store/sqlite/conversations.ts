@@ -50,6 +50,12 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
   const insertEvent = prepare(
     'INSERT INTO conversation_events (conversation_id, seq, tenant_id, type, at, detail) VALUES (?, ?, ?, ?, ?, ?)',
   );
+  const selectLastInbound = prepare(
+    `SELECT address, max(last_inbound_at) AS at FROM conversations
+     WHERE tenant_id = ? AND channel_account_id = ? AND address IN (SELECT value FROM json_each(?))
+       AND last_inbound_at IS NOT NULL
+     GROUP BY address`,
+  );
   /** Per tenant: the open conversations an agent owns, by account and address. */
   const agentOwned = new Map<string, Map<string, Conversation>>();
 
@@ -170,16 +176,12 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
       });
     },
     async lastInbound(tenantId, channelAccountId, addresses) {
-      const last = new Map<string, string>();
-      const query = prepare(
-        `SELECT max(last_inbound_at) AS at FROM conversations
-         WHERE tenant_id = ? AND channel_account_id = ? AND address = ? AND last_inbound_at IS NOT NULL`,
-      );
-      for (const address of addresses) {
-        const row = query.get(tenantId, channelAccountId, address) as { at: string | null };
-        if (row.at !== null) last.set(address, row.at);
-      }
-      return last;
+      // One statement for the whole recipient list (up to 1000), not one per address.
+      const rows = selectLastInbound.all(tenantId, channelAccountId, JSON.stringify(addresses)) as Array<{
+        address: string;
+        at: string;
+      }>;
+      return new Map(rows.map((r) => [r.address, r.at]));
     },
     async ownedByAgent(tenantId, channelAccountId, addresses) {
       const owned = new Map<string, Conversation>();

@@ -47,6 +47,7 @@ type TransitionRow = Pick<
   | 'id'
   | 'tenant_id'
   | 'channel'
+  | 'channel_account_id'
   | 'recipient'
   | 'status'
   | 'seq'
@@ -119,43 +120,32 @@ export function createMessageRepository(
      VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   );
   /**
-   * Writes one status event to the outbox: a delivery to the send's own callbackUrl, if any, and
-   * one to each webhook subscription that wants this event type. Same payload, same event id.
+   * Writes one event to the outbox: a delivery to the send's own callbackUrl, if any, and one to
+   * each webhook subscription that wants it (`endpoints`, asked of `subscribers` by the caller,
+   * once per batch). Same payload, same event id.
    */
   const outbox = (
     tenantId: string,
     messageId: string,
     callbackUrl: string | null | undefined,
     event: { id: string; payload: string },
-    eventType: string,
+    endpoints: ReadonlyArray<{ id: string; url: string }>,
     at: string,
   ) => {
     const runAt = Date.parse(at);
-    if (callbackUrl) {
+    const targets = [...(callbackUrl ? [{ id: undefined, url: callbackUrl }] : []), ...endpoints];
+    for (const target of targets) {
+      const deliveryId = target.id === undefined ? event.id : `${event.id}.${target.id}`;
       insertCallback.run(
-        event.id,
+        deliveryId,
         tenantId,
         messageId,
-        callbackUrl,
+        target.url,
         event.payload,
         runAt,
         at,
         at,
-        null,
-        event.id,
-      );
-    }
-    for (const endpoint of subscribers(tenantId, eventType)) {
-      insertCallback.run(
-        `${event.id}.${endpoint.id}`,
-        tenantId,
-        messageId,
-        endpoint.url,
-        event.payload,
-        runAt,
-        at,
-        at,
-        endpoint.id,
+        target.id ?? null,
         event.id,
       );
     }
@@ -167,14 +157,13 @@ export function createMessageRepository(
   const selectMessage = prepare('SELECT * FROM messages WHERE tenant_id = ? AND id = ?');
   // Status changes need only these columns; skipping content and request saves reading and
   // copying the two largest values on every transition.
+  const TRANSITION_COLUMNS = `id, tenant_id, channel, channel_account_id, recipient, status, seq, provider_message_id,
+       correlation_id, callback_url, callback_data`;
   const selectForDispatch = prepare(
-    `SELECT id, tenant_id, channel, recipient, status, seq, provider_message_id, correlation_id, callback_url,
-       callback_data, request, expires_at
-     FROM messages WHERE tenant_id = ? AND id = ?`,
+    `SELECT ${TRANSITION_COLUMNS}, request, expires_at FROM messages WHERE tenant_id = ? AND id = ?`,
   );
   const selectForTransition = prepare(
-    `SELECT id, tenant_id, channel, recipient, status, seq, provider_message_id, correlation_id, callback_url, callback_data
-     FROM messages WHERE tenant_id = ? AND id = ?`,
+    `SELECT ${TRANSITION_COLUMNS} FROM messages WHERE tenant_id = ? AND id = ?`,
   );
   const deleteJob = prepare('DELETE FROM jobs WHERE tenant_id = ? AND message_id = ?');
   const updateAttempts = prepare('UPDATE messages SET attempts = MAX(attempts, ?) WHERE id = ?');
@@ -182,8 +171,8 @@ export function createMessageRepository(
   const selectEvents = prepare(
     'SELECT status, at, reason, code, detail FROM message_events WHERE tenant_id = ? AND message_id = ? ORDER BY seq',
   );
-  const selectByProviderId = prepare(
-    'SELECT * FROM messages WHERE tenant_id = ? AND channel_account_id = ? AND provider_message_id = ?',
+  const selectIdByProviderId = prepare(
+    'SELECT id FROM messages WHERE tenant_id = ? AND channel_account_id = ? AND provider_message_id = ?',
   );
   const updateStatus = prepare(
     `UPDATE messages SET status = ?, status_reason = COALESCE(?, status_reason),
@@ -205,11 +194,6 @@ export function createMessageRepository(
      ORDER BY id DESC LIMIT 1`,
   );
 
-  const selectForRedrive = prepare(
-    `SELECT id, tenant_id, channel, channel_account_id, recipient, status, seq, provider_message_id,
-       correlation_id, callback_url, callback_data
-     FROM messages WHERE tenant_id = ? AND id = ?`,
-  );
   const requeue = prepare(
     "UPDATE messages SET status = 'queued', status_reason = NULL, seq = ?, updated_at = ? WHERE id = ?",
   );
@@ -266,7 +250,8 @@ export function createMessageRepository(
     seq: number,
     t: Transition,
   ) => {
-    if (!m.callback_url && subscribers(m.tenant_id, `message.${status}`).length === 0) return;
+    const endpoints = subscribers(m.tenant_id, `message.${status}`);
+    if (!m.callback_url && endpoints.length === 0) return;
     const event = buildStatusCallback({
       messageId: m.id,
       channel: m.channel,
@@ -281,16 +266,35 @@ export function createMessageRepository(
       correlationId: opt(m.correlation_id),
       callbackData: opt(m.callback_data),
     });
-    outbox(m.tenant_id, m.id, m.callback_url, event, `message.${status}`, t.at);
+    outbox(m.tenant_id, m.id, m.callback_url, event, endpoints, t.at);
+  };
+
+  /** Appends an event that keeps the status (a note); returns its sequence number. */
+  const appendNote = (
+    row: TransitionRow,
+    e: { at: string; reason?: string | undefined; code?: string | undefined; detail?: unknown },
+  ): number => {
+    const seq = row.seq + 1;
+    insertEvent.run(
+      row.id,
+      seq,
+      row.tenant_id,
+      row.status,
+      e.at,
+      e.reason ?? null,
+      e.code ?? null,
+      e.detail ? JSON.stringify(e.detail) : null,
+    );
+    bumpSeq.run(seq, row.id);
+    return seq;
   };
 
   const recordClicked: ClickRecorder = (tenantId, messageId, detail, at) => {
     const row = selectForTransition.get(tenantId, messageId) as TransitionRow | undefined;
     if (!row) return;
-    const seq = row.seq + 1;
-    insertEvent.run(row.id, seq, tenantId, row.status, at, 'link clicked', 'clicked', JSON.stringify(detail));
-    bumpSeq.run(seq, row.id);
-    if (!row.callback_url && subscribers(tenantId, 'message.clicked').length === 0) return;
+    const seq = appendNote(row, { at, reason: 'link clicked', code: 'clicked', detail });
+    const endpoints = subscribers(tenantId, 'message.clicked');
+    if (!row.callback_url && endpoints.length === 0) return;
     const eventId = statusEventId(row.id, seq);
     const payload = JSON.stringify({
       type: 'message.clicked',
@@ -307,7 +311,7 @@ export function createMessageRepository(
         callbackData: opt(row.callback_data),
       },
     });
-    outbox(tenantId, row.id, row.callback_url, { id: eventId, payload }, 'message.clicked', at);
+    outbox(tenantId, row.id, row.callback_url, { id: eventId, payload }, endpoints, at);
   };
 
   return {
@@ -331,6 +335,8 @@ export function createMessageRepository(
         const content = JSON.stringify(batch.content);
         const template = batch.template ? JSON.stringify(batch.template) : null;
         const { channel, channelAccountId, correlationId, callbackUrl, callbackData, expiresAt } = batch;
+        // The same for every recipient: asked once per batch, not once per message.
+        const queuedEndpoints = subscribers(tenantId, 'message.queued');
         for (const m of batch.recipients) {
           insertMessage.run(
             m.id,
@@ -366,7 +372,7 @@ export function createMessageRepository(
             channelAccountId,
             m.notBefore ? Math.max(runAt, Date.parse(m.notBefore)) : runAt,
           );
-          if (callbackUrl || subscribers(tenantId, 'message.queued').length > 0) {
+          if (callbackUrl || queuedEndpoints.length > 0) {
             const event = buildStatusCallback({
               messageId: m.id,
               channel,
@@ -378,7 +384,7 @@ export function createMessageRepository(
               correlationId,
               callbackData,
             });
-            outbox(tenantId, m.id, callbackUrl, event, 'message.queued', acceptedAt);
+            outbox(tenantId, m.id, callbackUrl, event, queuedEndpoints, acceptedAt);
           }
         }
         return { kind: 'accepted' };
@@ -504,27 +510,15 @@ export function createMessageRepository(
     note(tenantId, messageId, e) {
       return writer.run(() => {
         const row = selectForTransition.get(tenantId, messageId) as TransitionRow | undefined;
-        if (!row) return;
-        const seq = row.seq + 1;
-        insertEvent.run(
-          row.id,
-          seq,
-          tenantId,
-          row.status,
-          e.at,
-          e.reason ?? null,
-          e.code ?? null,
-          e.detail ? JSON.stringify(e.detail) : null,
-        );
-        bumpSeq.run(seq, row.id);
+        if (row) appendNote(row, e);
       });
     },
 
-    async findByProviderMessageId(tenantId, channelAccountId, providerMessageId) {
-      const row = selectByProviderId.get(tenantId, channelAccountId, providerMessageId) as
-        | MessageRow
+    async findIdByProviderMessageId(tenantId, channelAccountId, providerMessageId) {
+      const row = selectIdByProviderId.get(tenantId, channelAccountId, providerMessageId) as
+        | { id: string }
         | undefined;
-      return row ? toMessage(row) : undefined;
+      return row?.id;
     },
 
     async findSentTo(tenantId, channelAccountId, recipient, sentBy) {
@@ -536,10 +530,8 @@ export function createMessageRepository(
       return writer.run(() => {
         const requeued: string[] = [];
         for (const messageId of messageIds) {
-          const row = selectForRedrive.get(tenantId, messageId) as
-            | (TransitionRow & { channel_account_id: string })
-            | undefined;
-          if (!row || row.status !== 'failed') continue;
+          const row = selectForTransition.get(tenantId, messageId) as TransitionRow | undefined;
+          if (row?.status !== 'failed') continue;
           const seq = row.seq + 1;
           const t: Transition = {
             messageId,

@@ -81,11 +81,22 @@ export function createPolicyRepository(db: Db, writer: GroupCommitter): PolicyRe
       ).map(toCap);
     },
     async countInGroup(tenantId, contactId, group, since) {
+      if (since.length === 0) return [];
+      // One scan back to the earliest instant, counting each window on the way.
+      const sums = since.map(() => 'sum(created_at >= ?)').join(', ');
       const row = prepare(
-        `SELECT count(*) AS n FROM messages WHERE contact_id = ? AND policy_group = ? AND created_at >= ? AND tenant_id = ?
+        `SELECT ${sums} FROM messages WHERE contact_id = ? AND policy_group = ? AND created_at >= ? AND tenant_id = ?
            AND status <> 'rejected'`,
-      ).get(contactId, group, since, tenantId) as { n: number };
-      return row.n;
+      )
+        .raw()
+        .get(
+          ...since,
+          contactId,
+          group,
+          since.reduce((a, b) => (a < b ? a : b)),
+          tenantId,
+        ) as Array<number | null>;
+      return row.map((n) => n ?? 0);
     },
   };
 }

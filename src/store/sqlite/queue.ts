@@ -21,6 +21,7 @@ export function createSqliteQueue(db: Db, writer: GroupCommitter): JobQueue {
     'UPDATE jobs SET run_at = ?, attempts = attempts - ?, in_flight = 0, last_error = ? WHERE message_id = ?',
   );
   return {
+    finishedByStore: true,
     claim(now, limit, leaseMs) {
       return writer.run(() =>
         (

@@ -137,10 +137,18 @@ export function createWebhookRepository(
         return deleted.changes > 0;
       });
     },
-    async secrets(id, now) {
-      const row = selectById.get(id) as EndpointRow | undefined;
-      if (!row) return [];
-      return readSecrets(row).filter((s) => s.expiresAt === undefined || s.expiresAt > now);
+    async signing(tenantId, id, now) {
+      const row = selectOne.get(tenantId, id) as EndpointRow | undefined;
+      if (!row) return undefined;
+      return {
+        state: row.state,
+        ...(row.disabled_reason !== null ? { disabledReason: row.disabled_reason } : {}),
+        // A disabled endpoint gets no delivery, so its secrets need not be decrypted.
+        secrets:
+          row.state === 'enabled'
+            ? readSecrets(row).filter((s) => s.expiresAt === undefined || s.expiresAt > now)
+            : [],
+      };
     },
     rotateSecret(tenantId, id, secret, oldExpireAt) {
       return writer.run(() => {
