@@ -22,3 +22,10 @@ export function graphemeLength(text: string): number {
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
+
+/** Unicode code points: what Messenger and WhatsApp count, and JSON Schema's `maxLength`. */
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}

@@ -17,6 +17,7 @@
  * Only definitions reachable from `roots` are emitted: the documents contain a few schemas that are
  * not valid JSON Schema (an object where `oneOf` needs an array) in parts we never use.
  */
+import { isObj } from '../lib/json.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -38,8 +39,6 @@ export interface ConvertOptions {
   /** Reject properties the document does not declare. */
   strict: boolean;
 }
-
-const isObj = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function refName(ref: string): string {
   if (!ref.startsWith(COMPONENT_REF)) throw new Error(`Unsupported $ref ${ref}`);

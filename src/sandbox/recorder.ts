@@ -2,6 +2,7 @@
  * What the sandbox emulators answered, kept in memory (bounded) so a person can see a message reach
  * "the provider" (GET /sandbox/<channel>/_requests) and tests can assert on the exact wire request.
  */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RecordedRequest, SandboxRecorder } from '../channels/types.ts';
 
 /** Pulls the recipient out of a provider request body, whichever field the provider names it. */
@@ -38,4 +39,34 @@ export class MemoryRecorder implements SandboxRecorder {
     const list = this.entries.get(channel) ?? [];
     return filter?.to ? list.filter((e) => recipientOf(e.body) === filter.to) : [...list];
   }
+}
+
+/**
+ * `GET /_requests[?to=<recipient>]`: what the emulator of `channel` answered (to that recipient, if
+ * given), as `{data: [...]}`.
+ */
+export function requestsRoute(app: FastifyInstance, recorder: SandboxRecorder, channel: string): void {
+  app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
+    const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
+    return { data: recorder.list(channel, to !== undefined ? { to } : undefined) };
+  });
+}
+
+/** For emulators whose provider takes the token as `Authorization: Bearer <token>`. */
+export const BEARER_REDACTED: Readonly<Record<string, string>> = { authorization: 'Bearer [redacted]' };
+
+/**
+ * A copy of request headers for the recorder, each header named in `names` (lower case) that was
+ * sent replaced by its placeholder: the recorder is for people and tests to read, and a token sent
+ * to the emulator stays out of it.
+ */
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  names: Readonly<Record<string, string>>,
+): Record<string, string | string[] | undefined> {
+  const out: Record<string, string | string[] | undefined> = { ...headers };
+  for (const [name, placeholder] of Object.entries(names)) {
+    if (out[name] !== undefined) out[name] = placeholder;
+  }
+  return out;
 }

@@ -49,7 +49,7 @@ export const instagramConnector: ChannelConnector = {
   classify: (response) => classifySendApi('instagram', 'Instagram', response),
   verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),
   parseInbound: parseSendApiWebhook,
-  handshake: (query, credentials) => hubHandshake(query, credentials),
+  handshake: hubHandshake,
   sandbox: sendApiSandbox(INSTAGRAM_EMULATOR),
   sandboxFaults: sendApiFaults,
 };

@@ -3,6 +3,8 @@
  * free-message quota is spent (retrying cannot help until next month), and a 409 on push means the
  * retry key was already accepted, i.e. an earlier attempt we could not confirm did go through.
  */
+import { headerValue } from '../../lib/headers.ts';
+import { isObj } from '../../lib/json.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
 
 interface LineErrorBody {
@@ -13,7 +15,7 @@ interface LineErrorBody {
 
 export function classifyLineResponse(response: ProviderResponse): SendOutcome {
   const { status } = response;
-  const body: LineErrorBody = isObject(response.body) ? response.body : {};
+  const body: LineErrorBody = isObj(response.body) ? response.body : {};
   if (status >= 200 && status < 300) return sent(body);
   if (status === 409) return sent(body);
   const reason = describe(status, body, response.body);
@@ -21,7 +23,7 @@ export function classifyLineResponse(response: ProviderResponse): SendOutcome {
     if (/monthly limit/i.test(String(body.message ?? ''))) {
       return { kind: 'permanent', code: 'line_monthly_quota', reason };
     }
-    const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
+    const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'));
     return {
       kind: 'rate_limited',
       code: 'line_rate_limited',
@@ -35,7 +37,7 @@ export function classifyLineResponse(response: ProviderResponse): SendOutcome {
 
 function sent(body: LineErrorBody): SendOutcome {
   const first = Array.isArray(body.sentMessages) ? body.sentMessages[0] : undefined;
-  const id = isObject(first) && typeof first['id'] === 'string' ? first['id'] : undefined;
+  const id = isObj(first) && typeof first['id'] === 'string' ? first['id'] : undefined;
   return id !== undefined ? { kind: 'sent', providerMessageId: id } : { kind: 'sent' };
 }
 
@@ -60,7 +62,7 @@ function describe(status: number, body: LineErrorBody, raw: unknown): string {
   const message = typeof body.message === 'string' ? body.message : undefined;
   const details = Array.isArray(body.details)
     ? body.details
-        .filter(isObject)
+        .filter(isObj)
         .map((d) => [d['property'], d['message']].filter((v) => typeof v === 'string' && v !== '').join(': '))
         .filter((d) => d !== '')
     : [];
@@ -71,21 +73,10 @@ function describe(status: number, body: LineErrorBody, raw: unknown): string {
   return details.length > 0 ? `${message}: ${details.join('; ')}` : message;
 }
 
-function header(response: ProviderResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
-}
-
 /** LINE documents no Retry-After, but a proxy in front of it may send one; seconds or an HTTP date. */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { headerValue, secretsEqual } from '../../lib/headers.ts';
+import { isObj, type Obj, str } from '../../lib/json.ts';
 import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 
 export function signLineBody(rawBody: Buffer | string, channelSecret: string): string {
@@ -16,10 +17,6 @@ export function verifyLineSignature(request: InboundRequest, credentials: Creden
   if (!secret || !given) return false;
   return secretsEqual(signLineBody(request.rawBody, secret), given);
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /**
  * Message and postback events become `message` / `postback`; everything else (follow, join,

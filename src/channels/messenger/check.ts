@@ -5,9 +5,10 @@
  * `render` cannot disagree. Pointers start at `/message`.
  */
 import type { Action, CanonicalMessage } from '../../core/message.ts';
+import { codePointLength } from '../../lib/text.ts';
 import type { FieldIssue } from '../types.ts';
 import { type SendApiFlavor, textLength } from './flavor.ts';
-import { charLength, MESSENGER_LIMITS as L, SCOPED_ID } from './limits.ts';
+import { MESSENGER_LIMITS as L, SCOPED_ID } from './limits.ts';
 import { renderSendApi } from './render.ts';
 
 export function checkScopedId(displayName: string, to: string): string | undefined {
@@ -38,7 +39,7 @@ class Issues {
 
   chars(pointer: string, value: string | undefined, max: number, what: string): void {
     if (value === undefined) return;
-    const n = charLength(value);
+    const n = codePointLength(value);
     if (n > max)
       this.add(
         pointer,
@@ -89,7 +90,7 @@ export function checkSendApi(f: SendApiFlavor, message: CanonicalMessage): Field
       for (const [i, a] of buttons) issues.action(`${p}/actions/${i}`, a, 'button');
       const payload = ((wire['attachment'] as Json | undefined)?.['payload'] ?? {}) as Json;
       if (typeof payload['text'] === 'string') {
-        const n = charLength(payload['text']);
+        const n = codePointLength(payload['text']);
         if (n > L.buttonTemplateText) {
           issues.add(
             `${p}/text`,

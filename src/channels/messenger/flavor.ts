@@ -2,8 +2,8 @@
  * Messenger and Instagram share the Send API's shape; what differs is written down here once, as a
  * flavour the shared renderers and checks read, so every difference is explicit and named.
  */
-import { utf8Length } from '../../lib/text.ts';
-import { charLength, MESSENGER_LIMITS } from './limits.ts';
+import { codePointLength, utf8Length } from '../../lib/text.ts';
+import { MESSENGER_LIMITS } from './limits.ts';
 
 export interface SendApiFlavor {
   /** Connector name; prefixes degradation rules and outcome codes (`messenger_no_location`). */
@@ -38,5 +38,5 @@ export const MESSENGER_FLAVOR: SendApiFlavor = {
 };
 
 export function textLength(flavor: SendApiFlavor, text: string): number {
-  return flavor.text.unit === 'bytes' ? utf8Length(text) : charLength(text);
+  return flavor.text.unit === 'bytes' ? utf8Length(text) : codePointLength(text);
 }

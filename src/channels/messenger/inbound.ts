@@ -6,10 +6,9 @@
  * A receipt with mids gives one `status` event per mid; a watermark gives one `status_watermark`
  * for the person (the sender of the receipt).
  */
+import { isObj, type Obj } from '../../lib/json.ts';
 import type { InboundEvent } from '../types.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const idOf = (v: unknown): string | undefined =>
   isObj(v) && (typeof v['id'] === 'string' || typeof v['id'] === 'number') ? String(v['id']) : undefined;

@@ -43,7 +43,7 @@ export const messengerConnector: ChannelConnector = {
   classify: (response) => classifySendApi('messenger', 'Messenger', response),
   verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),
   parseInbound: parseSendApiWebhook,
-  handshake: (query, credentials) => hubHandshake(query, credentials),
+  handshake: hubHandshake,
   sandbox: sendApiSandbox(MESSENGER_EMULATOR),
   sandboxFaults: sendApiFaults,
 };

@@ -40,10 +40,3 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** Page-scoped (PSID) and Instagram-scoped (IGSID) ids are decimal strings. */
 export const SCOPED_ID = /^[1-9][0-9]{4,31}$/;
-
-/** Characters as Messenger (and ajv's `maxLength`) count them: code points. */
-export function charLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}

@@ -20,12 +20,8 @@ export function verifyHubSignature(request: InboundRequest, appSecret: string | 
 }
 
 /** Meta's GET verification: echo `hub.challenge` when the verify token is ours. */
-export function hubHandshake(
-  query: Record<string, string>,
-  credentials: Credentials,
-  verifyTokenKey = 'verifyToken',
-): string | undefined {
-  const expected = credentials[verifyTokenKey];
+export function hubHandshake(query: Record<string, string>, credentials: Credentials): string | undefined {
+  const expected = credentials['verifyToken'];
   if (query['hub.mode'] !== 'subscribe' || expected === undefined || expected === '') return undefined;
   const given = query['hub.verify_token'];
   if (given === undefined || !secretsEqual(expected, given)) return undefined;

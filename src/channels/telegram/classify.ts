@@ -3,10 +3,8 @@
  * `{ok:false, error_code, description, parameters?}`; a 429 carries `parameters.retry_after` in
  * seconds, which is the only throttling signal Telegram gives.
  */
+import { isObj } from '../../lib/json.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function classifyTelegramResponse(response: ProviderResponse): SendOutcome {
   const { status } = response;

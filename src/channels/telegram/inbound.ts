@@ -4,6 +4,7 @@
  * constant time. The body is one Update.
  */
 import { headerValue, secretsEqual } from '../../lib/headers.ts';
+import { isObj, str } from '../../lib/json.ts';
 import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -15,9 +16,6 @@ export function verifyTelegramSecret(request: InboundRequest, credentials: Crede
   return secretsEqual(secret, given);
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const id = (v: unknown): string | undefined =>
   typeof v === 'number' || typeof v === 'string' ? String(v) : undefined;
 

@@ -2,11 +2,9 @@
  * What a Viber answer means for the message. Viber answers HTTP 200 whatever happened, with the
  * outcome in the body's `status` (0 ok); 12 is its only throttling signal and carries no wait.
  */
+import { isObj } from '../../lib/json.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
-import { parseViberJson, viberTokenId } from './message-token.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { bareMessageToken, viberTokenId } from './message-token.ts';
 
 /** Viber's status codes (errors.md): name, and whether sending again can ever help. */
 export const VIBER_STATUS: Readonly<Record<number, { name: string; retry: boolean; what: string }>> = {
@@ -82,7 +80,9 @@ export function classifyViberResponse(response: ProviderResponse): SendOutcome {
   const body = response.body;
   const code = body['status'] as number;
   if (code === 0) {
-    const id = viberTokenId(exactToken(response.rawBody) ?? body['message_token']);
+    // The token's exact digits come from the raw answer: the parsed body has it rounded.
+    const exact = response.rawBody !== undefined ? bareMessageToken(response.rawBody) : undefined;
+    const id = viberTokenId(exact ?? body['message_token']);
     return id !== undefined ? { kind: 'sent', providerMessageId: id } : { kind: 'sent' };
   }
   const known = VIBER_STATUS[code];
@@ -93,15 +93,4 @@ export function classifyViberResponse(response: ProviderResponse): SendOutcome {
   // "General error … try again" (errors.md): an unknown status is worth another attempt.
   if (known === undefined) return { kind: 'transient', code: `viber_status_${code}`, reason };
   return { kind: 'permanent', code: `viber_${name}`, reason };
-}
-
-/** The token as its exact digits, read from the raw answer (the parsed body has it rounded). */
-function exactToken(raw: string | undefined): unknown {
-  if (raw === undefined) return undefined;
-  try {
-    const parsed = parseViberJson(raw) as { message_token?: unknown } | null;
-    return parsed?.message_token;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { headerValue, secretsEqual } from '../../lib/headers.ts';
+import { isObj, str } from '../../lib/json.ts';
 import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 import { viberTokenId } from './message-token.ts';
 
@@ -20,10 +21,6 @@ export function verifyViberSignature(request: InboundRequest, credentials: Crede
   if (!token || !given) return false;
   return secretsEqual(signViberBody(request.rawBody, token), given.toLowerCase());
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 const RECEIPTS = { delivered: 'delivered', seen: 'read', failed: 'failed' } as const;
 

@@ -6,10 +6,20 @@
  * token quoted first, and the id is its exact decimal text.
  */
 const BARE_TOKEN = /("message_token"\s*:\s*)(-?\d+)/g;
+/** BARE_TOKEN, once, only where the whole number is an integer. */
+const FIRST_BARE_TOKEN = new RegExp(`${BARE_TOKEN.source}(?![.eE\\d])`);
 
 /** The JSON text with every bare `message_token` number turned into a string of its digits. */
 export function quoteMessageTokens(json: string): string {
   return json.replace(BARE_TOKEN, '$1"$2"');
+}
+
+/**
+ * The digits of the first bare `message_token` number in a JSON text, found without parsing it;
+ * undefined when there is none (a quoted token, or one written with a fraction or exponent).
+ */
+export function bareMessageToken(json: string): string | undefined {
+  return FIRST_BARE_TOKEN.exec(json)?.[2];
 }
 
 /** Parses Viber JSON keeping message tokens exact. Throws on malformed JSON, as JSON.parse does. */

@@ -184,17 +184,18 @@ export function buttonsCard(message: MessageOf<'buttons'>): CardInput {
   };
 }
 
-export function buttonsFitCard(message: MessageOf<'buttons'>): boolean {
-  const card = buttonsCard(message);
+/** Whether a buttons card fits one rich media card: its rows, and its text in one cell. */
+function cardFits(card: CardInput): boolean {
   const visible = [card.title, card.text].filter((s) => s !== undefined).join(' ');
   return minimumRows(card) <= VIBER_LIMITS.gridRows && visible.length <= VIBER_LIMITS.cellText;
 }
 
 function renderButtons(message: MessageOf<'buttons'>, d: Degradation[]): Body {
-  if (buttonsFitCard(message)) {
+  const card = buttonsCard(message);
+  if (cardFits(card)) {
     return {
       type: 'rich_media',
-      rich_media: richMedia([buttonsCard(message)], d),
+      rich_media: richMedia([card], d),
       alt_text: altText(message),
     };
   }

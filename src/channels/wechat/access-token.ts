@@ -4,11 +4,9 @@
  * the same for every call until it expires, so several gateways sharing an account do not
  * invalidate each other's token (the classic /cgi-bin/token does).
  */
+import { isObj } from '../../lib/json.ts';
 import type { AccessTokenFlow } from '../types.ts';
 import { WECHAT_PATHS } from './render.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const wechatAccessToken: AccessTokenFlow = {
   request(credentials) {

@@ -4,6 +4,7 @@
  * the same numbers (limits.ts). Pointers start at `/message`.
  */
 import type { CanonicalMessage } from '../../core/message.ts';
+import { isObj, type Obj } from '../../lib/json.ts';
 import { graphemeLength, utf8Length } from '../../lib/text.ts';
 import type { FieldIssue } from '../types.ts';
 import { WECHAT_LIMITS as L, WECHAT_MEDIA_ID, WECHAT_OPENID } from './limits.ts';
@@ -14,9 +15,6 @@ export function checkWechatRecipient(to: string): string | undefined {
     ? undefined
     : 'a WeChat openid of this Official Account (28 URL-safe characters, e.g. `o6_bmjrPTlm6_2sgVt7hMZOPfL2M`)';
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function checkWechatMessage(message: CanonicalMessage): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -139,11 +137,7 @@ function checkMenu(
 ): void {
   const p = '/message';
   bytes(`${p}/text`, menu['head_content'], 'the head of a msgmenu (title and text included)');
-  bytes(
-    message.type === 'list' ? `${p}/footer` : `${p}/footer`,
-    menu['tail_content'],
-    'the tail of a msgmenu (links and footer included)',
-  );
+  bytes(`${p}/footer`, menu['tail_content'], 'the tail of a msgmenu (links and footer included)');
   // Where each menu item came from, so an issue points at the canonical field.
   const origins: string[] =
     message.type === 'list'

@@ -5,10 +5,8 @@
  * window and the per-interaction quota are permanent (only the person can reopen them, by writing
  * again), and unknown codes are permanent with WeChat's errmsg.
  */
+import { isObj } from '../../lib/json.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Codes that say the access token is invalid, expired or not the latest. */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 41001, 42001]);

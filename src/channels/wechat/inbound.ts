@@ -4,6 +4,7 @@
  * expects the plain-text answer `success` within 5 s.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { isObj } from '../../lib/json.ts';
 import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 import { signedByWechat } from './signature.ts';
 
@@ -30,8 +31,6 @@ export function decodeWechatXml(rawBody: Buffer): unknown {
   return root;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 

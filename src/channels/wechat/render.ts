@@ -4,6 +4,7 @@
  * `authorize` fills at send time, so a stored request never holds it.
  */
 import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
+import type { Obj } from '../../lib/json.ts';
 import type { Degradation, NumberedChoice, RenderContext, RenderResult } from '../types.ts';
 import { readWechatOptions, type WechatOptions } from './options.ts';
 import { renderCarousel } from './render-carousel.ts';
@@ -14,8 +15,6 @@ export const WECHAT_PATHS = {
   typing: '/cgi-bin/message/custom/typing?access_token={accessToken}',
   token: '/cgi-bin/stable_token',
 } as const;
-
-type Obj = Record<string, unknown>;
 
 /** What one kind renders to, before the recipient and options are applied. */
 export interface WechatContent {

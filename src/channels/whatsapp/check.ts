@@ -4,9 +4,10 @@
  * checked the way render.ts will build it (choices.ts decides the form for both).
  */
 import type { Action, CanonicalMessage, MessageOf } from '../../core/message.ts';
+import { codePointLength } from '../../lib/text.ts';
 import type { FieldIssue } from '../types.ts';
 import { actionsForm, cardBody, carouselForm } from './choices.ts';
-import { charLength, WA_LIMITS as L, TEMPLATE_NAME, WA_ID } from './limits.ts';
+import { WA_LIMITS as L, TEMPLATE_NAME, WA_ID } from './limits.ts';
 import { carouselBody, numberActions } from './render-interactive.ts';
 
 export function checkWhatsAppRecipient(to: string): string | undefined {
@@ -24,7 +25,7 @@ class Issues {
 
   maxLength(pointer: string, value: string | undefined, max: number, what = 'here'): void {
     if (value === undefined) return;
-    const n = charLength(value);
+    const n = codePointLength(value);
     if (n > max)
       this.add(pointer, 'maxLength', `WhatsApp allows at most ${max} characters ${what}; this has ${n}`);
   }
@@ -61,7 +62,7 @@ export function checkWhatsAppMessage(message: CanonicalMessage): FieldIssue[] {
       const headerText = headerTaken ? undefined : (message.header?.text ?? message.title);
       const extra = folded - (headerText !== undefined ? 1 : 0);
       const bodyPointer = `${p}/text`;
-      const foldedLength = extra > 0 ? charLength(foldedBody(message)) : charLength(message.text);
+      const foldedLength = extra > 0 ? codePointLength(foldedBody(message)) : codePointLength(message.text);
       checkChoices(issues, {
         actionsPointer: `${p}/actions`,
         actions: message.actions,
@@ -78,7 +79,7 @@ export function checkWhatsAppMessage(message: CanonicalMessage): FieldIssue[] {
         actionsPointer: `${p}/replies`,
         actions: message.replies,
         bodyPointer: `${p}/text`,
-        bodyLength: charLength(message.text),
+        bodyLength: codePointLength(message.text),
       });
       break;
     case 'carousel':
@@ -125,10 +126,10 @@ function checkChoices(issues: Issues, c: ChoiceCheck): void {
   if (form === 'numbered') {
     const { lines } = numberActions(c.actions, 1);
     const extras = [c.headerText, c.footer].reduce(
-      (n, t) => n + (t !== undefined ? charLength(t) + 4 : 0),
+      (n, t) => n + (t !== undefined ? codePointLength(t) + 4 : 0),
       0,
     );
-    const total = c.bodyLength + charLength(lines.join('\n')) + 2 + extras;
+    const total = c.bodyLength + codePointLength(lines.join('\n')) + 2 + extras;
     if (total > L.text) {
       issues.add(
         body,
@@ -225,7 +226,7 @@ function checkCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
       actionsPointer: `${p}/0/actions`,
       actions: card.actions,
       bodyPointer: card.text !== undefined ? `${p}/0/text` : `${p}/0/title`,
-      bodyLength: charLength(card.text ?? card.title ?? ''),
+      bodyLength: codePointLength(card.text ?? card.title ?? ''),
       headerPointer: `${p}/0/title`,
       headerText: card.text !== undefined ? card.title : undefined,
     });
@@ -240,7 +241,7 @@ function checkCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
   }
   if (form === 'numbered') {
     const total = m.cards.reduce(
-      (n, c) => n + charLength(cardBody(c) ?? '') + (c.imageUrl?.length ?? 0) + 40,
+      (n, c) => n + codePointLength(cardBody(c) ?? '') + (c.imageUrl?.length ?? 0) + 40,
       0,
     );
     if (total > L.text)
@@ -251,11 +252,11 @@ function checkCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
   m.cards.forEach((c, i) => {
     const at = `${p}/${i}`;
     const body = cardBody(c);
-    if (body !== undefined && charLength(body) > L.carouselCardBody) {
+    if (body !== undefined && codePointLength(body) > L.carouselCardBody) {
       issues.add(
         c.text !== undefined ? `${at}/text` : `${at}/title`,
         'maxLength',
-        `WhatsApp allows at most ${L.carouselCardBody} characters on a carousel card (title and text together); this has ${charLength(body)}`,
+        `WhatsApp allows at most ${L.carouselCardBody} characters on a carousel card (title and text together); this has ${codePointLength(body)}`,
       );
     }
     (c.actions ?? []).forEach((a, j) => {

@@ -3,12 +3,10 @@
  * `whatsapp_business_account` change values normalised: `messages[]` become messages or postbacks,
  * `statuses[]` become receipts (delivered / read / failed move the message status forward).
  */
+import { isObj, type Obj, str } from '../../lib/json.ts';
 import { verifyHubSignature } from '../meta-graph/webhook.ts';
 import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
 export function verifyWhatsAppSignature(request: InboundRequest, credentials: Credentials): boolean {

@@ -45,7 +45,7 @@ export const whatsappConnector: ChannelConnector = {
   classify: classifyWhatsAppResponse,
   verifyInbound: verifyWhatsAppSignature,
   parseInbound: parseWhatsAppWebhook,
-  handshake: (query, credentials) => hubHandshake(query, credentials),
+  handshake: hubHandshake,
   sandbox: whatsappSandbox,
   sandboxFaults: whatsappFaults,
 };

@@ -3,6 +3,7 @@
  * connector's `check` and the emulator's strictness layer cannot disagree. WhatsApp counts
  * characters; we count Unicode code points, which is also what the OpenAPI `maxLength` means.
  */
+import { codePointLength } from '../../lib/text.ts';
 
 export const WA_LIMITS = {
   text: 4096,
@@ -39,21 +40,10 @@ export const WA_ID = /^[1-9][0-9]{6,14}$/;
 /** Template names are lowercase letters, digits and underscores. */
 export const TEMPLATE_NAME = /^[a-z0-9_]+$/;
 
-/** Characters as WhatsApp (and JSON Schema `maxLength`) count them: code points. */
-export function charLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
 /** Cuts at a code point boundary, marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
-  if (charLength(text) <= max) return text;
+  if (codePointLength(text) <= max) return text;
   return `${Array.from(text)
     .slice(0, max - 1)
     .join('')}…`;
-}
-
-export function isHttpUrl(url: string): boolean {
-  return /^https?:\/\//i.test(url);
 }

@@ -3,11 +3,10 @@
  * list, CTA URL, media carousel), or as numbered text when no interactive form fits (choices.ts).
  */
 import type { Action, MessageOf } from '../../core/message.ts';
+import type { Obj } from '../../lib/json.ts';
 import type { Degradation, NumberedChoice } from '../types.ts';
 import { actionsForm, cardBody, carouselForm, FORM_RULES } from './choices.ts';
 import { WA_LIMITS as L, truncate } from './limits.ts';
-
-type Obj = Record<string, unknown>;
 
 /** One WhatsApp message body part: `type` and the object under that key. */
 export interface Part {

@@ -3,8 +3,7 @@
  * and components carrying the header, body (positional or named) and button parameters.
  */
 import type { MessageOf } from '../../core/message.ts';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../../lib/json.ts';
 
 /** WhatsApp needs a language; check() refuses a template without one, this is only for totality. */
 const FALLBACK_LANGUAGE = 'en_US';

@@ -4,6 +4,7 @@
  * The phone number id stays a placeholder until `authorize`, like the access token.
  */
 import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
+import type { Obj } from '../../lib/json.ts';
 import type { Degradation, RenderContext, RenderResult } from '../types.ts';
 import { GRAPH_VERSION } from './limits.ts';
 import { readWhatsAppOptions } from './options.ts';
@@ -12,7 +13,6 @@ import { renderTemplate } from './render-template.ts';
 
 export const WHATSAPP_MESSAGES_PATH = `/${GRAPH_VERSION}/{phoneNumberId}/messages`;
 
-type Obj = Record<string, unknown>;
 type Rendered = Omit<Part, 'type'> & { type: string };
 
 export function renderWhatsApp(message: CanonicalMessage, ctx: RenderContext): RenderResult {

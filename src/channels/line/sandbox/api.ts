@@ -3,6 +3,7 @@
  * the body as JSON, the retry key, the body against LINE's schemas and prose limits, then the
  * addressee (recipient id or reply token). Answers use LINE's status codes and body shapes.
  */
+import { headerValue } from '../../../lib/headers.ts';
 import { LINE_CHAT_ID, LINE_USER_ID } from '../limits.ts';
 import type { LineSandboxState, SentMessage } from './state.ts';
 import type { LineErrorDetail, LineValidators } from './validator.ts';
@@ -32,11 +33,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Message types LINE returns a quote token for: the ones a user can quote. */
 const QUOTABLE = new Set(['text', 'textV2', 'sticker', 'image', 'video']);
 
-const header = (h: LineApiRequest['headers'], name: string): string | undefined => {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
-};
-
 export function handleLineApi(
   endpoint: LineEndpoint,
   req: LineApiRequest,
@@ -53,7 +49,7 @@ export function handleLineApi(
     parsedBody,
   });
 
-  const auth = header(req.headers, 'authorization');
+  const auth = headerValue(req.headers, 'authorization');
   if (auth === undefined || !/^Bearer\s+\S/i.test(auth)) {
     return answer(401, {
       message:
@@ -66,7 +62,7 @@ export function handleLineApi(
     });
   }
 
-  const contentType = header(req.headers, 'content-type') ?? '';
+  const contentType = headerValue(req.headers, 'content-type') ?? '';
   if (!/^application\/json\b/i.test(contentType)) {
     return answer(415, { message: 'The Content-Type must be application/json' });
   }
@@ -76,7 +72,7 @@ export function handleLineApi(
     return answer(400, { message: 'The request body could not be parsed as JSON' });
   }
 
-  const retryKey = header(req.headers, 'x-line-retry-key');
+  const retryKey = headerValue(req.headers, 'x-line-retry-key');
   if (retryKey !== undefined) {
     // LINE takes retry keys on push (and multicast/narrowcast/broadcast) only; our renderer must
     // never send one elsewhere, so the emulator refuses it rather than ignore it.

@@ -4,6 +4,7 @@
  * a user: POST /_simulate/message sends the gateway a signed webhook.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { BEARER_REDACTED, redactHeaders } from '../../../sandbox/recorder.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { LINE_SANDBOX_CREDENTIALS } from '../options.ts';
 import { LINE_PATHS } from '../render.ts';
@@ -49,7 +50,7 @@ export const lineSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts)
       opts.recorder.record('line', {
         at: new Date().toISOString(),
         path,
-        headers: redact(req.headers),
+        headers: redactHeaders(req.headers, BEARER_REDACTED),
         body: answer.parsedBody,
         status: answer.status,
         response: answer.body,
@@ -88,10 +89,3 @@ export const lineSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts)
     }
   });
 };
-
-/** The recorder is for people and tests to read; a token sent to the emulator by mistake stays out. */
-function redact(headers: FastifyRequest['headers']): Record<string, string | string[] | undefined> {
-  const out: Record<string, string | string[] | undefined> = { ...headers };
-  if (out['authorization'] !== undefined) out['authorization'] = 'Bearer [redacted]';
-  return out;
-}

@@ -4,6 +4,7 @@
  * clusters, HTTPS-only media URLs of at most 2000 characters, URI schemes, action counts per
  * template, equal-shaped carousel columns, and where the `location` action may appear.
  */
+import { isObj, type Obj } from '../../../lib/json.ts';
 import { graphemeLength, utf16Length } from '../../../lib/text.ts';
 import { isHttpsUrl, LINE_LIMITS as L, URI_ACTION_SCHEMES, uriScheme } from '../limits.ts';
 
@@ -12,8 +13,6 @@ export interface LineErrorDetail {
   property: string;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 interface ActionPlace {

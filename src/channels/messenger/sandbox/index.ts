@@ -8,15 +8,15 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { headerValue, secretsEqual } from '../../../lib/headers.ts';
+import { isObj, type Obj } from '../../../lib/json.ts';
+import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../sandbox/recorder.ts';
+import { problem } from '../../../sandbox/simulate.ts';
 import { graphErrorBody } from '../../meta-graph/errors.ts';
 import type { SandboxOptions } from '../../types.ts';
 import type { EmulatorProfile } from './profile.ts';
 import { SandboxRecipients } from './recipients.ts';
-import { createSendApiValidator } from './validator.ts';
+import { createSendApiValidator, type SendApiValidator } from './validator.ts';
 import { parseSimulateInput, postSigned, receiptEvents, simulatedEvent, webhookBody } from './webhook.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Answer {
   status: number;
@@ -34,11 +34,26 @@ const graph = (
   body: graphErrorBody(code, message, extra),
 });
 
+const validators = new WeakMap<EmulatorProfile, SendApiValidator>();
+
+/**
+ * Compiled on first use and kept, once per profile per process: the schema does not change while
+ * it runs, and a process that never mounts the emulator never pays for compiling it.
+ */
+export function sendApiValidator(profile: EmulatorProfile): SendApiValidator {
+  let validator = validators.get(profile);
+  if (validator === undefined) {
+    validator = createSendApiValidator(profile);
+    validators.set(profile, validator);
+  }
+  return validator;
+}
+
 export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<SandboxOptions> {
-  const validate = createSendApiValidator(profile);
   const channel = profile.flavor.name;
 
   return async (app, opts) => {
+    const validate = sendApiValidator(profile);
     const token = opts.credentials[profile.tokenKey] ?? profile.defaultCredentials[profile.tokenKey] ?? '';
     const appSecret = opts.credentials['appSecret'] ?? profile.defaultCredentials['appSecret'] ?? '';
     const recipients = new SandboxRecipients();
@@ -145,7 +160,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
         at: new Date().toISOString(),
         // The token never reaches the record: the query string is left off, the header redacted.
         path: `/${req.params.version}/${req.params.account ?? 'me'}/messages`,
-        headers: redact(req.headers),
+        headers: redactHeaders(req.headers, BEARER_REDACTED),
         body: body ?? {},
         status: answer.status,
         response: answer.body,
@@ -158,18 +173,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
     app.post('/:version/me/messages', handler);
     app.post('/:version/:account/messages', handler);
 
-    app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
-      const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
-      const all = opts.recorder.list(channel);
-      return {
-        data:
-          to === undefined
-            ? all
-            : all.filter(
-                (r) => isObj(r.body) && isObj(r.body['recipient']) && r.body['recipient']['id'] === to,
-              ),
-      };
-    });
+    requestsRoute(app, opts.recorder, channel);
 
     app.post('/_simulate/message', async (req: FastifyRequest, reply: FastifyReply) => {
       let parsed: unknown;
@@ -200,17 +204,4 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       }
     });
   };
-}
-
-function redact(headers: FastifyRequest['headers']): Record<string, string | string[] | undefined> {
-  const out: Record<string, string | string[] | undefined> = { ...headers };
-  if (out['authorization'] !== undefined) out['authorization'] = 'Bearer [redacted]';
-  return out;
-}
-
-function problem(reply: FastifyReply, status: number, title: string, detail: string) {
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({ type: 'about:blank', title, status, detail });
 }

@@ -5,6 +5,7 @@
  */
 import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
+import { isObj, type Obj } from '../../../lib/json.ts';
 import type { EmulatorProfile } from './profile.ts';
 import { sendApiSchema } from './schema.ts';
 
@@ -12,9 +13,6 @@ import { sendApiSchema } from './schema.ts';
 const addFormats = addFormatsModule.default;
 
 export type SendApiValidator = (body: unknown) => string | undefined;
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function createSendApiValidator(profile: EmulatorProfile): SendApiValidator {
   const ajv = new Ajv2019({ allErrors: false, strict: false, discriminator: true, verbose: true });

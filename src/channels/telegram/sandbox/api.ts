@@ -5,14 +5,12 @@
  * answered), the sandbox's test chats (chats.ts), and otherwise `{ok:true, result}` with a realistic
  * Message that echoes the visible text and its entities.
  */
+import { isObj, type Obj } from '../../../lib/json.ts';
 import { sandboxChat } from './chats.ts';
 import type { MessageEntity } from './entities.ts';
 import { applyMarkup, type Markup } from './markup.ts';
 import type { TelegramSandboxState } from './state.ts';
 import type { TelegramValidator } from './validator.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface TelegramAnswer {
   status: number;

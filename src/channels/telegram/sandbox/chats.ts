@@ -4,11 +4,10 @@
  * (the 1st, 3rd, …) so a client's retry of the same call succeeds. Otherwise positive ids are
  * private chats, -100… supergroups, other negative ids groups, and @names channels.
  */
+import type { Obj } from '../../../lib/json.ts';
 import { isTelegramChatId, TELEGRAM_USERNAME } from '../limits.ts';
 import type { TelegramSandboxState } from './state.ts';
 import { usernameChatId } from './state.ts';
-
-type Obj = Record<string, unknown>;
 
 export interface ChatRefusal {
   status: number;

@@ -5,6 +5,8 @@
  * POST /_simulate/message sends the gateway an Update with the webhook secret header.
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { requestsRoute } from '../../../sandbox/recorder.ts';
+import { problem } from '../../../sandbox/simulate.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS } from '../options.ts';
 import { handleTelegramCall, type TelegramAnswer, telegramError } from './api.ts';
@@ -92,10 +94,7 @@ export const telegramSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
   app.post('/bot:token/:method', answer);
   app.get('/bot:token/:method', answer);
 
-  app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
-    const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
-    return { data: opts.recorder.list('telegram', to !== undefined ? { to } : undefined) };
-  });
+  requestsRoute(app, opts.recorder, 'telegram');
 
   app.post('/_simulate/message', async (req: FastifyRequest, reply: FastifyReply) => {
     const input = parseSimulateInput(req.body);
@@ -117,10 +116,3 @@ export const telegramSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
     }
   });
 };
-
-function problem(reply: FastifyReply, status: number, title: string, detail: string) {
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({ type: 'about:blank', title, status, detail });
-}

@@ -6,13 +6,11 @@
  * parsing" counts what Telegram counts, and the answer echoes the visible text with its entities.
  * Poll questions and explanations (their own `*_parse_mode`) are not parsed.
  */
+import { isObj, type Obj } from '../../../lib/json.ts';
 import type { MessageEntity, Parsed } from './entities.ts';
 import { parseHtml } from './html.ts';
 import { parseMarkdownV2 } from './markdown.ts';
 import { parseMarkdown } from './markdown-legacy.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Telegram reads the mode case-insensitively; "" and "none" mean plain text. */
 const PARSERS: Record<string, (source: string) => Parsed> = {

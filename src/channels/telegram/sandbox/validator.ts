@@ -7,11 +7,9 @@
  * "Exactly one of the fields other than text ... must be used"). Problems are worded as Telegram
  * words them where its wording is known (`message is too long`, `BUTTON_DATA_INVALID`, ...).
  */
+import { isObj, type Obj } from '../../../lib/json.ts';
 import { utf8Length, utf16Length } from '../../../lib/text.ts';
 import type { SpecField, SpecMethod, SpecType, TelegramApiSpec } from './spec-files.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const ARRAY_OF = 'Array of ';
 

@@ -6,7 +6,9 @@
  * POST /_simulate/message plays the person: a signed `message` callback.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { isObj, type Obj } from '../../../lib/json.ts';
 import { postWebhook } from '../../../sandbox/post-webhook.ts';
+import { requestsRoute } from '../../../sandbox/recorder.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { SIGNATURE_HEADER, signViberBody } from '../inbound.ts';
 import { VIBER_USER_ID } from '../limits.ts';
@@ -18,9 +20,6 @@ import { validateSendMessage } from './validate.ts';
 const CHAT_HOSTNAME = 'SN-CHAT-05_';
 export const DELIVERED_AFTER_MS = 30;
 export const SEEN_AFTER_MS = 60;
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Message tokens as Viber's look (19 digits, above 2^53), at least 4096 apart so each still names
@@ -131,10 +130,7 @@ export const viberSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts
     return answer({ status: 0, status_message: 'ok', billing_status: 0 }, token);
   });
 
-  app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
-    const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
-    return { data: opts.recorder.list('viber', to !== undefined ? { to } : undefined) };
-  });
+  requestsRoute(app, opts.recorder, 'viber');
 
   app.post('/_simulate/message', async (req: FastifyRequest, reply: FastifyReply) => {
     let input: unknown;

@@ -3,6 +3,7 @@
  * a missing mandatory field, 3 badData for a wrong one, 14 incompatibleWithVersion for rich media
  * under min_api_version 2. Field rules are message.md's, with the limits shared with `check`.
  */
+import { isObj, type Obj } from '../../../lib/json.ts';
 import { utf8Length } from '../../../lib/text.ts';
 import {
   extensionOf,
@@ -14,8 +15,6 @@ import {
   VIDEO_EXTENSION,
 } from '../limits.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isUrl = (v: unknown): v is string => isStr(v) && /^https?:\/\/\S+$/i.test(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);

@@ -4,13 +4,10 @@
  * access token, the body, the recipient's sentinel behaviour, the 48-hour window and the
  * per-interaction quota.
  */
-import { WECHAT_SANDBOX_CREDENTIALS } from '../options.ts';
+import { isObj, type Obj } from '../../../lib/json.ts';
 import { rid, type WechatSandboxState } from './state.ts';
 import { type Refusal, sentinelRefusal } from './users.ts';
 import { validateSend, validateTyping } from './validate.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface WechatAnswer {
   body: Obj;
@@ -97,8 +94,3 @@ export function handleCustomSend(
       return { body: OK, parsed: value };
   }
 }
-
-export const SANDBOX_APP = {
-  appId: WECHAT_SANDBOX_CREDENTIALS.appId,
-  appSecret: WECHAT_SANDBOX_CREDENTIALS.appSecret,
-};

@@ -7,6 +7,9 @@
  * the current access token.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { isObj } from '../../../lib/json.ts';
+import { requestsRoute } from '../../../sandbox/recorder.ts';
+import { problem } from '../../../sandbox/simulate.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { WECHAT_OPENID } from '../limits.ts';
 import { WECHAT_SANDBOX_CREDENTIALS } from '../options.ts';
@@ -20,11 +23,11 @@ type Req = FastifyRequest<{ Querystring: Record<string, string | undefined> }>;
 const rawText = (req: FastifyRequest): string =>
   Buffer.isBuffer(req.body) ? req.body.toString('utf8') : typeof req.body === 'string' ? req.body : '';
 
-export const wechatSandbox: FastifyPluginAsync<SandboxOptionsWithClock> = async (app, opts) => {
+export const wechatSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts) => {
   const appId = opts.credentials['appId'] ?? WECHAT_SANDBOX_CREDENTIALS.appId;
   const appSecret = opts.credentials['appSecret'] ?? WECHAT_SANDBOX_CREDENTIALS.appSecret;
   const token = opts.credentials['token'] ?? WECHAT_SANDBOX_CREDENTIALS.token;
-  const state = new WechatSandboxState(opts.now);
+  const state = new WechatSandboxState();
   const ctx = { appId, appSecret, state };
 
   // WeChat reads the body itself (an empty or non-JSON body has its own errcodes).
@@ -57,10 +60,7 @@ export const wechatSandbox: FastifyPluginAsync<SandboxOptionsWithClock> = async 
     });
   }
 
-  app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
-    const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
-    return { data: opts.recorder.list('wechat', to !== undefined ? { to } : undefined) };
-  });
+  requestsRoute(app, opts.recorder, 'wechat');
 
   app.post('/_simulate/message', async (req, reply) => {
     const input = parseSimulateInput(parseJsonBody(req));
@@ -112,25 +112,10 @@ export const wechatSandbox: FastifyPluginAsync<SandboxOptionsWithClock> = async 
   });
 };
 
-/** The plugin's options; `now` lets tests run the emulator on a fake clock. */
-export interface SandboxOptionsWithClock extends SandboxOptions {
-  now?: () => number;
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function parseJsonBody(req: FastifyRequest): unknown {
   try {
     return JSON.parse(rawText(req));
   } catch {
     return undefined;
   }
-}
-
-function problem(reply: FastifyReply, status: number, title: string, detail: string) {
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({ type: 'about:blank', title, status, detail });
 }

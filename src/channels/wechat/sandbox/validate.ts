@@ -4,12 +4,10 @@
  * Stricter than WeChat in one way: unknown fields are refused (47001) where WeChat ignores them,
  * so a typo fails in the sandbox rather than silently in production.
  */
+import { isObj, type Obj } from '../../../lib/json.ts';
 import { graphemeLength, utf8Length } from '../../../lib/text.ts';
 import { WECHAT_LIMITS as L, WECHAT_MEDIA_ID, WECHAT_OPENID } from '../limits.ts';
 import type { Refusal } from './users.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Field → required? Every field of every msgtype object is a string, except news.articles and msgmenu.list. */
 type Fields = Readonly<Record<string, boolean>>;

@@ -4,7 +4,7 @@
  * and prose rules (100 with details), the recipient's fate (sentinels, recipients.ts), approved
  * templates (132001 / 132000), then the success body with a fresh wamid.
  */
-import { GRAPH_VERSION } from '../limits.ts';
+import { headerValue } from '../../../lib/headers.ts';
 import { WA_ERRORS, type WaAnswer, waError } from './errors.ts';
 import type { RecipientFate, SandboxRecipients } from './recipients.ts';
 import { checkTemplate } from './templates.ts';
@@ -31,16 +31,11 @@ export interface WaApiResult extends WaAnswer {
   accepted?: { id: string; to: string; fate: RecipientFate };
 }
 
-const header = (h: WaApiRequest['headers'], name: string): string | undefined => {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
-};
-
 export function handleMessages(req: WaApiRequest, ctx: WaApiContext): WaApiResult {
   let parsedBody: unknown = req.rawBody;
   const answer = (a: WaAnswer): WaApiResult => ({ ...a, parsedBody });
 
-  const auth = header(req.headers, 'authorization') ?? '';
+  const auth = headerValue(req.headers, 'authorization') ?? '';
   const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
   if (token === undefined) {
     return answer(
@@ -103,5 +98,3 @@ export function handleMessages(req: WaApiRequest, ctx: WaApiContext): WaApiResul
     accepted: { id, to, fate },
   };
 }
-
-export const SANDBOX_VERSION = GRAPH_VERSION;

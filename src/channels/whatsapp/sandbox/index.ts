@@ -6,6 +6,8 @@
  * receipt for a message id, e.g. a late `delivered`) post signed webhooks to the gateway.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../sandbox/recorder.ts';
+import { problem } from '../../../sandbox/simulate.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS } from '../options.ts';
 import { handleMessages } from './api.ts';
@@ -61,7 +63,7 @@ export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
     opts.recorder.record('whatsapp', {
       at: new Date().toISOString(),
       path: `/${req.params.version}/${req.params.phoneNumberId}/messages`,
-      headers: redact(req.headers),
+      headers: redactHeaders(req.headers, BEARER_REDACTED),
       body: result.parsedBody,
       status: result.status,
       response: result.body,
@@ -74,10 +76,7 @@ export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
     return reply.code(result.status).send(result.body);
   });
 
-  app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
-    const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
-    return { data: opts.recorder.list('whatsapp', to !== undefined ? { to } : undefined) };
-  });
+  requestsRoute(app, opts.recorder, 'whatsapp');
 
   app.post('/_simulate/message', async (req: FastifyRequest, reply: FastifyReply) => {
     const input = parseSimulateInput(jsonOf(req.body));
@@ -139,18 +138,4 @@ function jsonOf(body: unknown): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function problem(reply: FastifyReply, status: number, title: string, detail: string) {
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({ type: 'about:blank', title, status, detail });
-}
-
-/** The recorder is for people and tests to read; the token stays out of it. */
-function redact(headers: FastifyRequest['headers']): Record<string, string | string[] | undefined> {
-  const out: Record<string, string | string[] | undefined> = { ...headers };
-  if (out['authorization'] !== undefined) out['authorization'] = 'Bearer [redacted]';
-  return out;
 }

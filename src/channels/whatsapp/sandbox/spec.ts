@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { isObj } from '../../../lib/json.ts';
 import { findSpecFile } from '../../../sandbox/specs.ts';
 
 export const WHATSAPP_SPEC_FILE = 'whatsapp/business-messaging-api_v23.0.yaml';
 
 type Schema = Record<string, unknown>;
-const isObj = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function loadWhatsAppSchemas(
   file: string = findSpecFile(WHATSAPP_SPEC_FILE),

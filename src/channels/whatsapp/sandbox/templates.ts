@@ -3,6 +3,7 @@
  * languages approved, with exactly the parameters they declare; the emulator holds a few so a
  * template send can succeed, and refuses others the way WhatsApp does (132001 / 132000 / 132012).
  */
+import { isObj, type Obj } from '../../../lib/json.ts';
 import { WA_ERRORS, type WaAnswer, waError } from './errors.ts';
 
 interface SandboxTemplate {
@@ -30,8 +31,6 @@ export const SANDBOX_TEMPLATES: Readonly<Record<string, SandboxTemplate>> = {
   coupon_offer: { languages: ['en_US'], body: 1, buttons: [{ index: 0, subType: 'copy_code' }] },
 };
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const objs = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
 /** An answer when WhatsApp would refuse the template; undefined when it would send it. */

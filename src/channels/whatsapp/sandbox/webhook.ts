@@ -4,10 +4,9 @@
  * (sent, delivered, read, or failed with WhatsApp's error) and the simulated person's messages.
  */
 import { randomBytes } from 'node:crypto';
+import type { Obj } from '../../../lib/json.ts';
 import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
 import { HUB_SIGNATURE_HEADER, signHubBody } from '../../meta-graph/webhook.ts';
-
-type Obj = Record<string, unknown>;
 
 /** The sandbox business: its WhatsApp Business Account and display number. */
 export const SANDBOX_WABA_ID = '102290129340398';

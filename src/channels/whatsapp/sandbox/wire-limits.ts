@@ -4,10 +4,10 @@
  * filename, that an interactive message's action fits its type, reply buttons and list rows
  * unique and counted, and the media carousel's uniform cards.
  */
-import { charLength, WA_LIMITS as L, WA_ID } from '../limits.ts';
+import { isObj, type Obj } from '../../../lib/json.ts';
+import { codePointLength } from '../../../lib/text.ts';
+import { WA_LIMITS as L, WA_ID } from '../limits.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const objs = (v: unknown): Obj[] => list(v).filter(isObj);
 
@@ -24,7 +24,7 @@ class Walker {
       return;
     }
     if (required && v.trim() === '') this.add(`Param ${param} must not be empty.`);
-    if (charLength(v) > max) this.add(`Param ${param} must be at most ${max} characters long.`);
+    if (codePointLength(v) > max) this.add(`Param ${param} must be at most ${max} characters long.`);
   }
 
   unique(param: string, values: string[], what: string): void {
