@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isForward, type MessageStatus } from '../../src/core/status.ts';
-import { sandboxChaos } from '../../src/sandbox/chaos.ts';
+import { NO_CHAOS, sandboxChaos } from '../../src/sandbox/chaos.ts';
 import { SANDBOX_RECIPIENTS } from '../../src/sandbox/sample-recipients.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
@@ -28,15 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gw.close();
-  sandboxChaos.configure({
-    ...sandboxChaos.current,
-    throttle: 0,
-    error: 0,
-    slow: 0,
-    reset: 0,
-    duplicate: 0,
-    reorder: 0,
-  });
+  sandboxChaos.configure(NO_CHAOS);
 });
 
 interface Event {

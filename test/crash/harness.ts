@@ -14,10 +14,10 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { REPO_ROOT } from '../../src/sandbox/specs.ts';
 import { type Received, startServer } from '../support/http-server.ts';
 
 const API_KEY = 'og_crash_harness_key_000000000000000000000';
-const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 
 export interface CrashOptions {
   seed: number;

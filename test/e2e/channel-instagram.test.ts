@@ -9,7 +9,7 @@ import { signHubBody } from '../../src/channels/meta-graph/webhook.ts';
 import { CONNECTORS } from '../../src/channels/registry.ts';
 import { MESSAGE_KINDS } from '../../src/core/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
-import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { startTestGateway, statusesOf, type TestGateway } from '../support/gateway.ts';
 
 const IGSID = '6281923771234567';
 const IG_ID = '17841400000000001';
@@ -18,39 +18,20 @@ if (connector === undefined) throw new Error('instagram is not registered');
 const creds = connector.sandboxCredentials;
 
 let gw: TestGateway;
-let account: string;
 beforeAll(async () => {
   gw = await startTestGateway();
-  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
-    id: string;
-    channel: string;
-  }>;
-  account = list.find((a) => a.channel === 'instagram')?.id ?? '';
 });
 afterAll(async () => gw.close());
 
-const send = async (to: string, message: unknown, options?: Record<string, unknown>) => {
-  const res = await gw.api('POST', '/v1/messages', {
-    channel: 'instagram',
-    to,
-    message,
-    ...(options ? { options: { instagram: options } } : {}),
-  });
-  expect(res.status, JSON.stringify(res.json)).toBe(202);
-  return res.json.messages[0].id as string;
-};
-const statuses = (m: Record<string, unknown>) => (m.events as Array<{ status: string }>).map((e) => e.status);
+const send = (to: string, message: unknown, options?: Record<string, unknown>) =>
+  gw.sendAccepted('instagram', to, message, options);
 const webhook = (body: unknown, secret?: string) => {
   const raw = JSON.stringify(body);
-  return gw.app.inject({
-    method: 'POST',
-    url: `/webhooks/instagram/${account}`,
-    payload: raw,
-    headers: {
-      'content-type': 'application/json',
-      ...(secret !== undefined ? { 'x-hub-signature-256': signHubBody(raw, secret) } : {}),
-    },
-  });
+  return gw.postWebhook(
+    'instagram',
+    raw,
+    secret !== undefined ? { 'x-hub-signature-256': signHubBody(raw, secret) } : {},
+  );
 };
 const ig = (...messaging: unknown[]) => ({
   object: 'instagram',
@@ -71,7 +52,7 @@ describe('Instagram end to end', () => {
       expect(done.status, `${kind}: ${JSON.stringify(done.events)}`).toBe(wanted[0]);
       if (kind === 'sender_action') continue;
       // Instagram reports only seen; a read message was delivered, so that is recorded with it.
-      expect(statuses(done).slice(-3)).toEqual(['sent', 'delivered', 'read']);
+      expect(statusesOf(done).slice(-3)).toEqual(['sent', 'delivered', 'read']);
       const delivered = (done.events as Array<{ status: string; detail?: { impliedBy?: string } }>).find(
         (e) => e.status === 'delivered',
       );
@@ -102,7 +83,7 @@ describe('Instagram end to end', () => {
     ).toBe(200);
     const after = await gw.api('GET', `/v1/messages/${id}`);
     expect(after.json.status).toBe('read');
-    expect(statuses(after.json).filter((s) => s === 'read')).toHaveLength(1);
+    expect(statusesOf(after.json).filter((s) => s === 'read')).toHaveLength(1);
   });
 
   it('verifies inbound signatures with the Instagram app secret: good, bad, missing', async () => {
@@ -117,21 +98,14 @@ describe('Instagram end to end', () => {
       (await webhook(body, CONNECTORS['messenger']?.sandboxCredentials['appSecret'] ?? 'x')).statusCode,
     ).toBe(401);
     expect((await webhook(body, creds['appSecret'] ?? '')).statusCode).toBe(200);
-    const sim = await gw.app.inject({
-      method: 'POST',
-      url: '/sandbox/instagram/_simulate/message',
-      payload: { from: IGSID, postback: 'IG_POSTBACK' },
-    });
+    const sim = await gw.simulate('instagram', { from: IGSID, postback: 'IG_POSTBACK' });
     expect(sim.statusCode).toBe(200);
-    const events = (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
-      kind: string;
-      event: Record<string, unknown>;
-    }>;
+    const events = await gw.inbound();
     expect(events.some((e) => e.kind === 'message' && e.event.text === 'ig hello')).toBe(true);
     expect(events.some((e) => e.kind === 'postback' && e.event.payload === 'IG_POSTBACK')).toBe(true);
     const hs = await gw.app.inject({
       method: 'GET',
-      url: `/webhooks/instagram/${account}?hub.mode=subscribe&hub.verify_token=${creds['verifyToken']}&hub.challenge=77`,
+      url: `/webhooks/instagram/${gw.accountId('instagram')}?hub.mode=subscribe&hub.verify_token=${creds['verifyToken']}&hub.challenge=77`,
     });
     expect(hs.body).toBe('77');
   });

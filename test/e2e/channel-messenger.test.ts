@@ -9,7 +9,7 @@ import { signHubBody } from '../../src/channels/meta-graph/webhook.ts';
 import { CONNECTORS } from '../../src/channels/registry.ts';
 import { MESSAGE_KINDS } from '../../src/core/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
-import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { startTestGateway, statusesOf, type TestGateway } from '../support/gateway.ts';
 
 const PSID = '1254477777772919';
 const connector = CONNECTORS['messenger'];
@@ -17,41 +17,20 @@ if (connector === undefined) throw new Error('messenger is not registered');
 const creds = connector.sandboxCredentials;
 
 let gw: TestGateway;
-let account: string;
 beforeAll(async () => {
   gw = await startTestGateway();
-  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
-    id: string;
-    channel: string;
-  }>;
-  account = list.find((a) => a.channel === 'messenger')?.id ?? '';
 });
 afterAll(async () => gw.close());
 
-const send = async (to: string, message: unknown, options?: Record<string, unknown>) => {
-  const res = await gw.api('POST', '/v1/messages', {
-    channel: 'messenger',
-    to,
-    message,
-    ...(options ? { options: { messenger: options } } : {}),
-  });
-  expect(res.status, JSON.stringify(res.json)).toBe(202);
-  return res.json.messages[0].id as string;
-};
-const statuses = (m: Record<string, unknown>) => (m.events as Array<{ status: string }>).map((e) => e.status);
+const send = (to: string, message: unknown, options?: Record<string, unknown>) =>
+  gw.sendAccepted('messenger', to, message, options);
 
-const webhook = (body: unknown, signature?: string) => {
-  const raw = JSON.stringify(body);
-  return gw.app.inject({
-    method: 'POST',
-    url: `/webhooks/messenger/${account}`,
-    payload: raw,
-    headers: {
-      'content-type': 'application/json',
-      ...(signature !== undefined ? { 'x-hub-signature-256': signature } : {}),
-    },
-  });
-};
+const webhook = (body: unknown, signature?: string) =>
+  gw.postWebhook(
+    'messenger',
+    JSON.stringify(body),
+    signature !== undefined ? { 'x-hub-signature-256': signature } : {},
+  );
 const signed = (body: unknown) => webhook(body, signHubBody(JSON.stringify(body), creds['appSecret'] ?? ''));
 const page = (...messaging: unknown[]) => ({
   object: 'page',
@@ -75,7 +54,7 @@ describe('Messenger end to end', () => {
       }
       const done = await gw.waitForStatus(id, ['read', 'failed']);
       expect(done.status, `${kind}: ${JSON.stringify(done.events)}`).toBe('read');
-      expect(statuses(done).slice(-3)).toEqual(['sent', 'delivered', 'read']);
+      expect(statusesOf(done).slice(-3)).toEqual(['sent', 'delivered', 'read']);
       expect(done.providerMessageId).toMatch(/^m_/);
       if (connector.capabilities[kind as keyof typeof connector.capabilities].support === 'degraded') {
         expect((done.degradations as unknown[]).length).toBeGreaterThan(0);
@@ -98,7 +77,7 @@ describe('Messenger end to end', () => {
     expect(late.statusCode).toBe(200);
     const after = await gw.api('GET', `/v1/messages/${id}`);
     expect(after.json.status).toBe('read');
-    expect(statuses(after.json).filter((s) => s === 'delivered')).toHaveLength(1);
+    expect(statusesOf(after.json).filter((s) => s === 'delivered')).toHaveLength(1);
   });
 
   it('verifies inbound signatures: good, bad, missing', async () => {
@@ -112,16 +91,13 @@ describe('Messenger end to end', () => {
     expect((await webhook(body, signHubBody(JSON.stringify(body), 'wrong-secret'))).statusCode).toBe(401);
     expect((await signed(body)).statusCode).toBe(200);
     expect((await signed(body)).statusCode).toBe(200);
-    const events = (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
-      kind: string;
-      event: Record<string, unknown>;
-    }>;
+    const events = await gw.inbound();
     expect(events.filter((e) => e.event.text === 'signed hello')).toHaveLength(1);
   });
 
   it('answers the hub.challenge handshake with the verify token only', async () => {
     const url = (token: string) =>
-      `/webhooks/messenger/${account}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1158201444`;
+      `/webhooks/messenger/${gw.accountId('messenger')}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1158201444`;
     const ok = await gw.app.inject({ method: 'GET', url: url(creds['verifyToken'] ?? '') });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toBe('1158201444');
@@ -131,19 +107,13 @@ describe('Messenger end to end', () => {
   });
 
   it('records simulated replies and postbacks, and a typed number as the list row’s postback', async () => {
-    const sim = (body: unknown) =>
-      gw.app.inject({ method: 'POST', url: '/sandbox/messenger/_simulate/message', payload: body as object });
+    const sim = (body: unknown) => gw.simulate('messenger', body);
     const listId = await send(PSID, SAMPLE_MESSAGES.list);
     await gw.waitForStatus(listId, ['sent', 'delivered', 'read']);
     expect((await sim({ from: PSID, text: '2' })).statusCode).toBe(200);
     expect((await sim({ from: PSID, postback: 'TRACK_ORDER' })).statusCode).toBe(200);
     expect((await sim({ from: PSID, text: 'Small', quickReply: 'SIZE_S' })).statusCode).toBe(200);
-    const postbacks = (
-      (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
-        kind: string;
-        event: Record<string, unknown>;
-      }>
-    ).filter((e) => e.kind === 'postback');
+    const postbacks = await gw.inbound('postback');
     const payloads = postbacks.map((e) => e.event.payload);
     expect(payloads).toEqual(expect.arrayContaining(['slot-2', 'TRACK_ORDER', 'SIZE_S']));
   });

@@ -10,45 +10,27 @@ import { viberConnector } from '../../src/channels/viber/index.ts';
 import { VIBER_SANDBOX_RECEIVERS as R } from '../../src/channels/viber/sandbox/receivers.ts';
 import { MESSAGE_KINDS } from '../../src/core/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
-import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { startTestGateway, statusesOf, type TestGateway } from '../support/gateway.ts';
 
 let gw: TestGateway;
-let accountId: string;
 const token = viberConnector.sandboxCredentials.authToken ?? '';
 
 beforeAll(async () => {
   gw = await startTestGateway();
-  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
-    id: string;
-    channel: string;
-  }>;
-  accountId = list.find((a) => a.channel === 'viber')?.id ?? '';
 });
 afterAll(async () => gw.close());
 
-const sendTo = async (to: string, message: unknown, options?: unknown) => {
-  const res = await gw.api('POST', '/v1/messages', {
-    channel: 'viber',
-    to,
-    message,
-    ...(options ? { options: { viber: options } } : {}),
-  });
-  expect(res.status, JSON.stringify(res.json)).toBe(202);
-  return res.json.messages[0].id as string;
-};
+const sendTo = (to: string, message: unknown, options?: unknown) =>
+  gw.sendAccepted('viber', to, message, options);
 
 /** A callback as Viber posts it: the token a bare 64-bit number, the raw bytes signed. */
 const callback = (event: Record<string, unknown>, providerMessageId: string, signature?: string) => {
   const raw = `${JSON.stringify(event).slice(0, -1)},"message_token":${providerMessageId}}`;
-  return gw.app.inject({
-    method: 'POST',
-    url: `/webhooks/viber/${accountId}`,
-    payload: raw,
-    headers: {
-      'content-type': 'application/json',
-      ...(signature !== '' ? { 'x-viber-content-signature': signature ?? signViberBody(raw, token) } : {}),
-    },
-  });
+  return gw.postWebhook(
+    'viber',
+    raw,
+    signature !== '' ? { 'x-viber-content-signature': signature ?? signViberBody(raw, token) } : {},
+  );
 };
 
 describe('Viber end to end', () => {
@@ -78,12 +60,11 @@ describe('Viber end to end', () => {
     for (const [kind, id] of ids) {
       const done = await gw.waitForStatus(id, ['read', 'failed']);
       expect(done.status, `${kind}: ${JSON.stringify(done.events)}`).toBe('read');
-      const statuses = (done.events as Array<{ status: string }>).map((e) => e.status);
-      expect(statuses).toEqual(expect.arrayContaining(['sent', 'delivered', 'read']));
+      expect(statusesOf(done)).toEqual(expect.arrayContaining(['sent', 'delivered', 'read']));
       expect(done.providerMessageId).toMatch(/^\d{19}$/);
       expect(JSON.stringify(done.providerRequest)).not.toContain(token);
     }
-    const recorded = gw.recorder?.list('viber', { to: R.user }) ?? [];
+    const recorded = gw.requests('viber', R.user);
     expect(
       recorded.filter((r) => (r.response as { status: number }).status === 0).length,
     ).toBeGreaterThanOrEqual(ids.size);
@@ -111,10 +92,7 @@ describe('Viber end to end', () => {
     expect((await callback(event, '123', '')).statusCode).toBe(401);
     const good = await callback(event, '123');
     expect(good.statusCode).toBe(200);
-    const events = (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
-      kind: string;
-      event: Record<string, unknown>;
-    }>;
+    const events = await gw.inbound();
     expect(events.filter((e) => e.kind === 'other' && e.event.type === 'subscribed')).toHaveLength(1);
   });
 
@@ -138,17 +116,10 @@ describe('Viber end to end', () => {
     const listId = await sendTo(R.user, SAMPLE_MESSAGES.list);
     await gw.waitForStatus(listId, ['sent', 'delivered', 'read']);
     for (const text of ['hello viber', '2']) {
-      const res = await gw.app.inject({
-        method: 'POST',
-        url: '/sandbox/viber/_simulate/message',
-        payload: { from: R.user, text },
-      });
+      const res = await gw.simulate('viber', { from: R.user, text });
       expect(res.statusCode, res.body).toBe(200);
     }
-    const events = (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
-      kind: string;
-      event: Record<string, unknown>;
-    }>;
+    const events = await gw.inbound();
     expect(
       events.some((e) => e.kind === 'message' && e.event.text === 'hello viber' && e.event.from === R.user),
     ).toBe(true);

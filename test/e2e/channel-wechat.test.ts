@@ -10,15 +10,9 @@ import { wechatSignature } from '../../src/channels/wechat/signature.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 let gw: TestGateway;
-let accountId: string;
 
 beforeAll(async () => {
   gw = await startTestGateway();
-  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
-    id: string;
-    channel: string;
-  }>;
-  accountId = list.find((a) => a.channel === 'wechat')?.id ?? '';
 });
 afterAll(async () => gw.close());
 
@@ -29,35 +23,8 @@ function openid(): string {
   return `oE2eUser${String(counter).padStart(20, '0')}`;
 }
 
-async function send(to: string, message: unknown, options?: unknown) {
-  const res = await gw.api('POST', '/v1/messages', {
-    channel: 'wechat',
-    to,
-    message,
-    ...(options !== undefined ? { options: { wechat: options } } : {}),
-  });
-  expect(res.status, JSON.stringify(res.json)).toBe(202);
-  return res.json.messages[0].id as string;
-}
-
-async function sandbox(path: string, payload: unknown) {
-  const res = await gw.app.inject({
-    method: 'POST',
-    url: `/sandbox/wechat${path}`,
-    payload: payload as object,
-  });
-  expect(res.statusCode, res.body).toBeLessThan(300);
-  return JSON.parse(res.body);
-}
-
-async function inbound(kind: string) {
-  return (
-    (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
-      kind: string;
-      event: Record<string, unknown>;
-    }>
-  ).filter((e) => e.kind === kind);
-}
+const send = (to: string, message: unknown, options?: unknown) =>
+  gw.sendAccepted('wechat', to, message, options);
 
 describe('WeChat e2e: sending', () => {
   it.each([
@@ -89,9 +56,7 @@ describe('WeChat e2e: sending', () => {
       msgtype === 'typing' ? 'Typing' : msgtype,
     );
     expect(JSON.stringify(done.providerRequest)).toContain('{accessToken}');
-    const recorded = (await gw.api('GET', `/sandbox/wechat/_requests?to=${to}`)).json.data as Array<{
-      response: unknown;
-    }>;
+    const recorded = gw.requests('wechat', to);
     expect(recorded.at(-1)?.response).toEqual({ errcode: 0, errmsg: 'ok' });
     // No receipt ever comes for a customer-service message.
     await new Promise((r) => setTimeout(r, 100));
@@ -112,15 +77,12 @@ describe('WeChat e2e: sending', () => {
     expect(
       (await gw.waitForStatus(await send(openid(), { type: 'text', text: 'warm up' }), ['sent'])).status,
     ).toBe('sent');
-    await sandbox('/_simulate/expire-token', {});
+    await gw.simulateOk('wechat', {}, '/_simulate/expire-token');
     const id = await send(openid(), { type: 'text', text: 'after expiry' });
     expect((await gw.waitForStatus(id, ['sent', 'failed'])).status).toBe('sent');
-    const answers = (await gw.api('GET', '/sandbox/wechat/_requests')).json.data as Array<{
-      path: string;
-      response: { errcode?: number };
-    }>;
+    const answers = gw.requests('wechat');
     const sends = answers.filter((a) => a.path.startsWith('/cgi-bin/message/custom/send'));
-    expect(sends.some((a) => a.response.errcode === 42001)).toBe(true);
+    expect(sends.some((a) => (a.response as { errcode?: number }).errcode === 42001)).toBe(true);
   });
 });
 
@@ -152,7 +114,7 @@ describe('WeChat e2e: refusals', () => {
     const sixth = await gw.waitForStatus(await send(to, { type: 'text', text: 'm5' }), ['sent', 'failed']);
     expect(sixth.status).toBe('failed');
     expect(JSON.stringify(sixth)).toContain('wechat_45047');
-    await sandbox('/_simulate/message', { openid: to, text: 'still here' });
+    await gw.simulateOk('wechat', { openid: to, text: 'still here' });
     expect(
       (await gw.waitForStatus(await send(to, { type: 'text', text: 'm6' }), ['sent', 'failed'])).status,
     ).toBe('sent');
@@ -162,14 +124,14 @@ describe('WeChat e2e: refusals', () => {
 describe('WeChat e2e: inbound', () => {
   it('stores a simulated message and a msgmenu tap as a postback', async () => {
     const from = openid();
-    const answer = await sandbox('/_simulate/message', { openid: from, text: 'hello account' });
+    const answer = await gw.simulateOk('wechat', { openid: from, text: 'hello account' });
     expect(answer).toMatchObject({ status: 200, body: 'success' });
-    await sandbox('/_simulate/message', { openid: from, text: 'Yes', menuId: 'YES_E2E' });
+    await gw.simulateOk('wechat', { openid: from, text: 'Yes', menuId: 'YES_E2E' });
     expect(
-      (await inbound('message')).some((e) => e.event.from === from && e.event.text === 'hello account'),
+      (await gw.inbound('message')).some((e) => e.event.from === from && e.event.text === 'hello account'),
     ).toBe(true);
     expect(
-      (await inbound('postback')).some((e) => e.event.from === from && e.event.payload === 'YES_E2E'),
+      (await gw.inbound('postback')).some((e) => e.event.from === from && e.event.payload === 'YES_E2E'),
     ).toBe(true);
   });
 
@@ -183,8 +145,8 @@ describe('WeChat e2e: inbound', () => {
       ],
     });
     expect((await gw.waitForStatus(id, ['sent', 'failed'])).status).toBe('sent');
-    await sandbox('/_simulate/message', { openid: to, text: '2' });
-    const tap = (await inbound('postback')).find((e) => e.event.from === to);
+    await gw.simulateOk('wechat', { openid: to, text: '2' });
+    const tap = (await gw.inbound('postback')).find((e) => e.event.from === to);
     expect(tap?.event).toMatchObject({ payload: 'BUY_SCARF_E2E', choice: { messageId: id, number: 2 } });
   });
 
@@ -195,15 +157,8 @@ describe('WeChat e2e: inbound', () => {
   }
   const push = (from: string) =>
     `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[direct]]></Content><MsgId>88${counter}</MsgId></xml>`;
-  async function postPush(query: Record<string, string>, from: string) {
-    const qs = new URLSearchParams(query).toString();
-    return gw.app.inject({
-      method: 'POST',
-      url: `/webhooks/wechat/${accountId}${qs ? `?${qs}` : ''}`,
-      headers: { 'content-type': 'text/xml' },
-      payload: push(from),
-    });
-  }
+  const postPush = (query: Record<string, string>, from: string) =>
+    gw.postWebhook('wechat', push(from), { 'content-type': 'text/xml' }, query);
 
   it('accepts a signed push with plain-text success and refuses a bad or missing signature', async () => {
     const good = await postPush(signed(), openid());
@@ -216,13 +171,13 @@ describe('WeChat e2e: inbound', () => {
   it('echoes echostr on a signed GET and refuses an unsigned one', async () => {
     const ok = await gw.app.inject({
       method: 'GET',
-      url: `/webhooks/wechat/${accountId}?${new URLSearchParams({ ...signed(), echostr: 'e2e-echo' })}`,
+      url: `/webhooks/wechat/${gw.accountId('wechat')}?${new URLSearchParams({ ...signed(), echostr: 'e2e-echo' })}`,
     });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toBe('e2e-echo');
     const bad = await gw.app.inject({
       method: 'GET',
-      url: `/webhooks/wechat/${accountId}?${new URLSearchParams({ ...signed('nope'), echostr: 'e2e-echo' })}`,
+      url: `/webhooks/wechat/${gw.accountId('wechat')}?${new URLSearchParams({ ...signed('nope'), echostr: 'e2e-echo' })}`,
     });
     expect(bad.statusCode).toBeGreaterThanOrEqual(400);
   });

@@ -11,7 +11,7 @@ import { CONNECTORS } from '../../src/channels/registry.ts';
 import { messageWebhook } from '../../src/channels/whatsapp/sandbox/webhook.ts';
 import { MESSAGE_KINDS, type MessageKind } from '../../src/core/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
-import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { startTestGateway, statusesOf, type TestGateway } from '../support/gateway.ts';
 
 const USER = '16505551234';
 const connector = CONNECTORS['whatsapp'];
@@ -19,49 +19,14 @@ if (connector === undefined) throw new Error('whatsapp is not registered');
 const creds = connector.sandboxCredentials;
 
 let gw: TestGateway;
-let account: string;
 beforeAll(async () => {
   gw = await startTestGateway();
-  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
-    id: string;
-    channel: string;
-  }>;
-  account = list.find((a) => a.channel === 'whatsapp')?.id ?? '';
 });
 afterAll(async () => gw.close());
 
-const send = async (to: string, message: unknown) => {
-  const res = await gw.api('POST', '/v1/messages', { channel: 'whatsapp', to, message });
-  expect(res.status, JSON.stringify(res.json)).toBe(202);
-  return res.json.messages[0].id as string;
-};
-const statuses = (m: Record<string, unknown>) => (m.events as Array<{ status: string }>).map((e) => e.status);
+const send = (to: string, message: unknown) => gw.sendAccepted('whatsapp', to, message);
 const webhook = (raw: string, signature?: string) =>
-  gw.app.inject({
-    method: 'POST',
-    url: `/webhooks/whatsapp/${account}`,
-    payload: raw,
-    headers: {
-      'content-type': 'application/json',
-      ...(signature !== undefined ? { 'x-hub-signature-256': signature } : {}),
-    },
-  });
-const simulate = async (path: string, body: unknown) => {
-  const res = await gw.app.inject({
-    method: 'POST',
-    url: `/sandbox/whatsapp/${path}`,
-    payload: body as object,
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json();
-};
-const inbound = async (kind: string) =>
-  (
-    (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
-      kind: string;
-      event: Record<string, unknown>;
-    }>
-  ).filter((e) => e.kind === kind);
+  gw.postWebhook('whatsapp', raw, signature !== undefined ? { 'x-hub-signature-256': signature } : {});
 
 describe('WhatsApp end to end', () => {
   it('sends every kind it carries; each reaches read by signed receipts', async () => {
@@ -73,7 +38,7 @@ describe('WhatsApp end to end', () => {
       const done = await gw.waitForStatus(id, ['read', 'failed']);
       expect(done.status, `${kind}: ${JSON.stringify(done.events)}`).toBe('read');
       // WhatsApp does not promise receipt order; under load a `read` may overtake its `delivered`.
-      expect(statuses(done)).toEqual(expect.arrayContaining(['sent', 'read']));
+      expect(statusesOf(done)).toEqual(expect.arrayContaining(['sent', 'read']));
       expect(done.providerMessageId).toMatch(/^wamid\./);
       if (connector.capabilities[kind].support === 'degraded') {
         expect((done.degradations as unknown[]).length, kind).toBeGreaterThan(0);
@@ -103,8 +68,12 @@ describe('WhatsApp end to end', () => {
     const id = await send(USER, { type: 'text', text: 'late receipt' });
     const read = await gw.waitForStatus(id, ['read', 'failed']);
     expect(read.status).toBe('read');
-    expect(statuses(read)).toEqual(expect.arrayContaining(['sent', 'delivered', 'read']));
-    await simulate('_simulate/status', { id: read.providerMessageId, status: 'delivered', recipient: USER });
+    expect(statusesOf(read)).toEqual(expect.arrayContaining(['sent', 'delivered', 'read']));
+    await gw.simulateOk(
+      'whatsapp',
+      { id: read.providerMessageId, status: 'delivered', recipient: USER },
+      '/_simulate/status',
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect((await gw.api('GET', `/v1/messages/${id}`)).json.status).toBe('read');
   });
@@ -113,8 +82,8 @@ describe('WhatsApp end to end', () => {
     const from = '16505550199';
     await send(from, SAMPLE_MESSAGES.quick_replies);
     await new Promise((r) => setTimeout(r, 100));
-    await simulate('_simulate/message', { from, text: '2' });
-    const choice = (await inbound('postback')).find((e) => e.event.from === from);
+    await gw.simulateOk('whatsapp', { from, text: '2' });
+    const choice = (await gw.inbound('postback')).find((e) => e.event.from === from);
     expect(choice?.event).toMatchObject({ payload: 'Large please', choice: { number: 2 } });
   });
 });
@@ -129,7 +98,7 @@ describe('WhatsApp inbound webhooks', () => {
     expect(res.statusCode).toBe(200);
     const again = await webhook(body, signHubBody(body, creds['appSecret'] ?? ''));
     expect(again.statusCode).toBe(200);
-    expect((await inbound('message')).filter((e) => e.event.text === 'signed hello')).toHaveLength(1);
+    expect((await gw.inbound('message')).filter((e) => e.event.text === 'signed hello')).toHaveLength(1);
   });
 
   it('refuses a bad or missing signature', async () => {
@@ -138,13 +107,13 @@ describe('WhatsApp inbound webhooks', () => {
   });
 
   it('records a reply-button tap as a postback', async () => {
-    await simulate('_simulate/message', { from: USER, buttonReply: 'TRACK_ORDER', title: 'Track' });
-    expect((await inbound('postback')).some((e) => e.event.payload === 'TRACK_ORDER')).toBe(true);
+    await gw.simulateOk('whatsapp', { from: USER, buttonReply: 'TRACK_ORDER', title: 'Track' });
+    expect((await gw.inbound('postback')).some((e) => e.event.payload === 'TRACK_ORDER')).toBe(true);
   });
 
   it('answers the hub.challenge handshake with our verify token only', async () => {
     const url = (token: string) =>
-      `/webhooks/whatsapp/${account}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444`;
+      `/webhooks/whatsapp/${gw.accountId('whatsapp')}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444`;
     const ok = await gw.app.inject({ method: 'GET', url: url(creds['verifyToken'] ?? '') });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toBe('1158201444');
@@ -160,7 +129,7 @@ describe('WhatsApp failures', () => {
       'failed',
     ]);
     expect(done.statusReason).toContain('(#131047) Re-engagement message');
-    expect(statuses(done)).toContain('sent');
+    expect(statusesOf(done)).toContain('sent');
   });
 
   it('not a WhatsApp account: failed at once, not retried', async () => {
@@ -170,7 +139,7 @@ describe('WhatsApp failures', () => {
     ]);
     expect(done.status).toBe('failed');
     expect(done.statusReason).toContain('(#133010) Account not registered');
-    expect(gw.recorder?.list('whatsapp', { to: '999133010000001' })).toHaveLength(1);
+    expect(gw.requests('whatsapp', '999133010000001')).toHaveLength(1);
   });
 
   it('throughput limit and a server error are retried until sent', async () => {
@@ -180,7 +149,7 @@ describe('WhatsApp failures', () => {
         'failed',
       ]);
       expect(done.status, JSON.stringify(done.events)).toBe('read');
-      expect(gw.recorder?.list('whatsapp', { to }).map((r) => r.status)).toEqual([
+      expect(gw.requests('whatsapp', to).map((r) => r.status)).toEqual([
         to.startsWith('999130429') ? 400 : 500,
         200,
       ]);

@@ -4,14 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { lineUser } from '../support/recipients.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway();
 });
 afterAll(async () => gw.close());
-
-const lineUser = (n: number) => `U${String(n).repeat(32).slice(0, 32)}`;
 
 async function contactWith(address: string): Promise<string> {
   const res = await gw.api('POST', '/v1/contacts', { identities: [{ channel: 'line', address }] });
@@ -26,16 +25,6 @@ const send = (to: unknown, policy?: Record<string, unknown>) =>
     message: { type: 'text', text: 'Sale!' },
     ...(policy ? { policy } : {}),
   });
-
-async function writeIn(from: string, text: string) {
-  const res = await gw.app.inject({
-    method: 'POST',
-    url: '/sandbox/line/_simulate/message',
-    headers: { 'content-type': 'application/json' },
-    payload: { from, text },
-  });
-  expect(res.statusCode).toBe(200);
-}
 
 describe('consent', () => {
   it('needs an opt-in for marketing, and refuses transactional only after an opt-out', async () => {
@@ -76,12 +65,12 @@ describe('consent', () => {
 
   it('follows STOP and START written by the person', async () => {
     const user = lineUser(2);
-    await writeIn(user, 'hi');
+    await gw.simulateOk('line', { from: user, text: 'hi' });
     const contact = (await gw.api('GET', '/v1/contacts?limit=1')).json.data[0];
     await gw.api('PUT', `/v1/contacts/${contact.id}/consent`, { purpose: 'marketing', status: 'opted_in' });
     expect((await send(user, { checkConsent: true })).status).toBe(202);
 
-    await writeIn(user, ' stop ');
+    await gw.simulateOk('line', { from: user, text: ' stop ' });
     const refused = await send(user, { checkConsent: true });
     expect(refused.status).toBe(422);
     expect(refused.json.errors[0].detail).toMatch(/opted out.*stop word/);
@@ -90,7 +79,7 @@ describe('consent', () => {
       expect.objectContaining({ channel: 'line', status: 'opted_out', source: 'keyword' }),
     );
 
-    await writeIn(user, 'START');
+    await gw.simulateOk('line', { from: user, text: 'START' });
     expect((await send(user, { checkConsent: true })).status).toBe(202);
   });
 });

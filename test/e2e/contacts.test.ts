@@ -5,17 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTORS } from '../../src/channels/registry.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { LINE_USER, TELEGRAM_CHAT } from '../support/recipients.ts';
+import { LINE_USER, lineUser, TELEGRAM_CHAT } from '../support/recipients.ts';
 
 let gw: TestGateway;
-let accounts: Record<string, string>;
 beforeAll(async () => {
   gw = await startTestGateway();
-  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
-    id: string;
-    channel: string;
-  }>;
-  accounts = Object.fromEntries(list.map((a) => [a.channel, a.id]));
 });
 afterAll(async () => gw.close());
 
@@ -44,11 +38,7 @@ describe('contacts', () => {
     const got = await gw.api('GET', `/v1/contacts/${res.json.id}`);
     expect(got.json).toEqual(res.json);
 
-    const sent = await gw.api('POST', '/v1/messages', {
-      channel: 'line',
-      to: { contactId: res.json.id },
-      message: { type: 'text', text: 'Sawasdee' },
-    });
+    const sent = await gw.send('line', { contactId: res.json.id }, { type: 'text', text: 'Sawasdee' });
     expect(sent.status).toBe(202);
     expect(sent.json.messages[0].to).toBe(LINE_USER);
     const done = await gw.waitForStatus(sent.json.messages[0].id, ['sent']);
@@ -59,29 +49,17 @@ describe('contacts', () => {
     const { json: contact } = await gw.api('POST', '/v1/contacts', {
       identities: [{ channel: 'telegram', address: '777001' }],
     });
-    const noIdentity = await gw.api('POST', '/v1/messages', {
-      channel: 'line',
-      to: { contactId: contact.id },
-      message: { type: 'text', text: 'x' },
-    });
+    const noIdentity = await gw.send('line', { contactId: contact.id }, { type: 'text', text: 'x' });
     expect(noIdentity.status).toBe(422);
     expect(noIdentity.json.code).toBe('GW_CONTACT_UNREACHABLE');
     expect(noIdentity.json.errors).toEqual([
       expect.objectContaining({ pointer: '/to/contactId', rule: 'contact_identity' }),
     ]);
-    const unknown = await gw.api('POST', '/v1/messages', {
-      channel: 'line',
-      to: { contactId: 'ct_nobody' },
-      message: { type: 'text', text: 'x' },
-    });
+    const unknown = await gw.send('line', { contactId: 'ct_nobody' }, { type: 'text', text: 'x' });
     expect(unknown.json.errors).toEqual([
       expect.objectContaining({ pointer: '/to/contactId', rule: 'contact' }),
     ]);
-    const badShape = await gw.api('POST', '/v1/messages', {
-      channel: 'line',
-      to: { contactId: 'ct_x', extra: 1 },
-      message: { type: 'text', text: 'x' },
-    });
+    const badShape = await gw.send('line', { contactId: 'ct_x', extra: 1 }, { type: 'text', text: 'x' });
     expect(badShape.status).toBe(400);
   });
 
@@ -110,7 +88,7 @@ describe('contacts', () => {
       identities: [
         { channel: 'line', address: 'not-a-line-id' },
         { channel: 'phone', address: '0812345678' },
-        { channel: 'telegram', address: '5', channelAccountId: accounts.line },
+        { channel: 'telegram', address: '5', channelAccountId: gw.accountId('line') },
       ],
     });
     expect(res.status).toBe(400);
@@ -130,11 +108,7 @@ describe('contacts', () => {
     const { json: contact } = await gw.api('POST', '/v1/contacts', {
       identities: [{ channel: 'telegram', address: '777003', channelAccountId: second.json.id }],
     });
-    const viaDefault = await gw.api('POST', '/v1/messages', {
-      channel: 'telegram',
-      to: { contactId: contact.id },
-      message: { type: 'text', text: 'x' },
-    });
+    const viaDefault = await gw.send('telegram', { contactId: contact.id }, { type: 'text', text: 'x' });
     expect(viaDefault.status).toBe(422);
     const viaSecond = await gw.api('POST', '/v1/messages', {
       channel: 'telegram',
@@ -147,30 +121,21 @@ describe('contacts', () => {
   });
 
   it('creates a contact for an unknown sender once, and replies reach them', async () => {
-    const user = `U${'5'.repeat(32)}`;
+    const user = lineUser(5);
     const before = await count();
     for (const text of ['hello', 'again']) {
-      const res = await gw.app.inject({
-        method: 'POST',
-        url: '/sandbox/line/_simulate/message',
-        headers: { 'content-type': 'application/json' },
-        payload: { from: user, text },
-      });
+      const res = await gw.simulate('line', { from: user, text });
       expect(res.statusCode).toBe(200);
     }
     expect(await count()).toBe(before + 1);
     const newest = (await gw.api('GET', '/v1/contacts?limit=1')).json.data[0];
-    expect(newest.identities).toEqual([{ channel: 'line', address: user, channelAccountId: accounts.line }]);
-    const inbound = (await gw.api('GET', '/v1/inbound-events')).json.data as Array<{
-      event: { contactId?: string };
-    }>;
+    expect(newest.identities).toEqual([
+      { channel: 'line', address: user, channelAccountId: gw.accountId('line') },
+    ]);
+    const inbound = await gw.inbound();
     expect(inbound.filter((e) => e.event.contactId === newest.id)).toHaveLength(2);
 
-    const reply = await gw.api('POST', '/v1/messages', {
-      channel: 'line',
-      to: { contactId: newest.id },
-      message: { type: 'text', text: 'Thanks!' },
-    });
+    const reply = await gw.send('line', { contactId: newest.id }, { type: 'text', text: 'Thanks!' });
     expect(reply.json.messages[0].to).toBe(user);
   });
 

@@ -4,31 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { LINE_USER } from '../support/recipients.ts';
+import { LINE_USER, lineUser } from '../support/recipients.ts';
 
 let gw: TestGateway;
-let lineAccount: string;
 beforeAll(async () => {
   gw = await startTestGateway();
-  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
-    id: string;
-    channel: string;
-  }>;
-  lineAccount = list.find((a) => a.channel === 'line')?.id ?? '';
 });
 afterAll(async () => gw.close());
 
-const USER = `U${'7'.repeat(32)}`;
-
-async function writeIn(from: string, text: string) {
-  const res = await gw.app.inject({
-    method: 'POST',
-    url: '/sandbox/line/_simulate/message',
-    headers: { 'content-type': 'application/json' },
-    payload: { from, text },
-  });
-  expect(res.statusCode).toBe(200);
-}
+const USER = lineUser(7);
 
 const sendLine = (to: unknown, extra: Record<string, unknown> = {}) =>
   gw.api('POST', '/v1/messages', {
@@ -52,14 +36,19 @@ async function openConversationOf(address: string) {
 
 describe('conversations and handover', () => {
   it('opens a conversation when a person writes in, and keeps when they last wrote', async () => {
-    await writeIn(USER, 'hello');
+    await gw.simulateOk('line', { from: USER, text: 'hello' });
     const id = await openConversationOf(USER);
     const c = (await gw.api('GET', `/v1/conversations/${id}`)).json;
-    expect(c).toMatchObject({ state: 'open', channel: 'line', channelAccountId: lineAccount, address: USER });
+    expect(c).toMatchObject({
+      state: 'open',
+      channel: 'line',
+      channelAccountId: gw.accountId('line'),
+      address: USER,
+    });
     expect(c.owner).toBeUndefined();
     expect(c.lastInboundAt).toEqual(expect.any(String));
     expect(c.events.map((e: { type: string }) => e.type)).toEqual(['opened']);
-    await writeIn(USER, 'again');
+    await gw.simulateOk('line', { from: USER, text: 'again' });
     expect(await openConversationOf(USER)).toBe(id);
   });
 
@@ -125,22 +114,22 @@ describe('conversations and handover', () => {
       'closed',
     ]);
 
-    await writeIn(USER, 'back again');
+    await gw.simulateOk('line', { from: USER, text: 'back again' });
     expect(await openConversationOf(USER)).not.toBe(id);
   });
 
   it('opens one through the API for a known contact, and names bad input', async () => {
     const { json: contact } = await gw.api('POST', '/v1/contacts', {
-      identities: [{ channel: 'line', address: `U${'8'.repeat(32)}` }],
+      identities: [{ channel: 'line', address: lineUser(8) }],
     });
     const opened = await gw.api('POST', '/v1/conversations', {
       contactId: contact.id,
-      channelAccountId: lineAccount,
+      channelAccountId: gw.accountId('line'),
     });
     expect(opened.status).toBe(201);
     const same = await gw.api('POST', '/v1/conversations', {
       contactId: contact.id,
-      channelAccountId: lineAccount,
+      channelAccountId: gw.accountId('line'),
     });
     expect(same.status).toBe(200);
     expect(same.json.id).toBe(opened.json.id);

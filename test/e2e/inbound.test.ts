@@ -7,55 +7,30 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTORS } from '../../src/channels/registry.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { LINE_USER } from '../support/recipients.ts';
+import { LINE_USER, TELEGRAM_CHAT } from '../support/recipients.ts';
 
 let gw: TestGateway;
-let accounts: Record<string, string>;
 
 beforeAll(async () => {
   gw = await startTestGateway();
-  const list = (await gw.api('GET', '/v1/channel-accounts')).json.data as Array<{
-    id: string;
-    channel: string;
-  }>;
-  accounts = Object.fromEntries(list.map((a) => [a.channel, a.id]));
 });
 afterAll(async () => gw.close());
 
-async function simulate(channel: string, body: unknown) {
-  const res = await gw.app.inject({
-    method: 'POST',
-    url: `/sandbox/${channel}/_simulate/message`,
-    payload: body as object,
-  });
-  expect(res.statusCode, res.body).toBeLessThan(300);
-  return JSON.parse(res.body);
-}
-
-async function inbound(kind: string) {
-  return (
-    (await gw.api('GET', '/v1/inbound-events?limit=200')).json.data as Array<{
-      kind: string;
-      event: Record<string, unknown>;
-    }>
-  ).filter((e) => e.kind === kind);
-}
-
 describe('inbound webhooks', () => {
   it('records a LINE user reply and postback, and a reply token can be used to answer', async () => {
-    await simulate('line', { from: LINE_USER, text: 'hi there' });
-    await simulate('line', { from: LINE_USER, postback: 'TRACK_ORDER' });
-    const messages = await inbound('message');
+    await gw.simulateOk('line', { from: LINE_USER, text: 'hi there' });
+    await gw.simulateOk('line', { from: LINE_USER, postback: 'TRACK_ORDER' });
+    const messages = await gw.inbound('message');
     const reply = messages.find((e) => e.event.text === 'hi there');
     expect(reply?.event).toMatchObject({ from: LINE_USER, contentType: 'text' });
-    expect((await inbound('postback')).some((e) => e.event.payload === 'TRACK_ORDER')).toBe(true);
+    expect((await gw.inbound('postback')).some((e) => e.event.payload === 'TRACK_ORDER')).toBe(true);
 
-    const sent = await gw.api('POST', '/v1/messages', {
-      channel: 'line',
-      to: LINE_USER,
-      message: { type: 'text', text: 'answering' },
-      options: { line: { replyToken: reply!.event.replyToken } },
-    });
+    const sent = await gw.send(
+      'line',
+      LINE_USER,
+      { type: 'text', text: 'answering' },
+      { replyToken: reply!.event.replyToken },
+    );
     expect(sent.status).toBe(202);
     const done = await gw.waitForStatus(sent.json.messages[0].id, ['sent', 'failed']);
     expect(done.status).toBe('sent');
@@ -63,26 +38,24 @@ describe('inbound webhooks', () => {
   });
 
   it('records a Telegram message and callback query', async () => {
-    await simulate('telegram', { chatId: '123456789', text: 'hello bot' });
-    await simulate('telegram', { chatId: '123456789', callbackData: 'BUY_HAT' });
+    await gw.simulateOk('telegram', { chatId: TELEGRAM_CHAT, text: 'hello bot' });
+    await gw.simulateOk('telegram', { chatId: TELEGRAM_CHAT, callbackData: 'BUY_HAT' });
     expect(
-      (await inbound('message')).some((e) => e.event.text === 'hello bot' && e.event.from === '123456789'),
+      (await gw.inbound('message')).some(
+        (e) => e.event.text === 'hello bot' && e.event.from === TELEGRAM_CHAT,
+      ),
     ).toBe(true);
-    expect((await inbound('postback')).some((e) => e.event.payload === 'BUY_HAT')).toBe(true);
+    expect((await gw.inbound('postback')).some((e) => e.event.payload === 'BUY_HAT')).toBe(true);
   });
 
   it('answers a Telegram button tap with the callback query id from the postback', async () => {
-    await simulate('telegram', { chatId: '123456789', callbackData: 'ANSWER_ME' });
-    const tap = (await inbound('postback')).find((e) => e.event.payload === 'ANSWER_ME');
+    await gw.simulateOk('telegram', { chatId: TELEGRAM_CHAT, callbackData: 'ANSWER_ME' });
+    const tap = (await gw.inbound('postback')).find((e) => e.event.payload === 'ANSWER_ME');
     expect(tap?.event.replyToken).toEqual(expect.any(String));
 
-    const sent = await gw.api('POST', '/v1/messages', {
-      channel: 'telegram',
-      to: '123456789',
-      message: {
-        type: 'raw',
-        payload: { method: 'answerCallbackQuery', callback_query_id: tap!.event.replyToken, text: 'Got it' },
-      },
+    const sent = await gw.send('telegram', TELEGRAM_CHAT, {
+      type: 'raw',
+      payload: { method: 'answerCallbackQuery', callback_query_id: tap!.event.replyToken, text: 'Got it' },
     });
     expect(sent.status).toBe(202);
     const done = await gw.waitForStatus(sent.json.messages[0].id, ['sent', 'failed']);
@@ -109,22 +82,16 @@ describe('inbound webhooks', () => {
         },
       ],
     });
-    const url = `/webhooks/line/${accounts.line}`;
     const secret = CONNECTORS.line!.sandboxCredentials.channelSecret!;
     const signature = createHmac('sha256', secret).update(body).digest('base64');
     const post = (sig: string, payload = body) =>
-      gw.app.inject({
-        method: 'POST',
-        url,
-        payload,
-        headers: { 'content-type': 'application/json', 'x-line-signature': sig },
-      });
+      gw.postWebhook('line', payload, { 'x-line-signature': sig });
 
     expect((await post('bm90IHRoZSBzaWduYXR1cmU=')).statusCode).toBe(401);
     expect((await post(signature, body.replace('signed once', 'signed twice'))).statusCode).toBe(401);
     expect((await post(signature)).statusCode).toBe(200);
     expect((await post(signature)).statusCode).toBe(200);
-    expect((await inbound('message')).filter((e) => e.event.text === 'signed once')).toHaveLength(1);
+    expect((await gw.inbound('message')).filter((e) => e.event.text === 'signed once')).toHaveLength(1);
   });
 
   it('refuses a Telegram webhook without the secret token, and an unknown account', async () => {
@@ -132,12 +99,7 @@ describe('inbound webhooks', () => {
       update_id: 1,
       message: { message_id: 1, date: 1, chat: { id: 1, type: 'private' }, text: 'x' },
     });
-    const res = await gw.app.inject({
-      method: 'POST',
-      url: `/webhooks/telegram/${accounts.telegram}`,
-      payload: update,
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' },
-    });
+    const res = await gw.postWebhook('telegram', update, { 'x-telegram-bot-api-secret-token': 'wrong' });
     expect(res.statusCode).toBe(401);
     const unknown = await gw.app.inject({
       method: 'POST',

@@ -16,35 +16,17 @@ beforeAll(async () => {
 });
 afterAll(async () => gw.close());
 
-async function writeIn(channel: string, payload: Record<string, string>) {
-  const res = await gw.app.inject({
-    method: 'POST',
-    url: `/sandbox/${channel}/_simulate/message`,
-    headers: { 'content-type': 'application/json' },
-    payload,
-  });
-  expect(res.statusCode, res.body).toBeLessThan(300);
-}
-
-const send = (channel: string, to: string, message: unknown, options?: unknown) =>
-  gw.api('POST', '/v1/messages', {
-    channel,
-    to,
-    message,
-    ...(options ? { options: { [channel]: options } } : {}),
-  });
-
 const TEXT = { type: 'text', text: 'Following up' };
 
 describe('session windows', () => {
   it('refuses WhatsApp free-form text after 24 h of silence, but not a template', async () => {
     const person = '15557770001';
-    await writeIn('whatsapp', { from: person, text: 'hello' });
+    await gw.simulateOk('whatsapp', { from: person, text: 'hello' });
     clockOffsetMs = 23 * HOUR;
-    expect((await send('whatsapp', person, TEXT)).status).toBe(202);
+    expect((await gw.send('whatsapp', person, TEXT)).status).toBe(202);
 
     clockOffsetMs = 25 * HOUR;
-    const refused = await send('whatsapp', person, TEXT);
+    const refused = await gw.send('whatsapp', person, TEXT);
     expect(refused.status).toBe(422);
     expect(refused.json.code).toBe('GW_SESSION_WINDOW');
     expect(refused.json.errors).toEqual([
@@ -54,7 +36,7 @@ describe('session windows', () => {
         detail: expect.stringMatching(/24-hour window only approved templates/),
       }),
     ]);
-    const template = await send('whatsapp', person, {
+    const template = await gw.send('whatsapp', person, {
       type: 'template',
       name: 'order_update',
       language: 'en_US',
@@ -62,16 +44,16 @@ describe('session windows', () => {
     });
     expect(template.status).toBe(202);
     // Someone the gateway never heard from: the provider decides.
-    expect((await send('whatsapp', '15557770002', TEXT)).status).toBe(202);
+    expect((await gw.send('whatsapp', '15557770002', TEXT)).status).toBe(202);
     clockOffsetMs = 0;
   });
 
   it('refuses untagged Messenger messages after 24 h, and lets a tagged one through', async () => {
     const psid = '7100000000000001';
-    await writeIn('messenger', { from: psid, text: 'hi' });
+    await gw.simulateOk('messenger', { from: psid, text: 'hi' });
     clockOffsetMs = 30 * HOUR;
-    expect((await send('messenger', psid, TEXT)).status).toBe(422);
-    const tagged = await send('messenger', psid, TEXT, {
+    expect((await gw.send('messenger', psid, TEXT)).status).toBe(422);
+    const tagged = await gw.send('messenger', psid, TEXT, {
       messagingType: 'MESSAGE_TAG',
       tag: 'ACCOUNT_UPDATE',
     });
@@ -81,11 +63,11 @@ describe('session windows', () => {
 
   it("keeps WeChat's window at 48 h", async () => {
     const openid = `oWindow${'0'.repeat(21)}`;
-    await writeIn('wechat', { openid, text: 'ni hao' });
+    await gw.simulateOk('wechat', { openid, text: 'ni hao' });
     clockOffsetMs = 47 * HOUR;
-    expect((await send('wechat', openid, TEXT)).status).toBe(202);
+    expect((await gw.send('wechat', openid, TEXT)).status).toBe(202);
     clockOffsetMs = 49 * HOUR;
-    expect((await send('wechat', openid, TEXT)).json.errors).toEqual([
+    expect((await gw.send('wechat', openid, TEXT)).json.errors).toEqual([
       expect.objectContaining({ rule: 'session_window', detail: expect.stringMatching(/48-hour/) }),
     ]);
     clockOffsetMs = 0;

@@ -95,11 +95,7 @@ describe('smart links', () => {
     expect(unknown.json.errors).toEqual([
       expect.objectContaining({ pointer: '/smartlinks/0/linkId', rule: 'link' }),
     ]);
-    const missing = await gw.api('POST', '/v1/messages', {
-      channel: 'telegram',
-      to: '9100003',
-      message: { type: 'text', text: 'Go: {{link_2}}' },
-    });
+    const missing = await gw.send('telegram', '9100003', { type: 'text', text: 'Go: {{link_2}}' });
     expect(missing.json.errors).toEqual([
       expect.objectContaining({ pointer: '/message', rule: 'smartlink' }),
     ]);

@@ -5,7 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { CHANNEL_NAMES } from '../../src/channels/registry.ts';
+import type { RecordedRequest } from '../../src/channels/types.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Gateway, type GatewayOptions, startGateway } from '../../src/runtime.ts';
 
@@ -15,7 +18,38 @@ export interface TestGateway extends Gateway {
   api(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   waitForStatus(id: string, statuses: string[], timeoutMs?: number): Promise<Record<string, unknown>>;
   close(): Promise<void>;
+  /** The id of the sandbox account the gateway made for `channel` at boot. */
+  accountId(channel: string): string;
+  /** POST /v1/messages; `options` are the channel's own, sent as `options: { [channel]: options }`. */
+  send(channel: string, to: unknown, message: unknown, options?: unknown): Promise<ApiResponse>;
+  /** As `send`, expecting 202; the id of the (first) accepted message. */
+  sendAccepted(channel: string, to: unknown, message: unknown, options?: unknown): Promise<string>;
+  /** Plays the person at the channel's emulator: POST /sandbox/<channel><path>. */
+  simulate(channel: string, body: unknown, path?: string): Promise<LightMyRequestResponse>;
+  /** As `simulate`, expecting 200; the emulator's answer. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the emulator's answer freely.
+  simulateOk(channel: string, body: unknown, path?: string): Promise<any>;
+  /** Stored inbound events (the newest 200), only those of `kind` if given. */
+  inbound(kind?: string): Promise<InboundEvent[]>;
+  /** Posts raw bytes to the channel's sandbox account webhook, as a provider would. */
+  postWebhook(
+    channel: string,
+    raw: string,
+    headers?: Record<string, string>,
+    query?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
+  /** What reached the channel's emulator (to `to`, if given). */
+  requests(channel: string, to?: string): RecordedRequest[];
 }
+
+export interface InboundEvent {
+  kind: string;
+  event: Record<string, unknown>;
+}
+
+/** The statuses a message went through, in order. */
+export const statusesOf = (message: Record<string, unknown>) =>
+  (message.events as Array<{ status: string }>).map((e) => e.status);
 
 export interface ApiResponse {
   status: number;
@@ -66,8 +100,57 @@ export async function startTestGateway(
     const json = res.body ? JSON.parse(res.body) : undefined;
     return { status: res.statusCode, headers: res.headers, body: json, json };
   };
+  const accountId = (channel: string) => {
+    const account = gw.boot.sandboxAccounts.find((a) => a.channel === channel);
+    if (account === undefined) throw new Error(`no sandbox account for ${channel}`);
+    return account.id;
+  };
+  const send: TestGateway['send'] = (channel, to, message, options) =>
+    api('POST', '/v1/messages', {
+      channel,
+      to,
+      message,
+      ...(options !== undefined ? { options: { [channel]: options } } : {}),
+    });
+  const simulate: TestGateway['simulate'] = (channel, body, path = '/_simulate/message') =>
+    gw.app.inject({ method: 'POST', url: `/sandbox/${channel}${path}`, payload: body as object });
   return Object.assign(gw, {
     api,
+    accountId,
+    send,
+    async sendAccepted(channel: string, to: unknown, message: unknown, options?: unknown) {
+      const res = await send(channel, to, message, options);
+      expect(res.status, JSON.stringify(res.json)).toBe(202);
+      return res.json.messages[0].id as string;
+    },
+    simulate,
+    async simulateOk(channel: string, body: unknown, path?: string) {
+      const res = await simulate(channel, body, path);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    },
+    async inbound(kind?: string) {
+      const events = (await api('GET', '/v1/inbound-events?limit=200')).json.data as InboundEvent[];
+      return kind === undefined ? events : events.filter((e) => e.kind === kind);
+    },
+    postWebhook(
+      channel: string,
+      raw: string,
+      headers: Record<string, string> = {},
+      query: Record<string, string> = {},
+    ) {
+      const qs = new URLSearchParams(query).toString();
+      return gw.app.inject({
+        method: 'POST',
+        url: `/webhooks/${channel}/${accountId(channel)}${qs ? `?${qs}` : ''}`,
+        payload: raw,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+    },
+    requests(channel: string, to?: string) {
+      if (gw.recorder === undefined) throw new Error('the gateway records no provider requests');
+      return gw.recorder.list(channel, to !== undefined ? { to } : undefined);
+    },
     async waitForStatus(id: string, statuses: string[], timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
