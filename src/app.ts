@@ -12,6 +12,7 @@ import { inboundWebhookRoutes } from './api/inbound-webhooks.ts';
 import { registerProblemHandlers } from './api/problem.ts';
 import { accountRoutes } from './api/v1/account.ts';
 import { channelAccountRoutes } from './api/v1/channel-accounts.ts';
+import { compatCredentialRoutes } from './api/v1/compat-credentials.ts';
 import { contactRoutes } from './api/v1/contacts.ts';
 import { conversationRoutes } from './api/v1/conversations.ts';
 import { deadLetterRoutes } from './api/v1/dead-letters.ts';
@@ -23,6 +24,7 @@ import { templateRoutes } from './api/v1/templates.ts';
 import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
 import type { SandboxRecorder } from './channels/types.ts';
+import { registerFacades } from './compat/index.ts';
 import { newId } from './lib/ids.ts';
 import type { Logger } from './lib/log.ts';
 import type { DestinationGuard } from './lib/ssrf-guard.ts';
@@ -160,8 +162,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await v1.register(inboundEventRoutes, { store: deps.store });
     await v1.register(accountRoutes, { store: deps.store });
+    await v1.register(compatCredentialRoutes, { store: deps.store });
   };
   await app.register(v1, { prefix: '/v1' });
+  await registerFacades(app, {
+    send: {
+      ...base,
+      ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
+      ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
+      publicUrl: deps.publicUrl,
+    },
+    onAccepted: deps.onAccepted,
+  });
 
   await app.register(shortLinkRoutes, base);
   await app.register(inboundWebhookRoutes, {

@@ -38,6 +38,8 @@ export interface SendCommand {
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
   callbackData?: string | undefined;
+  /** A vendor façade's notification shape for callbackUrl (webhooks/callback-formats.ts). */
+  callbackFormat?: string | undefined;
   expiresAt?: string | undefined;
 }
 
@@ -165,6 +167,7 @@ export async function sendMessage(
     correlationId: command.correlationId,
     callbackUrl: command.callbackUrl,
     callbackData: command.callbackData,
+    callbackFormat: command.callbackFormat,
     expiresAt: command.expiresAt ?? defaultExpiry(deps, command.channel, now),
     recipients: rendered,
     ...(idempotency ? { idempotency } : {}),

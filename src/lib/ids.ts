@@ -52,7 +52,7 @@ export function encodeTime(ms: number): string {
 }
 
 export const newId = (
-  prefix: 'msg' | 'ca' | 'inb' | 'cb' | 'tn' | 'req' | 'wh' | 'ct' | 'cv' | 'lk',
+  prefix: 'msg' | 'ca' | 'inb' | 'cb' | 'tn' | 'req' | 'wh' | 'ct' | 'cv' | 'lk' | 'cred',
 ): string => `${prefix}_${ulid()}`;
 
 export const newUuid = (): string => randomUUID();

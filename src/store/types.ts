@@ -86,6 +86,11 @@ export interface AcceptBatch {
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
   callbackData?: string | undefined;
+  /**
+   * The shape the send's own callbackUrl is told in (a vendor façade's notification format, see
+   * webhooks/callback-formats.ts); Omnigate's own when absent. Subscriptions always get Omnigate's.
+   */
+  callbackFormat?: string | undefined;
   expiresAt?: string | undefined;
   recipients: NewRecipient[];
   /** Stored in the same transaction as the messages; the replayed answer of a repeated request. */
@@ -288,6 +293,30 @@ export interface TenantRepository {
   findByApiKeyHash(keyHash: string): Promise<Tenant | undefined>;
   /** The tenant's callback signing secret, encrypted at rest; created on first use. */
   callbackSecret(tenantId: string, create: () => string): Promise<string>;
+  /**
+   * Credentials a vendor façade accepts for this tenant (Konnek's Auth-username / Auth-password,
+   * Infobip's Basic, Webex Connect's service key, ...). Only a hash of vendor, principal and secret
+   * is kept; `credentialHash` is unique per vendor.
+   */
+  addCompatCredential(tenantId: string, credential: NewCompatCredential): Promise<CompatCredential>;
+  listCompatCredentials(tenantId: string): Promise<CompatCredential[]>;
+  removeCompatCredential(tenantId: string, id: string): Promise<boolean>;
+  findByCompatCredential(vendor: string, credentialHash: string): Promise<Tenant | undefined>;
+}
+
+export interface NewCompatCredential {
+  id: string;
+  vendor: string;
+  /** The user name part, where the vendor's style has one (shown in listings). */
+  principal: string;
+  credentialHash: string;
+}
+
+export interface CompatCredential {
+  id: string;
+  vendor: string;
+  principal: string;
+  createdAt: string;
 }
 
 export interface ChannelAccountRepository {

@@ -17,6 +17,23 @@ describe.each(BACKENDS)('people conformance: $name', (factory) => {
   });
   afterEach(async () => store.close());
 
+  it('keeps vendor-style credentials per tenant, by hash, and forgets a removed one', async () => {
+    const made = await store.tenants.addCompatCredential('t1', {
+      id: 'cred_1',
+      vendor: 'konnek',
+      principal: 'shop',
+      credentialHash: 'h1',
+    });
+    expect(made).toMatchObject({ id: 'cred_1', vendor: 'konnek', principal: 'shop' });
+    expect(await store.tenants.findByCompatCredential('konnek', 'h1')).toMatchObject({ id: 't1' });
+    // The same hash under another vendor is another credential.
+    expect(await store.tenants.findByCompatCredential('infobip', 'h1')).toBeUndefined();
+    expect((await store.tenants.listCompatCredentials('t2')).length).toBe(0);
+    expect(await store.tenants.removeCompatCredential('t2', 'cred_1')).toBe(false);
+    expect(await store.tenants.removeCompatCredential('t1', 'cred_1')).toBe(true);
+    expect(await store.tenants.findByCompatCredential('konnek', 'h1')).toBeUndefined();
+  });
+
   it('keeps identities unique per tenant and rolls a clashing contact back whole', async () => {
     const identity = { channel: 'line', address: 'U1' };
     expect(

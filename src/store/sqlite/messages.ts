@@ -1,6 +1,7 @@
 import type { MessageStatus } from '../../core/status.ts';
 import { isForward } from '../../core/status.ts';
-import { buildStatusCallback, statusEventId } from '../../webhooks/payload.ts';
+import { formatCallback } from '../../webhooks/callback-formats.ts';
+import { buildStatusCallback, type StatusCallbackInput, statusEventId } from '../../webhooks/payload.ts';
 import type {
   AcceptBatch,
   AcceptResult,
@@ -33,6 +34,7 @@ interface MessageRow {
   correlation_id: string | null;
   callback_url: string | null;
   callback_data: string | null;
+  callback_format: string | null;
   expires_at: string | null;
   contact_id: string | null;
   forced: number;
@@ -55,6 +57,7 @@ type TransitionRow = Pick<
   | 'correlation_id'
   | 'callback_url'
   | 'callback_data'
+  | 'callback_format'
 >;
 
 type DispatchRow = TransitionRow & Pick<MessageRow, 'request' | 'expires_at'>;
@@ -105,8 +108,8 @@ export function createMessageRepository(
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
        status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices, contact_id,
-       forced, template, policy, policy_group)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       forced, template, policy, policy_group, callback_format)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEvent = prepare(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -122,7 +125,9 @@ export function createMessageRepository(
   /**
    * Writes one event to the outbox: a delivery to the send's own callbackUrl, if any, and one to
    * each webhook subscription that wants it (`endpoints`, asked of `subscribers` by the caller,
-   * once per batch). Same payload, same event id.
+   * once per batch). Same payload, same event id, except that a send made through a vendor façade
+   * tells its own callbackUrl in that vendor's shape (`format`), or not at all for an event the
+   * vendor does not notify.
    */
   const outbox = (
     tenantId: string,
@@ -131,9 +136,15 @@ export function createMessageRepository(
     event: { id: string; payload: string },
     endpoints: ReadonlyArray<{ id: string; url: string }>,
     at: string,
+    format?: { name: string | null; input: StatusCallbackInput },
   ) => {
     const runAt = Date.parse(at);
-    const targets = [...(callbackUrl ? [{ id: undefined, url: callbackUrl }] : []), ...endpoints];
+    let ownPayload: string | undefined = event.payload;
+    if (callbackUrl && format?.name) ownPayload = formatCallback(format.name, format.input, event.payload);
+    const targets = [
+      ...(callbackUrl && ownPayload !== undefined ? [{ id: undefined, url: callbackUrl }] : []),
+      ...endpoints,
+    ];
     for (const target of targets) {
       const deliveryId = target.id === undefined ? event.id : `${event.id}.${target.id}`;
       insertCallback.run(
@@ -141,7 +152,7 @@ export function createMessageRepository(
         tenantId,
         messageId,
         target.url,
-        event.payload,
+        target.id === undefined ? (ownPayload as string) : event.payload,
         runAt,
         at,
         at,
@@ -158,7 +169,7 @@ export function createMessageRepository(
   // Status changes need only these columns; skipping content and request saves reading and
   // copying the two largest values on every transition.
   const TRANSITION_COLUMNS = `id, tenant_id, channel, channel_account_id, recipient, status, seq, provider_message_id,
-       correlation_id, callback_url, callback_data`;
+       correlation_id, callback_url, callback_data, callback_format`;
   const selectForDispatch = prepare(
     `SELECT ${TRANSITION_COLUMNS}, request, expires_at FROM messages WHERE tenant_id = ? AND id = ?`,
   );
@@ -252,7 +263,7 @@ export function createMessageRepository(
   ) => {
     const endpoints = subscribers(m.tenant_id, `message.${status}`);
     if (!m.callback_url && endpoints.length === 0) return;
-    const event = buildStatusCallback({
+    const input: StatusCallbackInput = {
       messageId: m.id,
       channel: m.channel,
       to: m.recipient,
@@ -265,8 +276,9 @@ export function createMessageRepository(
       providerMessageId: t.providerMessageId ?? opt(m.provider_message_id),
       correlationId: opt(m.correlation_id),
       callbackData: opt(m.callback_data),
-    });
-    outbox(m.tenant_id, m.id, m.callback_url, event, endpoints, t.at);
+    };
+    const event = buildStatusCallback(input);
+    outbox(m.tenant_id, m.id, m.callback_url, event, endpoints, t.at, { name: m.callback_format, input });
   };
 
   /** Appends an event that keeps the status (a note); returns its sequence number. */
@@ -359,6 +371,7 @@ export function createMessageRepository(
             template,
             m.policy ? JSON.stringify(m.policy) : null,
             batch.policyGroup ?? null,
+            batch.callbackFormat ?? null,
           );
           if (m.forcedInto) recordForcedSend(m.forcedInto, m.id, acceptedAt);
           for (const l of m.smartlinks ?? []) {
@@ -373,7 +386,7 @@ export function createMessageRepository(
             m.notBefore ? Math.max(runAt, Date.parse(m.notBefore)) : runAt,
           );
           if (callbackUrl || queuedEndpoints.length > 0) {
-            const event = buildStatusCallback({
+            const input: StatusCallbackInput = {
               messageId: m.id,
               channel,
               to: m.to,
@@ -383,8 +396,12 @@ export function createMessageRepository(
               occurredAt: acceptedAt,
               correlationId,
               callbackData,
+            };
+            const event = buildStatusCallback(input);
+            outbox(tenantId, m.id, callbackUrl, event, queuedEndpoints, acceptedAt, {
+              name: batch.callbackFormat ?? null,
+              input,
             });
-            outbox(tenantId, m.id, callbackUrl, event, queuedEndpoints, acceptedAt);
           }
         }
         return { kind: 'accepted' };

@@ -305,4 +305,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX conversations_by_address ON conversations (tenant_id, channel_account_id, address);
     `,
   },
+  {
+    version: 11,
+    name: 'vendor façades',
+    sql: `
+      CREATE TABLE compat_credentials (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        vendor TEXT NOT NULL,
+        principal TEXT NOT NULL,
+        credential_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (vendor, credential_hash)
+      );
+      CREATE INDEX compat_credentials_by_tenant ON compat_credentials (tenant_id, created_at);
+      ALTER TABLE messages ADD COLUMN callback_format TEXT;
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { TenantRepository } from '../types.ts';
+import type { CompatCredential, TenantRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
@@ -41,6 +41,35 @@ export function createTenantRepository(db: Db, writer: GroupCommitter, box: Secr
         prepare('UPDATE tenants SET callback_secret_enc = ? WHERE id = ?').run(box.seal(secret), tenantId);
         return secret;
       });
+    },
+    addCompatCredential(tenantId, c) {
+      return writer.run(() => {
+        const createdAt = new Date().toISOString();
+        prepare(
+          `INSERT INTO compat_credentials (id, tenant_id, vendor, principal, credential_hash, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(c.id, tenantId, c.vendor, c.principal, c.credentialHash, createdAt);
+        return { id: c.id, vendor: c.vendor, principal: c.principal, createdAt };
+      });
+    },
+    async listCompatCredentials(tenantId) {
+      return prepare(
+        `SELECT id, vendor, principal, created_at AS createdAt FROM compat_credentials
+         WHERE tenant_id = ? ORDER BY created_at, id`,
+      ).all(tenantId) as CompatCredential[];
+    },
+    removeCompatCredential(tenantId, id) {
+      return writer.run(
+        () =>
+          prepare('DELETE FROM compat_credentials WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes >
+          0,
+      );
+    },
+    async findByCompatCredential(vendor, credentialHash) {
+      return prepare(
+        `SELECT t.id, t.name FROM compat_credentials c JOIN tenants t ON t.id = c.tenant_id
+         WHERE c.vendor = ? AND c.credential_hash = ?`,
+      ).get(vendor, credentialHash) as { id: string; name: string } | undefined;
     },
   };
 }

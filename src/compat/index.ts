@@ -1,0 +1,13 @@
+/**
+ * The vendor façades: one Fastify plugin per vendor (a folder each), mounted at the root so that a
+ * client of that vendor changes only its base URL. A façade translates the vendor's request into a
+ * native send (core/send-message.ts) and the native outcome into the vendor's answer; no business
+ * logic lives in a façade.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CompatDeps } from './types.ts';
+
+export async function registerFacades(app: FastifyInstance, deps: CompatDeps): Promise<void> {
+  void app;
+  void deps;
+}
