@@ -17,10 +17,17 @@ import { decodeCursor, PageLimit, page, pageSize } from './pagination.ts';
 
 const Problem = Type.Ref('Problem');
 
-/** Identities that are not a chat channel: reachable once SMS and email channels exist. */
+/**
+ * Identities that are not a chat channel: phone and email (reachable once SMS and email channels
+ * exist), and the ids a vendor's own contact system gave the person (FIRST LINE's contactable_id,
+ * Infobip's user key), so that a client switching to that vendor's façade keeps addressing people
+ * the way it did.
+ */
 const OTHER_IDENTITIES: Record<string, { pattern: RegExp; rule: string }> = {
   phone: { pattern: /^\+[1-9][0-9]{6,14}$/, rule: 'E.164 number, e.g. +66812345678' },
   email: { pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, rule: 'an email address' },
+  firstline: { pattern: /^\S{1,256}$/, rule: "a FIRST LINE contactable_id" },
+  infobip: { pattern: /^\S{1,256}$/, rule: 'an Infobip user key' },
 };
 
 const Identity = Type.Object(
