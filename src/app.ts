@@ -179,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inboundWebhookRoutes, {
     store: deps.store,
     connectors: deps.connectors,
+    now,
     ...(deps.consentKeywords ? { keywords: deps.consentKeywords } : {}),
   });
 

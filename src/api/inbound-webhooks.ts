@@ -29,7 +29,12 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
   receiptRaceMs?: number;
   /** Words that opt a person out of (stop) or back into (start) marketing on the channel. */
   keywords?: ConsentKeywords;
-}> = async (app, { store, connectors, receiptRaceMs = RECEIPT_RACE_MS, keywords = DEFAULT_KEYWORDS }) => {
+  /** The gateway's clock: session and reply windows are measured from what it records here. */
+  now?: () => Date;
+}> = async (
+  app,
+  { store, connectors, receiptRaceMs = RECEIPT_RACE_MS, keywords = DEFAULT_KEYWORDS, now = () => new Date() },
+) => {
   // Providers send JSON, XML (WeChat) or form bodies; every one is verified on its exact bytes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -93,7 +98,7 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       }
       const events = connector.parseInbound(decoded);
       events.push(...(await mapNumberedReplies(store, account, events)));
-      const receivedAt = new Date().toISOString();
+      const receivedAt = now().toISOString();
       // Whoever writes in is a contact: known by this identity, or new. Each sender's first event
       // speaks for them (its stop or start word, its conversation).
       const firstBySender = new Map<string, Extract<InboundEvent, { kind: 'message' | 'postback' }>>();
@@ -155,6 +160,7 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
             receivedAt,
             ...(e.providerEventId ? { providerEventId: e.providerEventId } : {}),
             ...('from' in e && e.from ? { from: e.from } : {}),
+            ...('replyToken' in e && e.replyToken ? { replyToken: e.replyToken } : {}),
           })),
         ),
       );

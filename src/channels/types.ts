@@ -246,6 +246,23 @@ export interface ChannelConnector {
     /** What may be sent outside the window, for the refusal's detail. */
     outside: string;
   };
+  /**
+   * A reply token the provider hands out with an inbound event and accepts only for a while after
+   * it (LINE's reply API). A send carrying a token the gateway received longer ago than
+   * `validForMs` is refused before it is queued, or sent without the token (a push) when the
+   * request allows it (`fallbackAllowed`).
+   */
+  readonly replyWindow?: {
+    validForMs: number;
+    /** The token a send carries in its channel options, if any. */
+    tokenOf(options: Record<string, unknown> | undefined): string | undefined;
+    /** Whether the send asked to be pushed instead when its token is stale. */
+    fallbackAllowed(options: Record<string, unknown> | undefined): boolean;
+    /** The options without the token: what renders as a push. */
+    withoutToken(options: Record<string, unknown>): Record<string, unknown>;
+    /** The pointer of the token in a send request, for the refusal. */
+    pointer: string;
+  };
   /** Schema of `options.<name>` on a send request, if the channel takes any. */
   readonly optionsSchema?: TSchema;
 

@@ -4,7 +4,7 @@
  * idempotency record in one transaction (MessageRepository.accept). Nothing is half-written.
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { ChannelConnector, FieldIssue } from '../channels/types.ts';
+import type { ChannelConnector, Degradation, FieldIssue } from '../channels/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { DestinationGuard } from '../lib/ssrf-guard.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
@@ -110,7 +110,7 @@ export async function sendMessage(
   const { message, template } = await resolveMessage(deps, tenantId, command);
   const links = await resolveSmartlinks(deps, tenantId, command, message, to);
   // Checked with the first recipient's short URLs: every recipient's are the same length.
-  const content = { ...command, to, message: links ? fillLinks(message, links.urls(0)) : message };
+  let content = { ...command, to, message: links ? fillLinks(message, links.urls(0)) : message };
 
   const issues = checkForChannel(connector, content, deps.now());
   const refused = command.callbackUrl && deps.destinationGuard?.urlRefusal(command.callbackUrl);
@@ -118,6 +118,8 @@ export async function sendMessage(
   if (issues.length > 0) throw validationError(issues);
 
   await checkSessionWindow(deps, tenantId, connector, account.id, content);
+  const staleToken = await checkReplyWindow(deps, tenantId, connector, account.id, content.options);
+  if (staleToken) content = { ...content, options: staleToken.options };
   const owned = await agentOwnedConversations(deps, tenantId, account.id, content.to, command.force === true);
   const applied = command.policy
     ? await applyPolicy(
@@ -141,6 +143,7 @@ export async function sendMessage(
   const rendered: NewRecipient[] = perRecipient.map((r) => ({
     id: newId('msg'),
     ...r,
+    ...(staleToken ? { degradations: [staleToken.degradation, ...r.degradations] } : {}),
     contactId: contactId ?? applied?.get(r.to)?.contactId,
     forcedInto: owned.get(r.to),
     policy: applied?.get(r.to)?.record,
@@ -241,6 +244,45 @@ async function checkSessionWindow(
     });
   });
   if (issues.length > 0) throw validationError(issues, 'GW_SESSION_WINDOW');
+}
+
+/**
+ * A reply token older than the provider accepts (LINE's reply API) is refused before queuing, or,
+ * when the send allows it, dropped so the message goes as a push; the degradation says so. A token
+ * the gateway never received (it came from elsewhere) is passed on as given.
+ */
+async function checkReplyWindow(
+  deps: SendDeps,
+  tenantId: string,
+  connector: ChannelConnector,
+  accountId: string,
+  options: Record<string, unknown> | undefined,
+): Promise<{ options: Record<string, unknown>; degradation: Degradation } | undefined> {
+  const window = connector.replyWindow;
+  const own = channelOptions(connector, options);
+  const token = window?.tokenOf(own);
+  if (!window || !own || token === undefined) return undefined;
+  const receivedAt = await deps.store.inbound.replyTokenReceivedAt(tenantId, accountId, token);
+  if (receivedAt === undefined) return undefined;
+  const ageMs = deps.now().getTime() - Date.parse(receivedAt);
+  if (ageMs <= window.validForMs) return undefined;
+  const why = `the reply token came with an event at ${receivedAt}, ${Math.round(ageMs / 1000)} s ago; ${connector.displayName} accepts one for about ${window.validForMs / 1000} s`;
+  if (!window.fallbackAllowed(own)) {
+    throw validationError(
+      [
+        {
+          pointer: window.pointer,
+          rule: 'reply_token_expired',
+          detail: `${why}. Send without it (a push), or set replyTokenFallback: "push"`,
+        },
+      ],
+      'GW_SESSION_WINDOW',
+    );
+  }
+  return {
+    options: { ...options, [connector.name]: window.withoutToken(own) },
+    degradation: { pointer: window.pointer, from: 'reply', to: 'push', rule: `reply_token_expired: ${why}` },
+  };
 }
 
 /** Short-link codes and URLs for every recipient, after checking the links and placeholders. */

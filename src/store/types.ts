@@ -185,6 +185,8 @@ export interface TransitionResult {
 export interface InboundRecord {
   channelAccountId: string;
   providerEventId?: string;
+  /** The token a reply to this event may use (LINE), kept for the reply-window check. */
+  replyToken?: string;
   kind: string;
   from?: string;
   event: unknown;
@@ -402,6 +404,12 @@ export interface InboundRepository {
   /** Stores events, skipping any whose provider event id was seen before; returns how many were new. */
   insert(tenantId: string, events: InboundRecord[]): Promise<number>;
   list(tenantId: string, filter: { channelAccountId?: string; limit: number }): Promise<StoredInbound[]>;
+  /** When the event that carried a reply token arrived, if the gateway received it. */
+  replyTokenReceivedAt(
+    tenantId: string,
+    channelAccountId: string,
+    token: string,
+  ): Promise<string | undefined>;
 }
 
 export interface CallbackRepository {

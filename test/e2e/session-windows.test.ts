@@ -72,4 +72,45 @@ describe('session windows', () => {
     ]);
     clockOffsetMs = 0;
   });
+
+  it('refuses a LINE reply token older than LINE takes, or pushes instead when asked', async () => {
+    const user = `U${'7'.repeat(32)}`;
+    const TOKEN_POINTER = '/options/line/replyToken';
+    // The gateway's clock runs behind while the person writes, so the send comes "later" in its
+    // eyes, while its dispatcher and LINE's emulator keep real time.
+    clockOffsetMs = -30_000;
+    const { replyToken } = await gw.simulateOk('line', { from: user, text: 'quick question' });
+    clockOffsetMs = 0;
+    // Fresh: the reply API, free of quota.
+    const fresh = await gw.send('line', user, TEXT, { replyToken });
+    expect(fresh.status).toBe(202);
+    const sent = await gw.waitForStatus(fresh.json.messages[0].id, ['sent', 'failed']);
+    expect(sent.providerRequest.path).toBe('/v2/bot/message/reply');
+
+    clockOffsetMs = -61_000;
+    const second = await gw.simulateOk('line', { from: user, text: 'and another' });
+    clockOffsetMs = 0;
+    const refused = await gw.send('line', user, TEXT, { replyToken: second.replyToken });
+    expect(refused.status).toBe(422);
+    expect(refused.json.code).toBe('GW_SESSION_WINDOW');
+    expect(refused.json.errors).toEqual([
+      expect.objectContaining({ pointer: TOKEN_POINTER, rule: 'reply_token_expired' }),
+    ]);
+
+    const pushed = await gw.send('line', user, TEXT, {
+      replyToken: second.replyToken,
+      replyTokenFallback: 'push',
+    });
+    expect(pushed.status).toBe(202);
+    const message = await gw.waitForStatus(pushed.json.messages[0].id, ['sent', 'failed']);
+    expect(message.status).toBe('sent');
+    expect(message.providerRequest.path).toBe('/v2/bot/message/push');
+    expect(message.providerRequest.body).not.toHaveProperty('replyToken');
+    expect(message.degradations).toEqual([
+      expect.objectContaining({ pointer: TOKEN_POINTER, from: 'reply', to: 'push' }),
+    ]);
+    // A token the gateway never received is the provider's to judge.
+    expect((await gw.send('line', user, TEXT, { replyToken: 'f'.repeat(64) })).status).toBe(202);
+    clockOffsetMs = 0;
+  });
 });

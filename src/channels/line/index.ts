@@ -7,7 +7,8 @@ import { LINE_CAPABILITIES } from './capabilities.ts';
 import { checkLineMessage, checkLineRecipient } from './check.ts';
 import { classifyLineResponse } from './classify.ts';
 import { parseLineWebhook, verifyLineSignature } from './inbound.ts';
-import { LINE_SANDBOX_CREDENTIALS, LineCredentials, LineOptions } from './options.ts';
+import { LINE_REPLY_TOKEN_VALID_MS } from './limits.ts';
+import { LINE_SANDBOX_CREDENTIALS, LineCredentials, LineOptions, readLineOptions } from './options.ts';
 import { renderLine } from './render.ts';
 import { lineFaults } from './sandbox/faults.ts';
 import { lineSandbox } from './sandbox/index.ts';
@@ -25,6 +26,13 @@ export const lineConnector: ChannelConnector = {
   credentialsSchema: LineCredentials,
   sandboxCredentials: LINE_SANDBOX_CREDENTIALS,
   optionsSchema: LineOptions,
+  replyWindow: {
+    validForMs: LINE_REPLY_TOKEN_VALID_MS,
+    tokenOf: (options) => readLineOptions(options).replyToken,
+    fallbackAllowed: (options) => readLineOptions(options).replyTokenFallback === 'push',
+    withoutToken: ({ replyToken: _token, replyTokenFallback: _fallback, ...rest }) => rest,
+    pointer: '/options/line/replyToken',
+  },
   checkRecipient: checkLineRecipient,
   check: checkLineMessage,
   render: renderLine,

@@ -44,6 +44,13 @@ export const LINE_CHAT_ID = /^[UCR][0-9a-f]{32}$/;
 /** The loading indicator only works in one-on-one chats. */
 export const LINE_USER_ID = /^U[0-9a-f]{32}$/;
 
+/**
+ * How long after its webhook a reply token is taken. LINE documents no figure, only that a token
+ * must be used "within a certain period"; tokens are reported to fail after 30 s to a minute. A
+ * minute refuses only what is surely stale.
+ */
+export const LINE_REPLY_TOKEN_VALID_MS = 60_000;
+
 /** Schemes a URI action may open. */
 export const URI_ACTION_SCHEMES: readonly string[] = ['http:', 'https:', 'line:', 'tel:'];
 

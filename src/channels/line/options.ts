@@ -21,6 +21,13 @@ export const LineOptions = Type.Object(
         description: 'Answer an inbound event with the reply API (free of quota) instead of a push.',
       }),
     ),
+    replyTokenFallback: Type.Optional(
+      Type.Union([Type.Literal('reject'), Type.Literal('push')], {
+        description:
+          'When the reply token is older than LINE accepts: `reject` (default) refuses the send with 422 ' +
+          '`reply_token_expired`; `push` sends it with the push API instead (counted against the quota).',
+      }),
+    ),
     notificationDisabled: Type.Optional(
       Type.Boolean({ description: 'Deliver without a push notification.' }),
     ),
@@ -53,5 +60,8 @@ export function readLineOptions(options: Record<string, unknown> | undefined): L
   if (typeof o['replyToken'] === 'string' && o['replyToken'] !== '') out.replyToken = o['replyToken'];
   if (typeof o['notificationDisabled'] === 'boolean') out.notificationDisabled = o['notificationDisabled'];
   if (typeof o['loadingSeconds'] === 'number') out.loadingSeconds = o['loadingSeconds'];
+  if (o['replyTokenFallback'] === 'push' || o['replyTokenFallback'] === 'reject') {
+    out.replyTokenFallback = o['replyTokenFallback'];
+  }
   return out;
 }

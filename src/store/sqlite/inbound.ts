@@ -8,8 +8,9 @@ export function createInboundRepository(db: Db, writer: GroupCommitter): Inbound
   // Providers redeliver (LINE marks isRedelivery, WhatsApp retries for a day): the unique index on
   // (account, provider event id) turns a redelivery into a no-op.
   const insert = prepare(
-    `INSERT INTO inbound_events (id, tenant_id, channel_account_id, provider_event_id, kind, sender, event, received_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO inbound_events (id, tenant_id, channel_account_id, provider_event_id, kind, sender, event, received_at,
+       reply_token)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   return {
     insert(tenantId, events) {
@@ -25,10 +26,17 @@ export function createInboundRepository(db: Db, writer: GroupCommitter): Inbound
             e.from ?? null,
             JSON.stringify(e.event),
             e.receivedAt,
+            e.replyToken ?? null,
           ).changes;
         }
         return added;
       });
+    },
+    async replyTokenReceivedAt(tenantId, channelAccountId, token) {
+      const row = prepare(
+        'SELECT received_at FROM inbound_events WHERE channel_account_id = ? AND reply_token = ? AND tenant_id = ?',
+      ).get(channelAccountId, token, tenantId) as { received_at: string } | undefined;
+      return row?.received_at;
     },
     async list(tenantId, filter) {
       const rows = (

@@ -322,4 +322,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE messages ADD COLUMN callback_format TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'reply tokens',
+    sql: `
+      ALTER TABLE inbound_events ADD COLUMN reply_token TEXT;
+      CREATE INDEX inbound_by_reply_token ON inbound_events (channel_account_id, reply_token)
+        WHERE reply_token IS NOT NULL;
+    `,
+  },
 ];

@@ -144,6 +144,21 @@ describe('LINE render → strict emulator', () => {
     });
   });
 
+  it('refuses a reply token older than LINE takes, as LINE does', async () => {
+    const stale = mintReplyToken(lineConnector.sandboxCredentials['channelSecret']!, Date.now() - 61_000);
+    const { request } = lineConnector.render(SAMPLE_MESSAGES.text, {
+      to: USER,
+      retryKey: randomUUID(),
+      options: { replyToken: stale },
+    });
+    const res = await send(app, request);
+    expect(res.status).toBe(400);
+    expect(lineConnector.classify(res)).toMatchObject({
+      kind: 'permanent',
+      code: 'line_invalid_reply_token',
+    });
+  });
+
   it('records what it answered, without the access token', async () => {
     const last = recorder.entries.at(-1);
     expect(last?.headers['authorization']).toBe('Bearer [redacted]');

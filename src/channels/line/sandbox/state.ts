@@ -3,6 +3,7 @@
  * accepted (a replay answers 409, as LINE does), and the ids it hands out.
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { LINE_REPLY_TOKEN_VALID_MS } from '../limits.ts';
 
 export interface SentMessage {
   id: string;
@@ -10,11 +11,12 @@ export interface SentMessage {
 }
 
 /**
- * Reply tokens carry their own proof (an HMAC under the channel secret), so a token minted by
- * another emulator instance, or before a restart, is still recognised; spent ones are refused.
+ * Reply tokens carry their own proof (an HMAC under the channel secret) and the time they were
+ * issued (the first 12 hex digits of the nonce), so a token minted by another emulator instance,
+ * or before a restart, is still recognised; spent and stale ones are refused.
  */
-export function mintReplyToken(channelSecret: string): string {
-  const nonce = randomBytes(16).toString('hex');
+export function mintReplyToken(channelSecret: string, issuedAt: number = Date.now()): string {
+  const nonce = issuedAt.toString(16).padStart(12, '0') + randomBytes(10).toString('hex');
   return `${nonce}${tokenMac(nonce, channelSecret)}`;
 }
 
@@ -23,6 +25,10 @@ export function isSandboxReplyToken(token: string, channelSecret: string): boole
   const expected = Buffer.from(tokenMac(token.slice(0, 32), channelSecret));
   const actual = Buffer.from(token.slice(32));
   return timingSafeEqual(expected, actual);
+}
+
+function issuedAtOf(token: string): number {
+  return Number.parseInt(token.slice(0, 12), 16);
 }
 
 function tokenMac(nonce: string, secret: string): string {
@@ -51,9 +57,13 @@ export class LineSandboxState {
     return mintReplyToken(this.channelSecret);
   }
 
-  /** A token is good once: issued by us (by its form) and not yet spent. */
-  canReply(token: string): boolean {
-    return isSandboxReplyToken(token, this.channelSecret) && !this.spentReplyTokens.has(token);
+  /** A token is good once, for a while: issued by us (by its form), fresh, and not yet spent. */
+  canReply(token: string, now: number = Date.now()): boolean {
+    return (
+      isSandboxReplyToken(token, this.channelSecret) &&
+      now - issuedAtOf(token) <= LINE_REPLY_TOKEN_VALID_MS &&
+      !this.spentReplyTokens.has(token)
+    );
   }
 
   spendReplyToken(token: string): void {
