@@ -100,11 +100,15 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       events.push(...(await mapNumberedReplies(store, account, events)));
       const receivedAt = now().toISOString();
       // Whoever writes in is a contact: known by this identity, or new. Each sender's first event
-      // speaks for them (its stop or start word, its conversation).
+      // opens their conversation; their last stop or start word in the batch is their choice.
       const firstBySender = new Map<string, Extract<InboundEvent, { kind: 'message' | 'postback' }>>();
+      const choiceBySender = new Map<string, 'opted_in' | 'opted_out'>();
       for (const e of events) {
         if ((e.kind === 'message' || e.kind === 'postback') && !firstBySender.has(e.from))
           firstBySender.set(e.from, e);
+        const choice =
+          e.kind === 'message' && e.text !== undefined ? keywordChoice(e.text, keywords) : undefined;
+        if (choice && e.kind === 'message') choiceBySender.set(e.from, choice);
       }
       const identityOf = (address: string) => ({
         channel: account.channel,
@@ -129,11 +133,18 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
         ),
       );
       const follow: Array<Promise<unknown>> = [];
-      for (const [from, e] of firstBySender) {
+      for (const from of firstBySender.keys()) {
         const contactId = contactIds.get(from) as string;
-        if (e.kind === 'message' && e.text !== undefined) {
+        const choice = choiceBySender.get(from);
+        if (choice) {
           follow.push(
-            applyKeyword(store, account.tenantId, contactId, account.channel, e.text, keywords, receivedAt),
+            store.policy.setConsent(account.tenantId, contactId, {
+              channel: account.channel,
+              purpose: 'marketing',
+              status: choice,
+              source: 'keyword',
+              updatedAt: receivedAt,
+            }),
           );
         }
         // ... in a conversation on this account, opened by the first message, kept fresh by each.
@@ -200,29 +211,12 @@ export const DEFAULT_KEYWORDS: ConsentKeywords = {
 };
 
 /** A message that is just a stop or start word changes the person's marketing consent on the channel. */
-async function applyKeyword(
-  store: Store,
-  tenantId: string,
-  contactId: string,
-  channel: string,
-  text: string,
-  keywords: ConsentKeywords,
-  at: string,
-): Promise<void> {
+/** The consent a message's text asks for, if it is a stop or start word. */
+function keywordChoice(text: string, keywords: ConsentKeywords): 'opted_in' | 'opted_out' | undefined {
   const word = text.trim().toUpperCase();
-  const status = keywords.stop.some((w) => w.toUpperCase() === word)
-    ? 'opted_out'
-    : keywords.start.some((w) => w.toUpperCase() === word)
-      ? 'opted_in'
-      : undefined;
-  if (!status) return;
-  await store.policy.setConsent(tenantId, contactId, {
-    channel,
-    purpose: 'marketing',
-    status,
-    source: 'keyword',
-    updatedAt: at,
-  });
+  if (keywords.stop.some((w) => w.toUpperCase() === word)) return 'opted_out';
+  if (keywords.start.some((w) => w.toUpperCase() === word)) return 'opted_in';
+  return undefined;
 }
 
 function stringQuery(query: unknown): Record<string, string> {

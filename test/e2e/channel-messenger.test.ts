@@ -95,6 +95,26 @@ describe('Messenger end to end', () => {
     expect(events.filter((e) => e.event.text === 'signed hello')).toHaveLength(1);
   });
 
+  it("takes a person's last stop or start word in one webhook batch as their choice", async () => {
+    const person = '1254477777779001';
+    const message = (mid: string, text: string) => ({
+      sender: { id: person },
+      recipient: { id: '104000000000001' },
+      timestamp: Date.now(),
+      message: { mid, text },
+    });
+    expect((await signed(page(message('m_kw_1', 'hello'), message('m_kw_2', 'STOP')))).statusCode).toBe(200);
+    const contacts = (await gw.api('GET', '/v1/contacts?limit=100')).json.data as Array<{
+      id: string;
+      identities: Array<{ address: string }>;
+    }>;
+    const contact = contacts.find((c) => c.identities.some((i) => i.address === person));
+    const consent = async () => (await gw.api('GET', `/v1/contacts/${contact?.id}/consent`)).json.data;
+    expect(await consent()).toEqual([expect.objectContaining({ status: 'opted_out', source: 'keyword' })]);
+    expect((await signed(page(message('m_kw_3', 'STOP'), message('m_kw_4', 'START')))).statusCode).toBe(200);
+    expect(await consent()).toEqual([expect.objectContaining({ status: 'opted_in', source: 'keyword' })]);
+  });
+
   it('answers the hub.challenge handshake with the verify token only', async () => {
     const url = (token: string) =>
       `/webhooks/messenger/${gw.accountId('messenger')}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1158201444`;
