@@ -27,6 +27,12 @@ export interface AppliedPolicy {
   notBefore?: string;
 }
 
+export interface PolicyOutcome {
+  recipients: Map<string, AppliedPolicy>;
+  /** The group's cap windows, for the store to check again inside the accept transaction. */
+  capWindows?: Array<{ since: string; max: number }>;
+}
+
 const DAY_MS = 86_400_000;
 const WINDOWS = [
   ['perDay', 'day', DAY_MS],
@@ -45,7 +51,7 @@ export async function applyPolicy(
     contactId?: string | undefined;
   },
   now: Date,
-): Promise<Map<string, AppliedPolicy>> {
+): Promise<PolicyOutcome> {
   const purpose = policy.purpose ?? 'marketing';
   let cap: Awaited<ReturnType<Store['policy']['getCap']>>;
   if (policy.applyFrequencyCap) {
@@ -143,5 +149,11 @@ export async function applyPolicy(
   }
   if (issues.length > 0)
     throw new AppError('GW_POLICY_REJECTED', 'The contact policy rejects the send', issues);
-  return applied;
+  const capWindows = cap
+    ? WINDOWS.filter(([field]) => cap[field] !== undefined).map(([field, , ms]) => ({
+        since: new Date(now.getTime() - ms).toISOString(),
+        max: cap[field] as number,
+      }))
+    : undefined;
+  return { recipients: applied, ...(capWindows ? { capWindows } : {}) };
 }

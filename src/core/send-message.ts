@@ -144,10 +144,10 @@ export async function sendMessage(
     id: newId('msg'),
     ...r,
     ...(staleToken ? { degradations: [staleToken.degradation, ...r.degradations] } : {}),
-    contactId: contactId ?? applied?.get(r.to)?.contactId,
+    contactId: contactId ?? applied?.recipients.get(r.to)?.contactId,
     forcedInto: owned.get(r.to),
-    policy: applied?.get(r.to)?.record,
-    notBefore: applied?.get(r.to)?.notBefore,
+    policy: applied?.recipients.get(r.to)?.record,
+    notBefore: applied?.recipients.get(r.to)?.notBefore,
   }));
 
   const now = deps.now();
@@ -167,6 +167,7 @@ export async function sendMessage(
     content: message,
     template,
     policyGroup: command.policy?.applyFrequencyCap ? command.policy.group : undefined,
+    capWindows: applied?.capWindows,
     correlationId: command.correlationId,
     callbackUrl: command.callbackUrl,
     callbackData: command.callbackData,
@@ -177,6 +178,25 @@ export async function sendMessage(
   });
   // A concurrent request with the same key committed first: answer as it did.
   if (result.kind === 'replay') return replay(result.record, print);
+  // A concurrent send took the last of a contact's cap between the check above and the write.
+  if (result.kind === 'capped') {
+    const capped = new Set(result.contactIds);
+    throw new AppError(
+      'GW_POLICY_REJECTED',
+      'The contact policy rejects the send',
+      rendered.flatMap((r, i) =>
+        r.contactId && capped.has(r.contactId)
+          ? [
+              {
+                pointer: recipientPointer(to, i),
+                rule: 'frequency_cap',
+                detail: `a concurrent send reached the ${command.policy?.group} cap for contact ${r.contactId}`,
+              },
+            ]
+          : [],
+      ),
+    );
+  }
   return { statusCode: 202, body, replayed: false };
 }
 

@@ -83,6 +83,12 @@ export interface AcceptBatch {
   template?: { name: string; version: number } | undefined;
   /** The frequency-cap group the messages count against, if the send applied one. */
   policyGroup?: string | undefined;
+  /**
+   * The cap of `policyGroup`, checked again inside the accept transaction: two sends racing past
+   * the check made before it must not both land. Each window counts the contact's messages in
+   * the group since `since`, plus this batch's own; over `max` refuses the whole batch.
+   */
+  capWindows?: Array<{ since: string; max: number }> | undefined;
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
   callbackData?: string | undefined;
@@ -97,7 +103,11 @@ export interface AcceptBatch {
   idempotency?: IdempotencyRecord;
 }
 
-export type AcceptResult = { kind: 'accepted' } | { kind: 'replay'; record: IdempotencyRecord };
+export type AcceptResult =
+  | { kind: 'accepted' }
+  | { kind: 'replay'; record: IdempotencyRecord }
+  /** The cap of the batch's group would be exceeded for these contacts (nothing was written). */
+  | { kind: 'capped'; contactIds: string[] };
 
 export interface StatusEvent {
   status: MessageStatus;

@@ -50,6 +50,31 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
     expect(await queue.depth(new Date(at))).toBe(1);
   });
 
+  it("refuses a whole batch that would take a contact past its group's cap, writing nothing", async () => {
+    const capped = { policyGroup: 'promo', capWindows: [{ since: '2025-12-31T00:00:00.000Z', max: 2 }] };
+    const first = recipient({ contactId: 'ct_1' });
+    expect(await store.messages.accept(batch('t1', [first], capped))).toEqual({ kind: 'accepted' });
+    // One more fits; two more do not, and neither is written (nor the idempotency record).
+    const a = recipient({ contactId: 'ct_1' });
+    const b = recipient({ contactId: 'ct_1' });
+    const idempotency = { key: 'k-cap', fingerprint: 'f', statusCode: 202, response: {} };
+    expect(await store.messages.accept(batch('t1', [a, b], { ...capped, idempotency }))).toEqual({
+      kind: 'capped',
+      contactIds: ['ct_1'],
+    });
+    expect(await store.messages.get('t1', a.id)).toBeUndefined();
+    expect(await store.messages.findIdempotency('t1', 'k-cap')).toBeUndefined();
+    // Another contact, another tenant, or messages before the window do not count.
+    expect(await store.messages.accept(batch('t1', [a, recipient({ contactId: 'ct_2' })], capped))).toEqual({
+      kind: 'accepted',
+    });
+    expect(await store.messages.accept(batch('t2', [recipient({ contactId: 'ct_1' })], capped))).toEqual({
+      kind: 'accepted',
+    });
+    const later = { policyGroup: 'promo', capWindows: [{ since: '2026-01-02T00:00:00.000Z', max: 2 }] };
+    expect(await store.messages.accept(batch('t1', [b], later))).toEqual({ kind: 'accepted' });
+  });
+
   it('finds the messages a watermark receipt covers: sent to that recipient by then, not yet read', async () => {
     const early = recipient({ to: 'PSID1' });
     const late = recipient({ to: 'PSID1' });

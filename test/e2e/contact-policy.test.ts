@@ -108,6 +108,20 @@ describe('frequency caps', () => {
     expect(recorded.policy).toEqual({ frequencyCap: { group: 'promo', counts: { day: 0, week: 0 } } });
   });
 
+  it('holds the cap against sends racing past the check: exactly the cap lands', async () => {
+    await gw.api('PUT', '/v1/frequency-caps/flash', { perDay: 3 });
+    const id = await contactWith(lineUser(9));
+    const policy = { applyFrequencyCap: true, group: 'flash' };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => send({ contactId: id }, policy)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([202, 202, 202, 422, 422, 422, 422, 422]);
+    for (const refused of answers.filter((a) => a.status === 422)) {
+      expect(refused.json.errors).toEqual([
+        expect.objectContaining({ pointer: '/to', rule: 'frequency_cap' }),
+      ]);
+    }
+  });
+
   it('names what is missing in a cap request', async () => {
     const noGroup = await send(lineUser(3), { applyFrequencyCap: true });
     expect(noGroup.json.errors).toEqual([

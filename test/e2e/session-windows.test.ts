@@ -85,7 +85,7 @@ describe('session windows', () => {
     const fresh = await gw.send('line', user, TEXT, { replyToken });
     expect(fresh.status).toBe(202);
     const sent = await gw.waitForStatus(fresh.json.messages[0].id, ['sent', 'failed']);
-    expect(sent.providerRequest.path).toBe('/v2/bot/message/reply');
+    expect((sent.providerRequest as { path: string }).path).toBe('/v2/bot/message/reply');
 
     clockOffsetMs = -61_000;
     const second = await gw.simulateOk('line', { from: user, text: 'and another' });
@@ -104,8 +104,8 @@ describe('session windows', () => {
     expect(pushed.status).toBe(202);
     const message = await gw.waitForStatus(pushed.json.messages[0].id, ['sent', 'failed']);
     expect(message.status).toBe('sent');
-    expect(message.providerRequest.path).toBe('/v2/bot/message/push');
-    expect(message.providerRequest.body).not.toHaveProperty('replyToken');
+    expect((message.providerRequest as { path: string }).path).toBe('/v2/bot/message/push');
+    expect((message.providerRequest as { body: unknown }).body).not.toHaveProperty('replyToken');
     expect(message.degradations).toEqual([
       expect.objectContaining({ pointer: TOKEN_POINTER, from: 'reply', to: 'push' }),
     ]);

@@ -326,6 +326,34 @@ export function createMessageRepository(
     outbox(tenantId, row.id, row.callback_url, { id: eventId, payload }, endpoints, at);
   };
 
+  /** Contacts the batch would take past its group's cap, counted inside the write transaction. */
+  const overCap = (batch: AcceptBatch): string[] => {
+    const { capWindows, policyGroup } = batch;
+    if (!capWindows || capWindows.length === 0 || !policyGroup) return [];
+    const perContact = new Map<string, number>();
+    for (const r of batch.recipients) {
+      if (r.contactId) perContact.set(r.contactId, (perContact.get(r.contactId) ?? 0) + 1);
+    }
+    const sums = capWindows.map(() => 'sum(created_at >= ?)').join(', ');
+    const earliest = capWindows.map((w) => w.since).reduce((a, b) => (a < b ? a : b));
+    const count = prepare(
+      `SELECT ${sums} FROM messages WHERE contact_id = ? AND policy_group = ? AND created_at >= ? AND tenant_id = ?
+         AND status <> 'rejected'`,
+    ).raw();
+    const over: string[] = [];
+    for (const [contactId, adding] of perContact) {
+      const used = count.get(
+        ...capWindows.map((w) => w.since),
+        contactId,
+        policyGroup,
+        earliest,
+        batch.tenantId,
+      ) as Array<number | null>;
+      if (capWindows.some((w, i) => (used[i] ?? 0) + adding > w.max)) over.push(contactId);
+    }
+    return over;
+  };
+
   return {
     recordClicked,
     accept(batch: AcceptBatch): Promise<AcceptResult> {
@@ -334,6 +362,11 @@ export function createMessageRepository(
         if (idempotency) {
           const existing = readIdem(tenantId, idempotency.key);
           if (existing) return { kind: 'replay', record: existing };
+        }
+        // Before anything is written: a refused batch leaves no idempotency record behind.
+        const capped = overCap(batch);
+        if (capped.length > 0) return { kind: 'capped', contactIds: capped };
+        if (idempotency) {
           insertIdem.run(
             tenantId,
             idempotency.key,
