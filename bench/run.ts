@@ -12,6 +12,11 @@
  * Options: --runs N, --w1 N (sends), --w2 N (requests), --only w1|w2, --channel <name> (default
  * line; any channel in src/sandbox/sample-recipients.ts). The raw baseline posts what the channel's own
  * connector renders, with the sandbox credentials, so both sides send the same bytes.
+ *
+ * --scale-out: the same workloads on the embedded default, then on PostgreSQL (a fresh database
+ * each, made through OMNIGATE_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+ * and Redis (OMNIGATE_BENCH_REDIS_URL, default redis://127.0.0.1:6379) with one `omnigate api` and
+ * one, then two, `omnigate worker` processes; the figures side by side.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,9 +29,16 @@ import { AccessTokens } from '../src/dispatch/access-tokens.ts';
 import { HttpClient } from '../src/lib/http.ts';
 import { SANDBOX_RECIPIENTS } from '../src/sandbox/sample-recipients.ts';
 
+const FLAGS = new Set(['scale-out']);
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2)
-  args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+for (let i = 2; i < process.argv.length; i++) {
+  const name = process.argv[i]!.replace(/^--/, '');
+  if (FLAGS.has(name)) args.set(name, 'true');
+  else args.set(name, process.argv[++i] ?? '');
+}
+const SCALE_OUT = args.has('scale-out');
+const POSTGRES_URL = process.env.OMNIGATE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.OMNIGATE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUNS = Number(args.get('runs') ?? 3);
 const W1_SENDS = Number(args.get('w1') ?? 20_000);
 const W2_REQUESTS = Number(args.get('w2') ?? 50);
@@ -228,35 +240,86 @@ function report(name: string, unit: string, runs: Figures[]) {
   );
 }
 
-async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'omnigate-bench-'));
-  const sandboxUrl = `http://127.0.0.1:${SANDBOX_PORT}`;
-  const gatewayUrl = `http://127.0.0.1:${GATEWAY_PORT}`;
-  const children: ChildProcess[] = [];
-  try {
-    children.push(await startProcess('sandbox', { PORT: String(SANDBOX_PORT) }, /sandbox providers on/));
-    children.push(
-      await startProcess(
-        'start',
-        {
-          PORT: String(GATEWAY_PORT),
-          OMNIGATE_DATA_DIR: dataDir,
-          OMNIGATE_API_KEY: KEY,
-          [`OMNIGATE_${CHANNEL.toUpperCase()}_API_BASE`]: `${sandboxUrl}/sandbox/${CHANNEL}`,
-          // The bench measures the gateway, not the provider's documented rate per account.
-          [`OMNIGATE_${CHANNEL.toUpperCase()}_RATE_PER_SECOND`]: '1000000',
-          LOG_LEVEL: 'warn',
-          ...(process.env.OMNIGATE_SQLITE_SYNCHRONOUS
-            ? { OMNIGATE_SQLITE_SYNCHRONOUS: process.env.OMNIGATE_SQLITE_SYNCHRONOUS }
-            : {}),
+/** One deployment to measure: how its processes start, and what they leave behind. */
+interface Setup {
+  name: string;
+  start(sandboxUrl: string): Promise<{ children: ChildProcess[]; cleanup(): Promise<void> }>;
+}
+
+const gatewayEnv = (sandboxUrl: string, dataDir: string): Record<string, string> => ({
+  OMNIGATE_DATA_DIR: dataDir,
+  OMNIGATE_API_KEY: KEY,
+  [`OMNIGATE_${CHANNEL.toUpperCase()}_API_BASE`]: `${sandboxUrl}/sandbox/${CHANNEL}`,
+  // The bench measures the gateway, not the provider's documented rate per account.
+  [`OMNIGATE_${CHANNEL.toUpperCase()}_RATE_PER_SECOND`]: '1000000',
+  LOG_LEVEL: 'warn',
+  ...(process.env.OMNIGATE_SQLITE_SYNCHRONOUS
+    ? { OMNIGATE_SQLITE_SYNCHRONOUS: process.env.OMNIGATE_SQLITE_SYNCHRONOUS }
+    : {}),
+});
+
+const embedded: Setup = {
+  name: 'embedded (SQLite, one process)',
+  async start(sandboxUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'omnigate-bench-'));
+    const gateway = await startProcess(
+      'start',
+      { PORT: String(GATEWAY_PORT), ...gatewayEnv(sandboxUrl, dataDir) },
+      /listening on/,
+    );
+    return { children: [gateway], cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  },
+};
+
+function scaleOut(workers: number): Setup {
+  return {
+    name: `scale-out (PostgreSQL + Redis, 1 api + ${workers} worker${workers > 1 ? 's' : ''})`,
+    async start(sandboxUrl) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'omnigate-bench-'));
+      const { default: pg } = await import('pg');
+      const name = `omnigate_bench_${Date.now().toString(36)}`;
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const url = new URL(POSTGRES_URL);
+      url.pathname = `/${name}`;
+      const env = {
+        ...gatewayEnv(sandboxUrl, dataDir),
+        OMNIGATE_DATABASE_URL: url.toString(),
+        OMNIGATE_REDIS_URL: REDIS_URL,
+      };
+      await startProcess('migrate', env, /Applied migrations|up to date/);
+      const children = [await startProcess('api', { ...env, PORT: String(GATEWAY_PORT) }, /listening on/)];
+      for (let i = 0; i < workers; i++) {
+        children.push(
+          await startProcess(
+            'worker',
+            { ...env, OMNIGATE_PUBLIC_URL: `http://127.0.0.1:${GATEWAY_PORT}` },
+            /Omnigate worker/,
+          ),
+        );
+      }
+      return {
+        children,
+        async cleanup() {
+          rmSync(dataDir, { recursive: true, force: true });
+          const client = new pg.Client({ connectionString: POSTGRES_URL });
+          await client.connect();
+          await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await client.end();
         },
-        /listening on/,
-      ),
-    );
-    console.log(
-      `Omnigate benchmark (${connector.displayName}): gateway ${gatewayUrl}, sandbox ${sandboxUrl}, ${RUNS} runs`,
-    );
-    // A short unmeasured round first, so every measured run sees JIT-compiled code on all three
+      };
+    },
+  };
+}
+
+async function measure(setup: Setup, sandboxUrl: string): Promise<{ w1: Figures[]; w2: Figures[] }> {
+  const gatewayUrl = `http://127.0.0.1:${GATEWAY_PORT}`;
+  const { children, cleanup } = await setup.start(sandboxUrl);
+  try {
+    console.log(`\n== ${setup.name}`);
+    // A short unmeasured round first, so every measured run sees JIT-compiled code on all the
     // processes rather than the first run paying for warm-up.
     await w1(gatewayUrl, sandboxUrl, RUNS, 3_000);
     const w1Runs: Figures[] = [];
@@ -267,10 +330,42 @@ async function main() {
     }
     if (w1Runs.length) report(`W1: ${W1_SENDS} single-recipient sends, 64 concurrent`, 'msg', w1Runs);
     if (w2Runs.length) report(`W2: ${W2_REQUESTS} requests of 1,000 recipients`, 'recipients', w2Runs);
+    return { w1: w1Runs, w2: w2Runs };
   } finally {
-    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => stopped(c)));
+    await cleanup();
+  }
+}
+
+function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function main() {
+  const sandboxUrl = `http://127.0.0.1:${SANDBOX_PORT}`;
+  const sandbox = await startProcess('sandbox', { PORT: String(SANDBOX_PORT) }, /sandbox providers on/);
+  try {
+    console.log(`Omnigate benchmark (${connector.displayName}): sandbox ${sandboxUrl}, ${RUNS} runs`);
+    const setups = SCALE_OUT ? [embedded, scaleOut(1), scaleOut(2)] : [embedded];
+    const results: Array<{ setup: Setup; w1: Figures[]; w2: Figures[] }> = [];
+    for (const setup of setups) results.push({ setup, ...(await measure(setup, sandboxUrl)) });
+    if (results.length > 1) {
+      console.log('\nSide by side (medians): accepted/s, p99 accept ms, end-to-end msg/s, e2e/raw');
+      for (const r of results) {
+        const row = (runs: Figures[]) =>
+          runs.length === 0
+            ? '-'
+            : `${median(runs.map((x) => x.acceptedPerS)).toFixed(0)}, ${median(runs.map((x) => x.p99)).toFixed(1)}, ${median(runs.map((x) => x.deliveredPerS)).toFixed(0)}, ${(median(runs.map((x) => x.deliveredPerS / x.rawPerS)) * 100).toFixed(0)}%`;
+        console.log(`  ${r.setup.name.padEnd(48)} W1 ${row(r.w1)}   W2 ${row(r.w2)}`);
+      }
+    }
+  } finally {
+    await stopped(sandbox);
     await agent.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

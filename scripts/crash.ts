@@ -1,6 +1,8 @@
 /**
  * `npm run crash -- --rounds 40 --messages 60 --seed 7`: the crash harness of test/crash/, longer.
- * Prints each kill and the violations found (none, when the guarantees hold); exits 1 on any.
+ * `--postgres <admin url>` runs it in scale-out mode: one API and two workers on a fresh database,
+ * one worker killed each round. Prints each kill and the violations found (none, when the
+ * guarantees hold); exits 1 on any.
  */
 import { crashViolations } from '../test/crash/checks.ts';
 import { runCrashScenario } from '../test/crash/harness.ts';
@@ -11,12 +13,14 @@ for (let i = 2; i < process.argv.length; i += 2)
 const seed = Number(args.get('seed') ?? Date.now() % 100_000);
 const rounds = Number(args.get('rounds') ?? 20);
 const messagesPerRound = Number(args.get('messages') ?? 50);
+const postgres = args.get('postgres');
 
 const started = Date.now();
 const report = await runCrashScenario({
   seed,
   rounds,
   messagesPerRound,
+  ...(postgres ? { scaleOut: { adminUrl: postgres } } : {}),
   log: (line) => console.log(`${((Date.now() - started) / 1000).toFixed(1)}s ${line}`),
 });
 const violations = crashViolations(report);

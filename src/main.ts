@@ -1,18 +1,28 @@
 /**
  * The `omnigate` command. `start` (the default) runs the whole gateway in one process on the
  * embedded default: SQLite under ./data, the in-process dispatcher, the sandbox providers.
+ * Scale-out (OMNIGATE_DATABASE_URL, OMNIGATE_REDIS_URL): `migrate` once, then any number of `api`
+ * and `worker` processes.
  */
 import Fastify from 'fastify';
 import { CONNECTORS } from './channels/registry.ts';
 import { loadConfig } from './config/config.ts';
 import { apiKeyPrefix } from './lib/crypto.ts';
-import { startGateway } from './runtime.ts';
+import { type Gateway, startApiProcess, startGateway, startWorkerProcess } from './runtime.ts';
 import { sandboxHost } from './sandbox/host.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 
 async function start(): Promise<void> {
+  await serve(startGateway);
+}
+
+async function api(): Promise<void> {
+  await serve(startApiProcess);
+}
+
+async function serve(startProcess: typeof startGateway): Promise<void> {
   const config = loadConfig();
-  const gateway = await startGateway(config);
+  const gateway: Gateway = await startProcess(config);
   // A key generated now is shown in full, once. One set through OMNIGATE_API_KEY is the operator's
   // secret already: only its prefix is printed, so it never lands in a log.
   const key =
@@ -39,13 +49,46 @@ async function start(): Promise<void> {
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
+  stopOnSignals(gateway.stop);
+}
 
+async function worker(): Promise<void> {
+  const config = loadConfig();
+  const workerProcess = await startWorkerProcess(config);
+  process.stdout.write(
+    `Omnigate worker: dispatching from ${redact(config.databaseUrl ?? '')}${config.redisUrl ? `, limits shared through ${redact(config.redisUrl)}` : ''}\n`,
+  );
+  stopOnSignals(workerProcess.stop);
+}
+
+/** `omnigate migrate`: brings the PostgreSQL schema to this version (the embedded file migrates itself). */
+async function migrate(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) {
+    process.stdout.write('No OMNIGATE_DATABASE_URL: the embedded SQLite file migrates itself on start.\n');
+    return;
+  }
+  const { migratePostgres } = await import('./store/postgres/index.ts');
+  const applied = await migratePostgres(config.databaseUrl);
+  process.stdout.write(
+    applied.length > 0
+      ? `Applied migrations ${applied.join(', ')} to ${redact(config.databaseUrl)}\n`
+      : `${redact(config.databaseUrl)} is up to date\n`,
+  );
+}
+
+/** A connection URL without its password, for printing. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+function stopOnSignals(stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: finishing sends in flight, then stopping\n`);
-    await gateway.stop();
+    await stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -69,7 +112,7 @@ async function sandbox(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-const COMMANDS: Record<string, () => Promise<void>> = { start, sandbox };
+const COMMANDS: Record<string, () => Promise<void>> = { start, api, worker, migrate, sandbox };
 const command = process.argv[2] ?? 'start';
 const run = COMMANDS[command];
 if (!run) {

@@ -15,8 +15,10 @@ import { Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.ts';
 import { createSecretBox } from './lib/crypto.ts';
 import { lockDataDir } from './lib/data-dir-lock.ts';
 import { HttpClient } from './lib/http.ts';
+import { redisKicks } from './lib/kicks.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { DestinationGuard } from './lib/ssrf-guard.ts';
+import type { JobQueue } from './queue/types.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
 import type { ChannelAccountWithSecrets, Store } from './store/types.ts';
@@ -65,21 +67,117 @@ export interface GatewayOptions {
 /** How long open connections get to finish when the gateway stops. */
 const SHUTDOWN_GRACE_MS = 3_000;
 
-export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
-  const connectors = options.connectors ?? CONNECTORS;
-  const log = options.logger ?? createLogger(config.logLevel);
+interface OpenBackend {
+  store: Store;
+  queue: JobQueue;
+  /**
+   * Only this process uses the queue (the embedded file, under its lock): leases found at start
+   * belong to a process that died. With PostgreSQL other processes may hold live leases.
+   */
+  ownsQueueAlone: boolean;
+  release(): void;
+}
+
+/** The records and the dispatch queue: PostgreSQL when configured, else the embedded SQLite file. */
+async function openBackend(config: Config): Promise<OpenBackend> {
+  // The master key may live in the data dir (sandbox mode), so the directory comes first.
   mkdirSync(config.dataDir, { recursive: true });
-  const releaseLock = lockDataDir(config.dataDir);
   const secrets = createSecretBox(masterKey(config));
-  const { store, queue } = createSqliteBackend({
+  if (config.databaseUrl) {
+    // Loaded only in scale-out mode, so the embedded default never loads the pg driver.
+    const { createPostgresBackend } = await import('./store/postgres/index.ts');
+    const backend = await createPostgresBackend({ url: config.databaseUrl, secrets });
+    return { ...backend, ownsQueueAlone: false, release: () => undefined };
+  }
+  const releaseLock = lockDataDir(config.dataDir);
+  const backend = createSqliteBackend({
     path: join(config.dataDir, 'omnigate.db'),
     synchronous: config.sqliteSynchronous,
     secrets,
   });
-  // This process owns the file alone (the lock), so any lease still held belongs to a process that
-  // died: its jobs and callbacks are due now rather than when the lease would have run out.
-  await queue.releaseLeases(new Date());
-  await store.callbacks.releaseLeases(new Date());
+  return { ...backend, ownsQueueAlone: true, release: releaseLock };
+}
+
+/** The dispatcher and the callback notifier of one process, on the given backend. */
+function createWorkers(
+  config: Config,
+  options: GatewayOptions,
+  backend: OpenBackend,
+  connectors: ConnectorRegistry,
+  log: Logger,
+  gatewayUrl: () => string,
+) {
+  const http = new HttpClient({ connections: 128 });
+  const baseUrlFor = (account: ChannelAccountWithSecrets) => {
+    const override = config.apiBases[account.channel];
+    if (override) return override.replace(/\/$/, '');
+    if (config.mode === 'sandbox') return `${gatewayUrl()}/sandbox/${account.channel}`;
+    return connectors[account.channel]!.defaultBaseUrl;
+  };
+  const dispatcher = new Dispatcher({
+    store: backend.store,
+    queue: backend.queue,
+    connectors,
+    http,
+    baseUrlFor,
+    log,
+    concurrency: config.dispatchConcurrency,
+    leaseMs: config.leaseMs,
+    ratePerSecond: config.ratePerSecond,
+    recipientRatePerSecond: config.recipientRatePerSecond,
+    ...options.dispatcher,
+  });
+  // Callback URLs are the tenants' choice, so their client refuses non-public addresses.
+  const destinationGuard = new DestinationGuard(config.webhookAllowlist);
+  const callbackHttp = new HttpClient({ connections: 16, guard: destinationGuard });
+  const notifier = new Notifier({
+    store: backend.store,
+    http: callbackHttp,
+    log,
+    leaseMs: config.leaseMs,
+    ...options.notifier,
+  });
+  return {
+    dispatcher,
+    notifier,
+    destinationGuard,
+    async close() {
+      await http.close();
+      await callbackHttp.close();
+    },
+  };
+}
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  return startProcess(config, options, { workers: true });
+}
+
+/**
+ * `omnigate api`: the HTTP API (and, in sandbox mode, the provider emulators) without workers.
+ * Accepted messages wait in the shared queue for `omnigate worker` processes.
+ */
+export async function startApiProcess(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  if (!config.databaseUrl) {
+    throw new Error('omnigate api needs OMNIGATE_DATABASE_URL: the embedded SQLite file serves one process');
+  }
+  return startProcess(config, options, { workers: false });
+}
+
+async function startProcess(
+  config: Config,
+  options: GatewayOptions,
+  roles: { workers: boolean },
+): Promise<Gateway> {
+  const connectors = options.connectors ?? CONNECTORS;
+  const log = options.logger ?? createLogger(config.logLevel);
+  const backend = await openBackend(config);
+  const { store, queue } = backend;
+  if (backend.ownsQueueAlone) {
+    // Any lease still held belongs to a process that died: its jobs and callbacks are due now
+    // rather than when the lease would have run out.
+    await queue.releaseLeases(new Date());
+    await store.callbacks.releaseLeases(new Date());
+  }
   const sandbox = config.mode === 'sandbox';
   const boot = await bootstrap(store, connectors, { apiKey: config.apiKey, sandbox });
 
@@ -89,29 +187,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   const localUrl = () => url;
   const recorder = sandbox ? new MemoryRecorder() : undefined;
-  const http = new HttpClient({ connections: 128 });
-  const baseUrlFor = (account: ChannelAccountWithSecrets) => {
-    const override = config.apiBases[account.channel];
-    if (override) return override.replace(/\/$/, '');
-    if (sandbox) return `${localUrl()}/sandbox/${account.channel}`;
-    return connectors[account.channel]!.defaultBaseUrl;
-  };
-  const dispatcher = new Dispatcher({
-    store,
-    queue,
-    connectors,
-    http,
-    baseUrlFor,
-    log,
-    concurrency: config.dispatchConcurrency,
-    ratePerSecond: config.ratePerSecond,
-    recipientRatePerSecond: config.recipientRatePerSecond,
-    ...options.dispatcher,
-  });
-  // Callback URLs are the tenants' choice, so their client refuses non-public addresses.
-  const destinationGuard = new DestinationGuard(config.webhookAllowlist);
-  const callbackHttp = new HttpClient({ connections: 16, guard: destinationGuard });
-  const notifier = new Notifier({ store, http: callbackHttp, log, ...options.notifier });
+  const workers = createWorkers(config, options, backend, connectors, log, localUrl);
+  const { dispatcher, notifier, destinationGuard } = workers;
+  const kicks = !roles.workers && config.redisUrl ? redisKicks(config.redisUrl) : undefined;
 
   const app = await buildApp({
     store,
@@ -122,11 +200,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ...(options.now ? { now: options.now } : {}),
     defaultTtlSeconds: config.defaultTtlSeconds,
     ...(config.consentKeywords ? { consentKeywords: config.consentKeywords } : {}),
-    onAccepted: (withCallbacks) => {
-      dispatcher.kick();
-      if (withCallbacks) notifier.kick();
-    },
-    isReady: () => dispatcher.isRunning && notifier.isRunning,
+    onAccepted: roles.workers
+      ? (withCallbacks) => {
+          dispatcher.kick();
+          if (withCallbacks) notifier.kick();
+        }
+      : (withCallbacks) => kicks?.publish(withCallbacks),
+    isReady: () => !roles.workers || (dispatcher.isRunning && notifier.isRunning),
     publicUrl: localUrl,
     ...(recorder
       ? {
@@ -142,7 +222,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       : {}),
   });
   await app.listen({ port, host: config.host });
-  if (options.startWorkers !== false) {
+  if (roles.workers && options.startWorkers !== false) {
     dispatcher.start();
     notifier.start();
   }
@@ -166,10 +246,64 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await app.close();
       clearTimeout(force);
-      await http.close();
-      await callbackHttp.close();
+      await workers.close();
+      await kicks?.close();
       await store.close();
-      releaseLock();
+      backend.release();
+    },
+  };
+}
+
+export interface WorkerProcess {
+  dispatcher: Dispatcher;
+  notifier: Notifier;
+  stop(): Promise<void>;
+}
+
+/**
+ * `omnigate worker`: the dispatcher and the callback notifier on the shared PostgreSQL records,
+ * without an HTTP server. In sandbox mode the providers are the emulators of the API process at
+ * OMNIGATE_PUBLIC_URL.
+ */
+export async function startWorkerProcess(
+  config: Config,
+  options: GatewayOptions = {},
+): Promise<WorkerProcess> {
+  if (!config.databaseUrl) {
+    throw new Error(
+      'omnigate worker needs OMNIGATE_DATABASE_URL: the embedded SQLite file serves one process',
+    );
+  }
+  const publicUrl = config.publicUrl;
+  if (config.mode === 'sandbox' && !publicUrl) {
+    throw new Error(
+      "omnigate worker in sandbox mode needs OMNIGATE_PUBLIC_URL: the API process's URL, where the emulators are",
+    );
+  }
+  const connectors = options.connectors ?? CONNECTORS;
+  const log = options.logger ?? createLogger(config.logLevel);
+  const backend = await openBackend(config);
+  const workers = createWorkers(config, options, backend, connectors, log, () => publicUrl ?? '');
+  const { dispatcher, notifier } = workers;
+  const kicks = config.redisUrl ? redisKicks(config.redisUrl) : undefined;
+  await kicks?.subscribe((withCallbacks) => {
+    dispatcher.kick();
+    if (withCallbacks) notifier.kick();
+  });
+  if (options.startWorkers !== false) {
+    dispatcher.start();
+    notifier.start();
+  }
+  return {
+    dispatcher,
+    notifier,
+    async stop() {
+      await kicks?.close();
+      await dispatcher.stop();
+      await notifier.stop();
+      await workers.close();
+      await backend.store.close();
+      backend.release();
     },
   };
 }

@@ -25,10 +25,23 @@ export interface Config {
   defaultTtlSeconds: Record<string, number | undefined>;
   /** The URL the gateway is reached at, for webhook URLs it prints and gives the sandbox. */
   publicUrl?: string;
+  /**
+   * Scale-out: records in PostgreSQL (OMNIGATE_DATABASE_URL) instead of the embedded SQLite file,
+   * so any number of `omnigate api` and `omnigate worker` processes share them.
+   */
+  databaseUrl?: string;
+  /** Scale-out: provider limits and breakers shared through Redis (OMNIGATE_REDIS_URL). */
+  redisUrl?: string;
   bodyLimitBytes: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Sends in flight at once in this process. */
   dispatchConcurrency: number;
+  /**
+   * How long a worker holds a claimed job or callback before another may take it over
+   * (OMNIGATE_LEASE_MS). In scale-out mode this is how soon a dead worker's work moves on; it
+   * must outlast the slowest provider call.
+   */
+  leaseMs: number;
   /**
    * CIDRs and host names outbound webhooks may reach although they are not public addresses
    * (OMNIGATE_WEBHOOK_ALLOWLIST, comma-separated). Empty: public addresses only.
@@ -97,9 +110,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recipientRatePerSecond,
     defaultTtlSeconds,
     ...(env.OMNIGATE_PUBLIC_URL ? { publicUrl: env.OMNIGATE_PUBLIC_URL.replace(/\/$/, '') } : {}),
+    ...(env.OMNIGATE_DATABASE_URL ? { databaseUrl: env.OMNIGATE_DATABASE_URL } : {}),
+    ...(env.OMNIGATE_REDIS_URL ? { redisUrl: env.OMNIGATE_REDIS_URL } : {}),
     bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
     sqliteSynchronous: sync,
     dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),
+    leaseMs: int(env.OMNIGATE_LEASE_MS, 60_000, 'OMNIGATE_LEASE_MS'),
     logLevel: env.LOG_LEVEL ?? 'info',
     ...(env.OMNIGATE_SANDBOX_CHAOS ? { sandboxChaos: env.OMNIGATE_SANDBOX_CHAOS } : {}),
     ...(env.OMNIGATE_STOP_WORDS || env.OMNIGATE_START_WORDS

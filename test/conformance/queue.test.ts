@@ -67,4 +67,12 @@ describe.each(BACKENDS)('queue conformance: $name', (factory) => {
     expect(attempts[c!.messageId]).toMatchObject({ attempts: 2, interrupted: false });
     expect(attempts[a!.messageId]).toBeUndefined();
   });
+
+  it('hands each due job to one claimer when workers claim at once', async () => {
+    const claims = await Promise.all([1, 2, 3].map(() => queue.claim(new Date(t0), 2, 60_000)));
+    const claimed = claims.flat().map((j) => j.messageId);
+    expect(claimed.sort()).toEqual([...ids].sort());
+    expect(await queue.depth(new Date(t0))).toBe(0);
+    expect(await queue.nextDueInMs(new Date(t0))).toBe(60_000);
+  });
 });

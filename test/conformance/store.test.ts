@@ -230,4 +230,63 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
     expect(await store.channelAccounts.get('t2', 'ca_x')).toBeUndefined();
     expect(await store.channelAccounts.defaultFor('t2', 'line')).toBeUndefined();
   });
+
+  it('stores a batch of 1000 recipients whole, each with its job and its queued callback', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => recipient({ to: `U${i}` }));
+    expect(await store.messages.accept(batch('t1', many, { callbackUrl: 'http://127.0.0.1:9/cb' }))).toEqual({
+      kind: 'accepted',
+    });
+    expect(await queue.depth(new Date(at))).toBe(1000);
+    const stored = await store.messages.list('t1', { limit: 2000 });
+    expect(stored.map((m) => m.id).sort()).toEqual(many.map((m) => m.id).sort());
+    expect(stored.find((m) => m.id === many[500]!.id)?.to).toBe('U500');
+    const deliveries = await store.callbacks.list('t1', many[999]!.id);
+    expect(deliveries.map((d) => JSON.parse(d.payload).data)).toMatchObject([
+      { status: 'queued', to: 'U999' },
+    ]);
+  });
+
+  it('takes an idempotency key once when requests carrying it race', async () => {
+    const idem = { key: 'race', fingerprint: 'f', statusCode: 202, response: { ok: 1 } };
+    const results = await Promise.all(
+      [1, 2, 3].map(() => store.messages.accept(batch('t1', [recipient()], { idempotency: idem }))),
+    );
+    expect(results.filter((r) => r.kind === 'accepted')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'replay')).toEqual([
+      { kind: 'replay', record: idem },
+      { kind: 'replay', record: idem },
+    ]);
+    expect(await store.messages.list('t1', { limit: 10 })).toHaveLength(1);
+  });
+
+  it('lets one of several racing sends take the last slot of a cap, and refuses the others', async () => {
+    const capped = { policyGroup: 'promo', capWindows: [{ since: '2025-12-31T00:00:00.000Z', max: 1 }] };
+    const results = await Promise.all(
+      [1, 2, 3].map(() => store.messages.accept(batch('t1', [recipient({ contactId: 'ct_1' })], capped))),
+    );
+    expect(results.filter((r) => r.kind === 'accepted')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'capped')).toEqual([
+      { kind: 'capped', contactIds: ['ct_1'] },
+      { kind: 'capped', contactIds: ['ct_1'] },
+    ]);
+    expect(await store.policy.countInGroup('t1', 'ct_1', 'promo', ['2025-12-31T00:00:00.000Z'])).toEqual([1]);
+  });
+
+  it('hands each due callback to one notifier when several claim at once, with its url and payload', async () => {
+    const ms = [recipient(), recipient(), recipient()];
+    await store.messages.accept(batch('t1', ms, { callbackUrl: 'http://127.0.0.1:9/cb' }));
+    await store.messages.accept(batch('t2', [recipient()], { callbackUrl: 'http://127.0.0.1:9/other' }));
+    const claims = await Promise.all(
+      [1, 2, 3].map(() => store.callbacks.claimDue(new Date(Date.parse(at) + 1), 10, 60_000)),
+    );
+    const claimed = claims.flat();
+    expect(claimed.map((d) => d.id).sort()).toEqual([...new Set(claimed.map((d) => d.id))].sort());
+    expect(claimed).toHaveLength(4);
+    expect(claimed.filter((d) => d.tenantId === 't1').map((d) => d.url)).toEqual(
+      Array(3).fill('http://127.0.0.1:9/cb'),
+    );
+    expect(
+      claimed.every((d) => JSON.parse(d.payload).data.messageId === d.messageId && d.attempts === 1),
+    ).toBe(true);
+  });
 });

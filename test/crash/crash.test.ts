@@ -1,10 +1,15 @@
 /**
  * Crash safety at CI size: a few SIGKILLs of the real server at seeded moments, then a drain.
- * `npm run crash -- --rounds 40 --seed N` runs the same scenario longer.
+ * `npm run crash -- --rounds 40 --seed N` runs the same scenario longer. In scale-out mode (when
+ * PostgreSQL is reachable) one of two worker processes dies each round while the API and the other
+ * worker carry on.
  */
 import { describe, expect, it } from 'vitest';
+import { POSTGRES } from '../support/backends.ts';
 import { crashViolations } from './checks.ts';
 import { runCrashScenario } from './harness.ts';
+
+const POSTGRES_URL = process.env.OMNIGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 describe('crash safety', () => {
   it.each([0, 3])(
@@ -16,5 +21,21 @@ describe('crash safety', () => {
       expect(crashViolations(report)).toEqual([]);
     },
     120_000,
+  );
+
+  it.skipIf(POSTGRES === undefined)(
+    'scale-out: a worker killed mid-send leaves its work to the other, and nothing is lost or doubled',
+    async () => {
+      const report = await runCrashScenario({
+        seed: 7,
+        rounds: 3,
+        messagesPerRound: 40,
+        scaleOut: { adminUrl: POSTGRES_URL },
+      });
+      expect(report.kills).toHaveLength(3);
+      expect(report.submitted.length).toBe(120);
+      expect(crashViolations(report)).toEqual([]);
+    },
+    180_000,
   );
 });

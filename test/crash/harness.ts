@@ -25,6 +25,12 @@ export interface CrashOptions {
   rounds: number;
   messagesPerRound: number;
   log?: (line: string) => void;
+  /**
+   * Scale-out mode: a fresh PostgreSQL database (made through `adminUrl`, dropped at the end), one
+   * `omnigate api` process that lives throughout, and two `omnigate worker` processes, one of
+   * which is SIGKILLed each round while the other carries on.
+   */
+  scaleOut?: { adminUrl: string; redisUrl?: string };
 }
 
 export interface Submitted {
@@ -103,13 +109,13 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
   let child: ChildProcess | undefined;
   let base = '';
   const kills: string[] = [];
+  const database = o.scaleOut ? await createDatabase(o.scaleOut.adminUrl) : undefined;
+  const workers: Array<ChildProcess | undefined> = [undefined, undefined];
+  let apiProcess: ChildProcess | undefined;
 
-  async function startGateway(crashAt?: string): Promise<void> {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+  function environment(extra: Record<string, string>, crashAt?: string): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PORT: String(port),
       OMNIGATE_DATA_DIR: dataDir,
       OMNIGATE_API_KEY: API_KEY,
       OMNIGATE_LINE_API_BASE: provider.url,
@@ -117,26 +123,67 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
       OMNIGATE_TELEGRAM_RECIPIENT_RATE_PER_SECOND: '1000',
       OMNIGATE_WEBHOOK_ALLOWLIST: '127.0.0.1/32',
       LOG_LEVEL: 'silent',
+      ...(database
+        ? {
+            OMNIGATE_DATABASE_URL: database.url,
+            // A dead worker's claims move to the other worker this soon.
+            OMNIGATE_LEASE_MS: '3000',
+            ...(o.scaleOut?.redisUrl ? { OMNIGATE_REDIS_URL: o.scaleOut.redisUrl } : {}),
+          }
+        : {}),
+      ...extra,
       ...(crashAt ? { OMNIGATE_CRASH_AT: crashAt } : {}),
     };
     delete env.OMNIGATE_SANDBOX_CHAOS;
     if (!crashAt) delete env.OMNIGATE_CRASH_AT;
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+    return env;
+  }
+
+  async function spawnOmnigate(
+    command: string,
+    env: NodeJS.ProcessEnv,
+    ready: string,
+  ): Promise<ChildProcess> {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', command], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    child = proc;
     await new Promise<void>((resolve, reject) => {
       let out = '';
       proc.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('listening on')) resolve();
+        if (out.includes(ready)) resolve();
       });
       proc.once('exit', (code, signal) =>
-        reject(new Error(`gateway exited (${code ?? signal}) before listening: ${out}`)),
+        reject(new Error(`omnigate ${command} exited (${code ?? signal}) before it was ready: ${out}`)),
       );
     });
+    return proc;
+  }
+
+  /** Embedded: one whole gateway, killed and restarted each round. */
+  async function startGateway(crashAt?: string): Promise<void> {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = await spawnOmnigate('start', environment({ PORT: String(port) }, crashAt), 'listening on');
+  }
+
+  /** Scale-out: the API once, for the whole run. */
+  async function startApi(): Promise<void> {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    apiProcess = await spawnOmnigate('api', environment({ PORT: String(port) }), 'listening on');
+  }
+
+  async function startWorker(slot: number, crashAt?: string): Promise<ChildProcess> {
+    const proc = await spawnOmnigate(
+      'worker',
+      environment({ OMNIGATE_PUBLIC_URL: base }, crashAt),
+      'Omnigate worker',
+    );
+    workers[slot] = proc;
+    return proc;
   }
 
   const exited = (proc: ChildProcess) =>
@@ -171,10 +218,16 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
 
   const submitted: Submitted[] = [];
   try {
+    if (database) {
+      await migrate(database.url);
+      await startApi();
+      await startWorker(1);
+    }
     for (let round = 0; round < o.rounds; round++) {
       const plan = pickCrash(random, round + o.seed);
-      await startGateway(plan.crashAt);
-      const proc = child as ChildProcess;
+      // Scale-out: the worker in slot 0 dies each round while slot 1 keeps working.
+      const proc = database ? await startWorker(0, plan.crashAt) : (await startGateway(plan.crashAt), child);
+      if (!proc) throw new Error('no process to kill');
       // Resubmit what is still unknown (same idempotency keys), then new messages, concurrently.
       const batch: Submitted[] = submitted.filter((m) => m.id === undefined);
       for (let i = 0; i < o.messagesPerRound; i++) {
@@ -197,7 +250,8 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
     }
 
     // The last life: no crash. Resolve the unknowns, then wait for every message to finish.
-    await startGateway();
+    if (database) await startWorker(0);
+    else await startGateway();
     for (const m of submitted.filter((s) => s.id === undefined)) await submit(m);
     const finals = new Map<
       string,
@@ -254,13 +308,48 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
     }
     return { submitted, finals, providerHits, unknownAtProvider, callbacks, kills };
   } finally {
-    child?.kill('SIGKILL');
-    if (child) await exited(child);
+    for (const proc of [child, apiProcess, ...workers]) {
+      proc?.kill('SIGKILL');
+      if (proc) await exited(proc);
+    }
+    if (database) await database.drop();
     await agent.close();
     await provider.close();
     await receiver.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A fresh database for one scale-out run, and the means to drop it. */
+async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `omnigate_crash_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** `omnigate migrate`, as an operator runs it before starting the processes. */
+async function migrate(databaseUrl: string): Promise<void> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, OMNIGATE_DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  if (code !== 0) throw new Error(`omnigate migrate exited with ${code}`);
 }
 
 /**

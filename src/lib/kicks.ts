@@ -1,0 +1,45 @@
+/**
+ * Wake-ups between processes. In one process the API kicks the dispatcher directly after an
+ * accept; an `omnigate api` process has no dispatcher, so with Redis it publishes the kick and
+ * every `omnigate worker` subscribed wakes at once instead of at its next poll. Kicks are hints:
+ * a lost one costs at most one poll interval, never a message (workers poll regardless).
+ */
+import { Redis } from 'ioredis';
+
+const CHANNEL = 'omnigate:kick';
+
+export interface KickChannel {
+  /** Coalesced: many accepts in one turn of the event loop send one message. */
+  publish(withCallbacks: boolean): void;
+  subscribe(onKick: (withCallbacks: boolean) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function redisKicks(url: string): KickChannel {
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let subscriber: Redis | undefined;
+  let pending: 'plain' | 'callbacks' | undefined;
+  return {
+    publish(withCallbacks) {
+      const first = pending === undefined;
+      if (withCallbacks) pending = 'callbacks';
+      else pending ??= 'plain';
+      if (!first) return;
+      setImmediate(() => {
+        const message = pending ?? 'plain';
+        pending = undefined;
+        // A failed publish is a delayed wake-up, not a lost message: the workers poll anyway.
+        publisher.publish(CHANNEL, message).catch(() => undefined);
+      });
+    },
+    async subscribe(onKick) {
+      subscriber = new Redis(url, { maxRetriesPerRequest: null });
+      subscriber.on('message', (_channel: string, message: string) => onKick(message === 'callbacks'));
+      await subscriber.subscribe(CHANNEL);
+    },
+    async close() {
+      publisher.disconnect();
+      subscriber?.disconnect();
+    },
+  };
+}

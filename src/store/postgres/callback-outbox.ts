@@ -1,0 +1,100 @@
+/**
+ * The callback outbox rows a status event produces, written in the transaction of the change they
+ * report. Which webhook subscriptions want an event is read inside that transaction (the
+ * SUBSCRIBERS column below), not from a cache: another process may have created or disabled an
+ * endpoint a moment ago, and the embedded backend's in-memory answer would be stale here.
+ */
+import { formatCallback } from '../../webhooks/callback-formats.ts';
+import type { StatusCallbackInput } from '../../webhooks/payload.ts';
+import type { Tx } from './database.ts';
+
+export interface Subscriber {
+  id: string;
+  url: string;
+  events: string[];
+}
+
+/**
+ * The tenant's enabled endpoints as a JSON array, for a query over `messages m`; the driver parses
+ * it. Costs no extra round trip on the status-change path.
+ */
+export const SUBSCRIBERS = `(SELECT coalesce(json_agg(json_build_object('id', e.id, 'url', e.url, 'events', e.events::json)
+      ORDER BY e.id), '[]'::json)
+    FROM webhook_endpoints e WHERE e.tenant_id = m.tenant_id AND e.state = 'enabled') AS endpoints`;
+
+export async function enabledSubscribers(tx: Tx, tenantId: string): Promise<Subscriber[]> {
+  const rows = await tx.query<{ id: string; url: string; events: string }>(
+    `SELECT id, url, events FROM webhook_endpoints WHERE tenant_id = $1 AND state = 'enabled' ORDER BY id`,
+    [tenantId],
+  );
+  return rows.map((r) => ({ id: r.id, url: r.url, events: JSON.parse(r.events) }));
+}
+
+export const wanting = (endpoints: readonly Subscriber[], eventType: string): Subscriber[] =>
+  endpoints.filter((e) => e.events.includes('*') || e.events.includes(eventType));
+
+export interface OutboxRow {
+  id: string;
+  tenantId: string;
+  messageId: string;
+  url: string;
+  payload: string;
+  at: string;
+  endpointId: string | null;
+  eventId: string;
+}
+
+/**
+ * The deliveries of one event: to the send's own callbackUrl, if any, and to each subscription
+ * that wants it. Same payload and event id, except that a send made through a vendor façade tells
+ * its own callbackUrl in that vendor's shape (`format`), or not at all for an event the vendor
+ * does not notify.
+ */
+export function outboxRows(
+  tenantId: string,
+  messageId: string,
+  callbackUrl: string | null | undefined,
+  event: { id: string; payload: string },
+  endpoints: readonly Subscriber[],
+  at: string,
+  format?: { name: string | null | undefined; input: StatusCallbackInput },
+): OutboxRow[] {
+  const rows: OutboxRow[] = [];
+  const base = { tenantId, messageId, at, eventId: event.id };
+  if (callbackUrl) {
+    const own = format?.name ? formatCallback(format.name, format.input, event.payload) : event.payload;
+    if (own !== undefined)
+      rows.push({ ...base, id: event.id, url: callbackUrl, payload: own, endpointId: null });
+  }
+  for (const e of endpoints) {
+    rows.push({ ...base, id: `${event.id}.${e.id}`, url: e.url, payload: event.payload, endpointId: e.id });
+  }
+  return rows;
+}
+
+/** Writes outbox rows in one statement, however many events and recipients they come from. */
+export async function writeOutbox(tx: Tx, rows: readonly OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at,
+       updated_at, endpoint_id, event_id)
+     SELECT r.id, r.tenant_id, r.message_id, r.url, r.payload, 'pending', 0, r.next_at, r.at, r.at,
+       r.endpoint_id, r.event_id
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+       $8::text[], $9::text[])
+       AS r(id, tenant_id, message_id, url, payload, at, next_at, endpoint_id, event_id)
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.tenantId),
+      rows.map((r) => r.messageId),
+      rows.map((r) => r.url),
+      rows.map((r) => r.payload),
+      rows.map((r) => r.at),
+      // Due at once: the instant of the event it reports.
+      rows.map((r) => new Date(Date.parse(r.at)).toISOString()),
+      rows.map((r) => r.endpointId),
+      rows.map((r) => r.eventId),
+    ],
+  );
+}

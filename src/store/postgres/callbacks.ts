@@ -1,0 +1,134 @@
+/**
+ * The callback outbox, consuming side. The notifier serves every tenant, so leases and outcomes
+ * are written as the router role, which sees only the lease and outcome columns; the url and
+ * payload of what it claimed are then read in each tenant's own context.
+ */
+import type { CallbackDelivery, CallbackRepository } from '../types.ts';
+import type { PgDatabase } from './database.ts';
+
+interface ClaimedRow {
+  id: string;
+  tenant_id: string;
+  message_id: string;
+  attempts: number;
+  endpoint_id: string | null;
+  event_id: string | null;
+}
+
+export function createCallbackRepository(
+  db: PgDatabase,
+  options: { singleProcess: boolean },
+): CallbackRepository {
+  return {
+    claimDue(now, limit, leaseMs) {
+      return db.router(async (tx) => {
+        // As with jobs, the lease is next_at pushed forward: a claimed row is invisible until then,
+        // and reappears by itself if the notifier dies before recording the outcome.
+        const claimed = await tx.query<ClaimedRow>(
+          `UPDATE callback_deliveries c SET next_at = $1, attempts = c.attempts + 1, claimed = true
+           FROM (SELECT id FROM callback_deliveries WHERE state = 'pending' AND next_at <= $2
+                 ORDER BY next_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+           WHERE c.id = due.id
+           RETURNING c.id, c.tenant_id, c.message_id, c.attempts, c.endpoint_id, c.event_id`,
+          [new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit],
+        );
+        const content = new Map<string, { url: string; payload: string }>();
+        for (const tenantId of new Set(claimed.map((r) => r.tenant_id))) {
+          await tx.asTenant(tenantId);
+          const rows = await tx.query<{ id: string; url: string; payload: string }>(
+            'SELECT id, url, payload FROM callback_deliveries WHERE tenant_id = $1 AND id = ANY($2::text[])',
+            [tenantId, claimed.filter((r) => r.tenant_id === tenantId).map((r) => r.id)],
+          );
+          for (const r of rows) content.set(r.id, r);
+        }
+        return claimed.flatMap((r): CallbackDelivery[] => {
+          const c = content.get(r.id);
+          if (!c) return [];
+          return [
+            {
+              id: r.id,
+              eventId: r.event_id ?? r.id,
+              ...(r.endpoint_id !== null ? { endpointId: r.endpoint_id } : {}),
+              tenantId: r.tenant_id,
+              messageId: r.message_id,
+              url: c.url,
+              payload: c.payload,
+              attempts: r.attempts,
+            },
+          ];
+        });
+      });
+    },
+    async releaseLeases(now) {
+      // Only for a process that owns the database alone: in multi-process mode a claimed
+      // delivery may be in a live notifier's hands (see PostgresQueueOptions.singleProcess).
+      if (!options.singleProcess) return 0;
+      return db.router(
+        async (tx) =>
+          (
+            await tx.query(
+              `UPDATE callback_deliveries SET next_at = $1, claimed = false WHERE claimed AND state = 'pending'
+               RETURNING id`,
+              [now.toISOString()],
+            )
+          ).length,
+      );
+    },
+    markDelivered(id, statusCode) {
+      return db.router(async (tx) => {
+        await tx.query(
+          `UPDATE callback_deliveries SET state = 'delivered', claimed = false, last_status = $1, last_error = NULL,
+             updated_at = $2 WHERE id = $3`,
+          [statusCode, new Date().toISOString(), id],
+        );
+      });
+    },
+    markFailed(id, error, nextAt) {
+      return db.router(async (tx) => {
+        await tx.query(
+          `UPDATE callback_deliveries SET state = $1, claimed = false, next_at = $2, last_error = $3, updated_at = $4
+           WHERE id = $5`,
+          [
+            nextAt ? 'pending' : 'failed',
+            new Date(nextAt?.getTime() ?? 0).toISOString(),
+            error,
+            new Date().toISOString(),
+            id,
+          ],
+        );
+      });
+    },
+    list(tenantId, messageId) {
+      return db.tenant(tenantId, async (tx) => {
+        const rows = await tx.query<{
+          id: string;
+          tenant_id: string;
+          message_id: string;
+          url: string;
+          payload: string;
+          attempts: number;
+          state: string;
+          last_error: string | null;
+          endpoint_id: string | null;
+          event_id: string | null;
+        }>(
+          `SELECT id, tenant_id, message_id, url, payload, attempts, state, last_error, endpoint_id, event_id
+           FROM callback_deliveries WHERE tenant_id = $1 AND message_id = $2 ORDER BY id`,
+          [tenantId, messageId],
+        );
+        return rows.map((r) => ({
+          id: r.id,
+          eventId: r.event_id ?? r.id,
+          ...(r.endpoint_id !== null ? { endpointId: r.endpoint_id } : {}),
+          tenantId: r.tenant_id,
+          messageId: r.message_id,
+          url: r.url,
+          payload: r.payload,
+          attempts: r.attempts,
+          state: r.state,
+          lastError: r.last_error ?? undefined,
+        }));
+      });
+    },
+  };
+}

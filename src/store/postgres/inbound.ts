@@ -1,0 +1,78 @@
+import { newId } from '../../lib/ids.ts';
+import type { InboundRepository, StoredInbound } from '../types.ts';
+import type { PgDatabase } from './database.ts';
+
+export function createInboundRepository(db: PgDatabase): InboundRepository {
+  return {
+    insert(tenantId, events) {
+      if (events.length === 0) return Promise.resolve(0);
+      // Providers redeliver (LINE marks isRedelivery, WhatsApp retries for a day): the unique index
+      // on (account, provider event id) turns a redelivery into a no-op, also within one batch.
+      return db.tenant(tenantId, async (tx) => {
+        const added = await tx.query(
+          `INSERT INTO inbound_events (id, tenant_id, channel_account_id, provider_event_id, kind, sender, event, received_at,
+             reply_token)
+           SELECT e.id, $1, e.channel_account_id, e.provider_event_id, e.kind, e.sender, e.event, e.received_at,
+             e.reply_token
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+             WITH ORDINALITY AS e(id, channel_account_id, provider_event_id, kind, sender, event, received_at,
+               reply_token, n)
+           ORDER BY e.n
+           ON CONFLICT DO NOTHING RETURNING id`,
+          [
+            tenantId,
+            events.map(() => newId('inb')),
+            events.map((e) => e.channelAccountId),
+            events.map((e) => e.providerEventId ?? null),
+            events.map((e) => e.kind),
+            events.map((e) => e.from ?? null),
+            events.map((e) => JSON.stringify(e.event)),
+            events.map((e) => e.receivedAt),
+            events.map((e) => e.replyToken ?? null),
+          ],
+        );
+        return added.length;
+      });
+    },
+    replyTokenReceivedAt(tenantId, channelAccountId, token) {
+      return db.tenant(tenantId, async (tx) => {
+        const [row] = await tx.query<{ received_at: string }>(
+          'SELECT received_at FROM inbound_events WHERE channel_account_id = $1 AND reply_token = $2 AND tenant_id = $3',
+          [channelAccountId, token, tenantId],
+        );
+        return row?.received_at;
+      });
+    },
+    list(tenantId, filter) {
+      const args: unknown[] = [tenantId];
+      if (filter.channelAccountId) args.push(filter.channelAccountId);
+      args.push(filter.limit);
+      return db.tenant(tenantId, async (tx) => {
+        const rows = await tx.query<{
+          id: string;
+          channel_account_id: string;
+          provider_event_id: string | null;
+          kind: string;
+          sender: string | null;
+          event: string;
+          received_at: string;
+        }>(
+          `SELECT * FROM inbound_events WHERE tenant_id = $1 ${filter.channelAccountId ? 'AND channel_account_id = $2' : ''}
+           ORDER BY id DESC LIMIT $${args.length}`,
+          args,
+        );
+        return rows.map(
+          (r): StoredInbound => ({
+            id: r.id,
+            channelAccountId: r.channel_account_id,
+            providerEventId: r.provider_event_id ?? undefined,
+            kind: r.kind,
+            from: r.sender ?? undefined,
+            event: JSON.parse(r.event),
+            receivedAt: r.received_at,
+          }),
+        );
+      });
+    },
+  };
+}

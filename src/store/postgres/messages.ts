@@ -1,0 +1,561 @@
+/**
+ * Messages, their status events, dispatch jobs and idempotency records (accepting a batch is in
+ * accept.ts). A status change locks its message row (FOR UPDATE), so concurrent workers and
+ * receipts apply changes one at a time and event sequence numbers never clash.
+ */
+import type { MessageStatus } from '../../core/status.ts';
+import { isForward } from '../../core/status.ts';
+import { buildStatusCallback, type StatusCallbackInput, statusEventId } from '../../webhooks/payload.ts';
+import type {
+  DispatchMessage,
+  MessageFilter,
+  MessageRepository,
+  StatusEvent,
+  StoredMessage,
+  Transition,
+  TransitionResult,
+} from '../types.ts';
+import { acceptBatch, readIdempotency } from './accept.ts';
+import {
+  type OutboxRow,
+  outboxRows,
+  SUBSCRIBERS,
+  type Subscriber,
+  wanting,
+  writeOutbox,
+} from './callback-outbox.ts';
+import type { PgDatabase, Tx } from './database.ts';
+
+interface MessageRow {
+  id: string;
+  tenant_id: string;
+  channel: string;
+  channel_account_id: string;
+  recipient: string;
+  content: string;
+  request: string;
+  degradations: string | null;
+  status: MessageStatus;
+  status_reason: string | null;
+  provider_message_id: string | null;
+  attempts: number;
+  correlation_id: string | null;
+  callback_url: string | null;
+  callback_data: string | null;
+  expires_at: string | null;
+  contact_id: string | null;
+  forced: boolean;
+  template: string | null;
+  policy: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What a status change reads of a message: no content or request, the two largest values. */
+interface TransitionRow {
+  id: string;
+  tenant_id: string;
+  channel: string;
+  channel_account_id: string;
+  recipient: string;
+  status: MessageStatus;
+  seq: number;
+  provider_message_id: string | null;
+  correlation_id: string | null;
+  callback_url: string | null;
+  callback_data: string | null;
+  callback_format: string | null;
+  endpoints: Subscriber[];
+}
+
+type DispatchRow = TransitionRow & { request: string; expires_at: string | null };
+
+const TRANSITION_COLUMNS = `m.id, m.tenant_id, m.channel, m.channel_account_id, m.recipient, m.status, m.seq,
+  m.provider_message_id, m.correlation_id, m.callback_url, m.callback_data, m.callback_format, ${SUBSCRIBERS}`;
+
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+function toMessage(r: MessageRow): StoredMessage {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    channel: r.channel,
+    channelAccountId: r.channel_account_id,
+    to: r.recipient,
+    content: JSON.parse(r.content),
+    request: JSON.parse(r.request),
+    degradations: r.degradations ? JSON.parse(r.degradations) : [],
+    status: r.status,
+    statusReason: opt(r.status_reason),
+    providerMessageId: opt(r.provider_message_id),
+    attempts: r.attempts,
+    correlationId: opt(r.correlation_id),
+    callbackUrl: opt(r.callback_url),
+    callbackData: opt(r.callback_data),
+    expiresAt: opt(r.expires_at),
+    contactId: opt(r.contact_id),
+    ...(r.forced ? { forced: true } : {}),
+    ...(r.template !== null ? { template: JSON.parse(r.template) } : {}),
+    ...(r.policy !== null ? { policy: JSON.parse(r.policy) } : {}),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A status event to insert; `detail` is already JSON. */
+interface EventRow {
+  messageId: string;
+  seq: number;
+  tenantId: string;
+  status: MessageStatus;
+  at: string;
+  reason: string | null;
+  code: string | null;
+  detail: string | null;
+}
+
+async function insertEvents(tx: Tx, events: readonly EventRow[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.query(
+    `INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+    [
+      events.map((e) => e.messageId),
+      events.map((e) => e.seq),
+      events.map((e) => e.tenantId),
+      events.map((e) => e.status),
+      events.map((e) => e.at),
+      events.map((e) => e.reason),
+      events.map((e) => e.code),
+      events.map((e) => e.detail),
+    ],
+  );
+}
+
+/** The outbox rows of a status change of `m` (none when nobody listens). */
+function statusCallbackRows(
+  m: TransitionRow,
+  status: MessageStatus,
+  previous: MessageStatus,
+  seq: number,
+  t: Pick<Transition, 'at' | 'reason' | 'code' | 'providerMessageId'>,
+): OutboxRow[] {
+  const endpoints = wanting(m.endpoints, `message.${status}`);
+  if (!m.callback_url && endpoints.length === 0) return [];
+  const input: StatusCallbackInput = {
+    messageId: m.id,
+    channel: m.channel,
+    to: m.recipient,
+    status,
+    previousStatus: previous,
+    sequence: seq,
+    occurredAt: t.at,
+    reason: t.reason,
+    code: t.code,
+    providerMessageId: t.providerMessageId ?? opt(m.provider_message_id),
+    correlationId: opt(m.correlation_id),
+    callbackData: opt(m.callback_data),
+  };
+  const event = buildStatusCallback(input);
+  return outboxRows(m.tenant_id, m.id, m.callback_url, event, endpoints, t.at, {
+    name: m.callback_format,
+    input,
+  });
+}
+
+/** Locks and reads messages of the current tenant for a change; missing ids are simply absent. */
+async function lockForChange(tx: Tx, tenantId: string, ids: readonly string[]): Promise<TransitionRow[]> {
+  return tx.query<TransitionRow>(
+    `SELECT ${TRANSITION_COLUMNS} FROM messages m WHERE m.tenant_id = $1 AND m.id = ANY($2::text[])
+     ORDER BY m.id FOR UPDATE OF m`,
+    [tenantId, ids],
+  );
+}
+
+/** Appends an event that keeps the status (a note); returns its sequence number. */
+async function appendNote(
+  tx: Tx,
+  row: TransitionRow,
+  e: { at: string; reason?: string | undefined; code?: string | undefined; detail?: unknown },
+): Promise<number> {
+  const seq = row.seq + 1;
+  await tx.query(
+    `WITH event AS (
+       INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+     UPDATE messages SET seq = $2 WHERE id = $1`,
+    [
+      row.id,
+      seq,
+      row.tenant_id,
+      row.status,
+      e.at,
+      e.reason ?? null,
+      e.code ?? null,
+      e.detail ? JSON.stringify(e.detail) : null,
+    ],
+  );
+  return seq;
+}
+
+/**
+ * Records a click on one of a message's links, inside the click's transaction (already in the
+ * message's tenant): an event on the message and its callbacks.
+ */
+export type ClickRecorder = (
+  tx: Tx,
+  tenantId: string,
+  messageId: string,
+  detail: Record<string, unknown>,
+  at: string,
+) => Promise<void>;
+
+export function createMessageRepository(
+  db: PgDatabase,
+): MessageRepository & { recordClicked: ClickRecorder } {
+  const recordClicked: ClickRecorder = async (tx, tenantId, messageId, detail, at) => {
+    const [row] = await lockForChange(tx, tenantId, [messageId]);
+    if (!row) return;
+    const seq = await appendNote(tx, row, { at, reason: 'link clicked', code: 'clicked', detail });
+    const endpoints = wanting(row.endpoints, 'message.clicked');
+    if (!row.callback_url && endpoints.length === 0) return;
+    const eventId = statusEventId(row.id, seq);
+    const payload = JSON.stringify({
+      type: 'message.clicked',
+      timestamp: at,
+      data: {
+        eventId,
+        messageId: row.id,
+        sequence: seq,
+        occurredAt: at,
+        channel: row.channel,
+        to: row.recipient,
+        ...detail,
+        correlationId: opt(row.correlation_id),
+        callbackData: opt(row.callback_data),
+      },
+    });
+    await writeOutbox(
+      tx,
+      outboxRows(tenantId, row.id, row.callback_url, { id: eventId, payload }, endpoints, at),
+    );
+  };
+
+  return {
+    recordClicked,
+
+    accept(batch) {
+      return db.tenant(batch.tenantId, (tx) => acceptBatch(tx, batch));
+    },
+
+    findIdempotency(tenantId, key) {
+      return db.tenant(tenantId, (tx) => readIdempotency(tx, tenantId, key));
+    },
+
+    get(tenantId, id) {
+      return db.tenant(tenantId, async (tx) => {
+        const [row] = await tx.query<MessageRow>('SELECT * FROM messages WHERE tenant_id = $1 AND id = $2', [
+          tenantId,
+          id,
+        ]);
+        return row ? toMessage(row) : undefined;
+      });
+    },
+
+    events(tenantId, id) {
+      return db.tenant(tenantId, async (tx): Promise<StatusEvent[]> => {
+        const [message] = await tx.query<{ created_at: string }>(
+          'SELECT created_at FROM messages WHERE tenant_id = $1 AND id = $2',
+          [tenantId, id],
+        );
+        if (!message) return [];
+        const rows = await tx.query<{
+          status: MessageStatus;
+          at: string;
+          reason: string | null;
+          code: string | null;
+          detail: string | null;
+        }>(
+          'SELECT status, at, reason, code, detail FROM message_events WHERE tenant_id = $1 AND message_id = $2 ORDER BY seq',
+          [tenantId, id],
+        );
+        return [
+          { status: 'accepted', at: message.created_at },
+          { status: 'queued', at: message.created_at },
+          ...rows.map((r) => ({
+            status: r.status,
+            at: r.at,
+            reason: opt(r.reason),
+            code: opt(r.code),
+            detail: r.detail ? JSON.parse(r.detail) : undefined,
+          })),
+        ];
+      });
+    },
+
+    list(tenantId, f: MessageFilter) {
+      const conditions: Array<[string, unknown]> = [
+        ['status =', f.status],
+        ['channel =', f.channel],
+        ['correlation_id =', f.correlationId],
+        ['created_at >=', f.since],
+        ['created_at <', f.until],
+        ['id <', f.beforeId],
+      ];
+      const where = ['tenant_id = $1'];
+      const args: unknown[] = [tenantId];
+      for (const [condition, value] of conditions) {
+        if (value === undefined) continue;
+        args.push(value);
+        where.push(`${condition} $${args.length}`);
+      }
+      args.push(f.limit);
+      return db.tenant(tenantId, async (tx) =>
+        (
+          await tx.query<MessageRow>(
+            `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${args.length}`,
+            args,
+          )
+        ).map(toMessage),
+      );
+    },
+
+    transition(tenantId, t: Transition) {
+      return db.tenant(tenantId, async (tx): Promise<TransitionResult> => {
+        if (t.finishJob) {
+          await tx.query('DELETE FROM jobs WHERE tenant_id = $1 AND message_id = $2', [
+            tenantId,
+            t.messageId,
+          ]);
+        }
+        const [row] = await lockForChange(tx, tenantId, [t.messageId]);
+        if (!row) return { applied: false };
+        if (!isForward(row.status, t.status)) return { applied: false, status: row.status };
+        const seq = row.seq + 1;
+        const attempt = typeof t.detail?.attempt === 'number' ? t.detail.attempt : 0;
+        const detail = t.providerMessageId
+          ? { ...t.detail, providerMessageId: t.providerMessageId }
+          : t.detail;
+        await tx.query(
+          `WITH event AS (
+             INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+           UPDATE messages SET status = $4, status_reason = COALESCE($6, status_reason),
+             provider_message_id = COALESCE($9, provider_message_id), attempts = GREATEST(attempts, $10),
+             seq = $2, updated_at = $5
+           WHERE id = $1`,
+          [
+            row.id,
+            seq,
+            tenantId,
+            t.status,
+            t.at,
+            t.reason ?? null,
+            t.code ?? null,
+            detail ? JSON.stringify(detail) : null,
+            t.providerMessageId ?? null,
+            attempt,
+          ],
+        );
+        await writeOutbox(tx, statusCallbackRows(row, t.status, row.status, seq, t));
+        return { applied: true, status: t.status };
+      });
+    },
+
+    async beginAttempts(at, items) {
+      if (items.length === 0) return [];
+      const results: Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined> =
+        items.map(() => undefined);
+      const byTenant = new Map<string, number[]>();
+      items.forEach((item, i) => {
+        const indexes = byTenant.get(item.tenantId);
+        if (indexes) indexes.push(i);
+        else byTenant.set(item.tenantId, [i]);
+      });
+      // Rows are locked tenant by tenant and id by id, always in that order, so two workers'
+      // claims never wait for each other in a cycle.
+      const groups = [...byTenant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      // One transaction for the whole claim, switching tenant per group of its messages: every
+      // read and write still happens in the owning tenant's row-level security context.
+      await db.tenant(groups[0]![0], async (tx) => {
+        for (const [tenantId, indexes] of groups) {
+          await tx.asTenant(tenantId);
+          const rows = await tx.query<DispatchRow>(
+            `SELECT ${TRANSITION_COLUMNS}, m.request, m.expires_at FROM messages m
+             WHERE m.tenant_id = $1 AND m.id = ANY($2::text[]) ORDER BY m.id FOR UPDATE OF m`,
+            [tenantId, indexes.map((i) => items[i]!.messageId)],
+          );
+          const byId = new Map(rows.map((r) => [r.id, r]));
+          const events: EventRow[] = [];
+          const outbox: OutboxRow[] = [];
+          const updates = new Map<
+            string,
+            { status: MessageStatus | null; seq: number | null; attempt: number; updatedAt: string | null }
+          >();
+          for (const i of indexes) {
+            const item = items[i]!;
+            const row = byId.get(item.messageId);
+            if (!row) continue;
+            const previousStatus = row.status;
+            const pending = updates.get(row.id);
+            // An expired message is left as it is: the dispatcher ends it `expired`, never `sending`.
+            const expired = row.expires_at !== null && Date.parse(row.expires_at) <= Date.parse(at);
+            if (!expired && isForward(row.status, 'sending')) {
+              const seq = row.seq + 1;
+              events.push({
+                messageId: row.id,
+                seq,
+                tenantId,
+                status: 'sending',
+                at,
+                reason: null,
+                code: null,
+                detail: JSON.stringify({ attempt: item.attempt }),
+              });
+              outbox.push(...statusCallbackRows(row, 'sending', previousStatus, seq, { at }));
+              // Later items for the same message see it as the earlier ones left it.
+              row.status = 'sending';
+              row.seq = seq;
+              updates.set(row.id, {
+                status: 'sending',
+                seq,
+                attempt: Math.max(pending?.attempt ?? 0, item.attempt),
+                updatedAt: at,
+              });
+            } else if (row.status === 'sending') {
+              // A retry: the status stays, the attempt count moves on.
+              updates.set(row.id, {
+                status: pending?.status ?? null,
+                seq: pending?.seq ?? null,
+                attempt: Math.max(pending?.attempt ?? 0, item.attempt),
+                updatedAt: pending?.updatedAt ?? null,
+              });
+            }
+            results[i] = {
+              message: {
+                id: row.id,
+                to: row.recipient,
+                request: JSON.parse(row.request),
+                expiresAt: opt(row.expires_at),
+              },
+              previousStatus,
+            };
+          }
+          await insertEvents(tx, events);
+          if (updates.size > 0) {
+            const changed = [...updates.entries()];
+            await tx.query(
+              `UPDATE messages m SET status = COALESCE(u.status, m.status), seq = COALESCE(u.seq, m.seq),
+                 attempts = GREATEST(m.attempts, u.attempt), updated_at = COALESCE(u.updated_at, m.updated_at)
+               FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS u(id, status, seq, attempt, updated_at)
+               WHERE m.id = u.id`,
+              [
+                changed.map(([id]) => id),
+                changed.map(([, u]) => u.status),
+                changed.map(([, u]) => u.seq),
+                changed.map(([, u]) => u.attempt),
+                changed.map(([, u]) => u.updatedAt),
+              ],
+            );
+          }
+          await writeOutbox(tx, outbox);
+        }
+      });
+      return results;
+    },
+
+    note(tenantId, messageId, e) {
+      return db.tenant(tenantId, async (tx) => {
+        const [row] = await lockForChange(tx, tenantId, [messageId]);
+        if (row) await appendNote(tx, row, e);
+      });
+    },
+
+    findIdByProviderMessageId(tenantId, channelAccountId, providerMessageId) {
+      return db.tenant(tenantId, async (tx) => {
+        const [row] = await tx.query<{ id: string }>(
+          'SELECT id FROM messages WHERE tenant_id = $1 AND channel_account_id = $2 AND provider_message_id = $3',
+          [tenantId, channelAccountId, providerMessageId],
+        );
+        return row?.id;
+      });
+    },
+
+    findSentTo(tenantId, channelAccountId, recipient, sentBy) {
+      // Messages to one recipient whose `sent` event is at or before a watermark. The status test
+      // keeps the scan to messages a receipt can still move; a typing indicator is not something
+      // one reads.
+      return db.tenant(tenantId, async (tx) =>
+        (
+          await tx.query<{ id: string }>(
+            `SELECT m.id FROM messages m
+             WHERE m.channel_account_id = $1 AND m.recipient = $2 AND m.tenant_id = $3
+               AND m.status IN ('sent', 'delivered')
+               AND (m.content::json ->> 'type') <> 'sender_action'
+               AND EXISTS (SELECT 1 FROM message_events e
+                           WHERE e.message_id = m.id AND e.status = 'sent' AND e.at <= $4)
+             ORDER BY m.id`,
+            [channelAccountId, recipient, tenantId, sentBy],
+          )
+        ).map((r) => r.id),
+      );
+    },
+
+    redrive(tenantId, messageIds, at) {
+      if (messageIds.length === 0) return Promise.resolve([]);
+      return db.tenant(tenantId, async (tx) => {
+        const rows = new Map((await lockForChange(tx, tenantId, messageIds)).map((r) => [r.id, r]));
+        const requeued: TransitionRow[] = [];
+        const events: EventRow[] = [];
+        const outbox: OutboxRow[] = [];
+        const t = { at, code: 'redriven', reason: 'dead letter redriven' };
+        for (const messageId of messageIds) {
+          const row = rows.get(messageId);
+          if (row?.status !== 'failed') continue;
+          const seq = row.seq + 1;
+          events.push({
+            messageId,
+            seq,
+            tenantId,
+            status: 'queued',
+            at,
+            reason: t.reason,
+            code: t.code,
+            detail: null,
+          });
+          outbox.push(...statusCallbackRows(row, 'queued', row.status, seq, t));
+          row.status = 'queued';
+          row.seq = seq;
+          requeued.push(row);
+        }
+        if (requeued.length === 0) return [];
+        await insertEvents(tx, events);
+        await tx.query(
+          `WITH requeued AS (
+             UPDATE messages m SET status = 'queued', status_reason = NULL, seq = u.seq, updated_at = $1
+             FROM unnest($2::text[], $3::int[]) AS u(id, seq) WHERE m.id = u.id
+             RETURNING m.id, m.tenant_id, m.channel_account_id)
+           INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts)
+           SELECT id, tenant_id, channel_account_id, $4::timestamptz, 0 FROM requeued
+           ON CONFLICT (message_id) DO NOTHING`,
+          [at, requeued.map((r) => r.id), requeued.map((r) => r.seq), new Date(Date.parse(at)).toISOString()],
+        );
+        await writeOutbox(tx, outbox);
+        return requeued.map((r) => r.id);
+      });
+    },
+
+    latestChoices(tenantId, channelAccountId, recipient) {
+      // Only the newest message counts: once something else was sent, a bare "2" no longer
+      // obviously answers the older question.
+      return db.tenant(tenantId, async (tx) => {
+        const [row] = await tx.query<{ id: string; choices: string | null }>(
+          `SELECT id, choices FROM messages WHERE channel_account_id = $1 AND recipient = $2 AND tenant_id = $3
+           ORDER BY id DESC LIMIT 1`,
+          [channelAccountId, recipient, tenantId],
+        );
+        return row?.choices ? { messageId: row.id, choices: JSON.parse(row.choices) } : undefined;
+      });
+    },
+  };
+}

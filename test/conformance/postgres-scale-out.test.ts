@@ -1,0 +1,115 @@
+/**
+ * What the PostgreSQL backend promises beyond the shared conformance suites, because several
+ * processes share its database: workers in different processes never get the same job, a
+ * process does not release another live process's leases, migrations started together apply
+ * once, and a 1000-recipient accept is a handful of statements rather than thousands.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSecretBox } from '../../src/lib/crypto.ts';
+import { newId } from '../../src/lib/ids.ts';
+import type { JobQueue } from '../../src/queue/types.ts';
+import { createPostgresBackend, migratePostgres } from '../../src/store/postgres/index.ts';
+import type { AcceptBatch, Store } from '../../src/store/types.ts';
+import { POSTGRES, type TestDatabase } from '../support/backends.ts';
+
+const at = '2026-01-01T00:00:00.000Z';
+const t0 = new Date(at);
+
+function batch(size: number, extra: Partial<AcceptBatch> = {}): AcceptBatch {
+  return {
+    tenantId: 't1',
+    acceptedAt: at,
+    channel: 'line',
+    channelAccountId: 'ca_1',
+    content: { type: 'text', text: 'hi' },
+    recipients: Array.from({ length: size }, (_, i) => ({
+      id: newId('msg'),
+      to: `U${i}`,
+      request: { method: 'POST' as const, path: '/v2/bot/message/push', body: { to: `U${i}` } },
+      degradations: [],
+    })),
+    ...extra,
+  };
+}
+
+describe.skipIf(!POSTGRES)('postgres scale-out', () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  /** Two processes' worth of backends on one database: separate pools, neither owning it alone. */
+  async function twoProcesses(): Promise<Array<{ store: Store; queue: JobQueue }>> {
+    const first = await POSTGRES!.createBackend({ singleProcess: false });
+    cleanup.push(() => first.store.close());
+    const second = await createPostgresBackend({ url: first.url, secrets: createSecretBox(randomBytes(32)) });
+    cleanup.push(() => second.store.close());
+    await first.store.tenants.ensure('t1', 'one');
+    return [first, second];
+  }
+
+  it('never hands one job to workers of two processes claiming at once', async () => {
+    const [a, b] = await twoProcesses();
+    await a!.store.messages.accept(batch(40));
+    const claims = await Promise.all([a, b, a, b].map((p) => p!.queue.claim(t0, 15, 60_000)));
+    const ids = claims.flat().map((j) => j.messageId);
+    expect(ids).toHaveLength(40);
+    expect(new Set(ids).size).toBe(40);
+    expect(claims[1]!.length + claims[3]!.length).toBeGreaterThan(0);
+  });
+
+  it('leaves another live process’s leases alone unless told it owns the database', async () => {
+    const [a, b] = await twoProcesses();
+    await a!.store.messages.accept(batch(3, { callbackUrl: 'http://127.0.0.1:9/cb' }));
+    expect(await a!.queue.claim(t0, 10, 60_000)).toHaveLength(3);
+    expect(await a!.store.callbacks.claimDue(t0, 10, 60_000)).toHaveLength(3);
+    // A second process starting up must not make the first one's in-flight work due again.
+    expect(await b!.queue.releaseLeases(t0)).toBe(0);
+    expect(await b!.store.callbacks.releaseLeases(t0)).toBe(0);
+    expect(await b!.queue.claim(t0, 10, 60_000)).toEqual([]);
+    expect(await b!.store.callbacks.claimDue(t0, 10, 60_000)).toEqual([]);
+  });
+
+  it('applies each migration once when several processes migrate one database together', async () => {
+    const database: TestDatabase = await POSTGRES!.createDatabase();
+    cleanup.push(() => database.drop());
+    const applied = await Promise.all([1, 2, 3].map(() => migratePostgres(database.url)));
+    expect(applied.flat().sort()).toEqual([1, 2]);
+    expect(await migratePostgres(database.url)).toEqual([]);
+  });
+
+  it('refuses a database whose schema was never migrated, naming the command', async () => {
+    const database = await POSTGRES!.createDatabase();
+    cleanup.push(() => database.drop());
+    await expect(
+      createPostgresBackend({ url: database.url, secrets: createSecretBox(randomBytes(32)) }),
+    ).rejects.toThrow(/schema is at version 0.*omnigate migrate/);
+  });
+
+  it('accepts 1000 recipients with a handful of statements, not one per recipient', async () => {
+    const { store, queue } = await POSTGRES!.createBackend();
+    cleanup.push(() => store.close());
+    await store.tenants.ensure('t1', 'one');
+    const send = batch(1000, {
+      callbackUrl: 'http://127.0.0.1:9/cb',
+      idempotency: { key: 'big', fingerprint: 'f', statusCode: 202, response: {} },
+      policyGroup: 'promo',
+      capWindows: [{ since: '2025-12-31T00:00:00.000Z', max: 5 }],
+    });
+    send.recipients.forEach((r, i) => {
+      r.contactId = `ct_${i}`;
+    });
+    const statements = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      expect(await store.messages.accept(send)).toEqual({ kind: 'accepted' });
+      // Counted at all (the spy sees the pool's connections), and few.
+      expect(statements.mock.calls.length).toBeGreaterThanOrEqual(3);
+      expect(statements.mock.calls.length).toBeLessThanOrEqual(10);
+    } finally {
+      statements.mockRestore();
+    }
+    expect(await queue.depth(t0)).toBe(1000);
+  });
+});
