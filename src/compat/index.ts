@@ -5,9 +5,11 @@
  * logic lives in a façade.
  */
 import type { FastifyInstance } from 'fastify';
+import { firstLineFacade } from './firstline/index.ts';
+import { INFOBIP_PREFIX, infobipFacade } from './infobip/index.ts';
 import type { CompatDeps } from './types.ts';
 
 export async function registerFacades(app: FastifyInstance, deps: CompatDeps): Promise<void> {
-  void app;
-  void deps;
+  await app.register(firstLineFacade, deps);
+  await app.register(infobipFacade, { prefix: INFOBIP_PREFIX, ...deps });
 }
