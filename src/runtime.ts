@@ -7,11 +7,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { type BootstrapResult, bootstrap } from './bootstrap.ts';
 import { CONNECTORS, type ConnectorRegistry } from './channels/registry.ts';
 import type { Config } from './config/config.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.ts';
+import { createRedisLimits } from './dispatch/limits/redis.ts';
 import { createSecretBox } from './lib/crypto.ts';
 import { lockDataDir } from './lib/data-dir-lock.ts';
 import { HttpClient } from './lib/http.ts';
@@ -108,6 +110,17 @@ function createWorkers(
   gatewayUrl: () => string,
 ) {
   const http = new HttpClient({ connections: 128 });
+  // Scale-out: every worker keeps one set of provider limits and breakers in Redis.
+  const limitsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  limitsRedis?.on('error', (err) => log.warn({ err }, 'redis (delivery limits) unreachable'));
+  const limits =
+    limitsRedis &&
+    createRedisLimits({
+      redis: limitsRedis,
+      prefix: 'omnigate:limits:',
+      slotTtlMs: config.leaseMs,
+      ...(options.dispatcher?.breaker ? { breaker: options.dispatcher.breaker } : {}),
+    });
   const baseUrlFor = (account: ChannelAccountWithSecrets) => {
     const override = config.apiBases[account.channel];
     if (override) return override.replace(/\/$/, '');
@@ -126,6 +139,7 @@ function createWorkers(
     ratePerSecond: config.ratePerSecond,
     recipientRatePerSecond: config.recipientRatePerSecond,
     ...options.dispatcher,
+    ...(limits ? { limits } : {}),
   });
   // Callback URLs are the tenants' choice, so their client refuses non-public addresses.
   const destinationGuard = new DestinationGuard(config.webhookAllowlist);
@@ -141,9 +155,11 @@ function createWorkers(
     dispatcher,
     notifier,
     destinationGuard,
+    /** After the dispatcher and notifier have stopped. */
     async close() {
       await http.close();
       await callbackHttp.close();
+      limitsRedis?.disconnect();
     },
   };
 }

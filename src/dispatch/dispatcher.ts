@@ -18,9 +18,9 @@ import type { Job, JobQueue } from '../queue/types.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../store/types.ts';
 import { AccessTokenError, AccessTokens } from './access-tokens.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.ts';
-import { type BreakerPolicy, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
-import { RecipientPacer } from './recipient-pacer.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { type BreakerPolicy, DEFAULT_BREAKER } from './circuit-breaker.ts';
+import { createMemoryLimits } from './limits/memory.ts';
+import type { DeliveryLimits, RateLimit, Slot } from './limits/types.ts';
 
 export interface DispatcherOptions {
   store: Store;
@@ -42,8 +42,16 @@ export interface DispatcherOptions {
   recipientRatePerSecond?: Record<string, number | undefined>;
   /** Longest pause between polls when nothing wakes the dispatcher. */
   idleMs?: number;
-  /** When a provider account counts as down, and for how long sends to it wait. */
+  /**
+   * When a provider account counts as down, and for how long sends to it wait. Used by the
+   * default in-memory limits; limits passed in `limits` carry their own.
+   */
   breaker?: BreakerPolicy;
+  /**
+   * Rates, paces, breakers and in-flight counts. Default: in this process's memory. Workers that
+   * must share them pass the same Redis-backed limits (limits/redis.ts).
+   */
+  limits?: DeliveryLimits;
 }
 
 type Begun = { message: DispatchMessage; previousStatus: MessageStatus };
@@ -59,18 +67,17 @@ const CONCURRENCY_RETRY_MS = 25;
 /** A rate-limit wait longer than this gives the job back to the queue rather than holding it. */
 const MAX_INLINE_WAIT_MS = 1_000;
 
+/** When a job that found the delivery limits unreachable is looked at again (plus jitter). */
+const LIMITS_RETRY_MS = 1_000;
+
+/** A failure of the delivery limits (e.g. Redis unreachable), as opposed to one of the store. */
+class LimitsUnavailable extends Error {}
+
 export class Dispatcher extends PollingWorker {
-  private readonly o: Required<Omit<DispatcherOptions, 'now'>> & { now: () => Date };
-  /** Per account, keyed by the limit it was made for, so a changed limit gets a new bucket. */
-  private readonly buckets = new Map<string, { key: string; bucket: TokenBucket }>();
+  private readonly o: Required<Omit<DispatcherOptions, 'now' | 'limits'>> & { now: () => Date };
   private readonly accounts = new Map<string, { account: ChannelAccountWithSecrets; loadedAt: number }>();
-  /** Provider requests in flight per account, for accounts with a concurrency limit. */
-  private readonly inFlight = new Map<string, number>();
   private readonly tokens: AccessTokens;
-  private readonly pacer = new RecipientPacer();
-  private readonly breakers = new Map<string, CircuitBreaker>();
-  /** Recipient turns already reserved by messages sent back to the queue to wait for them. */
-  private readonly turns = new Map<string, number>();
+  private readonly limits: DeliveryLimits;
 
   constructor(options: DispatcherOptions) {
     super();
@@ -87,6 +94,8 @@ export class Dispatcher extends PollingWorker {
       ...options,
     };
     this.tokens = new AccessTokens(this.o.http, () => this.o.now().getTime());
+    this.limits =
+      options.limits ?? createMemoryLimits({ breaker: this.o.breaker, now: () => this.o.now().getTime() });
   }
 
   protected async run(): Promise<void> {
@@ -206,66 +215,114 @@ export class Dispatcher extends PollingWorker {
       return;
     }
 
-    // A provider account that keeps failing is left alone for a while; its messages wait, they
-    // do not fail.
-    const breaker = this.breakerFor(account.id);
-    const closedIn = breaker.admit(this.o.now().getTime());
-    if (closedIn > 0) {
-      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + closedIn), {
-        countAttempt: false,
-      });
+    let slot: Slot | undefined;
+    try {
+      slot = await this.passLimits(job, account, connector, message);
+    } catch (error) {
+      if (!(error instanceof LimitsUnavailable)) throw error;
+      // Nothing was sent: like a job waiting for the breaker, it waits without using an attempt
+      // rather than being sent past limits nobody can read.
+      this.o.log.error({ err: error.cause, messageId: job.messageId }, 'delivery limits unavailable');
+      const retryIn = LIMITS_RETRY_MS + Math.floor(Math.random() * LIMITS_RETRY_MS);
+      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + retryIn), { countAttempt: false });
       return;
     }
-
-    // The recipient's turn first: a person's pace is the narrower limit, and waiting for it must
-    // not hold one of the account's tokens.
-    const now = this.o.now().getTime();
-    const recipientRate =
-      account.limits?.recipientRatePerSecond ?? this.o.recipientRatePerSecond[account.channel];
-    const perRecipient = recipientRate
-      ? { perSecond: recipientRate, burst: 1 }
-      : connector.recipientRateLimit;
-    const recipientWait = perRecipient ? this.recipientTurn(account.id, message, perRecipient, now) : 0;
-    if (recipientWait > MAX_INLINE_WAIT_MS) {
-      // The reservation is kept: the job comes back at its turn and uses it (recipientTurn).
-      await queue.retryAt(job.messageId, new Date(now + recipientWait), { countAttempt: false });
-      return;
-    }
-    const bucket = this.bucketFor(account, connector);
-    const wait = Math.max(recipientWait, bucket.take(now));
-    if (wait > MAX_INLINE_WAIT_MS) {
-      await this.giveBack(job, now + wait, bucket, perRecipient ? now + recipientWait : undefined);
-      return;
-    }
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-
-    // An account limited to N requests in flight: a job over the limit goes back to the queue
-    // without using an attempt; its token is returned and its recipient turn kept.
-    const concurrency = account.limits?.concurrency;
-    if (concurrency !== undefined && (this.inFlight.get(account.id) ?? 0) >= concurrency) {
-      const later = this.o.now().getTime();
-      await this.giveBack(job, later + CONCURRENCY_RETRY_MS, bucket, perRecipient ? later : undefined);
-      return;
-    }
-    this.inFlight.set(account.id, (this.inFlight.get(account.id) ?? 0) + 1);
+    if (slot === undefined) return;
     let outcome: Awaited<ReturnType<Dispatcher['send']>>;
     try {
       outcome = await this.send(connector, account, message);
     } finally {
-      this.inFlight.set(account.id, (this.inFlight.get(account.id) ?? 1) - 1);
+      await this.afterSend(this.limits.releaseSlot(account.id, slot), job);
     }
     crashPoint('after_provider_answer');
     // Only failures that say the provider itself is in trouble trip the breaker; a refusal or a
     // throttle is a provider that works.
-    if (outcome.kind === 'transient' || outcome.kind === 'maybe_sent') breaker.failed(this.o.now().getTime());
-    else breaker.succeeded();
-    const openFor = breaker.openFor(this.o.now().getTime());
+    const providerInTrouble = outcome.kind === 'transient' || outcome.kind === 'maybe_sent';
+    await this.afterSend(
+      providerInTrouble ? this.limits.failed(account.id) : this.limits.succeeded(account.id),
+      job,
+    );
+    const openFor =
+      outcome.kind === 'transient' ? ((await this.afterSend(this.limits.openFor(account.id), job)) ?? 0) : 0;
     if (outcome.kind === 'transient' && openFor > 0) {
       // The provider is down, not this message: it waits for the breaker, keeping its attempts.
       await this.deferForBreaker(job, outcome, openFor);
       return;
     }
     await this.settle(job, connector, outcome);
+  }
+
+  /**
+   * Waits for the account's breaker, the recipient's turn, a token of the account's rate and an
+   * in-flight slot, in that order. Returns the slot when the message may go now; undefined when
+   * the job went back to the queue for later, without using an attempt.
+   */
+  private async passLimits(
+    job: Job,
+    account: ChannelAccountWithSecrets,
+    connector: ChannelConnector,
+    message: DispatchMessage,
+  ): Promise<Slot | undefined> {
+    const { queue } = this.o;
+    const limits = this.limits;
+    // A provider account that keeps failing is left alone for a while; its messages wait, they
+    // do not fail.
+    const closedIn = await guarded(limits.admit(account.id));
+    if (closedIn > 0) {
+      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + closedIn), {
+        countAttempt: false,
+      });
+      return undefined;
+    }
+
+    // The recipient's turn first: a person's pace is the narrower limit, and waiting for it must
+    // not hold one of the account's tokens.
+    const now = this.o.now().getTime();
+    const perRecipient = this.paceFor(account, connector);
+    const recipientWait = perRecipient
+      ? await guarded(limits.takeTurn(account.id, message.to, message.id, perRecipient))
+      : 0;
+    if (recipientWait > MAX_INLINE_WAIT_MS) {
+      // The turn is kept: the job comes back at its turn and uses it, whichever worker claims it.
+      await guarded(limits.keepTurn(account.id, message.id, recipientWait));
+      await queue.retryAt(job.messageId, new Date(now + recipientWait), { countAttempt: false });
+      return undefined;
+    }
+    const rate = this.rateFor(account, connector);
+    const wait = Math.max(recipientWait, await guarded(limits.takeToken(account.id, rate)));
+    if (wait > MAX_INLINE_WAIT_MS) {
+      await this.giveBack(job, account.id, now + wait, rate, perRecipient ? recipientWait : undefined);
+      return undefined;
+    }
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+
+    // An account limited to N requests in flight: a job over the limit goes back to the queue
+    // without using an attempt; its token is returned and its recipient turn kept.
+    const slot = await guarded(limits.acquireSlot(account.id, account.limits?.concurrency));
+    if (slot === undefined) {
+      await this.giveBack(
+        job,
+        account.id,
+        this.o.now().getTime() + CONCURRENCY_RETRY_MS,
+        rate,
+        perRecipient ? 0 : undefined,
+      );
+    }
+    return slot;
+  }
+
+  /**
+   * Limits bookkeeping once the provider has answered must not change what happens to the
+   * message: an error there (Redis unreachable) is logged, never retried as a failed send, which
+   * could send it twice.
+   */
+  private async afterSend<T>(update: Promise<T>, job: Job): Promise<T | undefined> {
+    try {
+      return await update;
+    } catch (error) {
+      this.o.log.error({ err: error, messageId: job.messageId }, 'updating delivery limits failed');
+      return undefined;
+    }
   }
 
   private async send(
@@ -384,16 +441,22 @@ export class Dispatcher extends PollingWorker {
 
   /**
    * Puts a job back without sending, not counting it as an attempt: its reserved token goes back
-   * to the account's bucket, and its recipient turn is kept for when it returns (recipientTurn).
+   * to the account's bucket, and its recipient turn (`turnInMs` from now) is kept for when it
+   * returns.
    */
   private async giveBack(
     job: Job,
+    accountId: string,
     runAt: number,
-    bucket: TokenBucket,
-    turnAt: number | undefined,
+    rate: RateLimit,
+    turnInMs: number | undefined,
   ): Promise<void> {
-    bucket.refund();
-    if (turnAt !== undefined) this.turns.set(job.messageId, turnAt);
+    await guarded(
+      Promise.all([
+        this.limits.refundToken(accountId, rate),
+        turnInMs === undefined ? undefined : this.limits.keepTurn(accountId, job.messageId, turnInMs),
+      ]),
+    );
     await this.o.queue.retryAt(job.messageId, new Date(runAt), { countAttempt: false });
   }
 
@@ -452,45 +515,26 @@ export class Dispatcher extends PollingWorker {
     return account;
   }
 
-  private breakerFor(accountId: string): CircuitBreaker {
-    let breaker = this.breakers.get(accountId);
-    if (!breaker) {
-      breaker = new CircuitBreaker(this.o.breaker);
-      this.breakers.set(accountId, breaker);
-    }
-    return breaker;
-  }
-
-  /** How long this message must wait for its recipient's turn, reserving the turn. */
-  private recipientTurn(
-    accountId: string,
-    message: DispatchMessage,
-    limit: { perSecond: number; burst: number },
-    now: number,
-  ): number {
-    const reserved = this.turns.get(message.id);
-    if (reserved !== undefined) {
-      this.turns.delete(message.id);
-      return Math.max(0, reserved - now);
-    }
-    const wait = this.pacer.take(accountId, message.to, limit, now);
-    if (wait > MAX_INLINE_WAIT_MS) this.turns.set(message.id, now + wait);
-    return wait;
+  /** The recipient's pace: the account's own, else the channel's setting, else the provider's. */
+  private paceFor(account: ChannelAccountWithSecrets, connector: ChannelConnector): RateLimit | undefined {
+    const rate = account.limits?.recipientRatePerSecond ?? this.o.recipientRatePerSecond[account.channel];
+    return rate ? { perSecond: rate, burst: 1 } : connector.recipientRateLimit;
   }
 
   /** The account's limit: its own, else the channel's setting, else the provider's documented rate. */
-  private bucketFor(account: ChannelAccountWithSecrets, connector: ChannelConnector): TokenBucket {
-    const own = account.limits?.ratePerSecond;
-    const override = this.o.ratePerSecond[account.channel];
-    const rate = own ?? override;
-    const limit = rate
+  private rateFor(account: ChannelAccountWithSecrets, connector: ChannelConnector): RateLimit {
+    const rate = account.limits?.ratePerSecond ?? this.o.ratePerSecond[account.channel];
+    return rate
       ? { perSecond: rate, burst: account.limits?.burst ?? Math.max(1, Math.round(rate)) }
       : (connector.rateLimit ?? { perSecond: 100, burst: 100 });
-    const key = `${limit.perSecond}/${limit.burst}`;
-    const current = this.buckets.get(account.id);
-    if (current && current.key === key) return current.bucket;
-    const bucket = new TokenBucket(limit.perSecond, limit.burst, this.o.now().getTime());
-    this.buckets.set(account.id, { key, bucket });
-    return bucket;
+  }
+}
+
+/** A delivery-limits call, its failure told apart from the store's. */
+async function guarded<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw new LimitsUnavailable('the delivery limits are unavailable', { cause: error });
   }
 }

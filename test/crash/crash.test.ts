@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { POSTGRES } from '../support/backends.ts';
+import { testRedis } from '../support/redis.ts';
 import { crashViolations } from './checks.ts';
 import { runCrashScenario } from './harness.ts';
 
 const POSTGRES_URL = process.env.OMNIGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redis = await testRedis('scale-out crash suite');
 
 describe('crash safety', () => {
   it.each([0, 3])(
@@ -23,14 +25,14 @@ describe('crash safety', () => {
     120_000,
   );
 
-  it.skipIf(POSTGRES === undefined)(
+  it.skipIf(POSTGRES === undefined || redis === undefined)(
     'scale-out: a worker killed mid-send leaves its work to the other, and nothing is lost or doubled',
     async () => {
       const report = await runCrashScenario({
         seed: 7,
         rounds: 3,
         messagesPerRound: 40,
-        scaleOut: { adminUrl: POSTGRES_URL },
+        scaleOut: { adminUrl: POSTGRES_URL, ...(redis ? { redisUrl: redis.url } : {}) },
       });
       expect(report.kills).toHaveLength(3);
       expect(report.submitted.length).toBe(120);
