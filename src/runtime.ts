@@ -117,7 +117,7 @@ function createWorkers(
     limitsRedis &&
     createRedisLimits({
       redis: limitsRedis,
-      prefix: 'omnigate:limits:',
+      prefix: `${config.redisPrefix}limits:`,
       slotTtlMs: config.leaseMs,
       ...(options.dispatcher?.breaker ? { breaker: options.dispatcher.breaker } : {}),
     });
@@ -205,7 +205,8 @@ async function startProcess(
   const recorder = sandbox ? new MemoryRecorder() : undefined;
   const workers = createWorkers(config, options, backend, connectors, log, localUrl);
   const { dispatcher, notifier, destinationGuard } = workers;
-  const kicks = !roles.workers && config.redisUrl ? redisKicks(config.redisUrl) : undefined;
+  const kicks =
+    !roles.workers && config.redisUrl ? redisKicks(config.redisUrl, config.redisPrefix) : undefined;
 
   const app = await buildApp({
     store,
@@ -301,7 +302,7 @@ export async function startWorkerProcess(
   const backend = await openBackend(config);
   const workers = createWorkers(config, options, backend, connectors, log, () => publicUrl ?? '');
   const { dispatcher, notifier } = workers;
-  const kicks = config.redisUrl ? redisKicks(config.redisUrl) : undefined;
+  const kicks = config.redisUrl ? redisKicks(config.redisUrl, config.redisPrefix) : undefined;
   await kicks?.subscribe((withCallbacks) => {
     dispatcher.kick();
     if (withCallbacks) notifier.kick();

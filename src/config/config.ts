@@ -32,6 +32,8 @@ export interface Config {
   databaseUrl?: string;
   /** Scale-out: provider limits and breakers shared through Redis (OMNIGATE_REDIS_URL). */
   redisUrl?: string;
+  /** Prefix of every Redis key and channel (OMNIGATE_REDIS_PREFIX), so deployments can share a server. */
+  redisPrefix: string;
   bodyLimitBytes: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Sends in flight at once in this process. */
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.OMNIGATE_PUBLIC_URL ? { publicUrl: env.OMNIGATE_PUBLIC_URL.replace(/\/$/, '') } : {}),
     ...(env.OMNIGATE_DATABASE_URL ? { databaseUrl: env.OMNIGATE_DATABASE_URL } : {}),
     ...(env.OMNIGATE_REDIS_URL ? { redisUrl: env.OMNIGATE_REDIS_URL } : {}),
+    redisPrefix: env.OMNIGATE_REDIS_PREFIX ?? 'omnigate:',
     bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
     sqliteSynchronous: sync,
     dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),

@@ -6,8 +6,6 @@
  */
 import { Redis } from 'ioredis';
 
-const CHANNEL = 'omnigate:kick';
-
 export interface KickChannel {
   /** Coalesced: many accepts in one turn of the event loop send one message. */
   publish(withCallbacks: boolean): void;
@@ -15,7 +13,8 @@ export interface KickChannel {
   close(): Promise<void>;
 }
 
-export function redisKicks(url: string): KickChannel {
+export function redisKicks(url: string, prefix: string): KickChannel {
+  const channel = `${prefix}kick`;
   const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   let subscriber: Redis | undefined;
   let pending: 'plain' | 'callbacks' | undefined;
@@ -29,13 +28,13 @@ export function redisKicks(url: string): KickChannel {
         const message = pending ?? 'plain';
         pending = undefined;
         // A failed publish is a delayed wake-up, not a lost message: the workers poll anyway.
-        publisher.publish(CHANNEL, message).catch(() => undefined);
+        publisher.publish(channel, message).catch(() => undefined);
       });
     },
     async subscribe(onKick) {
       subscriber = new Redis(url, { maxRetriesPerRequest: null });
-      subscriber.on('message', (_channel: string, message: string) => onKick(message === 'callbacks'));
-      await subscriber.subscribe(CHANNEL);
+      subscriber.on('message', (_from: string, message: string) => onKick(message === 'callbacks'));
+      await subscriber.subscribe(channel);
     },
     async close() {
       publisher.disconnect();

@@ -128,7 +128,9 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
             OMNIGATE_DATABASE_URL: database.url,
             // A dead worker's claims move to the other worker this soon.
             OMNIGATE_LEASE_MS: '3000',
-            ...(o.scaleOut?.redisUrl ? { OMNIGATE_REDIS_URL: o.scaleOut.redisUrl } : {}),
+            ...(o.scaleOut?.redisUrl
+              ? { OMNIGATE_REDIS_URL: o.scaleOut.redisUrl, OMNIGATE_REDIS_PREFIX: `${database.name}:` }
+              : {}),
           }
         : {}),
       ...extra,
@@ -321,7 +323,9 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
 }
 
 /** A fresh database for one scale-out run, and the means to drop it. */
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+async function createDatabase(
+  adminUrl: string,
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const { default: pg } = await import('pg');
   const name = `omnigate_crash_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -331,6 +335,7 @@ async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): 
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     async drop() {
       const client = new pg.Client({ connectionString: adminUrl });
