@@ -8,11 +8,14 @@
  * notify (nothing is queued for it then). Formatters are pure: they run inside the store's
  * transaction.
  */
+import { webexNotification } from '../compat/webex/notification.ts';
 import type { StatusCallbackInput } from './payload.ts';
 
 export type CallbackFormatter = (input: StatusCallbackInput) => string | undefined;
 
-const FORMATTERS: Readonly<Record<string, CallbackFormatter>> = {};
+const FORMATTERS: Readonly<Record<string, CallbackFormatter>> = {
+  webex: webexNotification,
+};
 
 export function formatCallback(
   name: string,

@@ -14,6 +14,28 @@ const addFormats = addFormatsModule.default;
 
 export type SendApiValidator = (body: unknown) => string | undefined;
 
+/**
+ * Templates Messenger retired. Meta answers a retired template with a (#100) error naming it as
+ * deprecated (its words for the list template: "List template on Messenger Platform is deprecated
+ * on API 4.0. It will be removed from all versions soon."); the airline templates went the same
+ * way. Instagram never had them, so there they are only an unknown template_type.
+ */
+const RETIRED_TEMPLATES: Record<string, string> = {
+  airline_itinerary: 'Airline itinerary',
+  airline_checkin: 'Airline check-in',
+  airline_boardingpass: 'Airline boarding pass',
+  airline_update: 'Airline flight update',
+};
+
+function retiredTemplate(body: Obj): string | undefined {
+  const message = body['message'];
+  const attachment = isObj(message) ? message['attachment'] : undefined;
+  if (!isObj(attachment) || attachment['type'] !== 'template' || !isObj(attachment['payload']))
+    return undefined;
+  const name = RETIRED_TEMPLATES[String(attachment['payload']['template_type'])];
+  return name === undefined ? undefined : `(#100) ${name} template on Messenger Platform is deprecated.`;
+}
+
 export function createSendApiValidator(profile: EmulatorProfile): SendApiValidator {
   const ajv = new Ajv2019({ allErrors: false, strict: false, discriminator: true, verbose: true });
   addFormats(ajv);
@@ -33,6 +55,8 @@ export function createSendApiValidator(profile: EmulatorProfile): SendApiValidat
     const hasAction = body['sender_action'] !== undefined;
     if (!hasMessage && !hasAction) return '(#100) The parameter message is required';
     if (hasMessage && hasAction) return '(#100) Only one of message or sender_action may be set';
+    const retired = f.name === 'messenger' ? retiredTemplate(body) : undefined;
+    if (retired !== undefined) return retired;
     if (!validate(body)) return graphMessage(validate.errors ?? []);
     if (hasMessage) {
       const message = body['message'] as Obj;

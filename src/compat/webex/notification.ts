@@ -1,0 +1,69 @@
+/**
+ * Webex Connect's delivery notification, posted to a request's `notifyurl` for each status
+ * change of a message accepted through the façade (callback format `webex`). The shape and codes
+ * are Webex Connect's documented ones for Messenger and WhatsApp:
+ *
+ * {"deliveryInfoNotification":{"deliveryInfo":{"deliveryChannel":"whatsapp","Description":"Read",
+ *   "destinationType":"waid","timeStamp":"2019-03-04T09:49:24.849Z","code":"7502",
+ *   "additionalInfo":"","deliveryStatus":"Read","destination":"9199xxxxxxxx"},
+ *   "subtid":"","correlationid":"","callbackData":"","transid":"5c9f6594-…"}}
+ *
+ * Submitted 7501, Delivered 7500, Read 7502; a failure is `Failed` 7010 "Service provider
+ * exception." with the provider's words in `additionalInfo`; an expired message `Un-Delivered`
+ * 7208 "Message expired". Webex tells nothing of queueing: those statuses are not notified.
+ * Pure: it runs inside the store's transaction.
+ */
+import type { MessageStatus } from '../../core/status.ts';
+import type { StatusCallbackInput } from '../../webhooks/payload.ts';
+
+interface Notified {
+  deliveryStatus: string;
+  code: string;
+  description: string;
+}
+
+const FAILED: Notified = {
+  deliveryStatus: 'Failed',
+  code: '7010',
+  description: 'Service provider exception.',
+};
+
+const NOTIFIED: Partial<Record<MessageStatus, Notified>> = {
+  sent: { deliveryStatus: 'Submitted', code: '7501', description: 'Submitted' },
+  delivered: { deliveryStatus: 'Delivered', code: '7500', description: 'Delivered' },
+  read: { deliveryStatus: 'Read', code: '7502', description: 'Read' },
+  failed: FAILED,
+  rejected: FAILED,
+  undelivered: FAILED,
+  expired: { deliveryStatus: 'Un-Delivered', code: '7208', description: 'Message expired' },
+};
+
+/** Webex's name of the channel and of the kind of address a message went to. */
+const CHANNELS: Record<string, { deliveryChannel: string; destinationType: string }> = {
+  messenger: { deliveryChannel: 'fb', destinationType: 'psid' },
+  whatsapp: { deliveryChannel: 'whatsapp', destinationType: 'waid' },
+};
+
+export function webexNotification(input: StatusCallbackInput): string | undefined {
+  const notified = NOTIFIED[input.status];
+  if (notified === undefined) return undefined;
+  const channel = CHANNELS[input.channel] ?? { deliveryChannel: input.channel, destinationType: 'userid' };
+  return JSON.stringify({
+    deliveryInfoNotification: {
+      deliveryInfo: {
+        deliveryChannel: channel.deliveryChannel,
+        Description: notified.description,
+        destinationType: channel.destinationType,
+        timeStamp: input.occurredAt,
+        code: notified.code,
+        additionalInfo: notified === FAILED ? (input.reason ?? '') : '',
+        deliveryStatus: notified.deliveryStatus,
+        destination: input.to,
+      },
+      subtid: '',
+      correlationid: input.correlationId ?? '',
+      callbackData: input.callbackData ?? '',
+      transid: input.messageId,
+    },
+  });
+}
