@@ -7,11 +7,13 @@
 import type { FastifyInstance } from 'fastify';
 import { firstLineFacade } from './firstline/index.ts';
 import { INFOBIP_PREFIX, infobipFacade } from './infobip/index.ts';
+import { konnekFacade } from './konnek/index.ts';
 import type { CompatDeps } from './types.ts';
 import { webexFacade } from './webex/index.ts';
 
 export async function registerFacades(app: FastifyInstance, deps: CompatDeps): Promise<void> {
   await app.register(firstLineFacade, deps);
   await app.register(infobipFacade, { prefix: INFOBIP_PREFIX, ...deps });
+  await app.register(konnekFacade, deps);
   await app.register(webexFacade, deps);
 }
