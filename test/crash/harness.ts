@@ -228,7 +228,8 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
     for (let round = 0; round < o.rounds; round++) {
       const plan = pickCrash(random, round + o.seed);
       // Scale-out: the worker in slot 0 dies each round while slot 1 keeps working.
-      const proc = database ? await startWorker(0, plan.crashAt) : (await startGateway(plan.crashAt), child);
+      if (!database) await startGateway(plan.crashAt);
+      const proc = database ? await startWorker(0, plan.crashAt) : child;
       if (!proc) throw new Error('no process to kill');
       // Resubmit what is still unknown (same idempotency keys), then new messages, concurrently.
       const batch: Submitted[] = submitted.filter((m) => m.id === undefined);

@@ -26,7 +26,7 @@ const Problem = Type.Ref('Problem');
 const OTHER_IDENTITIES: Record<string, { pattern: RegExp; rule: string }> = {
   phone: { pattern: /^\+[1-9][0-9]{6,14}$/, rule: 'E.164 number, e.g. +66812345678' },
   email: { pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, rule: 'an email address' },
-  firstline: { pattern: /^\S{1,256}$/, rule: "a FIRST LINE contactable_id" },
+  firstline: { pattern: /^\S{1,256}$/, rule: 'a FIRST LINE contactable_id' },
   infobip: { pattern: /^\S{1,256}$/, rule: 'an Infobip user key' },
 };
 
