@@ -7,6 +7,7 @@
  */
 import type { FastifyError } from 'fastify';
 import type { AppError } from '../../core/errors.ts';
+import { pointerSegments } from '../shared/field-path.ts';
 import { dottedPath, type PathMap } from './paths.ts';
 import { PATTERNS } from './schema.ts';
 
@@ -63,9 +64,9 @@ interface AjvError {
 
 function valueAt(body: unknown, pointer: string): unknown {
   let node = body;
-  for (const key of pointer.split('/').slice(1)) {
+  for (const key of pointerSegments(pointer)) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')];
+    node = (node as Record<string, unknown>)[key];
   }
   return node;
 }

@@ -3,6 +3,7 @@
  * the native send path (a JSON pointer into the native command, `/message/cards/0/actions/1/url`)
  * names the field the FIRST LINE client wrote (`message.columns.0.actions.1.url`).
  */
+import { pointerSegments } from '../shared/field-path.ts';
 
 /** The native command's top-level fields, as the FIRST LINE fields they come from. */
 const COMMAND_FIELDS: Record<string, string> = {
@@ -37,9 +38,5 @@ export class PathMap {
 
 /** A JSON pointer into the FIRST LINE request itself as its dotted path (`/a/0/b` → `a.0.b`). */
 export function dottedPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .join('.');
+  return pointerSegments(pointer).join('.');
 }

@@ -5,10 +5,10 @@
  * and 401 without valid credentials; everything a request can get wrong is therefore a 400,
  * whatever status the native API would give it (422, 409, 413, 415).
  */
-import type { FastifyError } from 'fastify';
 import { issuesFromAjv } from '../../api/problem.ts';
 import type { FieldIssue } from '../../channels/types.ts';
 import { AppError } from '../../core/errors.ts';
+import { type FastifyRefusal, requestProblem } from '../shared/fastify-refusal.ts';
 import { infobipField, type Rename } from './fields.ts';
 import { type ErrorResponse, INFOBIP_MESSAGE_TYPES } from './schema.ts';
 
@@ -70,10 +70,7 @@ export function fromAppError(error: AppError, renames: readonly Rename[]): Infob
 export function toInfobipError(error: unknown): InfobipError {
   if (error instanceof InfobipError) return error;
   if (error instanceof AppError) return fromAppError(error, []);
-  const fe = error as Partial<FastifyError> & {
-    validation?: Parameters<typeof issuesFromAjv>[0];
-    validationContext?: string;
-  };
+  const fe = error as FastifyRefusal;
   if (fe.validation) {
     return badRequest(issuesFromAjv(fe.validation, fe.validationContext).map(knownTypes).map(plainPattern));
   }
@@ -85,20 +82,6 @@ export function toInfobipError(error: unknown): InfobipError {
 
 function generalError(): InfobipError {
   return new InfobipError(500, 'GENERAL_ERROR', 'Something went wrong. Please contact support.');
-}
-
-function requestProblem(fe: Partial<FastifyError>): string {
-  switch (fe.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return `the body is not valid JSON (${fe.message})`;
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'send the body as Content-Type: application/json';
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'the body is over the size limit';
-    default:
-      return fe.message ?? 'the request is malformed';
-  }
 }
 
 /** Where a `type` names no known kind, the kinds that are known. */

@@ -4,6 +4,7 @@
  * dotted paths with indices (`message.template.columns[0].title`). A translation supplies the
  * renames between the canonical message it built and the Infobip message it came from.
  */
+import { pointerToFieldPath } from '../shared/field-path.ts';
 
 /** A pointer rewrite; a translation's rewrites apply in order, each to the result of the last. */
 export type Rename = readonly [pattern: RegExp, replacement: string];
@@ -21,23 +22,11 @@ const COMMAND_RENAMES: readonly Rename[] = [
   [/^\/to(\/.*)?$/, '/to'],
 ];
 
-/** `/message/template/actions/0/label` → `message.template.actions[0].label`. */
-export function pointerToPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, segment) => {
-      if (/^\d+$/.test(segment)) return `${path}[${segment}]`;
-      return path === '' ? segment : `${path}.${segment}`;
-    }, '');
-}
-
 /** The Infobip field a native pointer names, after the translation's renames. */
 export function infobipField(pointer: string, renames: readonly Rename[]): string {
   const renamed = [...COMMAND_RENAMES, ...renames].reduce(
     (p, [pattern, replacement]) => p.replace(pattern, replacement),
     pointer,
   );
-  return pointerToPath(renamed);
+  return pointerToFieldPath(renamed);
 }

@@ -5,11 +5,12 @@
  * The document lists no error codes of its own, so the HTTP status is the native one.
  */
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError } from 'fastify';
 import { issuesFromAjv } from '../../api/problem.ts';
 import type { FieldIssue } from '../../channels/types.ts';
 import { AppError } from '../../core/errors.ts';
-import { konnekField, pointerToField, type Rename } from './fields.ts';
+import { type FastifyRefusal, requestProblem } from '../shared/fastify-refusal.ts';
+import { pointerToFieldPath } from '../shared/field-path.ts';
+import { konnekField, type Rename } from './fields.ts';
 import type { ErrorAnswer } from './schema.ts';
 
 /** One problem, under the Konnek field it concerns (`''` for the request as a whole). */
@@ -67,10 +68,7 @@ export function fromAppError(error: AppError, renames: readonly Rename[]): Konne
 export function toKonnekError(error: unknown): KonnekError {
   if (error instanceof KonnekError) return error;
   if (error instanceof AppError) return fromAppError(error, []);
-  const fe = error as Partial<FastifyError> & {
-    validation?: Parameters<typeof issuesFromAjv>[0];
-    validationContext?: string;
-  };
+  const fe = error as FastifyRefusal;
   if (fe.validation) {
     // Body fields and path parameters alike are named without a prefix, as Konnek's table does.
     return badRequest(fromAjv(issuesFromAjv(fe.validation, 'body')));
@@ -97,21 +95,7 @@ function fromAjv(issues: FieldIssue[]): KonnekIssue[] {
     // An array whose items are wrong is told by the items' own issues.
     if (issue.rule === 'anyOf' && within(issue.pointer)) continue;
     const detail = issue.rule === 'anyOf' ? 'must be an array of buttons {key, title}' : issue.detail;
-    out.push({ field: pointerToField(issue.pointer), detail });
+    out.push({ field: pointerToFieldPath(issue.pointer), detail });
   }
   return out;
-}
-
-function requestProblem(fe: Partial<FastifyError>): string {
-  switch (fe.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return `the body is not valid JSON (${fe.message})`;
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'send the body as Content-Type: application/json';
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'the body is over the size limit';
-    default:
-      return fe.message ?? 'the request is malformed';
-  }
 }

@@ -4,6 +4,7 @@
  * Omnigate's checks point into the native send command (`/message/actions/1/payload`); each
  * translation supplies the renames back to the Konnek field it built that part from.
  */
+import { pointerToFieldPath } from '../shared/field-path.ts';
 
 /** A rewrite of a native pointer into a Konnek JSON pointer; the first that matches applies. */
 export type Rename = readonly [pattern: RegExp, replacement: string];
@@ -15,18 +16,6 @@ const COMMAND_RENAMES: readonly Rename[] = [
   [/^\/options\/(whatsapp|telegram)\/.*$/, '/reply_id'],
 ];
 
-/** `/body/button/0/key` → `body.button[0].key`. */
-export function pointerToField(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, segment) => {
-      if (/^\d+$/.test(segment)) return `${path}[${segment}]`;
-      return path === '' ? segment : `${path}.${segment}`;
-    }, '');
-}
-
 /**
  * The Konnek field a native pointer concerns, after the translation's renames; `type` when the
  * pointer names a part of the message no single Konnek field stands for (the message as a whole,
@@ -35,7 +24,8 @@ export function pointerToField(pointer: string): string {
 export function konnekField(pointer: string, renames: readonly Rename[]): string {
   if (pointer === '') return '';
   for (const [pattern, replacement] of [...COMMAND_RENAMES, ...renames]) {
-    if (pattern.test(pointer)) return pointerToField(pointer.replace(pattern, replacement));
+    // `/body/button/0/key` → `body.button[0].key`.
+    if (pattern.test(pointer)) return pointerToFieldPath(pointer.replace(pattern, replacement));
   }
   return 'type';
 }

@@ -4,30 +4,12 @@
  * sent (`channels.OTT-Messaging.fb.attachment.payload.elements[0].subtitle`,
  * `destination[1].psid[0]`). Each translation says where its parts came from as a FieldMapper.
  */
+import { fieldPath, pointerSegments } from '../shared/field-path.ts';
 
 /** A native pointer → the Webex field it came from, or undefined when this mapper does not know. */
 export type FieldMapper = (pointer: string) => string | undefined;
 
-const unescapeSegment = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
-
-export const segmentsOf = (pointer: string): string[] =>
-  pointer === '' ? [] : pointer.split('/').slice(1).map(unescapeSegment);
-
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** `base` + segments in Webex's dotted form: `a`, `0`, `b` → `a[0].b`. */
-export function webexPath(
-  base: string,
-  segments: readonly string[],
-  rename: (segment: string) => string = (s) => s,
-): string {
-  let out = base;
-  for (const segment of segments) {
-    if (/^[0-9]+$/.test(segment)) out += `[${segment}]`;
-    else out += out === '' ? rename(segment) : `.${rename(segment)}`;
-  }
-  return out;
-}
 
 /**
  * Pointers under `prefix` land under `base`; each segment renamed as `renames` says, else written
@@ -36,7 +18,7 @@ export function webexPath(
 export function fieldsUnder(prefix: string, base: string, renames: Record<string, string> = {}): FieldMapper {
   return (pointer) => {
     if (pointer !== prefix && !pointer.startsWith(`${prefix}/`)) return undefined;
-    return webexPath(base, segmentsOf(pointer.slice(prefix.length)), (s) => renames[s] ?? snake(s));
+    return fieldPath(pointerSegments(pointer.slice(prefix.length)), base, (s) => renames[s] ?? snake(s));
   };
 }
 
@@ -53,4 +35,4 @@ export const firstOf =
 
 /** An ajv instance path of the Webex body (`/channels/OTT-Messaging/fb/text`) in dotted form. */
 export const bodyField = (instancePath: string, child?: string): string =>
-  webexPath('', [...segmentsOf(instancePath), ...(child !== undefined ? [child] : [])]);
+  fieldPath([...pointerSegments(instancePath), ...(child !== undefined ? [child] : [])]);

@@ -4,16 +4,10 @@
  * arrays (the jobs table is the queue, so accepting and enqueuing are one commit); link codes,
  * forced sends' conversation events and the callback outbox follow, one statement each.
  */
-import { buildStatusCallback, type StatusCallbackInput } from '../../webhooks/payload.ts';
+import { type IdempotencyRow, queuedCallbackRows, toIdempotencyRecord } from '../rows/messages.ts';
+import { wanting } from '../rows/webhooks.ts';
 import type { AcceptBatch, AcceptResult, IdempotencyRecord } from '../types.ts';
-import {
-  enabledSubscribers,
-  type OutboxRow,
-  outboxRows,
-  type Subscriber,
-  wanting,
-  writeOutbox,
-} from './callback-outbox.ts';
+import { enabledSubscribers, writeOutbox } from './callback-outbox.ts';
 import type { Tx } from './database.ts';
 
 export const readIdempotency = async (
@@ -21,18 +15,11 @@ export const readIdempotency = async (
   tenantId: string,
   key: string,
 ): Promise<IdempotencyRecord | undefined> => {
-  const [row] = await tx.query<{ key: string; fingerprint: string; status_code: number; response: string }>(
+  const [row] = await tx.query<IdempotencyRow>(
     'SELECT key, fingerprint, status_code, response FROM idempotency_keys WHERE tenant_id = $1 AND key = $2',
     [tenantId, key],
   );
-  return row
-    ? {
-        key: row.key,
-        fingerprint: row.fingerprint,
-        statusCode: row.status_code,
-        response: JSON.parse(row.response),
-      }
-    : undefined;
+  return row ? toIdempotencyRecord(row) : undefined;
 };
 
 /** Stores the batch's idempotency record; the earlier one when the key was used already. */
@@ -198,30 +185,6 @@ const recordForcedSends = async (tx: Tx, batch: AcceptBatch): Promise<void> => {
   );
 };
 
-const queuedCallbackRows = (batch: AcceptBatch, subscribers: readonly Subscriber[]): OutboxRow[] => {
-  const { tenantId, acceptedAt, channel, callbackUrl, correlationId, callbackData } = batch;
-  const endpoints = wanting(subscribers, 'message.queued');
-  if (!callbackUrl && endpoints.length === 0) return [];
-  return batch.recipients.flatMap((m) => {
-    const input: StatusCallbackInput = {
-      messageId: m.id,
-      channel,
-      to: m.to,
-      status: 'queued',
-      previousStatus: 'accepted',
-      sequence: 2,
-      occurredAt: acceptedAt,
-      correlationId,
-      callbackData,
-    };
-    const event = buildStatusCallback(input);
-    return outboxRows(tenantId, m.id, callbackUrl, event, endpoints, acceptedAt, {
-      name: batch.callbackFormat,
-      input,
-    });
-  });
-};
-
 export async function acceptBatch(tx: Tx, batch: AcceptBatch): Promise<AcceptResult> {
   const earlier = await claimIdempotencyKey(tx, batch);
   if (earlier) return { kind: 'replay', record: earlier };
@@ -238,7 +201,10 @@ export async function acceptBatch(tx: Tx, batch: AcceptBatch): Promise<AcceptRes
   await insertLinkCodes(tx, batch);
   await recordForcedSends(tx, batch);
   // The same for every recipient: read once per batch, not once per message.
-  const subscribers = await enabledSubscribers(tx, batch.tenantId);
-  await writeOutbox(tx, queuedCallbackRows(batch, subscribers));
+  const endpoints = wanting(await enabledSubscribers(tx, batch.tenantId), 'message.queued');
+  await writeOutbox(
+    tx,
+    batch.recipients.flatMap((m) => queuedCallbackRows(batch, m, endpoints)),
+  );
   return { kind: 'accepted' };
 }

@@ -1,11 +1,11 @@
 /**
- * The callback outbox rows a status event produces, written in the transaction of the change they
- * report. Which webhook subscriptions want an event is read inside that transaction (the
- * SUBSCRIBERS column below), not from a cache: another process may have created or disabled an
- * endpoint a moment ago, and the embedded backend's in-memory answer would be stale here.
+ * Writing the callback outbox rows a status event produces (rows/callbacks.ts), in the transaction
+ * of the change they report. Which webhook subscriptions want an event is read inside that
+ * transaction (the SUBSCRIBERS column below), not from a cache: another process may have created
+ * or disabled an endpoint a moment ago, and the embedded backend's in-memory answer would be stale
+ * here.
  */
-import { formatCallback } from '../../webhooks/callback-formats.ts';
-import type { StatusCallbackInput } from '../../webhooks/payload.ts';
+import type { OutboxRow } from '../rows/callbacks.ts';
 import type { Tx } from './database.ts';
 
 export interface Subscriber {
@@ -28,48 +28,6 @@ export async function enabledSubscribers(tx: Tx, tenantId: string): Promise<Subs
     [tenantId],
   );
   return rows.map((r) => ({ id: r.id, url: r.url, events: JSON.parse(r.events) }));
-}
-
-export const wanting = (endpoints: readonly Subscriber[], eventType: string): Subscriber[] =>
-  endpoints.filter((e) => e.events.includes('*') || e.events.includes(eventType));
-
-export interface OutboxRow {
-  id: string;
-  tenantId: string;
-  messageId: string;
-  url: string;
-  payload: string;
-  at: string;
-  endpointId: string | null;
-  eventId: string;
-}
-
-/**
- * The deliveries of one event: to the send's own callbackUrl, if any, and to each subscription
- * that wants it. Same payload and event id, except that a send made through a vendor façade tells
- * its own callbackUrl in that vendor's shape (`format`), or not at all for an event the vendor
- * does not notify.
- */
-export function outboxRows(
-  tenantId: string,
-  messageId: string,
-  callbackUrl: string | null | undefined,
-  event: { id: string; payload: string },
-  endpoints: readonly Subscriber[],
-  at: string,
-  format?: { name: string | null | undefined; input: StatusCallbackInput },
-): OutboxRow[] {
-  const rows: OutboxRow[] = [];
-  const base = { tenantId, messageId, at, eventId: event.id };
-  if (callbackUrl) {
-    const own = format?.name ? formatCallback(format.name, format.input, event.payload) : event.payload;
-    if (own !== undefined)
-      rows.push({ ...base, id: event.id, url: callbackUrl, payload: own, endpointId: null });
-  }
-  for (const e of endpoints) {
-    rows.push({ ...base, id: `${event.id}.${e.id}`, url: e.url, payload: event.payload, endpointId: e.id });
-  }
-  return rows;
 }
 
 /** Writes outbox rows in one statement, however many events and recipients they come from. */

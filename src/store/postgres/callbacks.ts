@@ -3,17 +3,12 @@
  * are written as the router role, which sees only the lease and outcome columns; the url and
  * payload of what it claimed are then read in each tenant's own context.
  */
+import { type CallbackRow, toCallbackDelivery, toCallbackListing } from '../rows/callbacks.ts';
 import type { CallbackDelivery, CallbackRepository } from '../types.ts';
 import type { PgDatabase } from './database.ts';
 
-interface ClaimedRow {
-  id: string;
-  tenant_id: string;
-  message_id: string;
-  attempts: number;
-  endpoint_id: string | null;
-  event_id: string | null;
-}
+/** What the router role may read of a claimed delivery: not its url or payload. */
+type ClaimedRow = Omit<CallbackRow, 'url' | 'payload'>;
 
 export function createCallbackRepository(
   db: PgDatabase,
@@ -43,19 +38,7 @@ export function createCallbackRepository(
         }
         return claimed.flatMap((r): CallbackDelivery[] => {
           const c = content.get(r.id);
-          if (!c) return [];
-          return [
-            {
-              id: r.id,
-              eventId: r.event_id ?? r.id,
-              ...(r.endpoint_id !== null ? { endpointId: r.endpoint_id } : {}),
-              tenantId: r.tenant_id,
-              messageId: r.message_id,
-              url: c.url,
-              payload: c.payload,
-              attempts: r.attempts,
-            },
-          ];
+          return c ? [toCallbackDelivery({ ...r, url: c.url, payload: c.payload })] : [];
         });
       });
     },
@@ -100,34 +83,12 @@ export function createCallbackRepository(
     },
     list(tenantId, messageId) {
       return db.tenant(tenantId, async (tx) => {
-        const rows = await tx.query<{
-          id: string;
-          tenant_id: string;
-          message_id: string;
-          url: string;
-          payload: string;
-          attempts: number;
-          state: string;
-          last_error: string | null;
-          endpoint_id: string | null;
-          event_id: string | null;
-        }>(
+        const rows = await tx.query<CallbackRow & { state: string; last_error: string | null }>(
           `SELECT id, tenant_id, message_id, url, payload, attempts, state, last_error, endpoint_id, event_id
            FROM callback_deliveries WHERE tenant_id = $1 AND message_id = $2 ORDER BY id`,
           [tenantId, messageId],
         );
-        return rows.map((r) => ({
-          id: r.id,
-          eventId: r.event_id ?? r.id,
-          ...(r.endpoint_id !== null ? { endpointId: r.endpoint_id } : {}),
-          tenantId: r.tenant_id,
-          messageId: r.message_id,
-          url: r.url,
-          payload: r.payload,
-          attempts: r.attempts,
-          state: r.state,
-          lastError: r.last_error ?? undefined,
-        }));
+        return rows.map(toCallbackListing);
       });
     },
   };

@@ -1,36 +1,22 @@
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { ChannelAccount, ChannelAccountRepository, ChannelAccountWithSecrets } from '../types.ts';
+import {
+  type AccountRow,
+  createdAccount,
+  toAccount,
+  toAccountWithSecrets,
+} from '../rows/channel-accounts.ts';
+import type { ChannelAccountRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
 
-interface Row {
-  id: string;
-  tenant_id: string;
-  channel: string;
-  name: string;
-  sandbox: boolean;
-  credentials_enc: string;
-  limits: string | null;
-  created_at: string;
-}
-
-const toAccount = (r: Row): ChannelAccount => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  channel: r.channel,
-  name: r.name,
-  sandbox: r.sandbox,
-  ...(r.limits ? { limits: JSON.parse(r.limits) } : {}),
-  createdAt: r.created_at,
-});
-
-const selectOne = async (tx: Tx, tenantId: string, id: string): Promise<Row | undefined> =>
-  (await tx.query<Row>('SELECT * FROM channel_accounts WHERE tenant_id = $1 AND id = $2', [tenantId, id]))[0];
+const selectOne = async (tx: Tx, tenantId: string, id: string): Promise<AccountRow | undefined> =>
+  (
+    await tx.query<AccountRow>('SELECT * FROM channel_accounts WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      id,
+    ])
+  )[0];
 
 export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): ChannelAccountRepository {
-  const withSecrets = (row: Row): ChannelAccountWithSecrets => ({
-    ...toAccount(row),
-    credentials: JSON.parse(box.open(row.credentials_enc)),
-  });
   // Unlike the embedded backend, the default account is not cached: another process may create a
   // tenant's first account of a channel at any time, and the lookup is one indexed read.
   return {
@@ -51,23 +37,16 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
             createdAt,
           ],
         );
-        return {
-          id: a.id,
-          tenantId,
-          channel: a.channel,
-          name: a.name,
-          sandbox: a.sandbox,
-          ...(a.limits ? { limits: a.limits } : {}),
-          createdAt,
-        };
+        return createdAccount(tenantId, a, createdAt);
       });
     },
     list(tenantId) {
       return db.tenant(tenantId, async (tx) =>
         (
-          await tx.query<Row>('SELECT * FROM channel_accounts WHERE tenant_id = $1 ORDER BY created_at, id', [
-            tenantId,
-          ])
+          await tx.query<AccountRow>(
+            'SELECT * FROM channel_accounts WHERE tenant_id = $1 ORDER BY created_at, id',
+            [tenantId],
+          )
         ).map(toAccount),
       );
     },
@@ -80,13 +59,13 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
     get(tenantId, id) {
       return db.tenant(tenantId, async (tx) => {
         const row = await selectOne(tx, tenantId, id);
-        return row ? withSecrets(row) : undefined;
+        return row ? toAccountWithSecrets(row, box) : undefined;
       });
     },
     setLimits(tenantId, id, limits) {
       return db.tenant(tenantId, async (tx) => {
         const empty = Object.keys(limits).length === 0;
-        const [row] = await tx.query<Row>(
+        const [row] = await tx.query<AccountRow>(
           'UPDATE channel_accounts SET limits = $1 WHERE tenant_id = $2 AND id = $3 RETURNING *',
           [empty ? null : JSON.stringify(limits), tenantId, id],
         );
@@ -113,12 +92,12 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
         if (!owner) return undefined;
         await tx.asTenant(owner.tenant_id);
         const row = await selectOne(tx, owner.tenant_id, id);
-        return row ? withSecrets(row) : undefined;
+        return row ? toAccountWithSecrets(row, box) : undefined;
       });
     },
     defaultFor(tenantId, channel) {
       return db.tenant(tenantId, async (tx) => {
-        const [row] = await tx.query<Row>(
+        const [row] = await tx.query<AccountRow>(
           'SELECT * FROM channel_accounts WHERE tenant_id = $1 AND channel = $2 ORDER BY created_at, id LIMIT 1',
           [tenantId, channel],
         );

@@ -4,61 +4,34 @@
  * when two processes write the same identity at once; it is reported as the index of the identity
  * that clashed, and the whole write is rolled back.
  */
+import {
+  ANY_ACCOUNT,
+  type ContactRow,
+  type IdentityRow,
+  toContact,
+  updatedContactColumns,
+} from '../rows/contacts.ts';
 import type { Contact, ContactIdentity, ContactRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
 
-interface ContactRow {
-  id: string;
-  tenant_id: string;
-  name: string | null;
-  attributes: string | null;
-  locale: string | null;
-  time_zone: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface IdentityKey {
-  channel: string;
-  channel_account_id: string;
-  address: string;
-}
-
-interface IdentityRow extends IdentityKey {
+/** An identity with the contact that holds it. */
+interface HeldIdentityRow extends IdentityRow {
   contact_id: string;
 }
-
-/** An identity that holds for every account of its channel is stored with this account id. */
-const ANY_ACCOUNT = '';
 
 /** Reads contacts with their identities: two statements however many contacts. */
 async function withIdentities(tx: Tx, tenantId: string, rows: ContactRow[]): Promise<Contact[]> {
   if (rows.length === 0) return [];
-  const identities = await tx.query<IdentityRow>(
+  const identities = await tx.query<HeldIdentityRow>(
     `SELECT contact_id, channel, channel_account_id, address FROM contact_identities
      WHERE tenant_id = $1 AND contact_id = ANY($2::text[]) ORDER BY created_at, channel, address`,
     [tenantId, rows.map((r) => r.id)],
   );
-  return rows.map(
-    (r): Contact => ({
-      id: r.id,
-      tenantId: r.tenant_id,
-      ...(r.name !== null ? { name: r.name } : {}),
-      attributes: r.attributes ? JSON.parse(r.attributes) : {},
-      ...(r.locale !== null ? { locale: r.locale } : {}),
-      ...(r.time_zone !== null ? { timeZone: r.time_zone } : {}),
-      identities: identities
-        .filter((i) => i.contact_id === r.id)
-        .map(
-          (i): ContactIdentity => ({
-            channel: i.channel,
-            address: i.address,
-            ...(i.channel_account_id !== ANY_ACCOUNT ? { channelAccountId: i.channel_account_id } : {}),
-          }),
-        ),
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    }),
+  return rows.map((r) =>
+    toContact(
+      r,
+      identities.filter((i) => i.contact_id === r.id),
+    ),
   );
 }
 
@@ -97,7 +70,7 @@ async function writeIdentities(
 ): Promise<number | undefined> {
   if (identities.length === 0) return undefined;
   const accounts = identities.map((i) => i.channelAccountId ?? ANY_ACCOUNT);
-  const inserted = await tx.query<IdentityKey>(
+  const inserted = await tx.query<IdentityRow>(
     `INSERT INTO contact_identities (tenant_id, channel, channel_account_id, address, contact_id, created_at)
      SELECT $1, i.channel, i.account, i.address, $2, $3
      FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS i(channel, account, address, n)
@@ -111,7 +84,7 @@ async function writeIdentities(
   const key = (channel: string, account: string, address: string) =>
     JSON.stringify([channel, account, address]);
   const written = new Set(inserted.map((r) => key(r.channel, r.channel_account_id, r.address)));
-  const holders = await tx.query<IdentityRow>(
+  const holders = await tx.query<HeldIdentityRow>(
     `SELECT h.contact_id, h.channel, h.channel_account_id, h.address FROM contact_identities h
      JOIN unnest($2::text[], $3::text[], $4::text[]) AS i(channel, account, address)
        ON h.channel = i.channel AND h.channel_account_id = i.account AND h.address = i.address
@@ -173,18 +146,11 @@ export function createContactRepository(db: PgDatabase): ContactRepository {
       return db.tenant(tenantId, async (tx): Promise<{ contact?: Contact; conflict?: number }> => {
         const row = await selectContact(tx, tenantId, id, true);
         if (!row) return {};
+        const columns = updatedContactColumns(row, change);
         const [updated] = await tx.query<ContactRow>(
           `UPDATE contacts SET name = $1, attributes = $2, locale = $3, time_zone = $4, updated_at = $5
            WHERE tenant_id = $6 AND id = $7 RETURNING *`,
-          [
-            change.name ?? row.name,
-            change.attributes ? JSON.stringify(change.attributes) : row.attributes,
-            change.locale ?? row.locale,
-            change.timeZone ?? row.time_zone,
-            at,
-            tenantId,
-            id,
-          ],
+          [columns.name, columns.attributes, columns.locale, columns.time_zone, at, tenantId, id],
         );
         if (change.identities) {
           await tx.query('DELETE FROM contact_identities WHERE tenant_id = $1 AND contact_id = $2', [

@@ -5,43 +5,18 @@
  * database on each send: the embedded backend's in-memory copy would miss an assignment made
  * through another process.
  */
-import type { Conversation, ConversationEvent, ConversationRepository } from '../types.ts';
+import {
+  type ConversationEventRow,
+  type ConversationRow,
+  toConversation,
+  toConversationEvent,
+} from '../rows/conversations.ts';
+import type { Conversation, ConversationRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
-
-interface Row {
-  id: string;
-  tenant_id: string;
-  contact_id: string;
-  channel: string;
-  channel_account_id: string;
-  address: string;
-  state: 'open' | 'closed';
-  owner: 'bot' | 'agent' | null;
-  agent_id: string | null;
-  last_inbound_at: string | null;
-  seq: number;
-  created_at: string;
-  updated_at: string;
-}
-
-const toConversation = (r: Row): Conversation => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  contactId: r.contact_id,
-  channel: r.channel,
-  channelAccountId: r.channel_account_id,
-  address: r.address,
-  state: r.state,
-  ...(r.owner !== null ? { owner: r.owner } : {}),
-  ...(r.agent_id !== null ? { agentId: r.agent_id } : {}),
-  ...(r.last_inbound_at !== null ? { lastInboundAt: r.last_inbound_at } : {}),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 const insertEvent = (
   tx: Tx,
-  r: Pick<Row, 'id' | 'tenant_id'>,
+  r: Pick<ConversationRow, 'id' | 'tenant_id'>,
   seq: number,
   type: string,
   at: string,
@@ -102,23 +77,17 @@ export function createConversationRepository(db: PgDatabase): ConversationReposi
     },
     get(tenantId, id) {
       return db.tenant(tenantId, async (tx) => {
-        const [row] = await tx.query<Row>('SELECT * FROM conversations WHERE tenant_id = $1 AND id = $2', [
-          tenantId,
-          id,
-        ]);
+        const [row] = await tx.query<ConversationRow>(
+          'SELECT * FROM conversations WHERE tenant_id = $1 AND id = $2',
+          [tenantId, id],
+        );
         if (!row) return undefined;
         const events = (
-          await tx.query<{ type: string; at: string; detail: string | null }>(
+          await tx.query<ConversationEventRow>(
             'SELECT type, at, detail FROM conversation_events WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY seq',
             [tenantId, id],
           )
-        ).map(
-          (e): ConversationEvent => ({
-            type: e.type,
-            at: e.at,
-            ...(e.detail ? { detail: JSON.parse(e.detail) } : {}),
-          }),
-        );
+        ).map(toConversationEvent);
         return { ...toConversation(row), events };
       });
     },
@@ -138,7 +107,7 @@ export function createConversationRepository(db: PgDatabase): ConversationReposi
       args.push(f.limit);
       return db.tenant(tenantId, async (tx) =>
         (
-          await tx.query<Row>(
+          await tx.query<ConversationRow>(
             `SELECT * FROM conversations WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${args.length}`,
             args,
           )
@@ -147,7 +116,7 @@ export function createConversationRepository(db: PgDatabase): ConversationReposi
     },
     act(tenantId, id, action, at) {
       return db.tenant(tenantId, async (tx): Promise<{ conversation?: Conversation; refused?: string }> => {
-        const [row] = await tx.query<Row>(
+        const [row] = await tx.query<ConversationRow>(
           'SELECT * FROM conversations WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
           [tenantId, id],
         );
@@ -172,7 +141,7 @@ export function createConversationRepository(db: PgDatabase): ConversationReposi
                   detail: row.owner ? { from: row.owner } : undefined,
                 }
               : { state: 'closed', owner: null, agentId: null, event: 'closed', detail: undefined };
-        const [updated] = await tx.query<Row>(
+        const [updated] = await tx.query<ConversationRow>(
           `UPDATE conversations SET state = $1, owner = $2, agent_id = $3, seq = $4, updated_at = $5
            WHERE tenant_id = $6 AND id = $7 RETURNING *`,
           [change.state, change.owner, change.agentId, seq, at, tenantId, id],
@@ -196,7 +165,7 @@ export function createConversationRepository(db: PgDatabase): ConversationReposi
     },
     ownedByAgent(tenantId, channelAccountId, addresses) {
       return db.tenant(tenantId, async (tx) => {
-        const rows = await tx.query<Row>(
+        const rows = await tx.query<ConversationRow>(
           `SELECT * FROM conversations
            WHERE tenant_id = $1 AND channel_account_id = $2 AND address = ANY($3::text[])
              AND state = 'open' AND owner = 'agent'`,

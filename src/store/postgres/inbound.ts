@@ -1,5 +1,6 @@
 import { newId } from '../../lib/ids.ts';
-import type { InboundRepository, StoredInbound } from '../types.ts';
+import { type InboundRow, toInbound } from '../rows/inbound.ts';
+import type { InboundRepository } from '../types.ts';
 import type { PgDatabase } from './database.ts';
 
 export function createInboundRepository(db: PgDatabase): InboundRepository {
@@ -48,30 +49,12 @@ export function createInboundRepository(db: PgDatabase): InboundRepository {
       if (filter.channelAccountId) args.push(filter.channelAccountId);
       args.push(filter.limit);
       return db.tenant(tenantId, async (tx) => {
-        const rows = await tx.query<{
-          id: string;
-          channel_account_id: string;
-          provider_event_id: string | null;
-          kind: string;
-          sender: string | null;
-          event: string;
-          received_at: string;
-        }>(
+        const rows = await tx.query<InboundRow>(
           `SELECT * FROM inbound_events WHERE tenant_id = $1 ${filter.channelAccountId ? 'AND channel_account_id = $2' : ''}
            ORDER BY id DESC LIMIT $${args.length}`,
           args,
         );
-        return rows.map(
-          (r): StoredInbound => ({
-            id: r.id,
-            channelAccountId: r.channel_account_id,
-            providerEventId: r.provider_event_id ?? undefined,
-            kind: r.kind,
-            from: r.sender ?? undefined,
-            event: JSON.parse(r.event),
-            receivedAt: r.received_at,
-          }),
-        );
+        return rows.map(toInbound);
       });
     },
   };

@@ -1,23 +1,8 @@
 /** Smart links: stored targets, per-recipient short codes with a validity, and their clicks. */
-import type { Link, LinkClick, LinkRepository } from '../types.ts';
+import { type LinkClickRow, type LinkCodeRow, type LinkRow, toLink, toLinkClick } from '../rows/links.ts';
+import type { LinkRepository } from '../types.ts';
 import type { PgDatabase } from './database.ts';
 import type { ClickRecorder } from './messages.ts';
-
-interface LinkRow {
-  id: string;
-  tenant_id: string;
-  url: string;
-  name: string | null;
-  created_at: string;
-}
-
-const toLink = (r: LinkRow): Link => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  url: r.url,
-  ...(r.name !== null ? { name: r.name } : {}),
-  createdAt: r.created_at,
-});
 
 export function createLinkRepository(db: PgDatabase, recordClicked: ClickRecorder): LinkRepository {
   return {
@@ -47,25 +32,11 @@ export function createLinkRepository(db: PgDatabase, recordClicked: ClickRecorde
     },
     clicks(tenantId, linkId) {
       return db.tenant(tenantId, async (tx) => {
-        const rows = await tx.query<{
-          code: string;
-          message_id: string;
-          recipient: string;
-          at: string;
-          user_agent: string | null;
-        }>(
+        const rows = await tx.query<LinkClickRow>(
           'SELECT code, message_id, recipient, at, user_agent FROM link_clicks WHERE tenant_id = $1 AND link_id = $2 ORDER BY at',
           [tenantId, linkId],
         );
-        return rows.map(
-          (r): LinkClick => ({
-            code: r.code,
-            messageId: r.message_id,
-            recipient: r.recipient,
-            at: r.at,
-            ...(r.user_agent !== null ? { userAgent: r.user_agent } : {}),
-          }),
-        );
+        return rows.map(toLinkClick);
       });
     },
     click(code, at, userAgent) {
@@ -78,14 +49,7 @@ export function createLinkRepository(db: PgDatabase, recordClicked: ClickRecorde
         );
         if (!owner) return undefined;
         await tx.asTenant(owner.tenant_id);
-        const [row] = await tx.query<{
-          tenant_id: string;
-          link_id: string;
-          message_id: string;
-          recipient: string;
-          url: string;
-          expires_at: string;
-        }>(
+        const [row] = await tx.query<LinkCodeRow>(
           'SELECT tenant_id, link_id, message_id, recipient, url, expires_at FROM link_codes WHERE code = $1',
           [code],
         );

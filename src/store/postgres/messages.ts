@@ -5,102 +5,41 @@
  */
 import type { MessageStatus } from '../../core/status.ts';
 import { isForward } from '../../core/status.ts';
-import { buildStatusCallback, type StatusCallbackInput, statusEventId } from '../../webhooks/payload.ts';
+import type { OutboxRow } from '../rows/callbacks.ts';
+import {
+  clickedCallbackRows,
+  hasExpired,
+  type MessageRow,
+  type StatusEventRow,
+  statusCallbackRows,
+  type TransitionColumns,
+  toDispatchMessage,
+  toMessage,
+  toStatusEvents,
+  transitionEvent,
+} from '../rows/messages.ts';
+import { wanting } from '../rows/webhooks.ts';
 import type {
   DispatchMessage,
   MessageFilter,
   MessageRepository,
   StatusEvent,
-  StoredMessage,
   Transition,
   TransitionResult,
 } from '../types.ts';
 import { acceptBatch, readIdempotency } from './accept.ts';
-import {
-  type OutboxRow,
-  outboxRows,
-  SUBSCRIBERS,
-  type Subscriber,
-  wanting,
-  writeOutbox,
-} from './callback-outbox.ts';
+import { SUBSCRIBERS, type Subscriber, writeOutbox } from './callback-outbox.ts';
 import type { PgDatabase, Tx } from './database.ts';
 
-interface MessageRow {
-  id: string;
-  tenant_id: string;
-  channel: string;
-  channel_account_id: string;
-  recipient: string;
-  content: string;
-  request: string;
-  degradations: string | null;
-  status: MessageStatus;
-  status_reason: string | null;
-  provider_message_id: string | null;
-  attempts: number;
-  correlation_id: string | null;
-  callback_url: string | null;
-  callback_data: string | null;
-  expires_at: string | null;
-  contact_id: string | null;
-  forced: boolean;
-  template: string | null;
-  policy: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-/** What a status change reads of a message: no content or request, the two largest values. */
-interface TransitionRow {
-  id: string;
-  tenant_id: string;
-  channel: string;
-  channel_account_id: string;
-  recipient: string;
-  status: MessageStatus;
-  seq: number;
-  provider_message_id: string | null;
-  correlation_id: string | null;
-  callback_url: string | null;
-  callback_data: string | null;
-  callback_format: string | null;
+/** What a status change reads of a message, with the subscriptions that may want to hear of it. */
+interface TransitionRow extends TransitionColumns {
   endpoints: Subscriber[];
 }
 
-type DispatchRow = TransitionRow & { request: string; expires_at: string | null };
+type DispatchRow = TransitionRow & Pick<MessageRow, 'request' | 'expires_at'>;
 
 const TRANSITION_COLUMNS = `m.id, m.tenant_id, m.channel, m.channel_account_id, m.recipient, m.status, m.seq,
   m.provider_message_id, m.correlation_id, m.callback_url, m.callback_data, m.callback_format, ${SUBSCRIBERS}`;
-
-const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
-
-function toMessage(r: MessageRow): StoredMessage {
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    channel: r.channel,
-    channelAccountId: r.channel_account_id,
-    to: r.recipient,
-    content: JSON.parse(r.content),
-    request: JSON.parse(r.request),
-    degradations: r.degradations ? JSON.parse(r.degradations) : [],
-    status: r.status,
-    statusReason: opt(r.status_reason),
-    providerMessageId: opt(r.provider_message_id),
-    attempts: r.attempts,
-    correlationId: opt(r.correlation_id),
-    callbackUrl: opt(r.callback_url),
-    callbackData: opt(r.callback_data),
-    expiresAt: opt(r.expires_at),
-    contactId: opt(r.contact_id),
-    ...(r.forced ? { forced: true } : {}),
-    ...(r.template !== null ? { template: JSON.parse(r.template) } : {}),
-    ...(r.policy !== null ? { policy: JSON.parse(r.policy) } : {}),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 /** A status event to insert; `detail` is already JSON. */
 interface EventRow {
@@ -132,36 +71,14 @@ async function insertEvents(tx: Tx, events: readonly EventRow[]): Promise<void> 
   );
 }
 
-/** The outbox rows of a status change of `m` (none when nobody listens). */
-function statusCallbackRows(
+/** The outbox rows of a status change of `m`, for the subscriptions that want it. */
+const callbackRows = (
   m: TransitionRow,
   status: MessageStatus,
   previous: MessageStatus,
   seq: number,
   t: Pick<Transition, 'at' | 'reason' | 'code' | 'providerMessageId'>,
-): OutboxRow[] {
-  const endpoints = wanting(m.endpoints, `message.${status}`);
-  if (!m.callback_url && endpoints.length === 0) return [];
-  const input: StatusCallbackInput = {
-    messageId: m.id,
-    channel: m.channel,
-    to: m.recipient,
-    status,
-    previousStatus: previous,
-    sequence: seq,
-    occurredAt: t.at,
-    reason: t.reason,
-    code: t.code,
-    providerMessageId: t.providerMessageId ?? opt(m.provider_message_id),
-    correlationId: opt(m.correlation_id),
-    callbackData: opt(m.callback_data),
-  };
-  const event = buildStatusCallback(input);
-  return outboxRows(m.tenant_id, m.id, m.callback_url, event, endpoints, t.at, {
-    name: m.callback_format,
-    input,
-  });
-}
+): OutboxRow[] => statusCallbackRows(m, status, previous, seq, t, wanting(m.endpoints, `message.${status}`));
 
 /** Locks and reads messages of the current tenant for a change; missing ids are simply absent. */
 async function lockForChange(tx: Tx, tenantId: string, ids: readonly string[]): Promise<TransitionRow[]> {
@@ -217,27 +134,9 @@ export function createMessageRepository(
     const [row] = await lockForChange(tx, tenantId, [messageId]);
     if (!row) return;
     const seq = await appendNote(tx, row, { at, reason: 'link clicked', code: 'clicked', detail });
-    const endpoints = wanting(row.endpoints, 'message.clicked');
-    if (!row.callback_url && endpoints.length === 0) return;
-    const eventId = statusEventId(row.id, seq);
-    const payload = JSON.stringify({
-      type: 'message.clicked',
-      timestamp: at,
-      data: {
-        eventId,
-        messageId: row.id,
-        sequence: seq,
-        occurredAt: at,
-        channel: row.channel,
-        to: row.recipient,
-        ...detail,
-        correlationId: opt(row.correlation_id),
-        callbackData: opt(row.callback_data),
-      },
-    });
     await writeOutbox(
       tx,
-      outboxRows(tenantId, row.id, row.callback_url, { id: eventId, payload }, endpoints, at),
+      clickedCallbackRows(row, seq, detail, at, wanting(row.endpoints, 'message.clicked')),
     );
   };
 
@@ -269,27 +168,11 @@ export function createMessageRepository(
           [tenantId, id],
         );
         if (!message) return [];
-        const rows = await tx.query<{
-          status: MessageStatus;
-          at: string;
-          reason: string | null;
-          code: string | null;
-          detail: string | null;
-        }>(
+        const rows = await tx.query<StatusEventRow>(
           'SELECT status, at, reason, code, detail FROM message_events WHERE tenant_id = $1 AND message_id = $2 ORDER BY seq',
           [tenantId, id],
         );
-        return [
-          { status: 'accepted', at: message.created_at },
-          { status: 'queued', at: message.created_at },
-          ...rows.map((r) => ({
-            status: r.status,
-            at: r.at,
-            reason: opt(r.reason),
-            code: opt(r.code),
-            detail: r.detail ? JSON.parse(r.detail) : undefined,
-          })),
-        ];
+        return toStatusEvents(message.created_at, rows);
       });
     },
 
@@ -332,10 +215,7 @@ export function createMessageRepository(
         if (!row) return { applied: false };
         if (!isForward(row.status, t.status)) return { applied: false, status: row.status };
         const seq = row.seq + 1;
-        const attempt = typeof t.detail?.attempt === 'number' ? t.detail.attempt : 0;
-        const detail = t.providerMessageId
-          ? { ...t.detail, providerMessageId: t.providerMessageId }
-          : t.detail;
+        const { attempt, detail } = transitionEvent(t);
         await tx.query(
           `WITH event AS (
              INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail)
@@ -352,12 +232,12 @@ export function createMessageRepository(
             t.at,
             t.reason ?? null,
             t.code ?? null,
-            detail ? JSON.stringify(detail) : null,
+            detail,
             t.providerMessageId ?? null,
             attempt,
           ],
         );
-        await writeOutbox(tx, statusCallbackRows(row, t.status, row.status, seq, t));
+        await writeOutbox(tx, callbackRows(row, t.status, row.status, seq, t));
         return { applied: true, status: t.status };
       });
     },
@@ -398,9 +278,7 @@ export function createMessageRepository(
             if (!row) continue;
             const previousStatus = row.status;
             const pending = updates.get(row.id);
-            // An expired message is left as it is: the dispatcher ends it `expired`, never `sending`.
-            const expired = row.expires_at !== null && Date.parse(row.expires_at) <= Date.parse(at);
-            if (!expired && isForward(row.status, 'sending')) {
+            if (!hasExpired(row, at) && isForward(row.status, 'sending')) {
               const seq = row.seq + 1;
               events.push({
                 messageId: row.id,
@@ -412,7 +290,7 @@ export function createMessageRepository(
                 code: null,
                 detail: JSON.stringify({ attempt: item.attempt }),
               });
-              outbox.push(...statusCallbackRows(row, 'sending', previousStatus, seq, { at }));
+              outbox.push(...callbackRows(row, 'sending', previousStatus, seq, { at }));
               // Later items for the same message see it as the earlier ones left it.
               row.status = 'sending';
               row.seq = seq;
@@ -431,15 +309,7 @@ export function createMessageRepository(
                 updatedAt: pending?.updatedAt ?? null,
               });
             }
-            results[i] = {
-              message: {
-                id: row.id,
-                to: row.recipient,
-                request: JSON.parse(row.request),
-                expiresAt: opt(row.expires_at),
-              },
-              previousStatus,
-            };
+            results[i] = { message: toDispatchMessage(row), previousStatus };
           }
           await insertEvents(tx, events);
           if (updates.size > 0) {
@@ -523,7 +393,7 @@ export function createMessageRepository(
             code: t.code,
             detail: null,
           });
-          outbox.push(...statusCallbackRows(row, 'queued', row.status, seq, t));
+          outbox.push(...callbackRows(row, 'queued', row.status, seq, t));
           row.status = 'queued';
           row.seq = seq;
           requeued.push(row);

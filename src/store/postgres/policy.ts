@@ -1,36 +1,7 @@
 /** Consent per contact, channel and purpose; frequency caps per group, counted on messages. */
-import type { Consent, FrequencyCap, PolicyRepository } from '../types.ts';
+import { type CapRow, type ConsentRow, toCap, toConsent } from '../rows/policy.ts';
+import type { PolicyRepository } from '../types.ts';
 import type { PgDatabase } from './database.ts';
-
-interface ConsentRow {
-  channel: string;
-  purpose: Consent['purpose'];
-  status: Consent['status'];
-  source: string;
-  updated_at: string;
-}
-
-interface CapRow {
-  grp: string;
-  per_day: number | null;
-  per_week: number | null;
-  per_month: number | null;
-}
-
-const toConsent = (r: ConsentRow): Consent => ({
-  channel: r.channel,
-  purpose: r.purpose,
-  status: r.status,
-  source: r.source,
-  updatedAt: r.updated_at,
-});
-
-const toCap = (r: CapRow): FrequencyCap => ({
-  group: r.grp,
-  ...(r.per_day !== null ? { perDay: r.per_day } : {}),
-  ...(r.per_week !== null ? { perWeek: r.per_week } : {}),
-  ...(r.per_month !== null ? { perMonth: r.per_month } : {}),
-});
 
 export function createPolicyRepository(db: PgDatabase): PolicyRepository {
   return {

@@ -5,7 +5,8 @@
  * number of workers in any number of processes claim at once without waiting for, or taking, each
  * other's jobs. Workers serve every tenant, so the queue runs as the router role (jobs only).
  */
-import type { Job, JobQueue } from '../../queue/types.ts';
+import type { JobQueue } from '../../queue/types.ts';
+import { type ClaimedJobRow, toJob } from '../rows/jobs.ts';
 import type { PgDatabase } from './database.ts';
 
 export interface PostgresQueueOptions {
@@ -25,28 +26,14 @@ export function createPostgresQueue(db: PgDatabase, options: PostgresQueueOption
       return db.router(async (tx) => {
         // SET expressions read the old row, so `interrupted` captures whether the previous claim
         // was still in flight when its lease ran out (its worker died mid-attempt).
-        const rows = await tx.query<{
-          message_id: string;
-          tenant_id: string;
-          channel_account_id: string;
-          attempts: number;
-          interrupted: boolean;
-        }>(
+        const rows = await tx.query<ClaimedJobRow>(
           `UPDATE jobs j SET run_at = $1, attempts = j.attempts + 1, interrupted = j.in_flight, in_flight = true
            FROM (SELECT message_id FROM jobs WHERE run_at <= $2 ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
            WHERE j.message_id = due.message_id
            RETURNING j.message_id, j.tenant_id, j.channel_account_id, j.attempts, j.interrupted`,
           [new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit],
         );
-        return rows.map(
-          (r): Job => ({
-            messageId: r.message_id,
-            tenantId: r.tenant_id,
-            channelAccountId: r.channel_account_id,
-            attempts: r.attempts,
-            interrupted: r.interrupted,
-          }),
-        );
+        return rows.map(toJob);
       });
     },
     ack(messageId) {

@@ -1,26 +1,7 @@
 /** Stored templates: every change is a new version; sends name a version or take the newest. */
-import type { StoredTemplate, TemplateRepository } from '../types.ts';
+import { type TemplateRow, toTemplate } from '../rows/templates.ts';
+import type { TemplateRepository } from '../types.ts';
 import type { PgDatabase } from './database.ts';
-
-interface Row {
-  tenant_id: string;
-  name: string;
-  version: number;
-  description: string | null;
-  parameters: string;
-  variants: string;
-  created_at: string;
-}
-
-const toTemplate = (r: Row): StoredTemplate => ({
-  tenantId: r.tenant_id,
-  name: r.name,
-  version: r.version,
-  ...(r.description !== null ? { description: r.description } : {}),
-  parameters: JSON.parse(r.parameters),
-  variants: JSON.parse(r.variants),
-  createdAt: r.created_at,
-});
 
 export function createTemplateRepository(db: PgDatabase): TemplateRepository {
   return {
@@ -52,11 +33,11 @@ export function createTemplateRepository(db: PgDatabase): TemplateRepository {
       return db.tenant(tenantId, async (tx) => {
         const [row] =
           version === undefined
-            ? await tx.query<Row>(
+            ? await tx.query<TemplateRow>(
                 'SELECT * FROM templates WHERE tenant_id = $1 AND name = $2 ORDER BY version DESC LIMIT 1',
                 [tenantId, name],
               )
-            : await tx.query<Row>(
+            : await tx.query<TemplateRow>(
                 'SELECT * FROM templates WHERE tenant_id = $1 AND name = $2 AND version = $3',
                 [tenantId, name, version],
               );
@@ -66,7 +47,7 @@ export function createTemplateRepository(db: PgDatabase): TemplateRepository {
     list(tenantId) {
       return db.tenant(tenantId, async (tx) =>
         (
-          await tx.query<Row>(
+          await tx.query<TemplateRow>(
             'SELECT DISTINCT ON (name) * FROM templates WHERE tenant_id = $1 ORDER BY name, version DESC',
             [tenantId],
           )

@@ -3,48 +3,17 @@
  * status change's transaction (callback-outbox.ts), so nothing is cached here.
  */
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { DeliveryRecord, EndpointSecret, WebhookEndpoint, WebhookRepository } from '../types.ts';
+import { type DeliveryLogRow, toDeliveryRecord } from '../rows/callbacks.ts';
+import {
+  type EndpointRow,
+  rotatedSecrets,
+  sealSecrets,
+  signingOf,
+  toEndpoint,
+  updatedEndpointColumns,
+} from '../rows/webhooks.ts';
+import type { WebhookRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
-
-interface EndpointRow {
-  id: string;
-  tenant_id: string;
-  url: string;
-  description: string | null;
-  events: string;
-  secrets_enc: string;
-  state: 'enabled' | 'disabled';
-  disabled_reason: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface DeliveryRow {
-  id: string;
-  event_id: string | null;
-  message_id: string;
-  state: string;
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  payload: string;
-  created_at: string;
-  updated_at: string;
-}
-
-function toEndpoint(r: EndpointRow): WebhookEndpoint {
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    url: r.url,
-    ...(r.description !== null ? { description: r.description } : {}),
-    events: JSON.parse(r.events),
-    state: r.state,
-    ...(r.disabled_reason !== null ? { disabledReason: r.disabled_reason } : {}),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 const selectOne = async (tx: Tx, tenantId: string, id: string, lock = false) =>
   (
@@ -55,8 +24,6 @@ const selectOne = async (tx: Tx, tenantId: string, id: string, lock = false) =>
   )[0];
 
 export function createWebhookRepository(db: PgDatabase, box: SecretBox): WebhookRepository {
-  const readSecrets = (row: EndpointRow): EndpointSecret[] => JSON.parse(box.open(row.secrets_enc));
-
   return {
     create(e, secret) {
       return db.tenant(e.tenantId, async (tx) => {
@@ -69,7 +36,7 @@ export function createWebhookRepository(db: PgDatabase, box: SecretBox): Webhook
             e.url,
             e.description ?? null,
             JSON.stringify(e.events),
-            box.seal(JSON.stringify([{ secret }] satisfies EndpointSecret[])),
+            sealSecrets(box, [{ secret }]),
             e.createdAt,
           ],
         );
@@ -94,20 +61,12 @@ export function createWebhookRepository(db: PgDatabase, box: SecretBox): Webhook
       return db.tenant(tenantId, async (tx) => {
         const row = await selectOne(tx, tenantId, id, true);
         if (!row) return undefined;
-        const enabled = change.enabled ?? row.state === 'enabled';
+        const columns = updatedEndpointColumns(row, change);
         const [updated] = await tx.query<EndpointRow>(
           `UPDATE webhook_endpoints SET url = $1, description = $2, events = $3, state = $4, disabled_reason = $5,
              updated_at = $6
            WHERE id = $7 RETURNING *`,
-          [
-            change.url ?? row.url,
-            change.description ?? row.description,
-            change.events ? JSON.stringify(change.events) : row.events,
-            enabled ? 'enabled' : 'disabled',
-            enabled ? null : change.enabled === false ? 'disabled through the API' : row.disabled_reason,
-            at,
-            id,
-          ],
+          [columns.url, columns.description, columns.events, columns.state, columns.disabled_reason, at, id],
         );
         return toEndpoint(updated!);
       });
@@ -130,16 +89,7 @@ export function createWebhookRepository(db: PgDatabase, box: SecretBox): Webhook
     signing(tenantId, id, now) {
       return db.tenant(tenantId, async (tx) => {
         const row = await selectOne(tx, tenantId, id);
-        if (!row) return undefined;
-        return {
-          state: row.state,
-          ...(row.disabled_reason !== null ? { disabledReason: row.disabled_reason } : {}),
-          // A disabled endpoint gets no delivery, so its secrets need not be decrypted.
-          secrets:
-            row.state === 'enabled'
-              ? readSecrets(row).filter((s) => s.expiresAt === undefined || s.expiresAt > now)
-              : [],
-        };
+        return row ? signingOf(row, box, now) : undefined;
       });
     },
     rotateSecret(tenantId, id, secret, oldExpireAt) {
@@ -148,16 +98,8 @@ export function createWebhookRepository(db: PgDatabase, box: SecretBox): Webhook
         const row = await selectOne(tx, tenantId, id, true);
         if (!row) return false;
         const now = new Date().toISOString();
-        // Secrets already rotated out keep their own (earlier) end; the current one ends at oldExpireAt.
-        const kept = readSecrets(row)
-          .filter((s) => s.expiresAt === undefined || s.expiresAt > now)
-          .map((s) => ({
-            secret: s.secret,
-            expiresAt: s.expiresAt !== undefined && s.expiresAt < oldExpireAt ? s.expiresAt : oldExpireAt,
-          }));
-        const secrets: EndpointSecret[] = [{ secret }, ...kept];
         await tx.query('UPDATE webhook_endpoints SET secrets_enc = $1, updated_at = $2 WHERE id = $3', [
-          box.seal(JSON.stringify(secrets)),
+          sealSecrets(box, rotatedSecrets(row, box, secret, oldExpireAt, now)),
           now,
           id,
         ]);
@@ -185,26 +127,13 @@ export function createWebhookRepository(db: PgDatabase, box: SecretBox): Webhook
       if (page.beforeId) args.push(page.beforeId);
       args.push(page.limit);
       return db.tenant(tenantId, async (tx) => {
-        const rows = await tx.query<DeliveryRow>(
+        const rows = await tx.query<DeliveryLogRow>(
           `SELECT id, event_id, message_id, state, attempts, last_status, last_error, payload, created_at, updated_at
            FROM callback_deliveries WHERE endpoint_id = $1 AND tenant_id = $2 ${page.beforeId ? 'AND id < $3' : ''}
            ORDER BY id DESC LIMIT $${args.length}`,
           args,
         );
-        return rows.map(
-          (r): DeliveryRecord => ({
-            id: r.id,
-            eventId: r.event_id ?? r.id,
-            messageId: r.message_id,
-            state: r.state,
-            attempts: r.attempts,
-            ...(r.last_status !== null ? { lastStatus: r.last_status } : {}),
-            ...(r.last_error !== null ? { lastError: r.last_error } : {}),
-            payload: r.payload,
-            createdAt: r.created_at,
-            updatedAt: r.updated_at,
-          }),
-        );
+        return rows.map(toDeliveryRecord);
       });
     },
     replay(tenantId, id, filter, at) {

@@ -1,4 +1,5 @@
-import type { CallbackDelivery, CallbackRepository } from '../types.ts';
+import { type CallbackRow, toCallbackDelivery, toCallbackListing } from '../rows/callbacks.ts';
+import type { CallbackRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
@@ -14,28 +15,8 @@ export function createCallbackRepository(db: Db, writer: GroupCommitter): Callba
   return {
     claimDue(now, limit, leaseMs) {
       return writer.run(() => {
-        const rows = claim.all(now.getTime() + leaseMs, now.getTime(), limit) as Array<{
-          id: string;
-          tenant_id: string;
-          message_id: string;
-          url: string;
-          payload: string;
-          attempts: number;
-          endpoint_id: string | null;
-          event_id: string | null;
-        }>;
-        return rows.map(
-          (r): CallbackDelivery => ({
-            id: r.id,
-            eventId: r.event_id ?? r.id,
-            ...(r.endpoint_id !== null ? { endpointId: r.endpoint_id } : {}),
-            tenantId: r.tenant_id,
-            messageId: r.message_id,
-            url: r.url,
-            payload: r.payload,
-            attempts: r.attempts,
-          }),
-        );
+        const rows = claim.all(now.getTime() + leaseMs, now.getTime(), limit) as CallbackRow[];
+        return rows.map(toCallbackDelivery);
       });
     },
     releaseLeases(now) {
@@ -63,30 +44,8 @@ export function createCallbackRepository(db: Db, writer: GroupCommitter): Callba
     async list(tenantId, messageId) {
       const rows = prepare(
         'SELECT * FROM callback_deliveries WHERE tenant_id = ? AND message_id = ? ORDER BY id',
-      ).all(tenantId, messageId) as Array<{
-        id: string;
-        tenant_id: string;
-        message_id: string;
-        url: string;
-        payload: string;
-        attempts: number;
-        state: string;
-        last_error: string | null;
-        endpoint_id: string | null;
-        event_id: string | null;
-      }>;
-      return rows.map((r) => ({
-        id: r.id,
-        eventId: r.event_id ?? r.id,
-        ...(r.endpoint_id !== null ? { endpointId: r.endpoint_id } : {}),
-        tenantId: r.tenant_id,
-        messageId: r.message_id,
-        url: r.url,
-        payload: r.payload,
-        attempts: r.attempts,
-        state: r.state,
-        lastError: r.last_error ?? undefined,
-      }));
+      ).all(tenantId, messageId) as Array<CallbackRow & { state: string; last_error: string | null }>;
+      return rows.map(toCallbackListing);
     },
   };
 }

@@ -1,28 +1,13 @@
 import type { SecretBox } from '../../lib/crypto.ts';
+import {
+  type AccountRow,
+  createdAccount,
+  toAccount,
+  toAccountWithSecrets,
+} from '../rows/channel-accounts.ts';
 import type { ChannelAccount, ChannelAccountRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
-
-interface Row {
-  id: string;
-  tenant_id: string;
-  channel: string;
-  name: string;
-  sandbox: number;
-  credentials_enc: string;
-  limits: string | null;
-  created_at: string;
-}
-
-const toAccount = (r: Row): ChannelAccount => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  channel: r.channel,
-  name: r.name,
-  sandbox: r.sandbox === 1,
-  ...(r.limits ? { limits: JSON.parse(r.limits) } : {}),
-  createdAt: r.created_at,
-});
 
 export function createChannelAccountRepository(
   db: Db,
@@ -51,36 +36,28 @@ export function createChannelAccountRepository(
           createdAt,
         );
         defaults.delete(`${tenantId}\u0000${a.channel}`);
-        return {
-          id: a.id,
-          tenantId,
-          channel: a.channel,
-          name: a.name,
-          sandbox: a.sandbox,
-          ...(a.limits ? { limits: a.limits } : {}),
-          createdAt,
-        };
+        return createdAccount(tenantId, a, createdAt);
       });
     },
     async list(tenantId) {
       const rows = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? ORDER BY created_at, id').all(
         tenantId,
-      ) as Row[];
+      ) as AccountRow[];
       return rows.map(toAccount);
     },
     async find(tenantId, id) {
       const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
         tenantId,
         id,
-      ) as Row | undefined;
+      ) as AccountRow | undefined;
       return row ? toAccount(row) : undefined;
     },
     async get(tenantId, id) {
       const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
         tenantId,
         id,
-      ) as Row | undefined;
-      return row ? { ...toAccount(row), credentials: JSON.parse(box.open(row.credentials_enc)) } : undefined;
+      ) as AccountRow | undefined;
+      return row ? toAccountWithSecrets(row, box) : undefined;
     },
     setLimits(tenantId, id, limits) {
       return writer.run(() => {
@@ -93,7 +70,7 @@ export function createChannelAccountRepository(
         const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
           tenantId,
           id,
-        ) as Row | undefined;
+        ) as AccountRow | undefined;
         return row ? toAccount(row) : undefined;
       });
     },
@@ -107,15 +84,15 @@ export function createChannelAccountRepository(
       });
     },
     async findForWebhook(id) {
-      const row = prepare('SELECT * FROM channel_accounts WHERE id = ?').get(id) as Row | undefined;
-      return row ? { ...toAccount(row), credentials: JSON.parse(box.open(row.credentials_enc)) } : undefined;
+      const row = prepare('SELECT * FROM channel_accounts WHERE id = ?').get(id) as AccountRow | undefined;
+      return row ? toAccountWithSecrets(row, box) : undefined;
     },
     async defaultFor(tenantId, channel) {
       const key = `${tenantId}\u0000${channel}`;
       if (defaults.has(key)) return defaults.get(key);
       const row = prepare(
         'SELECT * FROM channel_accounts WHERE tenant_id = ? AND channel = ? ORDER BY created_at, id LIMIT 1',
-      ).get(tenantId, channel) as Row | undefined;
+      ).get(tenantId, channel) as AccountRow | undefined;
       const account = row ? toAccount(row) : undefined;
       defaults.set(key, account);
       return account;

@@ -3,29 +3,16 @@
  * primary key of contact_identities), so a clash is a constraint violation, reported as the index
  * of the identity that clashed.
  */
+import {
+  ANY_ACCOUNT,
+  type ContactRow,
+  type IdentityRow,
+  toContact,
+  updatedContactColumns,
+} from '../rows/contacts.ts';
 import type { Contact, ContactIdentity, ContactRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
-
-interface ContactRow {
-  id: string;
-  tenant_id: string;
-  name: string | null;
-  attributes: string | null;
-  locale: string | null;
-  time_zone: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface IdentityRow {
-  channel: string;
-  channel_account_id: string;
-  address: string;
-}
-
-/** An identity that holds for every account of its channel is stored with this account id. */
-const ANY_ACCOUNT = '';
 
 export function createContactRepository(db: Db, writer: GroupCommitter): ContactRepository {
   const prepare = statementCache(db);
@@ -41,23 +28,8 @@ export function createContactRepository(db: Db, writer: GroupCommitter): Contact
     'SELECT contact_id FROM contact_identities WHERE tenant_id = ? AND channel = ? AND channel_account_id = ? AND address = ?',
   );
 
-  const toContact = (r: ContactRow): Contact => ({
-    id: r.id,
-    tenantId: r.tenant_id,
-    ...(r.name !== null ? { name: r.name } : {}),
-    attributes: r.attributes ? JSON.parse(r.attributes) : {},
-    ...(r.locale !== null ? { locale: r.locale } : {}),
-    ...(r.time_zone !== null ? { timeZone: r.time_zone } : {}),
-    identities: (selectIdentities.all(r.id) as IdentityRow[]).map(
-      (i): ContactIdentity => ({
-        channel: i.channel,
-        address: i.address,
-        ...(i.channel_account_id !== ANY_ACCOUNT ? { channelAccountId: i.channel_account_id } : {}),
-      }),
-    ),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
+  const withIdentities = (r: ContactRow): Contact =>
+    toContact(r, selectIdentities.all(r.id) as IdentityRow[]);
 
   /** The contact an address belongs to: scoped to this account first, then channel-wide. */
   const ownerOf = (
@@ -134,7 +106,7 @@ export function createContactRepository(db: Db, writer: GroupCommitter): Contact
     },
     async get(tenantId, id) {
       const row = selectContact.get(tenantId, id) as ContactRow | undefined;
-      return row ? toContact(row) : undefined;
+      return row ? withIdentities(row) : undefined;
     },
     async list(tenantId, page) {
       const rows = (
@@ -149,29 +121,23 @@ export function createContactRepository(db: Db, writer: GroupCommitter): Contact
               page.limit,
             )
       ) as ContactRow[];
-      return rows.map(toContact);
+      return rows.map(withIdentities);
     },
     update(tenantId, id, change, at) {
       return writer.run(() =>
         atomically((): { contact?: Contact; conflict?: number } => {
           const row = selectContact.get(tenantId, id) as ContactRow | undefined;
           if (!row) return {};
+          const columns = updatedContactColumns(row, change);
           prepare(
             'UPDATE contacts SET name = ?, attributes = ?, locale = ?, time_zone = ?, updated_at = ? WHERE id = ?',
-          ).run(
-            change.name ?? row.name,
-            change.attributes ? JSON.stringify(change.attributes) : row.attributes,
-            change.locale ?? row.locale,
-            change.timeZone ?? row.time_zone,
-            at,
-            id,
-          );
+          ).run(columns.name, columns.attributes, columns.locale, columns.time_zone, at, id);
           if (change.identities) {
             prepare('DELETE FROM contact_identities WHERE contact_id = ?').run(id);
             const conflict = writeIdentities(tenantId, id, change.identities, at);
             if (conflict !== undefined) return { conflict };
           }
-          return { contact: toContact(selectContact.get(tenantId, id) as ContactRow) };
+          return { contact: withIdentities(selectContact.get(tenantId, id) as ContactRow) };
         }),
       );
     },

@@ -4,40 +4,15 @@
  * conversations an agent owns is asked on every send, so it is kept in memory per tenant, loaded
  * once and kept in step by every change made here (this process owns the file).
  */
-import type { Conversation, ConversationEvent, ConversationRepository } from '../types.ts';
+import {
+  type ConversationEventRow,
+  type ConversationRow,
+  toConversation,
+  toConversationEvent,
+} from '../rows/conversations.ts';
+import type { Conversation, ConversationRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
-
-interface Row {
-  id: string;
-  tenant_id: string;
-  contact_id: string;
-  channel: string;
-  channel_account_id: string;
-  address: string;
-  state: 'open' | 'closed';
-  owner: 'bot' | 'agent' | null;
-  agent_id: string | null;
-  last_inbound_at: string | null;
-  seq: number;
-  created_at: string;
-  updated_at: string;
-}
-
-const toConversation = (r: Row): Conversation => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  contactId: r.contact_id,
-  channel: r.channel,
-  channelAccountId: r.channel_account_id,
-  address: r.address,
-  state: r.state,
-  ...(r.owner !== null ? { owner: r.owner } : {}),
-  ...(r.agent_id !== null ? { agentId: r.agent_id } : {}),
-  ...(r.last_inbound_at !== null ? { lastInboundAt: r.last_inbound_at } : {}),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 const key = (accountId: string, address: string) => `${accountId}\u0000${address}`;
 
@@ -65,7 +40,7 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
       map = new Map();
       const rows = prepare(
         "SELECT * FROM conversations WHERE tenant_id = ? AND state = 'open' AND owner = 'agent'",
-      ).all(tenantId) as Row[];
+      ).all(tenantId) as ConversationRow[];
       for (const r of rows) map.set(key(r.channel_account_id, r.address), toConversation(r));
       agentOwned.set(tenantId, map);
     }
@@ -77,7 +52,7 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
     if (c.state === 'open' && c.owner === 'agent') map.set(key(c.channelAccountId, c.address), c);
     else map.delete(key(c.channelAccountId, c.address));
   };
-  const event = (r: Row, type: string, at: string, detail?: Record<string, unknown>) => {
+  const event = (r: ConversationRow, type: string, at: string, detail?: Record<string, unknown>) => {
     const seq = r.seq + 1;
     insertEvent.run(r.id, seq, r.tenant_id, type, at, detail ? JSON.stringify(detail) : null);
     prepare('UPDATE conversations SET seq = ?, updated_at = ? WHERE id = ?').run(seq, at, r.id);
@@ -87,7 +62,9 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
   return {
     open(tenantId, c, newId, at, inbound) {
       return writer.run(() => {
-        const existing = selectOpen.get(tenantId, c.channelAccountId, c.address) as Row | undefined;
+        const existing = selectOpen.get(tenantId, c.channelAccountId, c.address) as
+          | ConversationRow
+          | undefined;
         if (existing) {
           if (inbound)
             prepare('UPDATE conversations SET last_inbound_at = ? WHERE id = ?').run(at, existing.id);
@@ -108,24 +85,20 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
           at,
           at,
         );
-        event(selectOne.get(tenantId, newId) as Row, 'opened', at, { by: inbound ? 'inbound' : 'api' });
+        event(selectOne.get(tenantId, newId) as ConversationRow, 'opened', at, {
+          by: inbound ? 'inbound' : 'api',
+        });
         return newId;
       });
     },
     async get(tenantId, id) {
-      const row = selectOne.get(tenantId, id) as Row | undefined;
+      const row = selectOne.get(tenantId, id) as ConversationRow | undefined;
       if (!row) return undefined;
       const events = (
         prepare(
           'SELECT type, at, detail FROM conversation_events WHERE conversation_id = ? ORDER BY seq',
-        ).all(id) as Array<{ type: string; at: string; detail: string | null }>
-      ).map(
-        (e): ConversationEvent => ({
-          type: e.type,
-          at: e.at,
-          ...(e.detail ? { detail: JSON.parse(e.detail) } : {}),
-        }),
-      );
+        ).all(id) as ConversationEventRow[]
+      ).map(toConversationEvent);
       return { ...toConversation(row), events };
     },
     async list(tenantId, f) {
@@ -143,12 +116,12 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
       }
       const rows = prepare(
         `SELECT * FROM conversations WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,
-      ).all(...args, f.limit) as Row[];
+      ).all(...args, f.limit) as ConversationRow[];
       return rows.map(toConversation);
     },
     act(tenantId, id, action, at) {
       return writer.run(() => {
-        const row = selectOne.get(tenantId, id) as Row | undefined;
+        const row = selectOne.get(tenantId, id) as ConversationRow | undefined;
         if (!row) return {};
         if (row.state === 'closed') return { refused: 'the conversation is closed' };
         if (action.type === 'assign') {
@@ -170,7 +143,7 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
           ).run(id);
           event(row, 'closed', at);
         }
-        const conversation = toConversation(selectOne.get(tenantId, id) as Row);
+        const conversation = toConversation(selectOne.get(tenantId, id) as ConversationRow);
         remember(conversation);
         return { conversation };
       });

@@ -1,5 +1,6 @@
 import { newId } from '../../lib/ids.ts';
-import type { InboundRepository, StoredInbound } from '../types.ts';
+import { type InboundRow, toInbound } from '../rows/inbound.ts';
+import type { InboundRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
@@ -48,26 +49,8 @@ export function createInboundRepository(db: Db, writer: GroupCommitter): Inbound
               tenantId,
               filter.limit,
             )
-      ) as Array<{
-        id: string;
-        channel_account_id: string;
-        provider_event_id: string | null;
-        kind: string;
-        sender: string | null;
-        event: string;
-        received_at: string;
-      }>;
-      return rows.map(
-        (r): StoredInbound => ({
-          id: r.id,
-          channelAccountId: r.channel_account_id,
-          providerEventId: r.provider_event_id ?? undefined,
-          kind: r.kind,
-          from: r.sender ?? undefined,
-          event: JSON.parse(r.event),
-          receivedAt: r.received_at,
-        }),
-      );
+      ) as InboundRow[];
+      return rows.map(toInbound);
     },
   };
 }

@@ -1,24 +1,9 @@
 /** Smart links: stored targets, per-recipient short codes with a validity, and their clicks. */
-import type { Link, LinkClick, LinkRepository } from '../types.ts';
+import { type LinkClickRow, type LinkCodeRow, type LinkRow, toLink, toLinkClick } from '../rows/links.ts';
+import type { LinkRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 import type { ClickRecorder } from './messages.ts';
-
-interface LinkRow {
-  id: string;
-  tenant_id: string;
-  url: string;
-  name: string | null;
-  created_at: string;
-}
-
-const toLink = (r: LinkRow): Link => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  url: r.url,
-  ...(r.name !== null ? { name: r.name } : {}),
-  createdAt: r.created_at,
-});
 
 export function createLinkRepository(
   db: Db,
@@ -52,35 +37,12 @@ export function createLinkRepository(
     async clicks(tenantId, linkId) {
       const rows = prepare(
         'SELECT code, message_id, recipient, at, user_agent FROM link_clicks WHERE tenant_id = ? AND link_id = ? ORDER BY at',
-      ).all(tenantId, linkId) as Array<{
-        code: string;
-        message_id: string;
-        recipient: string;
-        at: string;
-        user_agent: string | null;
-      }>;
-      return rows.map(
-        (r): LinkClick => ({
-          code: r.code,
-          messageId: r.message_id,
-          recipient: r.recipient,
-          at: r.at,
-          ...(r.user_agent !== null ? { userAgent: r.user_agent } : {}),
-        }),
-      );
+      ).all(tenantId, linkId) as LinkClickRow[];
+      return rows.map(toLinkClick);
     },
     click(code, at, userAgent) {
       return writer.run(() => {
-        const row = prepare('SELECT * FROM link_codes WHERE code = ?').get(code) as
-          | {
-              tenant_id: string;
-              link_id: string;
-              message_id: string;
-              recipient: string;
-              url: string;
-              expires_at: string;
-            }
-          | undefined;
+        const row = prepare('SELECT * FROM link_codes WHERE code = ?').get(code) as LinkCodeRow | undefined;
         if (!row) return undefined;
         if (row.expires_at <= at) return 'expired' as const;
         prepare(

@@ -1,7 +1,21 @@
 import type { MessageStatus } from '../../core/status.ts';
 import { isForward } from '../../core/status.ts';
-import { formatCallback } from '../../webhooks/callback-formats.ts';
-import { buildStatusCallback, type StatusCallbackInput, statusEventId } from '../../webhooks/payload.ts';
+import type { OutboxRow } from '../rows/callbacks.ts';
+import {
+  clickedCallbackRows,
+  hasExpired,
+  type IdempotencyRow,
+  type MessageRow,
+  queuedCallbackRows,
+  type StatusEventRow,
+  statusCallbackRows,
+  type TransitionColumns,
+  toDispatchMessage,
+  toIdempotencyRecord,
+  toMessage,
+  toStatusEvents,
+  transitionEvent,
+} from '../rows/messages.ts';
 import type {
   AcceptBatch,
   AcceptResult,
@@ -9,7 +23,6 @@ import type {
   MessageFilter,
   MessageRepository,
   StatusEvent,
-  StoredMessage,
   Transition,
   TransitionResult,
 } from '../types.ts';
@@ -17,79 +30,7 @@ import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 import type { Subscribers } from './webhooks.ts';
 
-interface MessageRow {
-  id: string;
-  tenant_id: string;
-  channel: string;
-  channel_account_id: string;
-  recipient: string;
-  content: string;
-  request: string;
-  degradations: string | null;
-  status: MessageStatus;
-  status_reason: string | null;
-  provider_message_id: string | null;
-  attempts: number;
-  seq: number;
-  correlation_id: string | null;
-  callback_url: string | null;
-  callback_data: string | null;
-  callback_format: string | null;
-  expires_at: string | null;
-  contact_id: string | null;
-  forced: number;
-  template: string | null;
-  policy: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-type TransitionRow = Pick<
-  MessageRow,
-  | 'id'
-  | 'tenant_id'
-  | 'channel'
-  | 'channel_account_id'
-  | 'recipient'
-  | 'status'
-  | 'seq'
-  | 'provider_message_id'
-  | 'correlation_id'
-  | 'callback_url'
-  | 'callback_data'
-  | 'callback_format'
->;
-
-type DispatchRow = TransitionRow & Pick<MessageRow, 'request' | 'expires_at'>;
-
-const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
-
-function toMessage(r: MessageRow): StoredMessage {
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    channel: r.channel,
-    channelAccountId: r.channel_account_id,
-    to: r.recipient,
-    content: JSON.parse(r.content),
-    request: JSON.parse(r.request),
-    degradations: r.degradations ? JSON.parse(r.degradations) : [],
-    status: r.status,
-    statusReason: opt(r.status_reason),
-    providerMessageId: opt(r.provider_message_id),
-    attempts: r.attempts,
-    correlationId: opt(r.correlation_id),
-    callbackUrl: opt(r.callback_url),
-    callbackData: opt(r.callback_data),
-    expiresAt: opt(r.expires_at),
-    contactId: opt(r.contact_id),
-    ...(r.forced === 1 ? { forced: true } : {}),
-    ...(r.template !== null ? { template: JSON.parse(r.template) } : {}),
-    ...(r.policy !== null ? { policy: JSON.parse(r.policy) } : {}),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
+type DispatchRow = TransitionColumns & Pick<MessageRow, 'request' | 'expires_at'>;
 
 /** Records a click on one of a message's links: an event on the message and its callbacks. */
 export type ClickRecorder = (
@@ -122,42 +63,20 @@ export function createMessageRepository(
        updated_at, endpoint_id, event_id)
      VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   );
-  /**
-   * Writes one event to the outbox: a delivery to the send's own callbackUrl, if any, and one to
-   * each webhook subscription that wants it (`endpoints`, asked of `subscribers` by the caller,
-   * once per batch). Same payload, same event id, except that a send made through a vendor façade
-   * tells its own callbackUrl in that vendor's shape (`format`), or not at all for an event the
-   * vendor does not notify.
-   */
-  const outbox = (
-    tenantId: string,
-    messageId: string,
-    callbackUrl: string | null | undefined,
-    event: { id: string; payload: string },
-    endpoints: ReadonlyArray<{ id: string; url: string }>,
-    at: string,
-    format?: { name: string | null; input: StatusCallbackInput },
-  ) => {
-    const runAt = Date.parse(at);
-    let ownPayload: string | undefined = event.payload;
-    if (callbackUrl && format?.name) ownPayload = formatCallback(format.name, format.input, event.payload);
-    const targets = [
-      ...(callbackUrl && ownPayload !== undefined ? [{ id: undefined, url: callbackUrl }] : []),
-      ...endpoints,
-    ];
-    for (const target of targets) {
-      const deliveryId = target.id === undefined ? event.id : `${event.id}.${target.id}`;
+  /** Writes the outbox rows of one event (rows/messages.ts says which deliveries it makes). */
+  const outbox = (rows: readonly OutboxRow[]) => {
+    for (const r of rows) {
       insertCallback.run(
-        deliveryId,
-        tenantId,
-        messageId,
-        target.url,
-        target.id === undefined ? (ownPayload as string) : event.payload,
-        runAt,
-        at,
-        at,
-        target.id ?? null,
-        event.id,
+        r.id,
+        r.tenantId,
+        r.messageId,
+        r.url,
+        r.payload,
+        Date.parse(r.at),
+        r.at,
+        r.at,
+        r.endpointId,
+        r.eventId,
       );
     }
   };
@@ -241,49 +160,21 @@ export function createMessageRepository(
   const bumpSeq = prepare('UPDATE messages SET seq = ? WHERE id = ?');
 
   const readIdem = (tenantId: string, key: string): IdempotencyRecord | undefined => {
-    const row = selectIdem.get(tenantId, key) as
-      | { key: string; fingerprint: string; status_code: number; response: string }
-      | undefined;
-    return row
-      ? {
-          key: row.key,
-          fingerprint: row.fingerprint,
-          statusCode: row.status_code,
-          response: JSON.parse(row.response),
-        }
-      : undefined;
+    const row = selectIdem.get(tenantId, key) as IdempotencyRow | undefined;
+    return row ? toIdempotencyRecord(row) : undefined;
   };
 
   const queueCallback = (
-    m: TransitionRow,
+    m: TransitionColumns,
     status: MessageStatus,
     previous: MessageStatus,
     seq: number,
-    t: Transition,
-  ) => {
-    const endpoints = subscribers(m.tenant_id, `message.${status}`);
-    if (!m.callback_url && endpoints.length === 0) return;
-    const input: StatusCallbackInput = {
-      messageId: m.id,
-      channel: m.channel,
-      to: m.recipient,
-      status,
-      previousStatus: previous,
-      sequence: seq,
-      occurredAt: t.at,
-      reason: t.reason,
-      code: t.code,
-      providerMessageId: t.providerMessageId ?? opt(m.provider_message_id),
-      correlationId: opt(m.correlation_id),
-      callbackData: opt(m.callback_data),
-    };
-    const event = buildStatusCallback(input);
-    outbox(m.tenant_id, m.id, m.callback_url, event, endpoints, t.at, { name: m.callback_format, input });
-  };
+    t: Pick<Transition, 'at' | 'reason' | 'code' | 'providerMessageId'>,
+  ) => outbox(statusCallbackRows(m, status, previous, seq, t, subscribers(m.tenant_id, `message.${status}`)));
 
   /** Appends an event that keeps the status (a note); returns its sequence number. */
   const appendNote = (
-    row: TransitionRow,
+    row: TransitionColumns,
     e: { at: string; reason?: string | undefined; code?: string | undefined; detail?: unknown },
   ): number => {
     const seq = row.seq + 1;
@@ -302,28 +193,10 @@ export function createMessageRepository(
   };
 
   const recordClicked: ClickRecorder = (tenantId, messageId, detail, at) => {
-    const row = selectForTransition.get(tenantId, messageId) as TransitionRow | undefined;
+    const row = selectForTransition.get(tenantId, messageId) as TransitionColumns | undefined;
     if (!row) return;
     const seq = appendNote(row, { at, reason: 'link clicked', code: 'clicked', detail });
-    const endpoints = subscribers(tenantId, 'message.clicked');
-    if (!row.callback_url && endpoints.length === 0) return;
-    const eventId = statusEventId(row.id, seq);
-    const payload = JSON.stringify({
-      type: 'message.clicked',
-      timestamp: at,
-      data: {
-        eventId,
-        messageId: row.id,
-        sequence: seq,
-        occurredAt: at,
-        channel: row.channel,
-        to: row.recipient,
-        ...detail,
-        correlationId: opt(row.correlation_id),
-        callbackData: opt(row.callback_data),
-      },
-    });
-    outbox(tenantId, row.id, row.callback_url, { id: eventId, payload }, endpoints, at);
+    outbox(clickedCallbackRows(row, seq, detail, at, subscribers(tenantId, 'message.clicked')));
   };
 
   /** Contacts the batch would take past its group's cap, counted inside the write transaction. */
@@ -418,24 +291,7 @@ export function createMessageRepository(
             channelAccountId,
             m.notBefore ? Math.max(runAt, Date.parse(m.notBefore)) : runAt,
           );
-          if (callbackUrl || queuedEndpoints.length > 0) {
-            const input: StatusCallbackInput = {
-              messageId: m.id,
-              channel,
-              to: m.to,
-              status: 'queued',
-              previousStatus: 'accepted',
-              sequence: 2,
-              occurredAt: acceptedAt,
-              correlationId,
-              callbackData,
-            };
-            const event = buildStatusCallback(input);
-            outbox(tenantId, m.id, callbackUrl, event, queuedEndpoints, acceptedAt, {
-              name: batch.callbackFormat ?? null,
-              input,
-            });
-          }
+          outbox(queuedCallbackRows(batch, m, queuedEndpoints));
         }
         return { kind: 'accepted' };
       });
@@ -453,27 +309,7 @@ export function createMessageRepository(
     async events(tenantId, id): Promise<StatusEvent[]> {
       const message = selectCreatedAt.get(tenantId, id) as { created_at: string } | undefined;
       if (!message) return [];
-      const accepted: StatusEvent[] = [
-        { status: 'accepted', at: message.created_at },
-        { status: 'queued', at: message.created_at },
-      ];
-      const rows = selectEvents.all(tenantId, id) as Array<{
-        status: MessageStatus;
-        at: string;
-        reason: string | null;
-        code: string | null;
-        detail: string | null;
-      }>;
-      return [
-        ...accepted,
-        ...rows.map((r) => ({
-          status: r.status,
-          at: r.at,
-          reason: opt(r.reason),
-          code: opt(r.code),
-          detail: r.detail ? JSON.parse(r.detail) : undefined,
-        })),
-      ];
+      return toStatusEvents(message.created_at, selectEvents.all(tenantId, id) as StatusEventRow[]);
     },
 
     async list(tenantId, f: MessageFilter) {
@@ -502,26 +338,14 @@ export function createMessageRepository(
     transition(tenantId, t: Transition): Promise<TransitionResult> {
       return writer.run((): TransitionResult => {
         if (t.finishJob) deleteJob.run(tenantId, t.messageId);
-        const row = selectForTransition.get(tenantId, t.messageId) as TransitionRow | undefined;
+        const row = selectForTransition.get(tenantId, t.messageId) as TransitionColumns | undefined;
         if (!row) return { applied: false };
         const seq = row.seq + 1;
-        const attempt = typeof t.detail?.attempt === 'number' ? t.detail.attempt : 0;
-        const detail = t.providerMessageId
-          ? { ...t.detail, providerMessageId: t.providerMessageId }
-          : t.detail;
+        const { attempt, detail } = transitionEvent(t);
         if (!isForward(row.status, t.status)) {
           return { applied: false, status: row.status };
         }
-        insertEvent.run(
-          row.id,
-          seq,
-          tenantId,
-          t.status,
-          t.at,
-          t.reason ?? null,
-          t.code ?? null,
-          detail ? JSON.stringify(detail) : null,
-        );
+        insertEvent.run(row.id, seq, tenantId, t.status, t.at, t.reason ?? null, t.code ?? null, detail);
         updateStatus.run(t.status, t.reason ?? null, t.providerMessageId ?? null, attempt, seq, t.at, row.id);
         queueCallback(row, t.status, row.status, seq, t);
         return { applied: true, status: t.status };
@@ -534,32 +358,24 @@ export function createMessageRepository(
           const row = selectForDispatch.get(item.tenantId, item.messageId) as DispatchRow | undefined;
           if (!row) return undefined;
           const previousStatus = row.status;
-          // An expired message is left as it is: the dispatcher ends it `expired`, never `sending`.
-          const expired = row.expires_at !== null && Date.parse(row.expires_at) <= Date.parse(at);
-          if (!expired && isForward(row.status, 'sending')) {
+          if (!hasExpired(row, at) && isForward(row.status, 'sending')) {
             const seq = row.seq + 1;
             const detail = JSON.stringify({ attempt: item.attempt });
             insertEvent.run(row.id, seq, item.tenantId, 'sending', at, null, null, detail);
             updateStatus.run('sending', null, null, item.attempt, seq, at, row.id);
-            queueCallback(row, 'sending', previousStatus, seq, { messageId: row.id, status: 'sending', at });
+            queueCallback(row, 'sending', previousStatus, seq, { at });
           } else if (row.status === 'sending') {
             // A retry: the status stays, the attempt count moves on.
             updateAttempts.run(item.attempt, row.id);
           }
-          const message = {
-            id: row.id,
-            to: row.recipient,
-            request: JSON.parse(row.request),
-            expiresAt: opt(row.expires_at),
-          };
-          return { message, previousStatus };
+          return { message: toDispatchMessage(row), previousStatus };
         }),
       );
     },
 
     note(tenantId, messageId, e) {
       return writer.run(() => {
-        const row = selectForTransition.get(tenantId, messageId) as TransitionRow | undefined;
+        const row = selectForTransition.get(tenantId, messageId) as TransitionColumns | undefined;
         if (row) appendNote(row, e);
       });
     },
@@ -580,7 +396,7 @@ export function createMessageRepository(
       return writer.run(() => {
         const requeued: string[] = [];
         for (const messageId of messageIds) {
-          const row = selectForTransition.get(tenantId, messageId) as TransitionRow | undefined;
+          const row = selectForTransition.get(tenantId, messageId) as TransitionColumns | undefined;
           if (row?.status !== 'failed') continue;
           const seq = row.seq + 1;
           const t: Transition = {

@@ -1,37 +1,8 @@
 /** Consent per contact, channel and purpose; frequency caps per group, counted on messages. */
-import type { Consent, FrequencyCap, PolicyRepository } from '../types.ts';
+import { type CapRow, type ConsentRow, toCap, toConsent } from '../rows/policy.ts';
+import type { PolicyRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
-
-interface ConsentRow {
-  channel: string;
-  purpose: Consent['purpose'];
-  status: Consent['status'];
-  source: string;
-  updated_at: string;
-}
-
-interface CapRow {
-  grp: string;
-  per_day: number | null;
-  per_week: number | null;
-  per_month: number | null;
-}
-
-const toConsent = (r: ConsentRow): Consent => ({
-  channel: r.channel,
-  purpose: r.purpose,
-  status: r.status,
-  source: r.source,
-  updatedAt: r.updated_at,
-});
-
-const toCap = (r: CapRow): FrequencyCap => ({
-  group: r.grp,
-  ...(r.per_day !== null ? { perDay: r.per_day } : {}),
-  ...(r.per_week !== null ? { perWeek: r.per_week } : {}),
-  ...(r.per_month !== null ? { perMonth: r.per_month } : {}),
-});
 
 export function createPolicyRepository(db: Db, writer: GroupCommitter): PolicyRepository {
   const prepare = statementCache(db);

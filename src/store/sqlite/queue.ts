@@ -1,4 +1,5 @@
-import type { Job, JobQueue } from '../../queue/types.ts';
+import type { JobQueue } from '../../queue/types.ts';
+import { type ClaimedJobRow, toJob } from '../rows/jobs.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
@@ -24,23 +25,7 @@ export function createSqliteQueue(db: Db, writer: GroupCommitter): JobQueue {
     finishedByStore: true,
     claim(now, limit, leaseMs) {
       return writer.run(() =>
-        (
-          claim.all(now.getTime() + leaseMs, now.getTime(), limit) as Array<{
-            message_id: string;
-            tenant_id: string;
-            channel_account_id: string;
-            attempts: number;
-            interrupted: number;
-          }>
-        ).map(
-          (r): Job => ({
-            messageId: r.message_id,
-            tenantId: r.tenant_id,
-            channelAccountId: r.channel_account_id,
-            attempts: r.attempts,
-            interrupted: r.interrupted === 1,
-          }),
-        ),
+        (claim.all(now.getTime() + leaseMs, now.getTime(), limit) as ClaimedJobRow[]).map(toJob),
       );
     },
     ack(messageId) {

@@ -1,27 +1,8 @@
 /** Stored templates: every change is a new version; sends name a version or take the newest. */
-import type { StoredTemplate, TemplateRepository } from '../types.ts';
+import { type TemplateRow, toTemplate } from '../rows/templates.ts';
+import type { TemplateRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
-
-interface Row {
-  tenant_id: string;
-  name: string;
-  version: number;
-  description: string | null;
-  parameters: string;
-  variants: string;
-  created_at: string;
-}
-
-const toTemplate = (r: Row): StoredTemplate => ({
-  tenantId: r.tenant_id,
-  name: r.name,
-  version: r.version,
-  ...(r.description !== null ? { description: r.description } : {}),
-  parameters: JSON.parse(r.parameters),
-  variants: JSON.parse(r.variants),
-  createdAt: r.created_at,
-});
 
 export function createTemplateRepository(db: Db, writer: GroupCommitter): TemplateRepository {
   const prepare = statementCache(db);
@@ -31,7 +12,7 @@ export function createTemplateRepository(db: Db, writer: GroupCommitter): Templa
   return {
     add(t, at) {
       return writer.run(() => {
-        const last = newest.get(t.tenantId, t.name) as Row | undefined;
+        const last = newest.get(t.tenantId, t.name) as TemplateRow | undefined;
         const version = (last?.version ?? 0) + 1;
         prepare(
           `INSERT INTO templates (tenant_id, name, version, description, parameters, variants, created_at)
@@ -57,7 +38,7 @@ export function createTemplateRepository(db: Db, writer: GroupCommitter): Templa
               name,
               version,
             )
-      ) as Row | undefined;
+      ) as TemplateRow | undefined;
       return row ? toTemplate(row) : undefined;
     },
     async list(tenantId) {
@@ -65,7 +46,7 @@ export function createTemplateRepository(db: Db, writer: GroupCommitter): Templa
         `SELECT t.* FROM templates t
          WHERE t.tenant_id = ? AND t.version = (SELECT max(version) FROM templates u WHERE u.tenant_id = t.tenant_id AND u.name = t.name)
          ORDER BY t.name`,
-      ).all(tenantId) as Row[];
+      ).all(tenantId) as TemplateRow[];
       return rows.map(toTemplate);
     },
     delete(tenantId, name) {

@@ -4,52 +4,22 @@
  * tenant are loaded once and reloaded after any change made through this repository.
  */
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { DeliveryRecord, EndpointSecret, WebhookEndpoint, WebhookRepository } from '../types.ts';
+import { type DeliveryLogRow, toDeliveryRecord } from '../rows/callbacks.ts';
+import {
+  type EndpointRow,
+  rotatedSecrets,
+  sealSecrets,
+  signingOf,
+  toEndpoint,
+  updatedEndpointColumns,
+  wanting,
+} from '../rows/webhooks.ts';
+import type { WebhookEndpoint, WebhookRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
-interface EndpointRow {
-  id: string;
-  tenant_id: string;
-  url: string;
-  description: string | null;
-  events: string;
-  secrets_enc: string;
-  state: 'enabled' | 'disabled';
-  disabled_reason: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface DeliveryRow {
-  id: string;
-  event_id: string | null;
-  message_id: string;
-  state: string;
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  payload: string;
-  created_at: string;
-  updated_at: string;
-}
-
 /** The endpoints an event goes to, answered synchronously inside a write transaction. */
 export type Subscribers = (tenantId: string, eventType: string) => ReadonlyArray<{ id: string; url: string }>;
-
-function toEndpoint(r: EndpointRow): WebhookEndpoint {
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    url: r.url,
-    ...(r.description !== null ? { description: r.description } : {}),
-    events: JSON.parse(r.events),
-    state: r.state,
-    ...(r.disabled_reason !== null ? { disabledReason: r.disabled_reason } : {}),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 export function createWebhookRepository(
   db: Db,
@@ -70,11 +40,9 @@ export function createWebhookRepository(
         .filter((e) => e.state === 'enabled');
       enabledByTenant.set(tenantId, endpoints);
     }
-    return endpoints.filter((e) => e.events.includes('*') || e.events.includes(eventType));
+    return wanting(endpoints, eventType);
   };
   const changed = (tenantId: string) => enabledByTenant.delete(tenantId);
-
-  const readSecrets = (row: EndpointRow): EndpointSecret[] => JSON.parse(box.open(row.secrets_enc));
 
   const repository: WebhookRepository = {
     create(e, secret) {
@@ -88,7 +56,7 @@ export function createWebhookRepository(
           e.url,
           e.description ?? null,
           JSON.stringify(e.events),
-          box.seal(JSON.stringify([{ secret }] satisfies EndpointSecret[])),
+          sealSecrets(box, [{ secret }]),
           e.createdAt,
           e.createdAt,
         );
@@ -106,16 +74,16 @@ export function createWebhookRepository(
       return writer.run(() => {
         const row = selectOne.get(tenantId, id) as EndpointRow | undefined;
         if (!row) return undefined;
-        const enabled = change.enabled ?? row.state === 'enabled';
+        const columns = updatedEndpointColumns(row, change);
         prepare(
           `UPDATE webhook_endpoints SET url = ?, description = ?, events = ?, state = ?, disabled_reason = ?, updated_at = ?
            WHERE id = ?`,
         ).run(
-          change.url ?? row.url,
-          change.description ?? row.description,
-          change.events ? JSON.stringify(change.events) : row.events,
-          enabled ? 'enabled' : 'disabled',
-          enabled ? null : change.enabled === false ? 'disabled through the API' : row.disabled_reason,
+          columns.url,
+          columns.description,
+          columns.events,
+          columns.state,
+          columns.disabled_reason,
           at,
           id,
         );
@@ -139,32 +107,15 @@ export function createWebhookRepository(
     },
     async signing(tenantId, id, now) {
       const row = selectOne.get(tenantId, id) as EndpointRow | undefined;
-      if (!row) return undefined;
-      return {
-        state: row.state,
-        ...(row.disabled_reason !== null ? { disabledReason: row.disabled_reason } : {}),
-        // A disabled endpoint gets no delivery, so its secrets need not be decrypted.
-        secrets:
-          row.state === 'enabled'
-            ? readSecrets(row).filter((s) => s.expiresAt === undefined || s.expiresAt > now)
-            : [],
-      };
+      return row ? signingOf(row, box, now) : undefined;
     },
     rotateSecret(tenantId, id, secret, oldExpireAt) {
       return writer.run(() => {
         const row = selectOne.get(tenantId, id) as EndpointRow | undefined;
         if (!row) return false;
         const now = new Date().toISOString();
-        // Secrets already rotated out keep their own (earlier) end; the current one ends at oldExpireAt.
-        const kept = readSecrets(row)
-          .filter((s) => s.expiresAt === undefined || s.expiresAt > now)
-          .map((s) => ({
-            secret: s.secret,
-            expiresAt: s.expiresAt !== undefined && s.expiresAt < oldExpireAt ? s.expiresAt : oldExpireAt,
-          }));
-        const secrets: EndpointSecret[] = [{ secret }, ...kept];
         prepare('UPDATE webhook_endpoints SET secrets_enc = ?, updated_at = ? WHERE id = ?').run(
-          box.seal(JSON.stringify(secrets)),
+          sealSecrets(box, rotatedSecrets(row, box, secret, oldExpireAt, now)),
           now,
           id,
         );
@@ -186,21 +137,8 @@ export function createWebhookRepository(
         `SELECT id, event_id, message_id, state, attempts, last_status, last_error, payload, created_at, updated_at
          FROM callback_deliveries WHERE endpoint_id = ? AND tenant_id = ? ${page.beforeId ? 'AND id < ?' : ''}
          ORDER BY id DESC LIMIT ?`,
-      ).all(...[id, tenantId, ...(page.beforeId ? [page.beforeId] : []), page.limit]) as DeliveryRow[];
-      return rows.map(
-        (r): DeliveryRecord => ({
-          id: r.id,
-          eventId: r.event_id ?? r.id,
-          messageId: r.message_id,
-          state: r.state,
-          attempts: r.attempts,
-          ...(r.last_status !== null ? { lastStatus: r.last_status } : {}),
-          ...(r.last_error !== null ? { lastError: r.last_error } : {}),
-          payload: r.payload,
-          createdAt: r.created_at,
-          updatedAt: r.updated_at,
-        }),
-      );
+      ).all(...[id, tenantId, ...(page.beforeId ? [page.beforeId] : []), page.limit]) as DeliveryLogRow[];
+      return rows.map(toDeliveryRecord);
     },
     replay(tenantId, id, filter, at) {
       return writer.run(() => {

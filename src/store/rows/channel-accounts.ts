@@ -1,0 +1,45 @@
+/** Channel-account rows as both adapters read them; credentials stay sealed until asked for. */
+import type { SecretBox } from '../../lib/crypto.ts';
+import type { ChannelAccount, ChannelAccountWithSecrets } from '../types.ts';
+import { type Flag, flag } from './columns.ts';
+
+export interface AccountRow {
+  id: string;
+  tenant_id: string;
+  channel: string;
+  name: string;
+  sandbox: Flag;
+  credentials_enc: string;
+  limits: string | null;
+  created_at: string;
+}
+
+export const toAccount = (r: AccountRow): ChannelAccount => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  channel: r.channel,
+  name: r.name,
+  sandbox: flag(r.sandbox),
+  ...(r.limits ? { limits: JSON.parse(r.limits) } : {}),
+  createdAt: r.created_at,
+});
+
+export const toAccountWithSecrets = (r: AccountRow, box: SecretBox): ChannelAccountWithSecrets => ({
+  ...toAccount(r),
+  credentials: JSON.parse(box.open(r.credentials_enc)),
+});
+
+/** What `create` answers: the account as written, without its credentials. */
+export const createdAccount = (
+  tenantId: string,
+  a: Omit<ChannelAccountWithSecrets, 'tenantId' | 'createdAt'>,
+  createdAt: string,
+): ChannelAccount => ({
+  id: a.id,
+  tenantId,
+  channel: a.channel,
+  name: a.name,
+  sandbox: a.sandbox,
+  ...(a.limits ? { limits: a.limits } : {}),
+  createdAt,
+});
