@@ -88,7 +88,11 @@ async function openBackend(config: Config): Promise<OpenBackend> {
   if (config.databaseUrl) {
     // Loaded only in scale-out mode, so the embedded default never loads the pg driver.
     const { createPostgresBackend } = await import('./store/postgres/index.ts');
-    const backend = await createPostgresBackend({ url: config.databaseUrl, secrets });
+    const backend = await createPostgresBackend({
+      url: config.databaseUrl,
+      secrets,
+      poolSize: config.databasePoolSize,
+    });
     return { ...backend, ownsQueueAlone: false, release: () => undefined };
   }
   const releaseLock = lockDataDir(config.dataDir);

@@ -30,6 +30,8 @@ export interface Config {
    * so any number of `omnigate api` and `omnigate worker` processes share them.
    */
   databaseUrl?: string;
+  /** Scale-out: PostgreSQL connections this process keeps open (OMNIGATE_DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   /** Scale-out: provider limits and breakers shared through Redis (OMNIGATE_REDIS_URL). */
   redisUrl?: string;
   /** Prefix of every Redis key and channel (OMNIGATE_REDIS_PREFIX), so deployments can share a server. */
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.OMNIGATE_DATABASE_URL ? { databaseUrl: env.OMNIGATE_DATABASE_URL } : {}),
     ...(env.OMNIGATE_REDIS_URL ? { redisUrl: env.OMNIGATE_REDIS_URL } : {}),
     redisPrefix: env.OMNIGATE_REDIS_PREFIX ?? 'omnigate:',
+    databasePoolSize: int(env.OMNIGATE_DATABASE_POOL_SIZE, 10, 'OMNIGATE_DATABASE_POOL_SIZE'),
     bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
     sqliteSynchronous: sync,
     dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),

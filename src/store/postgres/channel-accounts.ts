@@ -5,7 +5,7 @@ import {
   toAccount,
   toAccountWithSecrets,
 } from '../rows/channel-accounts.ts';
-import type { ChannelAccountRepository } from '../types.ts';
+import type { ChannelAccount, ChannelAccountRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
 
 const selectOne = async (tx: Tx, tenantId: string, id: string): Promise<AccountRow | undefined> =>
@@ -16,9 +16,15 @@ const selectOne = async (tx: Tx, tenantId: string, id: string): Promise<AccountR
     ])
   )[0];
 
+const DEFAULT_ACCOUNT_CACHE_MS = 5_000;
+
 export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): ChannelAccountRepository {
-  // Unlike the embedded backend, the default account is not cached: another process may create a
-  // tenant's first account of a channel at any time, and the lookup is one indexed read.
+  // The default account is the oldest of its channel, and accounts are never deleted, so once
+  // found it stays the default; a short cache saves a transaction on every send. Misses are not
+  // cached: another process may create a tenant's first account of a channel at any time. The
+  // cached copy may carry limits a few seconds old, which a send does not read (the dispatcher
+  // re-reads its accounts).
+  const defaults = new Map<string, { account: ChannelAccount; until: number }>();
   return {
     create(tenantId, a) {
       return db.tenant(tenantId, async (tx) => {
@@ -95,14 +101,22 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
         return row ? toAccountWithSecrets(row, box) : undefined;
       });
     },
-    defaultFor(tenantId, channel) {
-      return db.tenant(tenantId, async (tx) => {
+    async defaultFor(tenantId, channel) {
+      const key = `${tenantId}\u0000${channel}`;
+      const hit = defaults.get(key);
+      if (hit && hit.until > Date.now()) return hit.account;
+      const account = await db.tenant(tenantId, async (tx) => {
         const [row] = await tx.query<AccountRow>(
           'SELECT * FROM channel_accounts WHERE tenant_id = $1 AND channel = $2 ORDER BY created_at, id LIMIT 1',
           [tenantId, channel],
         );
         return row ? toAccount(row) : undefined;
       });
+      if (account) {
+        if (defaults.size > 10_000) defaults.clear();
+        defaults.set(key, { account, until: Date.now() + DEFAULT_ACCOUNT_CACHE_MS });
+      }
+      return account;
     },
   };
 }
