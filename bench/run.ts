@@ -287,6 +287,7 @@ function scaleOut(workers: number): Setup {
       const env = {
         ...gatewayEnv(sandboxUrl, dataDir),
         OMNIGATE_DATABASE_URL: url.toString(),
+        OMNIGATE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
         OMNIGATE_REDIS_URL: REDIS_URL,
       };
       await startProcess('migrate', env, /Applied migrations|up to date/);

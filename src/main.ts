@@ -77,9 +77,16 @@ async function migrate(): Promise<void> {
   );
 }
 
-/** A connection URL without its password, for printing. */
+/** A connection URL without its password (in the authority or the query), for printing. */
 function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
 
 function stopOnSignals(stop: () => Promise<void>): void {

@@ -84,6 +84,11 @@ interface OpenBackend {
 async function openBackend(config: Config): Promise<OpenBackend> {
   // The master key may live in the data dir (sandbox mode), so the directory comes first.
   mkdirSync(config.dataDir, { recursive: true });
+  if (config.databaseUrl && !config.masterKey) {
+    // Every api and worker process must decrypt what the others stored: a key generated per data
+    // directory would differ between processes.
+    throw new Error('OMNIGATE_DATABASE_URL needs OMNIGATE_MASTER_KEY, the same on every process');
+  }
   const secrets = createSecretBox(masterKey(config));
   if (config.databaseUrl) {
     // Loaded only in scale-out mode, so the embedded default never loads the pg driver.
@@ -210,7 +215,11 @@ async function startProcess(
   const workers = createWorkers(config, options, backend, connectors, log, localUrl);
   const { dispatcher, notifier, destinationGuard } = workers;
   const kicks =
-    !roles.workers && config.redisUrl ? redisKicks(config.redisUrl, config.redisPrefix) : undefined;
+    !roles.workers && config.redisUrl
+      ? redisKicks(config.redisUrl, config.redisPrefix, (err) =>
+          log.warn({ err }, 'redis (kicks) unreachable'),
+        )
+      : undefined;
 
   const app = await buildApp({
     store,
@@ -306,7 +315,9 @@ export async function startWorkerProcess(
   const backend = await openBackend(config);
   const workers = createWorkers(config, options, backend, connectors, log, () => publicUrl ?? '');
   const { dispatcher, notifier } = workers;
-  const kicks = config.redisUrl ? redisKicks(config.redisUrl, config.redisPrefix) : undefined;
+  const kicks = config.redisUrl
+    ? redisKicks(config.redisUrl, config.redisPrefix, (err) => log.warn({ err }, 'redis (kicks) unreachable'))
+    : undefined;
   await kicks?.subscribe((withCallbacks) => {
     dispatcher.kick();
     if (withCallbacks) notifier.kick();

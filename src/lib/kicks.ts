@@ -13,9 +13,14 @@ export interface KickChannel {
   close(): Promise<void>;
 }
 
-export function redisKicks(url: string, prefix: string): KickChannel {
+export function redisKicks(
+  url: string,
+  prefix: string,
+  onError: (error: Error) => void = () => undefined,
+): KickChannel {
   const channel = `${prefix}kick`;
   const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  publisher.on('error', onError);
   let subscriber: Redis | undefined;
   let pending: 'plain' | 'callbacks' | undefined;
   return {
@@ -33,8 +38,11 @@ export function redisKicks(url: string, prefix: string): KickChannel {
     },
     async subscribe(onKick) {
       subscriber = new Redis(url, { maxRetriesPerRequest: null });
+      subscriber.on('error', onError);
       subscriber.on('message', (_from: string, message: string) => onKick(message === 'callbacks'));
-      await subscriber.subscribe(channel);
+      // Not awaited: with Redis down the worker must still start and poll; ioredis subscribes
+      // once it connects.
+      subscriber.subscribe(channel).catch(onError);
     },
     async close() {
       publisher.disconnect();

@@ -126,6 +126,8 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
       ...(database
         ? {
             OMNIGATE_DATABASE_URL: database.url,
+            // Every process decrypts what the others stored.
+            OMNIGATE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
             // A dead worker's claims move to the other worker this soon.
             OMNIGATE_LEASE_MS: '3000',
             ...(o.scaleOut?.redisUrl

@@ -110,7 +110,12 @@ export const webexFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => 
             });
             return { unit, ids: outcome.body.messages.map((m) => m.id) };
           } catch (error) {
-            if (!(error instanceof AppError)) throw error;
+            if (!(error instanceof AppError)) {
+              // Other units may have been stored already: report this one as failed and the
+              // stored ones as queued, so a retry of the request does not send them twice.
+              request.log.error({ err: error }, 'webex façade: a recipient group failed');
+              return { unit, error: refusal('internalError') };
+            }
             return { unit, error: fromAppError(error, firstOf(recipientFields(unit), plan.fields)) };
           }
         }),
