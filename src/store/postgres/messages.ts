@@ -10,6 +10,7 @@ import {
   clickedCallbackRows,
   hasExpired,
   type MessageRow,
+  messageFilterConditions,
   type StatusEventRow,
   statusCallbackRows,
   type TransitionColumns,
@@ -177,18 +178,9 @@ export function createMessageRepository(
     },
 
     list(tenantId, f: MessageFilter) {
-      const conditions: Array<[string, unknown]> = [
-        ['status =', f.status],
-        ['channel =', f.channel],
-        ['correlation_id =', f.correlationId],
-        ['created_at >=', f.since],
-        ['created_at <', f.until],
-        ['id <', f.beforeId],
-      ];
       const where = ['tenant_id = $1'];
       const args: unknown[] = [tenantId];
-      for (const [condition, value] of conditions) {
-        if (value === undefined) continue;
+      for (const [condition, value] of messageFilterConditions(f)) {
         args.push(value);
         where.push(`${condition} $${args.length}`);
       }

@@ -9,6 +9,7 @@ import type {
   AcceptBatch,
   DispatchMessage,
   IdempotencyRecord,
+  MessageFilter,
   NewRecipient,
   StatusEvent,
   StoredMessage,
@@ -234,4 +235,17 @@ export function clickedCallbackRows(
     },
   });
   return outboxRows(m.tenant_id, m.id, m.callback_url, { id, payload }, endpoints, at);
+}
+
+/** The list filter's conditions that apply (column and operator, value); each adapter adds its placeholders. */
+export function messageFilterConditions(f: MessageFilter): Array<[string, unknown]> {
+  const all: Array<[string, unknown]> = [
+    ['status =', f.status],
+    ['channel =', f.channel],
+    ['correlation_id =', f.correlationId],
+    ['created_at >=', f.since],
+    ['created_at <', f.until],
+    ['id <', f.beforeId],
+  ];
+  return all.filter(([, value]) => value !== undefined);
 }

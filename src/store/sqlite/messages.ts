@@ -6,6 +6,7 @@ import {
   hasExpired,
   type IdempotencyRow,
   type MessageRow,
+  messageFilterConditions,
   queuedCallbackRows,
   type StatusEventRow,
   statusCallbackRows,
@@ -313,19 +314,10 @@ export function createMessageRepository(
     },
 
     async list(tenantId, f: MessageFilter) {
-      const conditions: Array<[string, unknown]> = [
-        ['status = ?', f.status],
-        ['channel = ?', f.channel],
-        ['correlation_id = ?', f.correlationId],
-        ['created_at >= ?', f.since],
-        ['created_at < ?', f.until],
-        ['id < ?', f.beforeId],
-      ];
       const where = ['tenant_id = ?'];
       const args: unknown[] = [tenantId];
-      for (const [sql, value] of conditions) {
-        if (value === undefined) continue;
-        where.push(sql);
+      for (const [condition, value] of messageFilterConditions(f)) {
+        where.push(`${condition} ?`);
         args.push(value);
       }
       args.push(f.limit);
