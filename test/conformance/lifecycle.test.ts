@@ -109,6 +109,73 @@ describe.each(BACKENDS)('message lifecycle conformance: $name', (factory) => {
     expect(await statusesOf('t1', m.id)).toEqual(['accepted', 'queued', 'queued', 'sending']);
   });
 
+  it('applies changes asked for at once in the order asked, each with its own answer', async () => {
+    // The PostgreSQL backend writes changes asked for together in one transaction; the answers
+    // and the events must be those of applying them one after another.
+    const a = recipient();
+    const b = recipient({ to: 'U2' });
+    const other = recipient({ to: 'U3' });
+    await store.messages.accept(batch('t1', [a, b], { callbackUrl: CALLBACK }));
+    await store.messages.accept(batch('t2', [other]));
+    const results = await Promise.all([
+      store.messages.transition('t1', { messageId: a.id, status: 'sending', at }),
+      store.messages.note('t1', a.id, { at, reason: 'HTTP 503', code: 'transient' }),
+      store.messages.transition('t1', {
+        messageId: a.id,
+        status: 'sent',
+        at: later,
+        providerMessageId: 'p-a',
+        detail: { attempt: 2 },
+        finishJob: true,
+      }),
+      // Backwards after `sent`: not applied, but the job still goes.
+      store.messages.transition('t1', { messageId: b.id, status: 'delivered', at }),
+      store.messages.transition('t1', { messageId: b.id, status: 'queued', at, finishJob: true }),
+      store.messages.transition('t2', { messageId: other.id, status: 'failed', at, reason: 'boom' }),
+      store.messages.transition('t2', { messageId: a.id, status: 'failed', at, reason: 'not yours' }),
+      store.messages.transition('t1', { messageId: 'msg_missing', status: 'sent', at }),
+    ]);
+    expect(results).toEqual([
+      { applied: true, status: 'sending' },
+      undefined,
+      { applied: true, status: 'sent' },
+      { applied: true, status: 'delivered' },
+      { applied: false, status: 'delivered' },
+      { applied: true, status: 'failed' },
+      { applied: false },
+      { applied: false },
+    ]);
+    expect(await statusesOf('t1', a.id)).toEqual(['accepted', 'queued', 'sending', 'sending', 'sent']);
+    expect(await store.messages.get('t1', a.id)).toMatchObject({
+      status: 'sent',
+      providerMessageId: 'p-a',
+      attempts: 2,
+      updatedAt: later,
+    });
+    expect(await store.messages.get('t1', b.id)).toMatchObject({ status: 'delivered' });
+    expect(await store.messages.get('t2', other.id)).toMatchObject({
+      status: 'failed',
+      statusReason: 'boom',
+    });
+    expect(await callbackTypes('t1', a.id)).toEqual(['message.queued', 'message.sending', 'message.sent']);
+    // a's and b's jobs are gone; other's stays (its change did not finish the job).
+    expect((await queue.claim(new Date(later), 10, 1000)).map((j) => j.messageId)).toEqual([other.id]);
+  });
+
+  it('fails a change that cannot be written on its own, not the changes asked for with it', async () => {
+    const a = recipient();
+    const b = recipient({ to: 'U2' });
+    await store.messages.accept(batch('t1', [a, b]));
+    const results = await Promise.allSettled([
+      store.messages.transition('t1', { messageId: a.id, status: 'sending', at }),
+      // A detail that cannot be stored as JSON.
+      store.messages.transition('t1', { messageId: b.id, status: 'sending', at, detail: { n: 1n } }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(await store.messages.get('t1', a.id)).toMatchObject({ status: 'sending' });
+    expect(await store.messages.get('t1', b.id)).toMatchObject({ status: 'queued' });
+  });
+
   it('redrives failed messages back into the queue with a fresh job, and nothing else', async () => {
     const failed = recipient();
     const waiting = recipient();

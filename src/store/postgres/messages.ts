@@ -13,64 +13,25 @@ import {
   messageFilterConditions,
   type StatusEventRow,
   statusCallbackRows,
-  type TransitionColumns,
   toDispatchMessage,
   toMessage,
   toStatusEvents,
-  transitionEvent,
 } from '../rows/messages.ts';
 import { wanting } from '../rows/webhooks.ts';
-import type {
-  DispatchMessage,
-  MessageFilter,
-  MessageRepository,
-  StatusEvent,
-  Transition,
-  TransitionResult,
-} from '../types.ts';
+import type { DispatchMessage, MessageFilter, MessageRepository, StatusEvent, Transition } from '../types.ts';
 import { acceptBatch, readIdempotency } from './accept.ts';
-import { SUBSCRIBERS, type Subscriber, writeOutbox } from './callback-outbox.ts';
+import { writeOutbox } from './callback-outbox.ts';
 import type { PgDatabase, Tx } from './database.ts';
-
-/** What a status change reads of a message, with the subscriptions that may want to hear of it. */
-interface TransitionRow extends TransitionColumns {
-  endpoints: Subscriber[];
-}
+import {
+  createChangeBatcher,
+  type EventRow,
+  insertEvents,
+  lockForChange,
+  TRANSITION_COLUMNS,
+  type TransitionRow,
+} from './transitions.ts';
 
 type DispatchRow = TransitionRow & Pick<MessageRow, 'request' | 'expires_at'>;
-
-const TRANSITION_COLUMNS = `m.id, m.tenant_id, m.channel, m.channel_account_id, m.recipient, m.status, m.seq,
-  m.provider_message_id, m.correlation_id, m.callback_url, m.callback_data, m.callback_format, ${SUBSCRIBERS}`;
-
-/** A status event to insert; `detail` is already JSON. */
-interface EventRow {
-  messageId: string;
-  seq: number;
-  tenantId: string;
-  status: MessageStatus;
-  at: string;
-  reason: string | null;
-  code: string | null;
-  detail: string | null;
-}
-
-async function insertEvents(tx: Tx, events: readonly EventRow[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.query(
-    `INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-    [
-      events.map((e) => e.messageId),
-      events.map((e) => e.seq),
-      events.map((e) => e.tenantId),
-      events.map((e) => e.status),
-      events.map((e) => e.at),
-      events.map((e) => e.reason),
-      events.map((e) => e.code),
-      events.map((e) => e.detail),
-    ],
-  );
-}
 
 /** The outbox rows of a status change of `m`, for the subscriptions that want it. */
 const callbackRows = (
@@ -80,15 +41,6 @@ const callbackRows = (
   seq: number,
   t: Pick<Transition, 'at' | 'reason' | 'code' | 'providerMessageId'>,
 ): OutboxRow[] => statusCallbackRows(m, status, previous, seq, t, wanting(m.endpoints, `message.${status}`));
-
-/** Locks and reads messages of the current tenant for a change; missing ids are simply absent. */
-async function lockForChange(tx: Tx, tenantId: string, ids: readonly string[]): Promise<TransitionRow[]> {
-  return tx.query<TransitionRow>(
-    `SELECT ${TRANSITION_COLUMNS} FROM messages m WHERE m.tenant_id = $1 AND m.id = ANY($2::text[])
-     ORDER BY m.id FOR UPDATE OF m`,
-    [tenantId, ids],
-  );
-}
 
 /** Appends an event that keeps the status (a note); returns its sequence number. */
 async function appendNote(
@@ -131,6 +83,7 @@ export type ClickRecorder = (
 export function createMessageRepository(
   db: PgDatabase,
 ): MessageRepository & { recordClicked: ClickRecorder } {
+  const changes = createChangeBatcher(db);
   const recordClicked: ClickRecorder = async (tx, tenantId, messageId, detail, at) => {
     const [row] = await lockForChange(tx, tenantId, [messageId]);
     if (!row) return;
@@ -152,14 +105,14 @@ export function createMessageRepository(
       return db.tenant(tenantId, (tx) => readIdempotency(tx, tenantId, key));
     },
 
-    get(tenantId, id) {
-      return db.tenant(tenantId, async (tx) => {
-        const [row] = await tx.query<MessageRow>('SELECT * FROM messages WHERE tenant_id = $1 AND id = $2', [
-          tenantId,
-          id,
-        ]);
-        return row ? toMessage(row) : undefined;
-      });
+    async get(tenantId, id) {
+      const [row] = await db.read<MessageRow>(
+        tenantId,
+        'SELECT * FROM messages WHERE tenant_id = $1 AND id = $2',
+        [tenantId, id],
+        { prepare: true },
+      );
+      return row ? toMessage(row) : undefined;
     },
 
     events(tenantId, id) {
@@ -177,7 +130,7 @@ export function createMessageRepository(
       });
     },
 
-    list(tenantId, f: MessageFilter) {
+    async list(tenantId, f: MessageFilter) {
       const where = ['tenant_id = $1'];
       const args: unknown[] = [tenantId];
       for (const [condition, value] of messageFilterConditions(f)) {
@@ -185,53 +138,18 @@ export function createMessageRepository(
         where.push(`${condition} $${args.length}`);
       }
       args.push(f.limit);
-      return db.tenant(tenantId, async (tx) =>
-        (
-          await tx.query<MessageRow>(
-            `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${args.length}`,
-            args,
-          )
-        ).map(toMessage),
-      );
+      // Not prepared: with a filter on status, the best plan depends on how common the status is.
+      return (
+        await db.read<MessageRow>(
+          tenantId,
+          `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${args.length}`,
+          args,
+        )
+      ).map(toMessage);
     },
 
     transition(tenantId, t: Transition) {
-      return db.tenant(tenantId, async (tx): Promise<TransitionResult> => {
-        if (t.finishJob) {
-          await tx.query('DELETE FROM jobs WHERE tenant_id = $1 AND message_id = $2', [
-            tenantId,
-            t.messageId,
-          ]);
-        }
-        const [row] = await lockForChange(tx, tenantId, [t.messageId]);
-        if (!row) return { applied: false };
-        if (!isForward(row.status, t.status)) return { applied: false, status: row.status };
-        const seq = row.seq + 1;
-        const { attempt, detail } = transitionEvent(t);
-        await tx.query(
-          `WITH event AS (
-             INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
-           UPDATE messages SET status = $4, status_reason = COALESCE($6, status_reason),
-             provider_message_id = COALESCE($9, provider_message_id), attempts = GREATEST(attempts, $10),
-             seq = $2, updated_at = $5
-           WHERE id = $1`,
-          [
-            row.id,
-            seq,
-            tenantId,
-            t.status,
-            t.at,
-            t.reason ?? null,
-            t.code ?? null,
-            detail,
-            t.providerMessageId ?? null,
-            attempt,
-          ],
-        );
-        await writeOutbox(tx, callbackRows(row, t.status, row.status, seq, t));
-        return { applied: true, status: t.status };
-      });
+      return changes.transition(tenantId, t);
     },
 
     async beginAttempts(at, items) {
@@ -327,20 +245,18 @@ export function createMessageRepository(
     },
 
     note(tenantId, messageId, e) {
-      return db.tenant(tenantId, async (tx) => {
-        const [row] = await lockForChange(tx, tenantId, [messageId]);
-        if (row) await appendNote(tx, row, e);
-      });
+      return changes.note(tenantId, { messageId, ...e });
     },
 
-    findIdByProviderMessageId(tenantId, channelAccountId, providerMessageId) {
-      return db.tenant(tenantId, async (tx) => {
-        const [row] = await tx.query<{ id: string }>(
-          'SELECT id FROM messages WHERE tenant_id = $1 AND channel_account_id = $2 AND provider_message_id = $3',
-          [tenantId, channelAccountId, providerMessageId],
-        );
-        return row?.id;
-      });
+    async findIdByProviderMessageId(tenantId, channelAccountId, providerMessageId) {
+      // Asked for every receipt.
+      const [row] = await db.read<{ id: string }>(
+        tenantId,
+        'SELECT id FROM messages WHERE tenant_id = $1 AND channel_account_id = $2 AND provider_message_id = $3',
+        [tenantId, channelAccountId, providerMessageId],
+        { prepare: true },
+      );
+      return row?.id;
     },
 
     findSentTo(tenantId, channelAccountId, recipient, sentBy) {

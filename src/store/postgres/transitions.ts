@@ -1,0 +1,291 @@
+/**
+ * Status changes and notes, applied in batches. A worker finishes hundreds of messages a second,
+ * and a transaction per message spent most of the process's time (and PostgreSQL's) on round
+ * trips: BEGIN, job delete, row lock, event, update, outbox, COMMIT, for each one. Changes asked for
+ * while a batch is being written wait for the next one, so under load each transaction carries
+ * many changes and at rest a change waits for nobody (the embedded backend's GroupCommitter does
+ * the same for SQLite).
+ *
+ * A batch is one transaction of a few set-based statements per tenant, whatever its size. Its rows
+ * are locked tenant by tenant and id by id, the order every multi-row lock in this backend uses,
+ * so batches in different processes never wait for each other in a cycle. If a batch fails for a
+ * reason other than the database asking for a retry, each change is tried again on its own, so
+ * one bad change fails alone.
+ */
+import type { MessageStatus } from '../../core/status.ts';
+import { isForward } from '../../core/status.ts';
+import type { OutboxRow } from '../rows/callbacks.ts';
+import { statusCallbackRows, type TransitionColumns, transitionEvent } from '../rows/messages.ts';
+import { wanting } from '../rows/webhooks.ts';
+import type { Transition, TransitionResult } from '../types.ts';
+import { SUBSCRIBERS, type Subscriber, writeOutbox } from './callback-outbox.ts';
+import type { PgDatabase, Tx } from './database.ts';
+
+/** What a status change reads of a message, with the subscriptions that may want to hear of it. */
+export interface TransitionRow extends TransitionColumns {
+  endpoints: Subscriber[];
+}
+
+export const TRANSITION_COLUMNS = `m.id, m.tenant_id, m.channel, m.channel_account_id, m.recipient, m.status, m.seq,
+  m.provider_message_id, m.correlation_id, m.callback_url, m.callback_data, m.callback_format, ${SUBSCRIBERS}`;
+
+/** An event that keeps the message's status: a retry scheduled, a click, a provider's remark. */
+export interface Note {
+  messageId: string;
+  at: string;
+  reason?: string | undefined;
+  code?: string | undefined;
+  detail?: unknown;
+}
+
+type Change = { kind: 'transition'; t: Transition } | { kind: 'note'; n: Note };
+
+interface Pending {
+  tenantId: string;
+  change: Change;
+  resolve(result: TransitionResult): void;
+  reject(error: unknown): void;
+}
+
+/** A status event to insert; `detail` is already JSON. */
+export interface EventRow {
+  messageId: string;
+  seq: number;
+  tenantId: string;
+  status: MessageStatus;
+  at: string;
+  reason: string | null;
+  code: string | null;
+  detail: string | null;
+}
+
+export async function insertEvents(tx: Tx, events: readonly EventRow[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.query(
+    `INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+    [
+      events.map((e) => e.messageId),
+      events.map((e) => e.seq),
+      events.map((e) => e.tenantId),
+      events.map((e) => e.status),
+      events.map((e) => e.at),
+      events.map((e) => e.reason),
+      events.map((e) => e.code),
+      events.map((e) => e.detail),
+    ],
+  );
+}
+
+/** Locks and reads messages of the current tenant for a change; missing ids are simply absent. */
+export async function lockForChange(
+  tx: Tx,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<TransitionRow[]> {
+  return tx.query<TransitionRow>(
+    `SELECT ${TRANSITION_COLUMNS} FROM messages m WHERE m.tenant_id = $1 AND m.id = ANY($2::text[])
+     ORDER BY m.id FOR UPDATE OF m`,
+    [tenantId, ids],
+  );
+}
+
+/** What one message's row becomes after the batch's changes to it; null keeps the column. */
+interface RowUpdate {
+  status: MessageStatus | null;
+  reason: string | null;
+  providerMessageId: string | null;
+  attempt: number;
+  seq: number;
+  updatedAt: string | null;
+}
+
+/** Applies one tenant's changes, in the order asked, inside the batch's transaction. */
+async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]): Promise<TransitionResult[]> {
+  const ids = [...new Set(items.map((p) => messageIdOf(p.change)))];
+  const finished = items.flatMap((p) =>
+    p.change.kind === 'transition' && p.change.t.finishJob ? [p.change.t.messageId] : [],
+  );
+  // The job goes with the attempt's outcome even when the change itself is not forward (a
+  // receipt got there first): the attempt is over either way.
+  const rows = await tx.query<TransitionRow>(
+    `WITH finished AS (DELETE FROM jobs WHERE tenant_id = $1 AND message_id = ANY($3::text[]))
+     SELECT ${TRANSITION_COLUMNS} FROM messages m WHERE m.tenant_id = $1 AND m.id = ANY($2::text[])
+     ORDER BY m.id FOR UPDATE OF m`,
+    [tenantId, ids, finished],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const events: EventRow[] = [];
+  const outbox: OutboxRow[] = [];
+  const updates = new Map<string, RowUpdate>();
+  const results = items.map(({ change }): TransitionResult => {
+    const row = byId.get(messageIdOf(change));
+    if (!row) return { applied: false };
+    const update: RowUpdate = updates.get(row.id) ?? {
+      status: null,
+      reason: null,
+      providerMessageId: null,
+      attempt: 0,
+      seq: row.seq,
+      updatedAt: null,
+    };
+    if (change.kind === 'note') {
+      const { n } = change;
+      row.seq += 1;
+      events.push({
+        messageId: row.id,
+        seq: row.seq,
+        tenantId,
+        status: row.status,
+        at: n.at,
+        reason: n.reason ?? null,
+        code: n.code ?? null,
+        detail: n.detail ? JSON.stringify(n.detail) : null,
+      });
+      updates.set(row.id, { ...update, seq: row.seq });
+      return { applied: true, status: row.status };
+    }
+    const { t } = change;
+    if (!isForward(row.status, t.status)) return { applied: false, status: row.status };
+    const previous = row.status;
+    const { attempt, detail } = transitionEvent(t);
+    row.seq += 1;
+    events.push({
+      messageId: row.id,
+      seq: row.seq,
+      tenantId,
+      status: t.status,
+      at: t.at,
+      reason: t.reason ?? null,
+      code: t.code ?? null,
+      detail,
+    });
+    outbox.push(
+      ...statusCallbackRows(
+        row,
+        t.status,
+        previous,
+        row.seq,
+        t,
+        wanting(row.endpoints, `message.${t.status}`),
+      ),
+    );
+    // Later changes in the batch see the message as this one left it.
+    row.status = t.status;
+    row.provider_message_id = t.providerMessageId ?? row.provider_message_id;
+    updates.set(row.id, {
+      status: t.status,
+      reason: t.reason ?? update.reason,
+      providerMessageId: t.providerMessageId ?? update.providerMessageId,
+      attempt: Math.max(update.attempt, attempt),
+      seq: row.seq,
+      updatedAt: t.at,
+    });
+    return { applied: true, status: t.status };
+  });
+  await insertEvents(tx, events);
+  if (updates.size > 0) {
+    const changed = [...updates];
+    await tx.query(
+      `UPDATE messages m SET status = COALESCE(u.status, m.status), status_reason = COALESCE(u.reason, m.status_reason),
+         provider_message_id = COALESCE(u.provider_message_id, m.provider_message_id),
+         attempts = GREATEST(m.attempts, u.attempt), seq = u.seq, updated_at = COALESCE(u.updated_at, m.updated_at)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[])
+         AS u(id, status, reason, provider_message_id, attempt, seq, updated_at)
+       WHERE m.id = u.id`,
+      [
+        changed.map(([id]) => id),
+        changed.map(([, u]) => u.status),
+        changed.map(([, u]) => u.reason),
+        changed.map(([, u]) => u.providerMessageId),
+        changed.map(([, u]) => u.attempt),
+        changed.map(([, u]) => u.seq),
+        changed.map(([, u]) => u.updatedAt),
+      ],
+    );
+  }
+  await writeOutbox(tx, outbox);
+  return results;
+}
+
+const messageIdOf = (c: Change) => (c.kind === 'transition' ? c.t.messageId : c.n.messageId);
+
+/** One transaction for the whole batch, switching tenant per group of its changes. */
+async function applyBatch(db: PgDatabase, batch: readonly Pending[]): Promise<TransitionResult[]> {
+  const byTenant = new Map<string, number[]>();
+  batch.forEach((p, i) => {
+    const indexes = byTenant.get(p.tenantId);
+    if (indexes) indexes.push(i);
+    else byTenant.set(p.tenantId, [i]);
+  });
+  const groups = [...byTenant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const results: TransitionResult[] = new Array(batch.length);
+  await db.tenant(groups[0]![0], async (tx) => {
+    for (const [tenantId, indexes] of groups) {
+      await tx.asTenant(tenantId);
+      const applied = await applyTenant(
+        tx,
+        tenantId,
+        indexes.map((i) => batch[i]!),
+      );
+      indexes.forEach((i, k) => {
+        results[i] = applied[k]!;
+      });
+    }
+  });
+  return results;
+}
+
+/** The largest batch one transaction carries; the rest wait for the next. */
+const MAX_BATCH = 500;
+
+export interface ChangeBatcher {
+  transition(tenantId: string, t: Transition): Promise<TransitionResult>;
+  note(tenantId: string, n: Note): Promise<void>;
+}
+
+export function createChangeBatcher(db: PgDatabase): ChangeBatcher {
+  let pending: Pending[] = [];
+  let writing = false;
+
+  const write = async () => {
+    while (pending.length > 0) {
+      const batch = pending.slice(0, MAX_BATCH);
+      pending = pending.slice(MAX_BATCH);
+      try {
+        const results = await applyBatch(db, batch);
+        batch.forEach((p, i) => {
+          p.resolve(results[i]!);
+        });
+      } catch (error) {
+        if (batch.length === 1) batch[0]!.reject(error);
+        else
+          await Promise.all(
+            batch.map((p) =>
+              applyBatch(db, [p]).then(
+                ([result]) => p.resolve(result!),
+                (e: unknown) => p.reject(e),
+              ),
+            ),
+          );
+      }
+    }
+    writing = false;
+  };
+
+  const add = (tenantId: string, change: Change) =>
+    new Promise<TransitionResult>((resolve, reject) => {
+      pending.push({ tenantId, change, resolve, reject });
+      if (writing) return;
+      writing = true;
+      // Changes asked for in the same turn of the event loop share the first transaction.
+      setImmediate(() => void write());
+    });
+
+  return {
+    transition: (tenantId, t) => add(tenantId, { kind: 'transition', t }),
+    note: async (tenantId, n) => {
+      await add(tenantId, { kind: 'note', n });
+    },
+  };
+}
