@@ -16,7 +16,8 @@
  * --scale-out: the same workloads on the embedded default, then on PostgreSQL (a fresh database
  * each, made through OMNIGATE_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres)
  * and Redis (OMNIGATE_BENCH_REDIS_URL, default redis://127.0.0.1:6379) with one `omnigate api` and
- * one, then two, `omnigate worker` processes; the figures side by side.
+ * one, then two, `omnigate worker` processes; the figures side by side. --setups embedded,1,2
+ * runs only the named ones (1 and 2 are the scale-out worker counts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -351,7 +352,10 @@ async function main() {
   const sandbox = await startProcess('sandbox', { PORT: String(SANDBOX_PORT) }, /sandbox providers on/);
   try {
     console.log(`Omnigate benchmark (${connector.displayName}): sandbox ${sandboxUrl}, ${RUNS} runs`);
-    const setups = SCALE_OUT ? [embedded, scaleOut(1), scaleOut(2)] : [embedded];
+    const all = SCALE_OUT ? [embedded, scaleOut(1), scaleOut(2)] : [embedded];
+    // --setups embedded,1,2 picks some of them (the numbers are scale-out worker counts).
+    const picked = args.get('setups')?.split(',');
+    const setups = picked ? all.filter((_setup, i) => picked.includes(i === 0 ? 'embedded' : String(i))) : all;
     const results: Array<{ setup: Setup; w1: Figures[]; w2: Figures[] }> = [];
     for (const setup of setups) results.push({ setup, ...(await measure(setup, sandboxUrl)) });
     if (results.length > 1) {

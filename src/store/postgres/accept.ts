@@ -7,7 +7,7 @@
 import { type IdempotencyRow, queuedCallbackRows, toIdempotencyRecord } from '../rows/messages.ts';
 import { wanting } from '../rows/webhooks.ts';
 import type { AcceptBatch, AcceptResult, IdempotencyRecord } from '../types.ts';
-import { enabledSubscribers, writeOutbox } from './callback-outbox.ts';
+import { type Subscriber, toSubscriber, writeOutbox } from './callback-outbox.ts';
 import type { Tx } from './database.ts';
 
 export const readIdempotency = async (
@@ -89,10 +89,14 @@ const overCap = async (tx: Tx, batch: AcceptBatch): Promise<string[]> => {
   );
 };
 
-const insertMessagesAndJobs = async (tx: Tx, batch: AcceptBatch): Promise<void> => {
+/**
+ * Inserts the messages and their jobs, and reads the tenant's enabled webhook subscriptions in the
+ * same statement (one round trip less on every send).
+ */
+const insertMessagesAndJobs = async (tx: Tx, batch: AcceptBatch): Promise<Subscriber[]> => {
   const runAt = Date.parse(batch.acceptedAt);
   const rs = batch.recipients;
-  await tx.query(
+  const endpoints = await tx.query<{ id: string; url: string; events: string }>(
     `WITH r AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
          $8::text[], $9::timestamptz[])
@@ -104,9 +108,11 @@ const insertMessagesAndJobs = async (tx: Tx, batch: AcceptBatch): Promise<void> 
        SELECT r.id, $10, $11, $12, r.recipient, $13, r.request, r.degradations, 'queued', 2, $14, $15, $16, $17,
          $18, $19, $19, r.choices, r.contact_id, r.forced, $20, r.policy, $21
        FROM r
+     ), queued AS (
+       INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts)
+       SELECT r.id, $10, $12, r.run_at, 0 FROM r
      )
-     INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts)
-     SELECT r.id, $10, $12, r.run_at, 0 FROM r`,
+     SELECT id, url, events FROM webhook_endpoints WHERE tenant_id = $10 AND state = 'enabled' ORDER BY id`,
     [
       rs.map((m) => m.id),
       rs.map((m) => m.to),
@@ -130,7 +136,10 @@ const insertMessagesAndJobs = async (tx: Tx, batch: AcceptBatch): Promise<void> 
       batch.template ? JSON.stringify(batch.template) : null,
       batch.policyGroup ?? null,
     ],
+    // The hottest statement there is, and its plan does not depend on its values.
+    { prepare: true },
   );
+  return endpoints.map(toSubscriber);
 };
 
 const insertLinkCodes = async (tx: Tx, batch: AcceptBatch): Promise<void> => {
@@ -197,11 +206,10 @@ export async function acceptBatch(tx: Tx, batch: AcceptBatch): Promise<AcceptRes
   if (batch.recipients.length === 0) return { kind: 'accepted' };
   // The first two events (accepted, queued: seq 1 and 2) happen at created_at by definition, so
   // `events` derives them instead of storing two rows per recipient.
-  await insertMessagesAndJobs(tx, batch);
+  // The subscriptions are the same for every recipient: read once per batch, not once per message.
+  const endpoints = wanting(await insertMessagesAndJobs(tx, batch), 'message.queued');
   await insertLinkCodes(tx, batch);
   await recordForcedSends(tx, batch);
-  // The same for every recipient: read once per batch, not once per message.
-  const endpoints = wanting(await enabledSubscribers(tx, batch.tenantId), 'message.queued');
   await writeOutbox(
     tx,
     batch.recipients.flatMap((m) => queuedCallbackRows(batch, m, endpoints)),

@@ -22,13 +22,12 @@ export const SUBSCRIBERS = `(SELECT coalesce(json_agg(json_build_object('id', e.
       ORDER BY e.id), '[]'::json)
     FROM webhook_endpoints e WHERE e.tenant_id = m.tenant_id AND e.state = 'enabled') AS endpoints`;
 
-export async function enabledSubscribers(tx: Tx, tenantId: string): Promise<Subscriber[]> {
-  const rows = await tx.query<{ id: string; url: string; events: string }>(
-    `SELECT id, url, events FROM webhook_endpoints WHERE tenant_id = $1 AND state = 'enabled' ORDER BY id`,
-    [tenantId],
-  );
-  return rows.map((r) => ({ id: r.id, url: r.url, events: JSON.parse(r.events) }));
-}
+/** A webhook_endpoints row as a Subscriber. */
+export const toSubscriber = (r: { id: string; url: string; events: string }): Subscriber => ({
+  id: r.id,
+  url: r.url,
+  events: JSON.parse(r.events),
+});
 
 /** Writes outbox rows in one statement, however many events and recipients they come from. */
 export async function writeOutbox(tx: Tx, rows: readonly OutboxRow[]): Promise<void> {

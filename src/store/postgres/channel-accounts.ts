@@ -62,11 +62,13 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
         return row ? toAccount(row) : undefined;
       });
     },
-    get(tenantId, id) {
-      return db.tenant(tenantId, async (tx) => {
-        const row = await selectOne(tx, tenantId, id);
-        return row ? toAccountWithSecrets(row, box) : undefined;
-      });
+    async get(tenantId, id) {
+      const [row] = await db.read<AccountRow>(
+        tenantId,
+        'SELECT * FROM channel_accounts WHERE tenant_id = $1 AND id = $2',
+        [tenantId, id],
+      );
+      return row ? toAccountWithSecrets(row, box) : undefined;
     },
     setLimits(tenantId, id, limits) {
       return db.tenant(tenantId, async (tx) => {

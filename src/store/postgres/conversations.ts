@@ -150,29 +150,30 @@ export function createConversationRepository(db: PgDatabase): ConversationReposi
         return { conversation: toConversation(updated!) };
       });
     },
-    lastInbound(tenantId, channelAccountId, addresses) {
+    async lastInbound(tenantId, channelAccountId, addresses) {
       // One statement for the whole recipient list (up to 1000), not one per address.
-      return db.tenant(tenantId, async (tx) => {
-        const rows = await tx.query<{ address: string; at: string }>(
-          `SELECT address, max(last_inbound_at) AS at FROM conversations
+      const rows = await db.read<{ address: string; at: string }>(
+        tenantId,
+        `SELECT address, max(last_inbound_at) AS at FROM conversations
            WHERE tenant_id = $1 AND channel_account_id = $2 AND address = ANY($3::text[])
              AND last_inbound_at IS NOT NULL
            GROUP BY address`,
-          [tenantId, channelAccountId, addresses],
-        );
-        return new Map(rows.map((r) => [r.address, r.at]));
-      });
+        [tenantId, channelAccountId, addresses],
+        { prepare: true },
+      );
+      return new Map(rows.map((r) => [r.address, r.at]));
     },
-    ownedByAgent(tenantId, channelAccountId, addresses) {
-      return db.tenant(tenantId, async (tx) => {
-        const rows = await tx.query<ConversationRow>(
-          `SELECT * FROM conversations
+    async ownedByAgent(tenantId, channelAccountId, addresses) {
+      // Asked on every send: one statement, prepared, outside a transaction.
+      const rows = await db.read<ConversationRow>(
+        tenantId,
+        `SELECT * FROM conversations
            WHERE tenant_id = $1 AND channel_account_id = $2 AND address = ANY($3::text[])
              AND state = 'open' AND owner = 'agent'`,
-          [tenantId, channelAccountId, addresses],
-        );
-        return new Map(rows.map((r) => [r.address, toConversation(r)]));
-      });
+        [tenantId, channelAccountId, addresses],
+        { prepare: true },
+      );
+      return new Map(rows.map((r) => [r.address, toConversation(r)]));
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Connections and transactions of the PostgreSQL backend. Every statement runs inside a
- * transaction that has first taken a role without BYPASSRLS:
+ * Connections and transactions of the PostgreSQL backend. Every statement runs as a role without
+ * BYPASSRLS:
  *
  * - `omnigate_app`, with the tenant in `omnigate.tenant_id`: row-level security then shows and
  *   accepts that tenant's rows only, whatever a query forgets to filter;
@@ -9,7 +9,12 @@
  *   serving every tenant). Its grants are narrow (migrations.ts says which and why): mostly it can
  *   only learn which tenant an id belongs to, and the transaction then switches to that tenant.
  *
- * Both settings are transaction-local, so a connection goes back to the pool with neither.
+ * The role and tenant are session settings of each pooled connection, remembered here, and set
+ * again only when a checkout wants a different scope than the connection last had: on one
+ * tenant's traffic a single-statement read is then one round trip, not four (BEGIN and role,
+ * read, COMMIT). Every checkout goes through `scoped` first, so no statement runs in a scope it
+ * did not ask for; a rolled-back transaction undoes settings made in it, so the remembered scope
+ * is dropped then, and set again on the next checkout.
  */
 import pg from 'pg';
 
@@ -20,8 +25,32 @@ export const TENANT_SETTING = 'omnigate.tenant_id';
 
 type Scope = { tenant: string } | 'router';
 
+/** The scope a pooled connection's session is in, as a comparable key. */
+const scopes = new WeakMap<pg.PoolClient, string>();
+const keyOf = (scope: Scope) => (scope === 'router' ? 'router' : `tenant:${scope.tenant}`);
+
+/** One simple-protocol statement that puts the session in `scope`; literals escaped by the driver. */
+function scopeSql(client: pg.PoolClient, scope: Scope): string {
+  const [role, tenant] = scope === 'router' ? [ROUTER_ROLE, ''] : [APP_ROLE, scope.tenant];
+  return `SELECT set_config('role', '${role}', false), set_config('${TENANT_SETTING}', ${client.escapeLiteral(tenant)}, false)`;
+}
+
+/** Options of one statement. */
+export interface QueryOptions {
+  /**
+   * Prepare the statement once per connection and reuse its plan. Only for hot statements whose
+   * best plan does not depend on their parameters (key lookups, inserts): PostgreSQL may settle
+   * on a generic plan, which for a range or a filter on a skewed column can be far worse.
+   */
+  prepare?: boolean;
+}
+
 export interface Tx {
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<R[]>;
   /** What follows runs as this tenant (and sees only its rows). */
   asTenant(tenantId: string): Promise<void>;
   /** What follows runs as the router role (cross-tenant, narrow grants). */
@@ -58,25 +87,51 @@ export class PgDatabase {
     }
   }
 
+  /**
+   * One statement in a tenant's scope, outside any transaction (a statement is atomic by itself):
+   * for reads that need no consistent view across statements.
+   */
+  async read<R extends pg.QueryResultRow>(
+    tenantId: string,
+    sql: string,
+    params: unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<R[]> {
+    const client = await this.pool.connect();
+    try {
+      const want = { tenant: tenantId };
+      if (scopes.get(client) !== keyOf(want)) {
+        scopes.delete(client);
+        await client.query(scopeSql(client, want));
+        scopes.set(client, keyOf(want));
+      }
+      const rows = (await client.query<R>(statement(sql, params, options))).rows;
+      client.release();
+      return rows;
+    } catch (error) {
+      // A failed statement outside a transaction leaves the session as it was, but a broken
+      // connection must not go back to the pool.
+      client.release(isConnectionError(error) ? (error as Error) : undefined);
+      throw error;
+    }
+  }
+
   private async once<T>(initial: Scope, work: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    let current: Scope = initial;
     let discarded = false;
-    const same = (a: Scope, b: Scope) =>
-      a === 'router' ? b === 'router' : b !== 'router' && a.tenant === b.tenant;
     const switchTo = async (scope: Scope) => {
-      if (same(current, scope)) return;
-      await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [
-        'role',
-        scope === 'router' ? ROUTER_ROLE : APP_ROLE,
-        TENANT_SETTING,
-        scope === 'router' ? '' : scope.tenant,
-      ]);
-      current = scope;
+      if (scopes.get(client) === keyOf(scope)) return;
+      scopes.delete(client);
+      await client.query(scopeSql(client, scope));
+      scopes.set(client, keyOf(scope));
     };
     const tx: Tx = {
-      async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) {
-        return (await client.query<R>(sql, params)).rows;
+      async query<R extends pg.QueryResultRow>(
+        sql: string,
+        params: unknown[] = [],
+        options: QueryOptions = {},
+      ) {
+        return (await client.query<R>(statement(sql, params, options))).rows;
       },
       asTenant: (tenantId) => switchTo({ tenant: tenantId }),
       asRouter: () => switchTo('router'),
@@ -85,18 +140,21 @@ export class PgDatabase {
       },
     };
     try {
-      // One round trip opens the transaction and takes its role; the tenant id goes in as an
-      // escaped literal because a simple multi-statement query cannot carry parameters.
-      await client.query(
-        initial === 'router'
-          ? `BEGIN; SET LOCAL ROLE ${ROUTER_ROLE}`
-          : `BEGIN; SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('${TENANT_SETTING}', ${client.escapeLiteral(initial.tenant)}, true)`,
-      );
+      // One round trip opens the transaction and, when the connection was last in another scope,
+      // sets this one (a simple multi-statement query cannot carry parameters, hence the escaped
+      // literal in scopeSql).
+      const fresh = scopes.get(client) !== keyOf(initial);
+      scopes.delete(client);
+      await client.query(fresh ? `BEGIN; ${scopeSql(client, initial)}` : 'BEGIN');
+      scopes.set(client, keyOf(initial));
       const result = await work(tx);
+      if (discarded) scopes.delete(client);
       await client.query(discarded ? 'ROLLBACK' : 'COMMIT');
       client.release();
       return result;
     } catch (error) {
+      // Settings made in a rolled-back transaction are undone: forget the scope.
+      scopes.delete(client);
       try {
         await client.query('ROLLBACK');
         client.release();
@@ -116,6 +174,25 @@ export class PgDatabase {
   close(): Promise<void> {
     return this.pool.end();
   }
+}
+
+/** Prepared statements' names, one per distinct text (see QueryOptions.prepare). */
+const names = new Map<string, string>();
+
+function statement(sql: string, values: unknown[], { prepare }: QueryOptions): pg.QueryConfig {
+  if (!prepare) return { text: sql, values };
+  let name = names.get(sql);
+  if (!name) {
+    name = `og_${names.size}`;
+    names.set(sql, name);
+  }
+  return { name, text: sql, values };
+}
+
+/** Errors that say the connection itself is gone, as opposed to a statement's failure. */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === undefined || code.startsWith('08') || code === '57P01';
 }
 
 export function openPool(url: string, size: number): pg.Pool {
