@@ -100,15 +100,11 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       events.push(...(await mapNumberedReplies(store, account, events)));
       const receivedAt = now().toISOString();
       // Whoever writes in is a contact: known by this identity, or new. Each sender's first event
-      // opens their conversation; their last stop or start word in the batch is their choice.
+      // opens their conversation.
       const firstBySender = new Map<string, Extract<InboundEvent, { kind: 'message' | 'postback' }>>();
-      const choiceBySender = new Map<string, 'opted_in' | 'opted_out'>();
       for (const e of events) {
         if ((e.kind === 'message' || e.kind === 'postback') && !firstBySender.has(e.from))
           firstBySender.set(e.from, e);
-        const choice =
-          e.kind === 'message' && e.text !== undefined ? keywordChoice(e.text, keywords) : undefined;
-        if (choice && e.kind === 'message') choiceBySender.set(e.from, choice);
       }
       const identityOf = (address: string) => ({
         channel: account.channel,
@@ -135,18 +131,6 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       const follow: Array<Promise<unknown>> = [];
       for (const from of firstBySender.keys()) {
         const contactId = contactIds.get(from) as string;
-        const choice = choiceBySender.get(from);
-        if (choice) {
-          follow.push(
-            store.policy.setConsent(account.tenantId, contactId, {
-              channel: account.channel,
-              purpose: 'marketing',
-              status: choice,
-              source: 'keyword',
-              updatedAt: receivedAt,
-            }),
-          );
-        }
         // ... in a conversation on this account, opened by the first message, kept fresh by each.
         follow.push(
           store.conversations.open(
@@ -158,24 +142,21 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
           ),
         );
       }
-      follow.push(
-        store.inbound.insert(
-          account.tenantId,
-          events.map((e) => ({
-            channelAccountId: account.id,
-            kind: e.kind,
-            event:
-              'from' in e && e.from && contactIds.has(e.from)
-                ? { ...e, contactId: contactIds.get(e.from) }
-                : e,
-            receivedAt,
-            ...(e.providerEventId ? { providerEventId: e.providerEventId } : {}),
-            ...('from' in e && e.from ? { from: e.from } : {}),
-            ...('replyToken' in e && e.replyToken ? { replyToken: e.replyToken } : {}),
-          })),
-        ),
+      const stored = store.inbound.insert(
+        account.tenantId,
+        events.map((e) => ({
+          channelAccountId: account.id,
+          kind: e.kind,
+          event:
+            'from' in e && e.from && contactIds.has(e.from) ? { ...e, contactId: contactIds.get(e.from) } : e,
+          receivedAt,
+          ...(e.providerEventId ? { providerEventId: e.providerEventId } : {}),
+          ...('from' in e && e.from ? { from: e.from } : {}),
+          ...('replyToken' in e && e.replyToken ? { replyToken: e.replyToken } : {}),
+        })),
       );
-      await Promise.all(follow);
+      const [isNew] = await Promise.all([stored, ...follow]);
+      await applyKeywords(store, account, events, isNew, keywords, contactIds, receivedAt);
       for (const e of events) await applyReceipt(store, account, e, receiptRaceMs);
       if (connector.inboundAck) {
         return reply.code(200).type(connector.inboundAck.contentType).send(connector.inboundAck.body);
@@ -210,7 +191,39 @@ export const DEFAULT_KEYWORDS: ConsentKeywords = {
   start: ['START', 'UNSTOP', 'SUBSCRIBE', 'YES', 'เริ่ม', 'MULAI'],
 };
 
-/** A message that is just a stop or start word changes the person's marketing consent on the channel. */
+/**
+ * A message that is just a stop or start word changes the person's marketing consent on the
+ * channel; a sender's last such word in the batch is their choice. Only events stored now count:
+ * a provider redelivering an old START after a later STOP must not opt the person back in.
+ */
+async function applyKeywords(
+  store: Store,
+  account: ChannelAccountWithSecrets,
+  events: readonly InboundEvent[],
+  isNew: readonly boolean[],
+  keywords: ConsentKeywords,
+  contactIds: ReadonlyMap<string, string>,
+  receivedAt: string,
+): Promise<void> {
+  const choiceBySender = new Map<string, 'opted_in' | 'opted_out'>();
+  events.forEach((e, i) => {
+    if (e.kind !== 'message' || e.text === undefined || !isNew[i]) return;
+    const choice = keywordChoice(e.text, keywords);
+    if (choice) choiceBySender.set(e.from, choice);
+  });
+  await Promise.all(
+    [...choiceBySender].map(([from, status]) =>
+      store.policy.setConsent(account.tenantId, contactIds.get(from) as string, {
+        channel: account.channel,
+        purpose: 'marketing',
+        status,
+        source: 'keyword',
+        updatedAt: receivedAt,
+      }),
+    ),
+  );
+}
+
 /** The consent a message's text asks for, if it is a stop or start word. */
 function keywordChoice(text: string, keywords: ConsentKeywords): 'opted_in' | 'opted_out' | undefined {
   const word = text.trim().toUpperCase();

@@ -411,8 +411,11 @@ export interface MessageRepository {
 }
 
 export interface InboundRepository {
-  /** Stores events, skipping any whose provider event id was seen before; returns how many were new. */
-  insert(tenantId: string, events: InboundRecord[]): Promise<number>;
+  /**
+   * Stores events, skipping any whose provider event id was seen before (also earlier in the same
+   * call); returns, for each event, whether it was new.
+   */
+  insert(tenantId: string, events: InboundRecord[]): Promise<boolean[]>;
   list(tenantId: string, filter: { channelAccountId?: string; limit: number }): Promise<StoredInbound[]>;
   /** When the event that carried a reply token arrived, if the gateway received it. */
   replyTokenReceivedAt(

@@ -113,6 +113,10 @@ describe('Messenger end to end', () => {
     expect(await consent()).toEqual([expect.objectContaining({ status: 'opted_out', source: 'keyword' })]);
     expect((await signed(page(message('m_kw_3', 'STOP'), message('m_kw_4', 'START')))).statusCode).toBe(200);
     expect(await consent()).toEqual([expect.objectContaining({ status: 'opted_in', source: 'keyword' })]);
+    // A later STOP, then Meta redelivering the batch with the old START: the person stays out.
+    expect((await signed(page(message('m_kw_5', 'STOP')))).statusCode).toBe(200);
+    expect((await signed(page(message('m_kw_3', 'STOP'), message('m_kw_4', 'START')))).statusCode).toBe(200);
+    expect(await consent()).toEqual([expect.objectContaining({ status: 'opted_out', source: 'keyword' })]);
   });
 
   it('answers the hub.challenge handshake with the verify token only', async () => {

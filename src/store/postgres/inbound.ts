@@ -6,11 +6,12 @@ import type { PgDatabase } from './database.ts';
 export function createInboundRepository(db: PgDatabase): InboundRepository {
   return {
     insert(tenantId, events) {
-      if (events.length === 0) return Promise.resolve(0);
+      if (events.length === 0) return Promise.resolve([]);
       // Providers redeliver (LINE marks isRedelivery, WhatsApp retries for a day): the unique index
       // on (account, provider event id) turns a redelivery into a no-op, also within one batch.
+      const ids = events.map(() => newId('inb'));
       return db.tenant(tenantId, async (tx) => {
-        const added = await tx.query(
+        const added = await tx.query<{ id: string }>(
           `INSERT INTO inbound_events (id, tenant_id, channel_account_id, provider_event_id, kind, sender, event, received_at,
              reply_token)
            SELECT e.id, $1, e.channel_account_id, e.provider_event_id, e.kind, e.sender, e.event, e.received_at,
@@ -22,7 +23,7 @@ export function createInboundRepository(db: PgDatabase): InboundRepository {
            ON CONFLICT DO NOTHING RETURNING id`,
           [
             tenantId,
-            events.map(() => newId('inb')),
+            ids,
             events.map((e) => e.channelAccountId),
             events.map((e) => e.providerEventId ?? null),
             events.map((e) => e.kind),
@@ -32,7 +33,8 @@ export function createInboundRepository(db: PgDatabase): InboundRepository {
             events.map((e) => e.replyToken ?? null),
           ],
         );
-        return added.length;
+        const stored = new Set(added.map((r) => r.id));
+        return ids.map((id) => stored.has(id));
       });
     },
     replyTokenReceivedAt(tenantId, channelAccountId, token) {

@@ -15,23 +15,22 @@ export function createInboundRepository(db: Db, writer: GroupCommitter): Inbound
   );
   return {
     insert(tenantId, events) {
-      return writer.run(() => {
-        let added = 0;
-        for (const e of events) {
-          added += insert.run(
-            newId('inb'),
-            tenantId,
-            e.channelAccountId,
-            e.providerEventId ?? null,
-            e.kind,
-            e.from ?? null,
-            JSON.stringify(e.event),
-            e.receivedAt,
-            e.replyToken ?? null,
-          ).changes;
-        }
-        return added;
-      });
+      return writer.run(() =>
+        events.map(
+          (e) =>
+            insert.run(
+              newId('inb'),
+              tenantId,
+              e.channelAccountId,
+              e.providerEventId ?? null,
+              e.kind,
+              e.from ?? null,
+              JSON.stringify(e.event),
+              e.receivedAt,
+              e.replyToken ?? null,
+            ).changes === 1,
+        ),
+      );
     },
     async replyTokenReceivedAt(tenantId, channelAccountId, token) {
       const row = prepare(
