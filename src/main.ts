@@ -30,7 +30,7 @@ async function serve(startProcess: typeof startGateway): Promise<void> {
     (config.apiKey ? `${apiKeyPrefix(config.apiKey)}… (OMNIGATE_API_KEY)` : undefined);
   const lines = [
     '',
-    `Omnigate is listening on ${gateway.url} (${config.mode} mode, data in ${config.dataDir})`,
+    `Omnigate is listening on ${gateway.url} (${config.mode} mode, ${config.databaseUrl ? `records in ${redact(config.databaseUrl)}` : `data in ${config.dataDir}`})`,
     `  API docs:     ${gateway.url}/docs   (OpenAPI: ${gateway.url}/openapi.json)`,
     key
       ? `  API key:      ${key}${gateway.boot.generatedApiKey ? '   (generated now and shown once; set OMNIGATE_API_KEY to choose your own)' : ''}`
@@ -56,7 +56,7 @@ async function worker(): Promise<void> {
   const config = loadConfig();
   const workerProcess = await startWorkerProcess(config);
   process.stdout.write(
-    `Omnigate worker: dispatching from ${redact(config.databaseUrl ?? '')}${config.redisUrl ? `, limits shared through ${redact(config.redisUrl)}` : ''}\n`,
+    `Omnigate worker: dispatching from ${redact(config.databaseUrl ?? '')}${config.redisUrl ? `, limits shared through ${redact(config.redisUrl)}` : ', limits kept in this process only (no OMNIGATE_REDIS_URL)'}\n`,
   );
   stopOnSignals(workerProcess.stop);
 }

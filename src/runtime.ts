@@ -117,10 +117,13 @@ function createWorkers(
   connectors: ConnectorRegistry,
   log: Logger,
   gatewayUrl: () => string,
+  dispatching: boolean,
 ) {
-  const http = new HttpClient({ connections: 128 });
-  // Scale-out: every worker keeps one set of provider limits and breakers in Redis.
-  const limitsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  const http = new HttpClient({ connections: 128, timeoutMs: config.providerTimeoutMs });
+  // Scale-out: every worker keeps one set of provider limits and breakers in Redis (an API
+  // process, which never dispatches, opens no connection for them).
+  const limitsRedis =
+    config.redisUrl && dispatching ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   limitsRedis?.on('error', (err) => log.warn({ err }, 'redis (delivery limits) unreachable'));
   const limits =
     limitsRedis &&
@@ -193,9 +196,28 @@ async function startProcess(
   options: GatewayOptions,
   roles: { workers: boolean },
 ): Promise<Gateway> {
+  const backend = await openBackend(config);
+  // A start that fails half-way (the port is taken, say) closes what it opened, in reverse: a
+  // caller that retries, or a test that expects the failure, must not inherit open pools,
+  // connections or the data-directory lock.
+  const opened: Array<() => unknown> = [() => backend.release(), () => backend.store.close()];
+  try {
+    return await launch(config, options, roles, backend, (close) => opened.push(close));
+  } catch (error) {
+    for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function launch(
+  config: Config,
+  options: GatewayOptions,
+  roles: { workers: boolean },
+  backend: OpenBackend,
+  onOpened: (close: () => unknown) => void,
+): Promise<Gateway> {
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
-  const backend = await openBackend(config);
   const { store, queue } = backend;
   if (backend.ownsQueueAlone) {
     // Any lease still held belongs to a process that died: its jobs and callbacks are due now
@@ -212,7 +234,8 @@ async function startProcess(
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   const localUrl = () => url;
   const recorder = sandbox ? new MemoryRecorder() : undefined;
-  const workers = createWorkers(config, options, backend, connectors, log, localUrl);
+  const workers = createWorkers(config, options, backend, connectors, log, localUrl, roles.workers);
+  onOpened(() => workers.close());
   const { dispatcher, notifier, destinationGuard } = workers;
   const kicks =
     !roles.workers && config.redisUrl
@@ -220,6 +243,7 @@ async function startProcess(
           log.warn({ err }, 'redis (kicks) unreachable'),
         )
       : undefined;
+  if (kicks) onOpened(() => kicks.close());
 
   const app = await buildApp({
     store,
@@ -251,6 +275,7 @@ async function startProcess(
         }
       : {}),
   });
+  onOpened(() => app.close());
   await app.listen({ port, host: config.host });
   if (roles.workers && options.startWorkers !== false) {
     dispatcher.start();
@@ -313,7 +338,12 @@ export async function startWorkerProcess(
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
   const backend = await openBackend(config);
-  const workers = createWorkers(config, options, backend, connectors, log, () => publicUrl ?? '');
+  if (!config.redisUrl) {
+    log.warn(
+      "no OMNIGATE_REDIS_URL: provider rate limits, recipient pacing and circuit breakers are kept per worker process, so N workers may send at N times an account's rate",
+    );
+  }
+  const workers = createWorkers(config, options, backend, connectors, log, () => publicUrl ?? '', true);
   const { dispatcher, notifier } = workers;
   const kicks = config.redisUrl
     ? redisKicks(config.redisUrl, config.redisPrefix, (err) => log.warn({ err }, 'redis (kicks) unreachable'))

@@ -43,9 +43,11 @@ export interface Config {
   /**
    * How long a worker holds a claimed job or callback before another may take it over
    * (OMNIGATE_LEASE_MS). In scale-out mode this is how soon a dead worker's work moves on; it
-   * must outlast the slowest provider call.
+   * must outlast the slowest attempt, so it may not be shorter than `minimumLeaseMs`.
    */
   leaseMs: number;
+  /** The whole exchange with a provider, connection to last byte (OMNIGATE_PROVIDER_TIMEOUT_MS). */
+  providerTimeoutMs: number;
   /**
    * CIDRs and host names outbound webhooks may reach although they are not public addresses
    * (OMNIGATE_WEBHOOK_ALLOWLIST, comma-separated). Empty: public addresses only.
@@ -63,6 +65,26 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got '${value}'`);
   return n;
+}
+
+/**
+ * The longest an attempt can hold its job: an access-token fetch and the send, each up to the
+ * provider timeout, plus the inline wait for a rate-limit turn (the dispatcher waits up to 1 s
+ * rather than requeue) and a second of margin for the store. A lease shorter than that lets
+ * another worker claim a job whose attempt is still running, and the message goes out twice.
+ */
+export const minimumLeaseMs = (providerTimeoutMs: number) => 2 * providerTimeoutMs + 2_000;
+
+function leaseAndTimeout(env: NodeJS.ProcessEnv): Pick<Config, 'leaseMs' | 'providerTimeoutMs'> {
+  const providerTimeoutMs = int(env.OMNIGATE_PROVIDER_TIMEOUT_MS, 15_000, 'OMNIGATE_PROVIDER_TIMEOUT_MS');
+  const leaseMs = int(env.OMNIGATE_LEASE_MS, 60_000, 'OMNIGATE_LEASE_MS');
+  const minimum = minimumLeaseMs(providerTimeoutMs);
+  if (leaseMs < minimum) {
+    throw new Error(
+      `OMNIGATE_LEASE_MS must be at least ${minimum} (2 × OMNIGATE_PROVIDER_TIMEOUT_MS + 2000), got ${leaseMs}: a shorter lease lets a second worker send a message whose attempt is still running`,
+    );
+  }
+  return { leaseMs, providerTimeoutMs };
 }
 
 const words = (list: string | undefined) =>
@@ -121,7 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
     sqliteSynchronous: sync,
     dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),
-    leaseMs: int(env.OMNIGATE_LEASE_MS, 60_000, 'OMNIGATE_LEASE_MS'),
+    ...leaseAndTimeout(env),
     logLevel: env.LOG_LEVEL ?? 'info',
     ...(env.OMNIGATE_SANDBOX_CHAOS ? { sandboxChaos: env.OMNIGATE_SANDBOX_CHAOS } : {}),
     ...(env.OMNIGATE_STOP_WORDS || env.OMNIGATE_START_WORDS

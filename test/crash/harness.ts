@@ -128,8 +128,10 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
             OMNIGATE_DATABASE_URL: database.url,
             // Every process decrypts what the others stored.
             OMNIGATE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-            // A dead worker's claims move to the other worker this soon.
-            OMNIGATE_LEASE_MS: '3000',
+            // A dead worker's claims move to the other worker this soon; the shortest lease the
+            // provider timeout allows (config.ts minimumLeaseMs).
+            OMNIGATE_PROVIDER_TIMEOUT_MS: '1000',
+            OMNIGATE_LEASE_MS: '4000',
             ...(o.scaleOut?.redisUrl
               ? { OMNIGATE_REDIS_URL: o.scaleOut.redisUrl, OMNIGATE_REDIS_PREFIX: `${database.name}:` }
               : {}),
