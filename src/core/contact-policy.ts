@@ -75,6 +75,8 @@ export async function applyPolicy(
   const applied = new Map<string, AppliedPolicy>();
   const issues: FieldIssue[] = [];
   const recipients = recipientsOf(target);
+  // Two addresses of one contact in one request both count against the contact's cap.
+  const earlierInRequest = new Map<string, number>();
   for (const [i, address] of recipients.entries()) {
     const pointer = recipientPointer(target.to, i);
     const contactId =
@@ -108,15 +110,20 @@ export async function applyPolicy(
         cap.group,
         windows.map(([, , ms]) => new Date(now.getTime() - ms).toISOString()),
       );
+      const before = earlierInRequest.get(contactId) ?? 0;
+      earlierInRequest.set(contactId, before + 1);
       for (const [i, [field, window]] of windows.entries()) {
         const limit = cap[field] as number;
         const n = used[i] ?? 0;
         counts[window] = n;
-        if (n >= limit) {
+        if (n + before >= limit) {
           issues.push({
             pointer,
             rule: 'frequency_cap',
-            detail: `${n} of ${limit} ${cap.group} messages this ${window} already`,
+            detail:
+              before > 0
+                ? `${n} of ${limit} ${cap.group} messages this ${window} already, and this request sends contact ${contactId} ${before} more before this one`
+                : `${n} of ${limit} ${cap.group} messages this ${window} already`,
           });
         }
       }

@@ -118,8 +118,6 @@ export async function sendMessage(
   if (issues.length > 0) throw validationError(issues);
 
   await checkSessionWindow(deps, tenantId, connector, account.id, content);
-  const staleToken = await checkReplyWindow(deps, tenantId, connector, account.id, content.options);
-  if (staleToken) content = { ...content, options: staleToken.options };
   const owned = await agentOwnedConversations(deps, tenantId, account.id, content.to, command.force === true);
   const applied = command.policy
     ? await applyPolicy(
@@ -130,6 +128,21 @@ export async function sendMessage(
         deps.now(),
       )
     : undefined;
+  // A reply held for quiet hours goes out later than now: its token must still be good then.
+  const heldUntil = [...(applied?.recipients.values() ?? [])]
+    .map((r) => r.notBefore)
+    .filter((t): t is string => t !== undefined)
+    .sort()
+    .at(-1);
+  const staleToken = await checkReplyWindow(
+    deps,
+    tenantId,
+    connector,
+    account.id,
+    content.options,
+    heldUntil,
+  );
+  if (staleToken) content = { ...content, options: staleToken.options };
   const perRecipient = links
     ? recipientsOf(content).flatMap((r, i) =>
         renderForRecipients(connector, { ...content, to: r, message: fillLinks(message, links.urls(i)) }).map(
@@ -268,8 +281,10 @@ async function checkSessionWindow(
 
 /**
  * A reply token older than the provider accepts (LINE's reply API) is refused before queuing, or,
- * when the send allows it, dropped so the message goes as a push; the degradation says so. A token
- * the gateway never received (it came from elsewhere) is passed on as given.
+ * when the send allows it, dropped so the message goes as a push; the degradation says so. Its age
+ * is taken at `heldUntil` when quiet hours hold the message. A token the gateway never received (it
+ * came from elsewhere) is passed on as given. A reply that waits longer than that in the queue
+ * (a long rate-limit backlog) is refused by the provider and fails with its reason.
  */
 async function checkReplyWindow(
   deps: SendDeps,
@@ -277,6 +292,7 @@ async function checkReplyWindow(
   connector: ChannelConnector,
   accountId: string,
   options: Record<string, unknown> | undefined,
+  heldUntil: string | undefined,
 ): Promise<{ options: Record<string, unknown>; degradation: Degradation } | undefined> {
   const window = connector.replyWindow;
   const own = channelOptions(connector, options);
@@ -284,9 +300,15 @@ async function checkReplyWindow(
   if (!window || !own || token === undefined) return undefined;
   const receivedAt = await deps.store.inbound.replyTokenReceivedAt(tenantId, accountId, token);
   if (receivedAt === undefined) return undefined;
-  const ageMs = deps.now().getTime() - Date.parse(receivedAt);
+  const now = deps.now().getTime();
+  const sendAt = Math.max(now, heldUntil ? Date.parse(heldUntil) : now);
+  const ageMs = sendAt - Date.parse(receivedAt);
   if (ageMs <= window.validForMs) return undefined;
-  const why = `the reply token came with an event at ${receivedAt}, ${Math.round(ageMs / 1000)} s ago; ${connector.displayName} accepts one for about ${window.validForMs / 1000} s`;
+  const when =
+    sendAt > now
+      ? `it would be ${Math.round(ageMs / 1000)} s old when quiet hours end at ${new Date(sendAt).toISOString()}`
+      : `${Math.round(ageMs / 1000)} s ago`;
+  const why = `the reply token came with an event at ${receivedAt}, ${when}; ${connector.displayName} accepts one for about ${window.validForMs / 1000} s`;
   if (!window.fallbackAllowed(own)) {
     throw validationError(
       [

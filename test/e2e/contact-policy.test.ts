@@ -122,6 +122,26 @@ describe('frequency caps', () => {
     }
   });
 
+  it('counts two addresses of one contact in one request against its cap', async () => {
+    await gw.api('PUT', '/v1/frequency-caps/single', { perDay: 1 });
+    const created = await gw.api('POST', '/v1/contacts', {
+      identities: [
+        { channel: 'line', address: lineUser(20) },
+        { channel: 'line', address: lineUser(21) },
+      ],
+    });
+    expect(created.status).toBe(201);
+    const refused = await send([lineUser(20), lineUser(21)], { applyFrequencyCap: true, group: 'single' });
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toEqual([
+      expect.objectContaining({
+        pointer: '/to/1',
+        rule: 'frequency_cap',
+        detail: `0 of 1 single messages this day already, and this request sends contact ${created.json.id} 1 more before this one`,
+      }),
+    ]);
+  });
+
   it('names what is missing in a cap request', async () => {
     const noGroup = await send(lineUser(3), { applyFrequencyCap: true });
     expect(noGroup.json.errors).toEqual([
@@ -162,6 +182,39 @@ describe('quiet hours', () => {
     const rejected = await send({ contactId: contact.id }, { quietHours: { ...around(), mode: 'reject' } });
     expect(rejected.status).toBe(422);
     expect(rejected.json.errors).toEqual([expect.objectContaining({ pointer: '/to', rule: 'quiet_hours' })]);
+  });
+
+  it('refuses a reply held past its token’s life, or pushes it when asked', async () => {
+    const user = lineUser(7);
+    await gw.api('POST', '/v1/contacts', {
+      timeZone: 'UTC',
+      identities: [{ channel: 'line', address: user }],
+    });
+    const { replyToken } = await gw.simulateOk('line', { from: user, text: 'are you open?' });
+    const reply = (options: Record<string, unknown>) =>
+      gw.api('POST', '/v1/messages', {
+        channel: 'line',
+        to: user,
+        message: { type: 'text', text: 'Yes!' },
+        policy: { quietHours: { ...around(), mode: 'hold' } },
+        options: { line: { replyToken, ...options } },
+      });
+    // Fresh now, but an hour old when quiet hours end.
+    const refused = await reply({});
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toEqual([
+      expect.objectContaining({
+        pointer: '/options/line/replyToken',
+        rule: 'reply_token_expired',
+        detail: expect.stringMatching(/when quiet hours end/),
+      }),
+    ]);
+    const pushed = await reply({ replyTokenFallback: 'push' });
+    expect(pushed.status).toBe(202);
+    const m = (await gw.api('GET', `/v1/messages/${pushed.json.messages[0].id}`)).json;
+    expect(m.status).toBe('queued');
+    expect(m.providerRequest.path).toBe('/v2/bot/message/push');
+    expect(m.degradations).toEqual([expect.objectContaining({ from: 'reply', to: 'push' })]);
   });
 
   it('does not hold a contact without a time zone, and refuses an unknown zone', async () => {
