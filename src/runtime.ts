@@ -117,13 +117,16 @@ function createWorkers(
   connectors: ConnectorRegistry,
   log: Logger,
   gatewayUrl: () => string,
-  dispatching: boolean,
+  /** `gateway`: API and workers in one process; `api` never dispatches; `worker` has no API. */
+  role: 'gateway' | 'api' | 'worker',
 ) {
   const http = new HttpClient({ connections: 128, timeoutMs: config.providerTimeoutMs });
   // Scale-out: every worker keeps one set of provider limits and breakers in Redis (an API
   // process, which never dispatches, opens no connection for them).
   const limitsRedis =
-    config.redisUrl && dispatching ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+    config.redisUrl && role !== 'api'
+      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true })
+      : undefined;
   limitsRedis?.on('error', (err) => log.warn({ err }, 'redis (delivery limits) unreachable'));
   const limits =
     limitsRedis &&
@@ -147,6 +150,8 @@ function createWorkers(
     baseUrlFor,
     log,
     concurrency: config.dispatchConcurrency,
+    // A worker process has no API to keep responsive (DispatcherOptions.claimBatch).
+    claimBatch: role === 'worker' ? 128 : 32,
     leaseMs: config.leaseMs,
     ratePerSecond: config.ratePerSecond,
     recipientRatePerSecond: config.recipientRatePerSecond,
@@ -234,7 +239,15 @@ async function launch(
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   const localUrl = () => url;
   const recorder = sandbox ? new MemoryRecorder() : undefined;
-  const workers = createWorkers(config, options, backend, connectors, log, localUrl, roles.workers);
+  const workers = createWorkers(
+    config,
+    options,
+    backend,
+    connectors,
+    log,
+    localUrl,
+    roles.workers ? 'gateway' : 'api',
+  );
   onOpened(() => workers.close());
   const { dispatcher, notifier, destinationGuard } = workers;
   const kicks =
@@ -343,7 +356,7 @@ export async function startWorkerProcess(
       "no OMNIGATE_REDIS_URL: provider rate limits, recipient pacing and circuit breakers are kept per worker process, so N workers may send at N times an account's rate",
     );
   }
-  const workers = createWorkers(config, options, backend, connectors, log, () => publicUrl ?? '', true);
+  const workers = createWorkers(config, options, backend, connectors, log, () => publicUrl ?? '', 'worker');
   const { dispatcher, notifier } = workers;
   const kicks = config.redisUrl
     ? redisKicks(config.redisUrl, config.redisPrefix, (err) => log.warn({ err }, 'redis (kicks) unreachable'))

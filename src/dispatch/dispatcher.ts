@@ -33,6 +33,13 @@ export interface DispatcherOptions {
   now?: () => Date;
   /** Sends in flight at once, across all accounts. */
   concurrency?: number;
+  /**
+   * Jobs taken per claim (default 32). Small where the dispatcher shares its event loop with the
+   * API: a large claim is a burst of synchronous work (marking, rendering requests) that accepts
+   * wait behind. A worker process has no API to starve, and each claim costs two database
+   * transactions, so it takes bigger bites.
+   */
+  claimBatch?: number;
   leaseMs?: number;
   maxAttempts?: number;
   backoff?: BackoffPolicy;
@@ -55,8 +62,6 @@ export interface DispatcherOptions {
 }
 
 type Begun = { message: DispatchMessage; previousStatus: MessageStatus };
-
-const CLAIM_BATCH = 32;
 
 /** How long an account's cached settings (limits, credentials) are used before being re-read. */
 const ACCOUNT_REFRESH_MS = 5_000;
@@ -84,6 +89,7 @@ export class Dispatcher extends PollingWorker {
     this.o = {
       now: () => new Date(),
       concurrency: 256,
+      claimBatch: 32,
       leaseMs: 60_000,
       maxAttempts: 8,
       backoff: DEFAULT_BACKOFF,
@@ -104,9 +110,7 @@ export class Dispatcher extends PollingWorker {
       let claimed: Job[] = [];
       if (free > 0) {
         try {
-          // Small bites: a large claim turns into a burst of synchronous work (marking, rendering
-          // requests) that the API's accepts would wait behind. Measured with npm run bench.
-          claimed = await this.o.queue.claim(this.o.now(), Math.min(free, CLAIM_BATCH), this.o.leaseMs);
+          claimed = await this.o.queue.claim(this.o.now(), Math.min(free, this.o.claimBatch), this.o.leaseMs);
         } catch (error) {
           // The store is failing (disk full, I/O): back off instead of spinning on it.
           this.o.log.error({ err: error }, 'claiming jobs failed');
