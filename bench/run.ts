@@ -355,7 +355,9 @@ async function main() {
     const all = SCALE_OUT ? [embedded, scaleOut(1), scaleOut(2)] : [embedded];
     // --setups embedded,1,2 picks some of them (the numbers are scale-out worker counts).
     const picked = args.get('setups')?.split(',');
-    const setups = picked ? all.filter((_setup, i) => picked.includes(i === 0 ? 'embedded' : String(i))) : all;
+    const setups = picked
+      ? all.filter((_setup, i) => picked.includes(i === 0 ? 'embedded' : String(i)))
+      : all;
     const results: Array<{ setup: Setup; w1: Figures[]; w2: Figures[] }> = [];
     for (const setup of setups) results.push({ setup, ...(await measure(setup, sandboxUrl)) });
     if (results.length > 1) {

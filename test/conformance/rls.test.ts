@@ -264,3 +264,57 @@ describe.skipIf(!POSTGRES)('row-level security: postgres', () => {
     expect(await as('omnigate_router', undefined, () => count('SELECT count(*) AS n FROM jobs'))).toBe(2);
   });
 });
+
+describe.skipIf(!POSTGRES)('pooled connections keep no scope they were not asked for: postgres', () => {
+  // One connection, so every call below reuses the session the call before it left behind.
+  let store: Store;
+  beforeAll(async () => {
+    ({ store } = await POSTGRES!.createBackend({ poolSize: 1 }));
+    await populate(store, 't1');
+    await populate(store, 't2');
+  });
+  afterAll(async () => store?.close());
+
+  it('reads each tenant’s rows only, whichever tenant or role the connection served last', async () => {
+    for (const [tenant, other] of [
+      ['t1', 't2'],
+      ['t2', 't1'],
+      ['t1', 't2'],
+    ] as const) {
+      // Single-statement reads (outside a transaction), then a transaction, then the router.
+      expect(await store.messages.get(tenant, `msg_${tenant}`)).toMatchObject({ tenantId: tenant });
+      expect(await store.messages.get(tenant, `msg_${other}`)).toBeUndefined();
+      expect((await store.messages.list(tenant, { limit: 10 })).map((m) => m.id)).toEqual([`msg_${tenant}`]);
+      expect((await store.messages.events(tenant, `msg_${other}`)).length).toBe(0);
+      expect((await store.channelAccounts.findForWebhook(`ca_${other}`))?.tenantId).toBe(other);
+      expect(await store.channelAccounts.get(tenant, `ca_${other}`)).toBeUndefined();
+    }
+  });
+
+  it('forgets the scope a rolled-back transaction set', async () => {
+    // A refused batch rolls back (a frequency cap of 0 for the contact); the next read on the
+    // same connection must still be in its own tenant's scope.
+    await store.policy.setCap('t2', { group: 'none', perDay: 0 });
+    const refused = await store.messages.accept({
+      tenantId: 't2',
+      acceptedAt: at,
+      channel: 'line',
+      channelAccountId: 'ca_t2',
+      content: { type: 'text', text: 'x' },
+      policyGroup: 'none',
+      capWindows: [{ since: '2000-01-01T00:00:00.000Z', max: 0 }],
+      recipients: [
+        {
+          id: 'msg_refused',
+          to: 'U1',
+          request: { method: 'POST', path: '/', body: {} },
+          degradations: [],
+          contactId: 'ct_t2',
+        },
+      ],
+    });
+    expect(refused.kind).toBe('capped');
+    expect((await store.messages.list('t1', { limit: 10 })).map((m) => m.id)).toEqual(['msg_t1']);
+    expect(await store.messages.get('t2', 'msg_refused')).toBeUndefined();
+  });
+});

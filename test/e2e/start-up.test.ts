@@ -24,9 +24,10 @@ describe('start-up', () => {
     expect(loadConfig({ OMNIGATE_LEASE_MS: '32000' }).leaseMs).toBe(32_000);
     // A longer provider timeout needs a longer lease; a shorter one allows it.
     expect(() => loadConfig({ OMNIGATE_PROVIDER_TIMEOUT_MS: '40000' })).toThrow(/at least 82000/);
-    expect(
-      loadConfig({ OMNIGATE_PROVIDER_TIMEOUT_MS: '1000', OMNIGATE_LEASE_MS: '4000' }),
-    ).toMatchObject({ providerTimeoutMs: 1000, leaseMs: 4000 });
+    expect(loadConfig({ OMNIGATE_PROVIDER_TIMEOUT_MS: '1000', OMNIGATE_LEASE_MS: '4000' })).toMatchObject({
+      providerTimeoutMs: 1000,
+      leaseMs: 4000,
+    });
     expect(minimumLeaseMs(15_000)).toBeLessThanOrEqual(loadConfig({}).leaseMs);
   });
 
