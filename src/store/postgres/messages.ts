@@ -23,12 +23,15 @@ import { acceptBatch, readIdempotency } from './accept.ts';
 import { writeOutbox } from './callback-outbox.ts';
 import type { PgDatabase, Tx } from './database.ts';
 import {
+  byTenantInOrder,
   createChangeBatcher,
   type EventRow,
   insertEvents,
   lockForChange,
+  type RowUpdate,
   TRANSITION_COLUMNS,
   type TransitionRow,
+  updateMessages,
 } from './transitions.ts';
 
 type DispatchRow = TransitionRow & Pick<MessageRow, 'request' | 'expires_at'>;
@@ -156,15 +159,7 @@ export function createMessageRepository(
       if (items.length === 0) return [];
       const results: Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined> =
         items.map(() => undefined);
-      const byTenant = new Map<string, number[]>();
-      items.forEach((item, i) => {
-        const indexes = byTenant.get(item.tenantId);
-        if (indexes) indexes.push(i);
-        else byTenant.set(item.tenantId, [i]);
-      });
-      // Rows are locked tenant by tenant and id by id, always in that order, so two workers'
-      // claims never wait for each other in a cycle.
-      const groups = [...byTenant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const groups = byTenantInOrder(items);
       // One transaction for the whole claim, switching tenant per group of its messages: every
       // read and write still happens in the owning tenant's row-level security context.
       await db.tenant(groups[0]![0], async (tx) => {
@@ -178,10 +173,7 @@ export function createMessageRepository(
           const byId = new Map(rows.map((r) => [r.id, r]));
           const events: EventRow[] = [];
           const outbox: OutboxRow[] = [];
-          const updates = new Map<
-            string,
-            { status: MessageStatus | null; seq: number | null; attempt: number; updatedAt: string | null }
-          >();
+          const updates = new Map<string, RowUpdate>();
           for (const i of indexes) {
             const item = items[i]!;
             const row = byId.get(item.messageId);
@@ -206,6 +198,8 @@ export function createMessageRepository(
               row.seq = seq;
               updates.set(row.id, {
                 status: 'sending',
+                reason: null,
+                providerMessageId: null,
                 seq,
                 attempt: Math.max(pending?.attempt ?? 0, item.attempt),
                 updatedAt: at,
@@ -214,6 +208,8 @@ export function createMessageRepository(
               // A retry: the status stays, the attempt count moves on.
               updates.set(row.id, {
                 status: pending?.status ?? null,
+                reason: null,
+                providerMessageId: null,
                 seq: pending?.seq ?? null,
                 attempt: Math.max(pending?.attempt ?? 0, item.attempt),
                 updatedAt: pending?.updatedAt ?? null,
@@ -222,22 +218,7 @@ export function createMessageRepository(
             results[i] = { message: toDispatchMessage(row), previousStatus };
           }
           await insertEvents(tx, events);
-          if (updates.size > 0) {
-            const changed = [...updates.entries()];
-            await tx.query(
-              `UPDATE messages m SET status = COALESCE(u.status, m.status), seq = COALESCE(u.seq, m.seq),
-                 attempts = GREATEST(m.attempts, u.attempt), updated_at = COALESCE(u.updated_at, m.updated_at)
-               FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS u(id, status, seq, attempt, updated_at)
-               WHERE m.id = u.id`,
-              [
-                changed.map(([id]) => id),
-                changed.map(([, u]) => u.status),
-                changed.map(([, u]) => u.seq),
-                changed.map(([, u]) => u.attempt),
-                changed.map(([, u]) => u.updatedAt),
-              ],
-            );
-          }
+          await updateMessages(tx, updates);
           await writeOutbox(tx, outbox);
         }
       });

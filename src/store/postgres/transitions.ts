@@ -90,14 +90,54 @@ export async function lockForChange(
   );
 }
 
-/** What one message's row becomes after the batch's changes to it; null keeps the column. */
-interface RowUpdate {
+/** What one message's row becomes after a batch's changes to it; null keeps the column. */
+export interface RowUpdate {
   status: MessageStatus | null;
   reason: string | null;
   providerMessageId: string | null;
   attempt: number;
-  seq: number;
+  seq: number | null;
   updatedAt: string | null;
+}
+
+/** Writes each message's accumulated changes in one statement. */
+export async function updateMessages(tx: Tx, updates: ReadonlyMap<string, RowUpdate>): Promise<void> {
+  if (updates.size === 0) return;
+  const changed = [...updates];
+  await tx.query(
+    `UPDATE messages m SET status = COALESCE(u.status, m.status), status_reason = COALESCE(u.reason, m.status_reason),
+       provider_message_id = COALESCE(u.provider_message_id, m.provider_message_id),
+       attempts = GREATEST(m.attempts, u.attempt), seq = COALESCE(u.seq, m.seq),
+       updated_at = COALESCE(u.updated_at, m.updated_at)
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[])
+       AS u(id, status, reason, provider_message_id, attempt, seq, updated_at)
+     WHERE m.id = u.id`,
+    [
+      changed.map(([id]) => id),
+      changed.map(([, u]) => u.status),
+      changed.map(([, u]) => u.reason),
+      changed.map(([, u]) => u.providerMessageId),
+      changed.map(([, u]) => u.attempt),
+      changed.map(([, u]) => u.seq),
+      changed.map(([, u]) => u.updatedAt),
+    ],
+  );
+}
+
+/**
+ * Indexes of `items` grouped by tenant, tenants in order: rows are locked tenant by tenant and id
+ * by id, always in that order, so two processes' batches never wait for each other in a cycle.
+ */
+export function byTenantInOrder<T extends { tenantId: string }>(
+  items: readonly T[],
+): Array<[string, number[]]> {
+  const byTenant = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const indexes = byTenant.get(item.tenantId);
+    if (indexes) indexes.push(i);
+    else byTenant.set(item.tenantId, [i]);
+  });
+  return [...byTenant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Applies one tenant's changes, in the order asked, inside the batch's transaction. */
@@ -129,19 +169,22 @@ async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]):
       seq: row.seq,
       updatedAt: null,
     };
-    if (change.kind === 'note') {
-      const { n } = change;
+    const append = (status: MessageStatus, e: Note | Transition, detail: string | null) => {
       row.seq += 1;
       events.push({
         messageId: row.id,
         seq: row.seq,
         tenantId,
-        status: row.status,
-        at: n.at,
-        reason: n.reason ?? null,
-        code: n.code ?? null,
-        detail: n.detail ? JSON.stringify(n.detail) : null,
+        status,
+        at: e.at,
+        reason: e.reason ?? null,
+        code: e.code ?? null,
+        detail,
       });
+    };
+    if (change.kind === 'note') {
+      const { n } = change;
+      append(row.status, n, n.detail ? JSON.stringify(n.detail) : null);
       updates.set(row.id, { ...update, seq: row.seq });
       return { applied: true, status: row.status };
     }
@@ -149,17 +192,7 @@ async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]):
     if (!isForward(row.status, t.status)) return { applied: false, status: row.status };
     const previous = row.status;
     const { attempt, detail } = transitionEvent(t);
-    row.seq += 1;
-    events.push({
-      messageId: row.id,
-      seq: row.seq,
-      tenantId,
-      status: t.status,
-      at: t.at,
-      reason: t.reason ?? null,
-      code: t.code ?? null,
-      detail,
-    });
+    append(t.status, t, detail);
     outbox.push(
       ...statusCallbackRows(
         row,
@@ -184,26 +217,7 @@ async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]):
     return { applied: true, status: t.status };
   });
   await insertEvents(tx, events);
-  if (updates.size > 0) {
-    const changed = [...updates];
-    await tx.query(
-      `UPDATE messages m SET status = COALESCE(u.status, m.status), status_reason = COALESCE(u.reason, m.status_reason),
-         provider_message_id = COALESCE(u.provider_message_id, m.provider_message_id),
-         attempts = GREATEST(m.attempts, u.attempt), seq = u.seq, updated_at = COALESCE(u.updated_at, m.updated_at)
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[])
-         AS u(id, status, reason, provider_message_id, attempt, seq, updated_at)
-       WHERE m.id = u.id`,
-      [
-        changed.map(([id]) => id),
-        changed.map(([, u]) => u.status),
-        changed.map(([, u]) => u.reason),
-        changed.map(([, u]) => u.providerMessageId),
-        changed.map(([, u]) => u.attempt),
-        changed.map(([, u]) => u.seq),
-        changed.map(([, u]) => u.updatedAt),
-      ],
-    );
-  }
+  await updateMessages(tx, updates);
   await writeOutbox(tx, outbox);
   return results;
 }
@@ -212,13 +226,7 @@ const messageIdOf = (c: Change) => (c.kind === 'transition' ? c.t.messageId : c.
 
 /** One transaction for the whole batch, switching tenant per group of its changes. */
 async function applyBatch(db: PgDatabase, batch: readonly Pending[]): Promise<TransitionResult[]> {
-  const byTenant = new Map<string, number[]>();
-  batch.forEach((p, i) => {
-    const indexes = byTenant.get(p.tenantId);
-    if (indexes) indexes.push(i);
-    else byTenant.set(p.tenantId, [i]);
-  });
-  const groups = [...byTenant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const groups = byTenantInOrder(batch);
   const results: TransitionResult[] = new Array(batch.length);
   await db.tenant(groups[0]![0], async (tx) => {
     for (const [tenantId, indexes] of groups) {
