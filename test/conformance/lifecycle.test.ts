@@ -204,6 +204,40 @@ describe.each(BACKENDS)('message lifecycle conformance: $name', (factory) => {
     expect(claimed.find((j) => j.messageId === failed.id)).toMatchObject({ attempts: 1, interrupted: false });
   });
 
+  it('queues the same callbacks whether or not the tenant subscribes, also when that changes between sends', async () => {
+    // The PostgreSQL backend accepts a simple batch in one statement when the tenant has no
+    // subscription, and in a transaction when it has one; the outcome must not differ.
+    const queuedTo = async (id: string) =>
+      (await store.callbacks.list('t1', id)).map((d) => `${JSON.parse(d.payload).type} ${d.url}`).sort();
+    const first = recipient();
+    await store.messages.accept(batch('t1', [first], { callbackUrl: CALLBACK, correlationId: 'c1' }));
+    expect(await queuedTo(first.id)).toEqual([`message.queued ${CALLBACK}`]);
+    expect(await store.messages.get('t1', first.id)).toMatchObject({ status: 'queued', correlationId: 'c1' });
+    expect((await queue.claim(new Date(later), 10, 1000)).map((j) => j.messageId)).toEqual([first.id]);
+
+    await store.webhooks.create(
+      { id: 'wh_new', tenantId: 't1', url: 'https://hooks.example/new', events: ['*'], createdAt: at },
+      'whsec_3',
+    );
+    const second = recipient();
+    const third = recipient();
+    await store.messages.accept(batch('t1', [second], { callbackUrl: CALLBACK }));
+    await store.messages.accept(batch('t1', [third]));
+    expect(await queuedTo(second.id)).toEqual([
+      `message.queued ${CALLBACK}`,
+      'message.queued https://hooks.example/new',
+    ]);
+    expect(await queuedTo(third.id)).toEqual(['message.queued https://hooks.example/new']);
+
+    await store.webhooks.delete('t1', 'wh_new');
+    const fourth = recipient();
+    await store.messages.accept(batch('t1', [fourth]));
+    expect(await queuedTo(fourth.id)).toEqual([]);
+    expect((await queue.claim(new Date(later), 10, 1000)).map((j) => j.messageId).sort()).toEqual(
+      [second.id, third.id, fourth.id].sort(),
+    );
+  });
+
   it('sends each subscription the events it asked for, until it is disabled or deleted', async () => {
     await store.webhooks.create(
       {

@@ -7,8 +7,14 @@
 import { type IdempotencyRow, queuedCallbackRows, toIdempotencyRecord } from '../rows/messages.ts';
 import { wanting } from '../rows/webhooks.ts';
 import type { AcceptBatch, AcceptResult, IdempotencyRecord } from '../types.ts';
-import { type Subscriber, toSubscriber, writeOutbox } from './callback-outbox.ts';
-import type { Tx } from './database.ts';
+import {
+  outboxInsertSql,
+  outboxParams,
+  type Subscriber,
+  toSubscriber,
+  writeOutbox,
+} from './callback-outbox.ts';
+import type { PgDatabase, Tx } from './database.ts';
 
 export const readIdempotency = async (
   tx: Tx,
@@ -90,17 +96,14 @@ const overCap = async (tx: Tx, batch: AcceptBatch): Promise<string[]> => {
 };
 
 /**
- * Inserts the messages and their jobs, and reads the tenant's enabled webhook subscriptions in the
- * same statement (one round trip less on every send).
+ * The CTEs that insert a batch's messages and their jobs from `messageParams` ($1-$21); `where`
+ * may make them conditional.
  */
-const insertMessagesAndJobs = async (tx: Tx, batch: AcceptBatch): Promise<Subscriber[]> => {
-  const runAt = Date.parse(batch.acceptedAt);
-  const rs = batch.recipients;
-  const endpoints = await tx.query<{ id: string; url: string; events: string }>(
-    `WITH r AS (
+const messagesAndJobsCtes = (where = '') => `r AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
          $8::text[], $9::timestamptz[])
          AS r(id, recipient, request, degradations, choices, contact_id, forced, policy, run_at)
+       ${where}
      ), inserted AS (
        INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
          status, seq, correlation_id, callback_url, callback_data, callback_format, expires_at, created_at,
@@ -111,36 +114,82 @@ const insertMessagesAndJobs = async (tx: Tx, batch: AcceptBatch): Promise<Subscr
      ), queued AS (
        INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts)
        SELECT r.id, $10, $12, r.run_at, 0 FROM r
-     )
+     )`;
+
+const messageParams = (batch: AcceptBatch): unknown[] => {
+  const runAt = Date.parse(batch.acceptedAt);
+  const rs = batch.recipients;
+  return [
+    rs.map((m) => m.id),
+    rs.map((m) => m.to),
+    rs.map((m) => JSON.stringify(m.request)),
+    rs.map((m) => (m.degradations.length > 0 ? JSON.stringify(m.degradations) : null)),
+    rs.map((m) => (m.choices && m.choices.length > 0 ? JSON.stringify(m.choices) : null)),
+    rs.map((m) => m.contactId ?? null),
+    rs.map((m) => m.forcedInto !== undefined),
+    rs.map((m) => (m.policy ? JSON.stringify(m.policy) : null)),
+    rs.map((m) => new Date(m.notBefore ? Math.max(runAt, Date.parse(m.notBefore)) : runAt).toISOString()),
+    batch.tenantId,
+    batch.channel,
+    batch.channelAccountId,
+    JSON.stringify(batch.content),
+    batch.correlationId ?? null,
+    batch.callbackUrl ?? null,
+    batch.callbackData ?? null,
+    batch.callbackFormat ?? null,
+    batch.expiresAt ?? null,
+    batch.acceptedAt,
+    batch.template ? JSON.stringify(batch.template) : null,
+    batch.policyGroup ?? null,
+  ];
+};
+
+/**
+ * Inserts the messages and their jobs, and reads the tenant's enabled webhook subscriptions in the
+ * same statement (one round trip less on every send).
+ */
+const insertMessagesAndJobs = async (tx: Tx, batch: AcceptBatch): Promise<Subscriber[]> => {
+  const endpoints = await tx.query<{ id: string; url: string; events: string }>(
+    `WITH ${messagesAndJobsCtes()}
      SELECT id, url, events FROM webhook_endpoints WHERE tenant_id = $10 AND state = 'enabled' ORDER BY id`,
-    [
-      rs.map((m) => m.id),
-      rs.map((m) => m.to),
-      rs.map((m) => JSON.stringify(m.request)),
-      rs.map((m) => (m.degradations.length > 0 ? JSON.stringify(m.degradations) : null)),
-      rs.map((m) => (m.choices && m.choices.length > 0 ? JSON.stringify(m.choices) : null)),
-      rs.map((m) => m.contactId ?? null),
-      rs.map((m) => m.forcedInto !== undefined),
-      rs.map((m) => (m.policy ? JSON.stringify(m.policy) : null)),
-      rs.map((m) => new Date(m.notBefore ? Math.max(runAt, Date.parse(m.notBefore)) : runAt).toISOString()),
-      batch.tenantId,
-      batch.channel,
-      batch.channelAccountId,
-      JSON.stringify(batch.content),
-      batch.correlationId ?? null,
-      batch.callbackUrl ?? null,
-      batch.callbackData ?? null,
-      batch.callbackFormat ?? null,
-      batch.expiresAt ?? null,
-      batch.acceptedAt,
-      batch.template ? JSON.stringify(batch.template) : null,
-      batch.policyGroup ?? null,
-    ],
+    messageParams(batch),
     // The hottest statement there is, and its plan does not depend on its values.
     { prepare: true },
   );
   return endpoints.map(toSubscriber);
 };
+
+/**
+ * Whether a batch can be accepted by one statement outside a transaction: nothing to do but
+ * insert its messages, jobs and its own callbackUrl's outbox rows. An idempotency key, a cap to
+ * re-check, short links or a forced send each need a statement of their own in the transaction.
+ */
+export const acceptableAlone = (batch: AcceptBatch): boolean =>
+  !batch.idempotency &&
+  !batch.capWindows?.length &&
+  batch.recipients.every((m) => !m.smartlinks?.length && m.forcedInto === undefined);
+
+/**
+ * Accepts such a batch in one round trip, provided the tenant has no enabled webhook subscription
+ * (whose outbox rows would need reading the subscriptions first); returns false, having written
+ * nothing, when it has one. One statement sees one snapshot, so this is exactly what the
+ * transaction would have done when it read no subscription.
+ */
+export async function acceptAlone(db: PgDatabase, batch: AcceptBatch): Promise<boolean> {
+  const ownRows = batch.recipients.flatMap((m) => queuedCallbackRows(batch, m, []));
+  const [row] = await db.statement<{ ok: boolean }>(
+    batch.tenantId,
+    `WITH guard AS (
+       SELECT NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant_id = $10 AND state = 'enabled') AS ok
+     ), ${messagesAndJobsCtes('WHERE (SELECT ok FROM guard)')}, outbox AS (
+       ${outboxInsertSql(22, 'WHERE (SELECT ok FROM guard)')}
+     )
+     SELECT ok FROM guard`,
+    [...messageParams(batch), ...outboxParams(ownRows)],
+    { prepare: true },
+  );
+  return row?.ok === true;
+}
 
 const insertLinkCodes = async (tx: Tx, batch: AcceptBatch): Promise<void> => {
   const codes = batch.recipients.flatMap((m) =>

@@ -29,29 +29,38 @@ export const toSubscriber = (r: { id: string; url: string; events: string }): Su
   events: JSON.parse(r.events),
 });
 
+/**
+ * The INSERT of outbox rows given as the nine arrays of `outboxParams`, numbered from `$first`;
+ * `where` may make it conditional (when it is part of a larger statement).
+ */
+export const outboxInsertSql = (first: number, where = '') => {
+  const p = (i: number) => `$${first + i}`;
+  return `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at,
+       updated_at, endpoint_id, event_id)
+     SELECT o.id, o.tenant_id, o.message_id, o.url, o.payload, 'pending', 0, o.next_at, o.at, o.at,
+       o.endpoint_id, o.event_id
+     FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::text[],
+       ${p(6)}::timestamptz[], ${p(7)}::text[], ${p(8)}::text[])
+       AS o(id, tenant_id, message_id, url, payload, at, next_at, endpoint_id, event_id)
+     ${where}
+     ON CONFLICT (id) DO NOTHING`;
+};
+
+export const outboxParams = (rows: readonly OutboxRow[]): unknown[] => [
+  rows.map((r) => r.id),
+  rows.map((r) => r.tenantId),
+  rows.map((r) => r.messageId),
+  rows.map((r) => r.url),
+  rows.map((r) => r.payload),
+  rows.map((r) => r.at),
+  // Due at once: the instant of the event it reports.
+  rows.map((r) => new Date(Date.parse(r.at)).toISOString()),
+  rows.map((r) => r.endpointId),
+  rows.map((r) => r.eventId),
+];
+
 /** Writes outbox rows in one statement, however many events and recipients they come from. */
 export async function writeOutbox(tx: Tx, rows: readonly OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx.query(
-    `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at,
-       updated_at, endpoint_id, event_id)
-     SELECT r.id, r.tenant_id, r.message_id, r.url, r.payload, 'pending', 0, r.next_at, r.at, r.at,
-       r.endpoint_id, r.event_id
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-       $8::text[], $9::text[])
-       AS r(id, tenant_id, message_id, url, payload, at, next_at, endpoint_id, event_id)
-     ON CONFLICT (id) DO NOTHING`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.tenantId),
-      rows.map((r) => r.messageId),
-      rows.map((r) => r.url),
-      rows.map((r) => r.payload),
-      rows.map((r) => r.at),
-      // Due at once: the instant of the event it reports.
-      rows.map((r) => new Date(Date.parse(r.at)).toISOString()),
-      rows.map((r) => r.endpointId),
-      rows.map((r) => r.eventId),
-    ],
-  );
+  await tx.query(outboxInsertSql(1), outboxParams(rows));
 }

@@ -63,7 +63,7 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
       });
     },
     async get(tenantId, id) {
-      const [row] = await db.read<AccountRow>(
+      const [row] = await db.statement<AccountRow>(
         tenantId,
         'SELECT * FROM channel_accounts WHERE tenant_id = $1 AND id = $2',
         [tenantId, id],

@@ -152,7 +152,7 @@ export function createConversationRepository(db: PgDatabase): ConversationReposi
     },
     async lastInbound(tenantId, channelAccountId, addresses) {
       // One statement for the whole recipient list (up to 1000), not one per address.
-      const rows = await db.read<{ address: string; at: string }>(
+      const rows = await db.statement<{ address: string; at: string }>(
         tenantId,
         `SELECT address, max(last_inbound_at) AS at FROM conversations
            WHERE tenant_id = $1 AND channel_account_id = $2 AND address = ANY($3::text[])
@@ -165,7 +165,7 @@ export function createConversationRepository(db: PgDatabase): ConversationReposi
     },
     async ownedByAgent(tenantId, channelAccountId, addresses) {
       // Asked on every send: one statement, prepared, outside a transaction.
-      const rows = await db.read<ConversationRow>(
+      const rows = await db.statement<ConversationRow>(
         tenantId,
         `SELECT * FROM conversations
            WHERE tenant_id = $1 AND channel_account_id = $2 AND address = ANY($3::text[])

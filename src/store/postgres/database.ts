@@ -89,9 +89,9 @@ export class PgDatabase {
 
   /**
    * One statement in a tenant's scope, outside any transaction (a statement is atomic by itself):
-   * for reads that need no consistent view across statements.
+   * for reads that need no consistent view across statements, and writes that are one statement.
    */
-  async read<R extends pg.QueryResultRow>(
+  async statement<R extends pg.QueryResultRow>(
     tenantId: string,
     sql: string,
     params: unknown[] = [],
