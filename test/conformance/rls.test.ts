@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPool, PgDatabase } from '../../src/store/postgres/database.ts';
 import type { Store } from '../../src/store/types.ts';
 import { POSTGRES } from '../support/backends.ts';
 
@@ -268,8 +269,9 @@ describe.skipIf(!POSTGRES)('row-level security: postgres', () => {
 describe.skipIf(!POSTGRES)('pooled connections keep no scope they were not asked for: postgres', () => {
   // One connection, so every call below reuses the session the call before it left behind.
   let store: Store;
+  let url: string;
   beforeAll(async () => {
-    ({ store } = await POSTGRES!.createBackend({ poolSize: 1 }));
+    ({ store, url } = await POSTGRES!.createBackend({ poolSize: 1 }));
     await populate(store, 't1');
     await populate(store, 't2');
   });
@@ -316,5 +318,40 @@ describe.skipIf(!POSTGRES)('pooled connections keep no scope they were not asked
     expect(refused.kind).toBe('capped');
     expect((await store.messages.list('t1', { limit: 10 })).map((m) => m.id)).toEqual(['msg_t1']);
     expect(await store.messages.get('t2', 'msg_refused')).toBeUndefined();
+  });
+
+  it('reads on after a migration changes the columns under a prepared statement', async () => {
+    // messages.get is prepared on the pooled connection; PostgreSQL refuses a prepared SELECT *
+    // whose columns changed ("cached plan must not change result type") until the session ends.
+    expect(await store.messages.get('t1', 'msg_t1')).toMatchObject({ id: 'msg_t1' });
+    const owner = new pg.Client({ connectionString: url });
+    await owner.connect();
+    try {
+      await owner.query('ALTER TABLE messages ADD COLUMN later_column text');
+      expect(await store.messages.get('t1', 'msg_t1')).toMatchObject({ id: 'msg_t1' });
+      await owner.query('ALTER TABLE messages DROP COLUMN later_column');
+      expect(await store.messages.get('t1', 'msg_t1')).toMatchObject({ id: 'msg_t1' });
+    } finally {
+      await owner.end();
+    }
+  });
+
+  it('fails a transaction whose failed statement was caught, instead of reporting it committed', async () => {
+    const db = new PgDatabase(openPool(url, 1));
+    try {
+      const swallowed = db.tenant('t1', async (tx) => {
+        await tx.query("UPDATE links SET url = 'https://changed.example/' WHERE id = 'lk_t1'");
+        await tx.query('SELECT 1 / 0').catch(() => undefined);
+        return 'done';
+      });
+      await expect(swallowed).rejects.toThrow(/rolled back/);
+      // Nothing was written, and the connection serves the next caller in its own scope.
+      const [link] = await db.statement<{ url: string }>('t2', "SELECT url FROM links WHERE id = 'lk_t1'");
+      expect(link).toBeUndefined();
+      const [own] = await db.statement<{ url: string }>('t1', "SELECT url FROM links WHERE id = 'lk_t1'");
+      expect(own?.url).toBe('https://example.com/');
+    } finally {
+      await db.close();
+    }
   });
 });

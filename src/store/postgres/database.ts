@@ -12,9 +12,14 @@
  * The role and tenant are session settings of each pooled connection, remembered here, and set
  * again only when a checkout wants a different scope than the connection last had: on one
  * tenant's traffic a single-statement read is then one round trip, not four (BEGIN and role,
- * read, COMMIT). Every checkout goes through `scoped` first, so no statement runs in a scope it
- * did not ask for; a rolled-back transaction undoes settings made in it, so the remembered scope
- * is dropped then, and set again on the next checkout.
+ * read, COMMIT). Every checkout compares the connection's remembered scope with the one it wants
+ * first, so no statement runs in a scope it did not ask for; a rolled-back transaction undoes
+ * settings made in it, so the remembered scope is dropped then, and set again on the next checkout.
+ *
+ * Session settings and per-connection prepared statements need each checkout to keep one server
+ * session: a pooler in front of PostgreSQL must run in session mode (PgBouncer `pool_mode =
+ * session`), never transaction or statement mode, where a statement could run in another
+ * client's scope.
  */
 import pg from 'pg';
 
@@ -61,6 +66,15 @@ export interface Tx {
 
 /** Serialization failures and deadlocks are the database asking for the transaction again. */
 const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * "cached plan must not change result type": a prepared statement whose result columns changed
+ * under it (a migration added a column while this process ran). PostgreSQL keeps refusing it on
+ * that connection, so the connection is closed, which drops its prepared statements, and the
+ * work runs again on another.
+ */
+const isStalePlan = (error: unknown) =>
+  codeOf(error) === '0A000' && /cached plan/.test((error as Error).message);
 const MAX_TRIES = 3;
 
 export class PgDatabase {
@@ -81,8 +95,8 @@ export class PgDatabase {
       try {
         return await this.once(initial, work);
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (attempt >= MAX_TRIES || code === undefined || !RETRYABLE.has(code)) throw error;
+        const retry = RETRYABLE.has(codeOf(error) ?? '') || isStalePlan(error);
+        if (attempt >= MAX_TRIES || !retry) throw error;
       }
     }
   }
@@ -97,22 +111,25 @@ export class PgDatabase {
     params: unknown[] = [],
     options: QueryOptions = {},
   ): Promise<R[]> {
-    const client = await this.pool.connect();
-    try {
-      const want = { tenant: tenantId };
-      if (scopes.get(client) !== keyOf(want)) {
-        scopes.delete(client);
-        await client.query(scopeSql(client, want));
-        scopes.set(client, keyOf(want));
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        const want = { tenant: tenantId };
+        if (scopes.get(client) !== keyOf(want)) {
+          scopes.delete(client);
+          await client.query(scopeSql(client, want));
+          scopes.set(client, keyOf(want));
+        }
+        const rows = (await client.query<R>(statement(sql, params, options))).rows;
+        client.release();
+        return rows;
+      } catch (error) {
+        // A failed statement outside a transaction leaves the session as it was, but a broken
+        // connection, or one holding a stale prepared plan, must not go back to the pool.
+        const stale = isStalePlan(error);
+        client.release(stale || isConnectionError(error) ? (error as Error) : undefined);
+        if (!stale || attempt >= MAX_TRIES) throw error;
       }
-      const rows = (await client.query<R>(statement(sql, params, options))).rows;
-      client.release();
-      return rows;
-    } catch (error) {
-      // A failed statement outside a transaction leaves the session as it was, but a broken
-      // connection must not go back to the pool.
-      client.release(isConnectionError(error) ? (error as Error) : undefined);
-      throw error;
     }
   }
 
@@ -149,7 +166,13 @@ export class PgDatabase {
       scopes.set(client, keyOf(initial));
       const result = await work(tx);
       if (discarded) scopes.delete(client);
-      await client.query(discarded ? 'ROLLBACK' : 'COMMIT');
+      const end = await client.query(discarded ? 'ROLLBACK' : 'COMMIT');
+      // COMMIT of a transaction a failed statement aborted (its error caught inside `work`) is
+      // answered with ROLLBACK, not an error: nothing was written, and the scope set in it is gone.
+      // (The catch below then sends a ROLLBACK that only draws a warning.)
+      if (end.command !== 'COMMIT' && !discarded) {
+        throw new Error('the transaction was rolled back: a statement in it failed');
+      }
       client.release();
       return result;
     } catch (error) {
@@ -157,7 +180,7 @@ export class PgDatabase {
       scopes.delete(client);
       try {
         await client.query('ROLLBACK');
-        client.release();
+        client.release(isStalePlan(error) ? (error as Error) : undefined);
       } catch (rollbackError) {
         // The connection is unusable: take it out of the pool instead of handing it to someone else.
         client.release(rollbackError as Error);
@@ -189,9 +212,11 @@ function statement(sql: string, values: unknown[], { prepare }: QueryOptions): p
   return { name, text: sql, values };
 }
 
+const codeOf = (error: unknown) => (error as { code?: string }).code;
+
 /** Errors that say the connection itself is gone, as opposed to a statement's failure. */
 function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
+  const code = codeOf(error);
   return code === undefined || code.startsWith('08') || code === '57P01';
 }
 
