@@ -112,4 +112,37 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
     }
     expect(await queue.depth(t0)).toBe(1000);
   });
+
+  it('fails alone a change the database refuses, and applies the rest of its batch in order', async () => {
+    const { store } = await POSTGRES!.createBackend();
+    cleanup.push(() => store.close());
+    await store.tenants.ensure('t1', 'one');
+    const send = batch(2);
+    expect(await store.messages.accept(send)).toEqual({ kind: 'accepted' });
+    const [bad, good] = send.recipients.map((r) => r.id);
+    // Asked for in one turn, so they share a transaction; PostgreSQL refuses text with a NUL byte.
+    const outcomes = await Promise.allSettled([
+      store.messages.note('t1', bad!, { at, reason: 'provider said \u0000' }),
+      store.messages.transition('t1', { messageId: good!, status: 'sending', at }),
+      store.messages.transition('t1', { messageId: good!, status: 'sent', at, providerMessageId: 'p1' }),
+      store.messages.transition('t1', { messageId: good!, status: 'delivered', at }),
+      store.messages.transition('t1', { messageId: good!, status: 'read', at }),
+      store.messages.note('t1', good!, { at, reason: 'first note' }),
+      store.messages.note('t1', good!, { at, reason: 'second note' }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', ...Array(6).fill('fulfilled')]);
+    const events = await store.messages.events('t1', good!);
+    expect(events.map((e) => e.reason ?? e.status)).toEqual([
+      'accepted',
+      'queued',
+      'sending',
+      'sent',
+      'delivered',
+      'read',
+      'first note',
+      'second note',
+    ]);
+    expect((await store.messages.get('t1', good!))?.status).toBe('read');
+    expect((await store.messages.events('t1', bad!)).map((e) => e.status)).toEqual(['accepted', 'queued']);
+  });
 });

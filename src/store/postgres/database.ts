@@ -215,7 +215,7 @@ function statement(sql: string, values: unknown[], { prepare }: QueryOptions): p
 const codeOf = (error: unknown) => (error as { code?: string }).code;
 
 /** Errors that say the connection itself is gone, as opposed to a statement's failure. */
-function isConnectionError(error: unknown): boolean {
+export function isConnectionError(error: unknown): boolean {
   const code = codeOf(error);
   return code === undefined || code.startsWith('08') || code === '57P01';
 }
