@@ -155,8 +155,8 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
           ...('replyToken' in e && e.replyToken ? { replyToken: e.replyToken } : {}),
         })),
       );
-      const [isNew] = await Promise.all([stored, ...follow]);
-      await applyKeywords(store, account, events, isNew, keywords, contactIds, receivedAt);
+      const [firstStoredAt] = await Promise.all([stored, ...follow]);
+      await applyKeywords(store, account, events, firstStoredAt, keywords, contactIds);
       for (const e of events) await applyReceipt(store, account, e, receiptRaceMs);
       if (connector.inboundAck) {
         return reply.code(200).type(connector.inboundAck.contentType).send(connector.inboundAck.body);
@@ -193,33 +193,35 @@ export const DEFAULT_KEYWORDS: ConsentKeywords = {
 
 /**
  * A message that is just a stop or start word changes the person's marketing consent on the
- * channel; a sender's last such word in the batch is their choice. Only events stored now count:
- * a provider redelivering an old START after a later STOP must not opt the person back in.
+ * channel; a sender's latest such word is their choice, dated when it was first stored. A
+ * redelivery therefore counts (our earlier answer may have failed after storing the event, so its
+ * STOP was never applied), but only over consents older than it: an old START redelivered after
+ * a later STOP must not opt the person back in.
  */
 async function applyKeywords(
   store: Store,
   account: ChannelAccountWithSecrets,
   events: readonly InboundEvent[],
-  isNew: readonly boolean[],
+  firstStoredAt: readonly string[],
   keywords: ConsentKeywords,
   contactIds: ReadonlyMap<string, string>,
-  receivedAt: string,
 ): Promise<void> {
-  const choiceBySender = new Map<string, 'opted_in' | 'opted_out'>();
+  const choiceBySender = new Map<string, { status: 'opted_in' | 'opted_out'; at: string }>();
   events.forEach((e, i) => {
-    if (e.kind !== 'message' || e.text === undefined || !isNew[i]) return;
-    const choice = keywordChoice(e.text, keywords);
-    if (choice) choiceBySender.set(e.from, choice);
+    if (e.kind !== 'message' || e.text === undefined) return;
+    const status = keywordChoice(e.text, keywords);
+    const at = firstStoredAt[i]!;
+    const earlier = choiceBySender.get(e.from);
+    if (status && (!earlier || earlier.at <= at)) choiceBySender.set(e.from, { status, at });
   });
   await Promise.all(
-    [...choiceBySender].map(([from, status]) =>
-      store.policy.setConsent(account.tenantId, contactIds.get(from) as string, {
-        channel: account.channel,
-        purpose: 'marketing',
-        status,
-        source: 'keyword',
-        updatedAt: receivedAt,
-      }),
+    [...choiceBySender].map(([from, { status, at }]) =>
+      store.policy.setConsent(
+        account.tenantId,
+        contactIds.get(from) as string,
+        { channel: account.channel, purpose: 'marketing', status, source: 'keyword', updatedAt: at },
+        { unlessNewer: true },
+      ),
     ),
   );
 }

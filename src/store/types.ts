@@ -413,9 +413,10 @@ export interface MessageRepository {
 export interface InboundRepository {
   /**
    * Stores events, skipping any whose provider event id was seen before (also earlier in the same
-   * call); returns, for each event, whether it was new.
+   * call); returns, for each event, when it was first stored: its own `receivedAt` when new, the
+   * earlier copy's when a provider redelivers it.
    */
-  insert(tenantId: string, events: InboundRecord[]): Promise<boolean[]>;
+  insert(tenantId: string, events: InboundRecord[]): Promise<string[]>;
   list(tenantId: string, filter: { channelAccountId?: string; limit: number }): Promise<StoredInbound[]>;
   /** When the event that carried a reply token arrived, if the gateway received it. */
   replyTokenReceivedAt(
@@ -621,7 +622,17 @@ export interface FrequencyCap {
 }
 
 export interface PolicyRepository {
-  setConsent(tenantId: string, contactId: string, consent: Consent): Promise<void>;
+  /**
+   * Records a consent. With `unlessNewer`, leaves a stored one for the same channel and purpose
+   * alone when it was updated after `consent.updatedAt`: a provider redelivering an old STOP or
+   * START must not undo what came after it.
+   */
+  setConsent(
+    tenantId: string,
+    contactId: string,
+    consent: Consent,
+    options?: { unlessNewer?: boolean },
+  ): Promise<void>;
   consents(tenantId: string, contactId: string): Promise<Consent[]>;
   /** The consent that applies on a channel: the channel's own, else the one for every channel. */
   consentFor(

@@ -201,7 +201,7 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
     ]);
   });
 
-  it('deduplicates inbound events by provider event id', async () => {
+  it('deduplicates inbound events by provider event id, answering when each was first stored', async () => {
     const e = {
       channelAccountId: 'ca_1',
       providerEventId: 'ev1',
@@ -209,8 +209,18 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
       event: {},
       receivedAt: at,
     };
-    expect(await store.inbound.insert('t1', [e, e])).toEqual([true, false]);
-    expect(await store.inbound.insert('t1', [e])).toEqual([false]);
+    const noId = { channelAccountId: 'ca_1', kind: 'message', event: {}, receivedAt: at };
+    expect(await store.inbound.insert('t1', [e, e, noId])).toEqual([at, at, at]);
+    const later = '2026-01-02T00:00:00.000Z';
+    const another = { ...e, providerEventId: 'ev2', receivedAt: later };
+    expect(
+      await store.inbound.insert('t1', [
+        { ...e, receivedAt: later },
+        another,
+        { ...noId, receivedAt: later },
+      ]),
+    ).toEqual([at, later, later]);
+    expect(await store.inbound.list('t1', { limit: 10 })).toHaveLength(4);
     expect(await store.inbound.list('t2', { limit: 10 })).toEqual([]);
   });
 

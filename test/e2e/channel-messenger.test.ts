@@ -4,7 +4,7 @@
  * watermarks), receipts never move a status back, inbound webhooks are verified on their raw bytes,
  * the hub.challenge handshake answers, and each failure class ends as classify says.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signHubBody } from '../../src/channels/meta-graph/webhook.ts';
 import { CONNECTORS } from '../../src/channels/registry.ts';
 import { MESSAGE_KINDS } from '../../src/core/message.ts';
@@ -117,6 +117,19 @@ describe('Messenger end to end', () => {
     expect((await signed(page(message('m_kw_5', 'STOP')))).statusCode).toBe(200);
     expect((await signed(page(message('m_kw_3', 'STOP'), message('m_kw_4', 'START')))).statusCode).toBe(200);
     expect(await consent()).toEqual([expect.objectContaining({ status: 'opted_out', source: 'keyword' })]);
+    // A START stored, then a failure before it was applied: Meta redelivers on our 500, and the
+    // redelivery applies it (it is newer than the STOP before it).
+    const failing = vi
+      .spyOn(gw.store.conversations, 'open')
+      .mockRejectedValueOnce(new Error('database went away'));
+    try {
+      expect((await signed(page(message('m_kw_6', 'START')))).statusCode).toBe(500);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(await consent()).toEqual([expect.objectContaining({ status: 'opted_out' })]);
+    expect((await signed(page(message('m_kw_6', 'START')))).statusCode).toBe(200);
+    expect(await consent()).toEqual([expect.objectContaining({ status: 'opted_in', source: 'keyword' })]);
   });
 
   it('answers the hub.challenge handshake with the verify token only', async () => {

@@ -34,7 +34,19 @@ export function createInboundRepository(db: PgDatabase): InboundRepository {
           ],
         );
         const stored = new Set(added.map((r) => r.id));
-        return ids.map((id) => stored.has(id));
+        const redelivered = events.filter((_, i) => !stored.has(ids[i]!));
+        if (redelivered.length === 0) return events.map((e) => e.receivedAt);
+        const earlier = await tx.query<{ account: string; event: string; received_at: string }>(
+          `SELECT channel_account_id AS account, provider_event_id AS event, received_at FROM inbound_events
+           WHERE tenant_id = $1 AND (channel_account_id, provider_event_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+          [tenantId, redelivered.map((e) => e.channelAccountId), redelivered.map((e) => e.providerEventId)],
+        );
+        const firstAt = new Map(earlier.map((r) => [`${r.account}\n${r.event}`, r.received_at]));
+        return events.map((e, i) =>
+          stored.has(ids[i]!)
+            ? e.receivedAt
+            : (firstAt.get(`${e.channelAccountId}\n${e.providerEventId}`) ?? e.receivedAt),
+        );
       });
     },
     replyTokenReceivedAt(tenantId, channelAccountId, token) {

@@ -5,13 +5,14 @@ import type { PgDatabase } from './database.ts';
 
 export function createPolicyRepository(db: PgDatabase): PolicyRepository {
   return {
-    setConsent(tenantId, contactId, c) {
+    setConsent(tenantId, contactId, c, options = {}) {
       return db.tenant(tenantId, async (tx) => {
         await tx.query(
           `INSERT INTO consents (tenant_id, contact_id, channel, purpose, status, source, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (tenant_id, contact_id, channel, purpose) DO UPDATE SET status = excluded.status,
-             source = excluded.source, updated_at = excluded.updated_at`,
+             source = excluded.source, updated_at = excluded.updated_at
+           ${options.unlessNewer ? 'WHERE consents.updated_at <= excluded.updated_at' : ''}`,
           [tenantId, contactId, c.channel, c.purpose, c.status, c.source, c.updatedAt],
         );
       });

@@ -13,23 +13,30 @@ export function createInboundRepository(db: Db, writer: GroupCommitter): Inbound
        reply_token)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
+  const firstStored = prepare(
+    'SELECT received_at FROM inbound_events WHERE channel_account_id = ? AND provider_event_id = ? AND tenant_id = ?',
+  );
   return {
     insert(tenantId, events) {
       return writer.run(() =>
-        events.map(
-          (e) =>
-            insert.run(
-              newId('inb'),
-              tenantId,
-              e.channelAccountId,
-              e.providerEventId ?? null,
-              e.kind,
-              e.from ?? null,
-              JSON.stringify(e.event),
-              e.receivedAt,
-              e.replyToken ?? null,
-            ).changes === 1,
-        ),
+        events.map((e) => {
+          const added = insert.run(
+            newId('inb'),
+            tenantId,
+            e.channelAccountId,
+            e.providerEventId ?? null,
+            e.kind,
+            e.from ?? null,
+            JSON.stringify(e.event),
+            e.receivedAt,
+            e.replyToken ?? null,
+          ).changes;
+          if (added === 1) return e.receivedAt;
+          const first = firstStored.get(e.channelAccountId, e.providerEventId, tenantId) as
+            | { received_at: string }
+            | undefined;
+          return first?.received_at ?? e.receivedAt;
+        }),
       );
     },
     async replyTokenReceivedAt(tenantId, channelAccountId, token) {

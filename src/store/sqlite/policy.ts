@@ -7,12 +7,13 @@ import type { GroupCommitter } from './group-commit.ts';
 export function createPolicyRepository(db: Db, writer: GroupCommitter): PolicyRepository {
   const prepare = statementCache(db);
   return {
-    setConsent(tenantId, contactId, c) {
+    setConsent(tenantId, contactId, c, options = {}) {
       return writer.run(() => {
         prepare(
           `INSERT INTO consents (tenant_id, contact_id, channel, purpose, status, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (tenant_id, contact_id, channel, purpose) DO UPDATE SET status = excluded.status,
-             source = excluded.source, updated_at = excluded.updated_at`,
+             source = excluded.source, updated_at = excluded.updated_at
+           ${options.unlessNewer ? 'WHERE consents.updated_at <= excluded.updated_at' : ''}`,
         ).run(tenantId, contactId, c.channel, c.purpose, c.status, c.source, c.updatedAt);
       });
     },
