@@ -101,12 +101,18 @@ async function openBackend(config: Config): Promise<OpenBackend> {
     return { ...backend, ownsQueueAlone: false, release: () => undefined };
   }
   const releaseLock = lockDataDir(config.dataDir);
-  const backend = createSqliteBackend({
-    path: join(config.dataDir, 'omnigate.db'),
-    synchronous: config.sqliteSynchronous,
-    secrets,
-  });
-  return { ...backend, ownsQueueAlone: true, release: releaseLock };
+  try {
+    const backend = createSqliteBackend({
+      path: join(config.dataDir, 'omnigate.db'),
+      synchronous: config.sqliteSynchronous,
+      secrets,
+    });
+    return { ...backend, ownsQueueAlone: true, release: releaseLock };
+  } catch (error) {
+    // A database that cannot be opened (corrupt, unwritable) must not keep the directory locked.
+    releaseLock();
+    throw error;
+  }
 }
 
 /** The dispatcher and the callback notifier of one process, on the given backend. */
@@ -160,7 +166,12 @@ function createWorkers(
   });
   // Callback URLs are the tenants' choice, so their client refuses non-public addresses.
   const destinationGuard = new DestinationGuard(config.webhookAllowlist);
-  const callbackHttp = new HttpClient({ connections: 16, guard: destinationGuard });
+  // Bounded like a provider exchange, so a claimed callback's attempt ends within its lease too.
+  const callbackHttp = new HttpClient({
+    connections: 16,
+    guard: destinationGuard,
+    timeoutMs: config.providerTimeoutMs,
+  });
   const notifier = new Notifier({
     store: backend.store,
     http: callbackHttp,

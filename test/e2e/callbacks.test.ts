@@ -107,6 +107,40 @@ describe('status callbacks', () => {
     }
   });
 
+  it('gives up on an endpoint that never answers after the provider timeout, and tries again', async () => {
+    // Its own gateway: the timeout bounds callbacks as it bounds provider calls, so a hung
+    // receiver cannot hold a claimed callback past its lease.
+    const quick = await startTestGateway({ OMNIGATE_PROVIDER_TIMEOUT_MS: '300', OMNIGATE_LEASE_MS: '2600' });
+    const firstTry = new Map<string, number>();
+    const gaps: number[] = [];
+    const receiver = await startServer((r, res) => {
+      const id = String(r.headers['webhook-id']);
+      // The first try of each event hangs; the next is answered.
+      const first = firstTry.get(id);
+      if (first === undefined) firstTry.set(id, Date.now());
+      else {
+        gaps.push(Date.now() - first);
+        res.writeHead(204).end();
+      }
+    });
+    try {
+      await quick.api('POST', '/v1/messages', {
+        channel: 'line',
+        to: LINE_USER,
+        message: { type: 'text', text: 'hung receiver' },
+        callbackUrl: `${receiver.url}/hangs`,
+      });
+      await until(() => (receiver.received.length >= 6 ? true : undefined), 4000);
+      expect(firstTry.size).toBe(3);
+      // Abandoned at the timeout and retried on the schedule, not left hanging until the lease
+      // ran out and another claim sent it again beside the first.
+      expect(gaps.every((ms) => ms < 1500)).toBe(true);
+    } finally {
+      await receiver.close();
+      await quick.close();
+    }
+  });
+
   it('does not follow redirects', async () => {
     const receiver = await startServer((r, res) =>
       r.url === '/moved' ? res.writeHead(302, { location: '/elsewhere' }).end() : res.writeHead(200).end(),

@@ -3,7 +3,7 @@
  * and a start that fails half-way leaves nothing behind (no lock on the data directory, no open
  * database).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,5 +46,16 @@ describe('start-up', () => {
     // Had the failed start kept its lock, this would be refused as "in use by another gateway".
     const gateway = await startGateway(loadConfig({ ...env, PORT: '0' }), { quiet: true });
     await gateway.stop();
+  });
+
+  it('releases the data directory when its database cannot be opened', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'omnigate-start-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    writeFileSync(join(dataDir, 'omnigate.db'), 'not a database, but long enough to be read as one');
+    const config = loadConfig({ OMNIGATE_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0' });
+    await expect(startGateway(config, { quiet: true })).rejects.toThrow(/not a database/);
+    expect(existsSync(join(dataDir, 'omnigate.pid'))).toBe(false);
+    // The same error again, not "in use by another Omnigate gateway in this process".
+    await expect(startGateway(config, { quiet: true })).rejects.toThrow(/not a database/);
   });
 });
