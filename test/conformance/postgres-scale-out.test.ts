@@ -145,4 +145,41 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
     expect((await store.messages.get('t1', good!))?.status).toBe('read');
     expect((await store.messages.events('t1', bad!)).map((e) => e.status)).toEqual(['accepted', 'queued']);
   });
+
+  it('fails every change of a batch whose COMMIT went unanswered, instead of writing them twice', async () => {
+    const { store } = await POSTGRES!.createBackend();
+    cleanup.push(() => store.close());
+    await store.tenants.ensure('t1', 'one');
+    const send = batch(1);
+    expect(await store.messages.accept(send)).toEqual({ kind: 'accepted' });
+    const id = send.recipients[0]!.id;
+    // The server applies the COMMIT, and the connection breaks before its answer arrives.
+    const query = pg.Client.prototype.query as (...args: unknown[]) => Promise<unknown>;
+    let broken = false;
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      if (broken || args[0] !== 'COMMIT') return query.apply(this, args);
+      broken = true;
+      return query.apply(this, args).then(() => {
+        throw new Error('Connection terminated unexpectedly');
+      });
+    } as typeof pg.Client.prototype.query);
+    try {
+      const outcomes = await Promise.allSettled([
+        store.messages.note('t1', id, { at, reason: 'first' }),
+        store.messages.note('t1', id, { at, reason: 'second' }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await store.messages.events('t1', id)).map((e) => e.reason ?? e.status)).toEqual([
+      'accepted',
+      'queued',
+      'first',
+      'second',
+    ]);
+  });
 });

@@ -166,7 +166,12 @@ export class PgDatabase {
       scopes.set(client, keyOf(initial));
       const result = await work(tx);
       if (discarded) scopes.delete(client);
-      const end = await client.query(discarded ? 'ROLLBACK' : 'COMMIT');
+      const end = await client.query(discarded ? 'ROLLBACK' : 'COMMIT').catch((error: unknown) => {
+        // The connection broke with the COMMIT in flight: it may have been applied or not.
+        if (!discarded && isConnectionError(error))
+          (error as Record<symbol, boolean>)[UNKNOWN_OUTCOME] = true;
+        throw error;
+      });
       // COMMIT of a transaction a failed statement aborted (its error caught inside `work`) is
       // answered with ROLLBACK, not an error: nothing was written, and the scope set in it is gone.
       // (The catch below then sends a ROLLBACK that only draws a warning.)
@@ -212,10 +217,19 @@ function statement(sql: string, values: unknown[], { prepare }: QueryOptions): p
   return { name, text: sql, values };
 }
 
+const UNKNOWN_OUTCOME = Symbol('commit outcome unknown');
+
+/**
+ * Whether a transaction failed with its COMMIT unanswered, so that it may have been applied. Any
+ * other failure of `tenant` or `router` means it was rolled back.
+ */
+export const commitOutcomeUnknown = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && UNKNOWN_OUTCOME in error;
+
 const codeOf = (error: unknown) => (error as { code?: string }).code;
 
 /** Errors that say the connection itself is gone, as opposed to a statement's failure. */
-export function isConnectionError(error: unknown): boolean {
+function isConnectionError(error: unknown): boolean {
   const code = codeOf(error);
   return code === undefined || code.startsWith('08') || code === '57P01';
 }

@@ -10,7 +10,8 @@
  * are locked tenant by tenant and id by id, the order every multi-row lock in this backend uses,
  * so batches in different processes never wait for each other in a cycle. If the database refuses
  * a batch (for a reason other than asking for a retry), each change is tried again on its own, in
- * the order asked, so one bad change fails alone; if the connection is lost, the whole batch fails.
+ * the order asked, so one bad change fails alone; if the connection is lost with the COMMIT
+ * unanswered, the whole batch fails.
  */
 import type { MessageStatus } from '../../core/status.ts';
 import { isForward } from '../../core/status.ts';
@@ -19,7 +20,7 @@ import { statusCallbackRows, type TransitionColumns, transitionEvent } from '../
 import { wanting } from '../rows/webhooks.ts';
 import type { Transition, TransitionResult } from '../types.ts';
 import { SUBSCRIBERS, type Subscriber, writeOutbox } from './callback-outbox.ts';
-import { isConnectionError, type PgDatabase, type Tx } from './database.ts';
+import { commitOutcomeUnknown, type PgDatabase, type Tx } from './database.ts';
 
 /** What a status change reads of a message, with the subscriptions that may want to hear of it. */
 export interface TransitionRow extends TransitionColumns {
@@ -266,11 +267,11 @@ export function createChangeBatcher(db: PgDatabase): ChangeBatcher {
           p.resolve(results[i]!);
         });
       } catch (error) {
-        // A lost connection may have lost the COMMIT's answer only: the batch's outcome is unknown,
-        // and applying its notes again could write them twice, so its callers learn of the error.
-        // Otherwise one change the database refused rolled back the others with it: they run again
-        // one by one, in the order asked (delivered before read, notes in sequence), each alone.
-        if (batch.length === 1 || isConnectionError(error)) {
+        // A connection lost with the COMMIT unanswered leaves the batch's outcome unknown, and
+        // applying its notes again could write them twice, so its callers learn of the error.
+        // Otherwise the batch was rolled back, perhaps for one bad change: they run again one by
+        // one, in the order asked (delivered before read, notes in sequence), each alone.
+        if (batch.length === 1 || commitOutcomeUnknown(error)) {
           for (const p of batch) p.reject(error);
           continue;
         }
