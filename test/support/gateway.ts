@@ -1,7 +1,12 @@
 /**
  * Starts a whole gateway (SQLite in a temp dir, dispatcher, notifier, sandbox emulators) on a
  * loopback port, the way `npm start` does, for end-to-end tests through the public HTTP API.
+ *
+ * With OMNIGATE_TEST_GATEWAY_BACKEND=postgres the same gateway keeps its records in a fresh,
+ * migrated PostgreSQL database of its own instead (dropped again by `close()`), so the end-to-end
+ * suites check that the scale-out backend keeps the API's promises too.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +69,7 @@ export async function startTestGateway(
   options: GatewayOptions = {},
 ): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'omnigate-test-'));
+  const database = await postgresDatabase();
   const config = loadConfig({
     PORT: '0',
     OMNIGATE_DATA_DIR: dataDir,
@@ -78,6 +84,9 @@ export async function startTestGateway(
     ),
     // Test receivers listen on loopback, which outbound webhooks may not reach by default.
     OMNIGATE_WEBHOOK_ALLOWLIST: '127.0.0.1/32,::1/128',
+    ...(database
+      ? { OMNIGATE_DATABASE_URL: database.url, OMNIGATE_MASTER_KEY: randomBytes(32).toString('base64') }
+      : {}),
     ...env,
   });
   const gw = await startGateway(config, {
@@ -166,7 +175,20 @@ export async function startTestGateway(
     },
     async close() {
       await gw.stop();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/** A migrated database of its own when the suites run on PostgreSQL (see the header). */
+async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  if (process.env.OMNIGATE_TEST_GATEWAY_BACKEND !== 'postgres') return undefined;
+  // Imported only then: the check for a reachable server belongs to the runs that need one.
+  const { POSTGRES } = await import('./backends.ts');
+  const { migratePostgres } = await import('../../src/store/postgres/index.ts');
+  if (!POSTGRES) throw new Error('OMNIGATE_TEST_GATEWAY_BACKEND=postgres needs a reachable PostgreSQL');
+  const database = await POSTGRES.createDatabase();
+  await migratePostgres(database.url);
+  return database;
 }
