@@ -10,6 +10,7 @@ import { bearerAuth } from './api/auth.ts';
 import { capabilityTableMarkdown } from './api/capability-table.ts';
 import { inboundWebhookRoutes } from './api/inbound-webhooks.ts';
 import { registerProblemHandlers } from './api/problem.ts';
+import { refuseNulCharacters } from './api/refuse-nul.ts';
 import { accountRoutes } from './api/v1/account.ts';
 import { channelAccountRoutes } from './api/v1/channel-accounts.ts';
 import { compatCredentialRoutes } from './api/v1/compat-credentials.ts';
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const base = { store: deps.store, connectors: deps.connectors, now };
   const v1: FastifyPluginAsync = async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.store));
+    v1.addHook('preValidation', refuseNulCharacters);
     // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
     v1.removeContentTypeParser('text/plain');
     await v1.register(messagesRoutes, {

@@ -5,6 +5,7 @@
  * logic lives in a façade.
  */
 import type { FastifyInstance } from 'fastify';
+import { refuseNulCharacters } from '../api/refuse-nul.ts';
 import { firstLineFacade } from './firstline/index.ts';
 import { INFOBIP_PREFIX, infobipFacade } from './infobip/index.ts';
 import { konnekFacade } from './konnek/index.ts';
@@ -12,8 +13,13 @@ import type { CompatDeps } from './types.ts';
 import { webexFacade } from './webex/index.ts';
 
 export async function registerFacades(app: FastifyInstance, deps: CompatDeps): Promise<void> {
-  await app.register(firstLineFacade, deps);
-  await app.register(infobipFacade, { prefix: INFOBIP_PREFIX, ...deps });
-  await app.register(konnekFacade, deps);
-  await app.register(webexFacade, deps);
+  // One scope around the four, for what every façade refuses alike (each answers in its vendor's
+  // words through its own error handler).
+  await app.register(async (facades) => {
+    facades.addHook('preValidation', refuseNulCharacters);
+    await facades.register(firstLineFacade, deps);
+    await facades.register(infobipFacade, { prefix: INFOBIP_PREFIX, ...deps });
+    await facades.register(konnekFacade, deps);
+    await facades.register(webexFacade, deps);
+  });
 }

@@ -48,6 +48,26 @@ describe('bad input', () => {
     expect(res.json.code).toBe('GW_UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('the NUL character anywhere, in the body, the query or the path, naming where', async () => {
+    const text = { type: 'text', text: 'fine' };
+    const p = await expectProblem(
+      { channel: 'line', to: LINE_USER, message: text, callbackData: 'a\u0000b' },
+      400,
+      ['/callbackData'],
+    );
+    expect(p.errors[0]).toMatchObject({ rule: 'noNulCharacter', detail: expect.stringContaining('U+0000') });
+    await expectProblem({ channel: 'line', to: [LINE_USER, 'U\u0000'], message: text }, 400, ['/to/1']);
+    await expectProblem({ channel: 'line', to: LINE_USER, message: { type: 'text', text: '\u0000' } }, 400, [
+      '/message/text',
+    ]);
+    const query = await gw.api('GET', '/v1/messages?correlationId=a%00b');
+    expect(query.status).toBe(400);
+    expect(query.json.errors).toEqual([expect.objectContaining({ pointer: '/querystring/correlationId' })]);
+    const path = await gw.api('GET', '/v1/contacts/ct%00x');
+    expect(path.status).toBe(400);
+    expect(path.json.errors).toEqual([expect.objectContaining({ pointer: '/params/id' })]);
+  });
+
   it('wrong types, naming each field', async () => {
     await expectProblem(
       { channel: 'line', to: 42, message: { type: 'text', text: 7 }, correlationId: true },

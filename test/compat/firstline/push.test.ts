@@ -340,6 +340,12 @@ describe('documented fields and their refusals', () => {
     expect(errors['message.columns.0.image_url']?.[0]).toMatch(/HTTPS/);
   });
 
+  it('refuses the NUL character in a field, naming it', async () => {
+    expect(await refused(toLine('text', 'a\u0000b'), ['message'])).toEqual({
+      message: ['The message field must not contain the NUL character (U+0000).'],
+    });
+  });
+
   it('answers Fastify’s own refusals in FIRST LINE’s shape', async () => {
     const plain = await push(gw, 'hello', {
       authorization: 'Bearer og_test_key_for_the_e2e_suite_0123456789',

@@ -418,6 +418,11 @@ describe('requests that are not Infobip JSON', () => {
     );
   });
 
+  it('refuses the NUL character in a field, naming it', async () => {
+    const errors = await refusedFields(withMessage({ type: 'TEXT', text: 'a\u0000b' }));
+    expect(errors).toEqual({ 'message.text': [expect.stringMatching(/must not contain the NUL character/)] });
+  });
+
   it('answers an unknown Infobip path in its shape', async () => {
     const res = await gw.app.inject({
       method: 'GET',

@@ -208,6 +208,12 @@ describe('malformed requests', () => {
     expect(refused(res, 413)).toMatch(/size limit/);
   });
 
+  it('the NUL character in a field: 400 naming it, nothing sent', async () => {
+    const res = await whatsapp(text('628150000033', { body: { text: 'a\u0000b' } }));
+    expect(refused(res, 400)).toMatch(/^body\.text: must not contain the NUL character/);
+    expect(gw.requests('whatsapp', '628150000033')).toHaveLength(0);
+  });
+
   it('a text over the channel’s limit: 400 naming body.text', async () => {
     const res = await whatsapp(text('628150000032', { body: { text: 'x'.repeat(5000) } }));
     expect(refused(res, 400)).toMatch(/^body\.text: /);

@@ -226,6 +226,12 @@ describe('7004 Invalid parameters, naming the field as sent', () => {
   it('a body over the size limit', async () => {
     refused(await webex(gw, fb({ text: 'x'.repeat(1_100_000) })), '7004');
   });
+
+  it('the NUL character in a field', async () => {
+    expect(refused(await webex(gw, fb({ text: 'a\u0000b' })), '7004')).toMatch(
+      /text.*must not contain the NUL character/,
+    );
+  });
 });
 
 describe('7007 and 7006', () => {
