@@ -4,7 +4,7 @@
  * native send (core/send-message.ts) and the native outcome into the vendor's answer; no business
  * logic lives in a façade.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { refuseNulCharacters } from '../api/refuse-nul.ts';
 import { firstLineFacade } from './firstline/index.ts';
 import { INFOBIP_PREFIX, infobipFacade } from './infobip/index.ts';
@@ -15,11 +15,12 @@ import { webexFacade } from './webex/index.ts';
 export async function registerFacades(app: FastifyInstance, deps: CompatDeps): Promise<void> {
   // One scope around the four, for what every façade refuses alike (each answers in its vendor's
   // words through its own error handler).
-  await app.register(async (facades) => {
-    facades.addHook('preValidation', refuseNulCharacters);
-    await facades.register(firstLineFacade, deps);
-    await facades.register(infobipFacade, { prefix: INFOBIP_PREFIX, ...deps });
-    await facades.register(konnekFacade, deps);
-    await facades.register(webexFacade, deps);
-  });
+  const facades: FastifyPluginAsync = async (scope) => {
+    scope.addHook('preValidation', refuseNulCharacters);
+    await scope.register(firstLineFacade, deps);
+    await scope.register(infobipFacade, { prefix: INFOBIP_PREFIX, ...deps });
+    await scope.register(konnekFacade, deps);
+    await scope.register(webexFacade, deps);
+  };
+  await app.register(facades);
 }
