@@ -120,9 +120,15 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
     const send = batch(2);
     expect(await store.messages.accept(send)).toEqual({ kind: 'accepted' });
     const [bad, good] = send.recipients.map((r) => r.id);
-    // Asked for in one turn, so they share a transaction; PostgreSQL refuses text with a NUL byte.
+    // Asked for in one turn, so they share a transaction; an attempt number past PostgreSQL's
+    // integer range makes the database refuse the first change.
     const outcomes = await Promise.allSettled([
-      store.messages.note('t1', bad!, { at, reason: 'provider said \u0000' }),
+      store.messages.transition('t1', {
+        messageId: bad!,
+        status: 'sending',
+        at,
+        detail: { attempt: 2 ** 40 },
+      }),
       store.messages.transition('t1', { messageId: good!, status: 'sending', at }),
       store.messages.transition('t1', { messageId: good!, status: 'sent', at, providerMessageId: 'p1' }),
       store.messages.transition('t1', { messageId: good!, status: 'delivered', at }),
@@ -181,5 +187,28 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
       'first',
       'second',
     ]);
+  });
+
+  it('stores a provider text holding the NUL character, which PostgreSQL text cannot, as U+FFFD', async () => {
+    const { store } = await POSTGRES!.createBackend();
+    cleanup.push(() => store.close());
+    await store.tenants.ensure('t1', 'one');
+    const send = batch(1);
+    expect(await store.messages.accept(send)).toEqual({ kind: 'accepted' });
+    const id = send.recipients[0]!.id;
+    await store.messages.transition('t1', { messageId: id, status: 'sending', at });
+    const failed = await store.messages.transition('t1', {
+      messageId: id,
+      status: 'failed',
+      at,
+      reason: 'provider said a\u0000b',
+      code: 'E\u0000',
+      finishJob: true,
+    });
+    expect(failed).toEqual({ applied: true, status: 'failed' });
+    expect(await store.messages.get('t1', id)).toMatchObject({
+      status: 'failed',
+      statusReason: 'provider said a\uFFFDb',
+    });
   });
 });

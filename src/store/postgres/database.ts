@@ -204,10 +204,25 @@ export class PgDatabase {
   }
 }
 
+/**
+ * PostgreSQL text cannot hold the NUL character. Requests are refused with it at the API
+ * (api/refuse-nul.ts), so it can only come from a provider (an error text, an event field): stored
+ * as U+FFFD rather than failing the write, which would leave a message that can never finish.
+ */
+const holdsNul = (v: unknown): boolean =>
+  typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) && v.some(holdsNul);
+const withoutNul = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? v.replaceAll('\u0000', '\uFFFD')
+    : Array.isArray(v) && v.some(holdsNul)
+      ? v.map(withoutNul)
+      : v;
+
 /** Prepared statements' names, one per distinct text (see QueryOptions.prepare). */
 const names = new Map<string, string>();
 
-function statement(sql: string, values: unknown[], { prepare }: QueryOptions): pg.QueryConfig {
+function statement(sql: string, raw: unknown[], { prepare }: QueryOptions): pg.QueryConfig {
+  const values = raw.some(holdsNul) ? raw.map(withoutNul) : raw;
   if (!prepare) return { text: sql, values };
   let name = names.get(sql);
   if (!name) {
