@@ -118,7 +118,12 @@ export async function sendMessage(
   if (issues.length > 0) throw validationError(issues);
 
   await checkSessionWindow(deps, tenantId, connector, account.id, content);
-  const owned = await agentOwnedConversations(deps, tenantId, account.id, content.to, command.force === true);
+  // A forced send records the conversations it goes into, so it reads them first; any other send
+  // leaves the handover rule to the accept itself (refuseAgentOwned), which costs no extra read.
+  const force = command.force === true;
+  const owned = force
+    ? await agentOwnedConversations(deps, tenantId, account.id, content.to, true)
+    : new Map<string, string>();
   const applied = command.policy
     ? await applyPolicy(
         deps.store,
@@ -186,11 +191,18 @@ export async function sendMessage(
     callbackData: command.callbackData,
     callbackFormat: command.callbackFormat,
     expiresAt: command.expiresAt ?? defaultExpiry(deps, command.channel, now),
+    refuseAgentOwned: !force,
     recipients: rendered,
     ...(idempotency ? { idempotency } : {}),
   });
   // A concurrent request with the same key committed first: answer as it did.
   if (result.kind === 'replay') return replay(result.record, print);
+  if (result.kind === 'agent_owned') {
+    // Read which, to name each recipient; an agent who let go in the meantime leaves nothing to
+    // refuse, and the send is tried again from the start.
+    await agentOwnedConversations(deps, tenantId, account.id, content.to, false);
+    return sendMessage(deps, tenantId, command, idempotencyKey);
+  }
   // A concurrent send took the last of a contact's cap between the check above and the write.
   if (result.kind === 'capped') {
     const capped = new Set(result.contactIds);

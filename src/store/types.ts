@@ -89,6 +89,12 @@ export interface AcceptBatch {
    * the group since `since`, plus this batch's own; over `max` refuses the whole batch.
    */
   capWindows?: Array<{ since: string; max: number }> | undefined;
+  /**
+   * Refuse the whole batch, writing nothing, when an agent owns the open conversation of any of
+   * its recipients on this account: the handover rule checked in the write itself, which on
+   * PostgreSQL saves a round trip on every send.
+   */
+  refuseAgentOwned?: boolean | undefined;
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
   callbackData?: string | undefined;
@@ -107,7 +113,9 @@ export type AcceptResult =
   | { kind: 'accepted' }
   | { kind: 'replay'; record: IdempotencyRecord }
   /** The cap of the batch's group would be exceeded for these contacts (nothing was written). */
-  | { kind: 'capped'; contactIds: string[] };
+  | { kind: 'capped'; contactIds: string[] }
+  /** `refuseAgentOwned` and an agent owns a recipient's conversation (nothing was written). */
+  | { kind: 'agent_owned' };
 
 export interface StatusEvent {
   status: MessageStatus;

@@ -3,7 +3,7 @@
  * PostgreSQL adapter must also do.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/types.ts';
+import type { AcceptBatch, Store } from '../../src/store/types.ts';
 import { BACKENDS } from '../support/backends.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -92,6 +92,45 @@ describe.each(BACKENDS)('people conformance: $name', (factory) => {
       'assigned',
       'closed',
     ]);
+  });
+
+  it('refuses a batch, writing nothing, when asked and an agent owns a recipient’s conversation', async () => {
+    const c = { contactId: 'ct_a', channel: 'line', channelAccountId: 'ca_1', address: 'U1' };
+    const id = await store.conversations.open('t1', c, 'cv_1', at, true);
+    await store.conversations.act('t1', id, { type: 'assign', owner: 'agent', agentId: 'alice' }, at);
+    let n = 0;
+    const send = (to: string[], extra: Partial<AcceptBatch> = {}): AcceptBatch => ({
+      tenantId: 't1',
+      acceptedAt: at,
+      channel: 'line',
+      channelAccountId: 'ca_1',
+      content: { type: 'text', text: 'hi' },
+      recipients: to.map((address) => ({
+        id: `msg_${++n}`,
+        to: address,
+        request: { method: 'POST' as const, path: '/v2/bot/message/push', body: {} },
+        degradations: [],
+      })),
+      refuseAgentOwned: true,
+      ...extra,
+    });
+    const key = { key: 'k1', fingerprint: 'f', statusCode: 202, response: {} };
+    // Alone, and with an idempotency key (a transaction, on PostgreSQL): neither writes anything.
+    expect(await store.messages.accept(send(['U2', 'U1']))).toEqual({ kind: 'agent_owned' });
+    expect(await store.messages.accept(send(['U1'], { idempotency: key }))).toEqual({ kind: 'agent_owned' });
+    expect(await store.messages.list('t1', { limit: 10 })).toEqual([]);
+    expect(await store.messages.findIdempotency('t1', 'k1')).toBeUndefined();
+    // Not asked, another account, another tenant: accepted.
+    expect(await store.messages.accept(send(['U1'], { refuseAgentOwned: false }))).toEqual({
+      kind: 'accepted',
+    });
+    expect(await store.messages.accept(send(['U1'], { channelAccountId: 'ca_2' }))).toEqual({
+      kind: 'accepted',
+    });
+    expect(await store.messages.accept(send(['U1'], { tenantId: 't2' }))).toEqual({ kind: 'accepted' });
+    // Released: accepted.
+    await store.conversations.act('t1', id, { type: 'release' }, at);
+    expect(await store.messages.accept(send(['U1'], { idempotency: key }))).toEqual({ kind: 'accepted' });
   });
 
   it('versions templates and answers the newest unless asked', async () => {

@@ -169,26 +169,36 @@ export const acceptableAlone = (batch: AcceptBatch): boolean =>
   !batch.capWindows?.length &&
   batch.recipients.every((m) => !m.smartlinks?.length && m.forcedInto === undefined);
 
+/** Whether an agent owns the open conversation of one of the batch's recipients on its account. */
+const AGENT_OWNS_ANY = (tenant: string, account: string, recipients: string) =>
+  `EXISTS (SELECT 1 FROM conversations WHERE tenant_id = ${tenant} AND channel_account_id = ${account}
+     AND address = ANY(${recipients}) AND state = 'open' AND owner = 'agent')`;
+
 /**
  * Accepts such a batch in one round trip, provided the tenant has no enabled webhook subscription
- * (whose outbox rows would need reading the subscriptions first); returns false, having written
- * nothing, when it has one. One statement sees one snapshot, so this is exactly what the
- * transaction would have done when it read no subscription.
+ * (whose outbox rows would need reading the subscriptions first) and, when the batch asks, no agent
+ * owns a recipient's conversation. Otherwise it writes nothing and says which stopped it. One
+ * statement sees one snapshot, so this is exactly what the transaction would have done.
  */
-export async function acceptAlone(db: PgDatabase, batch: AcceptBatch): Promise<boolean> {
+export async function acceptAlone(
+  db: PgDatabase,
+  batch: AcceptBatch,
+): Promise<'accepted' | 'subscribed' | 'agent_owned'> {
   const ownRows = batch.recipients.flatMap((m) => queuedCallbackRows(batch, m, []));
-  const [row] = await db.statement<{ ok: boolean }>(
+  const [row] = await db.statement<{ subscribed: boolean; owned: boolean }>(
     batch.tenantId,
-    `WITH guard AS (
-       SELECT NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant_id = $10 AND state = 'enabled') AS ok
-     ), ${messagesAndJobsCtes('WHERE (SELECT ok FROM guard)')}, outbox AS (
+    `WITH checks AS (
+       SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant_id = $10 AND state = 'enabled') AS subscribed,
+         $31::boolean AND ${AGENT_OWNS_ANY('$10', '$12', '$2::text[]')} AS owned
+     ), guard AS (SELECT NOT (subscribed OR owned) AS ok FROM checks),
+     ${messagesAndJobsCtes('WHERE (SELECT ok FROM guard)')}, outbox AS (
        ${outboxInsertSql(22, 'WHERE (SELECT ok FROM guard)')}
      )
-     SELECT ok FROM guard`,
-    [...messageParams(batch), ...outboxParams(ownRows)],
+     SELECT subscribed, owned FROM checks`,
+    [...messageParams(batch), ...outboxParams(ownRows), batch.refuseAgentOwned === true],
     { prepare: true },
   );
-  return row?.ok === true;
+  return row?.owned ? 'agent_owned' : row?.subscribed ? 'subscribed' : 'accepted';
 }
 
 const insertLinkCodes = async (tx: Tx, batch: AcceptBatch): Promise<void> => {
@@ -246,6 +256,16 @@ const recordForcedSends = async (tx: Tx, batch: AcceptBatch): Promise<void> => {
 export async function acceptBatch(tx: Tx, batch: AcceptBatch): Promise<AcceptResult> {
   const earlier = await claimIdempotencyKey(tx, batch);
   if (earlier) return { kind: 'replay', record: earlier };
+  if (batch.refuseAgentOwned && batch.recipients.length > 0) {
+    const [row] = await tx.query<{ owned: boolean }>(
+      `SELECT ${AGENT_OWNS_ANY('$1', '$2', '$3::text[]')} AS owned`,
+      [batch.tenantId, batch.channelAccountId, batch.recipients.map((m) => m.to)],
+    );
+    if (row?.owned) {
+      tx.discard();
+      return { kind: 'agent_owned' };
+    }
+  }
   const capped = await overCap(tx, batch);
   if (capped.length > 0) {
     // Nothing of a refused batch stays, not even its idempotency record.

@@ -114,7 +114,8 @@ export function createMessageRepository(
         acceptableAlone(batch) &&
         (subscribedUntil.get(batch.tenantId) ?? 0) <= Date.now()
       ) {
-        if (await acceptAlone(db, batch)) return { kind: 'accepted' };
+        const alone = await acceptAlone(db, batch);
+        if (alone !== 'subscribed') return { kind: alone };
         if (subscribedUntil.size > 10_000) subscribedUntil.clear();
         subscribedUntil.set(batch.tenantId, Date.now() + SUBSCRIBED_RECHECK_MS);
       }

@@ -14,9 +14,19 @@ import type { Conversation, ConversationRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
+/** Whether an agent owns the open conversation of any of these addresses (synchronous, for accept). */
+export type AgentOwnsAny = (
+  tenantId: string,
+  channelAccountId: string,
+  addresses: readonly string[],
+) => boolean;
+
 const key = (accountId: string, address: string) => `${accountId}\u0000${address}`;
 
-export function createConversationRepository(db: Db, writer: GroupCommitter): ConversationRepository {
+export function createConversationRepository(
+  db: Db,
+  writer: GroupCommitter,
+): ConversationRepository & { agentOwnsAny: AgentOwnsAny } {
   const prepare = statementCache(db);
   const selectOpen = prepare(
     "SELECT * FROM conversations WHERE tenant_id = ? AND channel_account_id = ? AND address = ? AND state = 'open'",
@@ -155,6 +165,10 @@ export function createConversationRepository(db: Db, writer: GroupCommitter): Co
         at: string;
       }>;
       return new Map(rows.map((r) => [r.address, r.at]));
+    },
+    agentOwnsAny(tenantId, channelAccountId, addresses) {
+      const map = ownedMap(tenantId);
+      return map.size > 0 && addresses.some((address) => map.has(key(channelAccountId, address)));
     },
     async ownedByAgent(tenantId, channelAccountId, addresses) {
       const owned = new Map<string, Conversation>();

@@ -29,7 +29,8 @@ export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox 
   const db = openDatabase(options);
   const writer = new GroupCommitter(db);
   const webhooks = createWebhookRepository(db, writer, options.secrets);
-  const messages = createMessageRepository(db, writer, webhooks.subscribers);
+  const conversations = createConversationRepository(db, writer);
+  const messages = createMessageRepository(db, writer, webhooks.subscribers, conversations.agentOwnsAny);
   const store: Store = {
     tenants: createTenantRepository(db, writer, options.secrets),
     channelAccounts: createChannelAccountRepository(db, writer, options.secrets),
@@ -38,7 +39,7 @@ export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox 
     callbacks: createCallbackRepository(db, writer),
     webhooks: webhooks.repository,
     contacts: createContactRepository(db, writer),
-    conversations: createConversationRepository(db, writer),
+    conversations,
     templates: createTemplateRepository(db, writer),
     policy: createPolicyRepository(db, writer),
     links: createLinkRepository(db, writer, messages.recordClicked),

@@ -27,6 +27,7 @@ import type {
   Transition,
   TransitionResult,
 } from '../types.ts';
+import type { AgentOwnsAny } from './conversations.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 import type { Subscribers } from './webhooks.ts';
@@ -45,6 +46,7 @@ export function createMessageRepository(
   db: Db,
   writer: GroupCommitter,
   subscribers: Subscribers,
+  agentOwnsAny: AgentOwnsAny,
 ): MessageRepository & { recordClicked: ClickRecorder } {
   const prepare = statementCache(db);
   const insertMessage = prepare(
@@ -238,6 +240,16 @@ export function createMessageRepository(
           if (existing) return { kind: 'replay', record: existing };
         }
         // Before anything is written: a refused batch leaves no idempotency record behind.
+        if (
+          batch.refuseAgentOwned &&
+          agentOwnsAny(
+            tenantId,
+            batch.channelAccountId,
+            batch.recipients.map((m) => m.to),
+          )
+        ) {
+          return { kind: 'agent_owned' };
+        }
         const capped = overCap(batch);
         if (capped.length > 0) return { kind: 'capped', contactIds: capped };
         if (idempotency) {
