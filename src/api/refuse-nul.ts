@@ -8,23 +8,34 @@ import type { FastifyRequest } from 'fastify';
 
 const NUL = '\u0000';
 
-/** The JSON pointer of the first string (or key) in `value` holding a NUL, if any. */
-export function nulPointer(value: unknown, at = ''): string | undefined {
-  if (typeof value === 'string') return value.includes(NUL) ? at : undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPointer(value[i], `${at}/${i}`);
-      if (found !== undefined) return found;
+/**
+ * The JSON pointer of the first string (or key) in `value` holding a NUL, if any. Walked with an
+ * explicit stack, not recursion: JSON.parse accepts nesting thousands of levels deep, and a
+ * recursive walk would answer such a body with a stack overflow (a 500) instead of a verdict.
+ */
+export function nulPointer(value: unknown): string | undefined {
+  const pending: Array<[unknown, string]> = [[value, '']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, at] = next;
+    if (typeof item === 'string') {
+      if (item.includes(NUL)) return at;
+      continue;
     }
-    return undefined;
-  }
-  // Plain parsed JSON only: a Buffer body (a signed provider webhook) is checked by its handler.
-  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const here = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (key.includes(NUL)) return here;
-    const found = nulPointer(item, here);
-    if (found !== undefined) return found;
+    // Plain parsed JSON only: a Buffer body (a signed provider webhook) is checked by its handler.
+    if (item === null || typeof item !== 'object' || Buffer.isBuffer(item)) continue;
+    const children: Array<[unknown, string]> = [];
+    if (Array.isArray(item)) {
+      for (const [i, child] of item.entries()) children.push([child, `${at}/${i}`]);
+    } else {
+      for (const [key, child] of Object.entries(item)) {
+        const here = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        // A key holding a NUL is named by its own pointer: the key string itself is checked.
+        if (key.includes(NUL)) children.push([key, here]);
+        else children.push([child, here]);
+      }
+    }
+    // Reversed onto the stack, so the first NUL in document order is the one named.
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i] as [unknown, string]);
   }
   return undefined;
 }

@@ -68,6 +68,17 @@ describe('bad input', () => {
     expect(path.json.errors).toEqual([expect.objectContaining({ pointer: '/params/id' })]);
   });
 
+  it('a body nested far deeper than any message, with or without a NUL at the bottom, is a 400', async () => {
+    // JSON.parse takes 50,000 levels; a recursive walk of them would overflow the stack (a 500).
+    const depth = 50_000;
+    const nested = (leaf: string) => `${'['.repeat(depth)}${JSON.stringify(leaf)}${']'.repeat(depth)}`;
+    const body = (leaf: string) =>
+      `{"channel":"line","to":"${LINE_USER}","message":{"type":"text","text":"x"},"callbackData":${nested(leaf)}}`;
+    const withNul = await expectProblem(body('\u0000'), 400, [`/callbackData${'/0'.repeat(depth)}`]);
+    expect(withNul.errors[0].rule).toBe('noNulCharacter');
+    await expectProblem(body('fine'), 400, ['/callbackData']);
+  });
+
   it('wrong types, naming each field', async () => {
     await expectProblem(
       { channel: 'line', to: 42, message: { type: 'text', text: 7 }, correlationId: true },
