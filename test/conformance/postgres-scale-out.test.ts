@@ -152,6 +152,38 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
     expect((await store.messages.events('t1', bad!)).map((e) => e.status)).toEqual(['accepted', 'queued']);
   });
 
+  it('fails a whole batch at once when the database cannot be reached, instead of each in turn', async () => {
+    const { store } = await POSTGRES!.createBackend();
+    cleanup.push(() => store.close());
+    await store.tenants.ensure('t1', 'one');
+    const send = batch(1);
+    expect(await store.messages.accept(send)).toEqual({ kind: 'accepted' });
+    const id = send.recipients[0]!.id;
+    // Every transaction's first round trip fails as a dropped socket does: an error with no SQLSTATE.
+    const query = pg.Client.prototype.query as (...args: unknown[]) => Promise<unknown>;
+    let begins = 0;
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      if (typeof args[0] !== 'string' || !args[0].startsWith('BEGIN')) return query.apply(this, args);
+      begins++;
+      return Promise.reject(new Error('Connection terminated unexpectedly'));
+    } as typeof pg.Client.prototype.query);
+    try {
+      const outcomes = await Promise.allSettled([
+        store.messages.transition('t1', { messageId: id, status: 'sending', at }),
+        store.messages.note('t1', id, { at, reason: 'first' }),
+        store.messages.note('t1', id, { at, reason: 'second' }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(begins).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await store.messages.events('t1', id)).map((e) => e.status)).toEqual(['accepted', 'queued']);
+  });
+
   it('fails every change of a batch whose COMMIT went unanswered, instead of writing them twice', async () => {
     const { store } = await POSTGRES!.createBackend();
     cleanup.push(() => store.close());

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPool, PgDatabase } from '../../src/store/postgres/database.ts';
+import { openPool, PgDatabase, type Tx } from '../../src/store/postgres/database.ts';
 import type { Store } from '../../src/store/types.ts';
 import { POSTGRES } from '../support/backends.ts';
 
@@ -333,6 +333,41 @@ describe.skipIf(!POSTGRES)('pooled connections keep no scope they were not asked
       expect(await store.messages.get('t1', 'msg_t1')).toMatchObject({ id: 'msg_t1' });
     } finally {
       await owner.end();
+    }
+  });
+
+  it('reads on when every pooled connection holds the stale prepared plan', async () => {
+    const db = new PgDatabase(openPool(url, 5));
+    const read = (tx: Tx) => tx.query('SELECT * FROM links WHERE id = $1', ['lk_t1'], { prepare: true });
+    const owner = new pg.Client({ connectionString: url });
+    await owner.connect();
+    try {
+      // Five transactions held open together: the statement is prepared on all five connections.
+      let arrived = 0;
+      let release: () => void = () => undefined;
+      const together = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await Promise.all(
+        Array.from({ length: 5 }, () =>
+          db.tenant('t1', async (tx) => {
+            await read(tx);
+            if (++arrived === 5) release();
+            await together;
+          }),
+        ),
+      );
+      await owner.query('ALTER TABLE links ADD COLUMN later_column text');
+      const [row] = await db.tenant('t1', read);
+      expect(row).toMatchObject({ id: 'lk_t1', later_column: null });
+      const [again] = await db.statement('t1', 'SELECT * FROM links WHERE id = $1', ['lk_t1'], {
+        prepare: true,
+      });
+      expect(again).toMatchObject({ id: 'lk_t1' });
+    } finally {
+      await owner.query('ALTER TABLE links DROP COLUMN IF EXISTS later_column');
+      await owner.end();
+      await db.close();
     }
   });
 

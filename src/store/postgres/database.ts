@@ -71,14 +71,31 @@ const RETRYABLE = new Set(['40001', '40P01']);
  * "cached plan must not change result type": a prepared statement whose result columns changed
  * under it (a migration added a column while this process ran). PostgreSQL keeps refusing it on
  * that connection, so the connection is closed, which drops its prepared statements, and the
- * work runs again on another.
+ * work runs again on another. Recognised by the server function that raises it, which does not
+ * depend on the server's language (lc_messages), and by its English text as a fallback.
  */
 const isStalePlan = (error: unknown) =>
-  codeOf(error) === '0A000' && /cached plan/.test((error as Error).message);
+  codeOf(error) === '0A000' &&
+  ((error as { routine?: string }).routine === 'RevalidateCachedQuery' ||
+    /cached plan/.test((error as Error).message));
 const MAX_TRIES = 3;
 
 export class PgDatabase {
-  constructor(private readonly pool: pg.Pool) {}
+  /**
+   * Every pooled connection may hold the stale plan, and each try closes one of them, so a stale
+   * plan is tried once more than the pool has connections: the last try is on a fresh one.
+   */
+  private readonly staleTries: number;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.staleTries = Math.max(MAX_TRIES, (pool.options.max ?? 10) + 1);
+  }
+
+  /** How many tries `error` allows in all: a stale plan gets one per pooled connection. */
+  private triesFor(error: unknown): number {
+    if (isStalePlan(error)) return this.staleTries;
+    return RETRYABLE.has(codeOf(error) ?? '') ? MAX_TRIES : 1;
+  }
 
   /** A transaction in one tenant's row-level security context. */
   tenant<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -95,8 +112,7 @@ export class PgDatabase {
       try {
         return await this.once(initial, work);
       } catch (error) {
-        const retry = RETRYABLE.has(codeOf(error) ?? '') || isStalePlan(error);
-        if (attempt >= MAX_TRIES || !retry) throw error;
+        if (attempt >= this.triesFor(error)) throw error;
       }
     }
   }
@@ -128,7 +144,7 @@ export class PgDatabase {
         // connection, or one holding a stale prepared plan, must not go back to the pool.
         const stale = isStalePlan(error);
         client.release(stale || isConnectionError(error) ? (error as Error) : undefined);
-        if (!stale || attempt >= MAX_TRIES) throw error;
+        if (!stale || attempt >= this.staleTries) throw error;
       }
     }
   }
@@ -176,7 +192,10 @@ export class PgDatabase {
       // answered with ROLLBACK, not an error: nothing was written, and the scope set in it is gone.
       // (The catch below then sends a ROLLBACK that only draws a warning.)
       if (end.command !== 'COMMIT' && !discarded) {
-        throw new Error('the transaction was rolled back: a statement in it failed');
+        // Coded as PostgreSQL codes an aborted transaction, so it is not taken for a lost connection.
+        throw Object.assign(new Error('the transaction was rolled back: a statement in it failed'), {
+          code: '25P02',
+        });
       }
       client.release();
       return result;
@@ -243,14 +262,31 @@ export const commitOutcomeUnknown = (error: unknown): boolean =>
 
 const codeOf = (error: unknown) => (error as { code?: string }).code;
 
-/** Errors that say the connection itself is gone, as opposed to a statement's failure. */
-function isConnectionError(error: unknown): boolean {
+/** What node-postgres itself says when a connection breaks, closes or cannot be had in time. */
+const LOST_CONNECTION = /Connection terminated|is not queryable|timeout exceeded when trying to connect/;
+
+/**
+ * Errors that say the connection itself is gone (or the server is going away), as opposed to one
+ * statement's failure: a server error of class 08 or an administrator's shutdown, a socket error
+ * (ECONNRESET, ECONNREFUSED, EPIPE…), or node-postgres's own words for a lost connection. Anything
+ * else, a bug in building a statement included, is not: it must not pass for an outage.
+ */
+export function isConnectionError(error: unknown): boolean {
   const code = codeOf(error);
-  return code === undefined || code.startsWith('08') || code === '57P01';
+  if (error instanceof pg.DatabaseError) {
+    return code !== undefined && (code.startsWith('08') || /^57P0[123]$/.test(code));
+  }
+  if (code !== undefined && /^E[A-Z]+$/.test(code)) return true;
+  return error instanceof Error && LOST_CONNECTION.test(error.message);
 }
 
+/** Long enough for a checkout queued behind a busy pool under load; short next to TCP's own. */
+const CONNECT_TIMEOUT_MS = 30_000;
+
 export function openPool(url: string, size: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: size });
+  // A server that cannot be reached fails a checkout after a bounded wait (a 503 to the client, a
+  // job left queued) instead of holding the request until the operating system gives up on TCP.
+  const pool = new pg.Pool({ connectionString: url, max: size, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle connection the server drops (restart, failover) must not crash the process; the next
   // checkout opens a fresh one.
   pool.on('error', () => undefined);
