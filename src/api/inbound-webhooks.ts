@@ -156,7 +156,7 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
         })),
       );
       const [firstStoredAt] = await Promise.all([stored, ...follow]);
-      await applyKeywords(store, account, events, firstStoredAt, keywords, contactIds);
+      await applyKeywords(store, account, events, receivedAt, firstStoredAt, keywords, contactIds);
       for (const e of events) await applyReceipt(store, account, e, receiptRaceMs);
       if (connector.inboundAck) {
         return reply.code(200).type(connector.inboundAck.contentType).send(connector.inboundAck.body);
@@ -196,12 +196,15 @@ export const DEFAULT_KEYWORDS: ConsentKeywords = {
  * channel; a sender's latest such word is their choice, dated when it was first stored. A
  * redelivery therefore counts (our earlier answer may have failed after storing the event, so its
  * STOP was never applied), but only over consents older than it: an old START redelivered after
- * a later STOP must not opt the person back in.
+ * a later STOP must not opt the person back in. A word first received now is the newest thing the
+ * person said and applies whatever the stored consent's date: another process's clock running a
+ * little ahead must not swallow a STOP.
  */
 async function applyKeywords(
   store: Store,
   account: ChannelAccountWithSecrets,
   events: readonly InboundEvent[],
+  receivedAt: string,
   firstStoredAt: readonly string[],
   keywords: ConsentKeywords,
   contactIds: ReadonlyMap<string, string>,
@@ -220,7 +223,7 @@ async function applyKeywords(
         account.tenantId,
         contactIds.get(from) as string,
         { channel: account.channel, purpose: 'marketing', status, source: 'keyword', updatedAt: at },
-        { unlessNewer: true },
+        { unlessNewer: at !== receivedAt },
       ),
     ),
   );

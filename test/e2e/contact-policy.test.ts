@@ -82,6 +82,23 @@ describe('consent', () => {
     await gw.simulateOk('line', { from: user, text: 'START' });
     expect((await send(user, { checkConsent: true })).status).toBe(202);
   });
+
+  it('applies a STOP received now over a consent dated later by a clock running ahead', async () => {
+    const user = lineUser(30);
+    await gw.simulateOk('line', { from: user, text: 'hi' });
+    const contact = (await gw.api('GET', '/v1/contacts?limit=1')).json.data[0];
+    // Another process, its clock a minute fast, recorded the opt-in.
+    const ahead = new Date(Date.now() + 60_000).toISOString();
+    await gw.store.policy.setConsent(gw.boot.tenantId, contact.id, {
+      channel: 'line',
+      purpose: 'marketing',
+      status: 'opted_in',
+      source: 'api',
+      updatedAt: ahead,
+    });
+    await gw.simulateOk('line', { from: user, text: 'STOP' });
+    expect((await send(user, { checkConsent: true })).status).toBe(422);
+  });
 });
 
 describe('frequency caps', () => {
