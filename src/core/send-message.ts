@@ -68,6 +68,8 @@ export async function sendMessage(
   tenantId: string,
   command: SendCommand,
   idempotencyKey?: string,
+  /** Tries left after the accept refuses for an agent the read before it no longer finds. */
+  handoverRetries = 1,
 ): Promise<SendOutcome> {
   const print = idempotencyKey ? fingerprint(ROUTE, command) : '';
   if (idempotencyKey) {
@@ -199,9 +201,21 @@ export async function sendMessage(
   if (result.kind === 'replay') return replay(result.record, print);
   if (result.kind === 'agent_owned') {
     // Read which, to name each recipient; an agent who let go in the meantime leaves nothing to
-    // refuse, and the send is tried again from the start.
+    // refuse, and the send is tried again from the start, once: a conversation changing hands
+    // faster than that is refused as owned, naming no recipient.
     await agentOwnedConversations(deps, tenantId, account.id, content.to, false);
-    return sendMessage(deps, tenantId, command, idempotencyKey);
+    if (handoverRetries > 0) return sendMessage(deps, tenantId, command, idempotencyKey, handoverRetries - 1);
+    throw validationError(
+      [
+        {
+          pointer: '/to',
+          rule: 'conversation_owned_by_agent',
+          detail:
+            'a conversation of these recipients changed hands while the request was accepted; send again, or with "force": true to override',
+        },
+      ],
+      'GW_CONVERSATION_OWNED',
+    );
   }
   // A concurrent send took the last of a contact's cap between the check above and the write.
   if (result.kind === 'capped') {

@@ -87,6 +87,32 @@ describe('conversations and handover', () => {
     expect((await sendLine(LINE_USER)).status).toBe(202);
   });
 
+  it('refuses, instead of trying forever, when the owner the accept sees is gone each time it is read', async () => {
+    const person = lineUser(40);
+    await gw.simulateOk('line', { from: person, text: 'hello' });
+    const id = await openConversationOf(person);
+    await gw.api('POST', `/v1/conversations/${id}/assign`, { owner: 'agent' });
+    // The read that names the owners always comes just after the agent let go (and took it back).
+    const conversations = gw.store.conversations;
+    const read = conversations.ownedByAgent;
+    let reads = 0;
+    conversations.ownedByAgent = async () => {
+      reads++;
+      return new Map();
+    };
+    try {
+      const refused = await sendLine(person);
+      expect(refused.status).toBe(409);
+      expect(refused.json.errors).toEqual([
+        expect.objectContaining({ pointer: '/to', rule: 'conversation_owned_by_agent' }),
+      ]);
+      expect(reads).toBe(2);
+    } finally {
+      conversations.ownedByAgent = read;
+    }
+    await gw.api('POST', `/v1/conversations/${id}/release`);
+  });
+
   it('lets sends through again once released or given to the bot, and reopens after a close', async () => {
     const id = await openConversationOf(USER);
     await gw.api('POST', `/v1/conversations/${id}/release`);
