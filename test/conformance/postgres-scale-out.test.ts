@@ -50,6 +50,38 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
     return [first, second];
   }
 
+  /** A fresh backend holding one accepted, queued message. */
+  async function oneQueuedMessage(): Promise<{ store: Store; id: string }> {
+    const { store } = await POSTGRES!.createBackend();
+    cleanup.push(() => store.close());
+    await store.tenants.ensure('t1', 'one');
+    const send = batch(1);
+    expect(await store.messages.accept(send)).toEqual({ kind: 'accepted' });
+    return { store, id: send.recipients[0]!.id };
+  }
+
+  /**
+   * Runs `work` with every node-postgres query passed to `intercept` first, with the way to send
+   * it on; what `intercept` answers stands for the query's result.
+   */
+  async function withQueriesIntercepted(
+    intercept: (sql: unknown, forward: () => Promise<unknown>) => Promise<unknown>,
+    work: () => Promise<void>,
+  ): Promise<void> {
+    const query = pg.Client.prototype.query as (...args: unknown[]) => Promise<unknown>;
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      return intercept(args[0], () => query.apply(this, args));
+    } as typeof pg.Client.prototype.query);
+    try {
+      await work();
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
   it('never hands one job to workers of two processes claiming at once', async () => {
     const [a, b] = await twoProcesses();
     await a!.store.messages.accept(batch(40));
@@ -153,24 +185,15 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
   });
 
   it('fails a whole batch at once when the database cannot be reached, instead of each in turn', async () => {
-    const { store } = await POSTGRES!.createBackend();
-    cleanup.push(() => store.close());
-    await store.tenants.ensure('t1', 'one');
-    const send = batch(1);
-    expect(await store.messages.accept(send)).toEqual({ kind: 'accepted' });
-    const id = send.recipients[0]!.id;
+    const { store, id } = await oneQueuedMessage();
     // Every transaction's first round trip fails as a dropped socket does: an error with no SQLSTATE.
-    const query = pg.Client.prototype.query as (...args: unknown[]) => Promise<unknown>;
     let begins = 0;
-    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
-      this: pg.Client,
-      ...args: unknown[]
-    ) {
-      if (typeof args[0] !== 'string' || !args[0].startsWith('BEGIN')) return query.apply(this, args);
+    const dropBegins = (sql: unknown, forward: () => Promise<unknown>) => {
+      if (typeof sql !== 'string' || !sql.startsWith('BEGIN')) return forward();
       begins++;
       return Promise.reject(new Error('Connection terminated unexpectedly'));
-    } as typeof pg.Client.prototype.query);
-    try {
+    };
+    await withQueriesIntercepted(dropBegins, async () => {
       const outcomes = await Promise.allSettled([
         store.messages.transition('t1', { messageId: id, status: 'sending', at }),
         store.messages.note('t1', id, { at, reason: 'first' }),
@@ -178,41 +201,28 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
       expect(begins).toBe(1);
-    } finally {
-      spy.mockRestore();
-    }
+    });
     expect((await store.messages.events('t1', id)).map((e) => e.status)).toEqual(['accepted', 'queued']);
   });
 
   it('fails every change of a batch whose COMMIT went unanswered, instead of writing them twice', async () => {
-    const { store } = await POSTGRES!.createBackend();
-    cleanup.push(() => store.close());
-    await store.tenants.ensure('t1', 'one');
-    const send = batch(1);
-    expect(await store.messages.accept(send)).toEqual({ kind: 'accepted' });
-    const id = send.recipients[0]!.id;
+    const { store, id } = await oneQueuedMessage();
     // The server applies the COMMIT, and the connection breaks before its answer arrives.
-    const query = pg.Client.prototype.query as (...args: unknown[]) => Promise<unknown>;
     let broken = false;
-    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
-      this: pg.Client,
-      ...args: unknown[]
-    ) {
-      if (broken || args[0] !== 'COMMIT') return query.apply(this, args);
+    const breakAfterCommit = (sql: unknown, forward: () => Promise<unknown>) => {
+      if (broken || sql !== 'COMMIT') return forward();
       broken = true;
-      return query.apply(this, args).then(() => {
+      return forward().then(() => {
         throw new Error('Connection terminated unexpectedly');
       });
-    } as typeof pg.Client.prototype.query);
-    try {
+    };
+    await withQueriesIntercepted(breakAfterCommit, async () => {
       const outcomes = await Promise.allSettled([
         store.messages.note('t1', id, { at, reason: 'first' }),
         store.messages.note('t1', id, { at, reason: 'second' }),
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
-    } finally {
-      spy.mockRestore();
-    }
+    });
     expect((await store.messages.events('t1', id)).map((e) => e.reason ?? e.status)).toEqual([
       'accepted',
       'queued',
