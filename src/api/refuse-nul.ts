@@ -23,19 +23,18 @@ export function nulPointer(value: unknown): string | undefined {
     }
     // Plain parsed JSON only: a Buffer body (a signed provider webhook) is checked by its handler.
     if (item === null || typeof item !== 'object' || Buffer.isBuffer(item)) continue;
-    const children: Array<[unknown, string]> = [];
-    if (Array.isArray(item)) {
-      for (const [i, child] of item.entries()) children.push([child, `${at}/${i}`]);
-    } else {
-      for (const [key, child] of Object.entries(item)) {
-        const here = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-        // A key holding a NUL is named by its own pointer: the key string itself is checked.
-        if (key.includes(NUL)) children.push([key, here]);
-        else children.push([child, here]);
-      }
+    const entries = Array.isArray(item)
+      ? item.map((child, i) => [String(i), child] as const)
+      : Object.entries(item);
+    // Pushed last to first, so the first NUL in document order is the one named; a key holding a
+    // NUL is named by its own pointer (the key string itself is what gets checked).
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      pending.push([
+        key.includes(NUL) ? key : child,
+        `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      ]);
     }
-    // Reversed onto the stack, so the first NUL in document order is the one named.
-    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i] as [unknown, string]);
   }
   return undefined;
 }

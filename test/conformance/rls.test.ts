@@ -338,7 +338,8 @@ describe.skipIf(!POSTGRES)('pooled connections keep no scope they were not asked
 
   it('reads on when every pooled connection holds the stale prepared plan', async () => {
     const db = new PgDatabase(openPool(url, 5));
-    const read = (tx: Tx) => tx.query('SELECT * FROM links WHERE id = $1', ['lk_t1'], { prepare: true });
+    const sql = 'SELECT * FROM links WHERE id = $1';
+    const read = (tx: Tx) => tx.query(sql, ['lk_t1'], { prepare: true });
     const owner = new pg.Client({ connectionString: url });
     await owner.connect();
     try {
@@ -360,9 +361,7 @@ describe.skipIf(!POSTGRES)('pooled connections keep no scope they were not asked
       await owner.query('ALTER TABLE links ADD COLUMN later_column text');
       const [row] = await db.tenant('t1', read);
       expect(row).toMatchObject({ id: 'lk_t1', later_column: null });
-      const [again] = await db.statement('t1', 'SELECT * FROM links WHERE id = $1', ['lk_t1'], {
-        prepare: true,
-      });
+      const [again] = await db.statement('t1', sql, ['lk_t1'], { prepare: true });
       expect(again).toMatchObject({ id: 'lk_t1' });
     } finally {
       await owner.query('ALTER TABLE links DROP COLUMN IF EXISTS later_column');

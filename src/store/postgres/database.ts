@@ -182,20 +182,14 @@ export class PgDatabase {
       scopes.set(client, keyOf(initial));
       const result = await work(tx);
       if (discarded) scopes.delete(client);
-      const end = await client.query(discarded ? 'ROLLBACK' : 'COMMIT').catch((error: unknown) => {
-        // The connection broke with the COMMIT in flight: it may have been applied or not.
-        if (!discarded && isConnectionError(error))
-          (error as Record<symbol, boolean>)[UNKNOWN_OUTCOME] = true;
-        throw error;
-      });
+      // A connection that breaks with the COMMIT in flight leaves it applied or not: callers that
+      // would otherwise redo the work treat any lost connection as that (isConnectionError).
+      const end = await client.query(discarded ? 'ROLLBACK' : 'COMMIT');
       // COMMIT of a transaction a failed statement aborted (its error caught inside `work`) is
       // answered with ROLLBACK, not an error: nothing was written, and the scope set in it is gone.
       // (The catch below then sends a ROLLBACK that only draws a warning.)
       if (end.command !== 'COMMIT' && !discarded) {
-        // Coded as PostgreSQL codes an aborted transaction, so it is not taken for a lost connection.
-        throw Object.assign(new Error('the transaction was rolled back: a statement in it failed'), {
-          code: '25P02',
-        });
+        throw new Error('the transaction was rolled back: a statement in it failed');
       }
       client.release();
       return result;
@@ -251,15 +245,6 @@ function statement(sql: string, raw: unknown[], { prepare }: QueryOptions): pg.Q
   return { name, text: sql, values };
 }
 
-const UNKNOWN_OUTCOME = Symbol('commit outcome unknown');
-
-/**
- * Whether a transaction failed with its COMMIT unanswered, so that it may have been applied. Any
- * other failure of `tenant` or `router` means it was rolled back.
- */
-export const commitOutcomeUnknown = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && UNKNOWN_OUTCOME in error;
-
 const codeOf = (error: unknown) => (error as { code?: string }).code;
 
 /** What node-postgres itself says when a connection breaks, closes or cannot be had in time. */
@@ -269,7 +254,9 @@ const LOST_CONNECTION = /Connection terminated|is not queryable|timeout exceeded
  * Errors that say the connection itself is gone (or the server is going away), as opposed to one
  * statement's failure: a server error of class 08 or an administrator's shutdown, a socket error
  * (ECONNRESET, ECONNREFUSED, EPIPE…), or node-postgres's own words for a lost connection. Anything
- * else, a bug in building a statement included, is not: it must not pass for an outage.
+ * else, a bug in building a statement included, is not: it must not pass for an outage. A
+ * transaction that fails so may have been committed (its COMMIT unanswered); any other failure of
+ * `tenant` or `router` means it was rolled back.
  */
 export function isConnectionError(error: unknown): boolean {
   const code = codeOf(error);

@@ -20,7 +20,7 @@ import { statusCallbackRows, type TransitionColumns, transitionEvent } from '../
 import { wanting } from '../rows/webhooks.ts';
 import type { Transition, TransitionResult } from '../types.ts';
 import { SUBSCRIBERS, type Subscriber, writeOutbox } from './callback-outbox.ts';
-import { commitOutcomeUnknown, isConnectionError, type PgDatabase, type Tx } from './database.ts';
+import { isConnectionError, type PgDatabase, type Tx } from './database.ts';
 
 /** What a status change reads of a message, with the subscriptions that may want to hear of it. */
 export interface TransitionRow extends TransitionColumns {
@@ -267,13 +267,12 @@ export function createChangeBatcher(db: PgDatabase): ChangeBatcher {
           p.resolve(results[i]!);
         });
       } catch (error) {
-        // A connection lost with the COMMIT unanswered leaves the batch's outcome unknown, and
-        // applying its notes again could write them twice, so its callers learn of the error. So
-        // do they when the database cannot be reached at all: one by one, each would wait out the
-        // same failure in turn. Otherwise the batch was rolled back, perhaps for one bad change:
-        // they run again one by one, in the order asked (delivered before read, notes in
-        // sequence), each alone.
-        if (batch.length === 1 || commitOutcomeUnknown(error) || isConnectionError(error)) {
+        // A lost connection fails the whole batch: with its COMMIT unanswered the outcome is
+        // unknown, and applying its notes again could write them twice; and with the database
+        // out of reach, each change alone would wait out the same failure in turn. Otherwise the
+        // batch was rolled back, perhaps for one bad change: they run again one by one, in the
+        // order asked (delivered before read, notes in sequence), each alone.
+        if (batch.length === 1 || isConnectionError(error)) {
           for (const p of batch) p.reject(error);
           continue;
         }
