@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
@@ -35,21 +35,48 @@ export interface Gateway {
   recorder: MemoryRecorder | undefined;
   boot: BootstrapResult;
   url: string;
+  /** Where the master key was read from when that is the data dir (see masterKeyWarning). */
+  masterKeyInDataDir: string | undefined;
   stop(): Promise<void>;
 }
 
-/** The master key: from config, or in sandbox mode generated once into the data dir. */
-function masterKey(config: Config): Buffer {
-  if (config.masterKey) return Buffer.from(config.masterKey, 'base64');
-  if (config.mode === 'production') {
-    throw new Error('OMNIGATE_MASTER_KEY is required in production mode (base64 of 32 random bytes)');
+/**
+ * The master key: from the environment, from a file, or in sandbox mode generated once into the
+ * data dir. `inDataDir` names that file, which start-up warns about: the key beside the database
+ * it encrypts protects nothing from whoever can copy the directory.
+ */
+function masterKey(config: Config): { key: Buffer; inDataDir?: string } {
+  if (config.masterKey) return { key: Buffer.from(config.masterKey, 'base64') };
+  const dataDir = resolve(config.dataDir);
+  if (config.masterKeyFile) {
+    const file = resolve(config.masterKeyFile);
+    const inside = !relative(dataDir, file).startsWith('..');
+    if (inside && config.mode === 'production') {
+      throw new Error(
+        `OMNIGATE_MASTER_KEY_FILE (${file}) is inside the data directory: in production mode keep the key apart from the data it encrypts`,
+      );
+    }
+    return {
+      key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'),
+      ...(inside ? { inDataDir: file } : {}),
+    };
   }
-  const file = join(config.dataDir, 'master.key');
+  if (config.mode === 'production') {
+    throw new Error(
+      'OMNIGATE_MASTER_KEY (base64 of 32 random bytes) or OMNIGATE_MASTER_KEY_FILE (a file outside the data directory) is required in production mode',
+    );
+  }
+  const file = join(dataDir, 'master.key');
   // startGateway made the data directory before taking its lock.
   if (!existsSync(file)) {
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  return { key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), inDataDir: file };
+}
+
+/** Said at every start that reads the key from the data dir, so no one ships that by accident. */
+export function masterKeyWarning(file: string): string {
+  return `the master key is in ${file}, beside the database it encrypts: anyone with a copy of the data directory can read every stored credential. Production mode takes it from OMNIGATE_MASTER_KEY or OMNIGATE_MASTER_KEY_FILE outside the data directory`;
 }
 
 export interface GatewayOptions {
@@ -77,6 +104,8 @@ interface OpenBackend {
    * belong to a process that died. With PostgreSQL other processes may hold live leases.
    */
   ownsQueueAlone: boolean;
+  /** The master key's file when it lives in the data dir (sandbox mode's default). */
+  masterKeyInDataDir?: string;
   release(): void;
 }
 
@@ -84,12 +113,14 @@ interface OpenBackend {
 async function openBackend(config: Config): Promise<OpenBackend> {
   // The master key may live in the data dir (sandbox mode), so the directory comes first.
   mkdirSync(config.dataDir, { recursive: true });
-  if (config.databaseUrl && !config.masterKey) {
+  if (config.databaseUrl && !config.masterKey && !config.masterKeyFile) {
     // Every api and worker process must decrypt what the others stored: a key generated per data
     // directory would differ between processes.
     throw new Error('OMNIGATE_DATABASE_URL needs OMNIGATE_MASTER_KEY, the same on every process');
   }
-  const secrets = createSecretBox(masterKey(config));
+  const { key, inDataDir } = masterKey(config);
+  const secrets = createSecretBox(key);
+  const keyNote = inDataDir ? { masterKeyInDataDir: inDataDir } : {};
   if (config.databaseUrl) {
     // Loaded only in scale-out mode, so the embedded default never loads the pg driver.
     const { createPostgresBackend } = await import('./store/postgres/index.ts');
@@ -98,7 +129,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
       secrets,
       poolSize: config.databasePoolSize,
     });
-    return { ...backend, ownsQueueAlone: false, release: () => undefined };
+    return { ...backend, ownsQueueAlone: false, ...keyNote, release: () => undefined };
   }
   const releaseLock = lockDataDir(config.dataDir);
   try {
@@ -107,7 +138,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
       synchronous: config.sqliteSynchronous,
       secrets,
     });
-    return { ...backend, ownsQueueAlone: true, release: releaseLock };
+    return { ...backend, ownsQueueAlone: true, ...keyNote, release: releaseLock };
   } catch (error) {
     // A database that cannot be opened (corrupt, unwritable) must not keep the directory locked.
     releaseLock();
@@ -234,6 +265,7 @@ async function launch(
 ): Promise<Gateway> {
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
+  if (backend.masterKeyInDataDir) log.warn(masterKeyWarning(backend.masterKeyInDataDir));
   const { store, queue } = backend;
   if (backend.ownsQueueAlone) {
     // Any lease still held belongs to a process that died: its jobs and callbacks are due now
@@ -315,6 +347,7 @@ async function launch(
     recorder,
     boot,
     url,
+    masterKeyInDataDir: backend.masterKeyInDataDir,
     async stop() {
       // Workers first: their in-flight sends may be to the sandbox on this very server. Anything
       // accepted meanwhile is stored and queued, and goes out after the next start.
@@ -362,6 +395,7 @@ export async function startWorkerProcess(
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
   const backend = await openBackend(config);
+  if (backend.masterKeyInDataDir) log.warn(masterKeyWarning(backend.masterKeyInDataDir));
   if (!config.redisUrl) {
     log.warn(
       "no OMNIGATE_REDIS_URL: provider rate limits, recipient pacing and circuit breakers are kept per worker process, so N workers may send at N times an account's rate",

@@ -15,6 +15,11 @@ export const REDACT_PATHS = [
   'apiKey',
 ];
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+/** `destination`: where lines go instead of stdout (tests read them). */
+export function createLogger(
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination?: { write(line: string): void },
+): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
