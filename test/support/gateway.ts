@@ -91,7 +91,8 @@ export async function startTestGateway(
   });
   const gw = await startGateway(config, {
     ...options,
-    quiet: true,
+    // Request logs only for a test that brings its own logger to read them.
+    quiet: options.quiet ?? true,
     dispatcher: { backoff: { baseMs: 20, capMs: 100 }, idleMs: 20, ...options.dispatcher },
     notifier: { schedule: [0.05, 0.1, 0.2], idleMs: 20, ...options.notifier },
   });
