@@ -56,6 +56,11 @@ export interface AppDeps {
   consentKeywords?: { stop: string[]; start: string[] };
   /** Per channel, the expiry of messages sent without one. */
   defaultTtlSeconds?: Record<string, number | undefined>;
+  /**
+   * Production mode: accounts made in sandbox mode (public credentials) neither send nor receive,
+   * and the emulators' public credentials are refused for new accounts.
+   */
+  production?: boolean;
 }
 
 const ProblemSchema = Type.Object(
@@ -139,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...base,
         ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
         ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
+        ...(deps.production ? { refuseSandboxAccounts: true } : {}),
         publicUrl: deps.publicUrl,
       },
       ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
@@ -161,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       store: deps.store,
       connectors: deps.connectors,
       publicUrl: deps.publicUrl,
+      ...(deps.production ? { refuseSandboxCredentials: true } : {}),
     });
     await v1.register(inboundEventRoutes, { store: deps.store });
     await v1.register(accountRoutes, { store: deps.store });
@@ -172,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...base,
       ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
       ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
+      ...(deps.production ? { refuseSandboxAccounts: true } : {}),
       publicUrl: deps.publicUrl,
     },
     onAccepted: deps.onAccepted,
@@ -183,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectors: deps.connectors,
     now,
     ...(deps.consentKeywords ? { keywords: deps.consentKeywords } : {}),
+    ...(deps.production ? { refuseSandboxAccounts: true } : {}),
   });
 
   if (deps.sandbox) {

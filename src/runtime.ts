@@ -74,6 +74,12 @@ function masterKey(config: Config): { key: Buffer; inDataDir?: string } {
   return { key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), inDataDir: file };
 }
 
+/** Production on data that sandbox mode used: its accounts are there, and will not be used. */
+function unusedSandboxAccountsWarning(boot: BootstrapResult): string {
+  const names = boot.unusedSandboxAccounts.map((a) => `${a.id} (${a.name})`).join(', ');
+  return `production mode: the sandbox accounts made in sandbox mode on this data will not be used (their credentials are the emulators' public ones): sends through them are refused with GW_SANDBOX_ACCOUNT and their webhooks answer 404. Create accounts with your provider credentials. Sandbox accounts: ${names}`;
+}
+
 /** Said at every start that reads the key from the data dir, so no one ships that by accident. */
 export function masterKeyWarning(file: string): string {
   return `the master key is in ${file}, beside the database it encrypts: anyone with a copy of the data directory can read every stored credential. Production mode takes it from OMNIGATE_MASTER_KEY or OMNIGATE_MASTER_KEY_FILE outside the data directory`;
@@ -275,6 +281,7 @@ async function launch(
   }
   const sandbox = config.mode === 'sandbox';
   const boot = await bootstrap(store, connectors, { apiKey: config.apiKey, sandbox });
+  if (boot.unusedSandboxAccounts.length > 0) log.warn(unusedSandboxAccountsWarning(boot));
 
   // The sandbox emulators need the gateway's own URL (to post signed webhooks back) before the
   // routes are registered, so the port is settled first.
@@ -318,6 +325,7 @@ async function launch(
       : (withCallbacks) => kicks?.publish(withCallbacks),
     isReady: () => !roles.workers || (dispatcher.isRunning && notifier.isRunning),
     publicUrl: localUrl,
+    production: config.mode === 'production',
     ...(recorder
       ? {
           sandbox: {
