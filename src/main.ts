@@ -51,7 +51,7 @@ async function serve(startProcess: typeof startGateway): Promise<void> {
       `    -H 'Content-Type: application/json' \\`,
       `    -d '{"channel":"line","to":"U4af4980629a1b2c3d4e5f6a7b8c9d0e1","message":{"type":"text","text":"Hello!"}}'`,
       '',
-      `See what reached the provider: curl -s ${gateway.url}/sandbox/line/_requests`,
+      `See what reached the provider: curl -s ${gateway.url}/sandbox/line/_requests -H 'Authorization: Bearer ${gateway.boot.generatedApiKey ?? '<your key>'}'`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);

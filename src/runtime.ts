@@ -21,6 +21,7 @@ import { redisKicks } from './lib/kicks.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { DestinationGuard } from './lib/ssrf-guard.ts';
 import type { JobQueue } from './queue/types.ts';
+import { SandboxTags } from './sandbox/account-tag.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
 import type { ChannelAccountWithSecrets, Store } from './store/types.ts';
@@ -112,6 +113,8 @@ interface OpenBackend {
   ownsQueueAlone: boolean;
   /** The master key's file when it lives in the data dir (sandbox mode's default). */
   masterKeyInDataDir?: string;
+  /** Tags the emulator base URLs with the sending account, under a key from the master key. */
+  sandboxTags: SandboxTags;
   release(): void;
 }
 
@@ -126,7 +129,10 @@ async function openBackend(config: Config): Promise<OpenBackend> {
   }
   const { key, inDataDir } = masterKey(config);
   const secrets = createSecretBox(key);
-  const keyNote = inDataDir ? { masterKeyInDataDir: inDataDir } : {};
+  const keyNote = {
+    sandboxTags: new SandboxTags(key),
+    ...(inDataDir ? { masterKeyInDataDir: inDataDir } : {}),
+  };
   if (config.databaseUrl) {
     // Loaded only in scale-out mode, so the embedded default never loads the pg driver.
     const { createPostgresBackend } = await import('./store/postgres/index.ts');
@@ -182,7 +188,7 @@ function createWorkers(
   const baseUrlFor = (account: ChannelAccountWithSecrets) => {
     const override = config.apiBases[account.channel];
     if (override) return override.replace(/\/$/, '');
-    if (config.mode === 'sandbox') return `${gatewayUrl()}/sandbox/${account.channel}`;
+    if (config.mode === 'sandbox') return backend.sandboxTags.baseUrl(gatewayUrl(), account);
     return connectors[account.channel]!.defaultBaseUrl;
   };
   const dispatcher = new Dispatcher({
@@ -330,7 +336,10 @@ async function launch(
       ? {
           sandbox: {
             recorder,
+            tags: backend.sandboxTags,
             chaos: config.sandboxChaos,
+            webhookTenants: () =>
+              Object.fromEntries(boot.sandboxAccounts.map((a) => [a.channel, a.tenantId])),
             webhookUrls: () =>
               Object.fromEntries(
                 boot.sandboxAccounts.map((a) => [a.channel, `${localUrl()}/webhooks/${a.channel}/${a.id}`]),

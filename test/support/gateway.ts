@@ -122,8 +122,14 @@ export async function startTestGateway(
       message,
       ...(options !== undefined ? { options: { [channel]: options } } : {}),
     });
+  // The sandbox's own endpoints answer the tenant whose key they are given.
   const simulate: TestGateway['simulate'] = (channel, body, path = '/_simulate/message') =>
-    gw.app.inject({ method: 'POST', url: `/sandbox/${channel}${path}`, payload: body as object });
+    gw.app.inject({
+      method: 'POST',
+      url: `/sandbox/${channel}${path}`,
+      headers: { authorization: `Bearer ${TEST_API_KEY}` },
+      payload: body as object,
+    });
   return Object.assign(gw, {
     api,
     accountId,
