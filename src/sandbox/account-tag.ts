@@ -20,8 +20,13 @@ export interface SandboxOwner {
 
 const MARK = '/~';
 
+/** Tags are deterministic; a send path should not pay two HMACs per request for them. */
+const MEMO_LIMIT = 10_000;
+
 export class SandboxTags {
   private readonly key: Buffer;
+  private readonly made = new Map<string, string>();
+  private readonly verified = new Map<string, SandboxOwner>();
 
   constructor(masterKey: Buffer) {
     this.key = createHmac('sha256', masterKey).update('omnigate sandbox account tag').digest();
@@ -34,10 +39,24 @@ export class SandboxTags {
 
   tag(tenantId: string, accountId: string): string {
     const ids = `${encodeURIComponent(tenantId)}.${encodeURIComponent(accountId)}`;
-    return `${ids}.${this.mac(ids)}`;
+    let tag = this.made.get(ids);
+    if (tag === undefined) {
+      tag = `${ids}.${this.mac(ids)}`;
+      memo(this.made, ids, tag);
+    }
+    return tag;
   }
 
   read(tag: string): SandboxOwner | undefined {
+    const known = this.verified.get(tag);
+    if (known) return known;
+    const owner = this.verify(tag);
+    // Only genuine tags are remembered, so made-up ones cannot fill the memo.
+    if (owner) memo(this.verified, tag, owner);
+    return owner;
+  }
+
+  private verify(tag: string): SandboxOwner | undefined {
     const [tenant, account, mac, ...rest] = tag.split('.');
     if (!tenant || !account || !mac || rest.length > 0) return undefined;
     const expected = Buffer.from(this.mac(`${tenant}.${account}`));
@@ -53,6 +72,11 @@ export class SandboxTags {
   private mac(ids: string): string {
     return createHmac('sha256', this.key).update(ids).digest('base64url').slice(0, 22);
   }
+}
+
+function memo<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MEMO_LIMIT) map.clear();
+  map.set(key, value);
 }
 
 const owners = new WeakMap<IncomingMessage, SandboxOwner>();
