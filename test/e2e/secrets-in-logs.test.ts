@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TELEGRAM_SANDBOX_CREDENTIALS } from '../../src/channels/telegram/options.ts';
-import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { startTestGateway, TEST_API_KEY, type TestGateway } from '../support/gateway.ts';
 import { type CapturedLog, captureLog } from '../support/log-capture.ts';
 
 const TOKEN_SECRET = TELEGRAM_SANDBOX_CREDENTIALS.botToken.split(':')[1]!;
@@ -29,6 +29,32 @@ describe('secrets in logs', () => {
     expect(log.text).not.toContain(TOKEN_SECRET);
     expect(JSON.stringify(message)).not.toContain(TOKEN_SECRET);
     expect(message.providerRequest).toMatchObject({ path: '/bot{token}/sendMessage' });
+  });
+
+  it('keeps the bot token out of what the sandbox recorded for a request chaos answered', async () => {
+    const auth = { authorization: `Bearer ${TEST_API_KEY}` };
+    const chaos = (settings: string) =>
+      gw.app.inject({ method: 'PUT', url: '/sandbox/_chaos', headers: auth, payload: { settings } });
+    expect((await chaos('error=1')).statusCode).toBe(200);
+    try {
+      await gw.sendAccepted('telegram', CHAT, { type: 'text', text: 'under chaos' });
+      let faults: Array<{ path: string }> = [];
+      for (let i = 0; i < 250 && faults.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const listed = await gw.app.inject({
+          method: 'GET',
+          url: '/sandbox/telegram/_requests',
+          headers: auth,
+        });
+        faults = (listed.json().data as Array<{ path: string; body: unknown }>).filter(
+          (r) => r.body === 'chaos: error',
+        );
+      }
+      expect(faults[0]?.path).toBe('/bot7000000001:[redacted]/sendMessage');
+      expect(JSON.stringify(faults)).not.toContain(TOKEN_SECRET);
+    } finally {
+      await chaos('');
+    }
   });
 
   it('keeps ?api_key= and other credentials in query strings out of request logs', async () => {
