@@ -24,12 +24,13 @@ import { policyRoutes } from './api/v1/policy.ts';
 import { templateRoutes } from './api/v1/templates.ts';
 import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
-import type { SandboxRecorder } from './channels/types.ts';
 import { registerFacades } from './compat/index.ts';
 import { newId } from './lib/ids.ts';
 import type { Logger } from './lib/log.ts';
 import type { DestinationGuard } from './lib/ssrf-guard.ts';
+import { type SandboxTags, sandboxUrlRewriter } from './sandbox/account-tag.ts';
 import { sandboxHost } from './sandbox/host.ts';
+import type { MemoryRecorder } from './sandbox/recorder.ts';
 import type { Store } from './store/types.ts';
 
 export interface AppDeps {
@@ -44,8 +45,12 @@ export interface AppDeps {
   isReady?: () => boolean;
   /** Mount the provider emulators under /sandbox. */
   sandbox?: {
-    recorder: SandboxRecorder;
+    recorder: MemoryRecorder;
     webhookUrls?: () => Record<string, string | undefined>;
+    /** Per channel, the tenant owning the sandbox account of `webhookUrls`. */
+    webhookTenants?: () => Record<string, string | undefined>;
+    /** Reads which tenant an emulator request came from (the dispatcher's tagged base URLs). */
+    tags?: SandboxTags;
     chaos?: string | undefined;
   };
   /** The URL the gateway is reached at (for webhook URLs shown to users). */
@@ -56,6 +61,11 @@ export interface AppDeps {
   consentKeywords?: { stop: string[]; start: string[] };
   /** Per channel, the expiry of messages sent without one. */
   defaultTtlSeconds?: Record<string, number | undefined>;
+  /**
+   * Production mode: accounts made in sandbox mode (public credentials) neither send nor receive,
+   * and the emulators' public credentials are refused for new accounts.
+   */
+  production?: boolean;
 }
 
 const ProblemSchema = Type.Object(
@@ -88,6 +98,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onConstructorPoisoning: 'error',
     requestTimeout: 30_000,
     genReqId: () => newId('req'),
+    // The emulators' tagged base URLs (sandbox/account-tag.ts) lose their tag before routing.
+    ...(deps.sandbox ? { rewriteUrl: sandboxUrlRewriter(deps.sandbox.tags) } : {}),
     ajv: {
       customOptions: {
         // Strict: no type coercion (a number is not a string), no silent removal of unknown fields,
@@ -139,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...base,
         ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
         ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
+        ...(deps.production ? { refuseSandboxAccounts: true } : {}),
         publicUrl: deps.publicUrl,
       },
       ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}),
@@ -161,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       store: deps.store,
       connectors: deps.connectors,
       publicUrl: deps.publicUrl,
+      ...(deps.production ? { refuseSandboxCredentials: true } : {}),
     });
     await v1.register(inboundEventRoutes, { store: deps.store });
     await v1.register(accountRoutes, { store: deps.store });
@@ -172,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...base,
       ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
       ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
+      ...(deps.production ? { refuseSandboxAccounts: true } : {}),
       publicUrl: deps.publicUrl,
     },
     onAccepted: deps.onAccepted,
@@ -183,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectors: deps.connectors,
     now,
     ...(deps.consentKeywords ? { keywords: deps.consentKeywords } : {}),
+    ...(deps.production ? { refuseSandboxAccounts: true } : {}),
   });
 
   if (deps.sandbox) {
@@ -191,6 +207,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       recorder: deps.sandbox.recorder,
       webhookUrls: deps.sandbox.webhookUrls?.() ?? {},
       chaos: deps.sandbox.chaos,
+      access: {
+        authenticate: bearerAuth(deps.store),
+        webhookTenants: deps.sandbox.webhookTenants?.() ?? {},
+      },
     });
   }
   return app;

@@ -14,6 +14,11 @@ export interface BootstrapResult {
   /** Set only when a key was generated now: it is shown once and stored only as a hash. */
   generatedApiKey?: string;
   sandboxAccounts: ChannelAccount[];
+  /**
+   * Production mode: the sandbox accounts an earlier start in sandbox mode made on this data. They
+   * stay (messages name them) but send and receive nothing; start-up says so.
+   */
+  unusedSandboxAccounts: ChannelAccount[];
 }
 
 export async function bootstrap(
@@ -31,8 +36,8 @@ export async function bootstrap(
     await store.tenants.addApiKey(tenant.id, hashApiKey(generatedApiKey), apiKeyPrefix(generatedApiKey));
   }
   const sandboxAccounts: ChannelAccount[] = [];
+  const existing = await store.channelAccounts.list(tenant.id);
   if (options.sandbox) {
-    const existing = await store.channelAccounts.list(tenant.id);
     for (const [name, connector] of Object.entries(connectors)) {
       let account = existing.find((a) => a.channel === name && a.sandbox);
       // The emulator accepts exactly the built-in credentials of this version; keep the sandbox
@@ -49,5 +54,11 @@ export async function bootstrap(
       sandboxAccounts.push(account);
     }
   }
-  return { tenantId: tenant.id, ...(generatedApiKey ? { generatedApiKey } : {}), sandboxAccounts };
+  return {
+    tenantId: tenant.id,
+    ...(generatedApiKey ? { generatedApiKey } : {}),
+    sandboxAccounts,
+    // Only this bootstrap makes sandbox accounts, and only for the default tenant.
+    unusedSandboxAccounts: options.sandbox ? [] : existing.filter((a) => a.sandbox),
+  };
 }

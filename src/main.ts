@@ -36,6 +36,12 @@ async function serve(startProcess: typeof startGateway): Promise<void> {
       ? `  API key:      ${key}${gateway.boot.generatedApiKey ? '   (generated now and shown once; set OMNIGATE_API_KEY to choose your own)' : ''}`
       : '  API key:      the one printed on first start (stored hashed), or set OMNIGATE_API_KEY',
   ];
+  if (gateway.masterKeyInDataDir) {
+    lines.push(
+      `  Master key:   ${gateway.masterKeyInDataDir}, beside the database it encrypts; production mode needs`,
+      '                OMNIGATE_MASTER_KEY or OMNIGATE_MASTER_KEY_FILE outside the data directory',
+    );
+  }
   if (config.mode === 'sandbox') {
     lines.push(
       `  Sandbox:      every channel goes to the built-in provider emulators at ${gateway.url}/sandbox/<channel>`,
@@ -45,7 +51,7 @@ async function serve(startProcess: typeof startGateway): Promise<void> {
       `    -H 'Content-Type: application/json' \\`,
       `    -d '{"channel":"line","to":"U4af4980629a1b2c3d4e5f6a7b8c9d0e1","message":{"type":"text","text":"Hello!"}}'`,
       '',
-      `See what reached the provider: curl -s ${gateway.url}/sandbox/line/_requests`,
+      `See what reached the provider: curl -s ${gateway.url}/sandbox/line/_requests -H 'Authorization: Bearer ${gateway.boot.generatedApiKey ?? '<your key>'}'`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);

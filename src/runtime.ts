@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
@@ -21,6 +21,7 @@ import { redisKicks } from './lib/kicks.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { DestinationGuard } from './lib/ssrf-guard.ts';
 import type { JobQueue } from './queue/types.ts';
+import { SandboxTags } from './sandbox/account-tag.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
 import type { ChannelAccountWithSecrets, Store } from './store/types.ts';
@@ -35,21 +36,54 @@ export interface Gateway {
   recorder: MemoryRecorder | undefined;
   boot: BootstrapResult;
   url: string;
+  /** Where the master key was read from when that is the data dir (see masterKeyWarning). */
+  masterKeyInDataDir: string | undefined;
   stop(): Promise<void>;
 }
 
-/** The master key: from config, or in sandbox mode generated once into the data dir. */
-function masterKey(config: Config): Buffer {
-  if (config.masterKey) return Buffer.from(config.masterKey, 'base64');
-  if (config.mode === 'production') {
-    throw new Error('OMNIGATE_MASTER_KEY is required in production mode (base64 of 32 random bytes)');
+/**
+ * The master key: from the environment, from a file, or in sandbox mode generated once into the
+ * data dir. `inDataDir` names that file, which start-up warns about: the key beside the database
+ * it encrypts protects nothing from whoever can copy the directory.
+ */
+function masterKey(config: Config): { key: Buffer; inDataDir?: string } {
+  if (config.masterKey) return { key: Buffer.from(config.masterKey, 'base64') };
+  const dataDir = resolve(config.dataDir);
+  if (config.masterKeyFile) {
+    const file = resolve(config.masterKeyFile);
+    const inside = !relative(dataDir, file).startsWith('..');
+    if (inside && config.mode === 'production') {
+      throw new Error(
+        `OMNIGATE_MASTER_KEY_FILE (${file}) is inside the data directory: in production mode keep the key apart from the data it encrypts`,
+      );
+    }
+    return {
+      key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'),
+      ...(inside ? { inDataDir: file } : {}),
+    };
   }
-  const file = join(config.dataDir, 'master.key');
+  if (config.mode === 'production') {
+    throw new Error(
+      'OMNIGATE_MASTER_KEY (base64 of 32 random bytes) or OMNIGATE_MASTER_KEY_FILE (a file outside the data directory) is required in production mode',
+    );
+  }
+  const file = join(dataDir, 'master.key');
   // startGateway made the data directory before taking its lock.
   if (!existsSync(file)) {
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  return { key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), inDataDir: file };
+}
+
+/** Production on data that sandbox mode used: its accounts are there, and will not be used. */
+function unusedSandboxAccountsWarning(boot: BootstrapResult): string {
+  const names = boot.unusedSandboxAccounts.map((a) => `${a.id} (${a.name})`).join(', ');
+  return `production mode: the sandbox accounts made in sandbox mode on this data will not be used (their credentials are the emulators' public ones): sends through them are refused with GW_SANDBOX_ACCOUNT and their webhooks answer 404. Create accounts with your provider credentials. Sandbox accounts: ${names}`;
+}
+
+/** Said at every start that reads the key from the data dir, so no one ships that by accident. */
+export function masterKeyWarning(file: string): string {
+  return `the master key is in ${file}, beside the database it encrypts: anyone with a copy of the data directory can read every stored credential. Production mode takes it from OMNIGATE_MASTER_KEY or OMNIGATE_MASTER_KEY_FILE outside the data directory`;
 }
 
 export interface GatewayOptions {
@@ -77,6 +111,10 @@ interface OpenBackend {
    * belong to a process that died. With PostgreSQL other processes may hold live leases.
    */
   ownsQueueAlone: boolean;
+  /** The master key's file when it lives in the data dir (sandbox mode's default). */
+  masterKeyInDataDir?: string;
+  /** Tags the emulator base URLs with the sending account, under a key from the master key. */
+  sandboxTags: SandboxTags;
   release(): void;
 }
 
@@ -84,12 +122,17 @@ interface OpenBackend {
 async function openBackend(config: Config): Promise<OpenBackend> {
   // The master key may live in the data dir (sandbox mode), so the directory comes first.
   mkdirSync(config.dataDir, { recursive: true });
-  if (config.databaseUrl && !config.masterKey) {
+  if (config.databaseUrl && !config.masterKey && !config.masterKeyFile) {
     // Every api and worker process must decrypt what the others stored: a key generated per data
     // directory would differ between processes.
     throw new Error('OMNIGATE_DATABASE_URL needs OMNIGATE_MASTER_KEY, the same on every process');
   }
-  const secrets = createSecretBox(masterKey(config));
+  const { key, inDataDir } = masterKey(config);
+  const secrets = createSecretBox(key);
+  const keyNote = {
+    sandboxTags: new SandboxTags(key),
+    ...(inDataDir ? { masterKeyInDataDir: inDataDir } : {}),
+  };
   if (config.databaseUrl) {
     // Loaded only in scale-out mode, so the embedded default never loads the pg driver.
     const { createPostgresBackend } = await import('./store/postgres/index.ts');
@@ -98,7 +141,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
       secrets,
       poolSize: config.databasePoolSize,
     });
-    return { ...backend, ownsQueueAlone: false, release: () => undefined };
+    return { ...backend, ownsQueueAlone: false, ...keyNote, release: () => undefined };
   }
   const releaseLock = lockDataDir(config.dataDir);
   try {
@@ -107,7 +150,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
       synchronous: config.sqliteSynchronous,
       secrets,
     });
-    return { ...backend, ownsQueueAlone: true, release: releaseLock };
+    return { ...backend, ownsQueueAlone: true, ...keyNote, release: releaseLock };
   } catch (error) {
     // A database that cannot be opened (corrupt, unwritable) must not keep the directory locked.
     releaseLock();
@@ -145,7 +188,7 @@ function createWorkers(
   const baseUrlFor = (account: ChannelAccountWithSecrets) => {
     const override = config.apiBases[account.channel];
     if (override) return override.replace(/\/$/, '');
-    if (config.mode === 'sandbox') return `${gatewayUrl()}/sandbox/${account.channel}`;
+    if (config.mode === 'sandbox') return backend.sandboxTags.baseUrl(gatewayUrl(), account);
     return connectors[account.channel]!.defaultBaseUrl;
   };
   const dispatcher = new Dispatcher({
@@ -234,6 +277,7 @@ async function launch(
 ): Promise<Gateway> {
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
+  if (backend.masterKeyInDataDir) log.warn(masterKeyWarning(backend.masterKeyInDataDir));
   const { store, queue } = backend;
   if (backend.ownsQueueAlone) {
     // Any lease still held belongs to a process that died: its jobs and callbacks are due now
@@ -243,6 +287,7 @@ async function launch(
   }
   const sandbox = config.mode === 'sandbox';
   const boot = await bootstrap(store, connectors, { apiKey: config.apiKey, sandbox });
+  if (boot.unusedSandboxAccounts.length > 0) log.warn(unusedSandboxAccountsWarning(boot));
 
   // The sandbox emulators need the gateway's own URL (to post signed webhooks back) before the
   // routes are registered, so the port is settled first.
@@ -286,11 +331,15 @@ async function launch(
       : (withCallbacks) => kicks?.publish(withCallbacks),
     isReady: () => !roles.workers || (dispatcher.isRunning && notifier.isRunning),
     publicUrl: localUrl,
+    production: config.mode === 'production',
     ...(recorder
       ? {
           sandbox: {
             recorder,
+            tags: backend.sandboxTags,
             chaos: config.sandboxChaos,
+            webhookTenants: () =>
+              Object.fromEntries(boot.sandboxAccounts.map((a) => [a.channel, a.tenantId])),
             webhookUrls: () =>
               Object.fromEntries(
                 boot.sandboxAccounts.map((a) => [a.channel, `${localUrl()}/webhooks/${a.channel}/${a.id}`]),
@@ -315,6 +364,7 @@ async function launch(
     recorder,
     boot,
     url,
+    masterKeyInDataDir: backend.masterKeyInDataDir,
     async stop() {
       // Workers first: their in-flight sends may be to the sandbox on this very server. Anything
       // accepted meanwhile is stored and queued, and goes out after the next start.
@@ -362,6 +412,7 @@ export async function startWorkerProcess(
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
   const backend = await openBackend(config);
+  if (backend.masterKeyInDataDir) log.warn(masterKeyWarning(backend.masterKeyInDataDir));
   if (!config.redisUrl) {
     log.warn(
       "no OMNIGATE_REDIS_URL: provider rate limits, recipient pacing and circuit breakers are kept per worker process, so N workers may send at N times an account's rate",

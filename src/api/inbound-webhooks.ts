@@ -31,9 +31,21 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
   keywords?: ConsentKeywords;
   /** The gateway's clock: session and reply windows are measured from what it records here. */
   now?: () => Date;
+  /**
+   * Production mode: a sandbox account's webhook does not exist, since anyone can sign with the
+   * emulators' public secrets.
+   */
+  refuseSandboxAccounts?: boolean;
 }> = async (
   app,
-  { store, connectors, receiptRaceMs = RECEIPT_RACE_MS, keywords = DEFAULT_KEYWORDS, now = () => new Date() },
+  {
+    store,
+    connectors,
+    receiptRaceMs = RECEIPT_RACE_MS,
+    keywords = DEFAULT_KEYWORDS,
+    now = () => new Date(),
+    refuseSandboxAccounts = false,
+  },
 ) => {
   // Providers send JSON, XML (WeChat) or form bodies; every one is verified on its exact bytes.
   app.removeAllContentTypeParsers();
@@ -45,7 +57,7 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
     const { channel, accountId } = params as { channel: string; accountId: string };
     const connector = connectors[channel];
     const account = connector ? await store.channelAccounts.findForWebhook(accountId) : undefined;
-    if (!connector || !account || account.channel !== channel) {
+    if (!connector || !account || account.channel !== channel || (account.sandbox && refuseSandboxAccounts)) {
       throw new AppError('GW_NOT_FOUND', 'No such webhook');
     }
     return { connector, account };

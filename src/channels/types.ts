@@ -7,7 +7,7 @@
  * error classification and retries are written once, not per channel.
  */
 import type { TSchema } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { CanonicalMessage, MessageKind } from '../core/message.ts';
 
 /** One problem with a request, located by a JSON pointer into the request body. */
@@ -197,11 +197,18 @@ export interface RecordedRequest {
   body: unknown;
   status: number;
   response: unknown;
+  /** The channel account whose send this was, when the gateway's dispatcher sent it. */
+  account?: string;
 }
 
+/**
+ * What an emulator records its answers into. The request is passed along so the host can file an
+ * entry under the tenant whose dispatcher sent it, and list only the asking tenant's entries
+ * (src/sandbox/account-tag.ts); a bare emulator in a test may ignore it.
+ */
 export interface SandboxRecorder {
-  record(channel: string, entry: RecordedRequest): void;
-  list(channel: string, filter?: { to?: string }): RecordedRequest[];
+  record(channel: string, entry: RecordedRequest, request?: FastifyRequest): void;
+  list(channel: string, filter?: { to?: string }, request?: FastifyRequest): RecordedRequest[];
 }
 
 export interface ChannelConnector {

@@ -15,6 +15,11 @@ export interface Config {
   apiKey?: string;
   /** base64 of 32 bytes; generated into the data dir in sandbox mode when unset. */
   masterKey?: string;
+  /**
+   * A file holding the master key (OMNIGATE_MASTER_KEY_FILE), e.g. a mounted secret. Production
+   * refuses one inside the data dir: a copy of the directory would carry the key with the data.
+   */
+  masterKeyFile?: string;
   /** Per channel: an explicit provider base URL, overriding both sandbox and production defaults. */
   apiBases: Record<string, string | undefined>;
   /** Per channel: a send rate (per second, per account) replacing the provider's documented default. */
@@ -131,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.OMNIGATE_DATA_DIR ?? './data',
     ...(env.OMNIGATE_API_KEY ? { apiKey: env.OMNIGATE_API_KEY } : {}),
     ...(env.OMNIGATE_MASTER_KEY ? { masterKey: env.OMNIGATE_MASTER_KEY } : {}),
+    ...(env.OMNIGATE_MASTER_KEY_FILE ? { masterKeyFile: env.OMNIGATE_MASTER_KEY_FILE } : {}),
     apiBases,
     ratePerSecond,
     recipientRatePerSecond,

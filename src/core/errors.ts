@@ -14,6 +14,7 @@ export const ERRORS = {
   GW_NOT_FOUND: { status: 404, title: 'No such resource' },
   GW_CHANNEL_UNKNOWN: { status: 400, title: 'Unknown channel' },
   GW_CHANNEL_ACCOUNT_UNKNOWN: { status: 422, title: 'No such channel account' },
+  GW_SANDBOX_ACCOUNT: { status: 422, title: 'A sandbox channel account sends nothing in production mode' },
   GW_CAPABILITY: { status: 422, title: 'The channel cannot carry this message' },
   GW_CONTACT_UNREACHABLE: { status: 422, title: 'The contact cannot be reached on this channel' },
   GW_CONFLICT: { status: 409, title: 'The resource conflicts with an existing one' },

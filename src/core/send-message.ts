@@ -59,6 +59,11 @@ export interface SendDeps {
   publicUrl?: () => string;
   /** Refuses a callbackUrl that is a non-public address literal (names are checked on delivery). */
   destinationGuard?: DestinationGuard;
+  /**
+   * Production mode: accounts made in sandbox mode hold the emulators' public credentials and are
+   * never sent through (see `usableAccount`).
+   */
+  refuseSandboxAccounts?: boolean;
 }
 
 const ROUTE = 'POST /v1/messages';
@@ -84,9 +89,7 @@ export async function sendMessage(
       'GW_CHANNEL_UNKNOWN',
     );
   }
-  const account = command.from
-    ? await deps.store.channelAccounts.find(tenantId, command.from)
-    : await deps.store.channelAccounts.defaultFor(tenantId, command.channel);
+  const account = await usableAccount(deps, tenantId, command);
   if (!account || account.channel !== command.channel) {
     throw validationError(
       [
@@ -418,6 +421,28 @@ async function resolveMessage(
   const filled = fillTemplate(stored, command.channel, m.parameters);
   if ('issues' in filled) throw validationError(filled.issues);
   return { message: filled.message, template: { name: stored.name, version: stored.version } };
+}
+
+/**
+ * The account a send goes through. In production mode a sandbox account left from sandbox mode on
+ * the same data is refused, naming it: its credentials are public and its base URL was the
+ * emulator. The channel's default skips it for the tenant's own account when there is one.
+ */
+async function usableAccount(deps: SendDeps, tenantId: string, command: SendCommand) {
+  const accounts = deps.store.channelAccounts;
+  const account = command.from
+    ? await accounts.find(tenantId, command.from)
+    : await accounts.defaultFor(tenantId, command.channel);
+  if (!account?.sandbox || !deps.refuseSandboxAccounts || account.channel !== command.channel) return account;
+  if (!command.from) {
+    const own = (await accounts.list(tenantId)).find((a) => a.channel === command.channel && !a.sandbox);
+    if (own) return own;
+  }
+  const detail = `'${account.id}' (${account.name}) is a sandbox account, made in sandbox mode with the emulator's public credentials; production mode sends nothing through it. Create a ${command.channel} account with your provider credentials (POST /v1/channel-accounts)${command.from ? ' and send from it' : ''}`;
+  throw validationError(
+    [{ pointer: command.from ? '/from' : '/channel', rule: 'sandbox_account', detail }],
+    'GW_SANDBOX_ACCOUNT',
+  );
 }
 
 async function contactAddress(

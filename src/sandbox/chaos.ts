@@ -13,8 +13,10 @@
  *   duplicate the same receipt posted twice
  *   reorder   receipts posted after a random delay, so they may overtake each other
  *
- * Set with OMNIGATE_SANDBOX_CHAOS (`throttle=0.05,error=0.05,slow=0.1,slowMs=300,reset=0.01,
- * duplicate=0.1,reorder=0.3,seed=42`) or at run time with PUT /sandbox/_chaos.
+ * Set for the whole process by the operator with OMNIGATE_SANDBOX_CHAOS (`throttle=0.05,error=0.05,
+ * slow=0.1,slowMs=300,reset=0.01,duplicate=0.1,reorder=0.3,seed=42`), or by a tenant for its own
+ * accounts with PUT /sandbox/_chaos: a tenant's settings, once given, replace the process-wide ones
+ * for the requests its dispatcher sends and the receipts its accounts get, and touch no one else.
  */
 export interface ChaosSettings {
   throttle: number;
@@ -130,5 +132,38 @@ export class Chaos {
   }
 }
 
-/** One per process: every emulator mounted here, and every receipt they post, share it. */
+/** The process-wide settings: every request and receipt no tenant has settings of its own for. */
 export const sandboxChaos = new Chaos();
+
+const tenantChaos = new Map<string, Chaos>();
+/** Webhook URLs the emulators post to, and the tenant owning the account behind each. */
+const webhookTenants = new Map<string, string>();
+
+/** The chaos for a tenant's traffic: its own settings if it gave any, else the process-wide ones. */
+export function chaosFor(tenantId: string | undefined): Chaos {
+  return (tenantId !== undefined ? tenantChaos.get(tenantId) : undefined) ?? sandboxChaos;
+}
+
+/** Whether `tenantId` gave settings of its own. */
+export function hasOwnChaos(tenantId: string): boolean {
+  return tenantChaos.has(tenantId);
+}
+
+export function configureTenantChaos(tenantId: string, settings: ChaosSettings): void {
+  const chaos = tenantChaos.get(tenantId) ?? new Chaos();
+  chaos.configure(settings);
+  tenantChaos.set(tenantId, chaos);
+}
+
+/** Receipts to `url` belong to `tenantId` (the owner of the account the URL names). */
+export function registerWebhookTenant(url: string, tenantId: string): void {
+  webhookTenants.set(url, tenantId);
+}
+
+/** The chaos for a receipt posted to `url` (which may carry a query string after the registered URL). */
+export function chaosForWebhook(url: string): Chaos {
+  for (const [registered, tenantId] of webhookTenants) {
+    if (url.startsWith(registered)) return chaosFor(tenantId);
+  }
+  return sandboxChaos;
+}

@@ -5,47 +5,81 @@
  *
  * Each emulator sits inside a scope whose hook applies chaos mode (./chaos.ts) to provider API
  * calls: the emulators themselves stay about being correct, and misbehave only from outside.
+ *
+ * The sandbox's own endpoints (`/_requests`, `/_simulate/...`, `/sandbox/_chaos`) answer a tenant,
+ * by its API key, about its own accounts only (./access.ts). Run alone there are no tenants, and
+ * they are open.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector, FaultAnswer, SandboxRecorder } from '../channels/types.ts';
-import { parseChaos, sandboxChaos } from './chaos.ts';
+import { redactSecrets } from '../lib/redact-secrets.ts';
+import { type SandboxAccess, sandboxGuard, viewerOf } from './access.ts';
+import { ownerOf } from './account-tag.ts';
+import {
+  type Chaos,
+  chaosFor,
+  configureTenantChaos,
+  hasOwnChaos,
+  parseChaos,
+  registerWebhookTenant,
+  sandboxChaos,
+} from './chaos.ts';
+import type { MemoryRecorder } from './recorder.ts';
 
 export interface SandboxHostOptions {
   connectors: ConnectorRegistry;
-  recorder: SandboxRecorder;
+  recorder: MemoryRecorder;
   /** The gateway's inbound webhook URL of each channel's sandbox account, if known. */
   webhookUrls?: Record<string, string | undefined>;
   /** Chaos settings to start with (OMNIGATE_SANDBOX_CHAOS); none by default. */
   chaos?: string | undefined;
+  /** Who may use the sandbox's own endpoints; omitted when the emulators run alone. */
+  access?: SandboxAccess;
 }
 
 /** The wait hint a chaos throttle gives, in seconds: honoured, and short enough for tests. */
 const CHAOS_RETRY_AFTER_S = 1;
 
+/** No tenant has this id: a listing for a caller the guard did not name shows nothing. */
+const NO_ONE = '';
+
 export const sandboxHost: FastifyPluginAsync<SandboxHostOptions> = async (
   app,
-  { connectors, recorder, webhookUrls, chaos },
+  { connectors, recorder, webhookUrls, chaos, access },
 ) => {
   if (chaos) {
     const settings = parseChaos(chaos);
     if (typeof settings === 'string') throw new Error(`OMNIGATE_SANDBOX_CHAOS: ${settings}`);
     sandboxChaos.configure(settings);
   }
+  // What the emulators see: entries filed under the tenant whose dispatcher sent the request,
+  // listings for the tenant asking.
+  const filed: SandboxRecorder = {
+    record: (channel, entry, request) => recorder.record(channel, entry, ownerOf(request)),
+    list: (channel, filter, request) =>
+      access
+        ? recorder.list(channel, { ...filter, tenantId: (request && viewerOf(request)) ?? NO_ONE })
+        : recorder.list(channel, filter),
+  };
 
   for (const [name, connector] of Object.entries(connectors)) {
     const webhookUrl = webhookUrls?.[name];
+    const webhookTenant = access?.webhookTenants[name];
+    if (webhookUrl && webhookTenant) registerWebhookTenant(webhookUrl, webhookTenant);
     await app.register(
       async (scope) => {
+        if (access) scope.addHook('onRequest', sandboxGuard(access, name));
         scope.addHook('onRequest', chaosHook(connector, recorder));
         // A slow answer is slow on the way back: the provider has the request at once (and the
         // recorder's timestamps stay arrival times).
         scope.addHook('onSend', async (request) => {
-          if (slowAnswers.has(request)) await new Promise((r) => setTimeout(r, sandboxChaos.current.slowMs));
+          const slow = slowAnswers.get(request);
+          if (slow) await new Promise((r) => setTimeout(r, slow.current.slowMs));
         });
         await scope.register(connector.sandbox, {
           credentials: connector.sandboxCredentials,
-          recorder,
+          recorder: filed,
           ...(webhookUrl ? { webhookUrl } : {}),
         });
       },
@@ -53,25 +87,41 @@ export const sandboxHost: FastifyPluginAsync<SandboxHostOptions> = async (
     );
   }
 
-  app.get('/sandbox/_chaos', { schema: { hide: true } }, async () => ({
-    settings: sandboxChaos.current,
-    injected: sandboxChaos.injected,
-  }));
-  app.put(
-    '/sandbox/_chaos',
-    { schema: { hide: true, body: { type: 'object', properties: { settings: { type: 'string' } } } } },
-    async (request, reply) => {
-      const settings = parseChaos((request.body as { settings?: string }).settings ?? '');
-      if (typeof settings === 'string') return reply.code(400).send({ message: settings });
-      sandboxChaos.configure(settings);
-      return { settings };
-    },
-  );
+  await app.register(async (scope) => {
+    if (access) scope.addHook('onRequest', sandboxGuard(access));
+    const chaosOf = (request: FastifyRequest) => {
+      const tenantId = access ? viewerOf(request) : undefined;
+      return { tenantId, chaos: chaosFor(tenantId) };
+    };
+    scope.get('/sandbox/_chaos', { schema: { hide: true } }, async (request) => {
+      const { tenantId, chaos } = chaosOf(request);
+      // The process-wide counts are everyone's traffic: a tenant sees its own only.
+      const own = tenantId === undefined || hasOwnChaos(tenantId);
+      return {
+        scope: tenantId === undefined ? 'process' : own ? 'tenant' : 'process',
+        settings: chaos.current,
+        ...(own ? { injected: chaos.injected } : {}),
+      };
+    });
+    scope.put(
+      '/sandbox/_chaos',
+      { schema: { hide: true, body: { type: 'object', properties: { settings: { type: 'string' } } } } },
+      async (request, reply) => {
+        const settings = parseChaos((request.body as { settings?: string }).settings ?? '');
+        if (typeof settings === 'string') return reply.code(400).send({ message: settings });
+        const { tenantId } = chaosOf(request);
+        if (tenantId === undefined) sandboxChaos.configure(settings);
+        else configureTenantChaos(tenantId, settings);
+        return { scope: tenantId === undefined ? 'process' : 'tenant', settings };
+      },
+    );
+  });
 };
 
-const slowAnswers = new WeakSet<FastifyRequest>();
+/** The chaos that made an answer slow, so the answer waits that chaos's `slowMs`. */
+const slowAnswers = new WeakMap<FastifyRequest, Chaos>();
 
-function chaosHook(connector: ChannelConnector, recorder: SandboxRecorder) {
+function chaosHook(connector: ChannelConnector, recorder: MemoryRecorder) {
   const faults = connector.sandboxFaults;
   const answerFor = (fault: 'throttle' | 'error'): FaultAnswer =>
     fault === 'throttle'
@@ -80,37 +130,35 @@ function chaosHook(connector: ChannelConnector, recorder: SandboxRecorder) {
 
   return async (request: FastifyRequest, reply: FastifyReply) => {
     // Only provider API calls misbehave; the emulator's own /_requests and /_simulate do not.
-    if (request.method !== 'POST' || request.url.includes('/_') || !sandboxChaos.enabled) return;
-    const fault = sandboxChaos.apiFault();
+    if (request.method !== 'POST' || request.url.includes('/_')) return;
+    const owner = ownerOf(request);
+    const chaos = chaosFor(owner?.tenantId);
+    if (!chaos.enabled) return;
+    const fault = chaos.apiFault();
     if (fault === undefined) return;
     if (fault === 'slow') {
-      slowAnswers.add(request);
+      slowAnswers.set(request, chaos);
       return;
     }
     const at = new Date().toISOString();
-    const path = request.url.replace(`/sandbox/${connector.name}`, '');
+    // The URL may hold a credential (Telegram's token is in the path); the record is for people.
+    const path = redactSecrets(request.url.replace(`/sandbox/${connector.name}`, ''));
     if (fault === 'reset') {
-      recorder.record(connector.name, {
-        at,
-        path,
-        headers: {},
-        body: 'chaos: connection reset',
-        status: 0,
-        response: null,
-      });
+      recorder.record(
+        connector.name,
+        { at, path, headers: {}, body: 'chaos: connection reset', status: 0, response: null },
+        owner,
+      );
       reply.hijack();
       request.raw.socket.destroy();
       return;
     }
     const answer = answerFor(fault);
-    recorder.record(connector.name, {
-      at,
-      path,
-      headers: {},
-      body: `chaos: ${fault}`,
-      status: answer.status,
-      response: answer.body,
-    });
+    recorder.record(
+      connector.name,
+      { at, path, headers: {}, body: `chaos: ${fault}`, status: answer.status, response: answer.body },
+      owner,
+    );
     return reply
       .code(answer.status)
       .headers(answer.headers ?? {})

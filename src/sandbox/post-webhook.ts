@@ -3,7 +3,7 @@
  * were signed, with the provider's headers, and the gateway's answer read back for the caller.
  */
 import { request } from 'undici';
-import { sandboxChaos } from './chaos.ts';
+import { chaosForWebhook } from './chaos.ts';
 
 export interface WebhookAnswer {
   status: number;
@@ -15,9 +15,10 @@ export async function postWebhook(
   raw: string,
   headers: Record<string, string>,
 ): Promise<WebhookAnswer> {
-  if (!sandboxChaos.enabled) return postOnce(url, raw, headers);
+  const chaos = chaosForWebhook(url);
+  if (!chaos.enabled) return postOnce(url, raw, headers);
   // Chaos mode: providers redeliver webhooks and do not keep their order.
-  const { copies, delayMs } = sandboxChaos.receiptPlan();
+  const { copies, delayMs } = chaos.receiptPlan();
   if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
   const answer = await postOnce(url, raw, headers);
   if (copies > 1) await postOnce(url, raw, headers);

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RecordedRequest, SandboxRecorder } from '../channels/types.ts';
+import type { SandboxOwner } from './account-tag.ts';
 
 /** Pulls the recipient out of a provider request body, whichever field the provider names it. */
 function recipientOf(body: unknown): string | undefined {
@@ -20,26 +21,57 @@ function recipientOf(body: unknown): string | undefined {
     : String(typeof to === 'object' ? JSON.stringify(to) : to);
 }
 
-export class MemoryRecorder implements SandboxRecorder {
-  private readonly entries = new Map<string, RecordedRequest[]>();
+interface Filed {
+  entry: RecordedRequest;
+  /** The tenant whose dispatcher sent the request; none for a request that carried no tag. */
+  tenantId: string | undefined;
+}
+
+/**
+ * In memory, bounded per channel. Not a SandboxRecorder itself: the host adapts it to the
+ * emulators, turning their requests into the owner an entry is filed under and the tenant a
+ * listing is for.
+ */
+export class MemoryRecorder {
+  private readonly entries = new Map<string, Filed[]>();
 
   constructor(private readonly capacity = 10_000) {}
 
-  record(channel: string, entry: RecordedRequest): void {
+  record(channel: string, entry: RecordedRequest, owner?: SandboxOwner): void {
     let list = this.entries.get(channel);
     if (!list) {
       list = [];
       this.entries.set(channel, list);
     }
-    list.push(entry);
+    list.push(
+      owner
+        ? { entry: { ...entry, account: owner.accountId }, tenantId: owner.tenantId }
+        : { entry, tenantId: undefined },
+    );
     if (list.length > this.capacity) list.splice(0, list.length - this.capacity);
   }
 
-  list(channel: string, filter?: { to?: string }): RecordedRequest[] {
-    const list = this.entries.get(channel) ?? [];
-    return filter?.to ? list.filter((e) => recipientOf(e.body) === filter.to) : [...list];
+  /**
+   * What `channel`'s emulator answered, oldest first; to `to` only, and only `tenantId`'s, when
+   * given. Without `tenantId`, everyone's: for the process itself (tests), never for a caller.
+   */
+  list(
+    channel: string,
+    filter?: { to?: string | undefined; tenantId?: string | undefined },
+  ): RecordedRequest[] {
+    const to = filter?.to;
+    const tenantId = filter && 'tenantId' in filter ? filter.tenantId : ALL;
+    const out: RecordedRequest[] = [];
+    for (const filed of this.entries.get(channel) ?? []) {
+      if (tenantId !== ALL && filed.tenantId !== tenantId) continue;
+      if (to && recipientOf(filed.entry.body) !== to) continue;
+      out.push(filed.entry);
+    }
+    return out;
   }
 }
+
+const ALL = Symbol('all tenants');
 
 /**
  * `GET /_requests[?to=<recipient>]`: what the emulator of `channel` answered (to that recipient, if
@@ -48,7 +80,7 @@ export class MemoryRecorder implements SandboxRecorder {
 export function requestsRoute(app: FastifyInstance, recorder: SandboxRecorder, channel: string): void {
   app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
     const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
-    return { data: recorder.list(channel, to !== undefined ? { to } : undefined) };
+    return { data: recorder.list(channel, to !== undefined ? { to } : undefined, req) };
   });
 }
 

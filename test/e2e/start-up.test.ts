@@ -3,13 +3,15 @@
  * and a start that fails half-way leaves nothing behind (no lock on the data directory, no open
  * database).
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, minimumLeaseMs } from '../../src/config/config.ts';
 import { startGateway } from '../../src/runtime.ts';
+import { captureLog } from '../support/log-capture.ts';
 
 describe('start-up', () => {
   const cleanups: Array<() => unknown> = [];
@@ -57,5 +59,62 @@ describe('start-up', () => {
     expect(existsSync(join(dataDir, 'omnigate.pid'))).toBe(false);
     // The same error again, not "in use by another Omnigate gateway in this process".
     await expect(startGateway(config, { quiet: true })).rejects.toThrow(/not a database/);
+  });
+});
+
+describe('the master key', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omnigate-key-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  };
+  const base = { LOG_LEVEL: 'info', PORT: '0', OMNIGATE_SQLITE_SYNCHRONOUS: 'NORMAL' };
+
+  it('says at start that sandbox mode keeps it in the data directory, and what production needs', async () => {
+    const dataDir = tempDir();
+    const log = captureLog();
+    const gateway = await startGateway(loadConfig({ ...base, OMNIGATE_DATA_DIR: dataDir }), {
+      quiet: true,
+      logger: log.logger,
+    });
+    cleanups.push(() => gateway.stop());
+    const warning = log.lines().find((l) => String(l.msg).includes('master key'));
+    expect(warning?.level).toBe(40);
+    expect(warning?.msg).toContain(join(resolve(dataDir), 'master.key'));
+    expect(warning?.msg).toMatch(
+      /OMNIGATE_MASTER_KEY or OMNIGATE_MASTER_KEY_FILE outside the data directory/,
+    );
+    expect(gateway.masterKeyInDataDir).toBe(join(resolve(dataDir), 'master.key'));
+  });
+
+  it('is taken from a file outside the data directory in production, and refused inside it', async () => {
+    const dataDir = tempDir();
+    const keyDir = tempDir();
+    const key = randomBytes(32).toString('base64');
+    writeFileSync(join(dataDir, 'master.key'), key);
+    writeFileSync(join(keyDir, 'master.key'), key);
+    const production = { ...base, OMNIGATE_MODE: 'production', OMNIGATE_DATA_DIR: dataDir };
+
+    await expect(startGateway(loadConfig(production), { quiet: true })).rejects.toThrow(
+      /OMNIGATE_MASTER_KEY \(base64 of 32 random bytes\) or OMNIGATE_MASTER_KEY_FILE \(a file outside the data directory\) is required/,
+    );
+    await expect(
+      startGateway(loadConfig({ ...production, OMNIGATE_MASTER_KEY_FILE: join(dataDir, 'master.key') }), {
+        quiet: true,
+      }),
+    ).rejects.toThrow(/OMNIGATE_MASTER_KEY_FILE .* is inside the data directory/);
+
+    const log = captureLog();
+    const gateway = await startGateway(
+      loadConfig({ ...production, OMNIGATE_MASTER_KEY_FILE: join(keyDir, 'master.key') }),
+      { quiet: true, logger: log.logger },
+    );
+    cleanups.push(() => gateway.stop());
+    expect(gateway.masterKeyInDataDir).toBeUndefined();
+    expect(log.text).not.toContain('master key');
   });
 });

@@ -91,7 +91,8 @@ export async function startTestGateway(
   });
   const gw = await startGateway(config, {
     ...options,
-    quiet: true,
+    // Request logs only for a test that brings its own logger to read them.
+    quiet: options.quiet ?? true,
     dispatcher: { backoff: { baseMs: 20, capMs: 100 }, idleMs: 20, ...options.dispatcher },
     notifier: { schedule: [0.05, 0.1, 0.2], idleMs: 20, ...options.notifier },
   });
@@ -121,8 +122,14 @@ export async function startTestGateway(
       message,
       ...(options !== undefined ? { options: { [channel]: options } } : {}),
     });
+  // The sandbox's own endpoints answer the tenant whose key they are given.
   const simulate: TestGateway['simulate'] = (channel, body, path = '/_simulate/message') =>
-    gw.app.inject({ method: 'POST', url: `/sandbox/${channel}${path}`, payload: body as object });
+    gw.app.inject({
+      method: 'POST',
+      url: `/sandbox/${channel}${path}`,
+      headers: { authorization: `Bearer ${TEST_API_KEY}` },
+      payload: body as object,
+    });
   return Object.assign(gw, {
     api,
     accountId,

@@ -63,7 +63,9 @@ export const channelAccountRoutes: FastifyPluginAsync<{
   store: Store;
   connectors: ConnectorRegistry;
   publicUrl: () => string;
-}> = async (app, { store, connectors, publicUrl }) => {
+  /** Production mode: the emulators' credentials are public, so an account may not use them. */
+  refuseSandboxCredentials?: boolean;
+}> = async (app, { store, connectors, publicUrl, refuseSandboxCredentials = false }) => {
   const present = (a: ChannelAccount) => ({
     id: a.id,
     channel: a.channel,
@@ -106,6 +108,21 @@ export const channelAccountRoutes: FastifyPluginAsync<{
             'body',
           ),
         );
+      }
+      if (refuseSandboxCredentials) {
+        const sandbox: Record<string, string | undefined> = connector.sandboxCredentials;
+        const public_ = Object.keys(body.credentials).filter(
+          (field) => sandbox[field] !== undefined && sandbox[field] === body.credentials[field],
+        );
+        if (public_.length > 0) {
+          throw validationError(
+            public_.map((field) => ({
+              pointer: `/credentials/${field}`,
+              rule: 'sandbox_credentials',
+              detail: "is the sandbox emulator's public value; production mode takes the provider's own",
+            })),
+          );
+        }
       }
       const account = await store.channelAccounts.create(request.tenantId, {
         id: newId('ca'),

@@ -47,21 +47,25 @@ export const lineSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts)
     app.post(path, async (req: FastifyRequest, reply: FastifyReply) => {
       const rawBody = Buffer.isBuffer(req.body) ? req.body : undefined;
       const answer = handleLineApi(endpoint, { headers: req.headers, rawBody }, ctx);
-      opts.recorder.record('line', {
-        at: new Date().toISOString(),
-        path,
-        headers: redactHeaders(req.headers, BEARER_REDACTED),
-        body: answer.parsedBody,
-        status: answer.status,
-        response: answer.body,
-      });
+      opts.recorder.record(
+        'line',
+        {
+          at: new Date().toISOString(),
+          path,
+          headers: redactHeaders(req.headers, BEARER_REDACTED),
+          body: answer.parsedBody,
+          status: answer.status,
+          response: answer.body,
+        },
+        req,
+      );
       return reply.code(answer.status).headers(answer.headers).send(answer.body);
     });
   }
 
   app.get('/_requests', async (req: FastifyRequest<{ Querystring: { to?: string } }>) => {
     const to = typeof req.query.to === 'string' && req.query.to !== '' ? req.query.to : undefined;
-    return opts.recorder.list('line', to !== undefined ? { to } : undefined);
+    return opts.recorder.list('line', to !== undefined ? { to } : undefined, req);
   });
 
   app.post('/_simulate/message', async (req: FastifyRequest, reply: FastifyReply) => {

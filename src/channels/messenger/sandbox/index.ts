@@ -156,15 +156,19 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       reply: FastifyReply,
     ) => {
       const { answer, body } = send(req);
-      opts.recorder.record(channel, {
-        at: new Date().toISOString(),
-        // The token never reaches the record: the query string is left off, the header redacted.
-        path: `/${req.params.version}/${req.params.account ?? 'me'}/messages`,
-        headers: redactHeaders(req.headers, BEARER_REDACTED),
-        body: body ?? {},
-        status: answer.status,
-        response: answer.body,
-      });
+      opts.recorder.record(
+        channel,
+        {
+          at: new Date().toISOString(),
+          // The token never reaches the record: the query string is left off, the header redacted.
+          path: `/${req.params.version}/${req.params.account ?? 'me'}/messages`,
+          headers: redactHeaders(req.headers, BEARER_REDACTED),
+          body: body ?? {},
+          status: answer.status,
+          response: answer.body,
+        },
+        req,
+      );
       return reply
         .code(answer.status)
         .headers(answer.headers ?? {})

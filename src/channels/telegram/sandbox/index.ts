@@ -80,15 +80,19 @@ export const telegramSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
       { token: req.params.token, method: req.params.method, params, form },
       ctx,
     );
-    opts.recorder.record('telegram', {
-      at: new Date().toISOString(),
-      // The token is the bot's password: the recorder keeps the placeholder instead.
-      path: `/bot{token}/${req.params.method}`,
-      headers: { ...req.headers },
-      body: params ?? {},
-      status: result.status,
-      response: result.body,
-    });
+    opts.recorder.record(
+      'telegram',
+      {
+        at: new Date().toISOString(),
+        // The token is the bot's password: the recorder keeps the placeholder instead.
+        path: `/bot{token}/${req.params.method}`,
+        headers: { ...req.headers },
+        body: params ?? {},
+        status: result.status,
+        response: result.body,
+      },
+      req,
+    );
     return reply.code(result.status).send(result.body);
   };
   app.post('/bot:token/:method', answer);

@@ -73,14 +73,18 @@ export const viberSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts
     }
     const answer = (body: Obj, token?: bigint) => {
       const text = withToken({ ...body, chat_hostname: CHAT_HOSTNAME }, token);
-      opts.recorder.record('viber', {
-        at: new Date().toISOString(),
-        path: VIBER_SEND_PATH,
-        headers: { ...req.headers, 'x-viber-auth-token': '[redacted]' },
-        body: parsed ?? raw,
-        status: 200,
-        response: JSON.parse(text),
-      });
+      opts.recorder.record(
+        'viber',
+        {
+          at: new Date().toISOString(),
+          path: VIBER_SEND_PATH,
+          headers: { ...req.headers, 'x-viber-auth-token': '[redacted]' },
+          body: parsed ?? raw,
+          status: 200,
+          response: JSON.parse(text),
+        },
+        req,
+      );
       // Viber answers every outcome with HTTP 200; the status is in the body.
       return reply.code(200).type('application/json').send(text);
     };

@@ -35,14 +35,18 @@ export const wechatSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opt
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const record = (path: string, req: FastifyRequest, answer: WechatAnswer) =>
-    opts.recorder.record('wechat', {
-      at: new Date().toISOString(),
-      path,
-      headers: { ...req.headers },
-      body: answer.parsed,
-      status: 200,
-      response: answer.body,
-    });
+    opts.recorder.record(
+      'wechat',
+      {
+        at: new Date().toISOString(),
+        path,
+        headers: { ...req.headers },
+        body: answer.parsed,
+        status: 200,
+        response: answer.body,
+      },
+      req,
+    );
   // WeChat's JSON answers are served as application/json with this charset spelling.
   const send = (reply: FastifyReply, answer: WechatAnswer) =>
     reply.code(200).type('application/json; encoding=utf-8').send(answer.body);

@@ -60,14 +60,18 @@ export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
       { version: req.params.version, phoneNumberId: req.params.phoneNumberId, headers: req.headers, rawBody },
       ctx,
     );
-    opts.recorder.record('whatsapp', {
-      at: new Date().toISOString(),
-      path: `/${req.params.version}/${req.params.phoneNumberId}/messages`,
-      headers: redactHeaders(req.headers, BEARER_REDACTED),
-      body: result.parsedBody,
-      status: result.status,
-      response: result.body,
-    });
+    opts.recorder.record(
+      'whatsapp',
+      {
+        at: new Date().toISOString(),
+        path: `/${req.params.version}/${req.params.phoneNumberId}/messages`,
+        headers: redactHeaders(req.headers, BEARER_REDACTED),
+        body: result.parsedBody,
+        status: result.status,
+        response: result.body,
+      },
+      req,
+    );
     const accepted = result.accepted;
     if (accepted !== undefined && hook !== undefined) {
       const failure = accepted.fate.kind === 'fail_later' ? accepted.fate : undefined;
