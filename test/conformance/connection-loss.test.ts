@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { migratePostgres } from '../../src/store/postgres/index.ts';
 import { POSTGRES } from '../support/backends.ts';
 import { freePort, type OmnigateProcess, startOmnigate } from '../support/omnigate-process.ts';
@@ -97,6 +97,9 @@ function expectOutcomeUnknown(answer: Answer): void {
   expect(answer.body.detail).toMatch(/Idempotency-Key/);
 }
 
+/** Processes start in seconds on a shared machine, and outages here last seconds by design. */
+vi.setConfig({ testTimeout: 60_000 });
+
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
@@ -108,9 +111,12 @@ function dataDir(): string {
   return dir;
 }
 
-async function start(env: Record<string, string>): Promise<OmnigateProcess> {
+async function start(
+  env: Record<string, string>,
+  command: 'start' | 'api' | 'worker' = 'start',
+): Promise<OmnigateProcess & { base: string }> {
   const port = await freePort();
-  const gateway = await startOmnigate('start', {
+  const gateway = await startOmnigate(command, {
     PORT: String(port),
     OMNIGATE_DATA_DIR: dataDir(),
     OMNIGATE_API_KEY: API_KEY,
@@ -398,5 +404,51 @@ describe('a gateway whose Redis goes away', () => {
     await api.allSent(ids);
     expect((await api.call('GET', '/readyz')).status).toBe(200);
     expect(gateway.exited).toBeUndefined();
+  });
+});
+
+describe.skipIf(!POSTGRES)('an omnigate worker whose Redis goes away', () => {
+  it('leaves messages queued, logs a few lines, and sends them once Redis is back', async () => {
+    const redis = await ownRedis();
+    const database = await POSTGRES!.createDatabase();
+    cleanup.push(() => database.drop());
+    await migratePostgres(database.url);
+    const shared = {
+      OMNIGATE_DATABASE_URL: database.url,
+      OMNIGATE_MASTER_KEY: randomBytes(32).toString('base64'),
+      OMNIGATE_REDIS_URL: redis.url,
+    };
+    const apiProcess = await start(shared, 'api');
+    const worker = await start({ ...shared, OMNIGATE_PUBLIC_URL: apiProcess.base }, 'worker');
+    const api = client(apiProcess.base);
+    const first = await api.send('before');
+    expect(first.status).toBe(202);
+    await api.allSent([first.body.messages[0].id]);
+
+    await redis.stop();
+    const quietBefore = warnings(worker.lines).length;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      // The api publishes its kick into the void: the accept does not depend on it.
+      const answer = await api.send(`while redis is down ${i}`);
+      expect(answer.status).toBe(202);
+      ids.push(answer.body.messages[0].id);
+    }
+    await wait(10_000);
+    for (const id of ids) expect(await api.status(id)).toBe('queued');
+    // The worker's limits and kicks connections each say so once, not at every reconnect or poll.
+    const said = warnings(worker.lines)
+      .slice(quietBefore)
+      .map((l) => l.msg)
+      .join('\n');
+    expect(said.split('\n').length, said).toBeLessThanOrEqual(4);
+    expect(said).toMatch(/redis \(delivery limits\) unreachable/);
+    // The api only publishes kicks to Redis, which are hints: it stays ready.
+    expect((await api.call('GET', '/readyz')).body).toEqual({ status: 'ok', checks: { database: 'ok' } });
+
+    await redis.start();
+    await api.allSent(ids);
+    expect(worker.exited).toBeUndefined();
+    expect(apiProcess.exited).toBeUndefined();
   });
 });
