@@ -15,7 +15,7 @@ export class Outage {
   private unlogged = 0;
 
   constructor(
-    /** What is out of reach, as the log names it, e.g. `redis (delivery limits)`. */
+    /** What is out of reach or failing, as the log names it, e.g. `redis (delivery limits)`. */
     private readonly what: string,
     private readonly log: Logger,
     /** What waits meanwhile, said once when the outage starts. */
@@ -35,7 +35,7 @@ export class Outage {
       this.unlogged = 0;
       this.log.warn(
         { err: error },
-        `${this.what} unreachable${this.consequence ? `: ${this.consequence}` : ''}`,
+        `${this.what} unavailable${this.consequence ? `: ${this.consequence}` : ''}`,
       );
       return;
     }
@@ -45,7 +45,7 @@ export class Outage {
     }
     this.log.warn(
       { err: error, downForMs: at - this.since, failuresNotLogged: this.unlogged },
-      `${this.what} still unreachable`,
+      `${this.what} still unavailable`,
     );
     this.lastLogged = at;
     this.unlogged = 0;
@@ -53,7 +53,7 @@ export class Outage {
 
   up(): void {
     if (this.since === undefined) return;
-    this.log.info({ downForMs: this.now() - this.since }, `${this.what} reachable again`);
+    this.log.info({ downForMs: this.now() - this.since }, `${this.what} available again`);
     this.since = undefined;
   }
 }

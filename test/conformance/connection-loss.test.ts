@@ -98,7 +98,7 @@ function expectOutcomeUnknown(answer: Answer): void {
 }
 
 /** Processes start in seconds on a shared machine, and outages here last seconds by design. */
-vi.setConfig({ testTimeout: 60_000 });
+vi.setConfig({ testTimeout: 90_000 });
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -376,6 +376,11 @@ describe('a gateway whose Redis goes away', () => {
 
     await redis.stop();
     const quietBefore = warnings(gateway.lines).length;
+    // Sends from the moment the gateway knows (a job claimed in the instant the connection drops
+    // goes back to the queue still marked sending: docs/guarantees.md).
+    await until('redis seen down', async () =>
+      (await api.call('GET', '/readyz')).body.checks.redis === 'down' ? true : undefined,
+    );
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const answer = await api.send(`while redis is down ${i}`);
@@ -425,8 +430,12 @@ describe.skipIf(!POSTGRES)('an omnigate worker whose Redis goes away', () => {
     expect(first.status).toBe(202);
     await api.allSent([first.body.messages[0].id]);
 
-    await redis.stop();
     const quietBefore = warnings(worker.lines).length;
+    await redis.stop();
+    // Sends from the moment the worker knows (see the gateway's test above).
+    await until('redis seen down', async () =>
+      warnings(worker.lines).length > quietBefore ? true : undefined,
+    );
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       // The api publishes its kick into the void: the accept does not depend on it.
@@ -442,7 +451,7 @@ describe.skipIf(!POSTGRES)('an omnigate worker whose Redis goes away', () => {
       .map((l) => l.msg)
       .join('\n');
     expect(said.split('\n').length, said).toBeLessThanOrEqual(4);
-    expect(said).toMatch(/redis \(delivery limits\) unreachable/);
+    expect(said).toMatch(/redis \(delivery limits\) unavailable/);
     // The api only publishes kicks to Redis, which are hints: it stays ready.
     expect((await api.call('GET', '/readyz')).body).toEqual({ status: 'ok', checks: { database: 'ok' } });
 
