@@ -41,8 +41,10 @@ export interface AppDeps {
   now?: () => Date;
   /** Wakes the dispatcher after an accept. */
   onAccepted?: (withCallbacks: boolean) => void;
-  /** Whether the workers are up, for /readyz. */
+  /** Whether the workers are up, for /readyz; absent where none run. */
   isReady?: () => boolean;
+  /** What else the process cannot work without (e.g. `redis`), each reachable or not, for /readyz. */
+  dependencies?: () => Record<string, boolean>;
   /** Mount the provider emulators under /sandbox. */
   sandbox?: {
     recorder: MemoryRecorder;
@@ -133,9 +135,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    const storeOk = await deps.store.ping().catch(() => false);
-    const workersOk = deps.isReady ? deps.isReady() : true;
-    return reply.code(storeOk && workersOk ? 200 : 503).send({ store: storeOk, workers: workersOk });
+    const checks: Record<string, 'ok' | 'down'> = {
+      database: (await storeAnswers(deps.store)) ? 'ok' : 'down',
+    };
+    if (deps.isReady) checks.workers = deps.isReady() ? 'ok' : 'down';
+    for (const [name, up] of Object.entries(deps.dependencies?.() ?? {})) checks[name] = up ? 'ok' : 'down';
+    const ready = Object.values(checks).every((c) => c === 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
   });
 
   const now = deps.now ?? (() => new Date());
@@ -214,4 +220,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
   return app;
+}
+
+/** How long /readyz waits for the store: a load balancer's probe must not hang on a dead server. */
+const READY_PROBE_MS = 2_000;
+
+async function storeAnswers(store: Store): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), READY_PROBE_MS);
+  });
+  try {
+    return await Promise.race([store.ping().catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -19,6 +19,7 @@ import { lockDataDir } from './lib/data-dir-lock.ts';
 import { HttpClient } from './lib/http.ts';
 import { redisKicks } from './lib/kicks.ts';
 import { createLogger, type Logger } from './lib/log.ts';
+import { Outage } from './lib/outage.ts';
 import { DestinationGuard } from './lib/ssrf-guard.ts';
 import type { JobQueue } from './queue/types.ts';
 import { SandboxTags } from './sandbox/account-tag.ts';
@@ -176,7 +177,12 @@ function createWorkers(
     config.redisUrl && role !== 'api'
       ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true })
       : undefined;
-  limitsRedis?.on('error', (err) => log.warn({ err }, 'redis (delivery limits) unreachable'));
+  if (limitsRedis) {
+    // ioredis reports every failed reconnect (every 2 s at most): the outage is logged once.
+    const outage = new Outage('redis (delivery limits)', log, 'messages wait in the queue until it is back');
+    limitsRedis.on('error', (err) => outage.down(err));
+    limitsRedis.on('ready', () => outage.up());
+  }
   const limits =
     limitsRedis &&
     createRedisLimits({
@@ -226,6 +232,9 @@ function createWorkers(
     dispatcher,
     notifier,
     destinationGuard,
+    /** What /readyz reports besides the database: the Redis the limits live in, if any. */
+    dependencies: (): Record<string, boolean> =>
+      limitsRedis ? { redis: limitsRedis.status === 'ready' } : {},
     /** After the dispatcher and notifier have stopped. */
     async close() {
       await http.close();
@@ -307,11 +316,7 @@ async function launch(
   onOpened(() => workers.close());
   const { dispatcher, notifier, destinationGuard } = workers;
   const kicks =
-    !roles.workers && config.redisUrl
-      ? redisKicks(config.redisUrl, config.redisPrefix, (err) =>
-          log.warn({ err }, 'redis (kicks) unreachable'),
-        )
-      : undefined;
+    !roles.workers && config.redisUrl ? kicksOn(config.redisUrl, config.redisPrefix, log) : undefined;
   if (kicks) onOpened(() => kicks.close());
 
   const app = await buildApp({
@@ -329,7 +334,9 @@ async function launch(
           if (withCallbacks) notifier.kick();
         }
       : (withCallbacks) => kicks?.publish(withCallbacks),
-    isReady: () => !roles.workers || (dispatcher.isRunning && notifier.isRunning),
+    ...(roles.workers ? { isReady: () => dispatcher.isRunning && notifier.isRunning } : {}),
+    // An api process's Redis carries only kicks, which are hints: it is not a reason to be unready.
+    dependencies: workers.dependencies,
     publicUrl: localUrl,
     production: config.mode === 'production',
     ...(recorder
@@ -420,9 +427,7 @@ export async function startWorkerProcess(
   }
   const workers = createWorkers(config, options, backend, connectors, log, () => publicUrl ?? '', 'worker');
   const { dispatcher, notifier } = workers;
-  const kicks = config.redisUrl
-    ? redisKicks(config.redisUrl, config.redisPrefix, (err) => log.warn({ err }, 'redis (kicks) unreachable'))
-    : undefined;
+  const kicks = config.redisUrl ? kicksOn(config.redisUrl, config.redisPrefix, log) : undefined;
   await kicks?.subscribe((withCallbacks) => {
     dispatcher.kick();
     if (withCallbacks) notifier.kick();
@@ -443,6 +448,17 @@ export async function startWorkerProcess(
       backend.release();
     },
   };
+}
+
+/** Kicks through Redis, an outage of which is logged once: workers still poll meanwhile. */
+function kicksOn(url: string, prefix: string, log: Logger) {
+  const outage = new Outage('redis (kicks)', log, 'workers find new work at their next poll instead');
+  return redisKicks(
+    url,
+    prefix,
+    (err) => outage.down(err),
+    () => outage.up(),
+  );
 }
 
 function freePort(host: string): Promise<number> {

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldIssue } from '../channels/types.ts';
 import { AppError, ERRORS, type ErrorCode, PROBLEM_BASE, validationError } from '../core/errors.ts';
+import { StoreUnavailableError } from '../store/unavailable.ts';
 
 interface AjvError {
   instancePath: string;
@@ -93,8 +94,35 @@ export function toAppError(error: FastifyError | Error): AppError {
   return new AppError('GW_INTERNAL', 'An internal error occurred; quote the request_id when reporting it.');
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A lost database connection. A read changed nothing and can simply be tried again. A write may
+ * have been committed with its answer lost, so the client is told the outcome is unknown and how
+ * to retry without a duplicate: the same Idempotency-Key answers a stored send as it was.
+ */
+export function storeUnavailable(method: string): AppError {
+  return SAFE_METHODS.has(method)
+    ? new AppError(
+        'GW_UNAVAILABLE',
+        'The database cannot be reached; nothing was changed. Try again shortly.',
+      )
+    : new AppError(
+        'GW_OUTCOME_UNKNOWN',
+        'The database connection was lost while this request was handled, so it may or may not have taken ' +
+          'effect. Retry it with the same Idempotency-Key: a send that was stored is answered as it was, one ' +
+          'that was not is stored then.',
+      );
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
+    if (error instanceof StoreUnavailableError) {
+      // An outage, not a bug: one line without a stack, and a hint of when to come back.
+      request.log.warn({ cause: (error.cause as Error | undefined)?.message }, 'database unreachable');
+      reply.header('retry-after', '1');
+      return sendProblem(reply, request, storeUnavailable(request.method));
+    }
     const appError = toAppError(error as FastifyError);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, request, appError);

@@ -25,6 +25,11 @@ export const ERRORS = {
     title: 'An agent owns the conversation; the automated send is rejected',
   },
   GW_IDEMPOTENCY_MISMATCH: { status: 422, title: 'Idempotency key reused with another request' },
+  GW_UNAVAILABLE: { status: 503, title: 'The database cannot be reached; try again shortly' },
+  GW_OUTCOME_UNKNOWN: {
+    status: 503,
+    title: 'The database connection was lost; the request may or may not have taken effect',
+  },
   GW_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

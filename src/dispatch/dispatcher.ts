@@ -13,6 +13,7 @@ import { isHandedOver, isTerminal, type MessageStatus } from '../core/status.ts'
 import { crashPoint } from '../lib/crash-points.ts';
 import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
+import { Outage } from '../lib/outage.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
 import type { Job, JobQueue } from '../queue/types.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../store/types.ts';
@@ -83,6 +84,9 @@ export class Dispatcher extends PollingWorker {
   private readonly accounts = new Map<string, { account: ChannelAccountWithSecrets; loadedAt: number }>();
   private readonly tokens: AccessTokens;
   private readonly limits: DeliveryLimits;
+  /** Outages are logged when they start and end, not at every poll or job that meets them. */
+  private readonly queueOutage: Outage;
+  private readonly limitsOutage: Outage;
 
   constructor(options: DispatcherOptions) {
     super();
@@ -102,18 +106,36 @@ export class Dispatcher extends PollingWorker {
     this.tokens = new AccessTokens(this.o.http, () => this.o.now().getTime());
     this.limits =
       options.limits ?? createMemoryLimits({ breaker: this.o.breaker, now: () => this.o.now().getTime() });
+    this.queueOutage = new Outage(
+      'store (dispatch queue)',
+      this.o.log,
+      'no message is sent until it is back',
+    );
+    this.limitsOutage = new Outage(
+      'delivery limits',
+      this.o.log,
+      'messages wait in the queue until they are back',
+    );
   }
 
   protected async run(): Promise<void> {
     while (this.isRunning) {
+      if (this.limits.reachable?.() === false) {
+        // Shared limits out of reach (Redis down): a claimed job could neither pass them nor be
+        // sent past them, so jobs stay queued, untouched, until the connection is back. Its own
+        // outage is logged where the connection is made.
+        await this.sleep(this.o.idleMs);
+        continue;
+      }
       const free = this.o.concurrency - this.busy;
       let claimed: Job[] = [];
       if (free > 0) {
         try {
           claimed = await this.o.queue.claim(this.o.now(), Math.min(free, this.o.claimBatch), this.o.leaseMs);
+          this.queueOutage.up();
         } catch (error) {
-          // The store is failing (disk full, I/O): back off instead of spinning on it.
-          this.o.log.error({ err: error }, 'claiming jobs failed');
+          // The store is failing (database gone, disk full): back off instead of spinning on it.
+          this.queueOutage.down(error);
           await this.sleep(this.o.idleMs);
           continue;
         }
@@ -133,7 +155,7 @@ export class Dispatcher extends PollingWorker {
       );
     } catch (error) {
       // The leases run out and the jobs come back; nothing was sent.
-      this.o.log.error({ err: error }, 'starting attempts failed');
+      this.queueOutage.down(error);
       return;
     }
     crashPoint('after_claim');
@@ -226,11 +248,12 @@ export class Dispatcher extends PollingWorker {
       if (!(error instanceof LimitsUnavailable)) throw error;
       // Nothing was sent: like a job waiting for the breaker, it waits without using an attempt
       // rather than being sent past limits nobody can read.
-      this.o.log.error({ err: error.cause, messageId: job.messageId }, 'delivery limits unavailable');
+      this.limitsOutage.down(error.cause);
       const retryIn = LIMITS_RETRY_MS + Math.floor(Math.random() * LIMITS_RETRY_MS);
       await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + retryIn), { countAttempt: false });
       return;
     }
+    this.limitsOutage.up();
     if (slot === undefined) return;
     let outcome: Awaited<ReturnType<Dispatcher['send']>>;
     try {

@@ -17,10 +17,13 @@ export function redisKicks(
   url: string,
   prefix: string,
   onError: (error: Error) => void = () => undefined,
+  /** A connection is (back) up: with onError, what an outage log needs. */
+  onReady: () => void = () => undefined,
 ): KickChannel {
   const channel = `${prefix}kick`;
   const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   publisher.on('error', onError);
+  publisher.on('ready', onReady);
   let subscriber: Redis | undefined;
   let pending: 'plain' | 'callbacks' | undefined;
   return {
@@ -39,6 +42,7 @@ export function redisKicks(
     async subscribe(onKick) {
       subscriber = new Redis(url, { maxRetriesPerRequest: null });
       subscriber.on('error', onError);
+      subscriber.on('ready', onReady);
       subscriber.on('message', (_from: string, message: string) => onKick(message === 'callbacks'));
       // Not awaited: with Redis down the worker must still start and poll; ioredis subscribes
       // once it connects.

@@ -7,6 +7,7 @@
 import { crashPoint } from '../lib/crash-points.ts';
 import { FORBIDDEN_DESTINATION, type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
+import { Outage } from '../lib/outage.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
 import type { CallbackDelivery, Store } from '../store/types.ts';
 import { signatureHeaders } from './sign.ts';
@@ -28,10 +29,13 @@ export interface NotifierOptions {
 export class Notifier extends PollingWorker {
   private readonly secrets = new Map<string, string>();
   private readonly now: () => Date;
+  /** A store that is gone is logged when it goes and comes back, not at every poll. */
+  private readonly outage: Outage;
 
   constructor(private readonly o: NotifierOptions) {
     super();
     this.now = o.now ?? (() => new Date());
+    this.outage = new Outage('store (callback outbox)', o.log, 'no callback is delivered until it is back');
   }
 
   /**
@@ -46,8 +50,9 @@ export class Notifier extends PollingWorker {
       if (free > 0) {
         try {
           batch = await this.o.store.callbacks.claimDue(this.now(), free, this.o.leaseMs ?? 60_000);
+          this.outage.up();
         } catch (error) {
-          this.o.log.error({ err: error }, 'claiming callback deliveries failed');
+          this.outage.down(error);
         }
       }
       for (const d of batch) this.occupy(this.attempt(d));

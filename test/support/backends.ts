@@ -80,6 +80,8 @@ if (problem !== undefined) {
 export const POSTGRES = problem
   ? undefined
   : {
+      /** The server's own URL, for what a test does across databases (only ever on its own). */
+      adminUrl: POSTGRES_URL,
       createDatabase: createTestDatabase,
       /** A backend over a fresh database; closing its store drops the database. */
       async createBackend(

@@ -239,5 +239,8 @@ export function createRedisLimits(options: RedisLimitsOptions): DeliveryLimits {
       if (slot === UNLIMITED) return;
       await redis.zrem(key(accountId, 'inflight'), slot);
     },
+    // ioredis says at once when its connection drops; a lazy connection not yet opened ('wait')
+    // counts as reachable, or nothing would ever open it.
+    reachable: () => redis.status === 'ready' || redis.status === 'wait',
   };
 }

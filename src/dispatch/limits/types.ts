@@ -53,4 +53,10 @@ export interface DeliveryLimits {
    */
   acquireSlot(accountId: string, max: number | undefined): Promise<Slot | undefined>;
   releaseSlot(accountId: string, slot: Slot): Promise<void>;
+
+  /**
+   * Whether the limits can be consulted now, as far as is known without a round trip (a shared
+   * store's connection is up). Absent: always. The dispatcher claims nothing while it is false.
+   */
+  reachable?(): boolean;
 }

@@ -22,6 +22,7 @@
  * client's scope.
  */
 import pg from 'pg';
+import { StoreUnavailableError } from '../unavailable.ts';
 
 export const APP_ROLE = 'omnigate_app';
 export const ROUTER_ROLE = 'omnigate_router';
@@ -112,7 +113,7 @@ export class PgDatabase {
       try {
         return await this.once(initial, work);
       } catch (error) {
-        if (attempt >= this.triesFor(error)) throw error;
+        if (attempt >= this.triesFor(error)) throw unavailableIfLost(error);
       }
     }
   }
@@ -128,7 +129,9 @@ export class PgDatabase {
     options: QueryOptions = {},
   ): Promise<R[]> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await this.pool.connect().catch((error: unknown) => {
+        throw unavailableIfLost(error);
+      });
       try {
         const want = { tenant: tenantId };
         if (scopes.get(client) !== keyOf(want)) {
@@ -144,7 +147,7 @@ export class PgDatabase {
         // connection, or one holding a stale prepared plan, must not go back to the pool.
         const stale = isStalePlan(error);
         client.release(stale || isConnectionError(error) ? (error as Error) : undefined);
-        if (!stale || attempt >= this.staleTries) throw error;
+        if (!stale || attempt >= this.staleTries) throw unavailableIfLost(error);
       }
     }
   }
@@ -209,7 +212,11 @@ export class PgDatabase {
 
   /** Reads outside any tenant: schema bookkeeping only, never a tenant table. */
   async catalog<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.pool.query<R>(sql, params)).rows;
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      throw unavailableIfLost(error);
+    }
   }
 
   close(): Promise<void> {
@@ -259,6 +266,7 @@ const LOST_CONNECTION = /Connection terminated|is not queryable|timeout exceeded
  * `tenant` or `router` means it was rolled back.
  */
 export function isConnectionError(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return true;
   const code = codeOf(error);
   if (error instanceof pg.DatabaseError) {
     return code !== undefined && (code.startsWith('08') || /^57P0[123]$/.test(code));
@@ -266,6 +274,12 @@ export function isConnectionError(error: unknown): boolean {
   if (code !== undefined && /^E[A-Z]+$/.test(code)) return true;
   return error instanceof Error && LOST_CONNECTION.test(error.message);
 }
+
+/** A lost connection as the store port's own error, which the API answers with a 503; others as they are. */
+const unavailableIfLost = (error: unknown) =>
+  isConnectionError(error) && !(error instanceof StoreUnavailableError)
+    ? new StoreUnavailableError(error)
+    : error;
 
 /** Long enough for a checkout queued behind a busy pool under load; short next to TCP's own. */
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -277,5 +291,10 @@ export function openPool(url: string, size: number): pg.Pool {
   // An idle connection the server drops (restart, failover) must not crash the process; the next
   // checkout opens a fresh one.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: the pool listens to idle connections only, and a connection that
+  // breaks while checked out (a terminated backend, a reset socket) emits 'error' even when its
+  // query has already failed with it. The work in progress learns of it from that failure (or
+  // from its next query), and the pool drops the connection when it comes back unqueryable.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
