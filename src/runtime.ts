@@ -19,7 +19,7 @@ import { lockDataDir } from './lib/data-dir-lock.ts';
 import { HttpClient } from './lib/http.ts';
 import { redisKicks } from './lib/kicks.ts';
 import { createLogger, type Logger } from './lib/log.ts';
-import { DestinationGuard } from './lib/ssrf-guard.ts';
+import { DestinationGuard, type ResolveAll } from './lib/ssrf-guard.ts';
 import type { JobQueue } from './queue/types.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
@@ -64,6 +64,8 @@ export interface GatewayOptions {
   startWorkers?: boolean;
   /** The API's clock (tests move it to see expiries). */
   now?: () => Date;
+  /** Name resolution for callback destinations (tests point names at chosen addresses). */
+  resolveAll?: ResolveAll;
 }
 
 /** How long open connections get to finish when the gateway stops. */
@@ -165,7 +167,7 @@ function createWorkers(
     ...(limits ? { limits } : {}),
   });
   // Callback URLs are the tenants' choice, so their client refuses non-public addresses.
-  const destinationGuard = new DestinationGuard(config.webhookAllowlist);
+  const destinationGuard = new DestinationGuard(config.webhookAllowlist, options.resolveAll);
   // Bounded like a provider exchange, so a claimed callback's attempt ends within its lease too.
   const callbackHttp = new HttpClient({
     connections: 16,
