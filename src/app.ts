@@ -26,6 +26,7 @@ import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
 import type { SandboxRecorder } from './channels/types.ts';
 import { registerFacades } from './compat/index.ts';
+import { type ConnectionLimits, limitConnectionsPerClient, serverTimeouts } from './lib/connection-limits.ts';
 import { newId } from './lib/ids.ts';
 import type { Logger } from './lib/log.ts';
 import type { DestinationGuard } from './lib/ssrf-guard.ts';
@@ -56,6 +57,8 @@ export interface AppDeps {
   consentKeywords?: { stop: string[]; start: string[] };
   /** Per channel, the expiry of messages sent without one. */
   defaultTtlSeconds?: Record<string, number | undefined>;
+  /** Timeouts and per-client limits of the listening server (`inject` never meets them). */
+  connections?: ConnectionLimits;
 }
 
 const ProblemSchema = Type.Object(
@@ -86,7 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    requestTimeout: 30_000,
+    requestTimeout: deps.connections?.requestTimeoutMs ?? 30_000,
+    ...(deps.connections ? { http: serverTimeouts(deps.connections) } : {}),
     genReqId: () => newId('req'),
     ajv: {
       customOptions: {
@@ -100,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   });
+  if (deps.connections) limitConnectionsPerClient(app.server, deps.connections);
   registerProblemHandlers(app);
   app.addSchema(ProblemSchema);
 

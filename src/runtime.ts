@@ -276,6 +276,7 @@ async function launch(
     connectors,
     logger: options.quiet ? false : log,
     bodyLimitBytes: config.bodyLimitBytes,
+    connections: config.connections,
     destinationGuard,
     ...(options.now ? { now: options.now } : {}),
     defaultTtlSeconds: config.defaultTtlSeconds,
