@@ -27,6 +27,7 @@ import type { ConnectorRegistry } from './channels/registry.ts';
 import type { SandboxRecorder } from './channels/types.ts';
 import { registerFacades } from './compat/index.ts';
 import { type ConnectionLimits, limitConnectionsPerClient, serverTimeouts } from './lib/connection-limits.ts';
+import type { CredentialHasher } from './lib/crypto.ts';
 import { newId } from './lib/ids.ts';
 import type { Logger } from './lib/log.ts';
 import type { DestinationGuard } from './lib/ssrf-guard.ts';
@@ -57,6 +58,8 @@ export interface AppDeps {
   consentKeywords?: { stop: string[]; start: string[] };
   /** Per channel, the expiry of messages sent without one. */
   defaultTtlSeconds?: Record<string, number | undefined>;
+  /** Keyed hash of API keys and compat credentials (derived from the master key). */
+  credentialHash: CredentialHasher;
   /** Timeouts and per-client limits of the listening server (`inject` never meets them). */
   connections?: ConnectionLimits;
 }
@@ -135,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // What most route groups share: the store, the connectors and the clock.
   const base = { store: deps.store, connectors: deps.connectors, now };
   const v1: FastifyPluginAsync = async (v1) => {
-    v1.addHook('onRequest', bearerAuth(deps.store));
+    v1.addHook('onRequest', bearerAuth(deps.store, deps.credentialHash));
     v1.addHook('preValidation', refuseNulCharacters);
     // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
     v1.removeContentTypeParser('text/plain');
@@ -169,7 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await v1.register(inboundEventRoutes, { store: deps.store });
     await v1.register(accountRoutes, { store: deps.store });
-    await v1.register(compatCredentialRoutes, { store: deps.store });
+    await v1.register(compatCredentialRoutes, { store: deps.store, credentialHash: deps.credentialHash });
   };
   await app.register(v1, { prefix: '/v1' });
   await registerFacades(app, {
@@ -180,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl: deps.publicUrl,
     },
     onAccepted: deps.onAccepted,
+    credentialHash: deps.credentialHash,
   });
 
   await app.register(shortLinkRoutes, base);

@@ -14,7 +14,7 @@ import { CONNECTORS, type ConnectorRegistry } from './channels/registry.ts';
 import type { Config } from './config/config.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.ts';
 import { createRedisLimits } from './dispatch/limits/redis.ts';
-import { createSecretBox } from './lib/crypto.ts';
+import { type CredentialHasher, createCredentialHasher, createSecretBox } from './lib/crypto.ts';
 import { lockDataDir } from './lib/data-dir-lock.ts';
 import { HttpClient } from './lib/http.ts';
 import { redisKicks } from './lib/kicks.ts';
@@ -79,6 +79,8 @@ interface OpenBackend {
    * belong to a process that died. With PostgreSQL other processes may hold live leases.
    */
   ownsQueueAlone: boolean;
+  /** Keyed hash of presented credentials, derived from the same master key as the secret box. */
+  credentialHash: CredentialHasher;
   release(): void;
 }
 
@@ -91,7 +93,9 @@ async function openBackend(config: Config): Promise<OpenBackend> {
     // directory would differ between processes.
     throw new Error('OMNIGATE_DATABASE_URL needs OMNIGATE_MASTER_KEY, the same on every process');
   }
-  const secrets = createSecretBox(masterKey(config));
+  const key = masterKey(config);
+  const secrets = createSecretBox(key);
+  const credentialHash = createCredentialHasher(key);
   if (config.databaseUrl) {
     // Loaded only in scale-out mode, so the embedded default never loads the pg driver.
     const { createPostgresBackend } = await import('./store/postgres/index.ts');
@@ -100,7 +104,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
       secrets,
       poolSize: config.databasePoolSize,
     });
-    return { ...backend, ownsQueueAlone: false, release: () => undefined };
+    return { ...backend, ownsQueueAlone: false, credentialHash, release: () => undefined };
   }
   const releaseLock = lockDataDir(config.dataDir);
   try {
@@ -109,7 +113,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
       synchronous: config.sqliteSynchronous,
       secrets,
     });
-    return { ...backend, ownsQueueAlone: true, release: releaseLock };
+    return { ...backend, ownsQueueAlone: true, credentialHash, release: releaseLock };
   } catch (error) {
     // A database that cannot be opened (corrupt, unwritable) must not keep the directory locked.
     releaseLock();
@@ -244,7 +248,11 @@ async function launch(
     await store.callbacks.releaseLeases(new Date());
   }
   const sandbox = config.mode === 'sandbox';
-  const boot = await bootstrap(store, connectors, { apiKey: config.apiKey, sandbox });
+  const boot = await bootstrap(store, connectors, {
+    apiKey: config.apiKey,
+    sandbox,
+    credentialHash: backend.credentialHash,
+  });
 
   // The sandbox emulators need the gateway's own URL (to post signed webhooks back) before the
   // routes are registered, so the port is settled first.
@@ -276,6 +284,7 @@ async function launch(
     connectors,
     logger: options.quiet ? false : log,
     bodyLimitBytes: config.bodyLimitBytes,
+    credentialHash: backend.credentialHash,
     connections: config.connections,
     destinationGuard,
     ...(options.now ? { now: options.now } : {}),

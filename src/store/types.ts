@@ -311,6 +311,8 @@ export interface TenantRepository {
   addApiKey(tenantId: string, keyHash: string, displayPrefix: string): Promise<void>;
   hasApiKeys(tenantId: string): Promise<boolean>;
   findByApiKeyHash(keyHash: string): Promise<Tenant | undefined>;
+  /** Rewrites a key's stored hash (an older format, on its first use since the upgrade). */
+  rehashApiKey(tenantId: string, oldHash: string, newHash: string): Promise<void>;
   /** The tenant's callback signing secret, encrypted at rest; created on first use. */
   callbackSecret(tenantId: string, create: () => string): Promise<string>;
   /**
@@ -322,6 +324,8 @@ export interface TenantRepository {
   listCompatCredentials(tenantId: string): Promise<CompatCredential[]>;
   removeCompatCredential(tenantId: string, id: string): Promise<boolean>;
   findByCompatCredential(vendor: string, credentialHash: string): Promise<Tenant | undefined>;
+  /** Rewrites a compat credential's stored hash (an older format, on its first use since the upgrade). */
+  rehashCompatCredential(tenantId: string, vendor: string, oldHash: string, newHash: string): Promise<void>;
 }
 
 export interface NewCompatCredential {
