@@ -436,6 +436,20 @@ export interface InboundRepository {
     channelAccountId: string,
     token: string,
   ): Promise<string | undefined>;
+  /**
+   * Records the nonce of a signed webhook request for the account until `expiresAt`; false when
+   * it is recorded already and unexpired, i.e. the request is a replay. Drops the account's
+   * nonces that expired by `now` on the way.
+   */
+  claimNonce(
+    tenantId: string,
+    channelAccountId: string,
+    nonce: string,
+    expiresAt: string,
+    now: string,
+  ): Promise<boolean>;
+  /** Forgets a claimed nonce: its request failed before it was stored, and the provider may retry it. */
+  releaseNonce(tenantId: string, channelAccountId: string, nonce: string): Promise<void>;
 }
 
 export interface CallbackRepository {
