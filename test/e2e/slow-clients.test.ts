@@ -11,8 +11,8 @@ import { startTestGateway, TEST_API_KEY, type TestGateway } from '../support/gat
 const HEADERS_MS = 1_000;
 const REQUEST_MS = 2_000;
 const PER_CLIENT = 6;
-/** Node checks timeouts on an interval; the gateway keeps it within a quarter of the headers timeout. */
-const SLACK_MS = 600;
+/** Node checks timeouts every quarter of the headers timeout here; the rest is room for a loaded machine. */
+const SLACK_MS = 1_500;
 
 let gw: TestGateway;
 let port: number;
@@ -107,7 +107,7 @@ describe('slow clients', () => {
   it(`closes connections beyond ${PER_CLIENT} from one address at once, and takes new ones as others close`, async () => {
     const first = await Promise.all(Array.from({ length: PER_CLIENT }, open));
     const extra = await Promise.all(Array.from({ length: 3 }, open));
-    for (const c of extra) expect(await within(c.closed, 500)).toBeTypeOf('number');
+    for (const c of extra) expect(await within(c.closed, 2_000)).toBeTypeOf('number');
     for (const c of first) expect(c.socket.destroyed).toBe(false);
     // The limit counts open connections: one closing makes room for one more.
     const gone = first[0] as Client;
