@@ -105,7 +105,15 @@ describe('slow clients', () => {
   });
 
   it(`closes connections beyond ${PER_CLIENT} from one address at once, and takes new ones as others close`, async () => {
-    const first = await Promise.all(Array.from({ length: PER_CLIENT }, open));
+    // Each makes a request and stays open, kept alive, so the headers timeout does not close it.
+    const first = await Promise.all(
+      Array.from({ length: PER_CLIENT }, async () => {
+        const c = await open();
+        c.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+        while (!c.received().includes('\r\n\r\n')) await new Promise((r) => setTimeout(r, 10));
+        return c;
+      }),
+    );
     const extra = await Promise.all(Array.from({ length: 3 }, open));
     for (const c of extra) expect(await within(c.closed, 2_000)).toBeTypeOf('number');
     for (const c of first) expect(c.socket.destroyed).toBe(false);
