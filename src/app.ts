@@ -25,6 +25,8 @@ import { templateRoutes } from './api/v1/templates.ts';
 import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
 import { registerFacades } from './compat/index.ts';
+import { type ConnectionLimits, limitConnectionsPerClient, serverTimeouts } from './lib/connection-limits.ts';
+import type { CredentialHasher } from './lib/crypto.ts';
 import { newId } from './lib/ids.ts';
 import type { Logger } from './lib/log.ts';
 import type { DestinationGuard } from './lib/ssrf-guard.ts';
@@ -68,6 +70,10 @@ export interface AppDeps {
    * and the emulators' public credentials are refused for new accounts.
    */
   production?: boolean;
+  /** Keyed hash of API keys and compat credentials (derived from the master key). */
+  credentialHash: CredentialHasher;
+  /** Timeouts and per-client limits of the listening server (`inject` never meets them). */
+  connections?: ConnectionLimits;
 }
 
 const ProblemSchema = Type.Object(
@@ -98,7 +104,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    requestTimeout: 30_000,
+    requestTimeout: deps.connections?.requestTimeoutMs ?? 30_000,
+    ...(deps.connections ? { http: serverTimeouts(deps.connections) } : {}),
     genReqId: () => newId('req'),
     // The emulators' tagged base URLs (sandbox/account-tag.ts) lose their tag before routing.
     ...(deps.sandbox ? { rewriteUrl: sandboxUrlRewriter(deps.sandbox.tags) } : {}),
@@ -114,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   });
+  if (deps.connections) limitConnectionsPerClient(app.server, deps.connections);
   registerProblemHandlers(app);
   app.addSchema(ProblemSchema);
 
@@ -148,7 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // What most route groups share: the store, the connectors and the clock.
   const base = { store: deps.store, connectors: deps.connectors, now };
   const v1: FastifyPluginAsync = async (v1) => {
-    v1.addHook('onRequest', bearerAuth(deps.store));
+    v1.addHook('onRequest', bearerAuth(deps.store, deps.credentialHash));
     v1.addHook('preValidation', refuseNulCharacters);
     // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
     v1.removeContentTypeParser('text/plain');
@@ -184,7 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await v1.register(inboundEventRoutes, { store: deps.store });
     await v1.register(accountRoutes, { store: deps.store });
-    await v1.register(compatCredentialRoutes, { store: deps.store });
+    await v1.register(compatCredentialRoutes, { store: deps.store, credentialHash: deps.credentialHash });
   };
   await app.register(v1, { prefix: '/v1' });
   await registerFacades(app, {
@@ -196,6 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl: deps.publicUrl,
     },
     onAccepted: deps.onAccepted,
+    credentialHash: deps.credentialHash,
   });
 
   await app.register(shortLinkRoutes, base);
@@ -214,7 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       webhookUrls: deps.sandbox.webhookUrls?.() ?? {},
       chaos: deps.sandbox.chaos,
       access: {
-        authenticate: bearerAuth(deps.store),
+        authenticate: bearerAuth(deps.store, deps.credentialHash),
         webhookTenants: deps.sandbox.webhookTenants?.() ?? {},
       },
     });

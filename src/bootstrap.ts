@@ -2,8 +2,10 @@
  * First-start setup of the embedded default: the default tenant, its API key, its callback signing
  * secret, and in sandbox mode one sandbox channel account per channel. Safe to run on every start.
  */
+
+import { tenantByApiKey } from './api/credential-lookup.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
-import { apiKeyPrefix, generateApiKey, generateWebhookSecret, hashApiKey } from './lib/crypto.ts';
+import { apiKeyPrefix, type CredentialHasher, generateApiKey, generateWebhookSecret } from './lib/crypto.ts';
 import { newId } from './lib/ids.ts';
 import type { ChannelAccount, Store } from './store/types.ts';
 
@@ -24,16 +26,19 @@ export interface BootstrapResult {
 export async function bootstrap(
   store: Store,
   connectors: ConnectorRegistry,
-  options: { apiKey?: string | undefined; sandbox: boolean },
+  options: { apiKey?: string | undefined; sandbox: boolean; credentialHash: CredentialHasher },
 ): Promise<BootstrapResult> {
   const tenant = await store.tenants.ensure(DEFAULT_TENANT_ID, 'default');
   await store.tenants.callbackSecret(tenant.id, generateWebhookSecret);
   let generatedApiKey: string | undefined;
+  const hash = options.credentialHash;
   if (options.apiKey) {
-    await store.tenants.addApiKey(tenant.id, hashApiKey(options.apiKey), apiKeyPrefix(options.apiKey));
+    // Finding it first rewrites a key stored in the older, unkeyed form, rather than keep both.
+    await tenantByApiKey(store, hash, options.apiKey);
+    await store.tenants.addApiKey(tenant.id, hash(options.apiKey), apiKeyPrefix(options.apiKey));
   } else if (!(await store.tenants.hasApiKeys(tenant.id))) {
     generatedApiKey = generateApiKey();
-    await store.tenants.addApiKey(tenant.id, hashApiKey(generatedApiKey), apiKeyPrefix(generatedApiKey));
+    await store.tenants.addApiKey(tenant.id, hash(generatedApiKey), apiKeyPrefix(generatedApiKey));
   }
   const sandboxAccounts: ChannelAccount[] = [];
   const existing = await store.channelAccounts.list(tenant.id);

@@ -14,13 +14,13 @@ import { CONNECTORS, type ConnectorRegistry } from './channels/registry.ts';
 import type { Config } from './config/config.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.ts';
 import { createRedisLimits } from './dispatch/limits/redis.ts';
-import { createSecretBox } from './lib/crypto.ts';
+import { type CredentialHasher, createCredentialHasher, createSecretBox } from './lib/crypto.ts';
 import { lockDataDir } from './lib/data-dir-lock.ts';
 import { HttpClient } from './lib/http.ts';
 import { redisKicks } from './lib/kicks.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { Outage } from './lib/outage.ts';
-import { DestinationGuard } from './lib/ssrf-guard.ts';
+import { DestinationGuard, type ResolveAll } from './lib/ssrf-guard.ts';
 import type { JobQueue } from './queue/types.ts';
 import { SandboxTags } from './sandbox/account-tag.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
@@ -99,6 +99,8 @@ export interface GatewayOptions {
   startWorkers?: boolean;
   /** The API's clock (tests move it to see expiries). */
   now?: () => Date;
+  /** Name resolution for callback destinations (tests point names at chosen addresses). */
+  resolveAll?: ResolveAll;
 }
 
 /** How long open connections get to finish when the gateway stops. */
@@ -116,6 +118,8 @@ interface OpenBackend {
   masterKeyInDataDir?: string;
   /** Tags the emulator base URLs with the sending account, under a key from the master key. */
   sandboxTags: SandboxTags;
+  /** Keyed hash of presented credentials, derived from the same master key as the secret box. */
+  credentialHash: CredentialHasher;
   release(): void;
 }
 
@@ -132,6 +136,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
   const secrets = createSecretBox(key);
   const keyNote = {
     sandboxTags: new SandboxTags(key),
+    credentialHash: createCredentialHasher(key),
     ...(inDataDir ? { masterKeyInDataDir: inDataDir } : {}),
   };
   if (config.databaseUrl) {
@@ -214,7 +219,7 @@ function createWorkers(
     ...(limits ? { limits } : {}),
   });
   // Callback URLs are the tenants' choice, so their client refuses non-public addresses.
-  const destinationGuard = new DestinationGuard(config.webhookAllowlist);
+  const destinationGuard = new DestinationGuard(config.webhookAllowlist, options.resolveAll);
   // Bounded like a provider exchange, so a claimed callback's attempt ends within its lease too.
   const callbackHttp = new HttpClient({
     connections: 16,
@@ -295,7 +300,11 @@ async function launch(
     await store.callbacks.releaseLeases(new Date());
   }
   const sandbox = config.mode === 'sandbox';
-  const boot = await bootstrap(store, connectors, { apiKey: config.apiKey, sandbox });
+  const boot = await bootstrap(store, connectors, {
+    apiKey: config.apiKey,
+    sandbox,
+    credentialHash: backend.credentialHash,
+  });
   if (boot.unusedSandboxAccounts.length > 0) log.warn(unusedSandboxAccountsWarning(boot));
 
   // The sandbox emulators need the gateway's own URL (to post signed webhooks back) before the
@@ -324,6 +333,8 @@ async function launch(
     connectors,
     logger: options.quiet ? false : log,
     bodyLimitBytes: config.bodyLimitBytes,
+    credentialHash: backend.credentialHash,
+    connections: config.connections,
     destinationGuard,
     ...(options.now ? { now: options.now } : {}),
     defaultTtlSeconds: config.defaultTtlSeconds,

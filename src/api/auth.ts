@@ -1,11 +1,12 @@
 /**
- * Bearer API-key authentication. Keys are looked up by their SHA-256 hash; the tenant found is the
+ * Bearer API-key authentication. Keys are looked up by their keyed hash; the tenant found is the
  * only tenant any handler of the request can touch.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.ts';
-import { hashApiKey } from '../lib/crypto.ts';
+import type { CredentialHasher } from '../lib/crypto.ts';
 import type { Store } from '../store/types.ts';
+import { tenantByApiKey } from './credential-lookup.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,7 +14,7 @@ declare module 'fastify' {
   }
 }
 
-export function bearerAuth(store: Store) {
+export function bearerAuth(store: Store, hash: CredentialHasher) {
   // A small cache: hashing is cheap, but a store lookup per request is not free.
   const cache = new Map<string, { tenantId: string; until: number }>();
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
@@ -22,17 +23,18 @@ export function bearerAuth(store: Store) {
     if (!match) {
       throw new AppError('GW_UNAUTHORIZED', 'Send your API key as Authorization: Bearer <key>');
     }
-    const hash = hashApiKey(match[1]!);
+    const key = match[1]!;
+    const cacheKey = hash(key);
     const now = Date.now();
-    const hit = cache.get(hash);
+    const hit = cache.get(cacheKey);
     if (hit && hit.until > now) {
       request.tenantId = hit.tenantId;
       return;
     }
-    const tenant = await store.tenants.findByApiKeyHash(hash);
+    const tenant = await tenantByApiKey(store, hash, key);
     if (!tenant) throw new AppError('GW_UNAUTHORIZED', 'The API key is not valid');
     if (cache.size > 10_000) cache.clear();
-    cache.set(hash, { tenantId: tenant.id, until: now + 30_000 });
+    cache.set(cacheKey, { tenantId: tenant.id, until: now + 30_000 });
     request.tenantId = tenant.id;
   };
 }

@@ -6,9 +6,9 @@
  * WeChat's echostr).
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { ChannelConnector, InboundEvent } from '../channels/types.ts';
+import type { ChannelConnector, InboundEvent, InboundRequest } from '../channels/types.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { ChannelAccountWithSecrets, Store } from '../store/types.ts';
@@ -21,6 +21,12 @@ const Params = Type.Object({ channel: Type.String(), accountId: Type.String({ ma
  */
 const RECEIPT_RACE_MS = 2_000;
 const RECEIPT_POLL_MS = 50;
+
+/**
+ * A signed timestamp further than this from our clock, either way, is refused, and a nonce is
+ * remembered this long past its timestamp: a captured request cannot be played again.
+ */
+export const REPLAY_WINDOW_MS = 5 * 60_000;
 
 export const inboundWebhookRoutes: FastifyPluginAsync<{
   store: Store;
@@ -50,6 +56,45 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
   // Providers send JSON, XML (WeChat) or form bodies; every one is verified on its exact bytes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  // A request that fails after claiming its nonce stored nothing: the provider's retry of it,
+  // which may carry the same nonce, must not be refused as a replay.
+  const claimedNonces = new WeakMap<FastifyRequest, () => Promise<void>>();
+  app.addHook('onError', async (request) => {
+    await claimedNonces
+      .get(request)?.()
+      .catch(() => undefined);
+  });
+
+  /** Refuses a request whose signed timestamp is outside the window or whose nonce was seen. */
+  async function refuseReplay(
+    request: FastifyRequest,
+    connector: ChannelConnector,
+    account: ChannelAccountWithSecrets,
+    inbound: InboundRequest,
+  ): Promise<void> {
+    if (!connector.signedFreshness) return;
+    const signed = connector.signedFreshness(inbound);
+    if (!signed) throw new AppError('GW_UNAUTHORIZED', 'The webhook carries no signed timestamp and nonce');
+    const nowMs = now().getTime();
+    const signedAtMs = signed.signedAt * 1000;
+    if (Math.abs(nowMs - signedAtMs) > REPLAY_WINDOW_MS) {
+      throw new AppError('GW_UNAUTHORIZED', 'The webhook signature is dated outside the 5-minute window');
+    }
+    // A replay repeats both (they are signed); the timestamp keeps two pushes that draw the same
+    // nonce in different seconds apart.
+    const nonce = `${signed.signedAt}:${signed.nonce}`;
+    const expiresAt = new Date(signedAtMs + REPLAY_WINDOW_MS).toISOString();
+    const fresh = await store.inbound.claimNonce(
+      account.tenantId,
+      account.id,
+      nonce,
+      expiresAt,
+      new Date(nowMs).toISOString(),
+    );
+    if (!fresh) throw new AppError('GW_UNAUTHORIZED', 'The webhook was received before (its nonce is used)');
+    claimedNonces.set(request, () => store.inbound.releaseNonce(account.tenantId, account.id, nonce));
+  }
 
   async function resolve(
     params: unknown,
@@ -97,9 +142,11 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       const { connector, account } = await resolve(request.params);
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const query = stringQuery(request.query);
-      if (!connector.verifyInbound({ rawBody, headers: request.headers, query }, account.credentials)) {
+      const inbound = { rawBody, headers: request.headers, query };
+      if (!connector.verifyInbound(inbound, account.credentials)) {
         throw new AppError('GW_UNAUTHORIZED', 'The webhook signature does not match');
       }
+      await refuseReplay(request, connector, account, inbound);
       let decoded: unknown;
       try {
         decoded = connector.decodeInbound

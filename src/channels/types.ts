@@ -295,6 +295,13 @@ export interface ChannelConnector {
 
   /** Verifies an inbound webhook on its raw bytes, in constant time. */
   verifyInbound(request: InboundRequest, credentials: Credentials): boolean;
+  /**
+   * For a provider whose signature covers a timestamp and a nonce (WeChat): the signed values
+   * of a verified request, so the gateway refuses one dated outside its window or replayed within
+   * it. Omitted: the signature covers no delivery time (body HMACs, whose redeliveries are
+   * legitimate and deduplicated by provider event id).
+   */
+  signedFreshness?(request: InboundRequest): { signedAt: number; nonce: string } | undefined;
   /** Normalises a verified inbound webhook body into events. */
   parseInbound(body: unknown): InboundEvent[];
   /** Decodes a verified inbound body (WeChat sends XML). Omitted: JSON. Throws on malformed input. */

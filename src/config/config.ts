@@ -3,6 +3,7 @@
  * read here and never logged.
  */
 import { CHANNEL_NAMES } from '../channels/registry.ts';
+import type { ConnectionLimits } from '../lib/connection-limits.ts';
 
 export type Mode = 'sandbox' | 'production';
 
@@ -42,6 +43,12 @@ export interface Config {
   /** Prefix of every Redis key and channel (OMNIGATE_REDIS_PREFIX), so deployments can share a server. */
   redisPrefix: string;
   bodyLimitBytes: number;
+  /**
+   * Slow clients: how long headers (OMNIGATE_HEADERS_TIMEOUT_MS) and a whole request
+   * (OMNIGATE_REQUEST_TIMEOUT_MS) may take to arrive, and how many connections one address may
+   * hold (OMNIGATE_MAX_CONNECTIONS_PER_CLIENT) unless OMNIGATE_CONNECTION_LIMIT_EXEMPT lists it.
+   */
+  connections: ConnectionLimits;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Sends in flight at once in this process. */
   dispatchConcurrency: number;
@@ -79,6 +86,22 @@ function int(value: string | undefined, fallback: number, name: string): number 
  * another worker claim a job whose attempt is still running, and the message goes out twice.
  */
 export const minimumLeaseMs = (providerTimeoutMs: number) => 2 * providerTimeoutMs + 2_000;
+
+function connectionLimits(env: NodeJS.ProcessEnv): ConnectionLimits {
+  const headersTimeoutMs = int(env.OMNIGATE_HEADERS_TIMEOUT_MS, 10_000, 'OMNIGATE_HEADERS_TIMEOUT_MS');
+  const requestTimeoutMs = int(env.OMNIGATE_REQUEST_TIMEOUT_MS, 30_000, 'OMNIGATE_REQUEST_TIMEOUT_MS');
+  // Node refuses a headers timeout longer than the request's.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new Error('OMNIGATE_HEADERS_TIMEOUT_MS may not exceed OMNIGATE_REQUEST_TIMEOUT_MS');
+  }
+  const exempt = env.OMNIGATE_CONNECTION_LIMIT_EXEMPT;
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    maxPerClient: int(env.OMNIGATE_MAX_CONNECTIONS_PER_CLIENT, 256, 'OMNIGATE_MAX_CONNECTIONS_PER_CLIENT'),
+    exempt: exempt === undefined ? ['127.0.0.0/8', '::1/128'] : words(exempt),
+  };
+}
 
 function leaseAndTimeout(env: NodeJS.ProcessEnv): Pick<Config, 'leaseMs' | 'providerTimeoutMs'> {
   const providerTimeoutMs = int(env.OMNIGATE_PROVIDER_TIMEOUT_MS, 15_000, 'OMNIGATE_PROVIDER_TIMEOUT_MS');
@@ -147,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: env.OMNIGATE_REDIS_PREFIX ?? 'omnigate:',
     databasePoolSize: int(env.OMNIGATE_DATABASE_POOL_SIZE, 10, 'OMNIGATE_DATABASE_POOL_SIZE'),
     bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
+    connections: connectionLimits(env),
     sqliteSynchronous: sync,
     dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),
     ...leaseAndTimeout(env),

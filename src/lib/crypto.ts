@@ -1,9 +1,10 @@
 /**
  * Secrets we must be able to read back (provider credentials, callback signing secrets) are
- * encrypted at rest with AES-256-GCM under a master key; API keys, which we only compare, are
- * stored as SHA-256 hashes (a fast hash is right for 240-bit random keys; bcrypt is for passwords).
+ * encrypted at rest with AES-256-GCM under a master key; API keys and compat credentials, which
+ * we only compare, are stored as HMAC-SHA256 under a key derived from the master key (a fast hash
+ * is right for random keys; a keyed one means a copy of the database alone cannot test guesses).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 export interface SecretBox {
   seal(plain: string): string;
@@ -54,8 +55,31 @@ export function generateApiKey(): string {
   return `og_${base62(randomBytes(40))}`;
 }
 
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+/**
+ * Hashes a credential for storage and lookup: `k1:` + hex HMAC-SHA256, keyed by HKDF of the
+ * master key (so rotating the derivation later can tell the formats apart).
+ */
+export type CredentialHasher = (value: string) => string;
+
+export function createCredentialHasher(masterKey: Buffer): CredentialHasher {
+  const key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'omnigate credential hash v1', 32));
+  return (value) => `k1:${createHmac('sha256', key).update(value).digest('hex')}`;
+}
+
+/**
+ * The unsalted SHA-256 that API keys and compat credentials were stored as before keyed hashes;
+ * found on use and rewritten (`api/credential-lookup.ts`), since the plaintext is needed to rehash.
+ */
+export function legacyCredentialHash(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** The pre-keyed format under its old name; tests still add keys with it to exercise the upgrade path. */
+export const hashApiKey = legacyCredentialHash;
+
+/** A compat credential generated for a tenant: `ogc_` + 43 base62 characters. */
+export function generateCompatSecret(): string {
+  return `ogc_${base62(randomBytes(43))}`;
 }
 
 /** The first characters of a key, safe to show in listings and logs. */

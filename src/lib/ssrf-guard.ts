@@ -1,46 +1,51 @@
 /**
  * Outbound webhooks go to URLs our tenants choose, so a URL must not be a way into our own network
  * (cloud metadata at 169.254.169.254, an admin port on localhost, a database on 10.x). Addresses
- * that are private, loopback, link-local or otherwise not public are refused unless an allowlist
- * (OMNIGATE_WEBHOOK_ALLOWLIST: CIDRs and host names) permits them.
+ * in any special-purpose block (`special-addresses.ts`) are refused unless an allowlist
+ * (OMNIGATE_WEBHOOK_ALLOWLIST: CIDRs and host names) permits them; IPv6 forms that carry an IPv4
+ * address are judged by that address, so ::ffff:0:127.0.0.1 or 2002:7f00::1 is 127.0.0.1.
  *
  * The check runs on the address actually connected to (a DNS lookup hook), not only on the URL, so
  * a name that resolves to a private address, or re-resolves to one later (DNS rebinding), is
  * refused too.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import {
+  EMBEDDING_IPV6,
+  GLOBAL_UNICAST_IPV6,
+  SPECIAL_IPV4,
+  SPECIAL_IPV6,
+  type SpecialBlock,
+} from './special-addresses.ts';
 
-const NOT_PUBLIC_V4 = [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const;
-const NOT_PUBLIC_V6 = [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const;
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type Range = [Address, number];
 
-const notPublic = new BlockList();
-for (const [net, prefix] of NOT_PUBLIC_V4) notPublic.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of NOT_PUBLIC_V6) notPublic.addSubnet(net, prefix, 'ipv6');
+interface ParsedBlock<B extends SpecialBlock> {
+  range: Range;
+  block: B;
+}
+
+const parseBlocks = <B extends SpecialBlock>(blocks: readonly B[]): ParsedBlock<B>[] =>
+  blocks.map((block) => ({ range: ipaddr.parseCIDR(block.cidr), block }));
+
+const V4_BLOCKS = parseBlocks(SPECIAL_IPV4);
+// Embedding blocks and refused blocks in one list, so the most specific match decides (Teredo
+// inside 2001::/23, ::1 inside the IPv4-compatible ::/96).
+const V6_BLOCKS: ParsedBlock<SpecialBlock & { carried?: (a: ipaddr.IPv6) => ipaddr.IPv4[] }>[] = [
+  ...parseBlocks(SPECIAL_IPV6),
+  ...parseBlocks(EMBEDDING_IPV6),
+];
+const GLOBAL_UNICAST = ipaddr.parseCIDR(GLOBAL_UNICAST_IPV6);
+
+/** Resolves every address of a name, as `dns.lookup` with `all: true` does (tests substitute it). */
+export type ResolveAll = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** The error code of a destination the guard refused; retrying cannot help. */
 export const FORBIDDEN_DESTINATION = 'FORBIDDEN_DESTINATION';
@@ -50,11 +55,13 @@ export class ForbiddenDestinationError extends Error {
 }
 
 export class DestinationGuard {
-  private readonly allowedNets = new BlockList();
+  private readonly allowedNets: Range[] = [];
   private readonly allowedHosts = new Set<string>();
+  private readonly resolveAll: ResolveAll;
 
   /** `allowlist`: CIDRs (`127.0.0.1/32`, `fd00::/8`), single addresses, or host names. */
-  constructor(allowlist: readonly string[] = []) {
+  constructor(allowlist: readonly string[] = [], resolveAll: ResolveAll = dnsLookup) {
+    this.resolveAll = resolveAll;
     for (const entry of allowlist.map((e) => e.trim()).filter(Boolean)) {
       const [address = '', prefix] = entry.split('/');
       const family = isIP(address);
@@ -62,24 +69,37 @@ export class DestinationGuard {
         this.allowedHosts.add(entry.toLowerCase());
         continue;
       }
-      const type = family === 4 ? 'ipv4' : 'ipv6';
-      if (prefix === undefined) this.allowedNets.addAddress(address, type);
-      else this.allowedNets.addSubnet(address, Number(prefix), type);
+      const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
+      this.allowedNets.push([ipaddr.parse(address), bits]);
     }
   }
 
   /** Why an address may not be connected to, or undefined when it may. */
   refusal(address: string): string | undefined {
-    const family = isIP(address);
-    if (family === 0) return `${address} is not an IP address`;
-    const type = family === 4 ? 'ipv4' : 'ipv6';
-    // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is the IPv4 address it maps.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-    if (mapped !== undefined) return this.refusal(mapped);
-    if (this.allowedNets.check(address, type)) return undefined;
-    return notPublic.check(address, type)
-      ? `${address} is a private, loopback or reserved address (allow it with OMNIGATE_WEBHOOK_ALLOWLIST)`
-      : undefined;
+    if (isIP(address) === 0) return `${address} is not an IP address`;
+    const why = this.judge(parseAddress(address));
+    return why === undefined
+      ? undefined
+      : `${address} is a private, loopback or reserved address (${why}; allow it with OMNIGATE_WEBHOOK_ALLOWLIST)`;
+  }
+
+  /** The block that rules an address out, or undefined for a public (or allowed) one. */
+  private judge(address: Address): string | undefined {
+    if (this.allowedNets.some((net) => matches(address, net))) return undefined;
+    if (address.kind() === 'ipv4') {
+      const hit = V4_BLOCKS.find((b) => matches(address, b.range));
+      return hit && describe(hit.block);
+    }
+    const hit = mostSpecific(V6_BLOCKS.filter((b) => matches(address, b.range)));
+    if (hit === undefined) {
+      return matches(address, GLOBAL_UNICAST) ? undefined : 'outside 2000::/3, not global unicast';
+    }
+    if (hit.block.carried === undefined) return describe(hit.block);
+    for (const carried of hit.block.carried(address as ipaddr.IPv6)) {
+      const why = this.judge(carried);
+      if (why !== undefined) return `${describe(hit.block)} carrying ${carried.toString()}: ${why}`;
+    }
+    return undefined;
   }
 
   /**
@@ -103,7 +123,7 @@ export class DestinationGuard {
     options: LookupOptions,
     callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
   ): void => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    this.resolveAll(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '');
       const allowedName = this.allowedHosts.has(hostname.toLowerCase());
       const usable = allowedName ? addresses : addresses.filter((a) => this.refusal(a.address) === undefined);
@@ -116,4 +136,30 @@ export class DestinationGuard {
       return callback(null, first.address, first.family);
     });
   };
+}
+
+/**
+ * ipaddr.js reads the deprecated IPv4-compatible ::a.b.c.d as IPv4-mapped ::ffff:a.b.c.d; the URL
+ * parser's canonical form (::7f00:1) keeps the two apart.
+ */
+function parseAddress(text: string): Address {
+  if (isIP(text) === 6 && text.includes('.') && !text.includes('%')) {
+    return ipaddr.parse(new URL(`http://[${text}]/`).hostname.slice(1, -1));
+  }
+  return ipaddr.parse(text);
+}
+
+function matches(address: Address, [net, bits]: Range): boolean {
+  return address.kind() === net.kind() && address.match(net, bits);
+}
+
+function mostSpecific<B extends SpecialBlock>(hits: ParsedBlock<B>[]): ParsedBlock<B> | undefined {
+  return hits.reduce<ParsedBlock<B> | undefined>(
+    (best, b) => (!best || b.range[1] > best.range[1] ? b : best),
+    undefined,
+  );
+}
+
+function describe(block: SpecialBlock): string {
+  return `${block.cidr} ${block.name}, ${block.rfc}`;
 }

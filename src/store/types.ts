@@ -311,6 +311,8 @@ export interface TenantRepository {
   addApiKey(tenantId: string, keyHash: string, displayPrefix: string): Promise<void>;
   hasApiKeys(tenantId: string): Promise<boolean>;
   findByApiKeyHash(keyHash: string): Promise<Tenant | undefined>;
+  /** Rewrites a key's stored hash (an older format, on its first use since the upgrade). */
+  rehashApiKey(tenantId: string, oldHash: string, newHash: string): Promise<void>;
   /** The tenant's callback signing secret, encrypted at rest; created on first use. */
   callbackSecret(tenantId: string, create: () => string): Promise<string>;
   /**
@@ -322,6 +324,8 @@ export interface TenantRepository {
   listCompatCredentials(tenantId: string): Promise<CompatCredential[]>;
   removeCompatCredential(tenantId: string, id: string): Promise<boolean>;
   findByCompatCredential(vendor: string, credentialHash: string): Promise<Tenant | undefined>;
+  /** Rewrites a compat credential's stored hash (an older format, on its first use since the upgrade). */
+  rehashCompatCredential(tenantId: string, vendor: string, oldHash: string, newHash: string): Promise<void>;
 }
 
 export interface NewCompatCredential {
@@ -432,6 +436,20 @@ export interface InboundRepository {
     channelAccountId: string,
     token: string,
   ): Promise<string | undefined>;
+  /**
+   * Records the nonce of a signed webhook request for the account until `expiresAt`; false when
+   * it is recorded already and unexpired, i.e. the request is a replay. Drops the account's
+   * nonces that expired by `now` on the way.
+   */
+  claimNonce(
+    tenantId: string,
+    channelAccountId: string,
+    nonce: string,
+    expiresAt: string,
+    now: string,
+  ): Promise<boolean>;
+  /** Forgets a claimed nonce: its request failed before it was stored, and the provider may retry it. */
+  releaseNonce(tenantId: string, channelAccountId: string, nonce: string): Promise<void>;
 }
 
 export interface CallbackRepository {

@@ -35,6 +35,7 @@ async function populate(store: Store, tenantId: string): Promise<void> {
     'whsec',
   );
   await store.links.create({ id: id('lk'), tenantId, url: 'https://example.com/', createdAt: at });
+  await store.inbound.claimNonce(tenantId, id('ca'), 'nonce', '2999-01-01T00:00:00.000Z', at);
   await store.contacts.create(
     tenantId,
     { id: id('ct'), attributes: {}, identities: [{ channel: 'line', address: 'U1' }] },

@@ -12,6 +12,14 @@ export function verifyWechatPush(request: InboundRequest, credentials: Credentia
   return signedByWechat(request.query, credentials['token']);
 }
 
+/** The signed timestamp (Unix seconds) and nonce of a push's query. */
+export function wechatFreshness(request: InboundRequest): { signedAt: number; nonce: string } | undefined {
+  const { timestamp, nonce } = request.query ?? {};
+  const signedAt = Number(timestamp);
+  if (!nonce || !timestamp || !/^\d{1,12}$/.test(timestamp)) return undefined;
+  return { signedAt, nonce };
+}
+
 export function wechatHandshake(query: Record<string, string>, credentials: Credentials): string | undefined {
   const echo = query['echostr'];
   return echo !== undefined && signedByWechat(query, credentials['token']) ? echo : undefined;

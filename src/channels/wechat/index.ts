@@ -8,7 +8,13 @@ import { wechatAccessToken } from './access-token.ts';
 import { WECHAT_CAPABILITIES } from './capabilities.ts';
 import { checkWechatMessage, checkWechatRecipient } from './check.ts';
 import { classifyWechatResponse } from './classify.ts';
-import { decodeWechatXml, parseWechatPush, verifyWechatPush, wechatHandshake } from './inbound.ts';
+import {
+  decodeWechatXml,
+  parseWechatPush,
+  verifyWechatPush,
+  wechatFreshness,
+  wechatHandshake,
+} from './inbound.ts';
 import { WECHAT_SANDBOX_CREDENTIALS, WechatCredentials, WechatOptions } from './options.ts';
 import { renderWechat } from './render.ts';
 import { wechatFaults } from './sandbox/faults.ts';
@@ -49,6 +55,7 @@ export const wechatConnector: ChannelConnector = {
   decodeInbound: decodeWechatXml,
   inboundAck: { contentType: 'text/plain; charset=utf-8', body: 'success' },
   handshake: wechatHandshake,
+  signedFreshness: wechatFreshness,
   sandbox: wechatSandbox,
   sandboxFaults: wechatFaults,
 };

@@ -20,7 +20,7 @@ import { toCanonical } from './translate.ts';
 const FORCED: ReadonlySet<unknown> = new Set([1, '1', true]);
 
 export const firstLineFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
-  const tenantOf = compatTenantResolver(deps.send.store, 'firstline');
+  const tenantOf = compatTenantResolver(deps.send.store, deps.credentialHash, 'firstline');
   // FIRST LINE clients send JSON; a text/plain body is a 415 rather than a string to validate.
   app.removeContentTypeParser('text/plain');
 

@@ -22,7 +22,7 @@ export const INFOBIP_PREFIX = '/line/1';
 export const infobipFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
   const line = deps.send.connectors['line'];
   if (!line) throw new Error('the Infobip LINE façade needs the LINE connector');
-  const resolveTenant = compatTenantResolver(deps.send.store, 'infobip');
+  const resolveTenant = compatTenantResolver(deps.send.store, deps.credentialHash, 'infobip');
 
   // Infobip speaks JSON only: a text/plain body is refused, not validated as a string.
   app.removeContentTypeParser('text/plain');

@@ -56,7 +56,7 @@ const CREDENTIAL_HEADERS = {
 
 export const konnekFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
   const { store } = deps.send;
-  const resolveTenant = compatTenantResolver(store, 'konnek');
+  const resolveTenant = compatTenantResolver(store, deps.credentialHash, 'konnek');
 
   // Konnek speaks JSON only: a text/plain body is refused, not validated as a string.
   app.removeContentTypeParser('text/plain');

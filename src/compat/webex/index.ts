@@ -35,7 +35,7 @@ const MAX_DESTINATIONS = 1000;
 const MAX_CORRELATION_BYTES = 50;
 
 export const webexFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
-  const tenantFor = compatTenantResolver(deps.send.store, 'webex');
+  const tenantFor = compatTenantResolver(deps.send.store, deps.credentialHash, 'webex');
 
   app.setErrorHandler((error, request, reply) => {
     const refused = toWebexError(error);

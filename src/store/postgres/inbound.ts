@@ -49,6 +49,28 @@ export function createInboundRepository(db: PgDatabase): InboundRepository {
         );
       });
     },
+    claimNonce(tenantId, channelAccountId, nonce, expiresAt, now) {
+      return db.tenant(tenantId, async (tx) => {
+        await tx.query(
+          'DELETE FROM inbound_nonces WHERE tenant_id = $1 AND channel_account_id = $2 AND expires_at <= $3',
+          [tenantId, channelAccountId, now],
+        );
+        const added = await tx.query(
+          `INSERT INTO inbound_nonces (tenant_id, channel_account_id, nonce, expires_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT DO NOTHING RETURNING nonce`,
+          [tenantId, channelAccountId, nonce, expiresAt],
+        );
+        return added.length > 0;
+      });
+    },
+    releaseNonce(tenantId, channelAccountId, nonce) {
+      return db.tenant(tenantId, async (tx) => {
+        await tx.query(
+          'DELETE FROM inbound_nonces WHERE tenant_id = $1 AND channel_account_id = $2 AND nonce = $3',
+          [tenantId, channelAccountId, nonce],
+        );
+      });
+    },
     replyTokenReceivedAt(tenantId, channelAccountId, token) {
       return db.tenant(tenantId, async (tx) => {
         const [row] = await tx.query<{ received_at: string }>(

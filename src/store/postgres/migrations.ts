@@ -384,6 +384,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE POLICY router_outbox ON callback_deliveries FOR ALL TO ${ROUTER_ROLE} USING (true) WITH CHECK (true);
     `,
   },
+  {
+    version: 3,
+    name: 'webhook nonces',
+    sql: `
+      -- Nonces of signed provider webhooks (WeChat) seen within the replay window, per account.
+      CREATE TABLE inbound_nonces (
+        tenant_id ${TEXT} NOT NULL REFERENCES tenants(id),
+        channel_account_id ${TEXT} NOT NULL,
+        nonce ${TEXT} NOT NULL,
+        expires_at ${TEXT} NOT NULL,
+        PRIMARY KEY (channel_account_id, nonce)
+      );
+      CREATE INDEX inbound_nonces_by_expiry ON inbound_nonces (tenant_id, channel_account_id, expires_at);
+      ${tenantIsolation('inbound_nonces')}
+    `,
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

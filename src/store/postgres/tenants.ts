@@ -46,6 +46,17 @@ export function createTenantRepository(db: PgDatabase, box: SecretBox): TenantRe
     findByApiKeyHash(keyHash) {
       return tenantNamedBy('SELECT tenant_id FROM api_keys WHERE hash = $1', [keyHash]);
     },
+    rehashApiKey(tenantId, oldHash, newHash) {
+      return db.tenant(tenantId, async (tx) => {
+        // The key may be stored in both forms (configured again at a start): keep one.
+        await tx.query('DELETE FROM api_keys WHERE hash = $1 AND tenant_id = $2', [newHash, tenantId]);
+        await tx.query('UPDATE api_keys SET hash = $1 WHERE hash = $2 AND tenant_id = $3', [
+          newHash,
+          oldHash,
+          tenantId,
+        ]);
+      });
+    },
     callbackSecret(tenantId, create) {
       return db.tenant(tenantId, async (tx) => {
         // Locked, so two processes asking at once agree on one secret.
@@ -94,6 +105,14 @@ export function createTenantRepository(db: PgDatabase, box: SecretBox): TenantRe
             ])
           ).length > 0,
       );
+    },
+    rehashCompatCredential(tenantId, vendor, oldHash, newHash) {
+      return db.tenant(tenantId, async (tx) => {
+        await tx.query(
+          'UPDATE compat_credentials SET credential_hash = $1 WHERE tenant_id = $2 AND vendor = $3 AND credential_hash = $4',
+          [newHash, tenantId, vendor, oldHash],
+        );
+      });
     },
     findByCompatCredential(vendor, credentialHash) {
       return tenantNamedBy(

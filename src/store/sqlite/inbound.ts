@@ -39,6 +39,26 @@ export function createInboundRepository(db: Db, writer: GroupCommitter): Inbound
         }),
       );
     },
+    claimNonce(tenantId, channelAccountId, nonce, expiresAt, now) {
+      return writer.run(() => {
+        prepare(
+          'DELETE FROM inbound_nonces WHERE tenant_id = ? AND channel_account_id = ? AND expires_at <= ?',
+        ).run(tenantId, channelAccountId, now);
+        return (
+          prepare(
+            `INSERT INTO inbound_nonces (tenant_id, channel_account_id, nonce, expires_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT DO NOTHING`,
+          ).run(tenantId, channelAccountId, nonce, expiresAt).changes > 0
+        );
+      });
+    },
+    releaseNonce(tenantId, channelAccountId, nonce) {
+      return writer.run(() => {
+        prepare(
+          'DELETE FROM inbound_nonces WHERE tenant_id = ? AND channel_account_id = ? AND nonce = ?',
+        ).run(tenantId, channelAccountId, nonce);
+      });
+    },
     async replyTokenReceivedAt(tenantId, channelAccountId, token) {
       const row = prepare(
         'SELECT received_at FROM inbound_events WHERE channel_account_id = ? AND reply_token = ? AND tenant_id = ?',

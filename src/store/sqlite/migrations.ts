@@ -331,4 +331,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         WHERE reply_token IS NOT NULL;
     `,
   },
+  {
+    version: 13,
+    name: 'webhook nonces',
+    sql: `
+      CREATE TABLE inbound_nonces (
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        channel_account_id TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        PRIMARY KEY (channel_account_id, nonce)
+      );
+      CREATE INDEX inbound_nonces_by_expiry ON inbound_nonces (channel_account_id, expires_at);
+    `,
+  },
 ];

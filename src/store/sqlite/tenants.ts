@@ -30,6 +30,17 @@ export function createTenantRepository(db: Db, writer: GroupCommitter, box: Secr
         'SELECT t.id, t.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.hash = ?',
       ).get(keyHash) as { id: string; name: string } | undefined;
     },
+    rehashApiKey(tenantId, oldHash, newHash) {
+      return writer.run(() => {
+        // The key may be stored in both forms (configured again at a start): keep one.
+        prepare('DELETE FROM api_keys WHERE hash = ? AND tenant_id = ?').run(newHash, tenantId);
+        prepare('UPDATE api_keys SET hash = ? WHERE hash = ? AND tenant_id = ?').run(
+          newHash,
+          oldHash,
+          tenantId,
+        );
+      });
+    },
     callbackSecret(tenantId, create) {
       return writer.run(() => {
         const row = prepare('SELECT callback_secret_enc FROM tenants WHERE id = ?').get(tenantId) as
@@ -64,6 +75,13 @@ export function createTenantRepository(db: Db, writer: GroupCommitter, box: Secr
           prepare('DELETE FROM compat_credentials WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes >
           0,
       );
+    },
+    rehashCompatCredential(tenantId, vendor, oldHash, newHash) {
+      return writer.run(() => {
+        prepare(
+          'UPDATE compat_credentials SET credential_hash = ? WHERE tenant_id = ? AND vendor = ? AND credential_hash = ?',
+        ).run(newHash, tenantId, vendor, oldHash);
+      });
     },
     async findByCompatCredential(vendor, credentialHash) {
       return prepare(

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LightMyRequestResponse } from 'fastify';
+import { registerChosenCredential } from '../../support/chosen-credential.ts';
 import type { TestGateway } from '../../support/gateway.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/compat/infobip/', import.meta.url));
@@ -89,12 +90,7 @@ export function withMessage(message: unknown, from?: string, to?: string): strin
 export async function setUpExampleWorld(gw: TestGateway, lineUserId: string, lineCredentials: object) {
   const { user, password } = exampleCredentials();
   const body = JSON.parse(example('text').body) as { from: string; to: string };
-  const credential = await gw.api('POST', '/v1/compat-credentials', {
-    vendor: 'infobip',
-    username: user,
-    secret: password,
-  });
-  if (credential.status !== 201) throw new Error(JSON.stringify(credential.json));
+  await registerChosenCredential(gw, 'infobip', user, password);
   const account = await gw.api('POST', '/v1/channel-accounts', {
     channel: 'line',
     name: body.from,
