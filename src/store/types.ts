@@ -407,9 +407,16 @@ export interface MessageRepository {
   /**
    * Puts `failed` messages back in the queue (a dead-letter redrive): status `queued` with a
    * `redriven` event and a fresh attempt budget, in one transaction. The one way a status moves
-   * back, and only at the caller's request. Returns the ids requeued; others are skipped.
+   * back, and only at the caller's request. A message that failed `maybe_sent` (the provider may
+   * have it) is requeued only with `includeMaybeSent`: resending it could deliver it twice.
+   * Returns the ids requeued; others are skipped.
    */
-  redrive(tenantId: string, messageIds: string[], at: string): Promise<string[]>;
+  redrive(
+    tenantId: string,
+    messageIds: string[],
+    at: string,
+    options?: { includeMaybeSent?: boolean },
+  ): Promise<string[]>;
   /** The numbered choices of the newest message to `recipient` that had any, if it is that newest. */
   latestChoices(
     tenantId: string,

@@ -4,7 +4,7 @@
  * receipts apply changes one at a time and event sequence numbers never clash.
  */
 import type { MessageStatus } from '../../core/status.ts';
-import { isForward } from '../../core/status.ts';
+import { isForward, MAYBE_SENT } from '../../core/status.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import {
   clickedCallbackRows,
@@ -278,10 +278,21 @@ export function createMessageRepository(
       );
     },
 
-    redrive(tenantId, messageIds, at) {
+    redrive(tenantId, messageIds, at, options) {
       if (messageIds.length === 0) return Promise.resolve([]);
       return db.tenant(tenantId, async (tx) => {
         const rows = new Map((await lockForChange(tx, tenantId, messageIds)).map((r) => [r.id, r]));
+        // The code each failed message last failed with: `maybe_sent` keeps it out of a plain redrive.
+        const failedCodes = new Map(
+          (
+            await tx.query<{ message_id: string; code: string | null }>(
+              `SELECT DISTINCT ON (message_id) message_id, code FROM message_events
+               WHERE tenant_id = $1 AND message_id = ANY($2::text[]) AND status = 'failed'
+               ORDER BY message_id, seq DESC`,
+              [tenantId, messageIds],
+            )
+          ).map((r) => [r.message_id, r.code]),
+        );
         const requeued: TransitionRow[] = [];
         const events: EventRow[] = [];
         const outbox: OutboxRow[] = [];
@@ -289,6 +300,8 @@ export function createMessageRepository(
         for (const messageId of messageIds) {
           const row = rows.get(messageId);
           if (row?.status !== 'failed') continue;
+          const maybeSent = failedCodes.get(messageId) === MAYBE_SENT;
+          if (maybeSent && !options?.includeMaybeSent) continue;
           const seq = row.seq + 1;
           events.push({
             messageId,
@@ -298,7 +311,7 @@ export function createMessageRepository(
             at,
             reason: t.reason,
             code: t.code,
-            detail: null,
+            detail: maybeSent ? JSON.stringify({ maybeSent: true }) : null,
           });
           outbox.push(...callbackRows(row, 'queued', row.status, seq, t));
           row.status = 'queued';

@@ -1,5 +1,5 @@
 import type { MessageStatus } from '../../core/status.ts';
-import { isForward } from '../../core/status.ts';
+import { isForward, MAYBE_SENT } from '../../core/status.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import {
   clickedCallbackRows,
@@ -129,6 +129,11 @@ export function createMessageRepository(
 
   const requeue = prepare(
     "UPDATE messages SET status = 'queued', status_reason = NULL, seq = ?, updated_at = ? WHERE id = ?",
+  );
+  /** The code the message last failed with: `maybe_sent` keeps it out of a plain redrive. */
+  const selectFailedCode = prepare(
+    `SELECT code FROM message_events WHERE tenant_id = ? AND message_id = ? AND status = 'failed'
+     ORDER BY seq DESC LIMIT 1`,
   );
   const insertJobIfNone = prepare(
     `INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts) VALUES (?, ?, ?, ?, 0)
@@ -396,12 +401,15 @@ export function createMessageRepository(
       return rows.map((r) => r.id);
     },
 
-    redrive(tenantId, messageIds, at) {
+    redrive(tenantId, messageIds, at, options) {
       return writer.run(() => {
         const requeued: string[] = [];
         for (const messageId of messageIds) {
           const row = selectForTransition.get(tenantId, messageId) as TransitionColumns | undefined;
           if (row?.status !== 'failed') continue;
+          const failed = selectFailedCode.get(tenantId, messageId) as { code: string | null } | undefined;
+          const maybeSent = failed?.code === MAYBE_SENT;
+          if (maybeSent && !options?.includeMaybeSent) continue;
           const seq = row.seq + 1;
           const t: Transition = {
             messageId,
@@ -410,7 +418,8 @@ export function createMessageRepository(
             code: 'redriven',
             reason: 'dead letter redriven',
           };
-          insertEvent.run(messageId, seq, tenantId, 'queued', at, t.reason, t.code, null);
+          const detail = maybeSent ? JSON.stringify({ maybeSent: true }) : null;
+          insertEvent.run(messageId, seq, tenantId, 'queued', at, t.reason, t.code, detail);
           requeue.run(seq, at, messageId);
           insertJobIfNone.run(messageId, tenantId, row.channel_account_id, Date.parse(at));
           queueCallback(row, 'queued', row.status, seq, t);
