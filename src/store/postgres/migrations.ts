@@ -384,6 +384,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE POLICY router_outbox ON callback_deliveries FOR ALL TO ${ROUTER_ROLE} USING (true) WITH CHECK (true);
     `,
   },
+  {
+    version: 3,
+    name: 'maybe-sent accounting',
+    sql: `
+      ALTER TABLE messages ADD COLUMN maybe_sent_resends integer NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN written boolean NOT NULL DEFAULT false;
+      -- A claim in flight at the upgrade may have written its request: treat it as written.
+      UPDATE jobs SET written = in_flight;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

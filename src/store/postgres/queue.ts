@@ -25,9 +25,12 @@ export function createPostgresQueue(db: PgDatabase, options: PostgresQueueOption
     claim(now, limit, leaseMs) {
       return db.router(async (tx) => {
         // SET expressions read the old row, so `interrupted` captures whether the previous claim
-        // was still in flight when its lease ran out (its worker died mid-attempt).
+        // was still in flight when its lease ran out (its worker died mid-attempt) after it had
+        // begun writing its request (MessageRepository.beginAttempts); a claim that died before
+        // cannot have reached the provider.
         const rows = await tx.query<ClaimedJobRow>(
-          `UPDATE jobs j SET run_at = $1, attempts = j.attempts + 1, interrupted = j.in_flight, in_flight = true
+          `UPDATE jobs j SET run_at = $1, attempts = j.attempts + 1, interrupted = j.in_flight AND j.written,
+             in_flight = true, written = false
            FROM (SELECT message_id FROM jobs WHERE run_at <= $2 ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
            WHERE j.message_id = due.message_id
            RETURNING j.message_id, j.tenant_id, j.channel_account_id, j.attempts, j.interrupted`,

@@ -12,8 +12,11 @@ export function createSqliteQueue(db: Db, writer: GroupCommitter): JobQueue {
   const prepare = statementCache(db);
   const claim = prepare(
     // SET expressions read the old row, so `interrupted` captures whether the previous claim was
-    // still in flight when its lease ran out (its worker died mid-attempt).
-    `UPDATE jobs SET run_at = ?, attempts = attempts + 1, interrupted = in_flight, in_flight = 1
+    // still in flight when its lease ran out (its worker died mid-attempt) after it had begun
+    // writing its request (MessageRepository.beginAttempts); a claim that died before cannot have
+    // reached the provider.
+    `UPDATE jobs SET run_at = ?, attempts = attempts + 1, interrupted = in_flight AND written, in_flight = 1,
+       written = 0
      WHERE message_id IN (SELECT message_id FROM jobs WHERE run_at <= ? ORDER BY run_at LIMIT ?)
      RETURNING message_id, tenant_id, channel_account_id, attempts, interrupted`,
   );
