@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { POSTGRES } from '../support/backends.ts';
 import { testRedis } from '../support/redis.ts';
-import { crashViolations } from './checks.ts';
+import { crashFigures, crashViolations } from './checks.ts';
 import { runCrashScenario } from './harness.ts';
 
 const POSTGRES_URL = process.env.OMNIGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -21,6 +21,9 @@ describe('crash safety', () => {
       expect(report.kills).toHaveLength(3);
       expect(report.submitted.length).toBe(120);
       expect(crashViolations(report)).toEqual([]);
+      // Maybe-sent after the crashes is exactly what was in flight: each had reached the provider.
+      const figures = crashFigures(report);
+      expect(figures.maybeSentAfterCrash).toBe(figures.inFlightAtCrash);
     },
     120_000,
   );
@@ -37,6 +40,8 @@ describe('crash safety', () => {
       expect(report.kills).toHaveLength(3);
       expect(report.submitted.length).toBe(120);
       expect(crashViolations(report)).toEqual([]);
+      const figures = crashFigures(report);
+      expect(figures.maybeSentAfterCrash).toBe(figures.inFlightAtCrash);
     },
     180_000,
   );

@@ -25,12 +25,13 @@ export function createPostgresQueue(db: PgDatabase, options: PostgresQueueOption
     claim(now, limit, leaseMs) {
       return db.router(async (tx) => {
         // SET expressions read the old row, so `interrupted` captures whether the previous claim
-        // was still in flight when its lease ran out (its worker died mid-attempt) after it had
-        // begun writing its request (MessageRepository.beginAttempts); a claim that died before
-        // cannot have reached the provider.
+        // was still in flight when its lease ran out (its worker died mid-attempt) with a request
+        // that may have left (`written`, set by MessageRepository.beginAttempts): a claim that died
+        // before writing cannot have reached the provider. `written` stays until an outcome is
+        // recorded (retryAt, or the job's end), so a claim that dies before deciding passes it on.
         const rows = await tx.query<ClaimedJobRow>(
           `UPDATE jobs j SET run_at = $1, attempts = j.attempts + 1, interrupted = j.in_flight AND j.written,
-             in_flight = true, written = false
+             in_flight = true
            FROM (SELECT message_id FROM jobs WHERE run_at <= $2 ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
            WHERE j.message_id = due.message_id
            RETURNING j.message_id, j.tenant_id, j.channel_account_id, j.attempts, j.interrupted`,
@@ -47,7 +48,7 @@ export function createPostgresQueue(db: PgDatabase, options: PostgresQueueOption
     retryAt(messageId, runAt, { countAttempt, lastError }) {
       return db.router(async (tx) => {
         await tx.query(
-          'UPDATE jobs SET run_at = $1, attempts = attempts - $2, in_flight = false, last_error = $3 WHERE message_id = $4',
+          'UPDATE jobs SET run_at = $1, attempts = attempts - $2, in_flight = false, written = false, last_error = $3 WHERE message_id = $4',
           [runAt.toISOString(), countAttempt ? 0 : 1, lastError ?? null, messageId],
         );
       });
