@@ -28,6 +28,24 @@ describe('crash safety', () => {
     120_000,
   );
 
+  it('a crash while messages wait for their rate leaves none of them maybe sent', async () => {
+    // Telegram at 1/s: the first message goes at once, the second waits a second for its turn
+    // (inline), the rest go back to the queue. The process dies while the second waits: it must not
+    // be maybe-sent, since its request never left.
+    const report = await runCrashScenario({
+      seed: 11,
+      rounds: 1,
+      messagesPerRound: 6,
+      channels: ['telegram'],
+      env: { OMNIGATE_TELEGRAM_RATE_PER_SECOND: '1' },
+      killAfterMs: 750,
+    });
+    expect(crashViolations(report)).toEqual([]);
+    const figures = crashFigures(report);
+    expect(figures.maybeSentAfterCrash).toBe(figures.inFlightAtCrash);
+    expect(figures.failedMaybeSent).toBe(0);
+  }, 120_000);
+
   it.skipIf(POSTGRES === undefined || redis === undefined)(
     'scale-out: a worker killed mid-send leaves its work to the other, and nothing is lost or doubled',
     async () => {

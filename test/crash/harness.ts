@@ -31,6 +31,12 @@ export interface CrashOptions {
    * which is SIGKILLed each round while the other carries on.
    */
   scaleOut?: { adminUrl: string; redisUrl?: string };
+  /** Channels the messages go to (default: LINE or Telegram, at random). */
+  channels?: Array<Submitted['channel']>;
+  /** Settings for the gateway's processes beyond the harness's own. */
+  env?: Record<string, string>;
+  /** Every life ends by a SIGKILL this long after it started, instead of the seeded plan. */
+  killAfterMs?: number;
 }
 
 export interface Submitted {
@@ -153,6 +159,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
               : {}),
           }
         : {}),
+      ...o.env,
       ...extra,
       ...(crashAt ? { OMNIGATE_CRASH_AT: crashAt } : {}),
     };
@@ -246,7 +253,8 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
       await startWorker(1);
     }
     for (let round = 0; round < o.rounds; round++) {
-      const plan = pickCrash(random, round + o.seed);
+      const plan =
+        o.killAfterMs !== undefined ? { killAfterMs: o.killAfterMs } : pickCrash(random, round + o.seed);
       // Scale-out: the worker in slot 0 dies each round while slot 1 keeps working.
       if (!database) await startGateway(plan.crashAt);
       const proc = database ? await startWorker(0, plan.crashAt) : child;
@@ -256,7 +264,11 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
       for (let i = 0; i < o.messagesPerRound; i++) {
         const m: Submitted = {
           token: `crash-${o.seed}-${round}-${i}`,
-          channel: random() < 0.5 ? 'line' : 'telegram',
+          channel: o.channels
+            ? (o.channels[i % o.channels.length] ?? 'line')
+            : random() < 0.5
+              ? 'line'
+              : 'telegram',
         };
         submitted.push(m);
         batch.push(m);
