@@ -190,7 +190,9 @@ export class Dispatcher extends PollingWorker {
       await this.finish(job, {
         status: 'failed',
         code: job.interrupted ? MAYBE_SENT : 'attempts_exhausted',
-        reason: `claimed ${job.attempts} times without a provider answer (interrupted attempts)`,
+        reason: `claimed ${job.attempts} times without a provider answer (interrupted attempts)${
+          job.interrupted ? '; the last may have reached the provider' : ''
+        }`,
       });
       return;
     }
