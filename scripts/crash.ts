@@ -33,6 +33,17 @@ console.log(
     `(${f.seenByProvider} seen by the provider, the rest marked within 500 ms of a death)`,
 );
 console.log(JSON.stringify({ seed, ...f }));
-for (const v of violations) console.log(`VIOLATION ${v}`);
+for (const v of violations) {
+  console.log(`VIOLATION ${v}`);
+  // What the gateway and the provider each saw of the message, to tell why.
+  const token = /crash-[0-9a-z-]+/.exec(v)?.[0];
+  const final = token ? report.finals.get(token) : undefined;
+  if (token && final) {
+    const events = final.events.map((e) => `${e.at.slice(11)} ${e.status}${e.code ? `:${e.code}` : ''}`);
+    const hits = (report.providerHits.get(token) ?? []).map((h) => new Date(h.at).toISOString().slice(11));
+    console.log(`  events ${events.join(', ')}; provider ${hits.join(', ')}`);
+  }
+}
+console.log(`deaths ${report.deaths.map((d) => new Date(d).toISOString().slice(11)).join(', ')}`);
 console.log(violations.length === 0 ? 'all guarantees held' : `${violations.length} violations`);
 process.exit(violations.length === 0 ? 0 : 1);

@@ -29,8 +29,10 @@ export function createPostgresQueue(db: PgDatabase, options: PostgresQueueOption
         // that may have left (`written`, set by MessageRepository.beginAttempts): a claim that died
         // before writing cannot have reached the provider. `written` stays until an outcome is
         // recorded (retryAt, or the job's end), so a claim that dies before deciding passes it on.
+        // A claim that died before writing gives its attempt back: the provider never saw it.
         const rows = await tx.query<ClaimedJobRow>(
-          `UPDATE jobs j SET run_at = $1, attempts = j.attempts + 1, interrupted = j.in_flight AND j.written,
+          `UPDATE jobs j SET run_at = $1, attempts = j.attempts + CASE WHEN j.in_flight AND NOT j.written THEN 0 ELSE 1 END,
+             interrupted = j.in_flight AND j.written,
              in_flight = true
            FROM (SELECT message_id FROM jobs WHERE run_at <= $2 ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
            WHERE j.message_id = due.message_id
