@@ -476,18 +476,15 @@ export class Dispatcher extends PollingWorker {
       },
       { maybeSentResend: true },
     );
-    if (retryInMs === undefined) {
-      await note;
-      return true;
-    }
-    // The note and the requeue share one group commit, as in `requeue`.
-    await Promise.all([
-      note,
-      this.o.queue.retryAt(job.messageId, new Date(this.o.now().getTime() + retryInMs), {
-        countAttempt: true,
-        lastError: outcome.reason,
-      }),
-    ]);
+    // The count must be stored before the job can be claimed again, or the next attempt would
+    // read the old count and resend once more: where the two writes are separate transactions
+    // (PostgreSQL), the requeue waits for the note.
+    await note;
+    if (retryInMs === undefined) return true;
+    await this.o.queue.retryAt(job.messageId, new Date(this.o.now().getTime() + retryInMs), {
+      countAttempt: true,
+      lastError: outcome.reason,
+    });
     return true;
   }
 
