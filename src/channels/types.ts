@@ -83,7 +83,15 @@ export type SendOutcome =
       /** The provider refused the access token (expired or revoked): fetch a new one before retrying. */
       invalidateAccessToken?: boolean;
     }
-  | { kind: 'permanent'; code: string; reason: string };
+  | { kind: 'permanent'; code: string; reason: string }
+  /**
+   * The answer does not say whether the provider took the message (a proxy's 502 or 504): the
+   * channel's maybe-sent policy decides whether it goes again (dispatch/maybe-sent.ts).
+   */
+  | { kind: 'maybe_sent'; code: string; reason: string };
+
+/** How a channel treats an attempt whose outcome is unknown (see ChannelConnector.maybeSentPolicy). */
+export type MaybeSentPolicy = 'resend' | 'resend_once' | 'fail';
 
 /** Credentials of one channel account, decrypted, as the connector's `credentialsSchema` describes. */
 export type Credentials = Record<string, string>;
@@ -236,11 +244,13 @@ export interface ChannelConnector {
    */
   readonly recipientRateLimit?: { perSecond: number; burst: number };
   /**
-   * What to do when a request may have reached the provider but no answer came (timeout, reset):
-   * `resend` only where the provider deduplicates (LINE's X-Line-Retry-Key); otherwise `fail`, so
-   * a person never gets the message twice. Omitted: `fail`.
+   * What to do when a request may have reached the provider but the answer does not say (timeout,
+   * reset, a proxy's 5xx, a crash mid-attempt): `resend` within the attempt budget where the
+   * provider deduplicates (LINE's X-Line-Retry-Key); `resend_once` where it cannot, so a person
+   * gets a message at most twice and never in a loop; `fail` never resends. Omitted:
+   * `resend_once`. See dispatch/maybe-sent.ts.
    */
-  readonly maybeSentPolicy?: 'resend' | 'fail';
+  readonly maybeSentPolicy?: MaybeSentPolicy;
   /**
    * The provider's customer-service window: free-form messages only within `hours` of the person's
    * last message (WhatsApp, Messenger 24 h; WeChat 48 h). `allowedOutside` says what may still

@@ -53,3 +53,10 @@ export function isForward(current: MessageStatus, next: MessageStatus): boolean 
 export function isHandedOver(status: MessageStatus): boolean {
   return RANK[status] >= RANK.sent && RANK[status] <= RANK.read;
 }
+
+/**
+ * The code of a message that ended `failed` because an attempt may have reached the provider (no
+ * answer, or one that cannot tell): resending it could deliver it twice, so nothing resends it
+ * unless asked to (a redrive with `includeMaybeSent`).
+ */
+export const MAYBE_SENT = 'maybe_sent';

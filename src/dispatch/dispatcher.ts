@@ -4,12 +4,14 @@
  *
  * Every claim is a lease, so a crash at any point leaves the job to be claimed again. A reclaimed
  * job whose message already reached `sent` (the crash fell between the provider's answer and the
- * ack) is acked without sending; one that was `sending` is sent again only when the provider
- * would not deliver it twice (see ChannelConnector.maybeSentPolicy and docs/guarantees.md).
+ * ack) is acked without sending. A message is marked `sending` only once nothing but writing its
+ * request is left (after the breaker, the pace, the rate and the concurrency slot), so a crash
+ * leaves maybe-sent only what may really have reached the provider; that, and an answer that
+ * does not tell, goes through the channel's maybe-sent policy (./maybe-sent.ts).
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector, SendOutcome } from '../channels/types.ts';
-import { isHandedOver, isTerminal, type MessageStatus } from '../core/status.ts';
+import { isHandedOver, isTerminal, MAYBE_SENT, type MessageStatus } from '../core/status.ts';
 import { crashPoint } from '../lib/crash-points.ts';
 import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
@@ -22,6 +24,7 @@ import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.
 import { type BreakerPolicy, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { createMemoryLimits } from './limits/memory.ts';
 import type { DeliveryLimits, RateLimit, Slot } from './limits/types.ts';
+import { afterUnknownOutcome, MAYBE_SENT_RESEND, maybeSentCounters } from './maybe-sent.ts';
 
 export interface DispatcherOptions {
   store: Store;
@@ -62,7 +65,8 @@ export interface DispatcherOptions {
   limits?: DeliveryLimits;
 }
 
-type Begun = { message: DispatchMessage; previousStatus: MessageStatus };
+type Loaded = { message: DispatchMessage; status: MessageStatus };
+type Outcome = SendOutcome;
 
 /** How long an account's cached settings (limits, credentials) are used before being re-read. */
 const ACCOUNT_REFRESH_MS = 5_000;
@@ -145,13 +149,15 @@ export class Dispatcher extends PollingWorker {
     }
   }
 
-  /** Marks the claimed batch `sending` in one write, then works each job concurrently. */
+  /**
+   * Reads the claimed batch in one go, then works each job concurrently. Nothing is marked yet:
+   * each message is marked `sending` only when its request is about to be written.
+   */
   private async begin(jobs: Job[]): Promise<void> {
-    let begun: Awaited<ReturnType<Store['messages']['beginAttempts']>>;
+    let loaded: Awaited<ReturnType<Store['messages']['loadForDispatch']>>;
     try {
-      begun = await this.o.store.messages.beginAttempts(
-        this.o.now().toISOString(),
-        jobs.map((j) => ({ tenantId: j.tenantId, messageId: j.messageId, attempt: j.attempts })),
+      loaded = await this.o.store.messages.loadForDispatch(
+        jobs.map((j) => ({ tenantId: j.tenantId, messageId: j.messageId })),
       );
     } catch (error) {
       // The leases run out and the jobs come back; nothing was sent.
@@ -159,11 +165,11 @@ export class Dispatcher extends PollingWorker {
       return;
     }
     crashPoint('after_claim');
-    for (const [i, job] of jobs.entries()) this.track(job, begun[i]);
+    for (const [i, job] of jobs.entries()) this.track(job, loaded[i]);
   }
 
-  private track(job: Job, begun: Begun | undefined): void {
-    this.occupy(this.process(job, begun).catch((error) => this.recover(job, error)));
+  private track(job: Job, loaded: Loaded | undefined): void {
+    this.occupy(this.process(job, loaded).catch((error) => this.recover(job, error)));
   }
 
   /**
@@ -192,20 +198,23 @@ export class Dispatcher extends PollingWorker {
     await this.sleep(wait);
   }
 
-  private async process(job: Job, begun: Begun | undefined): Promise<void> {
+  private async process(job: Job, loaded: Loaded | undefined): Promise<void> {
     const { queue } = this.o;
-    if (!begun || isTerminal(begun.previousStatus) || isHandedOver(begun.previousStatus)) {
+    if (!loaded || isTerminal(loaded.status) || isHandedOver(loaded.status)) {
       // Already finished: the crash (or a duplicate claim) fell after the outcome was recorded.
       await queue.ack(job.messageId);
       return;
     }
-    const message = begun.message;
+    const message = loaded.message;
     if (job.attempts > this.o.maxAttempts) {
-      // Claimed again and again without an outcome: its workers keep dying mid-attempt.
+      // Claimed again and again without an outcome: its workers keep dying mid-attempt. If the
+      // last one died with its request written, the provider may have the message.
       await this.finish(job, {
         status: 'failed',
-        code: 'attempts_exhausted',
-        reason: `claimed ${job.attempts} times without a provider answer (interrupted attempts)`,
+        code: job.interrupted ? MAYBE_SENT : 'attempts_exhausted',
+        reason: `claimed ${job.attempts} times without a provider answer (interrupted attempts)${
+          job.interrupted ? '; the last may have reached the provider' : ''
+        }`,
       });
       return;
     }
@@ -227,18 +236,14 @@ export class Dispatcher extends PollingWorker {
       });
       return;
     }
-    if (
-      job.interrupted &&
-      begun.previousStatus === 'sending' &&
-      (connector.maybeSentPolicy ?? 'fail') === 'fail'
-    ) {
-      // An earlier attempt was cut off after the request may have left; resending could duplicate.
-      await this.finish(job, {
-        status: 'failed',
-        code: 'maybe_sent',
-        reason: 'an earlier attempt may have reached the provider; not resent to avoid a duplicate',
+    if (job.interrupted && loaded.status === 'sending') {
+      // The previous attempt was cut off after it began writing its request: the provider may have
+      // the message. Resent now (counted), or failed, as the channel's policy says.
+      const resend = await this.unknownOutcome(job, account.channel, connector, message, {
+        code: 'interrupted',
+        reason: 'an earlier attempt was cut off after its request may have reached the provider',
       });
-      return;
+      if (!resend) return;
     }
 
     let slot: Slot | undefined;
@@ -255,8 +260,13 @@ export class Dispatcher extends PollingWorker {
     }
     this.limitsOutage.up();
     if (slot === undefined) return;
-    let outcome: Awaited<ReturnType<Dispatcher['send']>>;
+    let outcome: Outcome;
     try {
+      // Only now, with nothing left but writing the request, is the message `sending`: a crash
+      // before this line cannot have reached the provider, one after it may have.
+      await this.o.store.messages.beginAttempts(this.o.now().toISOString(), [
+        { tenantId: job.tenantId, messageId: job.messageId, attempt: job.attempts },
+      ]);
       outcome = await this.send(connector, account, message);
     } finally {
       await this.afterSend(this.limits.releaseSlot(account.id, slot), job);
@@ -276,7 +286,7 @@ export class Dispatcher extends PollingWorker {
       await this.deferForBreaker(job, outcome, openFor);
       return;
     }
-    await this.settle(job, connector, outcome);
+    await this.settle(job, account.channel, connector, message, outcome);
   }
 
   /**
@@ -356,7 +366,7 @@ export class Dispatcher extends PollingWorker {
     connector: ChannelConnector,
     account: ChannelAccountWithSecrets,
     message: DispatchMessage,
-  ): Promise<SendOutcome | { kind: 'maybe_sent'; code: string; reason: string }> {
+  ): Promise<Outcome> {
     const baseUrl = this.o.baseUrlFor(account);
     let credentials = account.credentials;
     try {
@@ -390,8 +400,10 @@ export class Dispatcher extends PollingWorker {
 
   private async settle(
     job: Job,
+    channel: string,
     connector: ChannelConnector,
-    outcome: SendOutcome | { kind: 'maybe_sent'; code: string; reason: string },
+    message: DispatchMessage,
+    outcome: Outcome,
   ): Promise<void> {
     switch (outcome.kind) {
       case 'sent':
@@ -418,21 +430,85 @@ export class Dispatcher extends PollingWorker {
         );
         return;
       }
-      case 'maybe_sent':
-        if ((connector.maybeSentPolicy ?? 'fail') === 'fail') {
+      case 'maybe_sent': {
+        if (job.attempts >= this.o.maxAttempts) {
           await this.finish(job, {
             status: 'failed',
-            code: 'maybe_sent',
-            reason: `${outcome.reason}; the provider may have the message, so it is not resent`,
+            code: MAYBE_SENT,
+            reason: `${outcome.reason} (gave up after ${job.attempts} attempts; the last may have reached the provider)`,
           });
           return;
         }
-        await this.retryOrFail(job, outcome.code, outcome.reason);
+        await this.unknownOutcome(
+          job,
+          channel,
+          connector,
+          message,
+          outcome,
+          fullJitterDelay(job.attempts, this.o.backoff),
+        );
         return;
+      }
       case 'transient':
         await this.retryOrFail(job, outcome.code, outcome.reason);
         return;
     }
+  }
+
+  /**
+   * An attempt whose outcome is unknown: the channel's maybe-sent policy says whether the message
+   * goes again. A resend is counted on the message (and its event) before it happens; `retryInMs`
+   * puts the job back for it, without it the caller sends now. Returns whether it is resent.
+   */
+  private async unknownOutcome(
+    job: Job,
+    channel: string,
+    connector: ChannelConnector,
+    message: DispatchMessage,
+    outcome: { code: string; reason: string },
+    retryInMs?: number,
+  ): Promise<boolean> {
+    const policy = connector.maybeSentPolicy;
+    if (afterUnknownOutcome(policy, message.maybeSentResends) === 'fail') {
+      maybeSentCounters.count('failures', channel);
+      const resent =
+        message.maybeSentResends > 0 ? `; already resent ${message.maybeSentResends} time(s)` : '';
+      await this.finish(job, {
+        status: 'failed',
+        code: MAYBE_SENT,
+        reason: `${outcome.reason}; the provider may have the message, so it is not resent${resent}`,
+      });
+      return false;
+    }
+    maybeSentCounters.count('resends', channel);
+    // The attempt about to go must see this resend, should its outcome be unknown as well.
+    message.maybeSentResends += 1;
+    const note = this.o.store.messages.note(
+      job.tenantId,
+      job.messageId,
+      {
+        at: this.o.now().toISOString(),
+        code: MAYBE_SENT_RESEND,
+        reason: `${outcome.reason}; resending (${policy === 'resend' ? 'the provider deduplicates' : 'once at most'})`,
+        detail: {
+          attempt: job.attempts,
+          outcome: 'maybe_sent',
+          cause: outcome.code,
+          ...(retryInMs !== undefined ? { retryInMs } : {}),
+        },
+      },
+      { maybeSentResend: true },
+    );
+    // The count must be stored before the job can be claimed again, or the next attempt would
+    // read the old count and resend once more: where the two writes are separate transactions
+    // (PostgreSQL), the requeue waits for the note.
+    await note;
+    if (retryInMs === undefined) return true;
+    await this.o.queue.retryAt(job.messageId, new Date(this.o.now().getTime() + retryInMs), {
+      countAttempt: true,
+      lastError: outcome.reason,
+    });
+    return true;
   }
 
   private async deferForBreaker(

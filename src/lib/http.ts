@@ -36,8 +36,10 @@ const NOT_SENT = new Set([
 ]);
 
 function classifyTransport(error: unknown): TransportError {
+  const raw = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  // Our deadline aborts with a DOMException, whose `code` is a number (23): its name says more.
   const code =
-    (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? 'UNKNOWN';
+    typeof raw === 'string' ? raw : error instanceof Error && error.name !== 'Error' ? error.name : 'UNKNOWN';
   const message = error instanceof Error ? error.message : String(error);
   return new TransportError(NOT_SENT.has(code) ? 'not_sent' : 'maybe_sent', code, message);
 }

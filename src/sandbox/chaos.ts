@@ -9,14 +9,19 @@
  *   error     the channel's own server error (5xx, or its in-band equivalent)
  *   slow      the answer comes `slowMs` late
  *   reset     the connection is cut after the request arrived, before any answer
+ *   garbled   the provider takes the message and answers its 2xx with the body cut short
+ *   badGateway the provider takes the message, and a proxy in front of it answers 502 instead
  * Faults on receipts the emulators post to the gateway:
  *   duplicate the same receipt posted twice
  *   reorder   receipts posted after a random delay, so they may overtake each other
  *
  * Set for the whole process by the operator with OMNIGATE_SANDBOX_CHAOS (`throttle=0.05,error=0.05,
- * slow=0.1,slowMs=300,reset=0.01,duplicate=0.1,reorder=0.3,seed=42`), or by a tenant for its own
- * accounts with PUT /sandbox/_chaos: a tenant's settings, once given, replace the process-wide ones
- * for the requests its dispatcher sends and the receipts its accounts get, and touch no one else.
+ * slow=0.1,slowMs=300,reset=0.01,garbled=0.02,badGateway=0.02,duplicate=0.1,reorder=0.3,seed=42`),
+ * or by a tenant for its own accounts with PUT /sandbox/_chaos: a tenant's settings, once given,
+ * replace the process-wide ones for the requests its dispatcher sends and the receipts its accounts
+ * get, and touch no one else. `garbled` and `badGateway` are the answers that leave the gateway
+ * unsure: the emulator records the message as taken, then the answer says nothing (or the wrong
+ * thing) about it.
  */
 export interface ChaosSettings {
   throttle: number;
@@ -24,6 +29,8 @@ export interface ChaosSettings {
   slow: number;
   slowMs: number;
   reset: number;
+  garbled: number;
+  badGateway: number;
   duplicate: number;
   reorder: number;
   /** Upper bound of the random delay of a reordered receipt. */
@@ -31,7 +38,10 @@ export interface ChaosSettings {
   seed: number;
 }
 
-export type ApiFault = 'throttle' | 'error' | 'slow' | 'reset' | undefined;
+export type ApiFault = 'throttle' | 'error' | 'slow' | 'reset' | 'garbled' | 'badGateway' | undefined;
+
+/** Faults of a call, in the order their rates are stacked. */
+const API_FAULTS = ['throttle', 'error', 'slow', 'reset', 'garbled', 'badGateway'] as const;
 
 export const NO_CHAOS: ChaosSettings = {
   throttle: 0,
@@ -39,13 +49,15 @@ export const NO_CHAOS: ChaosSettings = {
   slow: 0,
   slowMs: 300,
   reset: 0,
+  garbled: 0,
+  badGateway: 0,
   duplicate: 0,
   reorder: 0,
   reorderMs: 200,
   seed: 1,
 };
 
-const RATES = ['throttle', 'error', 'slow', 'reset', 'duplicate', 'reorder'] as const;
+const RATES = [...API_FAULTS, 'duplicate', 'reorder'] as const;
 
 /** Parses `key=value,...`; returns the settings or what is wrong with the text. */
 export function parseChaos(text: string): ChaosSettings | string {
@@ -60,8 +72,8 @@ export function parseChaos(text: string): ChaosSettings | string {
     if ((RATES as readonly string[]).includes(key) && value > 1) return `'${key}' is a rate between 0 and 1`;
     (settings as unknown as Record<string, number>)[key] = value;
   }
-  if (settings.throttle + settings.error + settings.slow + settings.reset > 1) {
-    return 'throttle + error + slow + reset must not exceed 1';
+  if (API_FAULTS.reduce((sum, fault) => sum + settings[fault], 0) > 1) {
+    return `${API_FAULTS.join(' + ')} must not exceed 1`;
   }
   return settings;
 }
@@ -87,6 +99,8 @@ export class Chaos {
     error: 0,
     slow: 0,
     reset: 0,
+    garbled: 0,
+    badGateway: 0,
     duplicate: 0,
     reorder: 0,
   };
@@ -103,7 +117,7 @@ export class Chaos {
 
   get enabled(): boolean {
     const s = this.settings;
-    return s.throttle + s.error + s.slow + s.reset + s.duplicate + s.reorder > 0;
+    return RATES.some((rate) => s[rate] > 0);
   }
 
   /** The fault for one provider API call, if any. */
@@ -111,7 +125,7 @@ export class Chaos {
     const s = this.settings;
     const roll = this.random();
     let edge = 0;
-    for (const fault of ['throttle', 'error', 'slow', 'reset'] as const) {
+    for (const fault of API_FAULTS) {
       edge += s[fault];
       if (roll < edge) {
         this.injected[fault]++;

@@ -73,9 +73,10 @@ export const sandboxHost: FastifyPluginAsync<SandboxHostOptions> = async (
         scope.addHook('onRequest', chaosHook(connector, recorder));
         // A slow answer is slow on the way back: the provider has the request at once (and the
         // recorder's timestamps stay arrival times).
-        scope.addHook('onSend', async (request) => {
+        scope.addHook('onSend', async (request, reply, payload) => {
           const slow = slowAnswers.get(request);
           if (slow) await new Promise((r) => setTimeout(r, slow.current.slowMs));
+          return spoilAnswer(request, reply, payload);
         });
         await scope.register(connector.sandbox, {
           credentials: connector.sandboxCredentials,
@@ -121,6 +122,27 @@ export const sandboxHost: FastifyPluginAsync<SandboxHostOptions> = async (
 /** The chaos that made an answer slow, so the answer waits that chaos's `slowMs`. */
 const slowAnswers = new WeakMap<FastifyRequest, Chaos>();
 
+/** Calls the emulator handles as usual (it records the message as taken), then answers badly. */
+const spoiltAnswers = new WeakMap<FastifyRequest, 'garbled' | 'badGateway'>();
+
+function spoilAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  const spoil = spoiltAnswers.get(request);
+  if (spoil === 'badGateway') {
+    reply.code(502).header('content-type', 'text/html');
+    return '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>';
+  }
+  // Only a success is garbled: it is the answer a gateway must not mistake for a failure.
+  if (
+    spoil === 'garbled' &&
+    reply.statusCode >= 200 &&
+    reply.statusCode < 300 &&
+    typeof payload === 'string'
+  ) {
+    return payload.slice(0, Math.floor(payload.length / 2));
+  }
+  return payload;
+}
+
 function chaosHook(connector: ChannelConnector, recorder: MemoryRecorder) {
   const faults = connector.sandboxFaults;
   const answerFor = (fault: 'throttle' | 'error'): FaultAnswer =>
@@ -138,6 +160,10 @@ function chaosHook(connector: ChannelConnector, recorder: MemoryRecorder) {
     if (fault === undefined) return;
     if (fault === 'slow') {
       slowAnswers.set(request, chaos);
+      return;
+    }
+    if (fault === 'garbled' || fault === 'badGateway') {
+      spoiltAnswers.set(request, fault);
       return;
     }
     const at = new Date().toISOString();

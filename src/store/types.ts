@@ -148,6 +148,8 @@ export interface StoredMessage {
   policy?: Record<string, unknown>;
   /** Sent with `force: true` into a conversation an agent owned. */
   forced?: boolean;
+  /** Times it was sent again after an answer that left the outcome unknown (maybe-sent policy). */
+  maybeSentResends: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -159,6 +161,8 @@ export interface DispatchMessage {
   to: string;
   request: ProviderRequest;
   expiresAt?: string | undefined;
+  /** Resends after an answer that left the outcome unknown, so far (the maybe-sent policy's count). */
+  maybeSentResends: number;
 }
 
 export interface MessageFilter {
@@ -379,9 +383,17 @@ export interface MessageRepository {
   list(tenantId: string, filter: MessageFilter): Promise<StoredMessage[]>;
   transition(tenantId: string, change: Transition): Promise<TransitionResult>;
   /**
-   * Marks a batch of claimed messages `sending` (where that is forward) in one write, and returns
-   * each message with the status it had before, so the dispatcher can tell a fresh attempt from
-   * one a crash cut off. Missing messages come back undefined.
+   * Reads claimed messages for dispatch, writing nothing: each with its status, so the dispatcher
+   * can tell a fresh attempt from one a crash cut off. Missing messages come back undefined.
+   */
+  loadForDispatch(
+    items: ReadonlyArray<{ tenantId: string; messageId: string }>,
+  ): Promise<Array<{ message: DispatchMessage; status: MessageStatus } | undefined>>;
+  /**
+   * The requests of these claimed messages are about to be written: marks each `sending` (where
+   * that is forward) and flags its job's claim as written, in one write, so that a crash from now
+   * on leaves the job `interrupted` (the provider may have the message) and a crash before it does
+   * not. Returns each message with the status it had before; missing messages come back undefined.
    */
   beginAttempts(
     at: string,
@@ -391,7 +403,15 @@ export interface MessageRepository {
    * Appends an event that does not change the status (a failed attempt that will be retried, a
    * late provider report), so the event list is also the attempt log.
    */
-  note(tenantId: string, messageId: string, event: Omit<StatusEvent, 'status'>): Promise<void>;
+  note(
+    tenantId: string,
+    messageId: string,
+    event: Omit<StatusEvent, 'status'>,
+    options?: {
+      /** The note records a resend after an unknown outcome: the message's count goes up by one. */
+      maybeSentResend?: boolean;
+    },
+  ): Promise<void>;
   /** The id of the message a provider knows by `providerMessageId` (what a receipt names). */
   findIdByProviderMessageId(
     tenantId: string,
@@ -411,9 +431,16 @@ export interface MessageRepository {
   /**
    * Puts `failed` messages back in the queue (a dead-letter redrive): status `queued` with a
    * `redriven` event and a fresh attempt budget, in one transaction. The one way a status moves
-   * back, and only at the caller's request. Returns the ids requeued; others are skipped.
+   * back, and only at the caller's request. A message that failed `maybe_sent` (the provider may
+   * have it) is requeued only with `includeMaybeSent`: resending it could deliver it twice.
+   * Returns the ids requeued; others are skipped.
    */
-  redrive(tenantId: string, messageIds: string[], at: string): Promise<string[]>;
+  redrive(
+    tenantId: string,
+    messageIds: string[],
+    at: string,
+    options?: { includeMaybeSent?: boolean },
+  ): Promise<string[]>;
   /** The numbered choices of the newest message to `recipient` that had any, if it is that newest. */
   latestChoices(
     tenantId: string,

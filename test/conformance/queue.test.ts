@@ -31,8 +31,15 @@ describe.each(BACKENDS)('queue conformance: $name', (factory) => {
   });
   afterEach(async () => store.close());
 
+  /** The claimed jobs' requests are about to be written (what the dispatcher does just before). */
+  const begin = (jobs: ReadonlyArray<{ messageId: string; attempts: number }>) =>
+    store.messages.beginAttempts(
+      new Date(t0).toISOString(),
+      jobs.map((j) => ({ tenantId: 't1', messageId: j.messageId, attempt: j.attempts })),
+    );
+
   it('releases the leases of a dead owner: due at once, and seen as interrupted', async () => {
-    await queue.claim(new Date(t0), 10, 60_000);
+    await begin(await queue.claim(new Date(t0), 10, 60_000));
     expect(await queue.claim(new Date(t0 + 1), 10, 60_000)).toEqual([]);
     expect(await queue.releaseLeases(new Date(t0 + 1))).toBe(3);
     const again = await queue.claim(new Date(t0 + 1), 10, 60_000);
@@ -48,10 +55,32 @@ describe.each(BACKENDS)('queue conformance: $name', (factory) => {
   });
 
   it('hands a job whose lease ran out to the next claimer, marked interrupted', async () => {
-    await queue.claim(new Date(t0), 1, 1000);
+    await begin(await queue.claim(new Date(t0), 1, 1000));
     const again = await queue.claim(new Date(t0 + 1000), 3, 1000);
     const reclaimed = again.find((j) => j.attempts === 2);
     expect(reclaimed?.interrupted).toBe(true);
+  });
+
+  it('does not mark interrupted a claim that died before it began writing its request', async () => {
+    await queue.claim(new Date(t0), 10, 60_000);
+    expect(await queue.releaseLeases(new Date(t0 + 1))).toBe(3);
+    const again = await queue.claim(new Date(t0 + 1), 10, 60_000);
+    // Nor does it use up an attempt: the provider never saw it.
+    expect(again.map((j) => [j.attempts, j.interrupted])).toEqual([
+      [1, false],
+      [1, false],
+      [1, false],
+    ]);
+    // Begun, then dead: the next claim is interrupted, and so is the one after it if that one dies
+    // before recording anything; an outcome recorded (retryAt) ends it.
+    await begin(again);
+    const third = await queue.claim(new Date(t0 + 60_002), 10, 60_000);
+    expect(third.every((j) => j.interrupted)).toBe(true);
+    const fourth = await queue.claim(new Date(t0 + 120_003), 10, 60_000);
+    expect(fourth.every((j) => j.interrupted && j.attempts === 3)).toBe(true);
+    for (const j of fourth) await queue.retryAt(j.messageId, new Date(t0 + 120_004), { countAttempt: true });
+    const fifth = await queue.claim(new Date(t0 + 120_004), 10, 60_000);
+    expect(fifth.every((j) => !j.interrupted && j.attempts === 4)).toBe(true);
   });
 
   it('acks remove jobs; retries make them due later, with or without using an attempt', async () => {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { POSTGRES } from '../support/backends.ts';
 import { testRedis } from '../support/redis.ts';
-import { crashViolations } from './checks.ts';
+import { crashFigures, crashViolations } from './checks.ts';
 import { runCrashScenario } from './harness.ts';
 
 const POSTGRES_URL = process.env.OMNIGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -21,9 +21,30 @@ describe('crash safety', () => {
       expect(report.kills).toHaveLength(3);
       expect(report.submitted.length).toBe(120);
       expect(crashViolations(report)).toEqual([]);
+      // Maybe-sent after the crashes is exactly what was in flight: each had reached the provider.
+      const figures = crashFigures(report);
+      expect(figures.maybeSentAfterCrash).toBe(figures.inFlightAtCrash);
     },
     120_000,
   );
+
+  it('a crash while messages wait for their rate leaves none of them maybe sent', async () => {
+    // Telegram at 1/s: the first message goes at once, the second waits a second for its turn
+    // (inline), the rest go back to the queue. The process dies while the second waits: it must not
+    // be maybe-sent, since its request never left.
+    const report = await runCrashScenario({
+      seed: 11,
+      rounds: 1,
+      messagesPerRound: 6,
+      channels: ['telegram'],
+      env: { OMNIGATE_TELEGRAM_RATE_PER_SECOND: '1' },
+      killAfterMs: 750,
+    });
+    expect(crashViolations(report)).toEqual([]);
+    const figures = crashFigures(report);
+    expect(figures.maybeSentAfterCrash).toBe(figures.inFlightAtCrash);
+    expect(figures.failedMaybeSent).toBe(0);
+  }, 120_000);
 
   it.skipIf(POSTGRES === undefined || redis === undefined)(
     'scale-out: a worker killed mid-send leaves its work to the other, and nothing is lost or doubled',
@@ -37,6 +58,8 @@ describe('crash safety', () => {
       expect(report.kills).toHaveLength(3);
       expect(report.submitted.length).toBe(120);
       expect(crashViolations(report)).toEqual([]);
+      const figures = crashFigures(report);
+      expect(figures.maybeSentAfterCrash).toBe(figures.inFlightAtCrash);
     },
     180_000,
   );

@@ -31,6 +31,12 @@ export interface CrashOptions {
    * which is SIGKILLed each round while the other carries on.
    */
   scaleOut?: { adminUrl: string; redisUrl?: string };
+  /** Channels the messages go to (default: LINE or Telegram, at random). */
+  channels?: Array<Submitted['channel']>;
+  /** Settings for the gateway's processes beyond the harness's own. */
+  env?: Record<string, string>;
+  /** Every life ends by a SIGKILL this long after it started, instead of the seeded plan. */
+  killAfterMs?: number;
 }
 
 export interface Submitted {
@@ -40,17 +46,28 @@ export interface Submitted {
   id?: string;
 }
 
+/** A message as GET /v1/messages/:id shows it once drained. */
+export interface FinalView {
+  id: string;
+  status: string;
+  statusReason?: string;
+  maybeSentResends?: number;
+  events: Array<{ status: string; at: string; code?: string; reason?: string; detail?: { cause?: string } }>;
+}
+
 export interface CrashReport {
   submitted: Submitted[];
   /** Final view of every message, by token. */
-  finals: Map<string, { id: string; status: string; statusReason?: string; events: unknown[] }>;
-  /** Provider requests carrying each token. */
-  providerHits: Map<string, Received[]>;
+  finals: Map<string, FinalView>;
+  /** Provider requests carrying each token, with when they arrived (ms since the epoch). */
+  providerHits: Map<string, Array<Received & { at: number }>>;
   /** Tokens the provider saw that no client ever submitted. */
   unknownAtProvider: string[];
   /** Callback payloads received, by message id. */
   callbacks: Map<string, Array<{ webhookId: string; status: string }>>;
   kills: string[];
+  /** When each killed process was seen dead (ms since the epoch). */
+  deaths: number[];
 }
 
 /** mulberry32, so a seed replays the same crash schedule. */
@@ -84,8 +101,10 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
 
   // The provider: LINE push and Telegram sendMessage, answering success, remembering everything.
   let providerSeq = 0;
+  const arrivals: number[] = [];
   const provider = await startServer((req, res) => {
     providerSeq++;
+    arrivals.push(Date.now());
     res.setHeader('content-type', 'application/json');
     if (req.url.endsWith('/v2/bot/message/push')) {
       res.end(JSON.stringify({ sentMessages: [{ id: String(providerSeq), quoteToken: 'q' }] }));
@@ -109,6 +128,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
   let child: ChildProcess | undefined;
   let base = '';
   const kills: string[] = [];
+  const deaths: number[] = [];
   const database = o.scaleOut ? await createDatabase(o.scaleOut.adminUrl) : undefined;
   const workers: Array<ChildProcess | undefined> = [undefined, undefined];
   let apiProcess: ChildProcess | undefined;
@@ -121,6 +141,8 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
       OMNIGATE_LINE_API_BASE: provider.url,
       OMNIGATE_TELEGRAM_API_BASE: provider.url,
       OMNIGATE_TELEGRAM_RECIPIENT_RATE_PER_SECOND: '1000',
+      // Below a round's Telegram share, so some messages wait for their turn when a crash comes.
+      OMNIGATE_TELEGRAM_RATE_PER_SECOND: '10',
       OMNIGATE_WEBHOOK_ALLOWLIST: '127.0.0.1/32',
       LOG_LEVEL: 'silent',
       ...(database
@@ -137,6 +159,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
               : {}),
           }
         : {}),
+      ...o.env,
       ...extra,
       ...(crashAt ? { OMNIGATE_CRASH_AT: crashAt } : {}),
     };
@@ -230,7 +253,8 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
       await startWorker(1);
     }
     for (let round = 0; round < o.rounds; round++) {
-      const plan = pickCrash(random, round + o.seed);
+      const plan =
+        o.killAfterMs !== undefined ? { killAfterMs: o.killAfterMs } : pickCrash(random, round + o.seed);
       // Scale-out: the worker in slot 0 dies each round while slot 1 keeps working.
       if (!database) await startGateway(plan.crashAt);
       const proc = database ? await startWorker(0, plan.crashAt) : child;
@@ -240,7 +264,11 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
       for (let i = 0; i < o.messagesPerRound; i++) {
         const m: Submitted = {
           token: `crash-${o.seed}-${round}-${i}`,
-          channel: random() < 0.5 ? 'line' : 'telegram',
+          channel: o.channels
+            ? (o.channels[i % o.channels.length] ?? 'line')
+            : random() < 0.5
+              ? 'line'
+              : 'telegram',
         };
         submitted.push(m);
         batch.push(m);
@@ -250,6 +278,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
       })();
       const timer = setTimeout(() => proc.kill('SIGKILL'), plan.killAfterMs);
       await exited(proc);
+      deaths.push(Date.now());
       clearTimeout(timer);
       await sending;
       kills.push(`${plan.crashAt ?? 'timer'} (round ${round}, ${proc.signalCode ?? proc.exitCode})`);
@@ -260,10 +289,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
     if (database) await startWorker(0);
     else await startGateway();
     for (const m of submitted.filter((s) => s.id === undefined)) await submit(m);
-    const finals = new Map<
-      string,
-      { id: string; status: string; statusReason?: string; events: unknown[] }
-    >();
+    const finals = new Map<string, FinalView>();
     const deadline = Date.now() + 60_000;
     for (const m of submitted) {
       if (!m.id) continue;
@@ -272,12 +298,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
           dispatcher: agent,
           headers: { authorization: `Bearer ${API_KEY}` },
         });
-        const view = (await res.body.json()) as {
-          id: string;
-          status: string;
-          statusReason?: string;
-          events: unknown[];
-        };
+        const view = (await res.body.json()) as FinalView;
         if (['sent', 'failed'].includes(view.status) || Date.now() > deadline) {
           finals.set(m.token, view);
           break;
@@ -295,15 +316,15 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
     while (!finalCallbacksIn() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 
     const known = new Set(submitted.map((m) => m.token));
-    const providerHits = new Map<string, Received[]>();
+    const providerHits = new Map<string, Array<Received & { at: number }>>();
     const unknownAtProvider: string[] = [];
-    for (const r of provider.received) {
+    for (const [i, r] of provider.received.entries()) {
       const token = tokenOf(r.body);
       if (!token || !known.has(token)) {
         unknownAtProvider.push(token ?? r.body.slice(0, 80));
         continue;
       }
-      providerHits.set(token, [...(providerHits.get(token) ?? []), r]);
+      providerHits.set(token, [...(providerHits.get(token) ?? []), { ...r, at: arrivals[i] ?? 0 }]);
     }
     const callbacks = new Map<string, Array<{ webhookId: string; status: string }>>();
     for (const r of receiver.received) {
@@ -313,7 +334,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashReport> {
         { webhookId: String(r.headers['webhook-id']), status: data.status },
       ]);
     }
-    return { submitted, finals, providerHits, unknownAtProvider, callbacks, kills };
+    return { submitted, finals, providerHits, unknownAtProvider, callbacks, kills, deaths };
   } finally {
     for (const proc of [child, apiProcess, ...workers]) {
       proc?.kill('SIGKILL');

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { json, startServer } from '../support/http-server.ts';
-import { LINE_USER } from '../support/recipients.ts';
+import { LINE_USER, TELEGRAM_CHAT } from '../support/recipients.ts';
 
 let gw: TestGateway;
 let provider: Awaited<ReturnType<typeof startServer>>;
@@ -54,7 +54,7 @@ describe('dead letters', () => {
     expect(redrive.status).toBe(200);
     expect(redrive.json).toEqual({
       redriven: [ids[0]],
-      skipped: [{ id: 'msg_unknown', reason: 'no such message' }],
+      skipped: [{ id: 'msg_unknown', code: 'not_found', reason: 'no such message' }],
     });
 
     const done = await gw.waitForStatus(ids[0] as string, ['sent']);
@@ -70,8 +70,54 @@ describe('dead letters', () => {
     const again = await gw.api('POST', '/v1/dead-letters/redrive', { messageIds: [ids[0]] });
     expect(again.json).toEqual({
       redriven: [],
-      skipped: [{ id: ids[0], reason: 'the message is sent, not failed' }],
+      skipped: [{ id: ids[0], code: 'not_failed', reason: 'the message is sent, not failed' }],
     });
+  });
+
+  it('does not resend a maybe-sent message unless asked to, and says why it skipped it', async () => {
+    // A Telegram that takes every message and never answers (the connection is cut), until told.
+    let answering = false;
+    const telegram = await startServer((_r, res) =>
+      answering
+        ? json(res, 200, { ok: true, result: { message_id: 5, chat: { id: Number(TELEGRAM_CHAT) } } })
+        : res.socket?.destroy(),
+    );
+    const tg = await startTestGateway({ OMNIGATE_TELEGRAM_API_BASE: telegram.url });
+    try {
+      const id = await tg.sendAccepted('telegram', TELEGRAM_CHAT, { type: 'text', text: 'maybe' });
+      const failed = await tg.waitForStatus(id, ['failed', 'sent']);
+      expect(failed.status).toBe('failed');
+      const events = failed.events as Array<{ status: string; code?: string }>;
+      expect(events.at(-1)?.code).toBe('maybe_sent');
+      const tries = telegram.received.length;
+
+      answering = true;
+      const plain = await tg.api('POST', '/v1/dead-letters/redrive', { messageIds: [id] });
+      expect(plain.status).toBe(200);
+      expect(plain.json.redriven).toEqual([]);
+      expect(plain.json.skipped).toEqual([
+        { id, code: 'maybe_sent', reason: expect.stringMatching(/includeMaybeSent/) },
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(telegram.received).toHaveLength(tries);
+      expect((await tg.api('GET', `/v1/messages/${id}`)).json.status).toBe('failed');
+
+      const asked = await tg.api('POST', '/v1/dead-letters/redrive', {
+        messageIds: [id],
+        includeMaybeSent: true,
+      });
+      expect(asked.json).toEqual({ redriven: [id], skipped: [] });
+      const sent = await tg.waitForStatus(id, ['sent']);
+      expect(sent.providerMessageId).toBe(`${TELEGRAM_CHAT}:5`);
+      expect(telegram.received).toHaveLength(tries + 1);
+      const redriven = (sent.events as Array<{ code?: string; detail?: unknown }>).find(
+        (e) => e.code === 'redriven',
+      );
+      expect(redriven?.detail).toEqual({ maybeSent: true });
+    } finally {
+      await tg.close();
+      await telegram.close();
+    }
   });
 
   it('names the field of a bad redrive request', async () => {

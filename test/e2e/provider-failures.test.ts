@@ -1,7 +1,8 @@
 /**
  * How the dispatcher treats what providers answer: retry what can be retried (without burning an
- * attempt on throttling), fail at once with the provider's reason on a permanent error, never
- * resend a maybe-sent message to a provider that does not deduplicate, and never send an expired one.
+ * attempt on throttling), fail at once with the provider's reason on a permanent error, take a 2xx
+ * as sent whatever its body, resend a maybe-sent message once at most (and counted) to a provider
+ * that does not deduplicate, and never send an expired one.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONNECTORS } from '../../src/channels/registry.ts';
@@ -111,7 +112,7 @@ describe('provider failures', () => {
     expect(server.received).toHaveLength(3);
   });
 
-  it('does not resend a maybe-sent Telegram message (no provider deduplication)', async () => {
+  it('resends a maybe-sent Telegram message once at most (no provider deduplication), counted', async () => {
     const server = await withProvider(
       (_r, res) => res.socket?.destroy(),
       (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url }),
@@ -124,7 +125,71 @@ describe('provider failures', () => {
     const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
     expect(done.status).toBe('failed');
     expect(done.statusReason).toContain('not resent');
+    expect(server.received).toHaveLength(2);
+    expect(done.maybeSentResends).toBe(1);
+    const codes = (done.events as Array<{ code?: string }>).map((e) => e.code).filter(Boolean);
+    expect(codes).toEqual(['maybe_sent_resend', 'maybe_sent']);
+  });
+
+  it('takes a 2xx whose body cannot be read as sent, and never sends it again', async () => {
+    const server = await withProvider(
+      (_r, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true,"result":{"message_id":9,"da');
+      },
+      (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url }),
+    );
+    const res = await gw!.api('POST', '/v1/messages', {
+      channel: 'telegram',
+      to: '12345',
+      message: { type: 'text', text: 'hi' },
+    });
+    const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
+    expect(done.status).toBe('sent');
+    expect(done.providerMessageId).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 200));
     expect(server.received).toHaveLength(1);
+    expect(done.maybeSentResends).toBe(0);
+  });
+
+  it('after a proxy 502 sends once more at most, then fails maybe_sent (Messenger)', async () => {
+    const server = await withProvider(
+      (_r, res) => {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+      },
+      (url) => ({ OMNIGATE_MESSENGER_API_BASE: url }),
+    );
+    const res = await gw!.api('POST', '/v1/messages', {
+      channel: 'messenger',
+      to: '7000000000000001',
+      message: { type: 'text', text: 'hi' },
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
+    expect(done.status).toBe('failed');
+    expect(server.received).toHaveLength(2);
+    expect(done.maybeSentResends).toBe(1);
+    const events = done.events as Array<{ code?: string; detail?: { cause?: string } }>;
+    expect(events.find((e) => e.code === 'maybe_sent_resend')?.detail?.cause).toBe('messenger_http_502');
+    expect(events.at(-1)?.code).toBe('maybe_sent');
+  });
+
+  it('sends a message cut off by a reset once more and counts it (Telegram)', async () => {
+    const server = await withProvider(
+      (_r, res, n) => (n === 1 ? res.socket?.destroy() : json(res, 200, telegramOk)),
+      (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url }),
+    );
+    const res = await gw!.api('POST', '/v1/messages', {
+      channel: 'telegram',
+      to: '12345',
+      message: { type: 'text', text: 'hi' },
+    });
+    const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
+    expect(done.status).toBe('sent');
+    expect(done.providerMessageId).toBe('12345:9');
+    expect(server.received).toHaveLength(2);
+    expect(done.maybeSentResends).toBe(1);
   });
 
   it('resends a maybe-sent LINE message with the same retry key, which LINE deduplicates', async () => {
@@ -135,6 +200,7 @@ describe('provider failures', () => {
     const done = await gw!.waitForStatus((await sendLine()).json.messages[0].id, ['sent', 'failed']);
     expect(done.status).toBe('sent');
     expect(server.received).toHaveLength(2);
+    expect(done.maybeSentResends).toBe(1);
     expect(server.received[0]!.headers['x-line-retry-key']).toBe(
       server.received[1]!.headers['x-line-retry-key'],
     );

@@ -32,6 +32,14 @@ const RedriveRequest = Type.Object(
       uniqueItems: true,
       description: 'Failed messages to send again (GET /v1/dead-letters lists them).',
     }),
+    includeMaybeSent: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Also resend messages that failed `maybe_sent`: an earlier attempt may have reached the provider, ' +
+          'so the person may get them twice (except on LINE, whose retry key the resend keeps). Skipped otherwise.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -39,9 +47,18 @@ type RedriveRequest = Static<typeof RedriveRequest>;
 
 const RedriveResponse = Type.Object({
   redriven: Type.Array(Type.String(), { description: 'Requeued under their own ids.' }),
-  skipped: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() }), {
-    description: 'Not requeued: unknown, or not failed (already redriven, or never failed).',
-  }),
+  skipped: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      code: Type.Union([Type.Literal('not_found'), Type.Literal('not_failed'), Type.Literal('maybe_sent')]),
+      reason: Type.String(),
+    }),
+    {
+      description:
+        'Not requeued, and why: unknown (`not_found`), not failed (`not_failed`: already redriven, or never ' +
+        'failed), or maybe already delivered (`maybe_sent`, without `includeMaybeSent`).',
+    },
+  ),
 });
 
 export const deadLetterRoutes: FastifyPluginAsync<{
@@ -85,15 +102,18 @@ export const deadLetterRoutes: FastifyPluginAsync<{
         description:
           'Each listed message that is `failed` goes back to `queued` (a `redriven` event and a status callback ' +
           'record it) with a fresh attempt budget; the provider request is the stored one, so a provider that ' +
-          'deduplicates (LINE retry keys) still sees the same key. Messages that are not failed are skipped.',
+          'deduplicates (LINE retry keys) still sees the same key. Messages that are not failed are skipped, and so ' +
+          'are those that failed `maybe_sent` (the provider may already have them) unless `includeMaybeSent` is true.',
         tags: ['dead letters'],
         body: RedriveRequest,
         response: { 200: RedriveResponse, 400: Problem, 401: Problem },
       },
     },
     async (request) => {
-      const { messageIds } = request.body as RedriveRequest;
-      const redriven = await store.messages.redrive(request.tenantId, messageIds, now().toISOString());
+      const { messageIds, includeMaybeSent = false } = request.body as RedriveRequest;
+      const redriven = await store.messages.redrive(request.tenantId, messageIds, now().toISOString(), {
+        includeMaybeSent,
+      });
       if (redriven.length > 0) onRedriven?.();
       const done = new Set(redriven);
       const skipped = await Promise.all(
@@ -101,7 +121,18 @@ export const deadLetterRoutes: FastifyPluginAsync<{
           .filter((id) => !done.has(id))
           .map(async (id) => {
             const m = await store.messages.get(request.tenantId, id);
-            return { id, reason: m ? `the message is ${m.status}, not failed` : 'no such message' };
+            if (!m) return { id, code: 'not_found' as const, reason: 'no such message' };
+            // The store skips a failed message only when it failed maybe_sent.
+            if (m.status === 'failed') {
+              return {
+                id,
+                code: 'maybe_sent' as const,
+                reason:
+                  'an earlier attempt may have reached the provider, so a resend could deliver it twice; ' +
+                  'redrive with includeMaybeSent: true to send it anyway',
+              };
+            }
+            return { id, code: 'not_failed' as const, reason: `the message is ${m.status}, not failed` };
           }),
       );
       return { redriven, skipped };

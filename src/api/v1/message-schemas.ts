@@ -232,6 +232,11 @@ export const MessageView = Type.Object({
   statusReason: Type.Optional(Type.String()),
   providerMessageId: Type.Optional(Type.String()),
   attempts: Type.Integer(),
+  maybeSentResends: Type.Integer({
+    description:
+      'Times it was sent again after an answer that left the outcome unknown (a cut connection, a proxy 5xx), ' +
+      'as the channel allows: each may have delivered it a second time. Each has a `maybe_sent_resend` event.',
+  }),
   correlationId: Type.Optional(Type.String()),
   callbackUrl: Type.Optional(Type.String()),
   callbackData: Type.Optional(Type.String()),

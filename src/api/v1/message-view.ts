@@ -16,6 +16,7 @@ export function view(m: StoredMessage, events?: StatusEvent[]) {
     statusReason: m.statusReason,
     providerMessageId: m.providerMessageId,
     attempts: m.attempts,
+    maybeSentResends: m.maybeSentResends,
     correlationId: m.correlationId,
     callbackUrl: m.callbackUrl,
     callbackData: m.callbackData,

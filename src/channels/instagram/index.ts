@@ -31,7 +31,7 @@ export const instagramConnector: ChannelConnector = {
   defaultBaseUrl: 'https://graph.instagram.com',
   // 300 calls/s per professional account for text, links, reactions and stickers.
   rateLimit: { perSecond: 300, burst: 100 },
-  maybeSentPolicy: 'fail',
+  maybeSentPolicy: 'resend_once',
   // As Messenger: outside 24 h only the HUMAN_AGENT tag (within 7 days) is allowed.
   sessionWindow: {
     hours: 24,

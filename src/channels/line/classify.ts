@@ -6,6 +6,7 @@
 import { headerValue } from '../../lib/headers.ts';
 import { isObj } from '../../lib/json.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
+import { proxyServerError } from '../unknown-outcome.ts';
 
 interface LineErrorBody {
   message?: unknown;
@@ -31,7 +32,12 @@ export function classifyLineResponse(response: ProviderResponse): SendOutcome {
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     };
   }
-  if (status >= 500) return { kind: 'transient', code: 'line_server_error', reason };
+  if (status >= 500) {
+    // LINE's own error body says it failed; a bare one came from a proxy in front of it.
+    return typeof body.message === 'string'
+      ? { kind: 'transient', code: 'line_server_error', reason }
+      : proxyServerError(status, `line_http_${status}`, reason);
+  }
   return { kind: 'permanent', code: permanentCode(status, body), reason };
 }
 

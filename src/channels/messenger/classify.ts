@@ -8,6 +8,7 @@
 import { headerValue } from '../../lib/headers.ts';
 import { type GraphError, readGraphError } from '../meta-graph/errors.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
+import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
 const isRateLimit = (code: number) => RATE_LIMIT_CODES.has(code) || (code >= 80000 && code <= 80014);
@@ -17,16 +18,15 @@ export function classifySendApi(name: string, displayName: string, response: Pro
   const { status, body } = response;
   const error = readGraphError(body);
   if (error === undefined) {
-    if (status >= 200 && status < 300 && typeof body === 'object' && body !== null) {
+    if (status >= 200 && status < 300) {
+      if (typeof body !== 'object' || body === null) return SENT_WITHOUT_ID;
       const id = (body as Record<string, unknown>)['message_id'];
       return typeof id === 'string' && id !== '' ? { kind: 'sent', providerMessageId: id } : { kind: 'sent' };
     }
     const text = typeof body === 'string' && body !== '' ? `: ${body.slice(0, 300)}` : '';
-    return {
-      kind: 'transient',
-      code: `${name}_bad_answer`,
-      reason: `${displayName} answered HTTP ${status} without a Graph answer${text}`,
-    };
+    const reason = `${displayName} answered HTTP ${status} without a Graph answer${text}`;
+    if (status >= 500) return proxyServerError(status, `${name}_http_${status}`, reason);
+    return { kind: 'transient', code: `${name}_bad_answer`, reason };
   }
   const code =
     error.subcode !== undefined ? `${name}_${error.code}_${error.subcode}` : `${name}_${error.code}`;

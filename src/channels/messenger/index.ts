@@ -25,7 +25,7 @@ export const messengerConnector: ChannelConnector = {
   // which the dispatcher's one rate cannot tell apart; README.md).
   rateLimit: { perSecond: 300, burst: 100 },
   // The Send API has no idempotency key: a resent request is a second message.
-  maybeSentPolicy: 'fail',
+  maybeSentPolicy: 'resend_once',
   // Outside 24 h only tagged messages go (10 / 2018278 otherwise).
   sessionWindow: {
     hours: 24,

@@ -5,20 +5,22 @@
  */
 import { isObj } from '../../lib/json.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
+import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
 
 export function classifyTelegramResponse(response: ProviderResponse): SendOutcome {
   const { status } = response;
+  const ok = status >= 200 && status < 300;
   if (!isObj(response.body)) {
+    if (ok) return SENT_WITHOUT_ID;
     const text =
       typeof response.body === 'string' && response.body !== '' ? `: ${response.body.slice(0, 300)}` : '';
-    return {
-      kind: 'transient',
-      code: 'telegram_bad_answer',
-      reason: `Telegram answered HTTP ${status} without JSON${text}`,
-    };
+    const reason = `Telegram answered HTTP ${status} without JSON${text}`;
+    if (status >= 500) return proxyServerError(status, `telegram_http_${status}`, reason);
+    return { kind: 'transient', code: 'telegram_bad_answer', reason };
   }
   const body = response.body;
-  if (body['ok'] === true && status >= 200 && status < 300) return sent(body['result']);
+  // Only an explicit ok:false undoes a 2xx.
+  if (ok && body['ok'] !== false) return sent(body['result']);
   const code = typeof body['error_code'] === 'number' ? body['error_code'] : status;
   const reason =
     typeof body['description'] === 'string' && body['description'] !== ''

@@ -21,7 +21,7 @@ export const telegramConnector: ChannelConnector = {
   // Telegram has no idempotency key: a resent request is a second message.
   // Telegram's FAQ: about one message per second to a chat, short bursts tolerated (three is ours).
   recipientRateLimit: { perSecond: 1, burst: 3 },
-  maybeSentPolicy: 'fail',
+  maybeSentPolicy: 'resend_once',
   capabilities: TELEGRAM_CAPABILITIES,
   credentialsSchema: TelegramCredentials,
   sandboxCredentials: TELEGRAM_SANDBOX_CREDENTIALS,

@@ -4,6 +4,7 @@
  */
 import { isObj } from '../../lib/json.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
+import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
 import { bareMessageToken, viberTokenId } from './message-token.ts';
 
 /** Viber's status codes (errors.md): name, and whether sending again can ever help. */
@@ -63,18 +64,14 @@ export function classifyViberResponse(response: ProviderResponse): SendOutcome {
   const { status } = response;
   if (status === 429)
     return { kind: 'rate_limited', code: 'viber_http_429', reason: 'Viber answered HTTP 429' };
-  if (status >= 500)
-    return { kind: 'transient', code: `viber_http_${status}`, reason: `Viber answered HTTP ${status}` };
+  // Viber answers 200 whatever happened: a 5xx came from something in front of it.
+  if (status >= 500) return proxyServerError(status, `viber_http_${status}`, `Viber answered HTTP ${status}`);
   if (!isObj(response.body) || typeof response.body['status'] !== 'number') {
     const text =
       typeof response.body === 'string' && response.body !== '' ? `: ${response.body.slice(0, 300)}` : '';
-    // Viber answers everything with a JSON status; anything else came from something in between.
+    // Viber answers everything with a JSON status; a 2xx whose body cannot be read still took it.
     return status >= 200 && status < 300
-      ? {
-          kind: 'transient',
-          code: 'viber_bad_answer',
-          reason: `Viber answered HTTP ${status} without a status${text}`,
-        }
+      ? SENT_WITHOUT_ID
       : { kind: 'permanent', code: `viber_http_${status}`, reason: `Viber answered HTTP ${status}${text}` };
   }
   const body = response.body;

@@ -24,7 +24,7 @@ export const viberConnector: ChannelConnector = {
   // with the whole hour's allowance usable as a burst.
   recipientRateLimit: { perSecond: 100 / 3600, burst: 100 },
   // Viber has no idempotency key: a resent request is a second message.
-  maybeSentPolicy: 'fail',
+  maybeSentPolicy: 'resend_once',
   capabilities: VIBER_CAPABILITIES,
   credentialsSchema: ViberCredentials,
   sandboxCredentials: VIBER_SANDBOX_CREDENTIALS,

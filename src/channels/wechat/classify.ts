@@ -7,6 +7,7 @@
  */
 import { isObj } from '../../lib/json.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
+import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
 
 /** Codes that say the access token is invalid, expired or not the latest. */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 41001, 42001]);
@@ -24,10 +25,12 @@ const PERMANENT_HINTS: Readonly<Record<number, string>> = {
 
 export function classifyWechatResponse(response: ProviderResponse): SendOutcome {
   const { status, body } = response;
+  // WeChat answers 200 with an errcode whatever happened: a 5xx came from something in front of it.
   if (status >= 500) {
-    return { kind: 'transient', code: `wechat_http_${status}`, reason: `WeChat answered HTTP ${status}` };
+    return proxyServerError(status, `wechat_http_${status}`, `WeChat answered HTTP ${status}`);
   }
   if (!isObj(body) || typeof body['errcode'] !== 'number') {
+    if (status >= 200 && status < 300 && !isObj(body)) return SENT_WITHOUT_ID;
     const text = typeof body === 'string' && body !== '' ? `: ${body.slice(0, 300)}` : '';
     return {
       kind: 'transient',

@@ -27,7 +27,7 @@ export const wechatConnector: ChannelConnector = {
   // WeChat publishes daily call quotas (45009), not a per-second rate; this is a polite default.
   rateLimit: { perSecond: 100, burst: 100 },
   // No idempotency key: a resent request is a second message (and spends the person's quota).
-  maybeSentPolicy: 'fail',
+  maybeSentPolicy: 'resend_once',
   // Customer-service messages only within 48 h of the person's last interaction (45015).
   sessionWindow: {
     hours: 48,

@@ -5,6 +5,7 @@
  */
 import { readGraphError } from '../meta-graph/errors.ts';
 import type { ProviderResponse, SendOutcome } from '../types.ts';
+import { proxyServerError } from '../unknown-outcome.ts';
 
 /** Throttling: throughput (130429), pair rate (131056), app (4) and WABA (80007) limits. */
 const RATE_LIMITS = new Set([4, 80007, 130429, 131056]);
@@ -46,7 +47,7 @@ export function classifyWhatsAppResponse(response: ProviderResponse): SendOutcom
       typeof response.body === 'string' && response.body !== '' ? `: ${response.body.slice(0, 300)}` : '';
     const reason = `WhatsApp answered HTTP ${status}${text}`;
     if (status === 429) return { kind: 'rate_limited', code: 'whatsapp_http_429', reason };
-    if (status >= 500) return { kind: 'transient', code: `whatsapp_http_${status}`, reason };
+    if (status >= 500) return proxyServerError(status, `whatsapp_http_${status}`, reason);
     return { kind: 'permanent', code: `whatsapp_http_${status}`, reason };
   }
   const reason = describe(error.code, error.message, error.details);

@@ -22,7 +22,7 @@ export const whatsappConnector: ChannelConnector = {
   // Pair rate limit: about one message every 6 s to the same person, short bursts tolerated (131056).
   recipientRateLimit: { perSecond: 1 / 6, burst: 3 },
   // WhatsApp has no idempotency key: a resent request is a second message.
-  maybeSentPolicy: 'fail',
+  maybeSentPolicy: 'resend_once',
   // Business-initiated conversations need an approved template (131047 otherwise).
   sessionWindow: {
     hours: 24,

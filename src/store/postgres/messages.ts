@@ -4,7 +4,7 @@
  * receipts apply changes one at a time and event sequence numbers never clash.
  */
 import type { MessageStatus } from '../../core/status.ts';
-import { isForward } from '../../core/status.ts';
+import { isForward, MAYBE_SENT } from '../../core/status.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import {
   clickedCallbackRows,
@@ -38,7 +38,7 @@ import {
   updateMessages,
 } from './transitions.ts';
 
-type DispatchRow = TransitionRow & Pick<MessageRow, 'request' | 'expires_at'>;
+type DispatchRow = TransitionRow & Pick<MessageRow, 'request' | 'expires_at' | 'maybe_sent_resends'>;
 
 /** The outbox rows of a status change of `m`, for the subscriptions that want it. */
 const callbackRows = (
@@ -91,6 +91,7 @@ export function createMessageRepository(
   db: PgDatabase,
 ): MessageRepository & { recordClicked: ClickRecorder } {
   const changes = createChangeBatcher(db);
+  const begin = coalescedBegin(db);
   const subscribedUntil = new Map<string, number>();
   const recordClicked: ClickRecorder = async (tx, tenantId, messageId, detail, at) => {
     const [row] = await lockForChange(tx, tenantId, [messageId]);
@@ -173,78 +174,36 @@ export function createMessageRepository(
       return changes.transition(tenantId, t);
     },
 
-    async beginAttempts(at, items) {
+    async loadForDispatch(items) {
       if (items.length === 0) return [];
-      const results: Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined> =
-        items.map(() => undefined);
+      const results: Array<{ message: DispatchMessage; status: MessageStatus } | undefined> = items.map(
+        () => undefined,
+      );
       const groups = byTenantInOrder(items);
-      // One transaction for the whole claim, switching tenant per group of its messages: every
-      // read and write still happens in the owning tenant's row-level security context.
       await db.tenant(groups[0]![0], async (tx) => {
         for (const [tenantId, indexes] of groups) {
           await tx.asTenant(tenantId);
           const rows = await tx.query<DispatchRow>(
-            `SELECT ${TRANSITION_COLUMNS}, m.request, m.expires_at FROM messages m
-             WHERE m.tenant_id = $1 AND m.id = ANY($2::text[]) ORDER BY m.id FOR UPDATE OF m`,
+            `SELECT m.id, m.recipient, m.status, m.request, m.expires_at, m.maybe_sent_resends FROM messages m
+             WHERE m.tenant_id = $1 AND m.id = ANY($2::text[])`,
             [tenantId, indexes.map((i) => items[i]!.messageId)],
           );
           const byId = new Map(rows.map((r) => [r.id, r]));
-          const events: EventRow[] = [];
-          const outbox: OutboxRow[] = [];
-          const updates = new Map<string, RowUpdate>();
           for (const i of indexes) {
-            const item = items[i]!;
-            const row = byId.get(item.messageId);
-            if (!row) continue;
-            const previousStatus = row.status;
-            const pending = updates.get(row.id);
-            if (!hasExpired(row, at) && isForward(row.status, 'sending')) {
-              const seq = row.seq + 1;
-              events.push({
-                messageId: row.id,
-                seq,
-                tenantId,
-                status: 'sending',
-                at,
-                reason: null,
-                code: null,
-                detail: JSON.stringify({ attempt: item.attempt }),
-              });
-              outbox.push(...callbackRows(row, 'sending', previousStatus, seq, { at }));
-              // Later items for the same message see it as the earlier ones left it.
-              row.status = 'sending';
-              row.seq = seq;
-              updates.set(row.id, {
-                status: 'sending',
-                reason: null,
-                providerMessageId: null,
-                seq,
-                attempt: Math.max(pending?.attempt ?? 0, item.attempt),
-                updatedAt: at,
-              });
-            } else if (row.status === 'sending') {
-              // A retry: the status stays, the attempt count moves on.
-              updates.set(row.id, {
-                status: pending?.status ?? null,
-                reason: null,
-                providerMessageId: null,
-                seq: pending?.seq ?? null,
-                attempt: Math.max(pending?.attempt ?? 0, item.attempt),
-                updatedAt: pending?.updatedAt ?? null,
-              });
-            }
-            results[i] = { message: toDispatchMessage(row), previousStatus };
+            const row = byId.get(items[i]!.messageId);
+            if (row) results[i] = { message: toDispatchMessage(row), status: row.status };
           }
-          await insertEvents(tx, events);
-          await updateMessages(tx, updates);
-          await writeOutbox(tx, outbox);
         }
       });
       return results;
     },
 
-    note(tenantId, messageId, e) {
-      return changes.note(tenantId, { messageId, ...e });
+    beginAttempts(at, items) {
+      return begin(items.map((item) => ({ ...item, at })));
+    },
+
+    note(tenantId, messageId, e, options) {
+      return changes.note(tenantId, { messageId, ...e, maybeSentResend: options?.maybeSentResend });
     },
 
     async findIdByProviderMessageId(tenantId, channelAccountId, providerMessageId) {
@@ -278,10 +237,21 @@ export function createMessageRepository(
       );
     },
 
-    redrive(tenantId, messageIds, at) {
+    redrive(tenantId, messageIds, at, options) {
       if (messageIds.length === 0) return Promise.resolve([]);
       return db.tenant(tenantId, async (tx) => {
         const rows = new Map((await lockForChange(tx, tenantId, messageIds)).map((r) => [r.id, r]));
+        // The code each failed message last failed with: `maybe_sent` keeps it out of a plain redrive.
+        const failedCodes = new Map(
+          (
+            await tx.query<{ message_id: string; code: string | null }>(
+              `SELECT DISTINCT ON (message_id) message_id, code FROM message_events
+               WHERE tenant_id = $1 AND message_id = ANY($2::text[]) AND status = 'failed'
+               ORDER BY message_id, seq DESC`,
+              [tenantId, messageIds],
+            )
+          ).map((r) => [r.message_id, r.code]),
+        );
         const requeued: TransitionRow[] = [];
         const events: EventRow[] = [];
         const outbox: OutboxRow[] = [];
@@ -289,6 +259,8 @@ export function createMessageRepository(
         for (const messageId of messageIds) {
           const row = rows.get(messageId);
           if (row?.status !== 'failed') continue;
+          const maybeSent = failedCodes.get(messageId) === MAYBE_SENT;
+          if (maybeSent && !options?.includeMaybeSent) continue;
           const seq = row.seq + 1;
           events.push({
             messageId,
@@ -298,7 +270,7 @@ export function createMessageRepository(
             at,
             reason: t.reason,
             code: t.code,
-            detail: null,
+            detail: maybeSent ? JSON.stringify({ maybeSent: true }) : null,
           });
           outbox.push(...callbackRows(row, 'queued', row.status, seq, t));
           row.status = 'queued';
@@ -335,4 +307,127 @@ export function createMessageRepository(
       });
     },
   };
+}
+
+type BeginItem = { tenantId: string; messageId: string; attempt: number; at: string };
+type Begun = { message: DispatchMessage; previousStatus: MessageStatus } | undefined;
+
+/**
+ * Each message is begun alone, just before its request is written; a transaction for each would
+ * cost a worker hundreds of round trips a second. Calls made while one is being written go
+ * together in the next, as the change batcher does for outcomes.
+ */
+function coalescedBegin(db: PgDatabase): (items: BeginItem[]) => Promise<Begun[]> {
+  let pending: Array<{ items: BeginItem[]; resolve(r: Begun[]): void; reject(e: unknown): void }> = [];
+  let writing = false;
+  const write = async () => {
+    while (pending.length > 0) {
+      const calls = pending;
+      pending = [];
+      try {
+        const results = await beginAttemptsNow(
+          db,
+          calls.flatMap((c) => c.items),
+        );
+        let offset = 0;
+        for (const c of calls) {
+          c.resolve(results.slice(offset, offset + c.items.length));
+          offset += c.items.length;
+        }
+      } catch (error) {
+        // Nothing was written: each caller gives its job back, none of them sent anything.
+        for (const c of calls) c.reject(error);
+      }
+    }
+    writing = false;
+  };
+  return (items) =>
+    new Promise<Begun[]>((resolve, reject) => {
+      pending.push({ items, resolve, reject });
+      if (writing) return;
+      writing = true;
+      setImmediate(() => void write());
+    });
+}
+
+async function beginAttemptsNow(
+  db: PgDatabase,
+  items: ReadonlyArray<BeginItem>,
+): Promise<Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined>> {
+  if (items.length === 0) return [];
+  const results: Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined> = items.map(
+    () => undefined,
+  );
+  const groups = byTenantInOrder(items);
+  // One transaction for all, switching tenant per group of its messages: every
+  // read and write still happens in the owning tenant's row-level security context.
+  await db.tenant(groups[0]![0], async (tx) => {
+    for (const [tenantId, indexes] of groups) {
+      await tx.asTenant(tenantId);
+      const rows = await tx.query<DispatchRow>(
+        `SELECT ${TRANSITION_COLUMNS}, m.request, m.expires_at, m.maybe_sent_resends FROM messages m
+         WHERE m.tenant_id = $1 AND m.id = ANY($2::text[]) ORDER BY m.id FOR UPDATE OF m`,
+        [tenantId, indexes.map((i) => items[i]!.messageId)],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const events: EventRow[] = [];
+      const outbox: OutboxRow[] = [];
+      const updates = new Map<string, RowUpdate>();
+      for (const i of indexes) {
+        const item = items[i]!;
+        const row = byId.get(item.messageId);
+        if (!row) continue;
+        const previousStatus = row.status;
+        const pending = updates.get(row.id);
+        const { at } = item;
+        if (!hasExpired(row, at) && isForward(row.status, 'sending')) {
+          const seq = row.seq + 1;
+          events.push({
+            messageId: row.id,
+            seq,
+            tenantId,
+            status: 'sending',
+            at,
+            reason: null,
+            code: null,
+            detail: JSON.stringify({ attempt: item.attempt }),
+          });
+          outbox.push(...callbackRows(row, 'sending', previousStatus, seq, { at }));
+          // Later items for the same message see it as the earlier ones left it.
+          row.status = 'sending';
+          row.seq = seq;
+          updates.set(row.id, {
+            status: 'sending',
+            reason: null,
+            providerMessageId: null,
+            seq,
+            attempt: Math.max(pending?.attempt ?? 0, item.attempt),
+            updatedAt: at,
+            resends: 0,
+          });
+        } else if (row.status === 'sending') {
+          // A retry: the status stays, the attempt count moves on.
+          updates.set(row.id, {
+            status: pending?.status ?? null,
+            reason: null,
+            providerMessageId: null,
+            seq: pending?.seq ?? null,
+            attempt: Math.max(pending?.attempt ?? 0, item.attempt),
+            updatedAt: pending?.updatedAt ?? null,
+            resends: 0,
+          });
+        }
+        results[i] = { message: toDispatchMessage(row), previousStatus };
+      }
+      // From here until the attempt's outcome, a crash leaves the job `interrupted` at its next claim.
+      await tx.query('UPDATE jobs SET written = true WHERE tenant_id = $1 AND message_id = ANY($2::text[])', [
+        tenantId,
+        [...byId.keys()],
+      ]);
+      await insertEvents(tx, events);
+      await updateMessages(tx, updates);
+      await writeOutbox(tx, outbox);
+    }
+  });
+  return results;
 }

@@ -400,6 +400,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ${tenantIsolation('inbound_nonces')}
     `,
   },
+  {
+    version: 4,
+    name: 'maybe-sent accounting',
+    sql: `
+      ALTER TABLE messages ADD COLUMN maybe_sent_resends integer NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN written boolean NOT NULL DEFAULT false;
+      -- A claim in flight at the upgrade may have written its request: treat it as written.
+      UPDATE jobs SET written = in_flight;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

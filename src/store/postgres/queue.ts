@@ -25,9 +25,15 @@ export function createPostgresQueue(db: PgDatabase, options: PostgresQueueOption
     claim(now, limit, leaseMs) {
       return db.router(async (tx) => {
         // SET expressions read the old row, so `interrupted` captures whether the previous claim
-        // was still in flight when its lease ran out (its worker died mid-attempt).
+        // was still in flight when its lease ran out (its worker died mid-attempt) with a request
+        // that may have left (`written`, set by MessageRepository.beginAttempts): a claim that died
+        // before writing cannot have reached the provider. `written` stays until an outcome is
+        // recorded (retryAt, or the job's end), so a claim that dies before deciding passes it on.
+        // A claim that died before writing gives its attempt back: the provider never saw it.
         const rows = await tx.query<ClaimedJobRow>(
-          `UPDATE jobs j SET run_at = $1, attempts = j.attempts + 1, interrupted = j.in_flight, in_flight = true
+          `UPDATE jobs j SET run_at = $1, attempts = j.attempts + CASE WHEN j.in_flight AND NOT j.written THEN 0 ELSE 1 END,
+             interrupted = j.in_flight AND j.written,
+             in_flight = true
            FROM (SELECT message_id FROM jobs WHERE run_at <= $2 ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
            WHERE j.message_id = due.message_id
            RETURNING j.message_id, j.tenant_id, j.channel_account_id, j.attempts, j.interrupted`,
@@ -44,7 +50,7 @@ export function createPostgresQueue(db: PgDatabase, options: PostgresQueueOption
     retryAt(messageId, runAt, { countAttempt, lastError }) {
       return db.router(async (tx) => {
         await tx.query(
-          'UPDATE jobs SET run_at = $1, attempts = attempts - $2, in_flight = false, last_error = $3 WHERE message_id = $4',
+          'UPDATE jobs SET run_at = $1, attempts = attempts - $2, in_flight = false, written = false, last_error = $3 WHERE message_id = $4',
           [runAt.toISOString(), countAttempt ? 0 : 1, lastError ?? null, messageId],
         );
       });

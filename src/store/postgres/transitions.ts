@@ -37,6 +37,8 @@ export interface Note {
   reason?: string | undefined;
   code?: string | undefined;
   detail?: unknown;
+  /** A resend after an unknown outcome: the message's count goes up by one. */
+  maybeSentResend?: boolean | undefined;
 }
 
 type Change = { kind: 'transition'; t: Transition } | { kind: 'note'; n: Note };
@@ -99,6 +101,8 @@ export interface RowUpdate {
   attempt: number;
   seq: number | null;
   updatedAt: string | null;
+  /** Added to the message's maybe-sent resend count. */
+  resends: number;
 }
 
 /** Writes each message's accumulated changes in one statement. */
@@ -109,9 +113,9 @@ export async function updateMessages(tx: Tx, updates: ReadonlyMap<string, RowUpd
     `UPDATE messages m SET status = COALESCE(u.status, m.status), status_reason = COALESCE(u.reason, m.status_reason),
        provider_message_id = COALESCE(u.provider_message_id, m.provider_message_id),
        attempts = GREATEST(m.attempts, u.attempt), seq = COALESCE(u.seq, m.seq),
-       updated_at = COALESCE(u.updated_at, m.updated_at)
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[])
-       AS u(id, status, reason, provider_message_id, attempt, seq, updated_at)
+       updated_at = COALESCE(u.updated_at, m.updated_at), maybe_sent_resends = m.maybe_sent_resends + u.resends
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::int[])
+       AS u(id, status, reason, provider_message_id, attempt, seq, updated_at, resends)
      WHERE m.id = u.id`,
     [
       changed.map(([id]) => id),
@@ -121,6 +125,7 @@ export async function updateMessages(tx: Tx, updates: ReadonlyMap<string, RowUpd
       changed.map(([, u]) => u.attempt),
       changed.map(([, u]) => u.seq),
       changed.map(([, u]) => u.updatedAt),
+      changed.map(([, u]) => u.resends),
     ],
   );
 }
@@ -169,6 +174,7 @@ async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]):
       attempt: 0,
       seq: row.seq,
       updatedAt: null,
+      resends: 0,
     };
     const append = (status: MessageStatus, e: Note | Transition, detail: string | null) => {
       row.seq += 1;
@@ -186,7 +192,7 @@ async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]):
     if (change.kind === 'note') {
       const { n } = change;
       append(row.status, n, n.detail ? JSON.stringify(n.detail) : null);
-      updates.set(row.id, { ...update, seq: row.seq });
+      updates.set(row.id, { ...update, seq: row.seq, resends: update.resends + (n.maybeSentResend ? 1 : 0) });
       return { applied: true, status: row.status };
     }
     const { t } = change;
@@ -214,6 +220,7 @@ async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]):
       attempt: Math.max(update.attempt, attempt),
       seq: row.seq,
       updatedAt: t.at,
+      resends: update.resends,
     });
     return { applied: true, status: t.status };
   });

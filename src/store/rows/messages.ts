@@ -41,6 +41,7 @@ export interface MessageRow {
   forced: Flag;
   template: string | null;
   policy: string | null;
+  maybe_sent_resends: number;
   created_at: string;
   updated_at: string;
 }
@@ -84,18 +85,20 @@ export function toMessage(r: MessageRow): StoredMessage {
     ...(flag(r.forced) ? { forced: true } : {}),
     ...(r.template !== null ? { template: JSON.parse(r.template) } : {}),
     ...(r.policy !== null ? { policy: JSON.parse(r.policy) } : {}),
+    maybeSentResends: r.maybe_sent_resends,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
 }
 
-type DispatchColumns = Pick<MessageRow, 'id' | 'recipient' | 'request' | 'expires_at'>;
+type DispatchColumns = Pick<MessageRow, 'id' | 'recipient' | 'request' | 'expires_at' | 'maybe_sent_resends'>;
 
 export const toDispatchMessage = (r: DispatchColumns): DispatchMessage => ({
   id: r.id,
   to: r.recipient,
   request: JSON.parse(r.request),
   expiresAt: opt(r.expires_at),
+  maybeSentResends: r.maybe_sent_resends,
 });
 
 /** An expired message is left as it is: the dispatcher ends it `expired`, never `sending`. */

@@ -1,5 +1,5 @@
 import type { MessageStatus } from '../../core/status.ts';
-import { isForward } from '../../core/status.ts';
+import { isForward, MAYBE_SENT } from '../../core/status.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import {
   clickedCallbackRows,
@@ -32,7 +32,7 @@ import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 import type { Subscribers } from './webhooks.ts';
 
-type DispatchRow = TransitionColumns & Pick<MessageRow, 'request' | 'expires_at'>;
+type DispatchRow = TransitionColumns & Pick<MessageRow, 'request' | 'expires_at' | 'maybe_sent_resends'>;
 
 /** Records a click on one of a message's links: an event on the message and its callbacks. */
 export type ClickRecorder = (
@@ -93,8 +93,11 @@ export function createMessageRepository(
   const TRANSITION_COLUMNS = `id, tenant_id, channel, channel_account_id, recipient, status, seq, provider_message_id,
        correlation_id, callback_url, callback_data, callback_format`;
   const selectForDispatch = prepare(
-    `SELECT ${TRANSITION_COLUMNS}, request, expires_at FROM messages WHERE tenant_id = ? AND id = ?`,
+    `SELECT ${TRANSITION_COLUMNS}, request, expires_at, maybe_sent_resends FROM messages WHERE tenant_id = ? AND id = ?`,
   );
+  // From here until the attempt's outcome, a crash leaves the job `interrupted` at its next claim.
+  const flagWritten = prepare('UPDATE jobs SET written = 1 WHERE tenant_id = ? AND message_id = ?');
+  const countResend = prepare('UPDATE messages SET maybe_sent_resends = maybe_sent_resends + 1 WHERE id = ?');
   const selectForTransition = prepare(
     `SELECT ${TRANSITION_COLUMNS} FROM messages WHERE tenant_id = ? AND id = ?`,
   );
@@ -129,6 +132,11 @@ export function createMessageRepository(
 
   const requeue = prepare(
     "UPDATE messages SET status = 'queued', status_reason = NULL, seq = ?, updated_at = ? WHERE id = ?",
+  );
+  /** The code the message last failed with: `maybe_sent` keeps it out of a plain redrive. */
+  const selectFailedCode = prepare(
+    `SELECT code FROM message_events WHERE tenant_id = ? AND message_id = ? AND status = 'failed'
+     ORDER BY seq DESC LIMIT 1`,
   );
   const insertJobIfNone = prepare(
     `INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts) VALUES (?, ?, ?, ?, 0)
@@ -356,11 +364,19 @@ export function createMessageRepository(
       });
     },
 
+    async loadForDispatch(items) {
+      return items.map((item) => {
+        const row = selectForDispatch.get(item.tenantId, item.messageId) as DispatchRow | undefined;
+        return row ? { message: toDispatchMessage(row), status: row.status } : undefined;
+      });
+    },
+
     beginAttempts(at, items) {
       return writer.run(() =>
         items.map((item) => {
           const row = selectForDispatch.get(item.tenantId, item.messageId) as DispatchRow | undefined;
           if (!row) return undefined;
+          flagWritten.run(item.tenantId, item.messageId);
           const previousStatus = row.status;
           if (!hasExpired(row, at) && isForward(row.status, 'sending')) {
             const seq = row.seq + 1;
@@ -377,10 +393,12 @@ export function createMessageRepository(
       );
     },
 
-    note(tenantId, messageId, e) {
+    note(tenantId, messageId, e, options) {
       return writer.run(() => {
         const row = selectForTransition.get(tenantId, messageId) as TransitionColumns | undefined;
-        if (row) appendNote(row, e);
+        if (!row) return;
+        appendNote(row, e);
+        if (options?.maybeSentResend) countResend.run(row.id);
       });
     },
 
@@ -396,12 +414,15 @@ export function createMessageRepository(
       return rows.map((r) => r.id);
     },
 
-    redrive(tenantId, messageIds, at) {
+    redrive(tenantId, messageIds, at, options) {
       return writer.run(() => {
         const requeued: string[] = [];
         for (const messageId of messageIds) {
           const row = selectForTransition.get(tenantId, messageId) as TransitionColumns | undefined;
           if (row?.status !== 'failed') continue;
+          const failed = selectFailedCode.get(tenantId, messageId) as { code: string | null } | undefined;
+          const maybeSent = failed?.code === MAYBE_SENT;
+          if (maybeSent && !options?.includeMaybeSent) continue;
           const seq = row.seq + 1;
           const t: Transition = {
             messageId,
@@ -410,7 +431,8 @@ export function createMessageRepository(
             code: 'redriven',
             reason: 'dead letter redriven',
           };
-          insertEvent.run(messageId, seq, tenantId, 'queued', at, t.reason, t.code, null);
+          const detail = maybeSent ? JSON.stringify({ maybeSent: true }) : null;
+          insertEvent.run(messageId, seq, tenantId, 'queued', at, t.reason, t.code, detail);
           requeue.run(seq, at, messageId);
           insertJobIfNone.run(messageId, tenantId, row.channel_account_id, Date.parse(at));
           queueCallback(row, 'queued', row.status, seq, t);

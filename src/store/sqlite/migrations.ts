@@ -345,4 +345,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX inbound_nonces_by_expiry ON inbound_nonces (channel_account_id, expires_at);
     `,
   },
+  {
+    version: 14,
+    name: 'maybe-sent accounting',
+    sql: `
+      ALTER TABLE messages ADD COLUMN maybe_sent_resends INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN written INTEGER NOT NULL DEFAULT 0;
+      -- A claim in flight at the upgrade may have written its request: treat it as written.
+      UPDATE jobs SET written = in_flight;
+    `,
+  },
 ];

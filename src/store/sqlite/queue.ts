@@ -12,14 +12,19 @@ export function createSqliteQueue(db: Db, writer: GroupCommitter): JobQueue {
   const prepare = statementCache(db);
   const claim = prepare(
     // SET expressions read the old row, so `interrupted` captures whether the previous claim was
-    // still in flight when its lease ran out (its worker died mid-attempt).
-    `UPDATE jobs SET run_at = ?, attempts = attempts + 1, interrupted = in_flight, in_flight = 1
+    // still in flight when its lease ran out (its worker died mid-attempt) with a request that may
+    // have left (`written`, set by MessageRepository.beginAttempts): a claim that died before
+    // writing cannot have reached the provider. `written` stays until an outcome is recorded
+    // (retryAt, or the job's end), so a claim that dies before deciding passes it on. A claim that
+    // died before writing gives its attempt back, as a throttled try does: the provider never saw it.
+    `UPDATE jobs SET run_at = ?, attempts = attempts + 1 - (in_flight AND NOT written),
+       interrupted = in_flight AND written, in_flight = 1
      WHERE message_id IN (SELECT message_id FROM jobs WHERE run_at <= ? ORDER BY run_at LIMIT ?)
      RETURNING message_id, tenant_id, channel_account_id, attempts, interrupted`,
   );
   const ack = prepare('DELETE FROM jobs WHERE message_id = ?');
   const retry = prepare(
-    'UPDATE jobs SET run_at = ?, attempts = attempts - ?, in_flight = 0, last_error = ? WHERE message_id = ?',
+    'UPDATE jobs SET run_at = ?, attempts = attempts - ?, in_flight = 0, written = 0, last_error = ? WHERE message_id = ?',
   );
   return {
     finishedByStore: true,

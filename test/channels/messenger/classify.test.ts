@@ -44,7 +44,16 @@ describe('Messenger classify', () => {
       kind: 'transient',
       code: 'messenger_2',
     });
+  });
+
+  it('a proxy 5xx leaves the outcome unknown (503: not taken); a 2xx is sent even unreadable', () => {
     expect(answer(502, '<html>Bad Gateway</html>')).toMatchObject({
+      kind: 'maybe_sent',
+      code: 'messenger_http_502',
+    });
+    expect(answer(503, '<html>Service Unavailable</html>')).toMatchObject({ kind: 'transient' });
+    expect(answer(200, '{"recipient_id":"1","mess')).toEqual({ kind: 'sent' });
+    expect(answer(404, '<html>Not Found</html>')).toMatchObject({
       kind: 'transient',
       code: 'messenger_bad_answer',
     });

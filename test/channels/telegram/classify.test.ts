@@ -57,8 +57,18 @@ describe('Telegram classify', () => {
       kind: 'transient',
       reason: 'Bad Gateway',
     });
-    expect(classify(502, '<html>Bad gateway</html>')).toMatchObject({ kind: 'transient' });
-    expect(classify(200, undefined)).toMatchObject({ kind: 'transient' });
+    expect(classify(503, '<html>Service unavailable</html>')).toMatchObject({ kind: 'transient' });
+    expect(classify(404, '<html>Not found</html>')).toMatchObject({ kind: 'transient' });
+  });
+
+  it('a proxy 502 leaves the outcome unknown; a 2xx is sent even when its body cannot be read', () => {
+    expect(classify(502, '<html>Bad gateway</html>')).toMatchObject({
+      kind: 'maybe_sent',
+      code: 'telegram_http_502',
+    });
+    expect(classify(200, undefined)).toEqual({ kind: 'sent' });
+    expect(classify(200, '{"ok":true,"result":{"mess')).toEqual({ kind: 'sent' });
+    expect(classify(200, { ok: true })).toEqual({ kind: 'sent' });
   });
 
   it.each([

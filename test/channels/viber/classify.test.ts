@@ -68,10 +68,15 @@ describe('Viber classify', () => {
       kind: 'transient',
       code: 'viber_status_99',
     });
+    // Viber answers 200 whatever happened: a 5xx is a proxy's, and after a 502 it may have the message.
     expect(classifyViberResponse({ status: 502, headers: {}, body: '<html>' })).toMatchObject({
+      kind: 'maybe_sent',
+    });
+    expect(classifyViberResponse({ status: 503, headers: {}, body: '<html>' })).toMatchObject({
       kind: 'transient',
     });
-    expect(ok('<html>proxy</html>')).toMatchObject({ kind: 'transient', code: 'viber_bad_answer' });
+    // A 2xx took the message, even when its body cannot be read.
+    expect(ok('{"status":0,"message_tok')).toEqual({ kind: 'sent' });
     expect(classifyViberResponse({ status: 429, headers: {}, body: '' })).toMatchObject({
       kind: 'rate_limited',
     });

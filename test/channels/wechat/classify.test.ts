@@ -54,8 +54,12 @@ describe('WeChat classify', () => {
   });
 
   it('retries server errors and answers without an errcode', () => {
-    expect(classify('<html>502</html>', 502)).toMatchObject({ kind: 'transient', code: 'wechat_http_502' });
-    expect(classify('oops')).toMatchObject({ kind: 'transient', code: 'wechat_bad_answer' });
-    expect(classify(undefined)).toMatchObject({ kind: 'transient' });
+    // WeChat answers 200 whatever happened: a 5xx is a proxy's, and after a 502 it may have the message.
+    expect(classify('<html>502</html>', 502)).toMatchObject({ kind: 'maybe_sent', code: 'wechat_http_502' });
+    expect(classify('<html>503</html>', 503)).toMatchObject({ kind: 'transient', code: 'wechat_http_503' });
+    expect(classify({ unexpected: true })).toMatchObject({ kind: 'transient', code: 'wechat_bad_answer' });
+    // A 2xx took the message, even when its body cannot be read.
+    expect(classify('{"errcode":0,"errms')).toEqual({ kind: 'sent' });
+    expect(classify(undefined)).toEqual({ kind: 'sent' });
   });
 });

@@ -90,9 +90,11 @@ describe('WhatsApp classify', () => {
 
   it('answers without the Graph envelope go by HTTP status', () => {
     expect(classify(502, '<html>Bad gateway</html>')).toMatchObject({
-      kind: 'transient',
+      kind: 'maybe_sent',
       code: 'whatsapp_http_502',
     });
+    expect(classify(503, '<html>Unavailable</html>')).toMatchObject({ kind: 'transient' });
+    expect(classify(200, '{"messaging_product":"whatsa')).toEqual({ kind: 'sent' });
     expect(classify(429, '')).toMatchObject({ kind: 'rate_limited', code: 'whatsapp_http_429' });
     expect(classify(404, 'nope')).toMatchObject({ kind: 'permanent', code: 'whatsapp_http_404' });
   });
