@@ -9,8 +9,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { bearerAuth } from './api/auth.ts';
 import { capabilityTableMarkdown } from './api/capability-table.ts';
 import { inboundWebhookRoutes } from './api/inbound-webhooks.ts';
-import { registerProblemHandlers } from './api/problem.ts';
-import { refuseNulCharacters } from './api/refuse-nul.ts';
+import { frameworkErrors, registerProblemHandlers } from './api/problem.ts';
+import { refuseUnsafeInput } from './api/refuse-nul.ts';
+import { collectRoutes } from './api/route-table.ts';
 import { accountRoutes } from './api/v1/account.ts';
 import { channelAccountRoutes } from './api/v1/channel-accounts.ts';
 import { compatCredentialRoutes } from './api/v1/compat-credentials.ts';
@@ -25,7 +26,7 @@ import { templateRoutes } from './api/v1/templates.ts';
 import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
 import type { SandboxRecorder } from './channels/types.ts';
-import { registerFacades } from './compat/index.ts';
+import { FACADE_DIALECTS, registerFacades } from './compat/index.ts';
 import { newId } from './lib/ids.ts';
 import type { Logger } from './lib/log.ts';
 import type { DestinationGuard } from './lib/ssrf-guard.ts';
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onConstructorPoisoning: 'error',
     requestTimeout: 30_000,
     genReqId: () => newId('req'),
+    frameworkErrors: frameworkErrors(FACADE_DIALECTS),
     ajv: {
       customOptions: {
         // Strict: no type coercion (a number is not a string), no silent removal of unknown fields,
@@ -100,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   });
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, collectRoutes(app), FACADE_DIALECTS);
   app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
@@ -131,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const base = { store: deps.store, connectors: deps.connectors, now };
   const v1: FastifyPluginAsync = async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.store));
-    v1.addHook('preValidation', refuseNulCharacters);
+    v1.addHook('preValidation', refuseUnsafeInput);
     // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
     v1.removeContentTypeParser('text/plain');
     await v1.register(messagesRoutes, {

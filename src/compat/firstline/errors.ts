@@ -6,6 +6,7 @@
  * Field names are the FIRST LINE request's own dotted paths, never native pointers.
  */
 import type { FastifyError } from 'fastify';
+import type { RefusalDialect } from '../../api/problem.ts';
 import type { AppError } from '../../core/errors.ts';
 import { pointerSegments } from '../shared/field-path.ts';
 import { dottedPath, type PathMap } from './paths.ts';
@@ -193,3 +194,9 @@ export function fromFastifyError(error: FastifyError): FirstLineError {
   }
   return new FirstLineError(500, 'Server Error');
 }
+
+/** Refusals before routing under `/api/`, in Laravel's `{message}` shape under their own status. */
+export const firstLineDialect: RefusalDialect = {
+  path: /^\/api(\/|$)/,
+  answer: (status, detail) => ({ status, body: new FirstLineError(status, detail).body }),
+};
