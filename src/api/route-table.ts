@@ -5,6 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The routes of the whole app (tests walk it so that no route escapes them). */
+    routeTable: RouteTable;
+  }
+}
+
 interface KnownPath {
   pattern: RegExp;
   methods: Set<string>;
@@ -17,6 +24,15 @@ export class RouteTable {
     const known = this.paths.get(url) ?? { pattern: patternOf(url), methods: new Set<string>() };
     for (const m of methods) known.methods.add(m.toUpperCase());
     this.paths.set(url, known);
+  }
+
+  /** Every route as `METHOD /pattern`, in the order registered (HEAD twins of GETs left out). */
+  list(): Array<{ method: string; url: string }> {
+    return [...this.paths].flatMap(([url, known]) =>
+      [...known.methods]
+        .filter((m) => m !== 'HEAD' || !known.methods.has('GET'))
+        .map((method) => ({ method, url })),
+    );
   }
 
   /** The methods some route answers at this path (without its query), sorted; empty if none. */
@@ -32,6 +48,7 @@ export class RouteTable {
 /** Starts collecting: every route registered after this, in any scope, is in the table. */
 export function collectRoutes(app: FastifyInstance): RouteTable {
   const table = new RouteTable();
+  app.decorate('routeTable', table);
   app.addHook('onRoute', (route) => table.add(route.url, [route.method].flat()));
   return table;
 }
