@@ -101,6 +101,23 @@ describe('deep nesting', () => {
   );
 });
 
+describe('fields named like what every object has', () => {
+  // Found by the fuzzer: Infobip answered `{"valueOf": null}` with a 500 (its error list was a
+  // plain object, so `valueOf` was already "there").
+  const body = '{"valueOf":null,"toString":1,"constructor":"x","hasOwnProperty":[],"__defineGetter__":{}}';
+
+  it.each(FACADES)('are refused by the $name façade in its own shape', async (facade) => {
+    const res = await inject('POST', facade.url, facade.headers, body);
+    expect(res.statusCode, res.body).toBeLessThan(500);
+    facade.shaped(res.json());
+  });
+
+  it('are refused by the native API as a problem', async () => {
+    const res = await inject('POST', '/v1/messages', { authorization: `Bearer ${TEST_API_KEY}` }, body);
+    expect([res.statusCode, res.headers['content-type']]).toEqual([400, PROBLEM]);
+  });
+});
+
 describe('refusals before any route runs', () => {
   const auth = { authorization: `Bearer ${TEST_API_KEY}` };
 

@@ -53,7 +53,8 @@ export const infobipDialect: RefusalDialect = {
 
 /** A 400 listing every problem under the Infobip field it concerns. */
 export function badRequest(issues: FieldIssue[], renames: readonly Rename[] = []): InfobipError {
-  const byField: Record<string, string[]> = {};
+  // No prototype: a client's field may be called `valueOf` or `__proto__`.
+  const byField: Record<string, string[]> = Object.create(null);
   const general: string[] = [];
   for (const issue of issues) {
     if (issue.pointer === '') {
