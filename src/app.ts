@@ -9,8 +9,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { bearerAuth } from './api/auth.ts';
 import { capabilityTableMarkdown } from './api/capability-table.ts';
 import { inboundWebhookRoutes } from './api/inbound-webhooks.ts';
-import { registerProblemHandlers } from './api/problem.ts';
-import { refuseNulCharacters } from './api/refuse-nul.ts';
+import { frameworkErrors, registerProblemHandlers } from './api/problem.ts';
+import { refuseUnsafeInput } from './api/refuse-nul.ts';
+import { collectRoutes } from './api/route-table.ts';
 import { accountRoutes } from './api/v1/account.ts';
 import { channelAccountRoutes } from './api/v1/channel-accounts.ts';
 import { compatCredentialRoutes } from './api/v1/compat-credentials.ts';
@@ -24,7 +25,7 @@ import { policyRoutes } from './api/v1/policy.ts';
 import { templateRoutes } from './api/v1/templates.ts';
 import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
-import { registerFacades } from './compat/index.ts';
+import { FACADE_DIALECTS, registerFacades } from './compat/index.ts';
 import { type ConnectionLimits, limitConnectionsPerClient, serverTimeouts } from './lib/connection-limits.ts';
 import type { CredentialHasher } from './lib/crypto.ts';
 import { newId } from './lib/ids.ts';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => newId('req'),
     // The emulators' tagged base URLs (sandbox/account-tag.ts) lose their tag before routing.
     ...(deps.sandbox ? { rewriteUrl: sandboxUrlRewriter(deps.sandbox.tags) } : {}),
+    frameworkErrors: frameworkErrors(FACADE_DIALECTS),
     ajv: {
       customOptions: {
         // Strict: no type coercion (a number is not a string), no silent removal of unknown fields,
@@ -122,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   if (deps.connections) limitConnectionsPerClient(app.server, deps.connections);
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, collectRoutes(app), FACADE_DIALECTS);
   app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
@@ -157,7 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const base = { store: deps.store, connectors: deps.connectors, now };
   const v1: FastifyPluginAsync = async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.store, deps.credentialHash));
-    v1.addHook('preValidation', refuseNulCharacters);
+    v1.addHook('preValidation', refuseUnsafeInput);
     // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
     v1.removeContentTypeParser('text/plain');
     await v1.register(messagesRoutes, {

@@ -9,9 +9,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector, InboundEvent, InboundRequest } from '../channels/types.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, validationError } from '../core/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { ChannelAccountWithSecrets, Store } from '../store/types.ts';
+import { unsafeInput } from './refuse-nul.ts';
 
 const Params = Type.Object({ channel: Type.String(), accountId: Type.String({ maxLength: 64 }) });
 
@@ -154,6 +155,11 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
           : JSON.parse(rawBody.toString('utf8'));
       } catch {
         throw new AppError('GW_INVALID_JSON', 'The webhook body cannot be decoded');
+      }
+      // A signed body is still bounded: what nests too deep or holds a NUL cannot be stored.
+      const unsafe = unsafeInput(decoded);
+      if (unsafe) {
+        throw validationError([{ pointer: unsafe.pointer, rule: unsafe.rule, detail: unsafe.message }]);
       }
       const events = connector.parseInbound(decoded);
       events.push(...(await mapNumberedReplies(store, account, events)));

@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { FieldIssue } from '../channels/types.ts';
 import { AppError, ERRORS, type ErrorCode, PROBLEM_BASE, validationError } from '../core/errors.ts';
 import { StoreUnavailableError } from '../store/unavailable.ts';
+import type { RouteTable } from './route-table.ts';
 
 interface AjvError {
   instancePath: string;
@@ -115,7 +116,75 @@ export function storeUnavailable(method: string): AppError {
       );
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+/**
+ * How a vendor façade words a refusal made before any of its routes ran (no such route, another
+ * method, a malformed or over-long URL), so that a façade's client never sees a problem+json.
+ */
+export interface RefusalDialect {
+  /** The paths that are the façade's. */
+  path: RegExp;
+  answer(status: 400 | 404 | 405 | 414, detail: string): { status: number; body: unknown };
+}
+
+/** Longer URLs are refused with a 414 before routing: no route needs one, and logs carry them. */
+export const MAX_URL_LENGTH = 8 * 1024;
+
+const pathOf = (url: string) => url.split('?')[0] ?? '';
+
+const REFUSAL_CODES = {
+  400: 'GW_BAD_URL',
+  404: 'GW_NOT_FOUND',
+  405: 'GW_METHOD_NOT_ALLOWED',
+  414: 'GW_URI_TOO_LONG',
+} as const satisfies Record<number, ErrorCode>;
+
+/** A refusal before routing, in the words of the façade whose path it is, else as a problem. */
+function refuse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  dialects: readonly RefusalDialect[],
+  status: keyof typeof REFUSAL_CODES,
+  detail: string,
+): FastifyReply {
+  const path = pathOf(request.url);
+  const dialect = dialects.find((d) => d.path.test(path));
+  if (dialect) {
+    const answer = dialect.answer(status, detail);
+    return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body);
+  }
+  return sendProblem(reply, request, new AppError(REFUSAL_CODES[status], detail, []));
+}
+
+/**
+ * Fastify's own answers to a URL it cannot route (malformed percent-encoding, a path parameter
+ * over `maxParamLength`) are plain JSON by default; this is the `frameworkErrors` option that
+ * answers them as problems (or in a façade's words).
+ */
+export function frameworkErrors(dialects: readonly RefusalDialect[]) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const path = pathOf(request.url);
+    if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+      return refuse(request, reply, dialects, 414, 'A part of the URL path is too long');
+    }
+    if (error.code === 'FST_ERR_BAD_URL') {
+      return refuse(
+        request,
+        reply,
+        dialects,
+        400,
+        `The URL path ${JSON.stringify(path)} is not valid percent-encoding`,
+      );
+    }
+    request.log.error({ err: error }, 'request failed before routing');
+    return sendProblem(reply, request, toAppError(error));
+  };
+}
+
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  routes: RouteTable,
+  dialects: readonly RefusalDialect[],
+): void {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof StoreUnavailableError) {
       // An outage, not a bug: one line without a stack, and a hint of when to come back.
@@ -127,11 +196,18 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, request, appError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      request,
-      new AppError('GW_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.length <= MAX_URL_LENGTH) return;
+    const detail = `The URL is over ${MAX_URL_LENGTH} characters`;
+    return refuse(request, reply, dialects, 414, detail);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = pathOf(request.url);
+    const allowed = routes.allowed(path);
+    if (allowed.length === 0)
+      return refuse(request, reply, dialects, 404, `No route ${request.method} ${path}`);
+    reply.header('allow', allowed.join(', '));
+    const detail = `${path} does not take ${request.method}; it takes ${allowed.join(', ')}`;
+    return refuse(request, reply, dialects, 405, detail);
+  });
 }

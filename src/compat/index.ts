@@ -5,18 +5,31 @@
  * logic lives in a façade.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { refuseNulCharacters } from '../api/refuse-nul.ts';
+import type { RefusalDialect } from '../api/problem.ts';
+import { refuseUnsafeInput } from '../api/refuse-nul.ts';
+import { firstLineDialect } from './firstline/errors.ts';
 import { firstLineFacade } from './firstline/index.ts';
+import { infobipDialect } from './infobip/errors.ts';
 import { INFOBIP_PREFIX, infobipFacade } from './infobip/index.ts';
+import { konnekDialect } from './konnek/errors.ts';
 import { konnekFacade } from './konnek/index.ts';
 import type { CompatDeps } from './types.ts';
+import { webexDialect } from './webex/errors.ts';
 import { webexFacade } from './webex/index.ts';
+
+/** How each façade words a refusal made before routing; Infobip's `/line/1/` before Konnek's `/line/…`. */
+export const FACADE_DIALECTS: readonly RefusalDialect[] = [
+  infobipDialect,
+  konnekDialect,
+  firstLineDialect,
+  webexDialect,
+];
 
 export async function registerFacades(app: FastifyInstance, deps: CompatDeps): Promise<void> {
   // One scope around the four, for what every façade refuses alike (each answers in its vendor's
   // words through its own error handler).
   const facades: FastifyPluginAsync = async (scope) => {
-    scope.addHook('preValidation', refuseNulCharacters);
+    scope.addHook('preValidation', refuseUnsafeInput);
     await scope.register(firstLineFacade, deps);
     await scope.register(infobipFacade, { prefix: INFOBIP_PREFIX, ...deps });
     await scope.register(konnekFacade, deps);

@@ -6,6 +6,7 @@
  * Field names are the FIRST LINE request's own dotted paths, never native pointers.
  */
 import type { FastifyError } from 'fastify';
+import type { RefusalDialect } from '../../api/problem.ts';
 import type { AppError } from '../../core/errors.ts';
 import { pointerSegments } from '../shared/field-path.ts';
 import { dottedPath, type PathMap } from './paths.ts';
@@ -41,7 +42,8 @@ export class FirstLineError extends Error {
 }
 
 function add(errors: FieldErrors, field: string, message: string): void {
-  const list = errors[field] ?? [];
+  // A client's field may be called `valueOf` or `__proto__`: only the object's own entries count.
+  const list = Object.hasOwn(errors, field) ? (errors[field] ?? []) : [];
   if (!list.includes(message)) list.push(message);
   errors[field] = list;
 }
@@ -133,7 +135,7 @@ function typeWords(type: string): string {
 
 /** A request the schema refused. */
 export function fromValidation(errors: AjvError[], body: unknown): FirstLineError {
-  const out: FieldErrors = {};
+  const out: FieldErrors = Object.create(null);
   for (const e of errors) {
     const entry = ajvError(e, body);
     if (entry) add(out, entry[0], entry[1]);
@@ -150,7 +152,7 @@ export function fromValidation(errors: AjvError[], body: unknown): FirstLineErro
  */
 export function fromAppError(error: AppError, paths: PathMap): FirstLineError {
   if (error.status >= 500) return new FirstLineError(500, 'Server Error');
-  const out: FieldErrors = {};
+  const out: FieldErrors = Object.create(null);
   for (const issue of error.issues) {
     if (issue.rule === 'conversation_owned_by_agent') {
       add(
@@ -193,3 +195,9 @@ export function fromFastifyError(error: FastifyError): FirstLineError {
   }
   return new FirstLineError(500, 'Server Error');
 }
+
+/** Refusals before routing under `/api/`, in Laravel's `{message}` shape under their own status. */
+export const firstLineDialect: RefusalDialect = {
+  path: /^\/api(\/|$)/,
+  answer: (status, detail) => ({ status, body: new FirstLineError(status, detail).body }),
+};

@@ -5,7 +5,7 @@
  * and 401 without valid credentials; everything a request can get wrong is therefore a 400,
  * whatever status the native API would give it (422, 409, 413, 415).
  */
-import { issuesFromAjv } from '../../api/problem.ts';
+import { issuesFromAjv, type RefusalDialect } from '../../api/problem.ts';
 import type { FieldIssue } from '../../channels/types.ts';
 import { AppError } from '../../core/errors.ts';
 import { type FastifyRefusal, requestProblem } from '../shared/fastify-refusal.ts';
@@ -14,7 +14,7 @@ import { type ErrorResponse, INFOBIP_MESSAGE_TYPES } from './schema.ts';
 
 export class InfobipError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 500,
+    readonly status: 400 | 401 | 404 | 405 | 414 | 500,
     readonly messageId: 'BAD_REQUEST' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'GENERAL_ERROR',
     text: string,
     readonly validationErrors?: Record<string, string[]>,
@@ -39,12 +39,22 @@ export class InfobipError extends Error {
 /** Infobip's words for missing or wrong credentials. */
 export const unauthorized = () => new InfobipError(401, 'UNAUTHORIZED', 'Invalid login details');
 
-export const notFound = (method: string, url: string) =>
-  new InfobipError(404, 'NOT_FOUND', `No resource ${method} ${url.split('?')[0]}`);
+/**
+ * Refusals before routing under `/line/1/`: an unknown path is Infobip's NOT_FOUND; another method
+ * (405) or a bad URL is a BAD_REQUEST body under its own HTTP status.
+ */
+export const infobipDialect: RefusalDialect = {
+  path: /^\/line\/1(\/|$)/,
+  answer: (status, detail) => ({
+    status,
+    body: new InfobipError(status, status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', detail).body,
+  }),
+};
 
 /** A 400 listing every problem under the Infobip field it concerns. */
 export function badRequest(issues: FieldIssue[], renames: readonly Rename[] = []): InfobipError {
-  const byField: Record<string, string[]> = {};
+  // No prototype: a client's field may be called `valueOf` or `__proto__`.
+  const byField: Record<string, string[]> = Object.create(null);
   const general: string[] = [];
   for (const issue of issues) {
     if (issue.pointer === '') {

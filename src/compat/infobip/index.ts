@@ -13,7 +13,7 @@ import type { CompatDeps } from '../types.ts';
 import { accountFor, recipientFor } from './addressing.ts';
 import { accepted } from './answer.ts';
 import { basicCredentials } from './basic-auth.ts';
-import { badRequest, fromAppError, notFound, toInfobipError, unauthorized } from './errors.ts';
+import { badRequest, fromAppError, toInfobipError, unauthorized } from './errors.ts';
 import { ErrorResponse, SingleRequest, SingleResponse } from './schema.ts';
 import { translate } from './translate.ts';
 
@@ -30,10 +30,6 @@ export const infobipFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) =
     const answer = toInfobipError(error);
     if (answer.status >= 500) request.log.error({ err: error }, 'infobip façade request failed');
     if (answer.status === 401) reply.header('www-authenticate', 'Basic realm="omnigate", charset="UTF-8"');
-    return reply.code(answer.status).send(answer.body);
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const answer = notFound(request.method, request.url);
     return reply.code(answer.status).send(answer.body);
   });
   // Before the body is read: a client without valid credentials learns nothing about its body.

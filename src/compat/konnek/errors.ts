@@ -5,7 +5,7 @@
  * The document lists no error codes of its own, so the HTTP status is the native one.
  */
 import { STATUS_CODES } from 'node:http';
-import { issuesFromAjv } from '../../api/problem.ts';
+import { issuesFromAjv, type RefusalDialect } from '../../api/problem.ts';
 import type { FieldIssue } from '../../channels/types.ts';
 import { AppError } from '../../core/errors.ts';
 import { type FastifyRefusal, requestProblem } from '../shared/fastify-refusal.ts';
@@ -99,3 +99,9 @@ function fromAjv(issues: FieldIssue[]): KonnekIssue[] {
   }
   return out;
 }
+
+/** Refusals before routing on Konnek's paths (`/{channel}/send|status/…`), in its `meta` shape. */
+export const konnekDialect: RefusalDialect = {
+  path: /^\/(whatsapp|telegram|line|facebook)\/(send|status)(\/|$)/,
+  answer: (status, detail) => ({ status, body: new KonnekError(status, [{ field: '', detail }]).body }),
+};

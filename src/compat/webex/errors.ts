@@ -4,9 +4,10 @@
  * pointers named back as Webex fields) and anything unexpected (7006).
  */
 import type { FastifyError } from 'fastify';
+import type { RefusalDialect } from '../../api/problem.ts';
 import type { FieldIssue } from '../../channels/types.ts';
 import { AppError } from '../../core/errors.ts';
-import { refusal, WebexError } from './answer.ts';
+import { errorBody, refusal, WebexError } from './answer.ts';
 import { bodyField, type FieldMapper } from './fields.ts';
 import { fieldRefusal } from './translate.ts';
 
@@ -61,3 +62,12 @@ function fromValidation(errors: AjvIssue[]): WebexError {
     );
   return refusal('invalidParameters', [...new Set(parts)].join('; '));
 }
+
+/**
+ * Refusals before routing under `/resources/`: the body is Webex's 7004; the HTTP status stays the
+ * gateway's (404, 405, 414), as these are not answers of the Messaging API itself.
+ */
+export const webexDialect: RefusalDialect = {
+  path: /^\/resources(\/|$)/,
+  answer: (status, detail) => ({ status, body: errorBody(refusal('invalidParameters', detail)) }),
+};

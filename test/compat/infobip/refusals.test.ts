@@ -423,14 +423,15 @@ describe('requests that are not Infobip JSON', () => {
     expect(errors).toEqual({ 'message.text': [expect.stringMatching(/must not contain the NUL character/)] });
   });
 
-  it('answers an unknown Infobip path in its shape', async () => {
-    const res = await gw.app.inject({
-      method: 'GET',
-      url: '/line/1/single',
-      headers: { authorization: text.headers['authorization']! },
-    });
+  it('answers an unknown Infobip path, or another method, in its shape', async () => {
+    const headers = { authorization: text.headers['authorization']! };
+    const res = await gw.app.inject({ method: 'GET', url: '/line/1/multi', headers });
     expect(res.statusCode).toBe(404);
     expect(res.json().requestError.serviceException.messageId).toBe('NOT_FOUND');
+    const wrongMethod = await gw.app.inject({ method: 'GET', url: '/line/1/single', headers });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('POST');
+    expect(wrongMethod.json().requestError.serviceException.messageId).toBe('BAD_REQUEST');
   });
 
   it('is published in the OpenAPI document under the infobip tag', async () => {
