@@ -215,6 +215,7 @@ function createWorkers(
     leaseMs: config.leaseMs,
     ratePerSecond: config.ratePerSecond,
     recipientRatePerSecond: config.recipientRatePerSecond,
+    refuseSandboxAccounts: config.mode === 'production',
     ...options.dispatcher,
     ...(limits ? { limits } : {}),
   });

@@ -63,6 +63,11 @@ export interface DispatcherOptions {
    * must share them pass the same Redis-backed limits (limits/redis.ts).
    */
   limits?: DeliveryLimits;
+  /**
+   * Production: a message queued through a sandbox account (public credentials) before the switch
+   * from sandbox mode is failed, never sent; the accept already refuses new ones.
+   */
+  refuseSandboxAccounts?: boolean;
 }
 
 type Loaded = { message: DispatchMessage; status: MessageStatus };
@@ -105,6 +110,7 @@ export class Dispatcher extends PollingWorker {
       ratePerSecond: {},
       recipientRatePerSecond: {},
       breaker: DEFAULT_BREAKER,
+      refuseSandboxAccounts: false,
       ...options,
     };
     this.tokens = new AccessTokens(this.o.http, () => this.o.now().getTime());
@@ -233,6 +239,14 @@ export class Dispatcher extends PollingWorker {
         status: 'failed',
         code: 'channel_account_missing',
         reason: 'the channel account was removed',
+      });
+      return;
+    }
+    if (account.sandbox && this.o.refuseSandboxAccounts) {
+      await this.finish(job, {
+        status: 'failed',
+        code: 'sandbox_account',
+        reason: `queued in sandbox mode through sandbox account ${account.id}, which production does not send through`,
       });
       return;
     }

@@ -12,6 +12,7 @@ import { LINE_SANDBOX_CREDENTIALS } from '../../src/channels/line/options.ts';
 import { CHANNEL_NAMES } from '../../src/channels/registry.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { startGateway } from '../../src/runtime.ts';
+import { json, startServer } from '../support/http-server.ts';
 import { captureLog } from '../support/log-capture.ts';
 import { LINE_USER } from '../support/recipients.ts';
 
@@ -172,6 +173,56 @@ describe('from sandbox mode to production on the same data', () => {
         await production.stop();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails what sandbox mode queued through a sandbox account, and sends none of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omnigate-to-production-queued-'));
+    const env = { PORT: '0', OMNIGATE_DATA_DIR: dir, OMNIGATE_API_KEY: KEY, LOG_LEVEL: 'silent' };
+    // Where production would send LINE requests: it must hear nothing.
+    const provider = await startServer((_r, res) => json(res, 200, { sentMessages: [{ id: '1' }] }));
+    try {
+      const sandbox = await startGateway(loadConfig(env), { quiet: true, startWorkers: false });
+      const queued = await sandbox.app.inject({
+        method: 'POST',
+        url: '/v1/messages',
+        headers: auth,
+        payload: { channel: 'line', to: LINE_USER, message: { type: 'text', text: 'queued in sandbox' } },
+      });
+      expect(queued.statusCode).toBe(202);
+      const id = queued.json().messages[0].id;
+      await sandbox.stop();
+
+      const masterKey = readFileSync(join(dir, 'master.key'), 'utf8').trim();
+      const production = await startGateway(
+        loadConfig({
+          ...env,
+          OMNIGATE_MODE: 'production',
+          OMNIGATE_MASTER_KEY: masterKey,
+          OMNIGATE_LINE_API_BASE: provider.url,
+        }),
+        { quiet: true },
+      );
+      try {
+        let message: { status: string; events: { code?: string }[] } | undefined;
+        for (let i = 0; i < 100 && message?.status !== 'failed'; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          const read = await production.app.inject({
+            method: 'GET',
+            url: `/v1/messages/${id}`,
+            headers: auth,
+          });
+          message = read.json();
+        }
+        expect(message?.status).toBe('failed');
+        expect(message?.events.at(-1)?.code).toBe('sandbox_account');
+        expect(provider.received).toHaveLength(0);
+      } finally {
+        await production.stop();
+      }
+    } finally {
+      await provider.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
