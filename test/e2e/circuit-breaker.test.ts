@@ -49,8 +49,12 @@ describe('circuit breaker', () => {
       expect((await gw.waitForStatus(id, ['sent', 'failed'], 15_000)).status).toBe('sent');
     }
     const failedWhileDown = provider.received.length - ids.length;
-    // The threshold's three failures, then one probe per cool-down (200, 400, 400, ... ms).
+    // The threshold's three failures, one probe per cool-down (200, 400, 400, 400 ms: at most 4
+    // in 1.5 s), and the requests that passed the closed breaker before the third failure was
+    // recorded: at most the ten messages. Those cannot be called back, as in any breaker; each
+    // message is marked `sending` between its admission and its request (a store write), which
+    // on PostgreSQL lets a few more through than on SQLite.
     expect(failedWhileDown).toBeGreaterThanOrEqual(3);
-    expect(failedWhileDown).toBeLessThanOrEqual(10);
+    expect(failedWhileDown).toBeLessThanOrEqual(3 + 4 + 10);
   });
 });
