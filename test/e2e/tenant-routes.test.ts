@@ -237,8 +237,11 @@ const CHECKS: Record<string, () => Promise<void>> = {
   'GET /v1/account': async () => blind(await asB('GET', '/v1/account')),
 
   'POST /v1/compat-credentials': async () =>
-    blind(await asB('POST', '/v1/compat-credentials', { vendor: 'webex', secret: 'b-webex-key-1' })),
-  'GET /v1/compat-credentials': async () => blind(await asB('GET', '/v1/compat-credentials')),
+    // A's user name again: nothing in B's answer may tell that A holds it.
+    blind(await asB('POST', '/v1/compat-credentials', { vendor: 'konnek', username: 'a-user' })),
+  // B registered the user name A holds (above), so it sees that name on its own credential.
+  'GET /v1/compat-credentials': async () =>
+    blind(await asB('GET', '/v1/compat-credentials'), `${sentByB} a-user`),
   'DELETE /v1/compat-credentials/:id': () =>
     indistinguishable((id) => asB('DELETE', `/v1/compat-credentials/${id}`), a.credential),
 
@@ -359,11 +362,10 @@ beforeAll(async () => {
   a.template = 'a_secret_template';
   await ok(asA('POST', '/v1/templates', template(a.template)));
   a.webhook = (await ok(asA('POST', '/v1/webhooks', { url: 'https://a.example.com/hook' }))).id;
-  a.credential = (
-    await ok(
-      asA('POST', '/v1/compat-credentials', { vendor: 'konnek', username: 'a-user', secret: 'a-secret-1' }),
-    )
-  ).id;
+  const credential = await ok(
+    asA('POST', '/v1/compat-credentials', { vendor: 'konnek', username: 'a-user' }),
+  );
+  a.credential = credential.id;
   const account = await ok(asA('GET', '/v1/account'));
   secrets = [
     ...Object.values(a).filter((v) => v !== a.template),
@@ -374,6 +376,7 @@ beforeAll(async () => {
     'secret-sale',
     'a.example.com',
     account.callbackSigningSecret,
+    credential.secret,
     ...gw.boot.sandboxAccounts.map((x) => x.id),
   ];
   before = await stateOfA();
