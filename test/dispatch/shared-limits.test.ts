@@ -7,7 +7,6 @@
  * take shared limits from configuration, and two dispatchers need one queue.
  */
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONNECTORS } from '../../src/channels/registry.ts';
@@ -24,6 +23,7 @@ import type { AccountLimits, Store } from '../../src/store/types.ts';
 import { json, startServer } from '../support/http-server.ts';
 import { LINE_USER } from '../support/recipients.ts';
 import { testRedis } from '../support/redis.ts';
+import { startTcpGate } from '../support/tcp-gate.ts';
 
 const redis = await testRedis('redis dispatcher suites');
 
@@ -143,7 +143,8 @@ describe.skipIf(!redis)('dispatchers sharing redis limits', () => {
 
   it('keeps messages queued, untouched, while the limits are unreachable, and sends them after', async () => {
     const ids = await accept(5, {});
-    const gate = await startRedisGate(new URL(redis!.url));
+    const target = new URL(redis!.url);
+    const gate = await startTcpGate(target.hostname, Number(target.port || 6379));
     await gate.close();
     const connection = new Redis(`redis://127.0.0.1:${gate.port}`, {
       maxRetriesPerRequest: 1,
@@ -172,48 +173,6 @@ describe.skipIf(!redis)('dispatchers sharing redis limits', () => {
     }
   });
 });
-
-/** A TCP relay to the test Redis that can be shut and opened again on the same port. */
-async function startRedisGate(target: URL) {
-  let server: Server | undefined;
-  const sockets = new Set<Socket>();
-  let port = 0;
-  const open = async () => {
-    const relay = createServer((client) => {
-      const upstream = connectTo(target);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
-    port = (relay.address() as { port: number }).port;
-    server = relay;
-  };
-  await open();
-  return {
-    get port() {
-      return port;
-    },
-    open,
-    async close() {
-      const closing = server;
-      server = undefined;
-      for (const s of sockets) s.destroy();
-      if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
-    },
-  };
-}
-
-function connectTo(target: URL): Socket {
-  return connect(Number(target.port || 6379), target.hostname);
-}
-
 function windowMax(times: number[], ms: number): number {
   let most = 0;
   for (let i = 0, j = 0; i < times.length; i++) {

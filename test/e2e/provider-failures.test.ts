@@ -36,8 +36,10 @@ async function withProvider(
   return server;
 }
 
-const sendLine = (text = 'hi') =>
-  gw!.api('POST', '/v1/messages', { channel: 'line', to: LINE_USER, message: { type: 'text', text } });
+const sendHi = (channel: string, to: string, text = 'hi') =>
+  gw!.api('POST', '/v1/messages', { channel, to, message: { type: 'text', text } });
+const sendLine = (text = 'hi') => sendHi('line', LINE_USER, text);
+const sendTelegram = () => sendHi('telegram', '12345');
 
 describe('provider failures', () => {
   it('retries 5xx with backoff and ends sent, logging each attempt', async () => {
@@ -73,11 +75,7 @@ describe('provider failures', () => {
       (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url }),
       { dispatcher: { maxAttempts: 2 } },
     );
-    const res = await gw!.api('POST', '/v1/messages', {
-      channel: 'telegram',
-      to: '12345',
-      message: { type: 'text', text: 'hi' },
-    });
+    const res = await sendTelegram();
     const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
     // Four 429s with only two attempts allowed: throttling did not count.
     expect(done.status).toBe('sent');
@@ -117,11 +115,7 @@ describe('provider failures', () => {
       (_r, res) => res.socket?.destroy(),
       (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url }),
     );
-    const res = await gw!.api('POST', '/v1/messages', {
-      channel: 'telegram',
-      to: '12345',
-      message: { type: 'text', text: 'hi' },
-    });
+    const res = await sendTelegram();
     const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
     expect(done.status).toBe('failed');
     expect(done.statusReason).toContain('not resent');
@@ -139,11 +133,7 @@ describe('provider failures', () => {
       },
       (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url }),
     );
-    const res = await gw!.api('POST', '/v1/messages', {
-      channel: 'telegram',
-      to: '12345',
-      message: { type: 'text', text: 'hi' },
-    });
+    const res = await sendTelegram();
     const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
     expect(done.status).toBe('sent');
     expect(done.providerMessageId).toBeUndefined();
@@ -160,11 +150,7 @@ describe('provider failures', () => {
       },
       (url) => ({ OMNIGATE_MESSENGER_API_BASE: url }),
     );
-    const res = await gw!.api('POST', '/v1/messages', {
-      channel: 'messenger',
-      to: '7000000000000001',
-      message: { type: 'text', text: 'hi' },
-    });
+    const res = await sendHi('messenger', '7000000000000001');
     expect(res.status, JSON.stringify(res.json)).toBe(202);
     const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
     expect(done.status).toBe('failed');
@@ -180,11 +166,7 @@ describe('provider failures', () => {
       (_r, res, n) => (n === 1 ? res.socket?.destroy() : json(res, 200, telegramOk)),
       (url) => ({ OMNIGATE_TELEGRAM_API_BASE: url }),
     );
-    const res = await gw!.api('POST', '/v1/messages', {
-      channel: 'telegram',
-      to: '12345',
-      message: { type: 'text', text: 'hi' },
-    });
+    const res = await sendTelegram();
     const done = await gw!.waitForStatus(res.json.messages[0].id, ['sent', 'failed']);
     expect(done.status).toBe('sent');
     expect(done.providerMessageId).toBe('12345:9');

@@ -27,10 +27,10 @@ const SUBSCRIBED_RECHECK_MS = 60_000;
 import { writeOutbox } from './callback-outbox.ts';
 import type { PgDatabase, Tx } from './database.ts';
 import {
-  byTenantInOrder,
   createChangeBatcher,
   type EventRow,
   insertEvents,
+  inTenantGroups,
   lockForChange,
   type RowUpdate,
   TRANSITION_COLUMNS,
@@ -179,20 +179,16 @@ export function createMessageRepository(
       const results: Array<{ message: DispatchMessage; status: MessageStatus } | undefined> = items.map(
         () => undefined,
       );
-      const groups = byTenantInOrder(items);
-      await db.tenant(groups[0]![0], async (tx) => {
-        for (const [tenantId, indexes] of groups) {
-          await tx.asTenant(tenantId);
-          const rows = await tx.query<DispatchRow>(
-            `SELECT m.id, m.recipient, m.status, m.request, m.expires_at, m.maybe_sent_resends FROM messages m
-             WHERE m.tenant_id = $1 AND m.id = ANY($2::text[])`,
-            [tenantId, indexes.map((i) => items[i]!.messageId)],
-          );
-          const byId = new Map(rows.map((r) => [r.id, r]));
-          for (const i of indexes) {
-            const row = byId.get(items[i]!.messageId);
-            if (row) results[i] = { message: toDispatchMessage(row), status: row.status };
-          }
+      await inTenantGroups(db, items, async (tx, tenantId, indexes) => {
+        const rows = await tx.query<DispatchRow>(
+          `SELECT m.id, m.recipient, m.status, m.request, m.expires_at, m.maybe_sent_resends FROM messages m
+           WHERE m.tenant_id = $1 AND m.id = ANY($2::text[])`,
+          [tenantId, indexes.map((i) => items[i]!.messageId)],
+        );
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const i of indexes) {
+          const row = byId.get(items[i]!.messageId);
+          if (row) results[i] = { message: toDispatchMessage(row), status: row.status };
         }
       });
       return results;
@@ -358,76 +354,72 @@ async function beginAttemptsNow(
   const results: Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined> = items.map(
     () => undefined,
   );
-  const groups = byTenantInOrder(items);
-  // One transaction for all, switching tenant per group of its messages: every
-  // read and write still happens in the owning tenant's row-level security context.
-  await db.tenant(groups[0]![0], async (tx) => {
-    for (const [tenantId, indexes] of groups) {
-      await tx.asTenant(tenantId);
-      const rows = await tx.query<DispatchRow>(
-        `SELECT ${TRANSITION_COLUMNS}, m.request, m.expires_at, m.maybe_sent_resends FROM messages m
-         WHERE m.tenant_id = $1 AND m.id = ANY($2::text[]) ORDER BY m.id FOR UPDATE OF m`,
-        [tenantId, indexes.map((i) => items[i]!.messageId)],
-      );
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      const events: EventRow[] = [];
-      const outbox: OutboxRow[] = [];
-      const updates = new Map<string, RowUpdate>();
-      for (const i of indexes) {
-        const item = items[i]!;
-        const row = byId.get(item.messageId);
-        if (!row) continue;
-        const previousStatus = row.status;
-        const pending = updates.get(row.id);
-        const { at } = item;
-        if (!hasExpired(row, at) && isForward(row.status, 'sending')) {
-          const seq = row.seq + 1;
-          events.push({
-            messageId: row.id,
-            seq,
-            tenantId,
-            status: 'sending',
-            at,
-            reason: null,
-            code: null,
-            detail: JSON.stringify({ attempt: item.attempt }),
-          });
-          outbox.push(...callbackRows(row, 'sending', previousStatus, seq, { at }));
-          // Later items for the same message see it as the earlier ones left it.
-          row.status = 'sending';
-          row.seq = seq;
-          updates.set(row.id, {
-            status: 'sending',
-            reason: null,
-            providerMessageId: null,
-            seq,
-            attempt: Math.max(pending?.attempt ?? 0, item.attempt),
-            updatedAt: at,
-            resends: 0,
-          });
-        } else if (row.status === 'sending') {
-          // A retry: the status stays, the attempt count moves on.
-          updates.set(row.id, {
-            status: pending?.status ?? null,
-            reason: null,
-            providerMessageId: null,
-            seq: pending?.seq ?? null,
-            attempt: Math.max(pending?.attempt ?? 0, item.attempt),
-            updatedAt: pending?.updatedAt ?? null,
-            resends: 0,
-          });
-        }
-        results[i] = { message: toDispatchMessage(row), previousStatus };
+  // One transaction for all: every read and write still happens in the owning tenant's
+  // row-level security context.
+  await inTenantGroups(db, items, async (tx, tenantId, indexes) => {
+    const rows = await tx.query<DispatchRow>(
+      `SELECT ${TRANSITION_COLUMNS}, m.request, m.expires_at, m.maybe_sent_resends FROM messages m
+       WHERE m.tenant_id = $1 AND m.id = ANY($2::text[]) ORDER BY m.id FOR UPDATE OF m`,
+      [tenantId, indexes.map((i) => items[i]!.messageId)],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const events: EventRow[] = [];
+    const outbox: OutboxRow[] = [];
+    const updates = new Map<string, RowUpdate>();
+    for (const i of indexes) {
+      const item = items[i]!;
+      const row = byId.get(item.messageId);
+      if (!row) continue;
+      const previousStatus = row.status;
+      const pending = updates.get(row.id);
+      const { at } = item;
+      if (!hasExpired(row, at) && isForward(row.status, 'sending')) {
+        const seq = row.seq + 1;
+        events.push({
+          messageId: row.id,
+          seq,
+          tenantId,
+          status: 'sending',
+          at,
+          reason: null,
+          code: null,
+          detail: JSON.stringify({ attempt: item.attempt }),
+        });
+        outbox.push(...callbackRows(row, 'sending', previousStatus, seq, { at }));
+        // Later items for the same message see it as the earlier ones left it.
+        row.status = 'sending';
+        row.seq = seq;
+        updates.set(row.id, {
+          status: 'sending',
+          reason: null,
+          providerMessageId: null,
+          seq,
+          attempt: Math.max(pending?.attempt ?? 0, item.attempt),
+          updatedAt: at,
+          resends: 0,
+        });
+      } else if (row.status === 'sending') {
+        // A retry: the status stays, the attempt count moves on.
+        updates.set(row.id, {
+          status: pending?.status ?? null,
+          reason: null,
+          providerMessageId: null,
+          seq: pending?.seq ?? null,
+          attempt: Math.max(pending?.attempt ?? 0, item.attempt),
+          updatedAt: pending?.updatedAt ?? null,
+          resends: 0,
+        });
       }
-      // From here until the attempt's outcome, a crash leaves the job `interrupted` at its next claim.
-      await tx.query('UPDATE jobs SET written = true WHERE tenant_id = $1 AND message_id = ANY($2::text[])', [
-        tenantId,
-        [...byId.keys()],
-      ]);
-      await insertEvents(tx, events);
-      await updateMessages(tx, updates);
-      await writeOutbox(tx, outbox);
+      results[i] = { message: toDispatchMessage(row), previousStatus };
     }
+    // From here until the attempt's outcome, a crash leaves the job `interrupted` at its next claim.
+    await tx.query('UPDATE jobs SET written = true WHERE tenant_id = $1 AND message_id = ANY($2::text[])', [
+      tenantId,
+      [...byId.keys()],
+    ]);
+    await insertEvents(tx, events);
+    await updateMessages(tx, updates);
+    await writeOutbox(tx, outbox);
   });
   return results;
 }

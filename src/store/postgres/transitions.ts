@@ -146,6 +146,25 @@ export function byTenantInOrder<T extends { tenantId: string }>(
   return [...byTenant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * One transaction over the items of several tenants: `each` runs once per tenant, tenants in
+ * order, under that tenant's row-level security, with the indexes of its items.
+ */
+export async function inTenantGroups<T extends { tenantId: string }>(
+  db: PgDatabase,
+  items: readonly T[],
+  each: (tx: Tx, tenantId: string, indexes: number[]) => Promise<void>,
+): Promise<void> {
+  const groups = byTenantInOrder(items);
+  if (groups.length === 0) return;
+  await db.tenant(groups[0]![0], async (tx) => {
+    for (const [tenantId, indexes] of groups) {
+      await tx.asTenant(tenantId);
+      await each(tx, tenantId, indexes);
+    }
+  });
+}
+
 /** Applies one tenant's changes, in the order asked, inside the batch's transaction. */
 async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]): Promise<TransitionResult[]> {
   const ids = [...new Set(items.map((p) => messageIdOf(p.change)))];
@@ -234,20 +253,16 @@ const messageIdOf = (c: Change) => (c.kind === 'transition' ? c.t.messageId : c.
 
 /** One transaction for the whole batch, switching tenant per group of its changes. */
 async function applyBatch(db: PgDatabase, batch: readonly Pending[]): Promise<TransitionResult[]> {
-  const groups = byTenantInOrder(batch);
   const results: TransitionResult[] = new Array(batch.length);
-  await db.tenant(groups[0]![0], async (tx) => {
-    for (const [tenantId, indexes] of groups) {
-      await tx.asTenant(tenantId);
-      const applied = await applyTenant(
-        tx,
-        tenantId,
-        indexes.map((i) => batch[i]!),
-      );
-      indexes.forEach((i, k) => {
-        results[i] = applied[k]!;
-      });
-    }
+  await inTenantGroups(db, batch, async (tx, tenantId, indexes) => {
+    const applied = await applyTenant(
+      tx,
+      tenantId,
+      indexes.map((i) => batch[i]!),
+    );
+    indexes.forEach((i, k) => {
+      results[i] = applied[k]!;
+    });
   });
   return results;
 }
