@@ -55,8 +55,10 @@ export function capabilityRefusal(
 }
 
 /**
- * Throws GW_CAPABILITY when the channel refuses the kind; returns every other problem (canonical
- * rules, channel limits, recipients, expiry) so they are reported together.
+ * Returns the request's own problems (canonical rules, recipients, expiry), reported together as
+ * a 400. What the request asks is well formed but the channel cannot carry (the kind, or any of
+ * the provider's documented limits) throws GW_CAPABILITY, a 422: one status and one problem type
+ * for every refusal a provider would otherwise make after the send was accepted.
  */
 export function checkForChannel(
   connector: ChannelConnector,
@@ -68,8 +70,6 @@ export function checkForChannel(
   if (refusal) throw validationError([refusal], 'GW_CAPABILITY');
 
   const issues: FieldIssue[] = checkCanonicalMessage(content.message);
-  // Channel limits read fields the canonical rules just found missing, so they wait for those.
-  if (issues.length === 0) issues.push(...connector.check(content.message));
   if (recipients) {
     recipientsOf(content).forEach((to, i) => {
       const problem = connector.checkRecipient(to);
@@ -96,6 +96,10 @@ export function checkForChannel(
       detail: 'is already past; the message would never be sent',
     });
   }
+  // Channel limits read fields the canonical rules would find missing, so they wait for those.
+  if (issues.length > 0) return issues;
+  const refused = connector.check(content.message);
+  if (refused.length > 0) throw validationError(refused, 'GW_CAPABILITY');
   return issues;
 }
 

@@ -44,9 +44,12 @@ export function previewMessage(
     // Exactly the send's checks, refusal first, so the answer is the send's own 4xx.
     const refusal = capabilityRefusal(connector, content.message);
     if (refusal) throw validationError([refusal], 'GW_CAPABILITY');
-    const preview = previewOne(connector, content, now);
-    if (preview.errors) throw validationError(preview.errors);
-    return [preview];
+    // Channel limits throw their own 422 here, as on a send; the request's own problems are a 400.
+    const errors = checkForChannel(connector, forChannelOf(connector, content), now, {
+      recipients: content.to !== undefined,
+    });
+    if (errors.length > 0) throw validationError(errors);
+    return [previewOne(connector, content, now)];
   }
   return Object.values(connectors).map((connector) => previewOne(connector, content, now));
 }
@@ -55,15 +58,21 @@ function previewOne(connector: ChannelConnector, content: PreviewContent, now: D
   const base = { channel: connector.name, recipients: [] };
   const refusal = capabilityRefusal(connector, content.message);
   if (refusal) return { ...base, support: 'refused', reason: refusal.detail };
-  const forChannel: SendContent = {
-    ...content,
-    channel: connector.name,
-    to: content.to ?? PLACEHOLDER_RECIPIENT,
-  };
+  const forChannel = forChannelOf(connector, content);
   // A placeholder is no address; recipients are checked only when the caller gave them.
-  const errors = checkForChannel(connector, forChannel, now, { recipients: content.to !== undefined });
+  let errors: FieldIssue[];
+  try {
+    errors = checkForChannel(connector, forChannel, now, { recipients: content.to !== undefined });
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    errors = e.issues;
+  }
   if (errors.length > 0) return { ...base, support: 'invalid', errors };
   const recipients = renderForRecipients(connector, forChannel);
   const degraded = recipients.some((r) => r.degradations.length > 0);
   return { ...base, support: degraded ? 'degraded' : 'native', recipients };
+}
+
+function forChannelOf(connector: ChannelConnector, content: PreviewContent): SendContent {
+  return { ...content, channel: connector.name, to: content.to ?? PLACEHOLDER_RECIPIENT };
 }

@@ -123,7 +123,7 @@ describe('bad input', () => {
         to: LINE_USER,
         message: { type: 'carousel', cards: Array.from({ length: 13 }, () => card) },
       },
-      400,
+      422,
       ['/message/cards'],
     );
     expect(p.errors[0].rule).toBe('maxItems');
@@ -132,12 +132,12 @@ describe('bad input', () => {
   it('text over the channel limit', async () => {
     await expectProblem(
       { channel: 'line', to: LINE_USER, message: { type: 'text', text: 'x'.repeat(5001) } },
-      400,
+      422,
       ['/message/text'],
     );
     await expectProblem(
       { channel: 'telegram', to: '12345', message: { type: 'text', text: 'x'.repeat(4097) } },
-      400,
+      422,
       ['/message/text'],
     );
   });

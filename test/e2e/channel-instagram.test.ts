@@ -141,7 +141,7 @@ describe('Instagram end to end', () => {
       to: IGSID,
       message: { type: 'text', text: 'é'.repeat(501) },
     });
-    expect(tooLong.status).toBe(400);
+    expect(tooLong.status).toBe(422);
     expect(tooLong.json.errors[0]).toMatchObject({ pointer: '/message/text', rule: 'maxBytes' });
   });
 });

@@ -69,7 +69,7 @@ describe('WeChat e2e: sending', () => {
       to: openid(),
       message: { type: 'media', mediaType: 'image', url: 'https://example.com/a.jpg' },
     });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(JSON.stringify(res.json)).toContain('/message/mediaId');
   });
 

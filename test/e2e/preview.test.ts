@@ -51,8 +51,10 @@ describe('message preview', () => {
 
     const tooLong = { channel: 'line', to: LINE_USER, message: { type: 'text', text: 'x'.repeat(5001) } };
     const p2 = await gw.api('POST', '/v1/messages/preview', tooLong);
-    expect(p2.status).toBe(400);
-    expect(p2.json.errors).toEqual((await gw.api('POST', '/v1/messages', tooLong)).json.errors);
+    const s2 = await gw.api('POST', '/v1/messages', tooLong);
+    expect(p2.status).toBe(422);
+    expect([p2.json.code, p2.json.type]).toEqual([s2.json.code, s2.json.type]);
+    expect(p2.json.errors).toEqual(s2.json.errors);
   });
 
   it('compares every channel side by side when no channel is given, with a placeholder recipient', async () => {

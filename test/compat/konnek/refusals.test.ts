@@ -212,9 +212,9 @@ describe('malformed requests', () => {
     expect(gw.requests('whatsapp', '628150000033')).toHaveLength(0);
   });
 
-  it('a text over the channel’s limit: 400 naming body.text', async () => {
+  it('a text over the channel’s limit: 422 naming body.text', async () => {
     const res = await whatsapp(text('628150000032', { body: { text: 'x'.repeat(5000) } }));
-    expect(refused(res, 400)).toMatch(/^body\.text: /);
+    expect(refused(res, 422)).toMatch(/^body\.text: /);
   });
 });
 

@@ -127,7 +127,7 @@ describe.each(['image', 'video', 'audio'] as const)('type %s', (type) => {
   } else {
     it('on line is refused naming type: LINE needs what a Konnek request cannot give', async () => {
       const { res, to } = await post('line', fields);
-      expect(refused(res, 400)).toMatch(type === 'video' ? /^type: .*preview image/ : /^type: .*duration/);
+      expect(refused(res, 422)).toMatch(type === 'video' ? /^type: .*preview image/ : /^type: .*duration/);
       expect(gw.requests('line', to)).toHaveLength(0);
     });
   }
@@ -145,7 +145,7 @@ describe.each(['image', 'video', 'audio'] as const)('type %s', (type) => {
 
 it('type audio with a text on whatsapp is refused naming body.text: WhatsApp audio has no caption', async () => {
   const { res } = await post('whatsapp', { type: 'audio', body: { text: 'listen', media: MEDIA.audio } });
-  expect(refused(res, 400)).toMatch(/^body\.text: /);
+  expect(refused(res, 422)).toMatch(/^body\.text: /);
 });
 
 describe('type location', () => {
@@ -355,7 +355,7 @@ describe('type button', () => {
   it('names the button a channel limit refuses: LINE shows at most four', async () => {
     const five = Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, title: `B${i}` }));
     const { res } = await post('line', { type: 'button', body: { text: 'x', button: five } });
-    expect(refused(res, 400)).toMatch(/^body\.button: /);
+    expect(refused(res, 422)).toMatch(/^body\.button: /);
   });
 });
 
@@ -467,7 +467,7 @@ describe('type list', () => {
       type: 'list',
       body: { text: 'x', list: { title: 'Menu', sections: long } },
     });
-    expect(refused(res, 400)).toMatch(/^body\.list\.sections\[0\]\.actions\[0\]\.title: /);
+    expect(refused(res, 422)).toMatch(/^body\.list\.sections\[0\]\.actions\[0\]\.title: /);
   });
 });
 
