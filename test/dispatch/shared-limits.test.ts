@@ -131,10 +131,12 @@ describe.skipIf(!redis)('dispatchers sharing redis limits', () => {
     expect(by('a')).toBeGreaterThan(10);
     expect(by('b')).toBeGreaterThan(10);
     expect(arrivals).toHaveLength(ids.length);
-    // Over the run, beyond the burst, no more than the rate: a stalled event loop only delays
-    // sends, so this holds strictly.
+    // Over the run, beyond the burst, no more than the rate. Arrivals are timed where the fake
+    // provider sees them: a stall that delays the first arrivals more than the last shortens the
+    // measured span, so a loaded machine gets a margin. Limits per process would show twice the
+    // rate, far beyond it.
     const span = ((arrivals.at(-1) as number) - (arrivals[0] as number)) / 1000;
-    expect((arrivals.length - burst) / span).toBeLessThanOrEqual(rate * 1.05);
+    expect((arrivals.length - burst) / span).toBeLessThanOrEqual(rate * 1.2);
     // Any second holds the burst and a second's refill, plus what a stall bunched together: on a
     // loaded shared machine sends held up by a few hundred ms land in the same second as those
     // due after them. Limits per process would let twice the rate through.
