@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { bearerAuth } from './api/auth.ts';
 import { capabilityTableMarkdown } from './api/capability-table.ts';
+import { answerClientError } from './api/client-errors.ts';
 import { inboundWebhookRoutes } from './api/inbound-webhooks.ts';
 import { frameworkErrors, registerProblemHandlers } from './api/problem.ts';
 import { refuseUnsafeInput } from './api/refuse-nul.ts';
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The emulators' tagged base URLs (sandbox/account-tag.ts) lose their tag before routing.
     ...(deps.sandbox ? { rewriteUrl: sandboxUrlRewriter(deps.sandbox.tags) } : {}),
     frameworkErrors: frameworkErrors(FACADE_DIALECTS),
+    clientErrorHandler: answerClientError,
     ajv: {
       customOptions: {
         // Strict: no type coercion (a number is not a string), no silent removal of unknown fields,

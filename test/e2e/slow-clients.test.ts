@@ -128,4 +128,25 @@ describe('slow clients', () => {
     expect(next.received()).toMatch(/^HTTP\/1\.1 200/);
     for (const c of first) c.socket.destroy();
   });
+
+  it('answers headers over the size limit and bytes that are not HTTP with problem+json', async () => {
+    const problemOf = (raw: string) => {
+      const [head, body] = raw.split('\r\n\r\n');
+      return { head: head ?? '', body: JSON.parse(body ?? '') };
+    };
+    const big = await open();
+    big.socket.write(`GET /v1/messages HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    await big.closed;
+    const tooLarge = problemOf(big.received());
+    expect(tooLarge.head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(tooLarge.head).toMatch(/content-type: application\/problem\+json/i);
+    expect(tooLarge.body).toMatchObject({ status: 431, code: 'GW_HEADERS_TOO_LARGE' });
+
+    const garbled = await open();
+    garbled.socket.write('NOT HTTP AT ALL\r\n\r\n');
+    await garbled.closed;
+    const bad = problemOf(garbled.received());
+    expect(bad.head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bad.body).toMatchObject({ status: 400, code: 'GW_BAD_REQUEST', request_id: expect.any(String) });
+  });
 });
