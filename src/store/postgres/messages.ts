@@ -3,8 +3,10 @@
  * accept.ts). A status change locks its message row (FOR UPDATE), so concurrent workers and
  * receipts apply changes one at a time and event sequence numbers never clash.
  */
+
 import type { MessageStatus } from '../../core/status.ts';
 import { isForward, MAYBE_SENT } from '../../core/status.ts';
+import { coalesced } from '../../lib/coalesce.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import {
   clickedCallbackRows,
@@ -91,7 +93,9 @@ export function createMessageRepository(
   db: PgDatabase,
 ): MessageRepository & { recordClicked: ClickRecorder } {
   const changes = createChangeBatcher(db);
-  const begin = coalescedBegin(db);
+  // Each message is begun alone, just before its request is written; a transaction each would
+  // cost a worker hundreds of round trips a second, so the begins made meanwhile go together.
+  const begin = coalesced((items: BeginItem[]) => beginAttemptsNow(db, items));
   const subscribedUntil = new Map<string, number>();
   const recordClicked: ClickRecorder = async (tx, tenantId, messageId, detail, at) => {
     const [row] = await lockForChange(tx, tenantId, [messageId]);
@@ -306,45 +310,6 @@ export function createMessageRepository(
 }
 
 type BeginItem = { tenantId: string; messageId: string; attempt: number; at: string };
-type Begun = { message: DispatchMessage; previousStatus: MessageStatus } | undefined;
-
-/**
- * Each message is begun alone, just before its request is written; a transaction for each would
- * cost a worker hundreds of round trips a second. Calls made while one is being written go
- * together in the next, as the change batcher does for outcomes.
- */
-function coalescedBegin(db: PgDatabase): (items: BeginItem[]) => Promise<Begun[]> {
-  let pending: Array<{ items: BeginItem[]; resolve(r: Begun[]): void; reject(e: unknown): void }> = [];
-  let writing = false;
-  const write = async () => {
-    while (pending.length > 0) {
-      const calls = pending;
-      pending = [];
-      try {
-        const results = await beginAttemptsNow(
-          db,
-          calls.flatMap((c) => c.items),
-        );
-        let offset = 0;
-        for (const c of calls) {
-          c.resolve(results.slice(offset, offset + c.items.length));
-          offset += c.items.length;
-        }
-      } catch (error) {
-        // Nothing was written: each caller gives its job back, none of them sent anything.
-        for (const c of calls) c.reject(error);
-      }
-    }
-    writing = false;
-  };
-  return (items) =>
-    new Promise<Begun[]>((resolve, reject) => {
-      pending.push({ items, resolve, reject });
-      if (writing) return;
-      writing = true;
-      setImmediate(() => void write());
-    });
-}
 
 async function beginAttemptsNow(
   db: PgDatabase,

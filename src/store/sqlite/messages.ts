@@ -1,5 +1,6 @@
 import type { MessageStatus } from '../../core/status.ts';
 import { isForward, MAYBE_SENT } from '../../core/status.ts';
+import { coalesced } from '../../lib/coalesce.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import {
   clickedCallbackRows,
@@ -238,6 +239,30 @@ export function createMessageRepository(
     return over;
   };
 
+  // The dispatcher begins each message alone; coalesced, the begins of a turn are one item of the
+  // group commit rather than one each, so they cannot crowd accepts out of its bounded batches.
+  const begin = coalesced(
+    (items: Array<{ tenantId: string; messageId: string; attempt: number; at: string }>) =>
+      writer.run(() =>
+        items.map((item) => {
+          const { at } = item;
+          const row = selectForDispatch.get(item.tenantId, item.messageId) as DispatchRow | undefined;
+          if (!row) return undefined;
+          flagWritten.run(item.tenantId, item.messageId);
+          const previousStatus = row.status;
+          if (!hasExpired(row, at) && isForward(row.status, 'sending')) {
+            const seq = row.seq + 1;
+            const detail = JSON.stringify({ attempt: item.attempt });
+            insertEvent.run(row.id, seq, item.tenantId, 'sending', at, null, null, detail);
+            updateStatus.run('sending', null, null, item.attempt, seq, at, row.id);
+            queueCallback(row, 'sending', previousStatus, seq, { at });
+          } else if (row.status === 'sending') {
+            updateAttempts.run(item.attempt, row.id);
+          }
+          return { message: toDispatchMessage(row), previousStatus };
+        }),
+      ),
+  );
   return {
     recordClicked,
     accept(batch: AcceptBatch): Promise<AcceptResult> {
@@ -372,25 +397,7 @@ export function createMessageRepository(
     },
 
     beginAttempts(at, items) {
-      return writer.run(() =>
-        items.map((item) => {
-          const row = selectForDispatch.get(item.tenantId, item.messageId) as DispatchRow | undefined;
-          if (!row) return undefined;
-          flagWritten.run(item.tenantId, item.messageId);
-          const previousStatus = row.status;
-          if (!hasExpired(row, at) && isForward(row.status, 'sending')) {
-            const seq = row.seq + 1;
-            const detail = JSON.stringify({ attempt: item.attempt });
-            insertEvent.run(row.id, seq, item.tenantId, 'sending', at, null, null, detail);
-            updateStatus.run('sending', null, null, item.attempt, seq, at, row.id);
-            queueCallback(row, 'sending', previousStatus, seq, { at });
-          } else if (row.status === 'sending') {
-            // A retry: the status stays, the attempt count moves on.
-            updateAttempts.run(item.attempt, row.id);
-          }
-          return { message: toDispatchMessage(row), previousStatus };
-        }),
-      );
+      return begin(items.map((item) => ({ ...item, at })));
     },
 
     note(tenantId, messageId, e, options) {
