@@ -18,7 +18,12 @@ export interface SealFaults {
 const aesKeyOf = (encodingAesKey: string) => Buffer.from(`${encodingAesKey}=`, 'base64');
 
 /** Base64(AES-256-CBC(random 16 B ‖ msg_len 4 B big-endian ‖ msg ‖ appid ‖ PKCS#7 to 32 B)). */
-export function seal(message: string, appId: string, encodingAesKey: string, faults: SealFaults = {}): string {
+export function seal(
+  message: string,
+  appId: string,
+  encodingAesKey: string,
+  faults: SealFaults = {},
+): string {
   const msg = Buffer.from(message);
   const head = Buffer.alloc(20);
   (faults.random ?? randomBytes(16)).copy(head, 0, 0, 16);

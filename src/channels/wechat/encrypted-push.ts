@@ -7,12 +7,17 @@
  * body still has its plaintext fields).
  */
 import type { Credentials, InboundRequest } from '../types.ts';
-import { decodeWechatXml } from './xml.ts';
 import { decryptWechatMessage, msgSignedByWechat, wechatAesKey } from './message-crypto.ts';
+import { decodeWechatXml } from './xml.ts';
 
-/** "The URL parameter encrypt_type ... If an URL does not contain encrypt_type or encrypt_type=raw, the message is not encrypted" (WeChat's encryption FAQ). */
+/**
+ * "If an URL does not contain encrypt_type or encrypt_type=raw, the message is not encrypted"
+ * (WeChat's encryption FAQ, admin.wechat.com/wiki/index.php?title=Message_Cryptography_FAQs).
+ */
 export function isEncryptedPush(request: InboundRequest, credentials: Credentials): boolean {
-  return request.query?.['encrypt_type'] === 'aes' && wechatAesKey(credentials['encodingAesKey']) !== undefined;
+  return (
+    request.query?.['encrypt_type'] === 'aes' && wechatAesKey(credentials['encodingAesKey']) !== undefined
+  );
 }
 
 /** The `<Encrypt>` text of a push, or undefined when the body has no single one. */
@@ -30,7 +35,9 @@ function encryptedPart(rawBody: Buffer): string | undefined {
 export function verifyEncryptedPush(request: InboundRequest, credentials: Credentials): boolean {
   const encrypt = encryptedPart(request.rawBody);
   const { msg_signature, timestamp, nonce } = request.query ?? {};
-  return encrypt !== undefined && msgSignedByWechat(msg_signature, credentials['token'], timestamp, nonce, encrypt);
+  return (
+    encrypt !== undefined && msgSignedByWechat(msg_signature, credentials['token'], timestamp, nonce, encrypt)
+  );
 }
 
 /**

@@ -66,9 +66,10 @@ export function encryptWechatMessage(
   const pad = PAD_BLOCK - (plain.length % PAD_BLOCK);
   const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
   cipher.setAutoPadding(false);
-  return Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])), cipher.final()]).toString(
-    'base64',
-  );
+  return Buffer.concat([
+    cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])),
+    cipher.final(),
+  ]).toString('base64');
 }
 
 /**
@@ -77,7 +78,10 @@ export function encryptWechatMessage(
  * length that runs past the end. Call it only on a value whose msg_signature matched: the token
  * then stands between an attacker and these refusals, so they are no padding oracle.
  */
-export function decryptWechatMessage(encrypt: string, key: Buffer): { message: string; appId: string } | undefined {
+export function decryptWechatMessage(
+  encrypt: string,
+  key: Buffer,
+): { message: string; appId: string } | undefined {
   if (!BASE64.test(encrypt)) return undefined;
   const sealed = Buffer.from(encrypt, 'base64');
   if (sealed.length === 0 || sealed.length % PAD_BLOCK !== 0) return undefined;

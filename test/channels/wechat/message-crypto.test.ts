@@ -72,7 +72,9 @@ describe('WeChat message encryption: what does not open', () => {
     expect(decryptWechatMessage(seal(message, JAVA.appId, SAMPLE_KEY), key())).toBeDefined();
     const uneven = Buffer.alloc(27, 27);
     uneven[0] = 26;
-    expect(decryptWechatMessage(seal(message, JAVA.appId, SAMPLE_KEY, { padding: uneven }), key())).toBeUndefined();
+    expect(
+      decryptWechatMessage(seal(message, JAVA.appId, SAMPLE_KEY, { padding: uneven }), key()),
+    ).toBeUndefined();
     expect(
       decryptWechatMessage(seal(message, JAVA.appId, SAMPLE_KEY, { padding: Buffer.alloc(27, 0) }), key()),
     ).toBeUndefined();

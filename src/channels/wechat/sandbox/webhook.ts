@@ -90,7 +90,12 @@ export interface WirePush {
  * The query carries `signature`, `timestamp`, `nonce` and `openid`; in compatible and safe mode
  * also `encrypt_type=aes` and `msg_signature`, the signature that covers the ciphertext too.
  */
-export function wirePush(xml: string, account: PushAccount, openid: string, now: number = Date.now()): WirePush {
+export function wirePush(
+  xml: string,
+  account: PushAccount,
+  openid: string,
+  now: number = Date.now(),
+): WirePush {
   const timestamp = String(Math.floor(now / 1000));
   const nonce = String(randomBytes(4).readUInt32BE(0));
   const query = { signature: wechatSignature(account.token, timestamp, nonce), timestamp, nonce, openid };
