@@ -144,15 +144,22 @@ export const inboundWebhookRoutes: FastifyPluginAsync<{
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const query = stringQuery(request.query);
       const inbound = { rawBody, headers: request.headers, query };
-      if (!connector.verifyInbound(inbound, account.credentials)) {
+      // An encrypted body that will not open is as unsigned as a bad signature, and answered alike.
+      const verified = connector.verifyInbound(inbound, account.credentials);
+      const opened = !verified
+        ? undefined
+        : connector.openInbound
+          ? connector.openInbound(inbound, account.credentials)
+          : rawBody;
+      if (opened === undefined) {
         throw new AppError('GW_UNAUTHORIZED', 'The webhook signature does not match');
       }
       await refuseReplay(request, connector, account, inbound);
       let decoded: unknown;
       try {
         decoded = connector.decodeInbound
-          ? connector.decodeInbound(rawBody)
-          : JSON.parse(rawBody.toString('utf8'));
+          ? connector.decodeInbound(opened)
+          : JSON.parse(opened.toString('utf8'));
       } catch {
         throw new AppError('GW_INVALID_JSON', 'The webhook body cannot be decoded');
       }

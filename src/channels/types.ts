@@ -306,6 +306,12 @@ export interface ChannelConnector {
   /** Verifies an inbound webhook on its raw bytes, in constant time. */
   verifyInbound(request: InboundRequest, credentials: Credentials): boolean;
   /**
+   * For a provider that may encrypt its webhooks (WeChat's compatible and safe modes): the bytes
+   * to decode, unsealed from a verified request, or undefined to refuse it as `verifyInbound`
+   * would (a seal that does not open, or one made for another account). Omitted: the raw body.
+   */
+  openInbound?(request: InboundRequest, credentials: Credentials): Buffer | undefined;
+  /**
    * For a provider whose signature covers a timestamp and a nonce (WeChat): the signed values
    * of a verified request, so the gateway refuses one dated outside its window or replayed within
    * it. Omitted: the signature covers no delivery time (body HMACs, whose redeliveries are

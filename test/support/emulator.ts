@@ -15,7 +15,8 @@ import { MemoryRecorder } from '../../src/sandbox/recorder.ts';
 export function emulatorHarness(connector: ChannelConnector) {
   const prefix = `/sandbox/${connector.name}`;
 
-  async function buildSandbox(webhookUrl?: string) {
+  /** The emulator; `credentials` stand in for the sandbox account's (an account set up otherwise). */
+  async function buildSandbox(webhookUrl?: string, credentials = connector.sandboxCredentials) {
     const memory = new MemoryRecorder();
     const recorder = {
       record: (channel: string, entry: RecordedRequest) => memory.record(channel, entry),
@@ -28,7 +29,7 @@ export function emulatorHarness(connector: ChannelConnector) {
     const app: FastifyInstance = Fastify();
     await app.register(connector.sandbox, {
       prefix,
-      credentials: connector.sandboxCredentials,
+      credentials,
       recorder,
       ...(webhookUrl !== undefined ? { webhookUrl } : {}),
     });

@@ -51,7 +51,7 @@ const CreateAccount = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     credentials: Type.Record(Type.String(), Type.String(), {
       description:
-        "The provider's credentials; their fields depend on the channel (see each channel's README).",
+        "The provider's credentials; their fields depend on the channel (see each channel's README; WeChat: `appId`, `appSecret`, `token`, and `encodingAesKey` for compatible or safe mode).",
     }),
     limits: Type.Optional(Limits),
   },

@@ -1,15 +1,24 @@
 /**
  * WeChat webhooks: pushed as XML to the URL with `signature`, `timestamp`, `nonce` (and `openid`)
- * in the query; the GET URL check adds `echostr`, echoed when the signature matches. Every push
- * expects the plain-text answer `success` within 5 s.
+ * in the query; in compatible and safe mode also `encrypt_type=aes` and `msg_signature`, with the
+ * message sealed in `<Encrypt>` (encrypted-push.ts). The GET URL check adds `echostr`, echoed when
+ * the signature matches. Every push expects the plain-text answer `success` within 5 s.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { isObj } from '../../lib/json.ts';
 import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
+import { isEncryptedPush, openEncryptedPush, verifyEncryptedPush } from './encrypted-push.ts';
 import { signedByWechat } from './signature.ts';
 
+/** An encrypted push is verified by its msg_signature, which also covers the ciphertext. */
 export function verifyWechatPush(request: InboundRequest, credentials: Credentials): boolean {
-  return signedByWechat(request.query, credentials['token']);
+  return isEncryptedPush(request, credentials)
+    ? verifyEncryptedPush(request, credentials)
+    : signedByWechat(request.query, credentials['token']);
+}
+
+/** The XML to decode: an encrypted push's message, checked for the account's appid; else the body. */
+export function openWechatPush(request: InboundRequest, credentials: Credentials): Buffer | undefined {
+  return isEncryptedPush(request, credentials) ? openEncryptedPush(request, credentials) : request.rawBody;
 }
 
 /** The signed timestamp (Unix seconds) and nonce of a push's query. */
@@ -20,23 +29,14 @@ export function wechatFreshness(request: InboundRequest): { signedAt: number; no
   return { signedAt, nonce };
 }
 
+/**
+ * The GET URL check is the same in every mode: WeChat's push guide has it echo `echostr` as
+ * received after checking `signature` (developers.weixin.qq.com/doc/oplatform/developers/dev/push),
+ * and an Official Account's echostr is never encrypted (WeCom's is; that is another product).
+ */
 export function wechatHandshake(query: Record<string, string>, credentials: Credentials): string | undefined {
   const echo = query['echostr'];
   return echo !== undefined && signedByWechat(query, credentials['token']) ? echo : undefined;
-}
-
-// Values stay strings: an openid or MsgId must not turn into a number (MsgId exceeds 2^53).
-const parser = new XMLParser({ parseTagValue: false, ignoreAttributes: true, trimValues: true });
-
-/** The `<xml>` root as an object of strings; throws on anything that is not well-formed XML. */
-export function decodeWechatXml(rawBody: Buffer): unknown {
-  const text = rawBody.toString('utf8');
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new Error(`malformed XML: ${valid.err.msg}`);
-  const doc: unknown = parser.parse(text);
-  const root = isObj(doc) ? doc['xml'] : undefined;
-  if (!isObj(root)) throw new Error('the XML has no <xml> root');
-  return root;
 }
 
 const str = (v: unknown): string | undefined =>
@@ -55,6 +55,7 @@ export function parseWechatPush(body: unknown): InboundEvent[] {
   const msgType = str(body['MsgType']) ?? 'unknown';
   const created = Number(str(body['CreateTime']));
   const occurredAt = Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
+  // Safe mode to an account without its encodingAesKey: nothing readable but that it came.
   if (body['Encrypt'] !== undefined && from === undefined) {
     return [{ kind: 'other', type: 'encrypted', occurredAt }];
   }

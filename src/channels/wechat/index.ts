@@ -9,7 +9,7 @@ import { WECHAT_CAPABILITIES } from './capabilities.ts';
 import { checkWechatMessage, checkWechatRecipient } from './check.ts';
 import { classifyWechatResponse } from './classify.ts';
 import {
-  decodeWechatXml,
+  openWechatPush,
   parseWechatPush,
   verifyWechatPush,
   wechatFreshness,
@@ -19,6 +19,7 @@ import { WECHAT_SANDBOX_CREDENTIALS, WechatCredentials, WechatOptions } from './
 import { renderWechat } from './render.ts';
 import { wechatFaults } from './sandbox/faults.ts';
 import { wechatSandbox } from './sandbox/index.ts';
+import { decodeWechatXml } from './xml.ts';
 
 export const wechatConnector: ChannelConnector = {
   name: 'wechat',
@@ -51,8 +52,12 @@ export const wechatConnector: ChannelConnector = {
   },
   classify: classifyWechatResponse,
   verifyInbound: verifyWechatPush,
+  openInbound: openWechatPush,
   parseInbound: parseWechatPush,
   decodeInbound: decodeWechatXml,
+  // `success` in every mode: WeChat asks the no-reply answer to be plain `success` (or empty)
+  // whether or not the push was encrypted; only a passive reply message is sealed, and Omnigate
+  // sends none (replies go through the customer-service API). README.md, Inbound.
   inboundAck: { contentType: 'text/plain; charset=utf-8', body: 'success' },
   handshake: wechatHandshake,
   signedFreshness: wechatFreshness,

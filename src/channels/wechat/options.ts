@@ -20,9 +20,10 @@ export const WechatCredentials = Type.Object(
     }),
     encodingAesKey: Type.Optional(
       Type.String({
+        // WeChat: "fixed length of 43 characters comprised of letters (a-z and A-Z) and numbers (0-9)".
         pattern: '^[A-Za-z0-9]{43}$',
         description:
-          'EncodingAESKey of safe mode. Stored but unused: Omnigate needs the webhook in plaintext mode (README.md).',
+          'The EncodingAESKey set in the console (43 letters and digits). Needed when the push URL is in compatible or safe mode: pushes carrying `encrypt_type=aes` are then checked by `msg_signature`, decrypted and must be sealed for `appId`.',
       }),
     ),
   },
@@ -54,6 +55,8 @@ export const WECHAT_SANDBOX_CREDENTIALS = {
   appId: 'wx5a4d5b0c0ffee001',
   appSecret: '0123456789abcdef0123456789abcdef',
   token: 'omnigateSandboxToken',
+  // The emulator pushes in plaintext until its encryption mode is changed (/_simulate/encryption).
+  encodingAesKey: 'omnigateSandboxEncodingAesKey0123456789abcd',
 } as const satisfies WechatCredentials;
 
 /** Reads `options` defensively: render must stay total even when handed something unvalidated. */

@@ -1,13 +1,16 @@
 /**
  * Inbound pushes: the sorted-sha1 query signature (good, bad, missing), the echostr handshake,
- * XML decoding and the events a push becomes; and the emulator's simulated pushes, which the
- * connector must verify and parse.
+ * XML decoding and the events a push becomes; encrypted (compatible and safe mode) pushes with
+ * and without the account's EncodingAESKey; and the emulator's simulated pushes, plaintext and
+ * sealed, which the connector must verify, open and parse.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Credentials, InboundRequest } from '../../../src/channels/types.ts';
 import { wechatConnector } from '../../../src/channels/wechat/index.ts';
 import { wechatSignature } from '../../../src/channels/wechat/signature.ts';
 import { startServer } from '../../support/http-server.ts';
+import { encryptOf, safePush, textMessage, unseal } from '../../support/wechat-seal.ts';
 import { freshOpenid, harness, PREFIX, render, sendWithToken } from './helpers.ts';
 
 const creds = wechatConnector.sandboxCredentials;
@@ -121,6 +124,62 @@ describe('WeChat push parsing', () => {
   });
 });
 
+describe('WeChat encrypted pushes', () => {
+  const account = {
+    appId: creds['appId'] ?? '',
+    token: TOKEN,
+    encodingAesKey: creds['encodingAesKey'] ?? '',
+  };
+  const open = (request: InboundRequest, credentials: Credentials = creds) =>
+    wechatConnector.verifyInbound(request, credentials)
+      ? wechatConnector.openInbound?.(request, credentials)
+      : undefined;
+  const asRequest = (push: { body: string; query: Record<string, string> }): InboundRequest => ({
+    rawBody: Buffer.from(push.body),
+    headers: {},
+    query: push.query,
+  });
+
+  it('opens a safe-mode push to the message inside, which parses as a plaintext push would', () => {
+    const openid = freshOpenid();
+    const xmlText = textMessage(openid, '安全模式', '42');
+    const opened = open(asRequest(safePush(account, xmlText, { openid })));
+    expect(opened?.toString()).toBe(xmlText);
+    expect(parse(opened ?? Buffer.alloc(0))).toEqual([
+      expect.objectContaining({ kind: 'message', from: openid, text: '安全模式', providerEventId: '42' }),
+    ]);
+  });
+
+  it('passes a plaintext push through untouched, key or no key', () => {
+    const rawBody = xml('<MsgType>text</MsgType>');
+    const request = { rawBody, headers: {}, query: signedQuery() };
+    expect(open(request)).toBe(rawBody);
+    const { encodingAesKey: _none, ...keyless } = creds;
+    expect(open(request, keyless)).toBe(rawBody);
+  });
+
+  it('refuses a push sealed for another appid, or with a forged msg_signature', () => {
+    const push = safePush(account, textMessage(freshOpenid(), 'x', '1'), { appId: 'wx0000000000000000' });
+    expect(wechatConnector.verifyInbound(asRequest(push), creds)).toBe(true);
+    expect(wechatConnector.openInbound?.(asRequest(push), creds)).toBeUndefined();
+    const good = safePush(account, textMessage(freshOpenid(), 'x', '2'));
+    const forged = { ...good, query: { ...good.query, msg_signature: '0'.repeat(40) } };
+    expect(wechatConnector.verifyInbound(asRequest(forged), creds)).toBe(false);
+  });
+
+  it('without the EncodingAESKey, checks the plain signature and keeps only that something came', () => {
+    const { encodingAesKey: _none, ...keyless } = creds;
+    const push = safePush(account, textMessage(freshOpenid(), 'x', '3'));
+    const opened = open(asRequest(push), keyless);
+    expect(opened?.toString()).toBe(push.body);
+    expect(parse(opened ?? Buffer.alloc(0))).toEqual([
+      expect.objectContaining({ kind: 'other', type: 'encrypted' }),
+    ]);
+    const unsigned = { ...push, query: { ...push.query, signature: '0'.repeat(40) } };
+    expect(open(asRequest(unsigned), keyless)).toBeUndefined();
+  });
+});
+
 describe('WeChat emulator pushes', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
@@ -160,6 +219,52 @@ describe('WeChat emulator pushes', () => {
 
     const reopened = await sendWithToken(app, render({ type: 'text', text: 'x' }, openid).request);
     expect(reopened.body).toEqual({ errcode: 0, errmsg: 'ok' });
+    await app.close();
+  });
+
+  it('seals pushes in safe mode: ToUserName and Encrypt only, msg_signature in the query', async () => {
+    const { app } = await harness.buildSandbox(`${server.url}/webhooks/wechat/acc1`);
+    const mode = await app.inject({
+      method: 'POST',
+      url: `${PREFIX}/_simulate/encryption`,
+      payload: { mode: 'safe' },
+    });
+    expect(mode.json()).toEqual({ mode: 'safe' });
+    const openid = freshOpenid();
+    const res = await app.inject({
+      method: 'POST',
+      url: `${PREFIX}/_simulate/message`,
+      payload: { openid, text: '密' },
+    });
+    expect(res.json()).toMatchObject({ status: 200, body: 'success', mode: 'safe' });
+    const got = server.received.at(-1);
+    const query = Object.fromEntries(new URL(got?.url ?? '', server.url).searchParams);
+    expect(Object.keys(query).sort()).toEqual(
+      ['encrypt_type', 'msg_signature', 'nonce', 'openid', 'signature', 'timestamp'].sort(),
+    );
+    expect(query['encrypt_type']).toBe('aes');
+    const body = got?.body ?? '';
+    expect(body).toMatch(
+      /^<xml><ToUserName><!\[CDATA\[gh_[0-9a-f]{12}\]\]><\/ToUserName><Encrypt><!\[CDATA\[[A-Za-z0-9+/=]+\]\]><\/Encrypt><\/xml>$/,
+    );
+    expect(unseal(encryptOf(body), creds['encodingAesKey'] ?? '').appId).toBe(creds['appId']);
+    const request = { rawBody: Buffer.from(body), headers: got?.headers ?? {}, query };
+    expect(wechatConnector.verifyInbound(request, creds)).toBe(true);
+    expect(parse(wechatConnector.openInbound?.(request, creds) ?? Buffer.alloc(0))).toEqual([
+      expect.objectContaining({ kind: 'message', from: openid, text: '密' }),
+    ]);
+    await app.close();
+  });
+
+  it('refuses compatible or safe mode to an account without an EncodingAESKey, as the console does', async () => {
+    const { encodingAesKey: _none, ...keyless } = creds;
+    const { app } = await harness.buildSandbox(`${server.url}/webhooks/wechat/acc1`, keyless);
+    const set = (mode: string) =>
+      app.inject({ method: 'POST', url: `${PREFIX}/_simulate/encryption`, payload: { mode } });
+    expect((await set('safe')).statusCode).toBe(409);
+    expect((await set('compatible')).statusCode).toBe(409);
+    expect((await set('plaintext')).statusCode).toBe(200);
+    expect((await set('raw')).statusCode).toBe(400);
     await app.close();
   });
 

@@ -4,7 +4,8 @@
  * WeChat would (api.ts), records every answer with the token replaced by a placeholder, and plays
  * the user: POST /_simulate/message pushes a signed XML message or event to the gateway and opens
  * that person's reply window, /_simulate/age moves it into the past, /_simulate/expire-token ends
- * the current access token.
+ * the current access token, /_simulate/encryption sets the push URL's mode as the console would
+ * (plaintext, compatible or safe).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isObj } from '../../../lib/json.ts';
@@ -12,11 +13,20 @@ import { requestsRoute } from '../../../sandbox/recorder.ts';
 import { problem } from '../../../sandbox/simulate.ts';
 import type { SandboxOptions } from '../../types.ts';
 import { WECHAT_OPENID } from '../limits.ts';
+import { wechatAesKey } from '../message-crypto.ts';
 import { WECHAT_SANDBOX_CREDENTIALS } from '../options.ts';
 import { WECHAT_PATHS } from '../render.ts';
 import { handleCustomSend, handleStableToken, type WechatAnswer } from './api.ts';
 import { WechatSandboxState } from './state.ts';
-import { buildPush, parseSimulateInput, postPush } from './webhook.ts';
+import {
+  buildPush,
+  ENCRYPTION_MODES,
+  type EncryptionMode,
+  type PushAccount,
+  parseSimulateInput,
+  postPush,
+  wirePush,
+} from './webhook.ts';
 
 type Req = FastifyRequest<{ Querystring: Record<string, string | undefined> }>;
 
@@ -29,6 +39,13 @@ export const wechatSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opt
   const token = opts.credentials['token'] ?? WECHAT_SANDBOX_CREDENTIALS.token;
   const state = new WechatSandboxState();
   const ctx = { appId, appSecret, state };
+  // The console's 消息加解密方式: plaintext until changed, as a new account's is.
+  const account: PushAccount = {
+    appId,
+    token,
+    aesKey: wechatAesKey(opts.credentials['encodingAesKey']),
+    mode: 'plaintext',
+  };
 
   // WeChat reads the body itself (an empty or non-JSON body has its own errcodes).
   app.removeAllContentTypeParsers();
@@ -80,13 +97,39 @@ export const wechatSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opt
       );
     }
     const xml = buildPush(input, appId);
+    const push = wirePush(xml, account, input.openid);
     try {
-      const answer = await postPush(opts.webhookUrl, xml, token, input.openid);
-      return { status: answer.status, body: answer.body, sent: xml };
+      const answer = await postPush(opts.webhookUrl, push);
+      return {
+        status: answer.status,
+        body: answer.body,
+        mode: account.mode,
+        sent: push.body,
+        ...(push.body !== xml ? { message: xml } : {}),
+      };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
     }
+  });
+
+  // WeChat's console takes compatible or safe mode only once an EncodingAESKey is filled in.
+  app.post('/_simulate/encryption', async (req, reply) => {
+    const b = parseJsonBody(req);
+    const mode = isObj(b) ? b['mode'] : undefined;
+    if (typeof mode !== 'string' || !(ENCRYPTION_MODES as readonly string[]).includes(mode)) {
+      return problem(reply, 400, 'Invalid simulation', `Give {mode}: one of ${ENCRYPTION_MODES.join(', ')}`);
+    }
+    if (mode !== 'plaintext' && account.aesKey === undefined) {
+      return problem(
+        reply,
+        409,
+        'No EncodingAESKey',
+        `The account has no EncodingAESKey; ${mode} mode needs one, as in WeChat's console`,
+      );
+    }
+    account.mode = mode as EncryptionMode;
+    return { mode: account.mode };
   });
 
   app.post('/_simulate/age', async (req, reply) => {

@@ -1,11 +1,13 @@
 /**
  * Simulated user activity: pushes shaped as WeChat sends them (XML with CDATA, the account's
  * original id as ToUserName), posted to the gateway's webhook URL with `signature`, `timestamp`,
- * `nonce` and `openid` in the query, signed with the account token.
+ * `nonce` and `openid` in the query, signed with the account token, and in compatible or safe
+ * mode sealed with the account's EncodingAESKey (../message-crypto.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
 import { WECHAT_OPENID } from '../limits.ts';
+import { encryptWechatMessage, wechatMsgSignature } from '../message-crypto.ts';
 import { wechatSignature } from '../signature.ts';
 
 export type SimulateInput =
@@ -63,30 +65,61 @@ export function buildPush(input: SimulateInput, appId: string, now: number = Dat
   return `<xml>${head}<MsgType>${cdata('event')}</MsgType><Event>${cdata(input.event)}</Event>${key}</xml>`;
 }
 
-/** The URL WeChat posts to: the configured one plus the signed query. */
-export function signedUrl(
-  webhookUrl: string,
-  token: string,
-  openid: string,
-  now: number = Date.now(),
-): string {
-  const timestamp = String(Math.floor(now / 1000));
-  const nonce = String(randomBytes(4).readUInt32BE(0));
-  const url = new URL(webhookUrl);
-  url.searchParams.set('signature', wechatSignature(token, timestamp, nonce));
-  url.searchParams.set('timestamp', timestamp);
-  url.searchParams.set('nonce', nonce);
-  url.searchParams.set('openid', openid);
-  return url.toString();
+/**
+ * How the account's push URL takes messages (消息加解密方式, set in WeChat's console): plaintext;
+ * compatible, the plaintext fields and `<Encrypt>` side by side; safe, `<Encrypt>` alone.
+ */
+export const ENCRYPTION_MODES = ['plaintext', 'compatible', 'safe'] as const;
+export type EncryptionMode = (typeof ENCRYPTION_MODES)[number];
+
+export interface PushAccount {
+  appId: string;
+  token: string;
+  /** The AES key of the account's EncodingAESKey; needed by every mode but plaintext. */
+  aesKey?: Buffer | undefined;
+  mode: EncryptionMode;
 }
 
-export function postPush(
-  webhookUrl: string,
+/** A push as WeChat sends it: the query it adds to the configured URL, and the body. */
+export interface WirePush {
+  query: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The query carries `signature`, `timestamp`, `nonce` and `openid`; in compatible and safe mode
+ * also `encrypt_type=aes` and `msg_signature`, the signature that covers the ciphertext too.
+ */
+export function wirePush(
   xml: string,
-  token: string,
+  account: PushAccount,
   openid: string,
-): Promise<WebhookAnswer> {
-  return postWebhook(signedUrl(webhookUrl, token, openid), xml, {
+  now: number = Date.now(),
+): WirePush {
+  const timestamp = String(Math.floor(now / 1000));
+  const nonce = String(randomBytes(4).readUInt32BE(0));
+  const query = { signature: wechatSignature(account.token, timestamp, nonce), timestamp, nonce, openid };
+  if (account.mode === 'plaintext') return { query, body: xml };
+  if (account.aesKey === undefined) throw new Error(`${account.mode} mode needs an EncodingAESKey`);
+  const encrypt = encryptWechatMessage(xml, account.appId, account.aesKey);
+  const sealed = `<Encrypt>${cdata(encrypt)}</Encrypt>`;
+  return {
+    query: {
+      ...query,
+      encrypt_type: 'aes',
+      msg_signature: wechatMsgSignature(account.token, timestamp, nonce, encrypt),
+    },
+    body:
+      account.mode === 'safe'
+        ? `<xml><ToUserName>${cdata(originalId(account.appId))}</ToUserName>${sealed}</xml>`
+        : xml.replace(/<\/xml>$/, `${sealed}</xml>`),
+  };
+}
+
+export function postPush(webhookUrl: string, push: WirePush): Promise<WebhookAnswer> {
+  const url = new URL(webhookUrl);
+  for (const [name, value] of Object.entries(push.query)) url.searchParams.set(name, value);
+  return postWebhook(url.toString(), push.body, {
     'content-type': 'text/xml',
     'user-agent': 'Mozilla/4.0',
   });
