@@ -215,10 +215,6 @@ function checkRaw(issues: Issues, payload: unknown): void {
       .filter((part) => part !== '')
       .map((part) => `/${part.replace(/~/g, '~0').replace(/\//g, '~1')}`)
       .join('');
-    issues.add(
-      `/message/payload${rest}`,
-      issue.rule,
-      `LINE refuses this ${issue.property}: ${issue.message}`,
-    );
+    issues.add(`/message/payload${rest}`, issue.rule, `LINE refuses this value: ${issue.message}`);
   }
 }
