@@ -401,7 +401,8 @@ async function mapNumberedReplies(
   const mapped: InboundEvent[] = [];
   for (const e of events) {
     if (e.kind !== 'message' || e.text === undefined) continue;
-    const typed = /^\s*(\d{1,3})\s*[.)]?\s*$/.exec(e.text);
+    // Up to five digits: a list may have 100 sections of 100 rows, all numbered when sent as text.
+    const typed = /^\s*(\d{1,5})\s*[.)]?\s*$/.exec(e.text);
     if (!typed) continue;
     const latest = await store.messages.latestChoices(account.tenantId, account.id, e.from);
     const choice = latest?.choices.find((c) => c.number === Number(typed[1]));

@@ -19,12 +19,16 @@ export const LINE_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   carousel: { support: 'native' },
   list: {
     support: 'degraded',
-    to: 'Flex bubble whose rows post back their id when tapped',
+    to: 'Flex bubble headed by the list’s button text, whose rows post back their id when tapped; past LINE’s 30 KB per bubble the rows spread over up to 5 bubbles, past that numbered text (a typed number is the row’s postback)',
     rule: 'line_no_list',
   },
   imagemap: { support: 'native' },
   template: { support: 'refused', reason: 'LINE has no stored message templates; send the content itself' },
-  receipt: { support: 'degraded', to: 'Flex bubble laid out as a receipt', rule: 'line_no_receipt' },
+  receipt: {
+    support: 'degraded',
+    to: 'Flex bubble laid out as a receipt; past LINE’s 30 KB per bubble the items spread over up to 5 bubbles, past that formatted text',
+    rule: 'line_no_receipt',
+  },
   sender_action: { support: 'native' },
   raw: { support: 'native' },
 };

@@ -7,7 +7,11 @@ import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
 import type { FieldIssue } from '../types.ts';
 import { carouselMode } from './carousel-mode.ts';
 import { checkAction, checkActions, Issues } from './check-actions.ts';
+import type { Planned } from './flex-fit.ts';
 import { LINE_LIMITS as L, LINE_CHAT_ID } from './limits.ts';
+import { planFlexCarousel, planReceipt } from './render-flex.ts';
+import { planList } from './render-list.ts';
+import { messageLimitIssues } from './sandbox/wire-limits.ts';
 
 export function checkLineRecipient(to: string): string | undefined {
   return LINE_CHAT_ID.test(to)
@@ -48,7 +52,10 @@ export function checkLineMessage(message: CanonicalMessage): FieldIssue[] {
       break;
     case 'carousel':
       if (carouselMode(message) === 'template') checkTemplateCarousel(issues, message);
-      else checkFlexCarousel(issues, message);
+      else {
+        checkFlexCarousel(issues, message);
+        refuseUnfit(issues, planFlexCarousel(message));
+      }
       break;
     case 'list':
       message.sections.forEach((s, i) => {
@@ -56,19 +63,16 @@ export function checkLineMessage(message: CanonicalMessage): FieldIssue[] {
           issues.maxLength(`${p}/sections/${i}/rows/${j}/id`, r.id, L.postbackData);
         });
       });
+      refuseUnfit(issues, planList(message));
       break;
     case 'imagemap':
-      issues.mediaUrl(`${p}/baseUrl`, message.baseUrl);
-      issues.maxLength(`${p}/altText`, message.altText, L.altText);
-      message.areas.forEach((a, i) => {
-        if (a.action.type === 'url')
-          issues.maxLength(`${p}/areas/${i}/action/url`, a.action.url, L.uriAction);
-      });
+      checkImagemap(issues, message);
       break;
     case 'receipt':
       message.elements.forEach((e, i) => {
         issues.mediaUrl(`${p}/elements/${i}/imageUrl`, e.imageUrl);
       });
+      refuseUnfit(issues, planReceipt(message));
       break;
     case 'sender_action':
       if (message.action !== 'typing_on') {
@@ -80,11 +84,7 @@ export function checkLineMessage(message: CanonicalMessage): FieldIssue[] {
       }
       break;
     case 'raw':
-      issues.required(
-        `${p}/payload/type`,
-        typeof (message.payload as Record<string, unknown>)['type'] === 'string',
-        'a LINE message object needs its type',
-      );
+      checkRaw(issues, message.payload);
       break;
     case 'template':
       issues.add(`${p}`, 'channel_capability', 'LINE has no stored templates');
@@ -169,4 +169,52 @@ function checkFlexCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
     checkActions(issues, `${at}/actions`, c.actions, { quickReply: false });
     if (c.defaultAction) checkAction(issues, `${at}/defaultAction`, c.defaultAction, { quickReply: false });
   });
+}
+
+/** A Flex rendering that fits LINE in no form (see flex-fit.ts) is refused before it is stored. */
+function refuseUnfit(issues: Issues, plan: Planned): void {
+  if ('refusal' in plan) issues.list.push(plan.refusal);
+}
+
+function checkImagemap(issues: Issues, m: MessageOf<'imagemap'>): void {
+  const p = '/message';
+  issues.mediaUrl(`${p}/baseUrl`, m.baseUrl);
+  issues.maxLength(`${p}/altText`, m.altText, L.altText);
+  if (m.width !== L.imagemapWidth) {
+    issues.add(
+      `${p}/width`,
+      'line_imagemap_width',
+      `LINE imagemaps are ${L.imagemapWidth} pixels wide (baseSize.width must be ${L.imagemapWidth}, areas in that scale); this has ${m.width}`,
+    );
+  }
+  issues.maxItems(`${p}/areas`, m.areas, L.imagemapActions, 'imagemap areas');
+  m.areas.forEach((a, i) => {
+    const at = `${p}/areas/${i}/action`;
+    // The title becomes the action's label, which LINE's accessibility reader speaks.
+    issues.maxLength(`${at}/title`, a.action.title, L.imagemapLabel);
+    if (a.action.type === 'url') issues.maxLength(`${at}/url`, a.action.url, L.uriAction);
+    else issues.maxLength(`${at}/text`, a.action.text, L.imagemapMessageText);
+  });
+}
+
+/**
+ * A caller's own LINE message object goes out as is, so it meets the same prose limits the
+ * emulator applies (wire-limits.ts), Flex size included, named by pointers into the payload.
+ */
+function checkRaw(issues: Issues, payload: unknown): void {
+  const type = (payload as Record<string, unknown>)['type'];
+  if (typeof type !== 'string') {
+    issues.add('/message/payload/type', 'required', 'a LINE message object needs its type');
+    return;
+  }
+  for (const issue of messageLimitIssues({ messages: [payload] })) {
+    const rest = issue.property
+      .replace(/^messages\[0\]/, '')
+      .replace(/\[(\d+)\]/g, '.$1')
+      .split('.')
+      .filter((part) => part !== '')
+      .map((part) => `/${part.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+      .join('');
+    issues.add(`/message/payload${rest}`, issue.rule, `LINE refuses this value: ${issue.message}`);
+  }
 }

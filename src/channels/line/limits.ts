@@ -5,6 +5,7 @@
  */
 
 export const LINE_LIMITS = {
+  /** `messages` maxItems 5 of PushMessageRequest / ReplyMessageRequest in LINE's OpenAPI document. */
   messagesPerRequest: 5,
   /** UTF-16 units. */
   text: 5000,
@@ -31,13 +32,40 @@ export const LINE_LIMITS = {
   carouselText: 120,
   carouselTextShort: 60,
   flexCarouselBubbles: 12,
+  /**
+   * Bytes of JSON per Flex bubble and per Flex carousel: LINE's reference ("The maximum size of JSON
+   * data that defines a bubble is 30 KB", "... a carousel is 50 KB",
+   * https://developers.line.biz/en/reference/messaging-api/#bubble and #f-carousel; 10 KB → 30 KB
+   * in the September 2020 update). LINE does not say whether a KB is 1000 or 1024 bytes, nor how it
+   * serialises; we take the smaller reading, UTF-8 bytes of the compact JSON (`flexJsonBytes`), so
+   * what we send fits either way, and the emulator refuses by the same measure.
+   */
+  flexBubbleBytes: 30_000,
+  flexCarouselBytes: 50_000,
   /** LINE's current reference allows 1500; the SDK still says 400 (providers.md §13). */
   altText: 1500,
   /** What we derive ourselves stays under the older, stricter figure, so either reading passes. */
   derivedAltText: 400,
   locationTitle: 100,
   locationAddress: 100,
+  /**
+   * Imagemaps, from LINE's reference (https://developers.line.biz/en/reference/messaging-api/#imagemap-message):
+   * `baseSize.width` "Set to 1040"; `actions` "Max: 50"; a message action's `text` "Max character
+   * limit: 400" and every imagemap action's `label` 100; a video's `externalLink.label` 30. Imagemap
+   * actions are not among the objects LINE counts in graphemes (text-character-count), so these are
+   * UTF-16 units.
+   */
+  imagemapWidth: 1040,
+  imagemapActions: 50,
+  imagemapMessageText: 400,
+  imagemapLabel: 100,
+  imagemapVideoLabel: 30,
 } as const;
+
+/** A Flex container's size as LINE limits it: UTF-8 bytes of its compact JSON (see `flexBubbleBytes`). */
+export function flexJsonBytes(container: unknown): number {
+  return Buffer.byteLength(JSON.stringify(container), 'utf8');
+}
 
 /** User, group and room ids: the only addresses push accepts. */
 export const LINE_CHAT_ID = /^[UCR][0-9a-f]{32}$/;

@@ -7,10 +7,12 @@
 import type { CanonicalMessage } from '../../core/message.ts';
 import type { RenderContext, RenderResult } from '../types.ts';
 import { carouselMode } from './carousel-mode.ts';
+import { type Fitted, fitted } from './flex-fit.ts';
 import { readLineOptions } from './options.ts';
 import { type LineObject, textMessage, toQuickReplyItem } from './render-actions.ts';
-import { type Rendered, renderImagemap, renderLocation, renderMedia, renderSticker } from './render-basic.ts';
-import { renderFlexCarousel, renderList, renderReceipt } from './render-flex.ts';
+import { renderImagemap, renderLocation, renderMedia, renderSticker } from './render-basic.ts';
+import { planFlexCarousel, planReceipt } from './render-flex.ts';
+import { planList } from './render-list.ts';
 import { renderButtons, renderTemplateCarousel } from './render-template.ts';
 
 export const LINE_PATHS = {
@@ -29,13 +31,14 @@ export function renderLine(message: CanonicalMessage, ctx: RenderContext): Rende
     const body = { chatId: ctx.to, loadingSeconds: options.loadingSeconds ?? DEFAULT_LOADING_SECONDS };
     return { request: { method: 'POST', path: LINE_PATHS.loading, body }, degradations: [] };
   }
-  const { messages, degradations } = renderMessages(message);
+  const { messages, degradations, choices } = renderMessages(message);
+  const numbered = choices !== undefined ? { choices } : {};
   const extra =
     options.notificationDisabled !== undefined ? { notificationDisabled: options.notificationDisabled } : {};
   if (options.replyToken !== undefined) {
     // The retry key is a push-only feature; a reply token is single-use, which does the same job.
     const body = { replyToken: options.replyToken, messages, ...extra };
-    return { request: { method: 'POST', path: LINE_PATHS.reply, body }, degradations };
+    return { request: { method: 'POST', path: LINE_PATHS.reply, body }, degradations, ...numbered };
   }
   return {
     request: {
@@ -45,10 +48,11 @@ export function renderLine(message: CanonicalMessage, ctx: RenderContext): Rende
       body: { to: ctx.to, messages, ...extra },
     },
     degradations,
+    ...numbered,
   };
 }
 
-function renderMessages(message: Exclude<CanonicalMessage, { type: 'sender_action' }>): Rendered {
+function renderMessages(message: Exclude<CanonicalMessage, { type: 'sender_action' }>): Fitted {
   switch (message.type) {
     case 'text':
       return { messages: [textMessage(message.text)], degradations: [] };
@@ -66,13 +70,15 @@ function renderMessages(message: Exclude<CanonicalMessage, { type: 'sender_actio
       return { messages: [text], degradations: [] };
     }
     case 'carousel':
-      return carouselMode(message) === 'flex' ? renderFlexCarousel(message) : renderTemplateCarousel(message);
+      return carouselMode(message) === 'flex'
+        ? fitted(planFlexCarousel(message))
+        : renderTemplateCarousel(message);
     case 'list':
-      return renderList(message);
+      return fitted(planList(message));
     case 'imagemap':
       return renderImagemap(message);
     case 'receipt':
-      return renderReceipt(message);
+      return fitted(planReceipt(message));
     case 'raw':
       return { messages: [message.payload], degradations: [] };
     case 'template':

@@ -95,7 +95,8 @@ function imagemap(m: InfobipMessageOf<'IMAGEMAP'>, line: ChannelConnector): Tran
         : { type: 'message', text: a.text, area: { ...a.area } },
     ),
   };
-  // The titles exist only because the canonical type demands them; LINE's imagemap checks never read them.
+  // The titles exist only because the canonical type demands them. They would be the actions'
+  // labels, which this payload has none of, so they are kept short enough never to be refused.
   const twin: MessageOf<'imagemap'> = {
     type: 'imagemap',
     baseUrl: m.baseUrl,
@@ -106,8 +107,8 @@ function imagemap(m: InfobipMessageOf<'IMAGEMAP'>, line: ChannelConnector): Tran
       ...a.area,
       action:
         a.type === 'URI'
-          ? { type: 'url', title: a.linkUri, url: a.linkUri }
-          : { type: 'message', title: a.text, text: a.text },
+          ? { type: 'url', title: 'link', url: a.linkUri }
+          : { type: 'message', title: 'message', text: a.text },
     })),
   };
   return {

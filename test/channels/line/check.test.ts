@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineConnector } from '../../../src/channels/line/index.ts';
-import type { Action, CanonicalMessage } from '../../../src/core/message.ts';
+import type { Action, CanonicalMessage, MessageOf } from '../../../src/core/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 
 const check = (m: CanonicalMessage) => lineConnector.check(m).map(({ pointer, rule }) => ({ pointer, rule }));
@@ -141,6 +141,104 @@ describe('LINE check', () => {
     >;
     imagemap.baseUrl = 'http://cdn.example.com/map';
     expect(check(imagemap)).toEqual([{ pointer: '/message/baseUrl', rule: 'https_only' }]);
+  });
+
+  it("applies LINE's imagemap limits: width 1040, 50 areas, action text 400, label 100", () => {
+    type AreaAction = MessageOf<'imagemap'>['areas'][number]['action'];
+    const area = (i: number, action: AreaAction) => ({ x: i, y: 0, width: 10, height: 10, action });
+    const message = (text: string, n = 50): CanonicalMessage => ({
+      type: 'imagemap',
+      baseUrl: 'https://cdn.example.com/map',
+      altText: 'Map',
+      width: 1040,
+      height: 1040,
+      areas: Array.from({ length: n }, (_, i) => area(i, { type: 'message', title: 'm'.repeat(100), text })),
+    });
+    expect(check(message('🍎'.repeat(200)))).toEqual([]);
+    expect(check(message(`${'🍎'.repeat(200)}a`, 51))).toEqual([
+      { pointer: '/message/areas', rule: 'maxItems' },
+      ...Array.from({ length: 51 }, (_, i) => ({
+        pointer: `/message/areas/${i}/action/text`,
+        rule: 'maxLength',
+      })),
+    ]);
+    const narrow = { ...(message('hi', 1) as MessageOf<'imagemap'>), width: 1024 };
+    narrow.areas[0] = area(0, { type: 'url', title: 't'.repeat(101), url: 'https://example.com/a' });
+    const issues = lineConnector.check(narrow);
+    expect(issues.map(({ pointer, rule }) => ({ pointer, rule }))).toEqual([
+      { pointer: '/message/width', rule: 'line_imagemap_width' },
+      { pointer: '/message/areas/0/action/title', rule: 'maxLength' },
+    ]);
+    expect(issues[0]?.detail).toContain('1040');
+    expect(issues[0]?.detail).toContain('1024');
+  });
+
+  it("refuses a raw Flex message over 30 KB, and holds raw objects to the emulator's limits", () => {
+    const bubble = (bytes: number) => {
+      const shell = {
+        type: 'bubble',
+        body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: '' }] },
+      };
+      const text = 'x'.repeat(bytes - JSON.stringify(shell).length);
+      return { ...shell, body: { ...shell.body, contents: [{ type: 'text', text }] } };
+    };
+    const raw = (contents: unknown): CanonicalMessage => ({
+      type: 'raw',
+      payload: { type: 'flex', altText: 'big', contents },
+    });
+    expect(check(raw(bubble(30_000)))).toEqual([]);
+    const refused = lineConnector.check(raw(bubble(30_001)));
+    expect(refused).toEqual([
+      {
+        pointer: '/message/payload/contents',
+        rule: 'maxBytes',
+        detail: expect.stringMatching(/30000 bytes; this is 30001/),
+      },
+    ]);
+    // Two bubbles that each fit, in a carousel over 50 KB.
+    expect(check(raw({ type: 'carousel', contents: [bubble(25_000), bubble(25_000)] }))).toEqual([
+      { pointer: '/message/payload/contents', rule: 'maxBytes' },
+    ]);
+    const imagemap = {
+      type: 'imagemap',
+      baseUrl: 'https://cdn.example.com/map',
+      altText: 'Map',
+      baseSize: { width: 700, height: 700 },
+      actions: [{ type: 'message', text: 'x'.repeat(401), area: { x: -1, y: 0, width: 1, height: 1 } }],
+    };
+    expect(check({ type: 'raw', payload: imagemap })).toEqual([
+      { pointer: '/message/payload/baseSize/width', rule: 'line_imagemap_width' },
+      { pointer: '/message/payload/actions/0/text', rule: 'maxLength' },
+      { pointer: '/message/payload/actions/0/area/x', rule: 'minimum' },
+    ]);
+  });
+
+  it('refuses a Flex card over 30 KB, and a list or carousel that fits no LINE request', () => {
+    // A kanji is three UTF-8 bytes: 10 000 of them make a 30 KB bubble on their own.
+    const card = { title: 'x'.repeat(1000), text: '漢'.repeat(10_000), badge: { text: 'big' } };
+    const ok = { title: 'x', text: '"'.repeat(5000), badge: { text: 'b' } };
+    expect(check({ type: 'carousel', cards: [ok, card] })).toEqual([
+      { pointer: '/message/cards/1', rule: 'maxBytes' },
+    ]);
+    // Twelve cards of ~26 KB: one per 50 KB carousel, twelve carousels where a request carries five.
+    const fat = { title: 'x', text: '漢'.repeat(8500), badge: { text: 'b' } };
+    expect(check({ type: 'carousel', cards: Array.from({ length: 12 }, () => fat) })).toEqual([
+      { pointer: '/message/cards', rule: 'line_message_count' },
+    ]);
+    const rows = Array.from({ length: 100 }, (_, i) => ({
+      id: `r${i}`,
+      title: 'x'.repeat(1000),
+      description: 'y'.repeat(1000),
+    }));
+    const list: CanonicalMessage = {
+      type: 'list',
+      text: 'Pick',
+      buttonText: 'Rows',
+      sections: Array.from({ length: 2 }, () => ({ rows })),
+    };
+    const [refusal] = lineConnector.check(list);
+    expect(refusal).toMatchObject({ pointer: '/message/sections', rule: 'line_message_count' });
+    expect(refusal?.detail).toMatch(/at most 5 messages.*30000.*5000/);
   });
 
   it('validates recipients', () => {

@@ -134,6 +134,79 @@ describe('LINE emulator: request bodies', () => {
     ]);
   });
 
+  it('refuses imagemaps LINE refuses: width other than 1040, over 50 actions, texts over their limits', async () => {
+    const area = { x: 0, y: 0, width: 10, height: 10 };
+    const imagemap = (over: Record<string, unknown> = {}, actions = 50, textLength = 400) => ({
+      type: 'imagemap',
+      baseUrl: 'https://cdn.example.com/map',
+      altText: 'Map',
+      baseSize: { width: 1040, height: 1040 },
+      actions: Array.from({ length: actions }, () => ({
+        type: 'message',
+        label: 'l'.repeat(100),
+        text: 'x'.repeat(textLength),
+        area,
+      })),
+      ...over,
+    });
+    expect((await post(app, PUSH, push([imagemap()]))).status).toBe(200);
+    const refused = await post(
+      app,
+      PUSH,
+      push([imagemap({ baseSize: { width: 1024, height: 1024 } }, 51, 401)]),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe('The request body has 53 error(s)');
+    expect(refused.body.details?.slice(0, 3)).toEqual([
+      { property: 'messages[0].baseSize.width', message: 'Must be one of the following values: [1040]' },
+      { property: 'messages[0].actions', message: 'Size must be between 0 and 50' },
+      { property: 'messages[0].actions[0].text', message: 'Length must be between 0 and 400' },
+    ]);
+    const video = {
+      originalContentUrl: 'http://cdn.example.com/v.mp4',
+      area: { x: -1, y: 0, width: 10, height: 10 },
+      externalLink: { linkUri: 'https://example.com', label: 'x'.repeat(31) },
+    };
+    const labelled = imagemap({ video }, 1);
+    (labelled.actions[0] as Record<string, unknown>)['label'] = 'l'.repeat(101);
+    expect((await post(app, PUSH, push([labelled]))).body.details).toEqual([
+      { property: 'messages[0].actions[0].label', message: 'Length must be between 0 and 100' },
+      { property: 'messages[0].video.originalContentUrl', message: 'Only HTTPS URLs are allowed' },
+      { property: 'messages[0].video.previewImageUrl', message: 'must be specified' },
+      { property: 'messages[0].video.area.x', message: 'Must be 0 or higher' },
+      { property: 'messages[0].video.externalLink.label', message: 'Length must be between 0 and 30' },
+    ]);
+  });
+
+  it('refuses a Flex bubble over 30 KB and a carousel over 50 KB of JSON, and takes them at the limit', async () => {
+    const bubble = (bytes: number) => {
+      const shell = (t: string) => ({
+        type: 'bubble',
+        body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: t }] },
+      });
+      // A kanji is three UTF-8 bytes; ASCII makes up the rest, to the exact byte.
+      const room = bytes - JSON.stringify(shell('')).length;
+      return shell('漢'.repeat(Math.floor(room / 3)) + 'x'.repeat(room % 3));
+    };
+    const flex = (contents: unknown) => ({ type: 'flex', altText: 'big', contents });
+    expect(Buffer.byteLength(JSON.stringify(bubble(30_000)))).toBe(30_000);
+    expect((await post(app, PUSH, push([flex(bubble(30_000))]))).status).toBe(200);
+    const over = await post(app, PUSH, push([flex(bubble(30_003))]));
+    expect(over.body.details).toEqual([
+      {
+        property: 'messages[0].contents',
+        message: 'The JSON data of a bubble must be at most 30000 bytes; this is 30003',
+      },
+    ]);
+    const carousel = (a: number, b: number) => flex({ type: 'carousel', contents: [bubble(a), bubble(b)] });
+    expect((await post(app, PUSH, push([carousel(24_980, 24_980)]))).status).toBe(200);
+    const big = await post(app, PUSH, push([carousel(30_003, 24_993)]));
+    expect(big.body.details?.map((d) => d.property)).toEqual([
+      'messages[0].contents',
+      'messages[0].contents.contents[0]',
+    ]);
+  });
+
   it('allows the location action in quick reply only', async () => {
     const quick = {
       ...text('where?'),

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { lineConnector } from '../../../src/channels/line/index.ts';
+import type { MessageOf } from '../../../src/core/message.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
 export const PREFIX = '/sandbox/line';
@@ -36,3 +37,45 @@ export async function post(
 }
 
 export const push = (messages: unknown[], to = USER) => ({ to, messages });
+
+/**
+ * A list of `rows` rows in sections of at most 100 (the canonical limit), each row's title and
+ * description `size` characters long (no description when 0).
+ */
+export function longList(rows: number, size: number): MessageOf<'list'> {
+  const row = (i: number) => ({
+    id: `row-${i}`,
+    title: `Row ${i} ${'t'.repeat(size)}`.slice(0, 1000),
+    ...(size > 0 ? { description: 'd'.repeat(size) } : {}),
+  });
+  const sections = Array.from({ length: Math.ceil(rows / 100) }, (_, s) => ({
+    title: `Section ${s + 1}`,
+    rows: Array.from({ length: Math.min(100, rows - s * 100) }, (_, i) => row(s * 100 + i)),
+  }));
+  return {
+    type: 'list',
+    text: 'Pick one',
+    buttonText: 'Rows',
+    header: 'Long list',
+    footer: 'The end',
+    sections,
+  };
+}
+
+/** A receipt of `items` items with long names. */
+export function bigReceipt(items: number): MessageOf<'receipt'> {
+  return {
+    type: 'receipt',
+    recipientName: 'Ann',
+    orderNumber: 'A-9',
+    currency: 'EUR',
+    paymentMethod: 'Card',
+    elements: Array.from({ length: items }, (_, i) => ({
+      title: `Item ${i} ${'n'.repeat(800)}`,
+      subtitle: 's'.repeat(400),
+      quantity: 1,
+      price: i + 1,
+    })),
+    summary: { totalCost: 820 },
+  };
+}

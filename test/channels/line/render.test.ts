@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lineConnector } from '../../../src/channels/line/index.ts';
+import { flexJsonBytes } from '../../../src/channels/line/limits.ts';
 import type { CanonicalMessage } from '../../../src/core/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
-import { USER } from './helpers.ts';
+import { bigReceipt, longList, USER } from './helpers.ts';
 
 const KEY = '123e4567-e89b-12d3-a456-426614174000';
 const render = (m: CanonicalMessage, options?: Record<string, unknown>) =>
@@ -173,6 +174,80 @@ describe('LINE render', () => {
     const receipt = render(SAMPLE_MESSAGES.receipt);
     expect(receipt.degradations).toEqual([expect.objectContaining({ rule: 'line_no_receipt' })]);
     expect(JSON.stringify(receipt.request.body)).toContain('$20.00');
+  });
+
+  it("heads a list's rows with its title (buttonText) instead of dropping it", () => {
+    const [flex] = messagesOf(SAMPLE_MESSAGES.list);
+    const body = (flex as { contents: { body: { contents: Array<Record<string, unknown>> } } }).contents.body;
+    expect(body.contents.slice(0, 2)).toEqual([
+      expect.objectContaining({ type: 'text', text: 'Choose a delivery slot' }),
+      expect.objectContaining({ type: 'text', text: 'Slots', weight: 'bold' }),
+    ]);
+    expect(render(SAMPLE_MESSAGES.list).degradations[1]).toMatchObject({
+      pointer: '/message/buttonText',
+      to: expect.stringContaining('heading above the rows'),
+    });
+  });
+
+  it('spreads a list past 30 KB over several Flex bubbles in one request, every row in order', () => {
+    const list = longList(60, 400);
+    const { request, degradations, choices } = render(list);
+    const messages = (request.body as { messages: Array<{ type: string; contents: unknown }> }).messages;
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.length).toBeLessThanOrEqual(5);
+    for (const m of messages) {
+      expect(m.type).toBe('flex');
+      expect(flexJsonBytes(m.contents)).toBeLessThanOrEqual(30_000);
+    }
+    const ids = [...JSON.stringify(messages).matchAll(/"data":"(row-\d+)"/g)].map((x) => x[1]);
+    expect(ids).toEqual(list.sections.flatMap((s) => s.rows.map((r) => r.id)));
+    // The header opens the first bubble, the footer closes the last; the title heads each.
+    const json = messages.map((m) => JSON.stringify(m.contents));
+    expect(json[0]).toContain('"header"');
+    expect(json.slice(1).every((j) => !j.includes('"header"'))).toBe(true);
+    expect(json.at(-1)).toContain('"footer"');
+    expect(json.every((j) => j.includes('"text":"Rows"'))).toBe(true);
+    expect(degradations.map((d) => d.rule)).toContain('line_flex_size');
+    expect(choices).toBeUndefined();
+  });
+
+  it('sends a list too long for five bubbles as numbered text, the numbers answering back', () => {
+    // Short rows: a Flex row costs ~200 bytes of JSON, a numbered line ~15 characters.
+    const list = longList(1000, 0);
+    const { request, degradations, choices } = render(list);
+    const messages = (request.body as { messages: Array<{ type: string; text: string }> }).messages;
+    expect(messages.every((m) => m.type === 'text' && m.text.length <= 5000)).toBe(true);
+    expect(messages.length).toBeLessThanOrEqual(5);
+    const all = messages.map((m) => m.text).join('\n');
+    expect(all).toContain('Rows:\n');
+    expect(all).toContain('Rows:\nSection 1\n1. Row 0 \n');
+    expect(all).toContain('\n1000. Row 999 ');
+    expect(choices).toHaveLength(1000);
+    expect(choices?.[999]).toEqual({ number: 1000, title: 'Row 999 ', payload: 'row-999' });
+    expect(degradations[0]).toMatchObject({ pointer: '/message', rule: 'line_flex_size' });
+  });
+
+  it('splits a Flex carousel past 50 KB into several carousels, and a big receipt into bubbles', () => {
+    const cards = Array.from({ length: 6 }, (_, i) => ({
+      title: `C${i}`,
+      text: '漢'.repeat(5000),
+      badge: { text: 'b' },
+    }));
+    const carousel = render({ type: 'carousel', cards });
+    const carousels = (carousel.request.body as { messages: Array<{ contents: { contents: unknown[] } }> })
+      .messages;
+    expect(carousels.map((m) => m.contents.contents.length)).toEqual([3, 3]);
+    expect(carousels.every((m) => flexJsonBytes(m.contents) <= 50_000)).toBe(true);
+    expect(carousel.degradations).toEqual([
+      expect.objectContaining({ pointer: '/message/cards', rule: 'line_flex_size' }),
+    ]);
+
+    const receipt = render(bigReceipt(40));
+    const bubbles = (receipt.request.body as { messages: Array<{ contents: unknown }> }).messages;
+    expect(bubbles.length).toBeGreaterThan(1);
+    expect(bubbles.every((m) => flexJsonBytes(m.contents) <= 30_000)).toBe(true);
+    expect(JSON.stringify(bubbles.at(-1))).toContain('Total');
+    expect(JSON.stringify(bubbles[0])).not.toContain('Total');
   });
 
   it('renders imagemap, raw and typing_on', () => {

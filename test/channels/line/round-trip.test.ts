@@ -9,7 +9,7 @@ import { lineConnector } from '../../../src/channels/line/index.ts';
 import { mintReplyToken } from '../../../src/channels/line/sandbox/state.ts';
 import type { CanonicalMessage } from '../../../src/core/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
-import { buildSandbox, send, USER } from './helpers.ts';
+import { bigReceipt, buildSandbox, longList, send, USER } from './helpers.ts';
 
 let app: FastifyInstance;
 let recorder: Awaited<ReturnType<typeof buildSandbox>>['recorder'];
@@ -88,6 +88,31 @@ const VARIANTS: Record<string, CanonicalMessage> = {
       },
     ],
     summary: { subtotal: 600, shippingCost: 0, totalTax: 60, totalCost: 660 },
+  },
+  listOverOneBubble: longList(60, 400),
+  listAsText: longList(1000, 0),
+  receiptOverOneBubble: bigReceipt(40),
+  flexCarouselOverOneCarousel: {
+    type: 'carousel',
+    cards: Array.from({ length: 6 }, (_, i) => ({
+      title: `C${i}`,
+      text: '漢'.repeat(5000),
+      badge: { text: 'b' },
+    })),
+  },
+  imagemapAtLimits: {
+    type: 'imagemap',
+    baseUrl: 'https://cdn.example.com/map',
+    altText: 'a'.repeat(1500),
+    width: 1040,
+    height: 700,
+    areas: Array.from({ length: 50 }, (_, i) => ({
+      x: i * 20,
+      y: 0,
+      width: 20,
+      height: 700,
+      action: { type: 'message' as const, title: 't'.repeat(100), text: 'x'.repeat(400) },
+    })),
   },
   rawFlex: {
     type: 'raw',

@@ -53,7 +53,9 @@ export function createLineValidators(dir: string = findLineSpecsDir()): LineVali
     (shape: LineBodyValidator): LineBodyValidator =>
     (body) => {
       const issues = shape(body);
-      return issues.length > 0 ? issues : messageLimitIssues(body);
+      if (issues.length > 0) return issues;
+      // LINE's answer names the property and the problem, not our rule.
+      return messageLimitIssues(body).map(({ property, message }) => ({ property, message }));
     };
   return {
     push: withLimits(push),
