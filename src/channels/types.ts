@@ -19,10 +19,14 @@ export interface FieldIssue {
   detail: string;
 }
 
-/** How a channel carries one canonical kind. */
+/**
+ * How a channel carries one canonical kind, over every form the kind takes (each mediaType, each
+ * action type, each size). `refuses` names the forms of a carried kind the provider has no way to
+ * show at all (LINE's typing_off), which a send answers with 422 `channel_capability` at the field.
+ */
 export type Capability =
-  | { support: 'native' }
-  | { support: 'degraded'; to: string; rule: string }
+  | { support: 'native'; refuses?: string }
+  | { support: 'degraded'; to: string; rule: string; refuses?: string }
   | { support: 'refused'; reason: string };
 
 /** A degradation applied while rendering, recorded on the message. */
