@@ -304,6 +304,12 @@ export interface ChannelConnector {
     request: ProviderRequest,
     credentials: Credentials,
   ): { path: string; headers: Record<string, string>; body?: unknown };
+  /**
+   * What the account adds to a stored request that is no secret (Viber's `sender`, WhatsApp's phone
+   * number id in the path), so a preview shows the request as it will be sent. `authorize` applies
+   * the same and the secrets besides. Omitted: the account adds nothing but secrets.
+   */
+  withAccount?(request: ProviderRequest, credentials: Credentials): ProviderRequest;
   /** Maps a provider answer to what the dispatcher should do. */
   classify(response: ProviderResponse): SendOutcome;
 

@@ -153,8 +153,9 @@ async function outcomeOf(channel: string, variant: string, message: unknown): Pr
     return { variant, refusal: { code: send.json.code, errors: send.json.errors }, rules: [] };
   }
   expect(preview.status).toBe(200);
-  const sent = await gw.waitForStatus(send.json.messages[0].id, ['sent', 'failed']);
-  expect(sent.status, `${variant}: ${JSON.stringify(sent.events)}`).toBe('sent');
+  // Emulators answer with receipts at once: a message may be read before it is looked at.
+  const sent = await gw.waitForStatus(send.json.messages[0].id, ['sent', 'delivered', 'read', 'failed']);
+  expect(sent.status, `${variant}: ${JSON.stringify(sent.events)}`).not.toBe('failed');
   const degradations = sent.degradations as Array<{ rule: string }>;
   expect(preview.json.previews[0].recipients[0].degradations).toEqual(degradations);
   const recorded = gw.requests(channel, to).at(-1);
