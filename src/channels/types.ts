@@ -294,6 +294,11 @@ export interface ChannelConnector {
    * request body (they start with `/message`). Kinds the channel refuses never reach here.
    */
   check(message: CanonicalMessage): FieldIssue[];
+  /**
+   * The provider's limits on the send's own `options.<name>` (Viber's sender name), refused like
+   * `check`'s (422). Pointers start with `/options/<name>`. Omitted: the options have none.
+   */
+  checkOptions?(options: Record<string, unknown> | undefined): FieldIssue[];
   /** Renders the provider request for one recipient. Pure and deterministic. */
   render(message: CanonicalMessage, ctx: RenderContext): RenderResult;
   /**

@@ -5,6 +5,7 @@
 import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { VIBER_CAPABILITIES } from './capabilities.ts';
 import { checkViberMessage, checkViberRecipient } from './check.ts';
+import { checkViberOptions } from './check-options.ts';
 import { classifyViberResponse } from './classify.ts';
 import { parseViberCallback, verifyViberSignature } from './inbound.ts';
 import { parseViberJson } from './message-token.ts';
@@ -45,6 +46,7 @@ export const viberConnector: ChannelConnector = {
   sandboxCredentials: VIBER_SANDBOX_CREDENTIALS,
   optionsSchema: ViberOptions,
   checkRecipient: checkViberRecipient,
+  checkOptions: checkViberOptions,
   check: checkViberMessage,
   render: renderViber,
   withAccount: withSender,
