@@ -9,13 +9,15 @@ import { MESSAGE_KINDS } from '../core/message.ts';
 function cell(c: Capability): string {
   switch (c.support) {
     case 'native':
-      return 'native';
+      return `native${refuses(c.refuses)}`;
     case 'degraded':
-      return `degraded → ${c.to}`;
+      return `degraded → ${c.to}${refuses(c.refuses)}`;
     case 'refused':
       return 'refused';
   }
 }
+
+const refuses = (what: string | undefined) => (what === undefined ? '' : `; refuses ${what}`);
 
 export function capabilityTableMarkdown(connectors: ConnectorRegistry): string {
   const names = Object.keys(connectors);
@@ -39,6 +41,9 @@ export function capabilitiesDocument(connectors: ConnectorRegistry): string {
     '- **native**: the channel shows the kind as it is.',
     '- **degraded**: the channel shows it in another form, and every message records what changed (`degradations` on `GET /v1/messages/:id`).',
     '- **refused**: a send of that kind answers 422 with `rule: channel_capability` at `/message/type`.',
+    '- **refuses …**: those forms of a carried kind answer 422 with `rule: channel_capability` at the field that asks for them.',
+    '',
+    'A cell covers every form of the kind: each `mediaType`, each action type, carousels and lists of several sizes, each sender action (`test/e2e/capability-declarations.test.ts` sends each one).',
     '',
     capabilityTableMarkdown(connectors).replace('### Channel capabilities\n\n', ''),
     '',

@@ -19,10 +19,14 @@ export interface FieldIssue {
   detail: string;
 }
 
-/** How a channel carries one canonical kind. */
+/**
+ * How a channel carries one canonical kind, over every form the kind takes (each mediaType, each
+ * action type, each size). `refuses` names the forms of a carried kind the provider has no way to
+ * show at all (LINE's typing_off), which a send answers with 422 `channel_capability` at the field.
+ */
 export type Capability =
-  | { support: 'native' }
-  | { support: 'degraded'; to: string; rule: string }
+  | { support: 'native'; refuses?: string }
+  | { support: 'degraded'; to: string; rule: string; refuses?: string }
   | { support: 'refused'; reason: string };
 
 /** A degradation applied while rendering, recorded on the message. */
@@ -290,6 +294,11 @@ export interface ChannelConnector {
    * request body (they start with `/message`). Kinds the channel refuses never reach here.
    */
   check(message: CanonicalMessage): FieldIssue[];
+  /**
+   * The provider's limits on the send's own `options.<name>` (Viber's sender name), refused like
+   * `check`'s (422). Pointers start with `/options/<name>`. Omitted: the options have none.
+   */
+  checkOptions?(options: Record<string, unknown> | undefined): FieldIssue[];
   /** Renders the provider request for one recipient. Pure and deterministic. */
   render(message: CanonicalMessage, ctx: RenderContext): RenderResult;
   /**
@@ -300,6 +309,12 @@ export interface ChannelConnector {
     request: ProviderRequest,
     credentials: Credentials,
   ): { path: string; headers: Record<string, string>; body?: unknown };
+  /**
+   * What the account adds to a stored request that is no secret (Viber's `sender`, WhatsApp's phone
+   * number id in the path), so a preview shows the request as it will be sent. `authorize` applies
+   * the same and the secrets besides. Omitted: the account adds nothing but secrets.
+   */
+  withAccount?(request: ProviderRequest, credentials: Credentials): ProviderRequest;
   /** Maps a provider answer to what the dispatcher should do. */
   classify(response: ProviderResponse): SendOutcome;
 

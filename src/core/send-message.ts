@@ -428,7 +428,11 @@ async function resolveMessage(
  * the same data is refused, naming it: its credentials are public and its base URL was the
  * emulator. The channel's default skips it for the tenant's own account when there is one.
  */
-async function usableAccount(deps: SendDeps, tenantId: string, command: SendCommand) {
+export async function usableAccount(
+  deps: Pick<SendDeps, 'store' | 'refuseSandboxAccounts'>,
+  tenantId: string,
+  command: Pick<SendCommand, 'channel' | 'from'>,
+) {
   const accounts = deps.store.channelAccounts;
   const account = command.from
     ? await accounts.find(tenantId, command.from)

@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES } from '../../src/channels/registry.ts';
+import { SANDBOX_RECIPIENTS } from '../../src/sandbox/sample-recipients.ts';
+import { kindVariants } from '../fixtures/kind-variants.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { LINE_USER, TELEGRAM_CHAT } from '../support/recipients.ts';
@@ -95,5 +97,80 @@ describe('message preview', () => {
     const line = all.json.previews.find((p: { channel: string }) => p.channel === 'line');
     expect(line.support).toBe('invalid');
     expect(line.errors).toContainEqual(expect.objectContaining({ pointer: '/to', rule: 'recipient' }));
+  });
+});
+
+/** Headers that differ on every send by design: LINE's idempotency key is a fresh UUID per message. */
+const PER_SEND_HEADERS = new Set(['x-line-retry-key']);
+
+/** The preview's path as a pattern: each `{placeholder}` stands for the secret filled in at send time. */
+const pathPattern = (path: string) =>
+  new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[A-Za-z]+\}/g, '[^/?&]+')}$`);
+
+describe('the preview is the request the provider then receives', () => {
+  it.each(CHANNEL_NAMES)('%s: body, path and headers as sent from the default account', async (channel) => {
+    for (const [i, message] of [
+      { type: 'text', text: 'Hello from the preview' },
+      kindVariants('quick_replies', channel)[0]!.message,
+    ].entries()) {
+      const to = SANDBOX_RECIPIENTS[channel]!(500 + i);
+      const body = { channel, to, message };
+      const preview = await gw.api('POST', '/v1/messages/preview', body);
+      expect(preview.status, JSON.stringify(preview.json)).toBe(200);
+      const [p] = preview.json.previews;
+      expect(p.account).toBe(gw.accountId(channel));
+      const previewed = p.recipients[0].request;
+
+      const sent = await gw.api('POST', '/v1/messages', body);
+      // Emulators answer with receipts at once: a message may be read before it is looked at.
+      const stored = await gw.waitForStatus(sent.json.messages[0].id, [
+        'sent',
+        'delivered',
+        'read',
+        'failed',
+      ]);
+      expect(stored.status).not.toBe('failed');
+      const recorded = gw.requests(channel, to).at(-1)!;
+      expect(recorded.body).toEqual(previewed.body);
+      expect(recorded.path).toMatch(pathPattern(previewed.path));
+      for (const [name, value] of Object.entries(previewed.headers ?? {})) {
+        if (!PER_SEND_HEADERS.has(name.toLowerCase()))
+          expect(recorded.headers[name.toLowerCase()]).toBe(value);
+      }
+    }
+  });
+
+  it("shows Viber's sender from the account, and a send's own sender over it", async () => {
+    const to = SANDBOX_RECIPIENTS.viber!(600);
+    const text = { type: 'text', text: 'hi' };
+    const fromAccount = await gw.api('POST', '/v1/messages/preview', { channel: 'viber', to, message: text });
+    expect(fromAccount.json.previews[0].recipients[0].request.body.sender).toEqual({
+      name: 'Omnigate Sandbox',
+    });
+    const own = await gw.api('POST', '/v1/messages/preview', {
+      channel: 'viber',
+      to,
+      message: text,
+      options: { viber: { senderName: 'Shop' } },
+    });
+    expect(own.json.previews[0].recipients[0].request.body.sender).toEqual({ name: 'Shop' });
+    const side = await gw.api('POST', '/v1/messages/preview', { message: text });
+    const viber = side.json.previews.find((p: { channel: string }) => p.channel === 'viber');
+    expect(viber.recipients[0].request.body.sender).toEqual({ name: 'Omnigate Sandbox' });
+  });
+
+  it('previews from the account a send names, and refuses one that does not exist as the send does', async () => {
+    const body = {
+      channel: 'viber',
+      from: 'acc_missing',
+      to: SANDBOX_RECIPIENTS.viber!(601),
+      message: { type: 'text', text: 'hi' },
+    };
+    const preview = await gw.api('POST', '/v1/messages/preview', body);
+    const send = await gw.api('POST', '/v1/messages', body);
+    expect(preview.status).toBe(send.status);
+    expect([preview.json.code, preview.json.errors]).toEqual([send.json.code, send.json.errors]);
+    const named = await gw.api('POST', '/v1/messages/preview', { ...body, from: gw.accountId('viber') });
+    expect(named.json.previews[0].account).toBe(gw.accountId('viber'));
   });
 });

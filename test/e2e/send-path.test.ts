@@ -85,10 +85,8 @@ describe('send path', () => {
       }
       for (const kind of kinds) {
         const done = await gw.waitForStatus(ids[kind]!, ['sent', 'failed']);
+        // Whether each form degrades as its cell says is capability-declarations.test.ts's to check.
         expect(done.status, `${channel} ${kind}: ${JSON.stringify(done.events)}`).toBe('sent');
-        if (connector.capabilities[kind].support === 'degraded') {
-          expect((done.degradations as unknown[]).length, `${kind} degradation recorded`).toBeGreaterThan(0);
-        }
       }
     });
   }

@@ -181,6 +181,12 @@ export const ChannelPreview = Type.Object({
   support: StringEnum(['native', 'degraded', 'refused', 'invalid']),
   reason: Type.Optional(Type.String({ description: 'Why the channel refuses the kind.' })),
   errors: Type.Optional(Type.Array(FieldIssueSchema, { description: 'What the channel would refuse.' })),
+  account: Type.Optional(
+    Type.String({
+      description:
+        "The channel account the send would go through; the requests show what it adds (Viber's sender).",
+    }),
+  ),
   recipients: Type.Array(
     Type.Object({
       to: Type.String(),
@@ -191,7 +197,10 @@ export const ChannelPreview = Type.Object({
           headers: Type.Optional(Type.Record(Type.String(), Type.String())),
           body: Type.Unknown(),
         },
-        { description: 'The provider request exactly as it would be sent, secrets apart.' },
+        {
+          description:
+            'The provider request exactly as it would be sent from `account`, secrets apart (left out, or placeholders such as `{token}`).',
+        },
       ),
       degradations: Type.Array(
         Type.Object({ pointer: Type.String(), from: Type.String(), to: Type.String(), rule: Type.String() }),

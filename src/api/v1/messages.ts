@@ -81,7 +81,8 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
         summary: 'Preview the exact provider request of a send, per channel, without sending',
         description:
           'Takes the body of a send. With `channel`, answers as a send would (the same 400/422 for what the ' +
-          'channel refuses) and gives the provider request for each recipient with its degradations. Without ' +
+          'channel refuses) and gives the provider request for each recipient with its degradations, as the ' +
+          "account the send would use sends it (Viber's `sender`), secrets left out or as placeholders. Without " +
           '`channel`, gives every channel side by side: `native`, `degraded` (with what changed), `refused` ' +
           '(with why) or `invalid` (with the errors a send would get). Nothing is stored or sent.',
         tags: ['messages'],
@@ -97,7 +98,7 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
       },
     },
     async (request) => ({
-      previews: previewMessage(deps.connectors, request.body as PreviewRequest, deps.now()),
+      previews: await previewMessage(deps, request.tenantId, request.body as PreviewRequest),
     }),
   );
 

@@ -18,8 +18,16 @@ export const INSTAGRAM_CAPABILITIES: Readonly<Record<MessageKind, Capability>> =
     support: 'refused',
     reason: 'Instagram sends no stickers by id (only a heart); send the sticker image as `media`',
   },
-  buttons: { support: 'native' },
-  quick_replies: { support: 'native' },
+  buttons: {
+    support: 'degraded',
+    to: 'button template; a message action becomes a postback of its text, a call button a text line, a location request is left out',
+    rule: 'instagram_message_as_postback',
+  },
+  quick_replies: {
+    support: 'degraded',
+    to: 'text quick replies; a message reply posts back its text, links and call numbers become text lines, a location request is left out',
+    rule: 'instagram_message_as_quick_reply',
+  },
   carousel: { support: 'native' },
   list: {
     support: 'degraded',

@@ -12,9 +12,16 @@ export const LINE_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
     to: 'image, video and audio natively; a file becomes a text message with its name and link (LINE bots cannot send files); a caption becomes a text message after the media',
     rule: 'line_no_file',
   },
-  location: { support: 'native' },
+  location: {
+    support: 'degraded',
+    to: 'location; a point without a title or address is labelled with its coordinates (LINE requires both)',
+    rule: 'line_location_requires_title_and_address',
+  },
   sticker: { support: 'native' },
-  buttons: { support: 'native' },
+  buttons: {
+    support: 'native',
+    refuses: 'a location_request button (LINE asks for a location only from a quick reply)',
+  },
   quick_replies: { support: 'native' },
   carousel: { support: 'native' },
   list: {
@@ -29,6 +36,9 @@ export const LINE_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
     to: 'Flex bubble laid out as a receipt; past LINE’s 30 KB per bubble the items spread over up to 5 bubbles, past that formatted text',
     rule: 'line_no_receipt',
   },
-  sender_action: { support: 'native' },
+  sender_action: {
+    support: 'native',
+    refuses: 'typing_off and mark_seen (a LINE bot can only show its loading indicator)',
+  },
   raw: { support: 'native' },
 };

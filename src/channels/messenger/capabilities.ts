@@ -18,8 +18,16 @@ export const MESSENGER_CAPABILITIES: Readonly<Record<MessageKind, Capability>> =
     support: 'refused',
     reason: 'the Send API sends no stickers by id; send the sticker image as `media`',
   },
-  buttons: { support: 'native' },
-  quick_replies: { support: 'native' },
+  buttons: {
+    support: 'degraded',
+    to: 'button template; a message action becomes a postback of its text, a location request is left out (the Send API has none)',
+    rule: 'messenger_message_as_postback',
+  },
+  quick_replies: {
+    support: 'degraded',
+    to: 'text quick replies; a message reply posts back its text, links and call numbers become text lines, a location request is left out (Meta retired it)',
+    rule: 'messenger_message_as_quick_reply',
+  },
   carousel: { support: 'native' },
   list: {
     support: 'degraded',

@@ -12,8 +12,16 @@ export const TELEGRAM_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = 
   media: { support: 'native' },
   location: { support: 'native' },
   sticker: { support: 'native' },
-  buttons: { support: 'native' },
-  quick_replies: { support: 'native' },
+  buttons: {
+    support: 'degraded',
+    to: 'inline keyboard; a message action becomes a callback button, a call button a text line, a location request a hint in the text',
+    rule: 'telegram_no_call_button',
+  },
+  quick_replies: {
+    support: 'degraded',
+    to: 'one-time reply keyboard whose buttons send their title as text (the payload does not come back); links and call numbers become text lines',
+    rule: 'telegram_keyboard_sends_text',
+  },
   carousel: {
     support: 'degraded',
     to: 'one message of numbered cards (title, text, image link) with each card’s actions as inline buttons labelled "N. title"',
@@ -34,6 +42,9 @@ export const TELEGRAM_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = 
     reason: 'Telegram has no message templates; render the text yourself and send `text`',
   },
   receipt: { support: 'degraded', to: 'formatted text', rule: 'telegram_no_receipt' },
-  sender_action: { support: 'native' },
+  sender_action: {
+    support: 'native',
+    refuses: 'typing_off and mark_seen (a Telegram bot can only show typing)',
+  },
   raw: { support: 'native' },
 };

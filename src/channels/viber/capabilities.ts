@@ -8,12 +8,32 @@ import type { Capability } from '../types.ts';
 
 export const VIBER_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   text: { support: 'native' },
-  media: { support: 'native' },
-  location: { support: 'native' },
+  media: {
+    support: 'degraded',
+    to: 'picture natively; video and file as Viber video and file messages when options.viber.mediaSize gives their size, otherwise a link (with the caption, a text); audio, which Viber lacks, as a file or a link',
+    rule: 'viber_media_size_unknown',
+  },
+  location: {
+    support: 'degraded',
+    to: 'location pin; the title and address are left out (a Viber location carries none)',
+    rule: 'viber_location_no_label',
+  },
   sticker: { support: 'native' },
-  buttons: { support: 'native' },
-  quick_replies: { support: 'native' },
-  carousel: { support: 'native' },
+  buttons: {
+    support: 'degraded',
+    to: 'rich media buttons; a call button shows "title: number" and does nothing (Viber buttons cannot dial)',
+    rule: 'viber_no_call_button',
+  },
+  quick_replies: {
+    support: 'degraded',
+    to: 'keyboard; a call reply shows "title: number" and does nothing (Viber buttons cannot dial)',
+    rule: 'viber_no_call_button',
+  },
+  carousel: {
+    support: 'degraded',
+    to: 'rich media carousel of up to 6 cards; more become numbered text with a keyboard of their reply actions',
+    rule: 'viber_carousel_too_many_cards',
+  },
   list: {
     support: 'degraded',
     to: 'text with numbered rows and a keyboard of one reply button per row (typing the number also works)',

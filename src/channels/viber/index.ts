@@ -2,9 +2,10 @@
  * Viber REST Bot API connector. See README.md in this folder for Viber's quirks and the choices
  * made for what Viber cannot show.
  */
-import type { ChannelConnector } from '../types.ts';
+import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { VIBER_CAPABILITIES } from './capabilities.ts';
 import { checkViberMessage, checkViberRecipient } from './check.ts';
+import { checkViberOptions } from './check-options.ts';
 import { classifyViberResponse } from './classify.ts';
 import { parseViberCallback, verifyViberSignature } from './inbound.ts';
 import { parseViberJson } from './message-token.ts';
@@ -12,6 +13,21 @@ import { VIBER_SANDBOX_CREDENTIALS, ViberCredentials, ViberOptions } from './opt
 import { renderViber } from './render.ts';
 import { viberFaults } from './sandbox/faults.ts';
 import { viberSandbox } from './sandbox/index.ts';
+
+/**
+ * Viber requires `sender.name` in every body, and it belongs to the account: it is added at send
+ * time (and shown by a preview), unless the send named its own sender (options.viber). README.md,
+ * "Sender".
+ */
+function withSender(request: ProviderRequest, credentials: Credentials): ProviderRequest {
+  const stored = request.body;
+  const avatar = credentials['senderAvatar'];
+  const body =
+    typeof stored === 'object' && stored !== null && !('sender' in stored) && credentials['senderName']
+      ? { ...stored, sender: { name: credentials['senderName'], ...(avatar ? { avatar } : {}) } }
+      : stored;
+  return { ...request, body };
+}
 
 export const viberConnector: ChannelConnector = {
   name: 'viber',
@@ -30,21 +46,15 @@ export const viberConnector: ChannelConnector = {
   sandboxCredentials: VIBER_SANDBOX_CREDENTIALS,
   optionsSchema: ViberOptions,
   checkRecipient: checkViberRecipient,
+  checkOptions: checkViberOptions,
   check: checkViberMessage,
   render: renderViber,
+  withAccount: withSender,
   authorize(request, credentials) {
-    // Viber requires `sender.name` in every body, and it belongs to the account: it is added at
-    // send time, unless the send named its own sender (options.viber). README.md, "Sender".
-    const stored = request.body;
-    const avatar = credentials['senderAvatar'];
-    const body =
-      typeof stored === 'object' && stored !== null && !('sender' in stored) && credentials['senderName']
-        ? { ...stored, sender: { name: credentials['senderName'], ...(avatar ? { avatar } : {}) } }
-        : stored;
     return {
       path: request.path,
       headers: { ...request.headers, 'X-Viber-Auth-Token': credentials['authToken'] ?? '' },
-      body,
+      body: withSender(request, credentials).body,
     };
   },
   classify: classifyViberResponse,

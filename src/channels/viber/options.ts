@@ -29,8 +29,8 @@ export const ViberOptions = Type.Object(
     senderName: Type.Optional(
       Type.String({
         minLength: 1,
-        maxLength: VIBER_LIMITS.senderName,
-        description: "Overrides the account's sender name for this message.",
+        // Viber's 28-character limit is refused with 422 by check-options.ts, like every provider limit.
+        description: `Overrides the account's sender name for this message (Viber: at most ${VIBER_LIMITS.senderName} characters).`,
       }),
     ),
     senderAvatar: Type.Optional(
@@ -39,8 +39,7 @@ export const ViberOptions = Type.Object(
     trackingData: Type.Optional(
       Type.String({
         minLength: 1,
-        maxLength: VIBER_LIMITS.trackingData,
-        description: "Returned by Viber with the person's next message (`tracking_data`).",
+        description: `Returned by Viber with the person's next message (\`tracking_data\`; at most ${VIBER_LIMITS.trackingData} characters).`,
       }),
     ),
     minApiVersion: Type.Optional(

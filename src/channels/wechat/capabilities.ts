@@ -9,7 +9,11 @@ import type { Capability } from '../types.ts';
 
 export const WECHAT_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   text: { support: 'native' },
-  media: { support: 'native' },
+  media: {
+    support: 'native',
+    refuses:
+      'files (customer-service messages carry image, voice and video by media_id; link a file in a text)',
+  },
   location: {
     support: 'degraded',
     to: 'text with the title, address and an <a href> link to the point on Amap',
@@ -19,8 +23,16 @@ export const WECHAT_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
     support: 'refused',
     reason: 'WeChat customer-service messages have no sticker type; send an image by media id instead',
   },
-  buttons: { support: 'native' },
-  quick_replies: { support: 'native' },
+  buttons: {
+    support: 'degraded',
+    to: 'msgmenu of the reply and message actions; links become <a href> links in the text, call numbers and location requests text lines',
+    rule: 'wechat_url_as_link',
+  },
+  quick_replies: {
+    support: 'degraded',
+    to: 'msgmenu of the reply and message actions; links become <a href> links in the text, call numbers and location requests text lines',
+    rule: 'wechat_url_as_link',
+  },
   carousel: {
     support: 'degraded',
     to: 'one news article for one card with a link and no reply actions; otherwise text with one paragraph and <a href> link per card and the reply actions as numbered choices',
@@ -41,6 +53,9 @@ export const WECHAT_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
       'WeChat template messages are a separate API (message/template/send with template_id and data), not a customer-service message',
   },
   receipt: { support: 'degraded', to: 'formatted text', rule: 'wechat_no_receipt' },
-  sender_action: { support: 'native' },
+  sender_action: {
+    support: 'native',
+    refuses: 'mark_seen (an Official Account has no read marker)',
+  },
   raw: { support: 'native' },
 };

@@ -3,7 +3,7 @@
  * the choices made for what WhatsApp cannot show.
  */
 import { hubHandshake } from '../meta-graph/webhook.ts';
-import type { ChannelConnector } from '../types.ts';
+import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { WHATSAPP_CAPABILITIES } from './capabilities.ts';
 import { checkWhatsAppMessage, checkWhatsAppRecipient } from './check.ts';
 import { classifyWhatsAppResponse } from './classify.ts';
@@ -12,6 +12,14 @@ import { WHATSAPP_SANDBOX_CREDENTIALS, WhatsAppCredentials, WhatsAppOptions } fr
 import { renderWhatsApp } from './render.ts';
 import { whatsappFaults } from './sandbox/errors.ts';
 import { whatsappSandbox } from './sandbox/index.ts';
+
+/** The sending number is the account's and no secret: a preview shows it in the path. */
+function withPhoneNumber(request: ProviderRequest, credentials: Credentials): ProviderRequest {
+  return {
+    ...request,
+    path: request.path.replace('{phoneNumberId}', encodeURIComponent(credentials['phoneNumberId'] ?? '')),
+  };
+}
 
 export const whatsappConnector: ChannelConnector = {
   name: 'whatsapp',
@@ -36,9 +44,10 @@ export const whatsappConnector: ChannelConnector = {
   checkRecipient: checkWhatsAppRecipient,
   check: checkWhatsAppMessage,
   render: renderWhatsApp,
+  withAccount: withPhoneNumber,
   authorize(request, credentials) {
     return {
-      path: request.path.replace('{phoneNumberId}', encodeURIComponent(credentials['phoneNumberId'] ?? '')),
+      path: withPhoneNumber(request, credentials).path,
       headers: { ...request.headers, Authorization: `Bearer ${credentials['accessToken'] ?? ''}` },
     };
   },
