@@ -288,8 +288,10 @@ export interface ChannelConnector {
   /**
    * Checks the channel's documented limits before anything is stored. Pointers are relative to the
    * request body (they start with `/message`). Kinds the channel refuses never reach here.
+   * `options` are the send's own `options.<name>`, for limits they change (Telegram counts text
+   * after parsing the markup its `parseMode` names).
    */
-  check(message: CanonicalMessage): FieldIssue[];
+  check(message: CanonicalMessage, options?: Record<string, unknown>): FieldIssue[];
   /** Renders the provider request for one recipient. Pure and deterministic. */
   render(message: CanonicalMessage, ctx: RenderContext): RenderResult;
   /**

@@ -3,11 +3,12 @@
  * (`authorize` fills it at send time), so the stored request never carries the bot token.
  */
 import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
-import { utf8Length, utf16Length } from '../../lib/text.ts';
+import { utf8Length } from '../../lib/text.ts';
 import type { Degradation, RenderContext, RenderResult } from '../types.ts';
 import { escapeFor, paragraphs } from './format.ts';
 import { TELEGRAM_LIMITS, telegramChatId } from './limits.ts';
 import { type ParseMode, readTelegramOptions } from './options.ts';
+import { visibleChars } from './parse-mode/visible-text.ts';
 import { type Draft, renderCarousel, renderImagemap, renderList, renderReceipt } from './render-degraded.ts';
 import {
   type InlineKeyboardButton,
@@ -204,7 +205,9 @@ function renderButtons(message: MessageOf<'buttons'>, mode: ParseMode | undefine
   const markup = buttons.length > 0 ? { reply_markup: inlineKeyboard(buttons) } : {};
   const image = message.header?.imageUrl;
   if (image !== undefined) {
-    if (utf16Length(text) <= TELEGRAM_LIMITS.caption) {
+    // Measured as Telegram measures a caption, so markup does not count against the image.
+    const chars = visibleChars(text, mode);
+    if (chars !== undefined && chars <= TELEGRAM_LIMITS.caption) {
       return { method: 'sendPhoto', params: { photo: image, caption: text, ...markup } };
     }
     d.push({
