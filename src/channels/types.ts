@@ -292,13 +292,11 @@ export interface ChannelConnector {
   /**
    * Checks the channel's documented limits before anything is stored. Pointers are relative to the
    * request body (they start with `/message`). Kinds the channel refuses never reach here.
+   * `options` are the send's own `options.<name>`, for limits they change (Telegram counts text
+   * after parsing the markup its `parseMode` names) or hold (Viber's sender name); their issues
+   * point under `/options/<name>`.
    */
-  check(message: CanonicalMessage): FieldIssue[];
-  /**
-   * The provider's limits on the send's own `options.<name>` (Viber's sender name), refused like
-   * `check`'s (422). Pointers start with `/options/<name>`. Omitted: the options have none.
-   */
-  checkOptions?(options: Record<string, unknown> | undefined): FieldIssue[];
+  check(message: CanonicalMessage, options?: Record<string, unknown>): FieldIssue[];
   /** Renders the provider request for one recipient. Pure and deterministic. */
   render(message: CanonicalMessage, ctx: RenderContext): RenderResult;
   /**

@@ -98,10 +98,7 @@ export function checkForChannel(
   }
   // Channel limits read fields the canonical rules would find missing, so they wait for those.
   if (issues.length > 0) return issues;
-  const refused = [
-    ...connector.check(content.message),
-    ...(connector.checkOptions?.(channelOptions(connector, content.options)) ?? []),
-  ];
+  const refused = connector.check(content.message, channelOptions(connector, content.options));
   if (refused.length > 0) throw validationError(refused, 'GW_CAPABILITY');
   return issues;
 }

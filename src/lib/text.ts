@@ -23,7 +23,10 @@ export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-/** Unicode code points: what Messenger and WhatsApp count, and JSON Schema's `maxLength`. */
+/**
+ * Unicode code points: what Messenger and WhatsApp count, Telegram for text and captions (once
+ * parsed; tdlib's utf8_length), and JSON Schema's `maxLength`.
+ */
 export function codePointLength(text: string): number {
   let n = 0;
   for (const _ of text) n++;

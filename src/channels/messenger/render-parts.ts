@@ -5,6 +5,7 @@
  * rule is prefixed with the flavour's name.
  */
 import type { Action, MessageOf } from '../../core/message.ts';
+import { codePointLength } from '../../lib/text.ts';
 import type { Degradation, NumberedChoice } from '../types.ts';
 import type { SendApiFlavor } from './flavor.ts';
 import { MESSENGER_LIMITS } from './limits.ts';
@@ -178,14 +179,7 @@ export function genericTemplate(f: SendApiFlavor, message: MessageOf<'carousel'>
       element['subtitle'] = [element['subtitle'], ...lines].filter((s) => typeof s === 'string').join('\n');
     }
     if (buttons.length > 0) element['buttons'] = buttons;
-    if (card.badge !== undefined) {
-      d.push({
-        pointer: `${p}/badge`,
-        from: 'badge',
-        to: 'dropped: cards have no badge',
-        rule: `${f.name}_no_badge`,
-      });
-    }
+    if (card.badge !== undefined) badgeInSubtitle(f, element, card.badge, p, d);
     if (card.buttonColor !== undefined) {
       d.push({
         pointer: `${p}/buttonColor`,
@@ -213,6 +207,38 @@ export function genericTemplate(f: SendApiFlavor, message: MessageOf<'carousel'>
 }
 
 /**
+ * Cards have no badge, so its words (a "NEW", a "-50%") lead the subtitle, the one line under the
+ * title a card shows; its colour cannot follow. When the subtitle has no room left for it within
+ * Meta's 80 characters, the badge is dropped rather than the send refused, and the record says so.
+ */
+function badgeInSubtitle(
+  f: SendApiFlavor,
+  element: Json,
+  badge: { text: string; color?: string },
+  p: string,
+  d: Degradation[],
+): void {
+  const subtitle = typeof element['subtitle'] === 'string' ? element['subtitle'] : undefined;
+  const withBadge = subtitle === undefined ? badge.text : `${badge.text}\n${subtitle}`;
+  if (codePointLength(withBadge) > MESSENGER_LIMITS.elementSubtitle) {
+    d.push({
+      pointer: `${p}/badge`,
+      from: 'badge',
+      to: `dropped: the card's subtitle has no room left for it (at most ${MESSENGER_LIMITS.elementSubtitle} characters)`,
+      rule: `${f.name}_no_badge`,
+    });
+    return;
+  }
+  element['subtitle'] = withBadge;
+  d.push({
+    pointer: `${p}/badge`,
+    from: 'badge',
+    to: `first line of the card's subtitle${badge.color !== undefined ? ' (without its colour)' : ''}`,
+    rule: `${f.name}_no_badge`,
+  });
+}
+
+/**
  * A list as numbered text (the person may type the number back), with one quick reply per row
  * when the rows fit Messenger's 13, each labelled "N. title" cut to 20 characters.
  */
@@ -230,7 +256,7 @@ export function numberedList(
   d.push({
     pointer: '/message/buttonText',
     from: 'list button',
-    to: 'dropped: the rows are shown directly',
+    to: 'paragraph before the numbered rows (the rows are shown directly)',
     rule: `${f.name}_no_list`,
   });
   const choices: NumberedChoice[] = [];
@@ -242,7 +268,14 @@ export function numberedList(
     });
     return [section.title, ...rows].filter((l): l is string => l !== undefined).join('\n');
   });
-  const text = paragraphs(message.header, message.text, blocks.join('\n\n'), message.footer);
+  // The button's label names the choice (Konnek calls it the list's title): it introduces the rows.
+  const text = paragraphs(
+    message.header,
+    message.text,
+    message.buttonText,
+    blocks.join('\n\n'),
+    message.footer,
+  );
   const replies =
     choices.length <= MESSENGER_LIMITS.quickReplies
       ? choices.map((c) => ({

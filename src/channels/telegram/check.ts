@@ -1,12 +1,17 @@
 /**
  * Telegram's documented limits applied to a canonical message before it is stored. Lengths that
  * depend on what Omnigate folds into the text (titles, footers, numbered cards) are measured on the
- * rendered request, so `check` and `render` cannot disagree. Pointers start at `/message`.
+ * rendered request, so `check` and `render` cannot disagree, and they are measured as Telegram
+ * measures them: after the `parse_mode` markup is parsed, in characters (parse-mode/visible-text.ts).
+ * Pointers start at `/message`.
  */
 import type { Action, CanonicalMessage } from '../../core/message.ts';
-import { utf8Length, utf16Length } from '../../lib/text.ts';
+import { utf8Length } from '../../lib/text.ts';
 import type { FieldIssue } from '../types.ts';
 import { isTelegramButtonUrl, isTelegramChatId, TELEGRAM_LIMITS as L } from './limits.ts';
+import { type ParseMode, readTelegramOptions } from './options.ts';
+import { parseWithMode } from './parse-mode/parse.ts';
+import { MAX_SOURCE_BYTES, visibleChars } from './parse-mode/visible-text.ts';
 import { renderTelegram } from './render.ts';
 
 export function checkTelegramRecipient(to: string): string | undefined {
@@ -18,19 +23,56 @@ export function checkTelegramRecipient(to: string): string | undefined {
 class Issues {
   readonly list: FieldIssue[] = [];
 
+  /**
+   * `mode`: the send's parse mode. `markupPointer`: the caller's own markup, the only text a parse
+   * can fail on (every field Omnigate folds in is escaped for the mode).
+   */
+  constructor(
+    private readonly mode: ParseMode | undefined,
+    private readonly markupPointer: string,
+  ) {}
+
   add(pointer: string, rule: string, detail: string): void {
     this.list.push({ pointer, rule, detail });
   }
 
-  /** UTF-16 code units, as Telegram counts text and captions. */
-  maxLength(pointer: string, value: unknown, max: number, what: string): void {
+  /**
+   * A rendered `text` or `caption` measured as Telegram measures it: its source at most 2^15
+   * bytes, its markup parsable, and what is left once the markup is parsed and the ends trimmed at
+   * most `max` characters (and, for a message text, not empty).
+   */
+  visibleLength(pointer: string, value: unknown, max: number, what: string, required = false): void {
     if (typeof value !== 'string') return;
-    const n = utf16Length(value);
+    const bytes = utf8Length(value);
+    if (bytes > MAX_SOURCE_BYTES) {
+      this.add(
+        pointer,
+        'maxBytes',
+        `Telegram refuses ${what} whose source (markup included) is over ${MAX_SOURCE_BYTES} UTF-8 bytes; this is ${bytes} bytes`,
+      );
+      return;
+    }
+    const n = visibleChars(value, this.mode);
+    if (n === undefined) {
+      const parsed = parseWithMode(value, this.mode);
+      this.add(
+        this.markupPointer,
+        'telegram_markup',
+        `Telegram would refuse this ${this.mode} markup: ${'error' in parsed ? parsed.error : 'unparsable'}`,
+      );
+      return;
+    }
     if (n > max) {
       this.add(
         pointer,
         'maxLength',
-        `Telegram allows at most ${max} UTF-16 code units in ${what}; this has ${n}`,
+        `Telegram allows at most ${max} characters in ${what}, counted after entity parsing (markup removed, ends trimmed); this has ${n}`,
+      );
+    } else if (required && n === 0) {
+      this.add(
+        pointer,
+        'minLength',
+        `Telegram refuses ${what} that is empty once its markup and surrounding spaces and line breaks are removed`,
       );
     }
   }
@@ -55,35 +97,49 @@ class Issues {
   }
 }
 
-export function checkTelegramMessage(message: CanonicalMessage): FieldIssue[] {
-  const issues = new Issues();
+/** `options`: the send's `options.telegram`, whose parse mode says how Telegram reads the text. */
+export function checkTelegramMessage(
+  message: CanonicalMessage,
+  options?: Record<string, unknown>,
+): FieldIssue[] {
   const p = '/message';
-  const body = renderTelegram(message, { to: '0', retryKey: '' }).request.body as Record<string, unknown>;
+  const mode = readTelegramOptions(options).parseMode;
+  const issues = new Issues(mode, message.type === 'media' ? `${p}/caption` : `${p}/text`);
+  const body = renderTelegram(message, { to: '0', retryKey: '', ...(options ? { options } : {}) }).request
+    .body as Record<string, unknown>;
   const text = body['text'];
   const caption = body['caption'];
   switch (message.type) {
     case 'text':
-      issues.maxLength(`${p}/text`, text, L.text, 'a message');
+      issues.visibleLength(`${p}/text`, text, L.text, 'a message', true);
       break;
     case 'media':
-      issues.maxLength(`${p}/caption`, caption, L.caption, 'a caption');
+      issues.visibleLength(`${p}/caption`, caption, L.caption, 'a caption');
       break;
     case 'buttons':
-      issues.maxLength(
+      issues.visibleLength(
         `${p}/text`,
         text,
         L.text,
         'a message (title, header text, footer and call lines included)',
+        true,
+      );
+      // With a header image the text went as the photo's caption, which render chose because it fits.
+      issues.visibleLength(
+        `${p}/text`,
+        caption,
+        L.caption,
+        'a photo caption (title, header text and footer included)',
       );
       message.actions.forEach((a, i) => {
         issues.inlineAction(`${p}/actions/${i}`, a);
       });
       break;
     case 'quick_replies':
-      issues.maxLength(`${p}/text`, text, L.text, 'a message (url and call replies included)');
+      issues.visibleLength(`${p}/text`, text, L.text, 'a message (url and call replies included)', true);
       break;
     case 'carousel':
-      issues.maxLength(`${p}/cards`, text, L.text, 'the one message the cards are written into');
+      issues.visibleLength(`${p}/cards`, text, L.text, 'the one message the cards are written into');
       message.cards.forEach((card, i) => {
         if (card.defaultAction !== undefined)
           issues.inlineAction(`${p}/cards/${i}/defaultAction`, card.defaultAction);
@@ -93,8 +149,9 @@ export function checkTelegramMessage(message: CanonicalMessage): FieldIssue[] {
       });
       break;
     case 'list':
-      issues.maxLength(
-        utf16Length(message.text) > L.text ? `${p}/text` : `${p}/sections`,
+      issues.visibleLength(
+        // The rows are what makes a list long, unless its own text already is.
+        (visibleChars(message.text, mode) ?? 0) > L.text ? `${p}/text` : `${p}/sections`,
         text,
         L.text,
         'the one message the list is written into',
@@ -106,13 +163,13 @@ export function checkTelegramMessage(message: CanonicalMessage): FieldIssue[] {
       });
       break;
     case 'imagemap':
-      issues.maxLength(`${p}/altText`, caption, L.caption, 'a photo caption');
+      issues.visibleLength(`${p}/altText`, caption, L.caption, 'a photo caption');
       message.areas.forEach((a, i) => {
         issues.inlineAction(`${p}/areas/${i}/action`, a.action);
       });
       break;
     case 'receipt':
-      issues.maxLength(`${p}/elements`, text, L.text, 'the one message the receipt is written into');
+      issues.visibleLength(`${p}/elements`, text, L.text, 'the one message the receipt is written into');
       break;
     case 'sender_action':
       if (message.action !== 'typing_on') {

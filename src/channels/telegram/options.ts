@@ -31,7 +31,7 @@ export const TelegramOptions = Type.Object(
     parseMode: Type.Optional(
       StringEnum(
         [...PARSE_MODES],
-        'Telegram parses `text` and `caption` fields as this markup; every other canonical field is escaped.',
+        'Telegram parses `text` and `caption` fields as this markup; every other canonical field is escaped. Lengths are counted as Telegram counts them, on the text left once the markup is parsed, and markup Telegram cannot parse is refused (422).',
       ),
     ),
     replyToMessageId: Type.Optional(

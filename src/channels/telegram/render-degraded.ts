@@ -87,7 +87,7 @@ export function renderList(message: MessageOf<'list'>, mode: ParseMode | undefin
   d.push({
     pointer: '/message/buttonText',
     from: 'list button',
-    to: 'dropped: the rows are shown as buttons directly',
+    to: 'paragraph before the rows (the rows are shown as buttons directly)',
     rule: 'telegram_no_list',
   });
   if (message.header !== undefined) {
@@ -105,9 +105,12 @@ export function renderList(message: MessageOf<'list'>, mode: ParseMode | undefin
     }
     return lines.join('\n');
   });
+  // The button's label names the choice (WhatsApp shows it; Konnek calls it the list's title), so
+  // it introduces the rows here rather than being lost.
   const text = paragraphs(
     message.header !== undefined ? esc(message.header) : undefined,
     message.text,
+    esc(message.buttonText),
     ...sections,
     message.footer !== undefined ? esc(message.footer) : undefined,
   );

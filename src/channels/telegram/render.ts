@@ -3,11 +3,12 @@
  * (`authorize` fills it at send time), so the stored request never carries the bot token.
  */
 import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
-import { utf16Length } from '../../lib/text.ts';
+import { utf8Length } from '../../lib/text.ts';
 import type { Degradation, RenderContext, RenderResult } from '../types.ts';
 import { escapeFor, paragraphs } from './format.ts';
 import { TELEGRAM_LIMITS, telegramChatId } from './limits.ts';
 import { type ParseMode, readTelegramOptions } from './options.ts';
+import { visibleChars } from './parse-mode/visible-text.ts';
 import { type Draft, renderCarousel, renderImagemap, renderList, renderReceipt } from './render-degraded.ts';
 import {
   type InlineKeyboardButton,
@@ -204,7 +205,9 @@ function renderButtons(message: MessageOf<'buttons'>, mode: ParseMode | undefine
   const markup = buttons.length > 0 ? { reply_markup: inlineKeyboard(buttons) } : {};
   const image = message.header?.imageUrl;
   if (image !== undefined) {
-    if (utf16Length(text) <= TELEGRAM_LIMITS.caption) {
+    // Measured as Telegram measures a caption, so markup does not count against the image.
+    const chars = visibleChars(text, mode);
+    if (chars !== undefined && chars <= TELEGRAM_LIMITS.caption) {
       return { method: 'sendPhoto', params: { photo: image, caption: text, ...markup } };
     }
     d.push({
@@ -218,11 +221,60 @@ function renderButtons(message: MessageOf<'buttons'>, mode: ParseMode | undefine
   return { method: 'sendMessage', params: { text, ...markup } };
 }
 
+/**
+ * A reply-keyboard button can only send its own label. A `message` reply labelled other than the
+ * text it sends (a FIRST LINE option's label and value) would have to show the text instead, so
+ * such replies go as inline buttons: the label is shown and the tap posts the text back as
+ * callback_data. That needs every callback to fit Telegram's 1-64 bytes, and no reply asking for
+ * the person's location (only a keyboard button can); otherwise the keyboard stays and shows the
+ * text (recorded).
+ */
+function labelsNeedInlineButtons(replies: MessageOf<'quick_replies'>['replies']): boolean {
+  const relabelled = replies.some((r) => r.type === 'message' && r.text !== r.title);
+  const fits = (data: string) => {
+    const n = utf8Length(data);
+    return n >= 1 && n <= TELEGRAM_LIMITS.callbackData;
+  };
+  return (
+    relabelled &&
+    replies.every((r) =>
+      r.type === 'reply'
+        ? fits(r.payload)
+        : r.type === 'message'
+          ? fits(r.text)
+          : r.type !== 'location_request',
+    )
+  );
+}
+
+function inlineQuickReplies(
+  message: MessageOf<'quick_replies'>,
+  mode: ParseMode | undefined,
+  d: Degradation[],
+): Draft {
+  d.push({
+    pointer: '/message/replies',
+    from: 'quick replies',
+    to: 'inline buttons under the message, each showing its title (they stay after a tap)',
+    rule: 'telegram_quick_replies_inline',
+  });
+  const buttons: InlineKeyboardButton[] = [];
+  const lines: string[] = [];
+  message.replies.forEach((reply, i) => {
+    const r = inlineAction(reply, `/message/replies/${i}`, reply.title, d);
+    if ('button' in r) buttons.push(r.button);
+    else lines.push(r.line);
+  });
+  const text = paragraphs(message.text, lines.map((l) => escapeFor(mode, l)).join('\n'));
+  return { method: 'sendMessage', params: { text, reply_markup: inlineKeyboard(buttons) } };
+}
+
 function renderQuickReplies(
   message: MessageOf<'quick_replies'>,
   mode: ParseMode | undefined,
   d: Degradation[],
 ): Draft {
+  if (labelsNeedInlineButtons(message.replies)) return inlineQuickReplies(message, mode, d);
   const keyboard: KeyboardButton[][] = [];
   const lines: string[] = [];
   message.replies.forEach((reply, i) => {
@@ -243,7 +295,7 @@ function renderQuickReplies(
           d.push({
             pointer,
             from: 'message reply',
-            to: 'keyboard button labelled with the text it sends',
+            to: `keyboard button labelled with the text it sends (inline buttons, which could show the title, cannot ask for a location, and carry at most ${TELEGRAM_LIMITS.callbackData} bytes)`,
             rule: 'telegram_keyboard_sends_text',
           });
         }

@@ -46,8 +46,7 @@ export const viberConnector: ChannelConnector = {
   sandboxCredentials: VIBER_SANDBOX_CREDENTIALS,
   optionsSchema: ViberOptions,
   checkRecipient: checkViberRecipient,
-  checkOptions: checkViberOptions,
-  check: checkViberMessage,
+  check: (message, options) => [...checkViberMessage(message), ...checkViberOptions(options)],
   render: renderViber,
   withAccount: withSender,
   authorize(request, credentials) {

@@ -284,6 +284,12 @@ function renderList(message: MessageOf<'list'>, d: Degradation[]): Draft {
     to: 'numbered rows in the text and a keyboard of one reply button per row',
     rule: 'viber_no_list',
   });
+  d.push({
+    pointer: '/message/buttonText',
+    from: 'list button',
+    to: 'paragraph before the numbered rows (the rows are shown directly)',
+    rule: 'viber_no_list',
+  });
   const choices: NumberedChoice[] = [];
   const buttons: Array<ReturnType<typeof viberAction>> = [];
   const blocks = message.sections.map((section) => {
@@ -296,7 +302,8 @@ function renderList(message: MessageOf<'list'>, d: Degradation[]): Draft {
     }
     return lines.join('\n');
   });
-  const text = [message.header, message.text, ...blocks, message.footer]
+  // The button's label names the choice (Konnek calls it the list's title): it introduces the rows.
+  const text = [message.header, message.text, message.buttonText, ...blocks, message.footer]
     .filter((s): s is string => s !== undefined)
     .join('\n\n');
   return { body: { type: 'text', text, keyboard: viberKeyboard(buttons) }, choices };

@@ -40,7 +40,7 @@ export const WECHAT_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   },
   list: {
     support: 'degraded',
-    to: 'msgmenu: header, text and section titles as head_content, one menu item per row (id = row id)',
+    to: 'msgmenu: header, text and the list button’s label as head_content, one menu item per row (id = row id); section titles dropped',
     rule: 'wechat_list_as_msgmenu',
   },
   imagemap: {

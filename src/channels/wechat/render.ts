@@ -141,24 +141,44 @@ function renderMenu(
 }
 
 function renderList(message: MessageOf<'list'>): WechatContent {
-  const head = paragraphs(message.header, message.text);
+  // The button's label names the choice (Konnek calls it the list's title): it ends the head, just
+  // above the items, where a msgmenu has room for text.
+  const head = paragraphs(message.header, message.text, message.buttonText);
   const list = message.sections.flatMap((s) =>
     s.rows.map((r) => ({
       id: r.id,
       content: r.description !== undefined ? `${r.title} - ${r.description}` : r.title,
     })),
   );
+  const degradations: Degradation[] = [
+    {
+      pointer: '/message/sections',
+      from: 'list',
+      to: 'msgmenu (the rows as one list of items)',
+      rule: 'wechat_list_as_msgmenu',
+    },
+    {
+      pointer: '/message/buttonText',
+      from: 'list button',
+      to: 'last paragraph of the msgmenu head, above the items',
+      rule: 'wechat_list_as_msgmenu',
+    },
+  ];
+  // A msgmenu's items are one flat list: there is nowhere between them for a heading.
+  message.sections.forEach((s, i) => {
+    if (s.title !== undefined) {
+      degradations.push({
+        pointer: `/message/sections/${i}/title`,
+        from: 'section title',
+        to: 'dropped: msgmenu items have no sections',
+        rule: 'wechat_list_as_msgmenu',
+      });
+    }
+  });
   return {
     msgtype: 'msgmenu',
     payload: { head_content: head, list, tail_content: message.footer ?? '' },
-    degradations: [
-      {
-        pointer: '/message',
-        from: 'list',
-        to: 'msgmenu (rows as items, section titles and buttonText dropped)',
-        rule: 'wechat_list_as_msgmenu',
-      },
-    ],
+    degradations,
   };
 }
 

@@ -112,7 +112,8 @@ describe('Messenger render', () => {
     expect(payload['image_aspect_ratio']).toBe('horizontal');
     expect((payload['elements'] as unknown[])[0]).toEqual({
       title: 'Shirt',
-      subtitle: 'Cotton, blue',
+      // The badge's words lead the subtitle; its colour cannot follow.
+      subtitle: 'NEW\nCotton, blue',
       image_url: 'https://cdn.example.com/a.jpg',
       buttons: [
         { type: 'postback', title: 'Buy', payload: 'BUY_SHIRT' },

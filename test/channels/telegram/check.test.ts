@@ -45,10 +45,67 @@ describe('Telegram checkRecipient', () => {
 });
 
 describe('Telegram check', () => {
-  it('passes text of 4096 UTF-16 units and refuses 4097', () => {
+  it('passes text of 4096 characters and refuses 4097, counting characters as tdlib does', () => {
     expect(check({ type: 'text', text: 'a'.repeat(4096) })).toEqual([]);
     expect(pointers({ type: 'text', text: 'a'.repeat(4097) })).toEqual(['/message/text maxLength']);
-    expect(pointers({ type: 'text', text: '😀'.repeat(2049) })).toEqual(['/message/text maxLength']);
+    // 8192 UTF-16 units, 4096 characters: Telegram takes it (utf8_length in MessageContent.cpp).
+    expect(check({ type: 'text', text: '😀'.repeat(4096) })).toEqual([]);
+    expect(pointers({ type: 'text', text: '😀'.repeat(4097) })).toEqual(['/message/text maxLength']);
+  });
+
+  it('counts text after parsing its markup, cleaning and trimming it, as Telegram does', () => {
+    const v2 = { parseMode: 'MarkdownV2' };
+    // 800 bold words: 5,600 characters of source, 3,999 once parsed (and the last space trimmed).
+    expect(telegramConnector.check({ type: 'text', text: '*bold* '.repeat(800) }, v2)).toEqual([]);
+    expect(telegramConnector.check({ type: 'text', text: '*bold* '.repeat(820) }, v2)).toMatchObject([
+      { rule: 'maxLength', detail: expect.stringContaining('this has 4099') },
+    ]);
+    expect(
+      telegramConnector.check({ type: 'text', text: `<b>${'x'.repeat(4096)}</b>` }, { parseMode: 'HTML' }),
+    ).toEqual([]);
+    expect(
+      telegramConnector.check({ type: 'text', text: `<b>${'x'.repeat(4097)}</b>` }, { parseMode: 'HTML' }),
+    ).toMatchObject([
+      { pointer: '/message/text', rule: 'maxLength', detail: expect.stringContaining('4097') },
+    ]);
+    // Escapes are one character each; trailing spaces and line breaks are trimmed away.
+    expect(telegramConnector.check({ type: 'text', text: '\\.'.repeat(4096) }, v2)).toEqual([]);
+    expect(check({ type: 'text', text: `${'a'.repeat(4096)}\n\n   ` })).toEqual([]);
+    // Without a parse mode the markup is text, and counts.
+    expect(pointers({ type: 'text', text: `<b>${'x'.repeat(4090)}</b>` })).toEqual([
+      '/message/text maxLength',
+    ]);
+  });
+
+  it('refuses markup Telegram cannot parse, and text that is empty once parsed', () => {
+    expect(
+      telegramConnector.check({ type: 'text', text: 'Price: 5.00!' }, { parseMode: 'MarkdownV2' }),
+    ).toEqual([
+      {
+        pointer: '/message/text',
+        rule: 'telegram_markup',
+        detail: expect.stringContaining("can't parse entities: Character '.' is reserved"),
+      },
+    ]);
+    expect(
+      telegramConnector.check(
+        { type: 'media', mediaType: 'image', url: 'https://x.example/p.jpg', caption: '<b>open' },
+        { parseMode: 'HTML' },
+      ),
+    ).toMatchObject([{ pointer: '/message/caption', rule: 'telegram_markup' }]);
+    expect(pointers({ type: 'text', text: ' \n \r\n' })).toEqual(['/message/text minLength']);
+    expect(telegramConnector.check({ type: 'text', text: '**' }, { parseMode: 'MarkdownV2' })).toMatchObject([
+      { rule: 'minLength' },
+    ]);
+  });
+
+  it('refuses a source over 2^15 bytes before parsing, as the Bot API server does', () => {
+    const source = `*${'é'.repeat(16_384)}*`;
+    expect(
+      telegramConnector.check({ type: 'text', text: source }, { parseMode: 'MarkdownV2' }),
+    ).toMatchObject([
+      { pointer: '/message/text', rule: 'maxBytes', detail: expect.stringContaining('32768') },
+    ]);
   });
 
   it('refuses a caption over 1024', () => {

@@ -28,9 +28,20 @@ describe('Telegram emulator refuses', () => {
     expect(res).toEqual({ status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } });
   });
 
-  it('an unknown parameter', async () => {
+  it('not an unknown parameter, which Telegram ignores, at the top or deep inside', async () => {
     const res = await call(app, 'sendMessage', { chat_id, text: 'hi', colour: 'red' });
-    expect(res).toEqual({ status: 400, body: bad('Bad Request: unknown parameter colour') });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: true, result: { text: 'hi' } });
+    const deep = await call(app, 'sendMessage', {
+      chat_id,
+      text: 'x',
+      reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a', colour: 'red' }]] },
+    });
+    expect(deep.status).toBe(200);
+    // Ignoring it does not make a known parameter of the wrong type pass.
+    expect((await call(app, 'sendMessage', { chat_id, text: 7, colour: 'red' })).body).toEqual(
+      bad('Bad Request: field "text" must be of type String'),
+    );
   });
 
   it('a missing chat_id and a missing or empty text', async () => {
@@ -45,12 +56,14 @@ describe('Telegram emulator refuses', () => {
     );
   });
 
-  it('text of 4097 UTF-16 units, but not 4096', async () => {
+  it('text of 4097 characters, but not 4096, however many UTF-16 units they are', async () => {
     expect((await call(app, 'sendMessage', { chat_id, text: 'a'.repeat(4097) })).body).toEqual(
       bad('Bad Request: message is too long'),
     );
-    expect((await call(app, 'sendMessage', { chat_id, text: '😀'.repeat(2048) })).status).toBe(200);
-    expect((await call(app, 'sendMessage', { chat_id, text: `${'😀'.repeat(2048)}a` })).status).toBe(400);
+    expect((await call(app, 'sendMessage', { chat_id, text: '😀'.repeat(4096) })).status).toBe(200);
+    expect((await call(app, 'sendMessage', { chat_id, text: `${'😀'.repeat(4096)}a` })).body).toEqual(
+      bad('Bad Request: message is too long'),
+    );
   });
 
   it('a caption over 1024', async () => {
@@ -117,13 +130,13 @@ describe('Telegram emulator refuses', () => {
     expect(res.body.description).toBe(
       'Bad Request: field "reply_markup.inline_keyboard[0]" must be an Array',
     );
-    const unknownField = await call(app, 'sendMessage', {
+    const wrongField = await call(app, 'sendMessage', {
       chat_id,
       text: 'x',
-      reply_markup: { keyboard: [[{ text: 'A', colour: 'red' }]] },
+      reply_markup: { keyboard: [[{ text: 'A', request_location: 'yes' }]] },
     });
-    expect(unknownField.body.description).toBe(
-      'Bad Request: unknown field "reply_markup.keyboard[0][0].colour" in KeyboardButton',
+    expect(wrongField.body.description).toBe(
+      'Bad Request: field "reply_markup.keyboard[0][0].request_location" must be of type Boolean',
     );
   });
 

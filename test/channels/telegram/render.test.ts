@@ -119,7 +119,7 @@ describe('Telegram render', () => {
   it('renders a list with row-id buttons and an imagemap as a photo with area buttons', () => {
     const list = render(SAMPLE_MESSAGES.list).request.body as Record<string, unknown>;
     expect(list['text']).toBe(
-      'Delivery\n\nChoose a delivery slot\n\nTomorrow\n• Morning — 8-12\n• Afternoon — 12-18\n\nTimes are local',
+      'Delivery\n\nChoose a delivery slot\n\nSlots\n\nTomorrow\n• Morning — 8-12\n• Afternoon — 12-18\n\nTimes are local',
     );
     expect(list['reply_markup']).toEqual({
       inline_keyboard: [

@@ -137,14 +137,18 @@ describe('WeChat render', () => {
       ],
     });
     expect(r.body['msgmenu']).toEqual({
-      head_content: 'Menu\n\nChoose a dish',
+      head_content: 'Menu\n\nChoose a dish\n\nOpen',
       list: [
         { id: 'noodles', content: 'Noodles - hot' },
         { id: 'tea', content: 'Tea' },
       ],
       tail_content: 'Enjoy',
     });
-    expect(r.degradations.map((d) => d.rule)).toEqual(['wechat_list_as_msgmenu']);
+    expect(r.degradations.map((d) => d.pointer)).toEqual([
+      '/message/sections',
+      '/message/buttonText',
+      '/message/sections/0/title',
+    ]);
   });
 
   it('renders a single linked card as one news article', async () => {

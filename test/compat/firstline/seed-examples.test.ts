@@ -189,14 +189,21 @@ function expectMessenger(ex: Json, body: Json, degradations: Json[]): void {
     case 'image_carousel':
       expect(payload.template_type).toBe('generic');
       expect(payload.image_aspect_ratio).toBe('square');
+      // Messenger cards have no badge: its words are the subtitle, its colours lost on record.
       expect(payload.elements).toEqual(
-        msg.columns.map((c: Json) => ({ title: c.button.text, image_url: c.image_url })),
+        msg.columns.map((c: Json) => ({
+          title: c.button.text,
+          subtitle: c.badge.text,
+          image_url: c.image_url,
+        })),
       );
-      // Messenger cards have no badge: dropped, and recorded as such.
       msg.columns.forEach((_c: Json, i: number) => {
-        expect(degradations).toContainEqual(
-          expect.objectContaining({ pointer: `/message/cards/${i}/badge`, rule: 'messenger_no_badge' }),
-        );
+        expect(degradations).toContainEqual({
+          pointer: `/message/cards/${i}/badge`,
+          from: 'badge',
+          to: "first line of the card's subtitle (without its colour)",
+          rule: 'messenger_no_badge',
+        });
       });
   }
 }

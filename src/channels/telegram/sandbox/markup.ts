@@ -1,28 +1,23 @@
 /**
  * `parse_mode` applied the way Telegram applies it, before anything is counted: a call's `text` or
  * `caption` (and the caption of each InputMedia in a `media` array) is parsed into the text the user
- * will see plus its entities, or refused with Telegram's "can't parse entities: …". The call is
- * then validated with the visible text in place, so api.json's "0-1024 characters after entities
- * parsing" counts what Telegram counts, and the answer echoes the visible text with its entities.
- * Poll questions and explanations (their own `*_parse_mode`) are not parsed.
+ * will see plus its entities, or refused with Telegram's "can't parse entities: …", and then
+ * cleaned and trimmed as Telegram keeps it (../parse-mode/visible-text.ts). The call is validated
+ * with that text in place, so api.json's "0-1024 characters after entities parsing" counts what
+ * Telegram counts, and the answer echoes the kept text with its entities. A source over 2^15
+ * bytes is refused before parsing, as the Bot API server does. Poll questions and explanations
+ * (their own `*_parse_mode`) are not parsed.
  */
 import { isObj, type Obj } from '../../../lib/json.ts';
-import type { MessageEntity, Parsed } from './entities.ts';
-import { parseHtml } from './html.ts';
-import { parseMarkdownV2 } from './markdown.ts';
-import { parseMarkdown } from './markdown-legacy.ts';
-
-/** Telegram reads the mode case-insensitively; "" and "none" mean plain text. */
-const PARSERS: Record<string, (source: string) => Parsed> = {
-  markdownv2: parseMarkdownV2,
-  markdown: parseMarkdown,
-  html: parseHtml,
-};
+import { utf8Length } from '../../../lib/text.ts';
+import type { MessageEntity } from '../parse-mode/entities.ts';
+import { parseWithMode } from '../parse-mode/parse.ts';
+import { asTelegramKeepsIt, MAX_SOURCE_BYTES } from '../parse-mode/visible-text.ts';
 
 type Formatted = { text: string; entities: MessageEntity[] };
 
 export interface Markup {
-  /** The parameters with every parsed text replaced by its visible text. */
+  /** The parameters with every parsed text replaced by the text Telegram keeps. */
   params: Obj;
   /** The entities of `text` / `caption`: parsed, or as the caller gave them without a parse mode. */
   entities: { text?: MessageEntity[]; caption?: MessageEntity[] };
@@ -59,15 +54,14 @@ export function applyMarkup(params: Obj, takesParseMode: boolean): Markup | { er
 function format(holder: Obj, field: 'text' | 'caption'): Formatted | { error: string } | undefined {
   const source = holder[field];
   if (typeof source !== 'string' || source === '') return undefined;
-  const mode = holder['parse_mode'];
-  const name = typeof mode === 'string' ? mode.trim().toLowerCase() : '';
-  if (name === '' || name === 'none') {
-    // Without a parse mode the caller may give the entities themselves; they are echoed as given.
-    const given = holder[field === 'text' ? 'entities' : 'caption_entities'];
-    return Array.isArray(given) ? { text: source, entities: given as MessageEntity[] } : undefined;
-  }
-  const parser = PARSERS[name];
-  if (parser === undefined) return { error: 'unsupported parse_mode' };
-  const parsed = parser(source);
-  return 'error' in parsed ? { error: `can't parse entities: ${parsed.error}` } : parsed;
+  if (utf8Length(source) > MAX_SOURCE_BYTES) return { error: 'text is too long' };
+  // Without a parse mode the caller may give the entities themselves; they are kept as given.
+  const given = holder[field === 'text' ? 'entities' : 'caption_entities'];
+  const parsed = parseWithMode(
+    source,
+    holder['parse_mode'],
+    Array.isArray(given) ? (given as MessageEntity[]) : [],
+  );
+  if ('error' in parsed) return parsed;
+  return asTelegramKeepsIt(parsed.text, parsed.entities);
 }

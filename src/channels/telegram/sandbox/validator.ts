@@ -8,7 +8,7 @@
  * words them where its wording is known (`message is too long`, `BUTTON_DATA_INVALID`, ...).
  */
 import { isObj, type Obj } from '../../../lib/json.ts';
-import { utf8Length, utf16Length } from '../../../lib/text.ts';
+import { codePointLength, utf8Length } from '../../../lib/text.ts';
 import type { SpecField, SpecMethod, SpecType, TelegramApiSpec } from './spec-files.ts';
 
 const ARRAY_OF = 'Array of ';
@@ -83,13 +83,14 @@ export class TelegramValidator {
     return this.methods.get(name.toLowerCase());
   }
 
-  /** The problem Telegram would answer (without the `Bad Request: ` prefix), or undefined. */
+  /**
+   * The problem Telegram would answer (without the `Bad Request: ` prefix), or undefined. A
+   * parameter the method does not have is ignored, as the Bot API server ignores it: it reads each
+   * parameter it knows by name (telegram-bot-api Client.cpp, `query->arg("…")`) and never lists
+   * the others.
+   */
   validate(method: SpecMethod, params: Obj): string | undefined {
     const fields = method.fields ?? [];
-    const known = new Set(fields.map((f) => f.name));
-    for (const key of Object.keys(params)) {
-      if (!known.has(key)) return `unknown parameter ${key}`;
-    }
     for (const f of fields) {
       const value = params[f.name];
       if (value === undefined || value === null) {
@@ -211,10 +212,8 @@ export class TelegramValidator {
       return undefined;
     }
     if (!isObj(value)) return `field "${path}" must be of type ${type.name}`;
-    const fields = new Map(type.fields.map((f) => [f.name, f]));
-    for (const key of Object.keys(value)) {
-      if (!fields.has(key)) return `unknown field "${path}.${key}" in ${type.name}`;
-    }
+    // Unknown fields of an object are ignored too: the server reads the fields it knows by name
+    // (`object.get_optional_string_field("url")` and the like in Client.cpp).
     for (const f of type.fields) {
       const v = value[f.name];
       if (v === undefined || v === null) {
@@ -233,7 +232,8 @@ export class TelegramValidator {
     }
     const rule = this.exclusivity.get(type.name);
     if (rule === undefined) return undefined;
-    const used = Object.keys(value).filter((k) => !rule.except.includes(k));
+    const known = new Set((type.fields ?? []).map((f) => f.name));
+    const used = Object.keys(value).filter((k) => known.has(k) && !rule.except.includes(k));
     if (used.length <= 1 && (rule.mode === 'at most' || used.length === 1)) return undefined;
     const what = type.name === 'InlineKeyboardButton' ? 'inline keyboard button' : type.name;
     if (used.length === 0) {
@@ -255,7 +255,8 @@ function checkRules(value: unknown, rules: FieldRules, path: string): string | u
   if (typeof value === 'string') {
     if (rules.length) {
       const { min, max, unit } = rules.length;
-      const n = unit === 'bytes' ? utf8Length(value) : utf16Length(value);
+      // tdlib counts its length limits in Unicode characters (utf8_length), not UTF-16 units.
+      const n = unit === 'bytes' ? utf8Length(value) : codePointLength(value);
       if (n < min || n > max) return lengthProblem(path, n < min, rules.length);
     }
     if (rules.oneOf && !rules.oneOf.includes(value)) {
