@@ -10,6 +10,7 @@
  * callback URL), the whole probe has one short deadline, and answers are cached for a while, a
  * failure for less long, with concurrent probes of one URL sharing one exchange.
  */
+import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import { type DurationSource, mediaDuration } from './media-duration.ts';
 import type { DestinationGuard } from './ssrf-guard.ts';
@@ -42,6 +43,8 @@ export interface MediaProbeOptions {
   cacheTtlMs?: number;
   /** Entries kept; the oldest goes first. */
   cacheSize?: number;
+  /** Certificate authorities trusted besides the system's (PEM): a private CA's media hosts. */
+  ca?: string;
   now?: () => number;
 }
 
@@ -74,7 +77,10 @@ export class MediaProbe {
       connections: 8,
       keepAliveTimeout: 10_000,
       connectTimeout: this.timeoutMs,
-      ...(this.guard ? { connect: { lookup: this.guard.lookup } } : {}),
+      connect: {
+        ...(this.guard ? { lookup: this.guard.lookup } : {}),
+        ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+      },
     });
   }
 

@@ -97,7 +97,7 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
       },
     },
     async (request) => ({
-      previews: previewMessage(deps.connectors, request.body as PreviewRequest, deps.now()),
+      previews: await previewMessage(deps.connectors, request.body as PreviewRequest, deps.now(), deps),
     }),
   );
 
