@@ -7,6 +7,7 @@ import { VIBER_CAPABILITIES } from './capabilities.ts';
 import { checkViberMessage, checkViberRecipient } from './check.ts';
 import { classifyViberResponse } from './classify.ts';
 import { parseViberCallback, verifyViberSignature } from './inbound.ts';
+import { viberLinkedMedia } from './linked-media.ts';
 import { parseViberJson } from './message-token.ts';
 import { VIBER_SANDBOX_CREDENTIALS, ViberCredentials, ViberOptions } from './options.ts';
 import { renderViber } from './render.ts';
@@ -31,6 +32,7 @@ export const viberConnector: ChannelConnector = {
   optionsSchema: ViberOptions,
   checkRecipient: checkViberRecipient,
   check: checkViberMessage,
+  linkedMedia: viberLinkedMedia,
   render: renderViber,
   authorize(request, credentials) {
     // Viber requires `sender.name` in every body, and it belongs to the account: it is added at
