@@ -6,7 +6,9 @@
  * §14) the way a static file server does, and can be told to refuse HEAD, leave out the length,
  * redirect or stall.
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface MediaFile {
@@ -79,9 +81,13 @@ export function mp3(frames: number): Buffer {
 /** The duration of `mp3(frames)`: 1152 samples a frame at 44.1 kHz. */
 export const mp3DurationMs = (frames: number) => (frames * 1152 * 1000) / 44100;
 
-export async function startMediaServer(files: Record<string, MediaFile>) {
+/** The loopback certificate of test/fixtures/tls, for `startMediaServer(files, { https: true })`. */
+export const LOOPBACK_CA = readFileSync(new URL('../fixtures/tls/loopback.crt', import.meta.url), 'utf8');
+const LOOPBACK_KEY = () => readFileSync(new URL('../fixtures/tls/loopback.key', import.meta.url), 'utf8');
+
+export async function startMediaServer(files: Record<string, MediaFile>, { https = false } = {}) {
   const hits: Array<{ method: string; path: string; range?: string }> = [];
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const range = req.headers.range;
     hits.push({ method: req.method ?? '', path, ...(range ? { range } : {}) });
@@ -89,10 +95,13 @@ export async function startMediaServer(files: Record<string, MediaFile>) {
     const answer = () => serve(res, req.method ?? 'GET', range, file);
     if (file?.stallMs) setTimeout(answer, file.stallMs);
     else answer();
-  });
+  };
+  const server = https
+    ? createHttpsServer({ key: LOOPBACK_KEY(), cert: LOOPBACK_CA }, handler)
+    : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const base = `${https ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     base,
     url: (path: string) => `${base}${path}`,

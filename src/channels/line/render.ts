@@ -7,6 +7,7 @@
 import type { CanonicalMessage } from '../../core/message.ts';
 import type { RenderContext, RenderResult } from '../types.ts';
 import { carouselMode } from './carousel-mode.ts';
+import { probedDurationMs } from './linked-media.ts';
 import { readLineOptions } from './options.ts';
 import { type LineObject, textMessage, toQuickReplyItem } from './render-actions.ts';
 import { type Rendered, renderImagemap, renderLocation, renderMedia, renderSticker } from './render-basic.ts';
@@ -29,7 +30,14 @@ export function renderLine(message: CanonicalMessage, ctx: RenderContext): Rende
     const body = { chatId: ctx.to, loadingSeconds: options.loadingSeconds ?? DEFAULT_LOADING_SECONDS };
     return { request: { method: 'POST', path: LINE_PATHS.loading, body }, degradations: [] };
   }
-  const { messages, degradations } = renderMessages(message);
+  // LINE requires an audio's duration: one the send did not give was read from the file.
+  const durationMs =
+    message.type === 'media' && message.mediaType === 'audio' && message.durationMs === undefined
+      ? probedDurationMs(ctx.media)
+      : undefined;
+  const { messages, degradations } = renderMessages(
+    durationMs !== undefined && message.type === 'media' ? { ...message, durationMs } : message,
+  );
   const extra =
     options.notificationDisabled !== undefined ? { notificationDisabled: options.notificationDisabled } : {};
   if (options.replyToken !== undefined) {
