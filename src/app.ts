@@ -31,6 +31,7 @@ import { type ConnectionLimits, limitConnectionsPerClient, serverTimeouts } from
 import type { CredentialHasher } from './lib/crypto.ts';
 import { newId } from './lib/ids.ts';
 import type { Logger } from './lib/log.ts';
+import type { ProbeMedia } from './lib/media-probe.ts';
 import type { DestinationGuard } from './lib/ssrf-guard.ts';
 import { type SandboxTags, sandboxUrlRewriter } from './sandbox/account-tag.ts';
 import { sandboxHost } from './sandbox/host.ts';
@@ -63,6 +64,10 @@ export interface AppDeps {
   publicUrl: () => string;
   /** Refuses callback URLs at non-public addresses at accept time. */
   destinationGuard?: DestinationGuard;
+  /** Probes the media a send links to before it is accepted (core/linked-media.ts); omitted: none. */
+  probeMedia?: ProbeMedia;
+  /** The placeholder preview of videos on channels that need one (OMNIGATE_VIDEO_PREVIEW_URL). */
+  videoPreviewUrl?: string;
   /** Stop and start words, replacing the defaults. */
   consentKeywords?: { stop: string[]; start: string[] };
   /** Per channel, the expiry of messages sent without one. */
@@ -159,6 +164,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
   // What most route groups share: the store, the connectors and the clock.
   const base = { store: deps.store, connectors: deps.connectors, now };
+  // What a send and a preview need to judge the media they link to.
+  const linkedMedia = {
+    ...(deps.probeMedia ? { probeMedia: deps.probeMedia } : {}),
+    ...(deps.videoPreviewUrl ? { videoPreviewUrl: deps.videoPreviewUrl } : {}),
+  };
   const v1: FastifyPluginAsync = async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.store, deps.credentialHash));
     v1.addHook('preValidation', refuseUnsafeInput);
@@ -169,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...base,
         ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
         ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
+        ...linkedMedia,
         ...(deps.production ? { refuseSandboxAccounts: true } : {}),
         publicUrl: deps.publicUrl,
       },
@@ -204,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...base,
       ...(deps.destinationGuard ? { destinationGuard: deps.destinationGuard } : {}),
       ...(deps.defaultTtlSeconds ? { defaultTtlSeconds: deps.defaultTtlSeconds } : {}),
+      ...linkedMedia,
       ...(deps.production ? { refuseSandboxAccounts: true } : {}),
       publicUrl: deps.publicUrl,
     },
@@ -226,6 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       recorder: deps.sandbox.recorder,
       webhookUrls: deps.sandbox.webhookUrls?.() ?? {},
       chaos: deps.sandbox.chaos,
+      ...(deps.probeMedia ? { probeMedia: deps.probeMedia } : {}),
       access: {
         authenticate: bearerAuth(deps.store, deps.credentialHash),
         webhookTenants: deps.sandbox.webhookTenants?.() ?? {},

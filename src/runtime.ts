@@ -19,6 +19,7 @@ import { lockDataDir } from './lib/data-dir-lock.ts';
 import { HttpClient } from './lib/http.ts';
 import { redisKicks } from './lib/kicks.ts';
 import { createLogger, type Logger } from './lib/log.ts';
+import { MediaProbe } from './lib/media-probe.ts';
 import { Outage } from './lib/outage.ts';
 import { DestinationGuard, type ResolveAll } from './lib/ssrf-guard.ts';
 import type { JobQueue } from './queue/types.ts';
@@ -101,6 +102,11 @@ export interface GatewayOptions {
   now?: () => Date;
   /** Name resolution for callback destinations (tests point names at chosen addresses). */
   resolveAll?: ResolveAll;
+  /**
+   * Certificate authorities a media probe trusts besides the system's (PEM), for media hosts
+   * behind a private CA (tests serve HTTPS media on loopback with their own certificate).
+   */
+  mediaProbeCa?: string;
 }
 
 /** How long open connections get to finish when the gateway stops. */
@@ -325,6 +331,16 @@ async function launch(
   );
   onOpened(() => workers.close());
   const { dispatcher, notifier, destinationGuard } = workers;
+  // Media URLs are the sender's choice like callback URLs, so the probe goes through the same guard.
+  const mediaProbe =
+    config.mediaProbeTimeoutMs > 0
+      ? new MediaProbe({
+          guard: destinationGuard,
+          timeoutMs: config.mediaProbeTimeoutMs,
+          ...(options.mediaProbeCa ? { ca: options.mediaProbeCa } : {}),
+        })
+      : undefined;
+  if (mediaProbe) onOpened(() => mediaProbe.close());
   const kicks =
     !roles.workers && config.redisUrl ? kicksOn(config.redisUrl, config.redisPrefix, log) : undefined;
   if (kicks) onOpened(() => kicks.close());
@@ -337,6 +353,8 @@ async function launch(
     credentialHash: backend.credentialHash,
     connections: config.connections,
     destinationGuard,
+    ...(mediaProbe ? { probeMedia: mediaProbe.probe } : {}),
+    ...(config.videoPreviewUrl ? { videoPreviewUrl: config.videoPreviewUrl } : {}),
     ...(options.now ? { now: options.now } : {}),
     defaultTtlSeconds: config.defaultTtlSeconds,
     ...(config.consentKeywords ? { consentKeywords: config.consentKeywords } : {}),
@@ -395,6 +413,7 @@ async function launch(
       await app.close();
       clearTimeout(force);
       await workers.close();
+      await mediaProbe?.close();
       await kicks?.close();
       await store.close();
       backend.release();

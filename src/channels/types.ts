@@ -9,6 +9,9 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { CanonicalMessage, MessageKind } from '../core/message.ts';
+import type { MediaFacts, ProbeMedia } from '../lib/media-probe.ts';
+
+export type { MediaFacts };
 
 /** One problem with a request, located by a JSON pointer into the request body. */
 export interface FieldIssue {
@@ -111,7 +114,21 @@ export interface RenderContext {
    * takes a UUID, so this is a UUID).
    */
   retryKey: string;
+  /** What the gateway found at the media URLs the channel asked about (`linkedMedia`), by pointer. */
+  media?: LinkedMedia;
 }
+
+/** A media URL of a message that the provider fetches and judges, to be probed before accepting. */
+export interface MediaLink {
+  /** Where the URL is in the request body (`/message/url`). */
+  pointer: string;
+  url: string;
+  /** Whether the rules need its duration too (audio and video). */
+  duration?: boolean;
+}
+
+/** Per pointer of a `MediaLink`, the facts found, or why none could be had (unreachable, timeout). */
+export type LinkedMedia = Record<string, { facts: MediaFacts } | { unavailable: string }>;
 
 /** An event a provider reported to our inbound webhook, normalised. */
 export type InboundEvent =
@@ -181,6 +198,11 @@ export interface SandboxOptions {
   credentials: Credentials;
   /** Where the emulator records every request it answered, for inspection and tests. */
   recorder: SandboxRecorder;
+  /**
+   * Fetches the facts of a media URL, as the provider does when it is given one. The sandbox has
+   * no internet: a URL it cannot reach is judged by its name alone.
+   */
+  probeMedia?: ProbeMedia;
   /**
    * The gateway's inbound webhook URL for the sandbox account, where the emulator posts (signed the
    * provider's way) the user replies and receipts it simulates.
@@ -286,6 +308,27 @@ export interface ChannelConnector {
   };
   /** Schema of `options.<name>` on a send request, if the channel takes any. */
   readonly optionsSchema?: TSchema;
+  /**
+   * Rules on media the message only links to (size, type, duration), which the provider applies
+   * when it fetches the URL. The core probes each URL `links` names before accepting
+   * (core/linked-media.ts) and `check` refuses what the provider would, a 422 like `check`'s; a URL
+   * that could not be probed comes as `unavailable`, and `check` judges what it can without it (a
+   * URL's extension). The same facts reach `render` (`RenderContext.media`), for providers that
+   * want them in the request (Viber's `size`, LINE's audio `duration`).
+   */
+  readonly linkedMedia?: {
+    links(message: CanonicalMessage, options: Record<string, unknown> | undefined): MediaLink[];
+    check(
+      message: CanonicalMessage,
+      media: LinkedMedia,
+      options: Record<string, unknown> | undefined,
+    ): FieldIssue[];
+    /**
+     * The provider needs a preview image with every video (LINE): one without `previewUrl` gets
+     * the gateway's placeholder (OMNIGATE_VIDEO_PREVIEW_URL) when one is configured.
+     */
+    videoPreview?: boolean;
+  };
 
   /** Checks a recipient address; returns why it is invalid, or undefined. */
   checkRecipient(to: string): string | undefined;

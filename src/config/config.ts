@@ -65,6 +65,18 @@ export interface Config {
    * (OMNIGATE_WEBHOOK_ALLOWLIST, comma-separated). Empty: public addresses only.
    */
   webhookAllowlist: string[];
+  /**
+   * The deadline of one probe of a media URL a send links to (OMNIGATE_MEDIA_PROBE_TIMEOUT_MS,
+   * default 3000); 0 probes nothing (core/linked-media.ts). Probes reach what callbacks may reach
+   * (public addresses, and OMNIGATE_WEBHOOK_ALLOWLIST).
+   */
+  mediaProbeTimeoutMs: number;
+  /**
+   * A placeholder preview image for videos sent without one to a channel that needs one (LINE)
+   * (OMNIGATE_VIDEO_PREVIEW_URL, an https URL of a JPEG or PNG of at most 1 MB). Unset: such a
+   * video is refused naming `previewUrl`.
+   */
+  videoPreviewUrl?: string;
   /** Words that opt a person out of / back into marketing (OMNIGATE_STOP_WORDS, OMNIGATE_START_WORDS). */
   consentKeywords?: { stop: string[]; start: string[] };
   /** Chaos mode of the sandbox emulators (src/sandbox/chaos.ts), e.g. `throttle=0.05,error=0.05`. */
@@ -180,5 +192,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { consentKeywords: { stop: words(env.OMNIGATE_STOP_WORDS), start: words(env.OMNIGATE_START_WORDS) } }
       : {}),
     webhookAllowlist: words(env.OMNIGATE_WEBHOOK_ALLOWLIST),
+    mediaProbeTimeoutMs:
+      env.OMNIGATE_MEDIA_PROBE_TIMEOUT_MS === '0'
+        ? 0
+        : int(env.OMNIGATE_MEDIA_PROBE_TIMEOUT_MS, 3_000, 'OMNIGATE_MEDIA_PROBE_TIMEOUT_MS'),
+    ...(env.OMNIGATE_VIDEO_PREVIEW_URL
+      ? { videoPreviewUrl: videoPreviewUrl(env.OMNIGATE_VIDEO_PREVIEW_URL) }
+      : {}),
   };
+}
+
+/** LINE fetches a preview image over HTTPS only: anything else would be refused with every video. */
+function videoPreviewUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:') {
+    throw new Error(`OMNIGATE_VIDEO_PREVIEW_URL must be an https:// URL of an image, not '${value}'`);
+  }
+  return value;
 }

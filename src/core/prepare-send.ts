@@ -2,7 +2,13 @@
  * What a send and a preview share: every check that can refuse a request before anything is
  * stored, and the rendering of the provider request for each recipient. Pure: no store, no I/O.
  */
-import type { ChannelConnector, FieldIssue, NumberedChoice, RenderResult } from '../channels/types.ts';
+import type {
+  ChannelConnector,
+  FieldIssue,
+  LinkedMedia,
+  NumberedChoice,
+  RenderResult,
+} from '../channels/types.ts';
 import { newUuid } from '../lib/ids.ts';
 import { validationError } from './errors.ts';
 import type { CanonicalMessage } from './message.ts';
@@ -103,14 +109,23 @@ export function checkForChannel(
   return issues;
 }
 
-/** The provider request for each recipient, as it will be stored and sent (secrets apart). */
-export function renderForRecipients(connector: ChannelConnector, content: SendContent): RenderedRecipient[] {
+/**
+ * The provider request for each recipient, as it will be stored and sent (secrets apart), with
+ * what was found at the media the message links to (linked-media.ts).
+ */
+export function renderForRecipients(
+  connector: ChannelConnector,
+  content: SendContent,
+  media?: LinkedMedia,
+): RenderedRecipient[] {
   const options = channelOptions(connector, content.options);
+  const found = media && Object.keys(media).length > 0 ? { media } : {};
   return recipientsOf(content).map((to) => {
     const { request, degradations, choices } = connector.render(content.message, {
       to,
       retryKey: newUuid(),
       ...(options ? { options } : {}),
+      ...found,
     });
     return { to, request, degradations, ...(choices && choices.length > 0 ? { choices } : {}) };
   });

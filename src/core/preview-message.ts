@@ -4,8 +4,9 @@
  * applies what the account the send would go through adds that is no secret (Viber's sender), so
  * the preview is the request as sent, its secrets left as placeholders or out.
  */
-import type { ChannelConnector, FieldIssue } from '../channels/types.ts';
+import type { ChannelConnector, Degradation, FieldIssue } from '../channels/types.ts';
 import { AppError, validationError } from './errors.ts';
+import { type LinkedMediaDeps, probeLinkedMedia, withVideoPreview } from './linked-media.ts';
 import {
   capabilityRefusal,
   checkForChannel,
@@ -24,7 +25,8 @@ export type PreviewContent = Omit<SendContent, 'channel' | 'to'> & {
   from?: string | undefined;
 };
 
-export type PreviewDeps = Pick<SendDeps, 'store' | 'connectors' | 'refuseSandboxAccounts' | 'now'>;
+export type PreviewDeps = Pick<SendDeps, 'store' | 'connectors' | 'refuseSandboxAccounts' | 'now'> &
+  LinkedMediaDeps;
 
 export interface ChannelPreview {
   channel: string;
@@ -53,7 +55,7 @@ export async function previewMessage(
     const refusal = capabilityRefusal(connector, content.message);
     if (refusal) throw validationError([refusal], 'GW_CAPABILITY');
     // Channel limits throw their own 422 here, as on a send; the request's own problems are a 400.
-    const errors = checkForChannel(connector, forChannelOf(connector, content), now, {
+    const errors = checkForChannel(connector, forChannelOf(connector, content, deps).content, now, {
       recipients: content.to !== undefined,
     });
     if (errors.length > 0) throw validationError(errors);
@@ -70,11 +72,11 @@ export async function previewMessage(
         'GW_CHANNEL_ACCOUNT_UNKNOWN',
       );
     }
-    return [asSent(connector, previewOne(connector, content, now), account)];
+    return [asSent(connector, await previewOne(connector, content, now, deps, true), account)];
   }
   return Promise.all(
     Object.values(deps.connectors).map(async (connector) => {
-      const preview = previewOne(connector, content, now);
+      const preview = await previewOne(connector, content, now, deps);
       if (preview.recipients.length === 0) return preview;
       // Side by side, a channel whose send would be refused for its account (a sandbox account
       // in production) is still compared, as rendered.
@@ -87,21 +89,34 @@ export async function previewMessage(
   );
 }
 
-function previewOne(connector: ChannelConnector, content: PreviewContent, now: Date): ChannelPreview {
+async function previewOne(
+  connector: ChannelConnector,
+  content: PreviewContent,
+  now: Date,
+  deps: LinkedMediaDeps,
+  /** One channel asked for: its refusals are the answer, as on a send. */
+  rethrow = false,
+): Promise<ChannelPreview> {
   const base = { channel: connector.name, recipients: [] };
   const refusal = capabilityRefusal(connector, content.message);
   if (refusal) return { ...base, support: 'refused', reason: refusal.detail };
-  const forChannel = forChannelOf(connector, content);
+  const forChannel = forChannelOf(connector, content, deps);
   // A placeholder is no address; recipients are checked only when the caller gave them.
   let errors: FieldIssue[];
+  let probed: Awaited<ReturnType<typeof probeLinkedMedia>> | undefined;
   try {
-    errors = checkForChannel(connector, forChannel, now, { recipients: content.to !== undefined });
+    errors = checkForChannel(connector, forChannel.content, now, { recipients: content.to !== undefined });
+    // As a send: the linked media is probed once the request's shape has passed.
+    if (errors.length === 0) probed = await probeLinkedMedia(connector, forChannel.content, deps.probeMedia);
   } catch (e) {
-    if (!(e instanceof AppError)) throw e;
+    if (!(e instanceof AppError) || rethrow) throw e;
     errors = e.issues;
   }
-  if (errors.length > 0) return { ...base, support: 'invalid', errors };
-  const recipients = renderForRecipients(connector, forChannel);
+  if (errors.length > 0 || probed === undefined) return { ...base, support: 'invalid', errors };
+  const notes = [...forChannel.degradations, ...probed.degradations];
+  const recipients = renderForRecipients(connector, forChannel.content, probed.media).map((r) =>
+    notes.length > 0 ? { ...r, degradations: [...notes, ...r.degradations] } : r,
+  );
   const degraded = recipients.some((r) => r.degradations.length > 0);
   return { ...base, support: degraded ? 'degraded' : 'native', recipients };
 }
@@ -148,6 +163,20 @@ function asSent(
   };
 }
 
-function forChannelOf(connector: ChannelConnector, content: PreviewContent): SendContent {
-  return { ...content, channel: connector.name, to: content.to ?? PLACEHOLDER_RECIPIENT };
+/** The content as this channel would take it, with the placeholder preview a send would give. */
+function forChannelOf(
+  connector: ChannelConnector,
+  content: PreviewContent,
+  deps: LinkedMediaDeps = {},
+): { content: SendContent; degradations: Degradation[] } {
+  const preview = withVideoPreview(connector, content.message, deps.videoPreviewUrl);
+  return {
+    content: {
+      ...content,
+      message: preview.message,
+      channel: connector.name,
+      to: content.to ?? PLACEHOLDER_RECIPIENT,
+    },
+    degradations: preview.degradation ? [preview.degradation] : [],
+  };
 }

@@ -12,6 +12,7 @@ import { applyPolicy, type SendPolicy } from './contact-policy.ts';
 import { AppError, validationError } from './errors.ts';
 import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
+import { type LinkedMediaDeps, probeLinkedMedia, withVideoPreview } from './linked-media.ts';
 import type { CanonicalMessage, SendableMessage } from './message.ts';
 import {
   channelOptions,
@@ -49,7 +50,7 @@ export interface SendOutcome {
   replayed: boolean;
 }
 
-export interface SendDeps {
+export interface SendDeps extends LinkedMediaDeps {
   store: Store;
   connectors: ConnectorRegistry;
   now: () => Date;
@@ -112,7 +113,10 @@ export async function sendMessage(
     contactId === undefined
       ? (command.to as string | string[])
       : await contactAddress(deps, tenantId, contactId, command.channel, account.id);
-  const { message, template } = await resolveMessage(deps, tenantId, command);
+  const resolved = await resolveMessage(deps, tenantId, command);
+  const { template } = resolved;
+  const preview = withVideoPreview(connector, resolved.message, deps.videoPreviewUrl);
+  const message = preview.message;
   const links = await resolveSmartlinks(deps, tenantId, command, message, to);
   // Checked with the first recipient's short URLs: every recipient's are the same length.
   let content = { ...command, to, message: links ? fillLinks(message, links.urls(0)) : message };
@@ -121,6 +125,9 @@ export async function sendMessage(
   const refused = command.callbackUrl && deps.destinationGuard?.urlRefusal(command.callbackUrl);
   if (refused) issues.push({ pointer: '/callbackUrl', rule: 'public_address', detail: refused });
   if (issues.length > 0) throw validationError(issues);
+  // After the checks that need no I/O, so a request refused for its shape costs no probe.
+  const probed = await probeLinkedMedia(connector, content, deps.probeMedia);
+  const mediaNotes = [...(preview.degradation ? [preview.degradation] : []), ...probed.degradations];
 
   await checkSessionWindow(deps, tenantId, connector, account.id, content);
   // A forced send records the conversations it goes into, so it reads them first; any other send
@@ -155,18 +162,20 @@ export async function sendMessage(
   if (staleToken) content = { ...content, options: staleToken.options };
   const perRecipient = links
     ? recipientsOf(content).flatMap((r, i) =>
-        renderForRecipients(connector, { ...content, to: r, message: fillLinks(message, links.urls(i)) }).map(
-          (x) => ({
-            ...x,
-            smartlinks: links.codes(i),
-          }),
-        ),
+        renderForRecipients(
+          connector,
+          { ...content, to: r, message: fillLinks(message, links.urls(i)) },
+          probed.media,
+        ).map((x) => ({
+          ...x,
+          smartlinks: links.codes(i),
+        })),
       )
-    : renderForRecipients(connector, content);
+    : renderForRecipients(connector, content, probed.media);
   const rendered: NewRecipient[] = perRecipient.map((r) => ({
     id: newId('msg'),
     ...r,
-    ...(staleToken ? { degradations: [staleToken.degradation, ...r.degradations] } : {}),
+    degradations: [...(staleToken ? [staleToken.degradation] : []), ...mediaNotes, ...r.degradations],
     contactId: contactId ?? applied?.recipients.get(r.to)?.contactId,
     forcedInto: owned.get(r.to),
     policy: applied?.recipients.get(r.to)?.record,

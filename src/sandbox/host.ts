@@ -13,6 +13,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector, FaultAnswer, SandboxRecorder } from '../channels/types.ts';
+import type { ProbeMedia } from '../lib/media-probe.ts';
 import { redactSecrets } from '../lib/redact-secrets.ts';
 import { type SandboxAccess, sandboxGuard, viewerOf } from './access.ts';
 import { ownerOf } from './account-tag.ts';
@@ -36,6 +37,8 @@ export interface SandboxHostOptions {
   chaos?: string | undefined;
   /** Who may use the sandbox's own endpoints; omitted when the emulators run alone. */
   access?: SandboxAccess;
+  /** How the emulators fetch the facts of a media URL, as the providers do. */
+  probeMedia?: ProbeMedia;
 }
 
 /** The wait hint a chaos throttle gives, in seconds: honoured, and short enough for tests. */
@@ -46,7 +49,7 @@ const NO_ONE = '';
 
 export const sandboxHost: FastifyPluginAsync<SandboxHostOptions> = async (
   app,
-  { connectors, recorder, webhookUrls, chaos, access },
+  { connectors, recorder, webhookUrls, chaos, access, probeMedia },
 ) => {
   if (chaos) {
     const settings = parseChaos(chaos);
@@ -82,6 +85,7 @@ export const sandboxHost: FastifyPluginAsync<SandboxHostOptions> = async (
           credentials: connector.sandboxCredentials,
           recorder: filed,
           ...(webhookUrl ? { webhookUrl } : {}),
+          ...(probeMedia ? { probeMedia } : {}),
         });
       },
       { prefix: `/sandbox/${name}` },

@@ -15,6 +15,7 @@ import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
 import type { ChannelConnector } from '../types.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
 import { INSTAGRAM_FLAVOR } from './flavor.ts';
+import { instagramLinkedMedia } from './linked-media.ts';
 import {
   INSTAGRAM_SANDBOX_CREDENTIALS,
   InstagramCredentials,
@@ -44,6 +45,7 @@ export const instagramConnector: ChannelConnector = {
   optionsSchema: InstagramOptions,
   checkRecipient: (to) => checkScopedId('Instagram-scoped (IGSID)', to),
   check: (message) => checkSendApi(INSTAGRAM_FLAVOR, message),
+  linkedMedia: instagramLinkedMedia,
   render: (message, ctx) => renderSendApi(INSTAGRAM_FLAVOR, message, ctx, readInstagramOptions(ctx.options)),
   authorize: (request, credentials) => bearer(request, credentials['accessToken']),
   classify: (response) => classifySendApi('instagram', 'Instagram', response),

@@ -8,6 +8,7 @@ import { checkLineMessage, checkLineRecipient } from './check.ts';
 import { classifyLineResponse } from './classify.ts';
 import { parseLineWebhook, verifyLineSignature } from './inbound.ts';
 import { LINE_REPLY_TOKEN_VALID_MS } from './limits.ts';
+import { lineLinkedMedia } from './linked-media.ts';
 import { LINE_SANDBOX_CREDENTIALS, LineCredentials, LineOptions, readLineOptions } from './options.ts';
 import { renderLine } from './render.ts';
 import { lineFaults } from './sandbox/faults.ts';
@@ -35,6 +36,7 @@ export const lineConnector: ChannelConnector = {
   },
   checkRecipient: checkLineRecipient,
   check: checkLineMessage,
+  linkedMedia: lineLinkedMedia,
   render: renderLine,
   authorize(request, credentials) {
     return {

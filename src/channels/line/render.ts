@@ -8,6 +8,7 @@ import type { CanonicalMessage } from '../../core/message.ts';
 import type { RenderContext, RenderResult } from '../types.ts';
 import { carouselMode } from './carousel-mode.ts';
 import { type Fitted, fitted } from './flex-fit.ts';
+import { probedDurationMs } from './linked-media.ts';
 import { readLineOptions } from './options.ts';
 import { type LineObject, textMessage, toQuickReplyItem } from './render-actions.ts';
 import { renderImagemap, renderLocation, renderMedia, renderSticker } from './render-basic.ts';
@@ -31,7 +32,14 @@ export function renderLine(message: CanonicalMessage, ctx: RenderContext): Rende
     const body = { chatId: ctx.to, loadingSeconds: options.loadingSeconds ?? DEFAULT_LOADING_SECONDS };
     return { request: { method: 'POST', path: LINE_PATHS.loading, body }, degradations: [] };
   }
-  const { messages, degradations, choices } = renderMessages(message);
+  // LINE requires an audio's duration: one the send did not give was read from the file.
+  const durationMs =
+    message.type === 'media' && message.mediaType === 'audio' && message.durationMs === undefined
+      ? probedDurationMs(ctx.media)
+      : undefined;
+  const { messages, degradations, choices } = renderMessages(
+    durationMs !== undefined && message.type === 'media' ? { ...message, durationMs } : message,
+  );
   const numbered = choices !== undefined ? { choices } : {};
   const extra =
     options.notificationDisabled !== undefined ? { notificationDisabled: options.notificationDisabled } : {};

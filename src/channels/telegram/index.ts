@@ -11,6 +11,7 @@ import { TELEGRAM_SANDBOX_CREDENTIALS, TelegramCredentials, TelegramOptions } fr
 import { renderTelegram } from './render.ts';
 import { telegramFaults } from './sandbox/faults.ts';
 import { telegramSandbox } from './sandbox/index.ts';
+import { telegramLinkedMedia } from './url-media.ts';
 
 export const telegramConnector: ChannelConnector = {
   name: 'telegram',
@@ -28,6 +29,7 @@ export const telegramConnector: ChannelConnector = {
   optionsSchema: TelegramOptions,
   checkRecipient: checkTelegramRecipient,
   check: checkTelegramMessage,
+  linkedMedia: telegramLinkedMedia,
   render: renderTelegram,
   authorize(request, credentials) {
     // The token lives in the path; nothing secret was rendered, and no auth header is needed.

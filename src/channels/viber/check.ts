@@ -17,9 +17,9 @@ export function checkViberRecipient(to: string): string | undefined {
 }
 
 /**
- * `check` sees no send options, so a video or file is checked in the form it takes without
- * `options.viber.mediaSize` (a link); the native video/file rules (.mp4, size, forbidden types)
- * are Viber's to refuse, and the emulator refuses them as Viber does (status 3).
+ * `check` sees no send options and no probe, so a video or file is checked in the form it takes
+ * without a size (a link); the native video/file rules (.mp4, size, duration, forbidden types) are
+ * judged once the size is known, on the probed media (linked-media.ts).
  */
 export function checkViberMessage(message: CanonicalMessage): FieldIssue[] {
   const issues: FieldIssue[] = [];

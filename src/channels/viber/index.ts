@@ -8,6 +8,7 @@ import { checkViberMessage, checkViberRecipient } from './check.ts';
 import { checkViberOptions } from './check-options.ts';
 import { classifyViberResponse } from './classify.ts';
 import { parseViberCallback, verifyViberSignature } from './inbound.ts';
+import { viberLinkedMedia } from './linked-media.ts';
 import { parseViberJson } from './message-token.ts';
 import { VIBER_SANDBOX_CREDENTIALS, ViberCredentials, ViberOptions } from './options.ts';
 import { renderViber } from './render.ts';
@@ -47,6 +48,7 @@ export const viberConnector: ChannelConnector = {
   optionsSchema: ViberOptions,
   checkRecipient: checkViberRecipient,
   check: (message, options) => [...checkViberMessage(message), ...checkViberOptions(options)],
+  linkedMedia: viberLinkedMedia,
   render: renderViber,
   withAccount: withSender,
   authorize(request, credentials) {

@@ -3,7 +3,7 @@
  * `sender` comes from options here, or from the account in `authorize` (see index.ts).
  */
 import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
-import type { Degradation, NumberedChoice, RenderContext, RenderResult } from '../types.ts';
+import type { Degradation, LinkedMedia, NumberedChoice, RenderContext, RenderResult } from '../types.ts';
 import { lastPathSegment, VIBER_LIMITS } from './limits.ts';
 import { readViberOptions, type ViberOptions } from './options.ts';
 import { viberAction, viberKeyboard } from './render-actions.ts';
@@ -20,7 +20,7 @@ interface Draft {
 export function renderViber(message: CanonicalMessage, ctx: RenderContext): RenderResult {
   const options = readViberOptions(ctx.options);
   const d: Degradation[] = [];
-  const draft = renderDraft(message, options, d);
+  const draft = renderDraft(message, options, d, ctx.media);
   const body: Body = { receiver: ctx.to };
   const minApi = Math.max(
     options.minApiVersion ?? 0,
@@ -42,12 +42,17 @@ export function renderViber(message: CanonicalMessage, ctx: RenderContext): Rend
   };
 }
 
-function renderDraft(message: CanonicalMessage, options: ViberOptions, d: Degradation[]): Draft {
+function renderDraft(
+  message: CanonicalMessage,
+  options: ViberOptions,
+  d: Degradation[],
+  media: LinkedMedia | undefined,
+): Draft {
   switch (message.type) {
     case 'text':
       return { body: { type: 'text', text: message.text } };
     case 'media':
-      return { body: renderMedia(message, options, d) };
+      return { body: renderMedia(message, options, d, media) };
     case 'location':
       if (message.title !== undefined || message.address !== undefined) {
         d.push({
@@ -98,9 +103,20 @@ function renderDraft(message: CanonicalMessage, options: ViberOptions, d: Degrad
   }
 }
 
-function renderMedia(message: MessageOf<'media'>, options: ViberOptions, d: Degradation[]): Body {
+function renderMedia(
+  message: MessageOf<'media'>,
+  options: ViberOptions,
+  d: Degradation[],
+  media: LinkedMedia | undefined,
+): Body {
   // `check` refuses a mediaId (Viber fetches by URL); render stays total.
   const url = message.url ?? message.mediaId ?? '';
+  // What the probe found at the URL (core/linked-media.ts): the size Viber requires, the duration
+  // and file name it takes. A size given in the options is the sender's word and goes first.
+  const found = media?.['/message/url'];
+  const facts = found !== undefined && 'facts' in found ? found.facts : undefined;
+  const size = options.mediaSize ?? facts?.size;
+  const durationMs = message.durationMs ?? facts?.durationMs;
   const thumbnail = message.previewUrl !== undefined ? { thumbnail: message.previewUrl } : {};
   if (message.mediaType === 'image') {
     return { type: 'picture', text: message.caption ?? '', media: url, ...thumbnail };
@@ -109,14 +125,14 @@ function renderMedia(message: MessageOf<'media'>, options: ViberOptions, d: Degr
     d.push({
       pointer: '/message/mediaType',
       from: 'audio',
-      to: options.mediaSize !== undefined ? 'file message' : 'link',
+      to: size !== undefined ? 'file message' : 'link',
       rule: 'viber_no_audio',
     });
   }
-  if (options.mediaSize === undefined) {
+  if (size === undefined) {
     d.push({
       pointer: '/message/url',
-      from: `${message.mediaType} without a size`,
+      from: `${message.mediaType} of unknown size (neither options.viber.mediaSize nor a probe of the URL gave one)`,
       to: message.caption !== undefined ? 'text message "caption\\nurl"' : 'url message (a link preview)',
       rule: 'viber_media_size_unknown',
     });
@@ -133,11 +149,8 @@ function renderMedia(message: MessageOf<'media'>, options: ViberOptions, d: Degr
     });
   }
   if (message.mediaType === 'video') {
-    const duration =
-      message.durationMs !== undefined
-        ? { duration: Math.max(1, Math.round(message.durationMs / 1000)) }
-        : {};
-    return { type: 'video', media: url, size: options.mediaSize, ...duration, ...thumbnail };
+    const duration = durationMs !== undefined ? { duration: Math.max(1, Math.round(durationMs / 1000)) } : {};
+    return { type: 'video', media: url, size, ...duration, ...thumbnail };
   }
   if (message.previewUrl !== undefined) {
     d.push({
@@ -150,8 +163,8 @@ function renderMedia(message: MessageOf<'media'>, options: ViberOptions, d: Degr
   return {
     type: 'file',
     media: url,
-    size: options.mediaSize,
-    file_name: message.fileName ?? lastPathSegment(url),
+    size,
+    file_name: message.fileName ?? facts?.fileName ?? lastPathSegment(url),
   };
 }
 

@@ -30,10 +30,19 @@ describe('LINE check', () => {
     ]);
     expect(
       check({ type: 'media', mediaType: 'audio', url: `https://x.example/${'a'.repeat(2000)}` }),
-    ).toEqual([
-      { pointer: '/message/url', rule: 'maxLength' },
-      { pointer: '/message/durationMs', rule: 'required' },
-    ]);
+    ).toEqual([{ pointer: '/message/url', rule: 'maxLength' }]);
+    // An audio's duration may be read from the file; without one found, it is required.
+    const audio = { type: 'media', mediaType: 'audio', url: 'https://x.example/a.m4a' } as const;
+    expect(
+      lineConnector.linkedMedia?.check(audio, { '/message/url': { unavailable: 'ENOTFOUND' } }, undefined),
+    ).toEqual([expect.objectContaining({ pointer: '/message/durationMs', rule: 'required' })]);
+    expect(
+      lineConnector.linkedMedia?.check(
+        audio,
+        { '/message/url': { facts: { url: audio.url, durationMs: 5 } } },
+        undefined,
+      ),
+    ).toEqual([]);
     // A file is sent as a link, which LINE never fetches.
     expect(check({ type: 'media', mediaType: 'file', url: 'http://x.example/a.pdf' })).toEqual([]);
   });

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
+import { LOOPBACK_CA, mp3, mp3DurationMs, mp4, startMediaServer } from '../../support/media-server.ts';
 import {
   accepted,
   CHANNELS,
@@ -17,11 +18,26 @@ import {
   request,
 } from './client.ts';
 
+/** The placeholder preview LINE videos get when the request has none (OMNIGATE_VIDEO_PREVIEW_URL). */
+const PREVIEW = 'https://cdn.example.com/konnek/video-preview.jpg';
+
 let gw: TestGateway;
+/** Audio LINE can fetch (over HTTPS), whose duration the gateway reads from the file. */
+let audio: Awaited<ReturnType<typeof startMediaServer>>;
 beforeAll(async () => {
-  gw = await startTestGateway();
+  audio = await startMediaServer(
+    {
+      '/konnek/voice.m4a': { head: mp4(12_340), type: 'audio/mp4' },
+      '/konnek/voice.mp3': { head: mp3(200), type: 'audio/mpeg' },
+    },
+    { https: true },
+  );
+  gw = await startTestGateway({ OMNIGATE_VIDEO_PREVIEW_URL: PREVIEW }, { mediaProbeCa: LOOPBACK_CA });
 });
-afterAll(async () => gw?.close());
+afterAll(async () => {
+  await gw?.close();
+  await audio?.close();
+});
 
 /** A fresh recipient per send, in each channel's own address form, clear of the sandbox sentinels. */
 const ADDRESS: Record<KonnekChannel, (n: number) => string> = {
@@ -124,10 +140,32 @@ describe.each(['image', 'video', 'audio'] as const)('type %s', (type) => {
         { type: 'text', text },
       ]);
     });
+  } else if (type === 'video') {
+    it("on line sends the video with the gateway's placeholder preview, and the text after it", async () => {
+      const sent = await send('line', fields);
+      expect(sent.body.messages).toEqual([
+        { type: 'video', originalContentUrl: media.url, previewImageUrl: PREVIEW },
+        { type: 'text', text },
+      ]);
+      expect(degradationAt(sent, '/message/previewUrl')).toMatchObject({ rule: 'video_preview_placeholder' });
+    });
   } else {
-    it('on line is refused naming type: LINE needs what a Konnek request cannot give', async () => {
+    it.each([
+      ['an M4A', '/konnek/voice.m4a', 12_340],
+      ['an MP3', '/konnek/voice.mp3', Math.round(mp3DurationMs(200))],
+    ])('on line sends %s with the duration read from the file', async (_what, path, durationMs) => {
+      const url = audio.url(path);
+      const sent = await send('line', { type, body: { media: { url, name: 'voice' } } });
+      const [message] = sent.body.messages;
+      expect(message).toMatchObject({ type: 'audio', originalContentUrl: url });
+      expect(Math.abs(message.duration - durationMs)).toBeLessThanOrEqual(durationMs * 0.01);
+    });
+
+    it('on line is refused naming type when the duration cannot be read from the URL', async () => {
       const { res, to } = await post('line', fields);
-      expect(refused(res, 422)).toMatch(type === 'video' ? /^type: .*preview image/ : /^type: .*duration/);
+      expect(refused(res, 422)).toMatch(
+        /^type: LINE audio needs its duration.*could not read it from the URL/,
+      );
       expect(gw.requests('line', to)).toHaveLength(0);
     });
   }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { type EmulatorProfile, MESSENGER_EMULATOR } from '../../messenger/sandbox/profile.ts';
 import { INSTAGRAM_FLAVOR } from '../flavor.ts';
 import { INSTAGRAM_TAGS } from '../limits.ts';
+import { instagramAttachmentProblem } from '../linked-media.ts';
 import { INSTAGRAM_SANDBOX_CREDENTIALS, SANDBOX_IG_ID } from '../options.ts';
 
 export const INSTAGRAM_EMULATOR: EmulatorProfile = {
@@ -20,6 +21,8 @@ export const INSTAGRAM_EMULATOR: EmulatorProfile = {
   // No delivery receipts: only "seen" (messaging_seen), naming the message.
   receipts: 'seen_by_mid',
   // Instagram mids are base64 of an `ig_message_item` key, without Messenger's `m_`.
+  // Attachments of a type or size Instagram does not take (../linked-media.ts, as the gateway checks).
+  attachmentProblem: instagramAttachmentProblem,
   messageId: () =>
     Buffer.from(
       `ig_message_item:1:IGMessageThread:${SANDBOX_IG_ID}:${randomBytes(24).toString('hex')}`,

@@ -76,9 +76,9 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       timers.add(t);
     };
 
-    const send = (
+    const send = async (
       req: FastifyRequest<{ Params: { version: string; account?: string }; Querystring: Obj }>,
-    ): { answer: Answer; body: unknown } => {
+    ): Promise<{ answer: Answer; body: unknown }> => {
       const { version, account } = req.params;
       if (!/^v[0-9]+\.[0-9]+$/.test(version)) {
         return { answer: graph(400, 2500, `Unknown path components: /${version}`), body: undefined };
@@ -127,6 +127,8 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       const to = isObj(b['recipient']) ? String(b['recipient']['id']) : '';
       const refused = recipients.refusal(to, b['messaging_type'] === 'MESSAGE_TAG');
       if (refused) return { answer: refused, body };
+      const unfit = await attachmentRefusal(b);
+      if (unfit) return { answer: unfit, body };
       if (b['sender_action'] !== undefined)
         return { answer: { status: 200, body: { recipient_id: to } }, body };
       const mid = profile.messageId();
@@ -151,11 +153,29 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       return { answer: { status: 200, body: { recipient_id: to, message_id: mid } }, body };
     };
 
+    /**
+     * The provider fetches an attachment given by URL and refuses one it does not take; the sandbox,
+     * without internet, judges a URL it cannot fetch by its name. Meta answers such a failed
+     * fetch with subcode 2018047, "Upload attachment failure".
+     */
+    const attachmentRefusal = async (b: Obj): Promise<Answer | undefined> => {
+      const check = profile.attachmentProblem;
+      const attachment = isObj(b['message']) ? b['message']['attachment'] : undefined;
+      if (check === undefined || !isObj(attachment) || !isObj(attachment['payload'])) return undefined;
+      const url = attachment['payload']['url'];
+      if (typeof url !== 'string' || typeof attachment['type'] !== 'string') return undefined;
+      const found = opts.probeMedia ? await opts.probeMedia(url) : undefined;
+      const problem = check(attachment['type'], url, found?.ok ? found.facts : undefined);
+      return problem
+        ? graph(400, 100, `(#100) Upload attachment failure. ${problem.detail}`, { subcode: 2018047 })
+        : undefined;
+    };
+
     const handler = async (
       req: FastifyRequest<{ Params: { version: string; account?: string }; Querystring: Obj }>,
       reply: FastifyReply,
     ) => {
-      const { answer, body } = send(req);
+      const { answer, body } = await send(req);
       opts.recorder.record(
         channel,
         {

@@ -3,6 +3,7 @@
  * (../../instagram/sandbox/profile.ts) states each of Instagram's differences against it.
  */
 import { randomBytes } from 'node:crypto';
+import type { MediaFacts } from '../../../lib/media-probe.ts';
 import { MESSENGER_FLAVOR, type SendApiFlavor } from '../flavor.ts';
 import { MESSENGER_TAGS } from '../limits.ts';
 import { MESSENGER_SANDBOX_CREDENTIALS, SANDBOX_PAGE_ID } from '../options.ts';
@@ -29,6 +30,15 @@ export interface EmulatorProfile {
    */
   receipts: 'delivery_and_read_watermarks' | 'seen_by_mid';
   messageId(): string;
+  /**
+   * Why the provider refuses an attachment it fetched by URL (its type, its size); `facts` is
+   * undefined when the sandbox could not fetch it. Omitted: every fetched attachment is taken.
+   */
+  attachmentProblem?(
+    type: string,
+    url: string,
+    facts: MediaFacts | undefined,
+  ): { detail: string } | undefined;
 }
 
 export const MESSENGER_EMULATOR: EmulatorProfile = {

@@ -12,6 +12,7 @@ import { TELEGRAM_SANDBOX_CREDENTIALS } from '../options.ts';
 import { handleTelegramCall, type TelegramAnswer, telegramError } from './api.ts';
 import { loadTelegramSpec } from './spec-files.ts';
 import { TelegramSandboxState } from './state.ts';
+import { urlMediaRefusal } from './url-media.ts';
 import { TelegramValidator } from './validator.ts';
 import { buildUpdate, parseSimulateInput, postUpdate } from './webhook.ts';
 
@@ -76,10 +77,14 @@ export const telegramSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
     const hasQuery = Object.keys(req.query ?? {}).length > 0;
     const params = req.method === 'GET' || (req.body === undefined && hasQuery) ? req.query : req.body;
     const form = req.method === 'GET' || isForm || (req.body === undefined && hasQuery);
-    const result: TelegramAnswer = handleTelegramCall(
-      { token: req.params.token, method: req.params.method, params, form },
-      ctx,
-    );
+    // A file given by URL is fetched, and refused as Telegram refuses it (url-media.ts).
+    const refused =
+      req.params.token === botToken
+        ? await urlMediaRefusal(req.params.method, params, opts.probeMedia)
+        : undefined;
+    const result: TelegramAnswer =
+      refused ??
+      handleTelegramCall({ token: req.params.token, method: req.params.method, params, form }, ctx);
     opts.recorder.record(
       'telegram',
       {
