@@ -42,7 +42,18 @@ export interface SendCommand {
   /** A vendor façade's notification shape for callbackUrl (webhooks/callback-formats.ts). */
   callbackFormat?: string | undefined;
   expiresAt?: string | undefined;
+  /** Recorded on every message before the renderer's own: a façade's ignored request fields. */
+  degradations?: Degradation[] | undefined;
+  /**
+   * Accepted, then failed by the gateway itself and never sent: a vendor façade whose vendor
+   * answers such a request as queued and fails it through a notification (Webex Connect's
+   * deprecated templates). The jobs are held so that no worker claims them in between.
+   */
+  failAfterAccept?: { code: string; reason: string } | undefined;
 }
+
+/** Long enough that no worker claims a job the send itself fails right after the accept. */
+const FAIL_AFTER_ACCEPT_HOLD_MS = 3_600_000;
 
 export interface SendOutcome {
   statusCode: number;
@@ -172,14 +183,22 @@ export async function sendMessage(
         })),
       )
     : renderForRecipients(connector, content, probed.media);
+  const held = command.failAfterAccept
+    ? new Date(deps.now().getTime() + FAIL_AFTER_ACCEPT_HOLD_MS).toISOString()
+    : undefined;
   const rendered: NewRecipient[] = perRecipient.map((r) => ({
     id: newId('msg'),
     ...r,
-    degradations: [...(staleToken ? [staleToken.degradation] : []), ...mediaNotes, ...r.degradations],
+    degradations: [
+      ...(command.degradations ?? []),
+      ...(staleToken ? [staleToken.degradation] : []),
+      ...mediaNotes,
+      ...r.degradations,
+    ],
     contactId: contactId ?? applied?.recipients.get(r.to)?.contactId,
     forcedInto: owned.get(r.to),
     policy: applied?.recipients.get(r.to)?.record,
-    notBefore: applied?.recipients.get(r.to)?.notBefore,
+    notBefore: held ?? applied?.recipients.get(r.to)?.notBefore,
   }));
 
   const now = deps.now();
@@ -248,7 +267,30 @@ export async function sendMessage(
       ),
     );
   }
+  if (command.failAfterAccept) await failAccepted(deps, tenantId, rendered, command.failAfterAccept);
   return { statusCode: 202, body, replayed: false };
+}
+
+/** Fails accepted messages and ends their held jobs; each failure is told to the callbacks. */
+async function failAccepted(
+  deps: SendDeps,
+  tenantId: string,
+  accepted: readonly NewRecipient[],
+  failure: { code: string; reason: string },
+): Promise<void> {
+  const at = deps.now().toISOString();
+  await Promise.all(
+    accepted.map((m) =>
+      deps.store.messages.transition(tenantId, {
+        messageId: m.id,
+        status: 'failed',
+        at,
+        code: failure.code,
+        reason: failure.reason,
+        finishJob: true,
+      }),
+    ),
+  );
 }
 
 /**

@@ -34,7 +34,20 @@ export interface ChannelAccount {
   /** Sandbox accounts talk to the built-in emulator. */
   sandbox: boolean;
   limits?: AccountLimits;
+  /**
+   * The id a vendor's client names this account by (Webex Connect's `appid`), set by the tenant;
+   * unique per tenant and channel.
+   */
+  appId?: string;
   createdAt: string;
+}
+
+/** Another account of the tenant on the same channel already has the app id. */
+export class AppIdTakenError extends Error {
+  constructor(readonly appId: string) {
+    super(`another channel account of this channel has the app id '${appId}'`);
+    this.name = 'AppIdTakenError';
+  }
 }
 
 export interface ChannelAccountWithSecrets extends ChannelAccount {
@@ -355,6 +368,13 @@ export interface ChannelAccountRepository {
   list(tenantId: string): Promise<ChannelAccount[]>;
   /** Replaces an account's limits; returns the account, or undefined when there is none. */
   setLimits(tenantId: string, id: string, limits: AccountLimits): Promise<ChannelAccount | undefined>;
+  /**
+   * Sets (or, with null, removes) an account's app id; returns the account, undefined when there is
+   * none. Throws AppIdTakenError when another account of the tenant on that channel has it.
+   */
+  setAppId(tenantId: string, id: string, appId: string | null): Promise<ChannelAccount | undefined>;
+  /** The tenant's account of that channel with that app id. */
+  findByAppId(tenantId: string, channel: string, appId: string): Promise<ChannelAccount | undefined>;
   /** Replaces an account's credentials (kept encrypted). */
   setCredentials(tenantId: string, id: string, credentials: Record<string, string>): Promise<void>;
   /** With its credentials decrypted: for the dispatcher, which sends with them. */

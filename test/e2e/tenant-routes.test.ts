@@ -271,6 +271,7 @@ const CHECKS: Record<string, () => Promise<void>> = {
     ),
   'POST /resources/v1/messaging': () =>
     indistinguishable(
+      // A's Messenger account answers to this app id; to B it is an app id like any other.
       (appid) =>
         asB(
           'POST',
@@ -283,7 +284,7 @@ const CHECKS: Record<string, () => Promise<void>> = {
           },
           { key: B_KEY },
         ),
-      a.messenger,
+      'a-fb-app',
     ),
   ...konnekChecks(),
 };
@@ -330,6 +331,7 @@ beforeAll(async () => {
     expect(r.status, JSON.stringify(r.json)).toBeLessThan(300);
     return r.json;
   };
+  await ok(asA('PATCH', `/v1/channel-accounts/${a.messenger}`, { appId: 'a-fb-app' }));
   a.message = (
     await ok(
       asA('POST', '/v1/messages', {

@@ -11,7 +11,7 @@ import { CHANNEL_NAMES } from '../../channels/registry.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import { StringEnum } from '../../core/message.ts';
 import { newId } from '../../lib/ids.ts';
-import type { AccountLimits, ChannelAccount, Store } from '../../store/types.ts';
+import { type AccountLimits, AppIdTakenError, type ChannelAccount, type Store } from '../../store/types.ts';
 import { issuesFromAjv } from '../problem.ts';
 
 const Limits = Type.Object(
@@ -35,12 +35,21 @@ const Limits = Type.Object(
   },
 );
 
+const AppId = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description:
+    'The id a vendor client names this account by: the `appid` a Webex Connect client sends (its app asset id). ' +
+    'Unique per tenant and channel.',
+});
+
 const Account = Type.Object({
   id: Type.String(),
   channel: Type.String(),
   name: Type.String(),
   sandbox: Type.Boolean(),
   limits: Type.Optional(Limits),
+  appId: Type.Optional(AppId),
   createdAt: Type.String(),
   webhookUrl: Type.String({ description: 'Set this as the webhook URL at the provider.' }),
 });
@@ -54,10 +63,25 @@ const CreateAccount = Type.Object(
         "The provider's credentials; their fields depend on the channel (see each channel's README; WeChat: `appId`, `appSecret`, `token`, and `encodingAesKey` for compatible or safe mode).",
     }),
     limits: Type.Optional(Limits),
+    appId: Type.Optional(AppId),
   },
   { additionalProperties: false },
 );
-const UpdateAccount = Type.Object({ limits: Limits }, { additionalProperties: false });
+const UpdateAccount = Type.Object(
+  {
+    limits: Type.Optional(Limits),
+    appId: Type.Optional(Type.Union([AppId, Type.Null()], { description: 'null removes it.' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** Another account of the channel has the app id: a 409 naming the field. */
+function appIdConflict(error: unknown): never {
+  if (!(error instanceof AppIdTakenError)) throw error;
+  throw new AppError('GW_CONFLICT', error.message, [
+    { pointer: '/appId', rule: 'unique', detail: error.message },
+  ]);
+}
 
 export const channelAccountRoutes: FastifyPluginAsync<{
   store: Store;
@@ -72,6 +96,7 @@ export const channelAccountRoutes: FastifyPluginAsync<{
     name: a.name,
     sandbox: a.sandbox,
     ...(a.limits ? { limits: a.limits } : {}),
+    ...(a.appId !== undefined ? { appId: a.appId } : {}),
     createdAt: a.createdAt,
     webhookUrl: `${publicUrl()}/webhooks/${a.channel}/${a.id}`,
   });
@@ -83,7 +108,7 @@ export const channelAccountRoutes: FastifyPluginAsync<{
         summary: 'Add a channel account with its provider credentials',
         tags: ['channel accounts'],
         body: CreateAccount,
-        response: { 201: Account, 400: Type.Ref('Problem') },
+        response: { 201: Account, 400: Type.Ref('Problem'), 409: Type.Ref('Problem') },
       },
     },
     async (request, reply) => {
@@ -92,6 +117,7 @@ export const channelAccountRoutes: FastifyPluginAsync<{
         name: string;
         credentials: Record<string, string>;
         limits?: AccountLimits;
+        appId?: string;
       };
       const connector = connectors[body.channel];
       if (!connector) throw new AppError('GW_CHANNEL_UNKNOWN', `Unknown channel ${body.channel}`);
@@ -124,14 +150,17 @@ export const channelAccountRoutes: FastifyPluginAsync<{
           );
         }
       }
-      const account = await store.channelAccounts.create(request.tenantId, {
-        id: newId('ca'),
-        channel: body.channel,
-        name: body.name,
-        sandbox: false,
-        credentials: body.credentials,
-        ...(body.limits ? { limits: body.limits } : {}),
-      });
+      const account = await store.channelAccounts
+        .create(request.tenantId, {
+          id: newId('ca'),
+          channel: body.channel,
+          name: body.name,
+          sandbox: false,
+          credentials: body.credentials,
+          ...(body.limits ? { limits: body.limits } : {}),
+          ...(body.appId !== undefined ? { appId: body.appId } : {}),
+        })
+        .catch(appIdConflict);
       return reply.code(201).send(present(account));
     },
   );
@@ -140,17 +169,27 @@ export const channelAccountRoutes: FastifyPluginAsync<{
     '/channel-accounts/:id',
     {
       schema: {
-        summary: "Change an account's delivery limits (an empty object goes back to the channel's defaults)",
+        summary:
+          "Change an account's delivery limits (an empty object goes back to the channel's defaults) or its app id",
         tags: ['channel accounts'],
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         body: UpdateAccount,
-        response: { 200: Account, 400: Type.Ref('Problem'), 404: Type.Ref('Problem') },
+        response: {
+          200: Account,
+          400: Type.Ref('Problem'),
+          404: Type.Ref('Problem'),
+          409: Type.Ref('Problem'),
+        },
       },
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const { limits } = request.body as { limits: AccountLimits };
-      const account = await store.channelAccounts.setLimits(request.tenantId, id, limits);
+      const { limits, appId } = request.body as { limits?: AccountLimits; appId?: string | null };
+      let account: ChannelAccount | undefined;
+      if (appId !== undefined) {
+        account = await store.channelAccounts.setAppId(request.tenantId, id, appId).catch(appIdConflict);
+      }
+      if (limits !== undefined) account = await store.channelAccounts.setLimits(request.tenantId, id, limits);
       if (!account) throw new AppError('GW_NOT_FOUND', `No channel account ${id}`);
       return present(account);
     },

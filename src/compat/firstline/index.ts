@@ -9,6 +9,7 @@ import { AppError, validationError } from '../../core/errors.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
 import { sendMessage } from '../../core/send-message.ts';
 import { compatTenantResolver } from '../credentials.ts';
+import { ignoredDegradations, ignoredFields } from '../shared/ignored-fields.ts';
 import type { CompatDeps } from '../types.ts';
 import { channelOf, recipientOf } from './contactable.ts';
 import { FirstLineError, fromAppError, fromFastifyError, fromValidation } from './errors.ts';
@@ -18,6 +19,8 @@ import { Accepted, PushRequest, Refused } from './schema.ts';
 import { toCanonical } from './translate.ts';
 
 const FORCED: ReadonlySet<unknown> = new Set([1, '1', true]);
+/** Laravel reads only the fields it asks for: the others are ignored, and recorded here. */
+const withoutIgnored = ignoredFields(PushRequest);
 
 export const firstLineFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
   const tenantOf = compatTenantResolver(deps.send.store, deps.credentialHash, 'firstline');
@@ -60,7 +63,7 @@ export const firstLineFacade: FastifyPluginAsync<CompatDeps> = async (app, deps)
       },
     },
     async (request, reply) => {
-      const body = request.body as PushRequest;
+      const { body, ignored } = withoutIgnored(request.body as PushRequest);
       const channel = channelOf(body.contactable_type, deps.send.connectors);
       const { message: canonical, paths } = toCanonical(body);
       try {
@@ -77,6 +80,7 @@ export const firstLineFacade: FastifyPluginAsync<CompatDeps> = async (app, deps)
           to: recipient.to,
           message,
           force: FORCED.has(body.is_force),
+          ...(ignored.length > 0 ? { degradations: ignoredDegradations('FIRST LINE', ignored) } : {}),
         });
         if (!outcome.replayed) deps.onAccepted?.(false);
       } catch (error) {

@@ -3,15 +3,17 @@
  * of the tenant's LINE channel accounts, or the name an account was registered under (so a client
  * keeps its Infobip key and registers its LINE channel under it). `to` is the "user key": a contact
  * holding it as an `infobip` identity (the message goes to that contact's LINE identity), or a LINE
- * user id as is. Infobip also takes a phone number there, which only a LINE-by-phone-number
- * product (or an SMS failover) could reach; Omnigate has neither, so it is refused.
+ * user id as is. Infobip also takes a phone number there (seed 004: "User key or a phone number"):
+ * it reaches the contact holding that number as a `phone` identity, through the contact's LINE
+ * identity on the account. A number no contact holds is a destination Infobip cannot route, which
+ * it answers 200 with a REJECTED status rather than a 400 (answer.ts).
  */
 import { LINE_USER_ID } from '../../channels/line/limits.ts';
 import type { SendCommand } from '../../core/send-message.ts';
 import type { Store } from '../../store/types.ts';
 import { badRequest } from './errors.ts';
 
-const PHONE_NUMBER = /^\+?[0-9]{6,15}$/;
+export const PHONE_NUMBER = /^\+?[0-9]{6,15}$/;
 
 /** The LINE channel account `from` names; a 400 naming `from` otherwise. */
 export async function accountFor(store: Store, tenantId: string, from: string): Promise<string> {
@@ -27,18 +29,24 @@ export async function accountFor(store: Store, tenantId: string, from: string): 
   throw badRequest([{ pointer: '/from', rule: 'channel_account', detail }]);
 }
 
-/** Who `to` is on LINE through this account; a 400 naming `to` when nobody. */
+/**
+ * Who `to` is on LINE through this account: a send's `to`, `unknown phone` for a number no contact
+ * holds, and a 400 naming `to` for anything else nobody is.
+ */
 export async function recipientFor(
   store: Store,
   tenantId: string,
   accountId: string,
   to: string,
-): Promise<SendCommand['to']> {
+): Promise<SendCommand['to'] | 'unknown phone'> {
   const contactId = await store.contacts.contactFor(tenantId, 'infobip', accountId, to);
   if (contactId !== undefined) return { contactId };
   if (LINE_USER_ID.test(to)) return to;
-  const detail = PHONE_NUMBER.test(to)
-    ? 'phone numbers cannot be reached: Omnigate sends LINE messages to LINE users only and has no SMS channel yet; give a user key'
-    : `no contact has the user key '${to}' (add it as an "infobip" identity with POST /v1/contacts) and it is not a LINE user id`;
+  if (PHONE_NUMBER.test(to)) {
+    // Contacts keep phone numbers in E.164 with the `+` (as the Webex and Konnek façades look them up).
+    const byPhone = await store.contacts.contactFor(tenantId, 'phone', '', `+${to.replace(/^\+/, '')}`);
+    return byPhone !== undefined ? { contactId: byPhone } : 'unknown phone';
+  }
+  const detail = `no contact has the user key '${to}' (add it as an "infobip" identity with POST /v1/contacts) and it is not a LINE user id`;
   throw badRequest([{ pointer: '/to', rule: 'recipient', detail }]);
 }

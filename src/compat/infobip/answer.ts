@@ -16,6 +16,30 @@ const PENDING_ENROUTE = {
   description: 'Message sent to next instance',
 } as const;
 
+/**
+ * A phone number no contact holds: Infobip takes the request and rejects the message for its
+ * destination, in the send response's status (REJECTED_DESTINATION, group REJECTED, id 52; its
+ * response status codes, infobip.com/docs/essentials/api-essentials/response-status-and-error-codes).
+ * Nothing is stored; the message id answered names no message.
+ */
+export function rejectedDestination(to: string, messageId: string): SingleResponse {
+  return {
+    messages: [
+      {
+        to,
+        status: {
+          groupId: 5,
+          groupName: 'REJECTED',
+          id: 52,
+          name: 'REJECTED_DESTINATION',
+          description: 'Invalid destination address',
+        },
+        messageId,
+      },
+    ],
+  };
+}
+
 export function accepted(to: string, outcome: SendOutcome): SingleResponse {
   return {
     messages: outcome.body.messages.map((m) => ({ to, status: { ...PENDING_ENROUTE }, messageId: m.id })),

@@ -8,16 +8,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import { sendMessage } from '../../core/send-message.ts';
+import { newId } from '../../lib/ids.ts';
 import { compatTenantResolver } from '../credentials.ts';
+import { ignoredDegradations, ignoredFields, lenient } from '../shared/ignored-fields.ts';
 import type { CompatDeps } from '../types.ts';
-import { accountFor, recipientFor } from './addressing.ts';
-import { accepted } from './answer.ts';
+import { accountFor, PHONE_NUMBER as PHONE, recipientFor } from './addressing.ts';
+import { accepted, rejectedDestination } from './answer.ts';
 import { basicCredentials } from './basic-auth.ts';
 import { badRequest, fromAppError, toInfobipError, unauthorized } from './errors.ts';
 import { ErrorResponse, SingleRequest, SingleResponse } from './schema.ts';
 import { translate } from './translate.ts';
 
 export const INFOBIP_PREFIX = '/line/1';
+const withoutIgnored = ignoredFields(SingleRequest);
 
 export const infobipFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
   const line = deps.send.connectors['line'];
@@ -51,15 +54,16 @@ export const infobipFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) =
           'with your Omnigate API key as the password). `from` is a LINE channel account id or name, `to` a ' +
           "contact's `infobip` identity or a LINE user id. See docs/compat/infobip.md.",
         tags: ['infobip'],
-        body: SingleRequest,
+        body: lenient(SingleRequest),
         response: { 200: SingleResponse, 400: ErrorResponse, 401: ErrorResponse, 500: ErrorResponse },
       },
     },
     async (request, reply) => {
-      const body = request.body as SingleRequest;
+      const { body, ignored } = withoutIgnored(request.body as SingleRequest);
       const { store } = deps.send;
       const accountId = await accountFor(store, request.tenantId, body.from);
       const to = await recipientFor(store, request.tenantId, accountId, body.to);
+      if (to === 'unknown phone') return reply.code(200).send(rejectedDestination(body.to, newId('msg')));
       const translation = translate(body.message, line);
       if (translation.issues.length > 0) throw badRequest(translation.issues, translation.renames);
       const outcome = await sendMessage(deps.send, request.tenantId, {
@@ -67,9 +71,16 @@ export const infobipFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) =
         from: accountId,
         to,
         message: translation.message,
+        ...(ignored.length > 0 ? { degradations: ignoredDegradations('Infobip LINE', ignored) } : {}),
       }).catch((error: unknown) => {
+        // A phone number whose contact has no LINE identity is as unroutable as one nobody has.
+        if (error instanceof AppError && error.code === 'GW_CONTACT_UNREACHABLE' && PHONE.test(body.to)) {
+          return 'unknown phone' as const;
+        }
         throw error instanceof AppError ? fromAppError(error, translation.renames) : error;
       });
+      if (outcome === 'unknown phone')
+        return reply.code(200).send(rejectedDestination(body.to, newId('msg')));
       if (!outcome.replayed) deps.onAccepted?.(false);
       return reply.code(200).send(accepted(body.to, outcome));
     },

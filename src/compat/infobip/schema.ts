@@ -218,7 +218,7 @@ export const SingleRequest = Type.Object(
       'Application key you are using to send messages: the id of a LINE channel account, or the name it was registered under.',
     ),
     to: Text(
-      'User key: an `infobip` identity of a contact (POST /v1/contacts), or a LINE user id. Phone numbers are refused.',
+      'User key: an `infobip` identity of a contact (POST /v1/contacts), a LINE user id, or a phone number: the contact with that `phone` identity and a LINE identity (none: 200 with status REJECTED_DESTINATION).',
     ),
     message: InfobipMessage,
   },

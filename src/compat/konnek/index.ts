@@ -17,6 +17,7 @@ import { sendMessage } from '../../core/send-message.ts';
 import { headerValue } from '../../lib/headers.ts';
 import type { Store, StoredMessage } from '../../store/types.ts';
 import { compatTenantResolver } from '../credentials.ts';
+import { ignoredDegradations, ignoredFields, lenient } from '../shared/ignored-fields.ts';
 import type { CompatDeps } from '../types.ts';
 import { accountFor, recipientFor } from './addressing.ts';
 import { answer } from './answer.ts';
@@ -45,6 +46,7 @@ export const KONNEK_CHANNELS = {
   facebook: 'messenger',
 } as const;
 
+const withoutIgnored = ignoredFields(SendRequest);
 const ERRORS = { 400: ErrorAnswer, 401: ErrorAnswer, 404: ErrorAnswer, 500: ErrorAnswer } as const;
 const CREDENTIAL_HEADERS = {
   type: 'object',
@@ -94,7 +96,7 @@ export const konnekFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) =>
           tags: ['konnek'],
           headers: CREDENTIAL_HEADERS,
           params: SendParams,
-          body: SendRequest,
+          body: lenient(SendRequest),
           response: {
             200: Answer,
             409: ErrorAnswer,
@@ -106,7 +108,7 @@ export const konnekFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) =>
         },
       },
       async (request, reply) => {
-        const body = request.body as SendRequest;
+        const { body, ignored } = withoutIgnored(request.body as SendRequest);
         const { clientID } = request.params as SendParams;
         const { tenantId } = request;
         const accountId = await accountFor(store, tenantId, channel, clientID);
@@ -133,6 +135,7 @@ export const konnekFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) =>
             message,
             ...(replyTo.options ? { options: replyTo.options } : {}),
             correlationId: body.id,
+            ...(ignored.length > 0 ? { degradations: ignoredDegradations('Konnek', ignored) } : {}),
           },
           // The client's own message id: a retry of the same message is answered, not sent again.
           IDEMPOTENCY_PREFIX + body.id,

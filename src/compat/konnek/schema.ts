@@ -5,8 +5,9 @@
  * The schema holds what is true of every request: the five fields the table marks mandatory at the
  * top, and the JSON type of every field. Which nested fields are mandatory depends on `type` (the
  * document's own sample carries media, location, buttons and a list on a `text` message, empty),
- * so translate.ts checks those for the type being sent. Unknown fields are let through: the
- * sample itself carries one (`timestampt`), and nothing in the document says Konnek refuses them.
+ * so translate.ts checks those for the type being sent. Unknown fields are let through: nothing
+ * in the document says Konnek refuses them. The route validates with `lenient`, and the fields not
+ * described here are ignored and recorded on the message (shared/ignored-fields.ts).
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../core/idempotency.ts';
@@ -19,74 +20,52 @@ export type KonnekType = (typeof KONNEK_TYPES)[number];
 /** The key the façade stores a Konnek `id` under as a native idempotency key (see index.ts). */
 export const IDEMPOTENCY_PREFIX = 'konnek:';
 
-const open = { additionalProperties: true } as const;
 const Str = (description: string) => Type.String({ description });
 
-const Button = Type.Object(
-  {
-    key: Type.Optional(Str('Button id, returned as the postback when the person taps it.')),
-    title: Type.Optional(Str('Button label.')),
-  },
-  open,
-);
+const Button = Type.Object({
+  key: Type.Optional(Str('Button id, returned as the postback when the person taps it.')),
+  title: Type.Optional(Str('Button label.')),
+});
 export type KonnekButton = Static<typeof Button>;
 
-const ListAction = Type.Object(
-  {
-    key: Type.Optional(Str('Row id, returned as the postback when the person picks it.')),
-    title: Type.Optional(Str('Row name.')),
-    description: Type.Optional(Str('Row description.')),
-  },
-  open,
-);
+const ListAction = Type.Object({
+  key: Type.Optional(Str('Row id, returned as the postback when the person picks it.')),
+  title: Type.Optional(Str('Row name.')),
+  description: Type.Optional(Str('Row description.')),
+});
 
-const ListSection = Type.Object(
-  {
-    title: Type.Optional(Str('Section title.')),
-    description: Type.Optional(Str('Section description (no channel shows one; see docs/compat/konnek.md).')),
-    actions: Type.Optional(Type.Array(ListAction, { description: 'The rows to choose from.' })),
-  },
-  open,
-);
+const ListSection = Type.Object({
+  title: Type.Optional(Str('Section title.')),
+  description: Type.Optional(Str('Section description (no channel shows one; see docs/compat/konnek.md).')),
+  actions: Type.Optional(Type.Array(ListAction, { description: 'The rows to choose from.' })),
+});
 
-export const KonnekBody = Type.Object(
-  {
-    text: Type.Optional(Str('The text; the caption of media; the text above buttons or a list.')),
-    media: Type.Optional(
-      Type.Object(
-        {
-          url: Type.Optional(Str('Media URL (http or https).')),
-          name: Type.Optional(Str('Display name of the file.')),
-        },
-        open,
-      ),
-    ),
-    location: Type.Optional(
-      Type.Object(
-        {
-          latitude: Type.Optional(Type.Number({ description: 'Latitude, decimal degrees.' })),
-          longitude: Type.Optional(Type.Number({ description: 'Longitude, decimal degrees.' })),
-        },
-        open,
-      ),
-    ),
-    button: Type.Optional(
-      Type.Union([Type.Array(Button), Button], {
-        description: 'The buttons: an array, as the sample sends it (one object is taken as one button).',
-      }),
-    ),
-    list: Type.Optional(
-      Type.Object(
-        {
-          title: Type.Optional(Str('The label of the button that opens the list.')),
-          sections: Type.Optional(Type.Array(ListSection)),
-        },
-        open,
-      ),
-    ),
-  },
-  open,
-);
+export const KonnekBody = Type.Object({
+  text: Type.Optional(Str('The text; the caption of media; the text above buttons or a list.')),
+  media: Type.Optional(
+    Type.Object({
+      url: Type.Optional(Str('Media URL (http or https).')),
+      name: Type.Optional(Str('Display name of the file.')),
+    }),
+  ),
+  location: Type.Optional(
+    Type.Object({
+      latitude: Type.Optional(Type.Number({ description: 'Latitude, decimal degrees.' })),
+      longitude: Type.Optional(Type.Number({ description: 'Longitude, decimal degrees.' })),
+    }),
+  ),
+  button: Type.Optional(
+    Type.Union([Type.Array(Button), Button], {
+      description: 'The buttons: an array, as the sample sends it (one object is taken as one button).',
+    }),
+  ),
+  list: Type.Optional(
+    Type.Object({
+      title: Type.Optional(Str('The label of the button that opens the list.')),
+      sections: Type.Optional(Type.Array(ListSection)),
+    }),
+  ),
+});
 export type KonnekBody = Static<typeof KonnekBody>;
 
 export const KonnekHeader = Type.Object(
@@ -95,38 +74,33 @@ export const KonnekHeader = Type.Object(
     text: Type.Optional(Str('Header text (type text).')),
     media_url: Type.Optional(Str('Header media URL (type image, video, document).')),
   },
-  { ...open, description: 'Header of a button or list message.' },
+  { description: 'Header of a button or list message.' },
 );
 export type KonnekHeader = Static<typeof KonnekHeader>;
 
 export const KonnekFooter = Type.Object(
   { title: Type.Optional(Str('Footer title.')), text: Type.Optional(Str('Footer text.')) },
-  { ...open, description: 'Footer of a button or list message.' },
+  { description: 'Footer of a button or list message.' },
 );
 export type KonnekFooter = Static<typeof KonnekFooter>;
 
-export const SendRequest = Type.Object(
-  {
-    id: Type.String({
-      minLength: 1,
-      maxLength: MAX_IDEMPOTENCY_KEY_LENGTH - IDEMPOTENCY_PREFIX.length,
-      description: 'Your message id: a retry with the same id is answered without sending twice.',
-    }),
-    reply_id: Type.Optional(Str('The id of the message this one replies to (WhatsApp, Telegram).')),
-    times: Type.Integer({ description: 'Unix time of sending.' }),
-    timestamp: Type.Optional(Str('Date and time of sending (RFC 3339). Mandatory, or `timestampt`.')),
-    timestampt: Type.Optional(Str("The document's sample spelling of `timestamp`, accepted as it.")),
-    reply_token: Type.Optional(
-      Str('Telegram reply token; accepted and not used (see docs/compat/konnek.md).'),
-    ),
-    recipient: Type.String({ minLength: 1, maxLength: 256, description: "The recipient's phone number." }),
-    type: StringEnum([...KONNEK_TYPES], 'Message type.'),
-    body: Type.Optional(KonnekBody),
-    header: Type.Optional(KonnekHeader),
-    footer: Type.Optional(KonnekFooter),
-  },
-  open,
-);
+export const SendRequest = Type.Object({
+  id: Type.String({
+    minLength: 1,
+    maxLength: MAX_IDEMPOTENCY_KEY_LENGTH - IDEMPOTENCY_PREFIX.length,
+    description: 'Your message id: a retry with the same id is answered without sending twice.',
+  }),
+  reply_id: Type.Optional(Str('The id of the message this one replies to (WhatsApp, Telegram).')),
+  times: Type.Integer({ description: 'Unix time of sending.' }),
+  timestamp: Type.Optional(Str('Date and time of sending (RFC 3339). Mandatory, or `timestampt`.')),
+  timestampt: Type.Optional(Str("The document's sample spelling of `timestamp`, accepted as it.")),
+  reply_token: Type.Optional(Str('Telegram reply token; accepted and not used (see docs/compat/konnek.md).')),
+  recipient: Type.String({ minLength: 1, maxLength: 256, description: "The recipient's phone number." }),
+  type: StringEnum([...KONNEK_TYPES], 'Message type.'),
+  body: Type.Optional(KonnekBody),
+  header: Type.Optional(KonnekHeader),
+  footer: Type.Optional(KonnekFooter),
+});
 export type SendRequest = Static<typeof SendRequest>;
 
 const Meta = Type.Object({

@@ -13,6 +13,7 @@ import { AppError } from '../../core/errors.ts';
 import { sendMessage } from '../../core/send-message.ts';
 import { headerValue } from '../../lib/headers.ts';
 import { compatTenantResolver } from '../credentials.ts';
+import { ignoredDegradations, ignoredFields, lenient } from '../shared/ignored-fields.ts';
 import type { CompatDeps } from '../types.ts';
 import {
   errorBody,
@@ -24,6 +25,7 @@ import {
   type WebexError,
   worded,
 } from './answer.ts';
+import { accountOfApp } from './app.ts';
 import { countDestinations, kindsOf, resolveDestinations, type SendUnit } from './destinations.ts';
 import { fromAppError, toWebexError } from './errors.ts';
 import { type FieldMapper, firstOf } from './fields.ts';
@@ -33,6 +35,7 @@ import { planSend, targetOf } from './translate.ts';
 export const WEBEX_MESSAGING_PATH = '/resources/v1/messaging';
 const MAX_DESTINATIONS = 1000;
 const MAX_CORRELATION_BYTES = 50;
+const withoutIgnored = ignoredFields(WebexRequestSchema);
 
 export const webexFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
   const tenantFor = compatTenantResolver(deps.send.store, deps.credentialHash, 'webex');
@@ -66,12 +69,12 @@ export const webexFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => 
           type: 'object',
           properties: { key: { type: 'string', description: 'The service key.' } },
         },
-        body: WebexRequestSchema,
+        body: lenient(WebexRequestSchema),
         response: { 200: WebexAnswer },
       },
     },
     async (request, reply) => {
-      const body = request.body as WebexRequest;
+      const { body, ignored } = withoutIgnored(request.body as WebexRequest);
       const target = targetOf(body.deliverychannel);
       const count = countDestinations(body.destination);
       if (count > MAX_DESTINATIONS) {
@@ -85,7 +88,9 @@ export const webexFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => 
       }
       checkCorrelationIds(body);
 
-      const plan = await planSend(deps.send, request.tenantId, body, target);
+      const from = await accountOfApp(deps.send.store, request.tenantId, target, body.appid);
+      const plan = await planSend(deps.send, request.tenantId, body, target, from);
+      if (ignored.length > 0) plan.command.degradations = ignoredDegradations('Webex Connect', ignored);
       const resolution = await resolveDestinations(
         deps.send.store,
         request.tenantId,

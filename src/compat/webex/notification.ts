@@ -11,6 +11,12 @@
  * Submitted 7501, Delivered 7500, Read 7502; a failure is `Failed` 7010 "Service provider
  * exception." with the provider's words in `additionalInfo`; an expired message `Un-Delivered`
  * 7208 "Message expired". Webex tells nothing of queueing: those statuses are not notified.
+ *
+ * A message the façade failed itself (a deprecated Messenger template, which seed 003 says is
+ * accepted and then fails "with a delivery receipt notification") is `Failed` 7004 "Invalid
+ * parameters/Values", Webex Connect's delivery code for a request whose values it refuses
+ * (docs.imiconnect.com/docs/channel-specific-status-codes), with the seed's sentence in
+ * `additionalInfo`: no provider was involved, so not 7010.
  * Pure: it runs inside the store's transaction.
  */
 import type { MessageStatus } from '../../core/status.ts';
@@ -26,6 +32,15 @@ const FAILED: Notified = {
   deliveryStatus: 'Failed',
   code: '7010',
   description: 'Service provider exception.',
+};
+
+/** The failure code of a message the façade failed for its deprecated template (translate-fb.ts). */
+export const DEPRECATED_TEMPLATE_CODE = 'deprecated_template';
+
+const REFUSED_VALUES: Notified = {
+  deliveryStatus: 'Failed',
+  code: '7004',
+  description: 'Invalid parameters/Values',
 };
 
 const NOTIFIED: Partial<Record<MessageStatus, Notified>> = {
@@ -45,7 +60,10 @@ const CHANNELS: Record<string, { deliveryChannel: string; destinationType: strin
 };
 
 export function webexNotification(input: StatusCallbackInput): string | undefined {
-  const notified = NOTIFIED[input.status];
+  const notified =
+    input.status === 'failed' && input.code === DEPRECATED_TEMPLATE_CODE
+      ? REFUSED_VALUES
+      : NOTIFIED[input.status];
   if (notified === undefined) return undefined;
   const channel = CHANNELS[input.channel] ?? { deliveryChannel: input.channel, destinationType: 'userid' };
   return JSON.stringify({
@@ -56,7 +74,7 @@ export function webexNotification(input: StatusCallbackInput): string | undefine
         destinationType: channel.destinationType,
         timeStamp: input.occurredAt,
         code: notified.code,
-        additionalInfo: notified === FAILED ? (input.reason ?? '') : '',
+        additionalInfo: notified === FAILED || notified === REFUSED_VALUES ? (input.reason ?? '') : '',
         deliveryStatus: notified.deliveryStatus,
         destination: input.to,
       },

@@ -6,6 +6,10 @@
  * in the translators, and the channel's own limits by the native send, each answered in Webex's
  * codes. Fields the document lists for channels Omnigate does not have yet (sms, voice, push,
  * in-app, Apple) are taken as open objects: those requests are answered 7007 whatever they hold.
+ *
+ * Objects are closed here as the vendor's documents describe them; the route validates with
+ * `lenient` (shared/ignored-fields.ts): a field not described is ignored and recorded, as Webex
+ * Connect ignores it (its own sample sends `gtrId` and `icmessage`), never refused.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { MESSENGER_TAGS } from '../../channels/messenger/limits.ts';
@@ -131,25 +135,17 @@ const Smartlink = Type.Object(
   { additionalProperties: false },
 );
 
-export const WebexChannels = Type.Object(
-  {
-    smartlinks: Type.Optional(Type.Array(Smartlink)),
-    'OTT-Messaging': Type.Optional(
-      Type.Object(
-        { fb: Type.Optional(FbMessage), wa: Type.Optional(WaMessage) },
-        { additionalProperties: true },
-      ),
-    ),
-    sms: Type.Optional(Open('SMS: not available in Omnigate yet (7007).')),
-    voice: Type.Optional(Open('Voice: not available in Omnigate yet (7007).')),
-    push: Type.Optional(Open('Push: not available in Omnigate yet (7007).')),
-    appmessaging: Type.Optional(Open('In-app messaging: not available in Omnigate yet (7007).')),
-    AppleBusinessChat: Type.Optional(
-      Open('Apple Messages for Business: not available in Omnigate yet (7007).'),
-    ),
-  },
-  { additionalProperties: true },
-);
+export const WebexChannels = Type.Object({
+  smartlinks: Type.Optional(Type.Array(Smartlink)),
+  'OTT-Messaging': Type.Optional(Type.Object({ fb: Type.Optional(FbMessage), wa: Type.Optional(WaMessage) })),
+  sms: Type.Optional(Open('SMS: not available in Omnigate yet (7007).')),
+  voice: Type.Optional(Open('Voice: not available in Omnigate yet (7007).')),
+  push: Type.Optional(Open('Push: not available in Omnigate yet (7007).')),
+  appmessaging: Type.Optional(Open('In-app messaging: not available in Omnigate yet (7007).')),
+  AppleBusinessChat: Type.Optional(
+    Open('Apple Messages for Business: not available in Omnigate yet (7007).'),
+  ),
+});
 
 export const WebexRequest = Type.Object(
   {
@@ -160,7 +156,11 @@ export const WebexRequest = Type.Object(
       description: 'Up to 1000 recipients in all (7009 beyond).',
     }),
     channels: Type.Optional(WebexChannels),
-    appid: Type.Optional(Text('The Omnigate channel account to send from; default: the channel’s oldest.')),
+    appid: Type.Optional(
+      Text(
+        'The app to send from: the `appId` of a channel account of the deliverychannel (POST/PATCH /v1/channel-accounts). Required for fb and whatsapp (7003).',
+      ),
+    ),
     correlationid: Type.Optional(Text('Up to 50 bytes; comes back in the answer and every notification.')),
     notifyurl: Type.Optional(Text('Where delivery notifications go, in Webex Connect’s own shape.')),
     callbackData: Type.Optional(Text('Sent back in every notification.')),
@@ -190,8 +190,8 @@ export const WebexRequest = Type.Object(
     ),
   },
   {
-    // priority, route, gtrId, icmessage, notifyurlAuthId … are documented and have no effect here.
-    additionalProperties: true,
+    description:
+      'Fields not described here (priority, route, gtrId, icmessage, notifyurlAuthId, …) are ignored and recorded on each message as `compat_field_ignored` degradations.',
   },
 );
 export type WebexRequest = Omit<Static<typeof WebexRequest>, 'destination'> & {

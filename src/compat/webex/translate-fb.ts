@@ -5,15 +5,16 @@
  * button / receipt templates, sender actions), so the message goes through Omnigate's checks and
  * renderers like any other. A block that carries something the canonical model has no field for
  * (an image on a quick reply, a receipt's address or adjustments, `metadata`, a button's webview
- * settings) and the deprecated airline templates go as `raw`: the Send API body Webex's object
- * already is, so nothing the client sent is lost. Airline templates are then refused by Messenger
- * (its emulator, in the sandbox) and the failure reaches the client as a notification, as the
- * Webex document says they do.
+ * settings) go as `raw`: the Send API body Webex's object already is, so nothing the client sent
+ * is lost. The deprecated airline templates are accepted (1001) and then failed by the gateway
+ * itself, never sent, the client told by a delivery notification, as seed 003 says of each: "…
+ * is deprecated and the messaging API call will fail with a delivery receipt notification."
  */
 import type { Action, CanonicalMessage } from '../../core/message.ts';
 import { isObj, type Obj } from '../../lib/json.ts';
 import { refusal, worded } from './answer.ts';
 import { type FieldMapper, fieldsUnder, firstOf } from './fields.ts';
+import { DEPRECATED_TEMPLATE_CODE } from './notification.ts';
 import type { FbMessage } from './schema.ts';
 
 export const FB = 'channels.OTT-Messaging.fb';
@@ -27,11 +28,28 @@ export const DEPRECATED_TEMPLATES = [
 ] as const;
 const TEMPLATE_TYPES = ['generic', 'button', 'receipt', ...DEPRECATED_TEMPLATES];
 
+/**
+ * Seed 003's words for each (its "Airline Boarding Pass Template" section says "Airline Flight
+ * Update Template is deprecated", a copy of the next section's line: the template is named here).
+ */
+const DEPRECATION: Record<(typeof DEPRECATED_TEMPLATES)[number], string> = {
+  airline_itinerary:
+    'Airline Itinerary Template is deprecated and the messaging API call will fail with a delivery receipt notification.',
+  airline_checkin:
+    'Airline Check-in Template is deprecated and the messaging API call will fail with a delivery receipt notification.',
+  airline_boardingpass:
+    'Airline Boarding Pass Template is deprecated and the messaging API call will fail with a delivery receipt notification.',
+  airline_update:
+    'Airline Flight Update Template is deprecated and the API calls will fail notified on message delivery receipt.',
+};
+
 export interface TranslatedContent {
   message: CanonicalMessage;
   /** `options.<channel>` of the native send. */
   options?: Record<string, unknown>;
   fields: FieldMapper;
+  /** Accepted, then failed by the gateway (a deprecated template). */
+  failAfterAccept?: { code: string; reason: string };
 }
 
 const missing = (field: string) => refusal('mandatoryMissing', field);
@@ -68,9 +86,15 @@ export function translateFb(fb: FbMessage): TranslatedContent {
   const sent = Object.entries({ text, attachment, quick_replies, metadata }).filter(
     ([, v]) => v !== undefined,
   );
+  const templateType =
+    fb.attachment?.type === 'template' ? (fb.attachment.payload as Obj)['template_type'] : undefined;
+  const deprecation = DEPRECATION[templateType as keyof typeof DEPRECATION] as string | undefined;
   return {
     message: { type: 'raw', payload: { message: Object.fromEntries(sent) } },
     options,
+    ...(deprecation !== undefined
+      ? { failAfterAccept: { code: DEPRECATED_TEMPLATE_CODE, reason: deprecation } }
+      : {}),
     fields: firstOf(
       fieldsUnder('/message/payload/message', FB),
       fieldsUnder('/message/payload', FB),

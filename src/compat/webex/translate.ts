@@ -76,6 +76,8 @@ export async function planSend(
   tenantId: string,
   body: WebexRequest,
   target: Target,
+  /** The channel account the request's appid names (app.ts). */
+  from: string,
 ): Promise<Plan> {
   const content = contentOf(body, target);
   const links = await smartlinks(deps, tenantId, body, content.message);
@@ -85,7 +87,7 @@ export async function planSend(
   const notify = body.notifyurl !== undefined && /^https?:\/\/\S+$/.test(body.notifyurl);
   const command: Plan['command'] = {
     channel: target.channel,
-    ...(body.appid !== undefined && body.appid !== '' ? { from: body.appid } : {}),
+    from,
     message: links?.message ?? content.message,
     ...(content.options !== undefined && Object.keys(content.options).length > 0
       ? { options: { [target.channel]: content.options } }
@@ -95,6 +97,7 @@ export async function planSend(
     ...(expiresAt !== undefined ? { expiresAt } : {}),
     ...(notify ? { callbackUrl: body.notifyurl, callbackFormat: 'webex' } : {}),
     ...(body.callbackData !== undefined ? { callbackData: body.callbackData } : {}),
+    ...(content.failAfterAccept !== undefined ? { failAfterAccept: content.failAfterAccept } : {}),
   };
   return {
     command,
@@ -115,6 +118,7 @@ interface Content {
   message: SendableMessage;
   options?: Record<string, unknown> | undefined;
   fields: FieldMapper;
+  failAfterAccept?: { code: string; reason: string } | undefined;
 }
 
 /** The channel block when there is one (it overrides `message`), else the stored template. */

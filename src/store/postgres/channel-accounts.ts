@@ -5,7 +5,7 @@ import {
   toAccount,
   toAccountWithSecrets,
 } from '../rows/channel-accounts.ts';
-import type { ChannelAccount, ChannelAccountRepository } from '../types.ts';
+import { AppIdTakenError, type ChannelAccount, type ChannelAccountRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
 
 const selectOne = async (tx: Tx, tenantId: string, id: string): Promise<AccountRow | undefined> =>
@@ -18,6 +18,19 @@ const selectOne = async (tx: Tx, tenantId: string, id: string): Promise<AccountR
 
 const DEFAULT_ACCOUNT_CACHE_MS = 5_000;
 
+/** A write that another account's app id refused (the unique index), as the port's error. */
+async function appIdChecked<T>(appId: string | null | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const pg = error as { code?: string; constraint?: string };
+    if (appId && pg.code === '23505' && pg.constraint === 'channel_accounts_by_app_id') {
+      throw new AppIdTakenError(appId);
+    }
+    throw error;
+  }
+}
+
 export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): ChannelAccountRepository {
   // The default account is the oldest of its channel, and accounts are never deleted, so once
   // found it stays the default; a short cache saves a transaction on every send. Misses are not
@@ -27,24 +40,27 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
   const defaults = new Map<string, { account: ChannelAccount; until: number }>();
   return {
     create(tenantId, a) {
-      return db.tenant(tenantId, async (tx) => {
-        const createdAt = new Date().toISOString();
-        await tx.query(
-          `INSERT INTO channel_accounts (id, tenant_id, channel, name, sandbox, credentials_enc, limits, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [
-            a.id,
-            tenantId,
-            a.channel,
-            a.name,
-            a.sandbox,
-            box.seal(JSON.stringify(a.credentials)),
-            a.limits ? JSON.stringify(a.limits) : null,
-            createdAt,
-          ],
-        );
-        return createdAccount(tenantId, a, createdAt);
-      });
+      return appIdChecked(a.appId, () =>
+        db.tenant(tenantId, async (tx) => {
+          const createdAt = new Date().toISOString();
+          await tx.query(
+            `INSERT INTO channel_accounts (id, tenant_id, channel, name, sandbox, credentials_enc, limits, app_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            [
+              a.id,
+              tenantId,
+              a.channel,
+              a.name,
+              a.sandbox,
+              box.seal(JSON.stringify(a.credentials)),
+              a.limits ? JSON.stringify(a.limits) : null,
+              a.appId ?? null,
+              createdAt,
+            ],
+          );
+          return createdAccount(tenantId, a, createdAt);
+        }),
+      );
     },
     list(tenantId) {
       return db.tenant(tenantId, async (tx) =>
@@ -76,6 +92,26 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
         const [row] = await tx.query<AccountRow>(
           'UPDATE channel_accounts SET limits = $1 WHERE tenant_id = $2 AND id = $3 RETURNING *',
           [empty ? null : JSON.stringify(limits), tenantId, id],
+        );
+        return row ? toAccount(row) : undefined;
+      });
+    },
+    setAppId(tenantId, id, appId) {
+      return appIdChecked(appId, () =>
+        db.tenant(tenantId, async (tx) => {
+          const [row] = await tx.query<AccountRow>(
+            'UPDATE channel_accounts SET app_id = $1 WHERE tenant_id = $2 AND id = $3 RETURNING *',
+            [appId, tenantId, id],
+          );
+          return row ? toAccount(row) : undefined;
+        }),
+      );
+    },
+    findByAppId(tenantId, channel, appId) {
+      return db.tenant(tenantId, async (tx) => {
+        const [row] = await tx.query<AccountRow>(
+          'SELECT * FROM channel_accounts WHERE tenant_id = $1 AND channel = $2 AND app_id = $3',
+          [tenantId, channel, appId],
         );
         return row ? toAccount(row) : undefined;
       });

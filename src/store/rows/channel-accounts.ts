@@ -11,6 +11,7 @@ export interface AccountRow {
   sandbox: Flag;
   credentials_enc: string;
   limits: string | null;
+  app_id: string | null;
   created_at: string;
 }
 
@@ -21,6 +22,7 @@ export const toAccount = (r: AccountRow): ChannelAccount => ({
   name: r.name,
   sandbox: flag(r.sandbox),
   ...(r.limits ? { limits: JSON.parse(r.limits) } : {}),
+  ...(r.app_id !== null && r.app_id !== undefined ? { appId: r.app_id } : {}),
   createdAt: r.created_at,
 });
 
@@ -41,5 +43,6 @@ export const createdAccount = (
   name: a.name,
   sandbox: a.sandbox,
   ...(a.limits ? { limits: a.limits } : {}),
+  ...(a.appId !== undefined ? { appId: a.appId } : {}),
   createdAt,
 });

@@ -5,7 +5,7 @@ import {
   toAccount,
   toAccountWithSecrets,
 } from '../rows/channel-accounts.ts';
-import type { ChannelAccount, ChannelAccountRepository } from '../types.ts';
+import { AppIdTakenError, type ChannelAccount, type ChannelAccountRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
@@ -18,13 +18,21 @@ export function createChannelAccountRepository(
   // Every send without `from` asks for the default account; one process owns this file, so a map
   // kept in step with `create` is exact.
   const defaults = new Map<string, ChannelAccount | undefined>();
+  /** The one writer runs this and the write after it in one transaction, so the check is exact. */
+  const refuseTakenAppId = (tenantId: string, channel: string, appId: string, id: string) => {
+    const other = prepare(
+      'SELECT id FROM channel_accounts WHERE tenant_id = ? AND channel = ? AND app_id = ? AND id <> ?',
+    ).get(tenantId, channel, appId, id);
+    if (other !== undefined) throw new AppIdTakenError(appId);
+  };
   return {
     create(tenantId, a) {
       return writer.run(() => {
         const createdAt = new Date().toISOString();
+        if (a.appId !== undefined) refuseTakenAppId(tenantId, a.channel, a.appId, a.id);
         prepare(
-          `INSERT INTO channel_accounts (id, tenant_id, channel, name, sandbox, credentials_enc, limits, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO channel_accounts (id, tenant_id, channel, name, sandbox, credentials_enc, limits, app_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           a.id,
           tenantId,
@@ -33,6 +41,7 @@ export function createChannelAccountRepository(
           a.sandbox ? 1 : 0,
           box.seal(JSON.stringify(a.credentials)),
           a.limits ? JSON.stringify(a.limits) : null,
+          a.appId ?? null,
           createdAt,
         );
         defaults.delete(`${tenantId}\u0000${a.channel}`);
@@ -73,6 +82,29 @@ export function createChannelAccountRepository(
         ) as AccountRow | undefined;
         return row ? toAccount(row) : undefined;
       });
+    },
+    setAppId(tenantId, id, appId) {
+      return writer.run(() => {
+        const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
+          tenantId,
+          id,
+        ) as AccountRow | undefined;
+        if (!row) return undefined;
+        if (appId !== null) refuseTakenAppId(tenantId, row.channel, appId, id);
+        prepare('UPDATE channel_accounts SET app_id = ? WHERE tenant_id = ? AND id = ?').run(
+          appId,
+          tenantId,
+          id,
+        );
+        defaults.delete(`${tenantId}\u0000${row.channel}`);
+        return toAccount({ ...row, app_id: appId });
+      });
+    },
+    async findByAppId(tenantId, channel, appId) {
+      const row = prepare(
+        'SELECT * FROM channel_accounts WHERE tenant_id = ? AND channel = ? AND app_id = ?',
+      ).get(tenantId, channel, appId) as AccountRow | undefined;
+      return row ? toAccount(row) : undefined;
     },
     setCredentials(tenantId, id, credentials) {
       return writer.run(() => {

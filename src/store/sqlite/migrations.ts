@@ -355,4 +355,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       UPDATE jobs SET written = in_flight;
     `,
   },
+  {
+    version: 15,
+    name: 'channel account app ids',
+    sql: `
+      -- The id a vendor's client names an account by (Webex Connect's appid), set by the tenant.
+      ALTER TABLE channel_accounts ADD COLUMN app_id TEXT;
+      CREATE UNIQUE INDEX channel_accounts_by_app_id ON channel_accounts (tenant_id, channel, app_id)
+        WHERE app_id IS NOT NULL;
+    `,
+  },
 ];

@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
-import { psid, queued, refused, webex } from './helpers.ts';
+import { APP, psid, queued, refused, useApps, webex } from './helpers.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway();
+  await useApps(gw);
 });
 afterAll(async () => gw.close());
 
@@ -21,6 +22,7 @@ describe('batches', () => {
     const entries = queued(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         correlationid: 'campaign-7',
         channels: text('Your parcel is on its way'),
         // Half as one entry with 500 values, half as 500 entries of one.
@@ -49,7 +51,12 @@ describe('batches', () => {
     const people = Array.from({ length: 1001 }, (_, i) => psid(20_000 + i));
     const before = (await gw.api('GET', '/v1/messages?limit=1')).json.data[0]?.id;
     const description = refused(
-      await webex(gw, { deliverychannel: 'fb', channels: text('too many'), destination: [{ psid: people }] }),
+      await webex(gw, {
+        deliverychannel: 'fb',
+        appid: APP.fb,
+        channels: text('too many'),
+        destination: [{ psid: people }],
+      }),
       '7009',
     );
     expect(description).toBe('Max number of destinations: 1001 recipients; at most 1000 per request');
@@ -57,6 +64,7 @@ describe('batches', () => {
     refused(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         channels: text('too many'),
         destination: [{ psid: people.slice(0, 600) }, { psid: people.slice(600) }],
       }),
@@ -71,6 +79,7 @@ describe('batches', () => {
     const entries = queued(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         correlationid: 'request-level',
         channels: text('Order update'),
         destination: [
@@ -94,6 +103,7 @@ describe('batches', () => {
   it('a recipient that cannot be reached gets its own refusal; the others are queued', async () => {
     const res = await webex(gw, {
       deliverychannel: 'fb',
+      appid: APP.fb,
       channels: text('Mixed batch'),
       destination: [{ psid: [psid(40_001)] }, { customerid: ['ct_nobody'] }, { psid: [psid(40_002)] }],
     });

@@ -8,16 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBEX_CODES } from '../../../src/compat/webex/answer.ts';
 import { toWebexError } from '../../../src/compat/webex/errors.ts';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
-import { psid, queued, refused, webex } from './helpers.ts';
+import { APP, psid, queued, refused, useApps, webex } from './helpers.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway();
+  await useApps(gw);
 });
 afterAll(async () => gw.close());
 
 const fb = (block: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   deliverychannel: 'fb',
+  appid: APP.fb,
   channels: { 'OTT-Messaging': { fb: block } },
   destination: [{ psid: [psid(900)] }],
   ...extra,
@@ -68,7 +70,7 @@ describe('7003 Mandatory parameters missing', () => {
   });
 
   it("the channel block missing, in the document's words", async () => {
-    const base = { deliverychannel: 'fb', destination: [{ psid: [psid(901)] }] };
+    const base = { deliverychannel: 'fb', appid: APP.fb, destination: [{ psid: [psid(901)] }] };
     expect(refused(await webex(gw, base), '7003')).toBe("param 'OTT-Messaging' missing for channel fb");
     expect(refused(await webex(gw, { ...base, channels: { 'OTT-Messaging': {} } }), '7003')).toBe(
       "param 'fb' missing for channel fb",
@@ -80,6 +82,7 @@ describe('7003 Mandatory parameters missing', () => {
       refused(
         await webex(gw, {
           deliverychannel: 'whatsapp',
+          appid: APP.whatsapp,
           channels: {},
           destination: [{ waid: ['16505551234'] }],
         }),
@@ -113,8 +116,11 @@ describe('7004 Invalid parameters, naming the field as sent', () => {
     expect(refused(await webex(gw, fb({ text: 'hi' }, { deliverychannel: 'telegram' })), '7004')).toMatch(
       /deliverychannel telegram is not one of/,
     );
-    expect(refused(await webex(gw, fb({ text: 'hi' }, { destination: [{ fbid: ['1'] }] })), '7004')).toBe(
-      'Invalid parameters: destination[0].fbid is not a documented parameter',
+  });
+
+  it('an identifier kind the document does not list is ignored: alone, the entry names nobody (7003)', async () => {
+    expect(refused(await webex(gw, fb({ text: 'hi' }, { destination: [{ fbid: ['1'] }] })), '7003')).toBe(
+      'any one of [customerid,msisdn,email,userid,pushid,psid,waid] is mandatory',
     );
   });
 
@@ -216,8 +222,27 @@ describe('7004 Invalid parameters, naming the field as sent', () => {
       refused(await webex(gw, fb({ text: 'hi' }, { expiry: '2015-04-12T13:00:19.456Z' })), '7004'),
     ).toMatch(/^Invalid parameters: expiry: is already past/);
     expect(refused(await webex(gw, fb({ text: 'hi' }, { appid: 'a_155054536910425280' })), '7004')).toMatch(
-      /^Invalid parameters: appid: no messenger channel account/,
+      /^Invalid parameters: appid: no fb app 'a_155054536910425280'/,
     );
+  });
+
+  it('appid is the app a channel account was given: missing or empty is 7003; an Omnigate account id is no app id', async () => {
+    const { appid: _app, ...withoutApp } = fb({ text: 'hi' });
+    expect(refused(await webex(gw, withoutApp), '7003')).toBe(
+      'Mandatory parameters missing: appid (required for deliverychannel fb)',
+    );
+    expect(refused(await webex(gw, fb({ text: 'hi' }, { appid: '' })), '7003')).toMatch(/appid/);
+    expect(
+      refused(await webex(gw, fb({ text: 'hi' }, { appid: gw.accountId('messenger') })), '7004'),
+    ).toMatch(/^Invalid parameters: appid: no fb app 'ca_/);
+    // The whatsapp account's app id does not name a Messenger account.
+    const nobody = { destination: [{ psid: [psid(977)] }] };
+    expect(refused(await webex(gw, fb({ text: 'hi' }, { ...nobody, appid: APP.whatsapp })), '7004')).toMatch(
+      /appid/,
+    );
+    expect(
+      (await gw.api('GET', '/v1/messages?limit=200')).json.data.map((m: { to: string }) => m.to),
+    ).not.toContain(psid(977));
   });
 
   it('a body over the size limit', async () => {

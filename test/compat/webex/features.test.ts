@@ -6,18 +6,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
-import { fill, fixture, providerRequest, psid, queued, refused, webex } from './helpers.ts';
+import { APP, fill, fixture, providerRequest, psid, queued, refused, useApps, webex } from './helpers.ts';
 
 let gw: TestGateway;
 let clockOffsetMs = 0;
 beforeAll(async () => {
   gw = await startTestGateway({}, { now: () => new Date(Date.now() + clockOffsetMs) });
+  await useApps(gw);
 });
 afterAll(async () => gw.close());
 
 type Json = Record<string, unknown>;
 const fbText = (to: string, text: string, extra: Json = {}) => ({
   deliverychannel: 'fb',
+  appid: APP.fb,
   channels: { 'OTT-Messaging': { fb: { text } } },
   destination: [{ psid: [to] }],
   ...extra,
@@ -36,7 +38,7 @@ describe('message.template + parameters', () => {
     const block = JSON.parse(fill(fixture('message-template'), { 'Template ID': 'webex-welcome' }));
     const to = psid(60_001);
     const [entry] = queued(
-      await webex(gw, { deliverychannel: 'fb', destination: [{ psid: [to] }], ...block }),
+      await webex(gw, { deliverychannel: 'fb', appid: APP.fb, destination: [{ psid: [to] }], ...block }),
     );
     expect(await sentText(to)).toBe('Hi <value>, <value> / <value>');
     const stored = await gw.api('GET', `/v1/messages/${entry!.transid}`);
@@ -54,7 +56,7 @@ describe('message.template + parameters', () => {
     });
     const to = psid(60_002);
     const message = { template: 'webex-order', parameters: { name: 'Ann', order: 4711 } };
-    queued(await webex(gw, { deliverychannel: 'fb', destination: [{ psid: [to] }], message }));
+    queued(await webex(gw, { deliverychannel: 'fb', appid: APP.fb, destination: [{ psid: [to] }], message }));
     expect(await sentText(to)).toBe('Hello Ann, order 4711 shipped');
     const over = psid(60_003);
     queued(await webex(gw, { ...fbText(over, 'The channel block wins'), message }));
@@ -62,7 +64,7 @@ describe('message.template + parameters', () => {
   });
 
   it('an unknown template is 7004 on message.template; a missing parameter 7003 on message.parameters', async () => {
-    const base = { deliverychannel: 'fb', destination: [{ psid: [psid(60_004)] }] };
+    const base = { deliverychannel: 'fb', appid: APP.fb, destination: [{ psid: [psid(60_004)] }] };
     expect(refused(await webex(gw, { ...base, message: { template: 'nope' } }), '7004')).toBe(
       'Invalid parameters: message.template: no template nope',
     );
@@ -83,6 +85,7 @@ describe('smart links', () => {
     queued(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         channels: {
           smartlinks: [{ linkid: 5, validity: 30 }],
           'OTT-Messaging': { fb: { text: 'Download the app {{link_5}}' } },
@@ -110,12 +113,13 @@ describe('smart links', () => {
     queued(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         channels: channels(`Sale {{link_${link.json.id}}}`, link.json.id),
         destination: [{ psid: [to] }],
       }),
     );
     expect(await sentText(to)).toMatch(/^Sale http:\/\/127\.0\.0\.1:\d+\/l\/[A-Za-z0-9]{10}$/);
-    const base = { deliverychannel: 'fb', destination: [{ psid: [psid(61_003)] }] };
+    const base = { deliverychannel: 'fb', appid: APP.fb, destination: [{ psid: [psid(61_003)] }] };
     expect(refused(await webex(gw, { ...base, channels: channels('Go {{link_77}}', 77) }), '7004')).toMatch(
       /channels\.smartlinks\[0\]\.linkid: no link 77/,
     );
@@ -173,6 +177,7 @@ describe('contactPolicy', () => {
     const entries = queued(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         channels: { 'OTT-Messaging': { fb: { text: 'By any id' } } },
         destination: [
           { customerid: [contactId] },
@@ -202,7 +207,7 @@ describe('expiry, appid, and what is stored', () => {
         gw,
         fbText(to, 'Until then', {
           expiry: '2099-04-12T18:30:19.456+5:30',
-          appid: gw.accountId('messenger'),
+          appid: APP.fb,
           correlationid: 'exp-1',
           callbackData: 'cb',
         }),
@@ -223,7 +228,7 @@ describe("Messenger's envelope and receipts", () => {
     // The document's example with its one mistake (`"NO_PUSH"or"SILENT_PUSH"`) settled.
     const to = psid(64_001);
     const text = fill(fixture('fb-text-quick-replies-tag'), {
-      'app-id': gw.accountId('messenger'),
+      'app-id': APP.fb,
       psid: to,
     }).replace('"NO_PUSH"or"SILENT_PUSH"', '"NO_PUSH"');
     queued(await webex(gw, text));
@@ -241,7 +246,7 @@ describe("Messenger's envelope and receipts", () => {
     const to = psid(64_002);
     const head = fixture('fb-receipt-template').split('\n').slice(0, 64).join('\n');
     const body = {
-      ...JSON.parse(fill(head, { appid: gw.accountId('messenger') })),
+      ...JSON.parse(fill(head, { appid: APP.fb })),
       destination: [{ psid: [to] }],
     };
     queued(await webex(gw, body));
@@ -265,6 +270,7 @@ describe("Messenger's envelope and receipts", () => {
     const [entry] = queued(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         channels: { 'OTT-Messaging': { fb: { attachment: { type: 'template', payload } } } },
         destination: [{ psid: [to] }],
       }),

@@ -78,3 +78,17 @@ export async function providerRequest(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** The app ids a Webex Connect client of the suites sends as `appid`, per deliverychannel. */
+export const APP = { fb: 'webex-fb-app-1', whatsapp: 'webex-wa-app-1' } as const;
+
+/** Gives the sandbox Messenger and WhatsApp accounts the app ids of APP, as a tenant does. */
+export async function useApps(gw: TestGateway): Promise<void> {
+  for (const [channel, appId] of [
+    ['messenger', APP.fb],
+    ['whatsapp', APP.whatsapp],
+  ] as const) {
+    const res = await gw.api('PATCH', `/v1/channel-accounts/${gw.accountId(channel)}`, { appId });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+  }
+}

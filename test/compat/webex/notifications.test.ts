@@ -8,13 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webexNotification } from '../../../src/compat/webex/notification.ts';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
 import { startServer } from '../../support/http-server.ts';
-import { fill, fixture, psid, queued, webex } from './helpers.ts';
+import { APP, fill, fixture, psid, queued, useApps, webex } from './helpers.ts';
 
 let gw: TestGateway;
 let receiver: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
   receiver = await startServer((_r, res) => res.writeHead(200).end());
   gw = await startTestGateway();
+  await useApps(gw);
 });
 afterAll(async () => {
   await gw.close();
@@ -51,6 +52,7 @@ describe('notifications in Webex Connect shape', () => {
     const [entry] = queued(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         correlationid: 'order-77',
         callbackData: 'shop=9',
         notifyurl: `${receiver.url}/webex-dr`,
@@ -95,6 +97,7 @@ describe('notifications in Webex Connect shape', () => {
     const [entry] = queued(
       await webex(gw, {
         deliverychannel: 'whatsapp',
+        appid: APP.whatsapp,
         notifyurl: `${receiver.url}/wa-dr`,
         channels: { 'OTT-Messaging': { wa: { type: 'text', text: { body: 'Hello from Webex' } } } },
         destination: [{ waid: ['16505557001'] }],
@@ -118,6 +121,7 @@ describe('notifications in Webex Connect shape', () => {
     const [entry] = queued(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         notifyurl: `${receiver.url}/fail`,
         channels: { 'OTT-Messaging': { fb: { text: 'to nobody' } } },
         // The sandbox has no person whose PSID starts 999.
@@ -133,25 +137,34 @@ describe('notifications in Webex Connect shape', () => {
     });
   });
 
-  it('a deprecated airline template: queued 1001, then Failed through the notification', async () => {
+  it('a deprecated airline template: queued 1001, then failed by the gateway through the notification, never sent', async () => {
     const to = psid(50_003);
-    const body = JSON.parse(
-      fill(fixture('fb-airline-checkin'), { appid: gw.accountId('messenger'), psid: to }),
-    ) as Record<string, unknown>;
+    const body = JSON.parse(fill(fixture('fb-airline-checkin'), { appid: APP.fb, psid: to })) as Record<
+      string,
+      unknown
+    >;
     const [entry] = queued(
       await webex(gw, { ...body, notifyurl: `${receiver.url}/airline`, callbackData: 'pnr=ABCDEF' }),
     );
     const [failed] = await notificationsFor(entry!.transid!, 1);
-    expect(failed?.deliveryInfoNotification).toMatchObject({
-      callbackData: 'pnr=ABCDEF',
+    expect(failed?.deliveryInfoNotification).toEqual({
       deliveryInfo: {
+        deliveryChannel: 'fb',
+        Description: 'Invalid parameters/Values',
+        destinationType: 'psid',
+        timeStamp: expect.any(String),
+        code: '7004',
+        additionalInfo:
+          'Airline Check-in Template is deprecated and the messaging API call will fail with a delivery receipt notification.',
         deliveryStatus: 'Failed',
-        code: '7010',
-        additionalInfo: expect.stringContaining(
-          'Airline check-in template on Messenger Platform is deprecated',
-        ),
+        destination: to,
       },
+      subtid: '',
+      correlationid: '',
+      callbackData: 'pnr=ABCDEF',
+      transid: entry!.transid,
     });
+    expect(gw.requests('messenger', to)).toEqual([]);
   });
 
   it('a notifyurl that is no URL: queued, and nothing is notified', async () => {
@@ -159,6 +172,7 @@ describe('notifications in Webex Connect shape', () => {
     const [entry] = queued(
       await webex(gw, {
         deliverychannel: 'fb',
+        appid: APP.fb,
         notifyurl: '',
         channels: { 'OTT-Messaging': { fb: { text: 'quiet' } } },
         destination: [{ psid: [psid(50_004)] }],

@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
-import { providerRequest, queued, refused, webex } from './helpers.ts';
+import { APP, providerRequest, queued, refused, useApps, webex } from './helpers.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway();
+  await useApps(gw);
 });
 afterAll(async () => gw.close());
 
@@ -26,8 +27,8 @@ async function sendWa(
   const kind = Object.keys(destination)[0] ?? 'waid';
   const [entry] = queued(
     await webex(gw, {
-      appid: gw.accountId('whatsapp'),
       deliverychannel: 'whatsapp',
+      appid: APP.whatsapp,
       channels: { 'OTT-Messaging': { wa } },
       destination: [{ [kind]: [kind === 'msisdn' ? `+${to}` : to] }],
     }),
@@ -157,6 +158,7 @@ describe('deliverychannel whatsapp', () => {
   it('refuses a PSID for WhatsApp, and a wa block without its object', async () => {
     const base = {
       deliverychannel: 'whatsapp',
+      appid: APP.whatsapp,
       channels: { 'OTT-Messaging': { wa: { type: 'text', text: { body: 'x' } } } },
     };
     expect(refused(await webex(gw, { ...base, destination: [{ psid: ['1254400000001'] }] }), '7004')).toMatch(
