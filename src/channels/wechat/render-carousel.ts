@@ -6,7 +6,7 @@
  */
 import type { Action, MessageOf } from '../../core/message.ts';
 import type { Degradation, NumberedChoice } from '../types.ts';
-import type { WechatContent } from './render.ts';
+import type { WechatContent } from './content.ts';
 import { link, paragraphs } from './render-menu.ts';
 
 type Card = MessageOf<'carousel'>['cards'][number];

@@ -5,7 +5,8 @@
  */
 import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
 import type { Obj } from '../../lib/json.ts';
-import type { Degradation, NumberedChoice, RenderContext, RenderResult } from '../types.ts';
+import type { Degradation, RenderContext, RenderResult } from '../types.ts';
+import type { WechatContent } from './content.ts';
 import { readWechatOptions, type WechatOptions } from './options.ts';
 import { renderCarousel } from './render-carousel.ts';
 import { link, paragraphs, splitActions } from './render-menu.ts';
@@ -15,14 +16,6 @@ export const WECHAT_PATHS = {
   typing: '/cgi-bin/message/custom/typing?access_token={accessToken}',
   token: '/cgi-bin/stable_token',
 } as const;
-
-/** What one kind renders to, before the recipient and options are applied. */
-export interface WechatContent {
-  msgtype: string;
-  payload: Obj;
-  degradations: Degradation[];
-  choices?: NumberedChoice[];
-}
 
 export function renderWechat(message: CanonicalMessage, ctx: RenderContext): RenderResult {
   const options = readWechatOptions(ctx.options);

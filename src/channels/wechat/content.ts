@@ -1,0 +1,14 @@
+/**
+ * What one canonical kind renders to on WeChat, before the recipient and options are applied:
+ * shared by the renderers of each kind (render.ts, render-carousel.ts), which import it from here
+ * rather than from each other.
+ */
+import type { Obj } from '../../lib/json.ts';
+import type { Degradation, NumberedChoice } from '../types.ts';
+
+export interface WechatContent {
+  msgtype: string;
+  payload: Obj;
+  degradations: Degradation[];
+  choices?: NumberedChoice[];
+}
