@@ -3,8 +3,8 @@
  * secret, and in sandbox mode one sandbox channel account per channel. Safe to run on every start.
  */
 
-import { tenantByApiKey } from './api/credential-lookup.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
+import { tenantByApiKey } from './core/tenancy.ts';
 import { apiKeyPrefix, type CredentialHasher, generateApiKey, generateWebhookSecret } from './lib/crypto.ts';
 import { newId } from './lib/ids.ts';
 import type { ChannelAccount, Store } from './store/types.ts';

@@ -4,9 +4,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.ts';
+import { tenantByApiKey } from '../core/tenancy.ts';
 import type { CredentialHasher } from '../lib/crypto.ts';
 import type { Store } from '../store/types.ts';
-import { tenantByApiKey } from './credential-lookup.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -10,9 +10,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector, InboundEvent, InboundRequest } from '../channels/types.ts';
 import { AppError, validationError } from '../core/errors.ts';
+import { unsafeInput } from '../http/refuse-nul.ts';
 import { newId } from '../lib/ids.ts';
 import type { ChannelAccountWithSecrets, Store } from '../store/types.ts';
-import { unsafeInput } from './refuse-nul.ts';
 
 const Params = Type.Object({ channel: Type.String(), accountId: Type.String({ maxLength: 64 }) });
 

@@ -5,8 +5,8 @@
  * logic lives in a façade.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import type { RefusalDialect } from '../api/problem.ts';
-import { refuseUnsafeInput } from '../api/refuse-nul.ts';
+import type { RefusalDialect } from '../http/problem.ts';
+import { refuseUnsafeInput } from '../http/refuse-nul.ts';
 import { firstLineDialect } from './firstline/errors.ts';
 import { firstLineFacade } from './firstline/index.ts';
 import { infobipDialect } from './infobip/errors.ts';

@@ -68,7 +68,7 @@ export function createCredentialHasher(masterKey: Buffer): CredentialHasher {
 
 /**
  * The unsalted SHA-256 that API keys and compat credentials were stored as before keyed hashes;
- * found on use and rewritten (`api/credential-lookup.ts`), since the plaintext is needed to rehash.
+ * found on use and rewritten (`core/tenancy.ts`), since the plaintext is needed to rehash.
  */
 export function legacyCredentialHash(value: string): string {
   return createHash('sha256').update(value).digest('hex');

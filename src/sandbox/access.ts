@@ -6,8 +6,8 @@
  * the provider would.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendProblem } from '../api/problem.ts';
 import { AppError } from '../core/errors.ts';
+import { sendProblem } from '../http/problem.ts';
 
 export interface SandboxAccess {
   /** Names the tenant of the request's API key in `request.tenantId`, or throws GW_UNAUTHORIZED. */

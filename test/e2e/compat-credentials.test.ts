@@ -5,7 +5,7 @@
  * stored by older versions (unsalted SHA-256) still working and rewritten on use.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { compatCredentialText } from '../../src/api/credential-lookup.ts';
+import { compatCredentialText } from '../../src/core/tenancy.ts';
 import { legacyCredentialHash } from '../../src/lib/crypto.ts';
 import { accepted, konnek, refused, request } from '../compat/konnek/client.ts';
 import { hasherOf } from '../support/chosen-credential.ts';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compatCredentialText } from '../../src/api/credential-lookup.ts';
+import { compatCredentialText } from '../../src/core/tenancy.ts';
 import { type CredentialHasher, createCredentialHasher } from '../../src/lib/crypto.ts';
 import { newId } from '../../src/lib/ids.ts';
 import type { Gateway } from '../../src/runtime.ts';

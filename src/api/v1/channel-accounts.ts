@@ -10,9 +10,9 @@ import type { ConnectorRegistry } from '../../channels/registry.ts';
 import { CHANNEL_NAMES } from '../../channels/registry.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import { StringEnum } from '../../core/message.ts';
+import { issuesFromAjv } from '../../http/problem.ts';
 import { newId } from '../../lib/ids.ts';
 import { type AccountLimits, AppIdTakenError, type ChannelAccount, type Store } from '../../store/types.ts';
-import { issuesFromAjv } from '../problem.ts';
 
 const Limits = Type.Object(
   {

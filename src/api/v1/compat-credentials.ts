@@ -13,10 +13,10 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { COMPAT_VENDORS } from '../../compat/credentials.ts';
 import { AppError, validationError } from '../../core/errors.ts';
+import { compatCredentialText } from '../../core/tenancy.ts';
 import { type CredentialHasher, generateCompatSecret } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Store } from '../../store/types.ts';
-import { compatCredentialText } from '../credential-lookup.ts';
 
 const Problem = Type.Ref('Problem');
 

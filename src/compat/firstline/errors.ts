@@ -6,8 +6,8 @@
  * Field names are the FIRST LINE request's own dotted paths, never native pointers.
  */
 import type { FastifyError } from 'fastify';
-import type { RefusalDialect } from '../../api/problem.ts';
 import type { AppError } from '../../core/errors.ts';
+import type { RefusalDialect } from '../../http/problem.ts';
 import { pointerSegments } from '../shared/field-path.ts';
 import { dottedPath, type PathMap } from './paths.ts';
 import { PATTERNS } from './schema.ts';

@@ -5,10 +5,11 @@
  * and 401 without valid credentials; everything a request can get wrong is therefore a 400,
  * whatever status the native API would give it (422, 409, 413, 415).
  */
-import { issuesFromAjv, type RefusalDialect } from '../../api/problem.ts';
+
 import type { FieldIssue } from '../../channels/types.ts';
 import { AppError } from '../../core/errors.ts';
-import { type FastifyRefusal, requestProblem } from '../shared/fastify-refusal.ts';
+import { type FastifyRefusal, requestProblem } from '../../http/fastify-refusal.ts';
+import { issuesFromAjv, type RefusalDialect } from '../../http/problem.ts';
 import { infobipField, type Rename } from './fields.ts';
 import { type ErrorResponse, INFOBIP_MESSAGE_TYPES } from './schema.ts';
 

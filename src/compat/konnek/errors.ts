@@ -5,10 +5,10 @@
  * The document lists no error codes of its own, so the HTTP status is the native one.
  */
 import { STATUS_CODES } from 'node:http';
-import { issuesFromAjv, type RefusalDialect } from '../../api/problem.ts';
 import type { FieldIssue } from '../../channels/types.ts';
 import { AppError } from '../../core/errors.ts';
-import { type FastifyRefusal, requestProblem } from '../shared/fastify-refusal.ts';
+import { type FastifyRefusal, requestProblem } from '../../http/fastify-refusal.ts';
+import { issuesFromAjv, type RefusalDialect } from '../../http/problem.ts';
 import { pointerToFieldPath } from '../shared/field-path.ts';
 import { konnekField, type Rename } from './fields.ts';
 import type { ErrorAnswer } from './schema.ts';

@@ -6,9 +6,9 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { issuesFromAjv } from '../../api/problem.ts';
 import type { ChannelConnector, FieldIssue } from '../../channels/types.ts';
 import { CanonicalMessage } from '../../core/message.ts';
+import { issuesFromAjv } from '../../http/problem.ts';
 
 const addFormats = addFormatsModule.default;
 const ajv = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: false });

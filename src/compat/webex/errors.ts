@@ -4,9 +4,9 @@
  * pointers named back as Webex fields) and anything unexpected (7006).
  */
 import type { FastifyError } from 'fastify';
-import type { RefusalDialect } from '../../api/problem.ts';
 import type { FieldIssue } from '../../channels/types.ts';
 import { AppError } from '../../core/errors.ts';
+import type { RefusalDialect } from '../../http/problem.ts';
 import { errorBody, refusal, WebexError } from './answer.ts';
 import { bodyField, type FieldMapper } from './fields.ts';
 import { fieldRefusal } from './translate.ts';

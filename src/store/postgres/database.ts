@@ -226,7 +226,7 @@ export class PgDatabase {
 
 /**
  * PostgreSQL text cannot hold the NUL character. Requests are refused with it at the API
- * (api/refuse-nul.ts), so it can only come from a provider (an error text, an event field): stored
+ * (http/refuse-nul.ts), so it can only come from a provider (an error text, an event field): stored
  * as U+FFFD rather than failing the write, which would leave a message that can never finish.
  */
 const holdsNul = (v: unknown): boolean =>

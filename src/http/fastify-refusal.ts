@@ -5,7 +5,7 @@
  * their vendors' own codes and phrasing, so they keep their own.
  */
 import type { FastifyError } from 'fastify';
-import type { issuesFromAjv } from '../../api/problem.ts';
+import type { issuesFromAjv } from './problem.ts';
 
 /** An error Fastify raised: its schema validation's ajv errors, or a refusal of the body itself. */
 export type FastifyRefusal = Partial<FastifyError> & {
