@@ -5,6 +5,7 @@
 import type { ChannelConnector } from '../types.ts';
 import { LINE_CAPABILITIES } from './capabilities.ts';
 import { checkLineMessage, checkLineRecipient } from './check.ts';
+import { checkLineOptions } from './check-options.ts';
 import { classifyLineResponse } from './classify.ts';
 import { parseLineWebhook, verifyLineSignature } from './inbound.ts';
 import { LINE_REPLY_TOKEN_VALID_MS } from './limits.ts';
@@ -35,7 +36,7 @@ export const lineConnector: ChannelConnector = {
     pointer: '/options/line/replyToken',
   },
   checkRecipient: checkLineRecipient,
-  check: checkLineMessage,
+  check: (message, options) => [...checkLineMessage(message), ...checkLineOptions(options)],
   linkedMedia: lineLinkedMedia,
   render: renderLine,
   authorize(request, credentials) {

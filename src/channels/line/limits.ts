@@ -60,6 +60,14 @@ export const LINE_LIMITS = {
   imagemapMessageText: 400,
   imagemapLabel: 100,
   imagemapVideoLabel: 30,
+  /**
+   * The loading indicator's `loadingSeconds`: "minimum: 5, maximum: 60 ... It must be a multiple of
+   * 5" (ShowLoadingAnimationRequest in LINE's OpenAPI document;
+   * https://developers.line.biz/en/reference/messaging-api/#display-a-loading-indicator).
+   */
+  loadingSecondsMin: 5,
+  loadingSecondsMax: 60,
+  loadingSecondsStep: 5,
 } as const;
 
 /** A Flex container's size as LINE limits it: UTF-8 bytes of its compact JSON (see `flexBubbleBytes`). */

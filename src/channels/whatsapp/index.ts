@@ -6,6 +6,7 @@ import { hubHandshake } from '../meta-graph/webhook.ts';
 import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { WHATSAPP_CAPABILITIES } from './capabilities.ts';
 import { checkWhatsAppMessage, checkWhatsAppRecipient } from './check.ts';
+import { checkWhatsAppOptions } from './check-options.ts';
 import { classifyWhatsAppResponse } from './classify.ts';
 import { parseWhatsAppWebhook, verifyWhatsAppSignature } from './inbound.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS, WhatsAppCredentials, WhatsAppOptions } from './options.ts';
@@ -42,7 +43,7 @@ export const whatsappConnector: ChannelConnector = {
   sandboxCredentials: WHATSAPP_SANDBOX_CREDENTIALS,
   optionsSchema: WhatsAppOptions,
   checkRecipient: checkWhatsAppRecipient,
-  check: checkWhatsAppMessage,
+  check: (message, options) => [...checkWhatsAppMessage(message), ...checkWhatsAppOptions(options)],
   render: renderWhatsApp,
   withAccount: withPhoneNumber,
   authorize(request, credentials) {

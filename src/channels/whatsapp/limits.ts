@@ -30,6 +30,13 @@ export const WA_LIMITS = {
   carouselCardReplies: 2,
   templateName: 512,
   templateButtonIndexMax: 9,
+  /** A template `copy_code` button's coupon code. */
+  couponCode: 15,
+  /**
+   * `options.whatsapp.replyTo`, the wamid quoted in `context.message_id`. Meta states no length
+   * (its ids are about 60 characters); this bound is ours [chosen].
+   */
+  replyToId: 512,
 } as const;
 
 export const GRAPH_VERSION = 'v23.0';
