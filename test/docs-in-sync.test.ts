@@ -1,11 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { capabilitiesDocument } from '../src/api/capability-table.ts';
+import { limitsDocument } from '../src/channels/limits-document.ts';
 import { CONNECTORS } from '../src/channels/registry.ts';
 
 describe('generated docs', () => {
   it('docs/capabilities.md is what the connectors declare (run npm run docs to update it)', () => {
     const committed = readFileSync(new URL('../docs/capabilities.md', import.meta.url), 'utf8');
     expect(committed).toBe(capabilitiesDocument(CONNECTORS));
+  });
+
+  it('docs/limits.md is every limit the connectors enforce, with its notes (run npm run docs to update it)', () => {
+    const committed = readFileSync(new URL('../docs/limits.md', import.meta.url), 'utf8');
+    expect(committed).toBe(limitsDocument(CONNECTORS));
+  });
+
+  it('every channel declares its limits, each with a source', () => {
+    for (const connector of Object.values(CONNECTORS)) {
+      expect(connector.limits.length, connector.name).toBeGreaterThan(0);
+      for (const table of connector.limits) {
+        for (const key of Object.keys(table.values)) {
+          const note = table.notes[key];
+          expect(note?.source, `${table.name}.${key}`).toMatch(
+            /^(https:\/\/|providers\.md §\d|\[chosen\] |telegram-bot-api )/,
+          );
+          expect(note?.where.length, `${table.name}.${key}`).toBeGreaterThan(0);
+        }
+      }
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { CanonicalMessage, MessageKind } from '../core/message.ts';
 import type { MediaFacts, ProbeMedia } from '../lib/media-probe.ts';
+import type { LimitTable } from './limit-notes.ts';
 
 export type { MediaFacts };
 
@@ -254,6 +255,8 @@ export interface ChannelConnector {
   readonly defaultBaseUrl: string;
   /** How each canonical kind is carried; drives the capability check and the generated docs table. */
   readonly capabilities: Readonly<Record<MessageKind, Capability>>;
+  /** Every limits object the channel enforces, with its notes; docs/limits.md is generated from them. */
+  readonly limits: readonly LimitTable[];
   /** Schema of the credentials a channel account of this kind holds (POST /v1/channel-accounts). */
   readonly credentialsSchema: TSchema;
   /** Credentials of the built-in sandbox account; the emulator accepts exactly these. */

@@ -99,6 +99,20 @@ const CASES: LimitCase[] = [
     pointer: '/message/actions/0/payload',
     limit: LINE_LIMITS.postbackData,
   },
+  ...[
+    ['under', LINE_LIMITS.loadingSecondsMin - 5, LINE_LIMITS.loadingSecondsMin],
+    ['over', LINE_LIMITS.loadingSecondsMax + 5, LINE_LIMITS.loadingSecondsMax],
+    ['off the step of', LINE_LIMITS.loadingSecondsMin + 2, LINE_LIMITS.loadingSecondsStep],
+  ].map(
+    ([how, seconds, limit]): LimitCase => ({
+      channel: 'line',
+      name: `loading seconds ${how}`,
+      message: { type: 'sender_action', action: 'typing_on' },
+      options: { loadingSeconds: seconds },
+      pointer: '/options/line/loadingSeconds',
+      limit: limit as number,
+    }),
+  ),
   // Messenger
   {
     channel: 'messenger',
@@ -280,6 +294,14 @@ const CASES: LimitCase[] = [
     pointer: '/message/buttonText',
     limit: WA_LIMITS.listButton,
   },
+  {
+    channel: 'whatsapp',
+    name: 'reply-to message id',
+    message: text(5),
+    options: { replyTo: `wamid.${'A'.repeat(WA_LIMITS.replyToId - 5)}` },
+    pointer: '/options/whatsapp/replyTo',
+    limit: WA_LIMITS.replyToId,
+  },
 ];
 
 const stored = async () => (await gw.api('GET', '/v1/messages?limit=100')).json.data.length;
@@ -307,5 +329,24 @@ describe('every channel limit answers 422 GW_CAPABILITY, naming the field and th
       expect(issue!.detail).toMatch(new RegExp(`\\b${c.limit}\\b`));
     }
     expect(await stored()).toBe(before);
+  });
+});
+
+describe('a send option at its limit is accepted', () => {
+  it.each([
+    [
+      'line',
+      { type: 'sender_action', action: 'typing_on' },
+      { loadingSeconds: LINE_LIMITS.loadingSecondsMax },
+    ],
+    ['whatsapp', text(5), { replyTo: `wamid.${'A'.repeat(WA_LIMITS.replyToId - 6)}` }],
+  ] as const)('%s', async (channel, message, options) => {
+    const res = await gw.api('POST', '/v1/messages', {
+      channel,
+      to: SANDBOX_RECIPIENTS[channel]!(1),
+      message,
+      options: { [channel]: options },
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
   });
 });

@@ -4,10 +4,12 @@
  * Instagram flavour (flavor.ts) and emulator profile (sandbox/profile.ts). README.md has the rest.
  */
 
+import { limitTable } from '../limit-notes.ts';
 import { bearer } from '../messenger/authorize.ts';
 import { checkScopedId, checkSendApi } from '../messenger/check.ts';
 import { classifySendApi } from '../messenger/classify.ts';
 import { parseSendApiWebhook } from '../messenger/inbound.ts';
+import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from '../messenger/limits.ts';
 import { renderSendApi } from '../messenger/render.ts';
 import { sendApiFaults } from '../messenger/sandbox/faults.ts';
 import { sendApiSandbox } from '../messenger/sandbox/index.ts';
@@ -15,7 +17,12 @@ import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
 import type { ChannelConnector } from '../types.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
 import { INSTAGRAM_FLAVOR } from './flavor.ts';
-import { instagramLinkedMedia } from './linked-media.ts';
+import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';
+import {
+  INSTAGRAM_ATTACHMENT_BYTES,
+  INSTAGRAM_ATTACHMENT_NOTES,
+  instagramLinkedMedia,
+} from './linked-media.ts';
 import {
   INSTAGRAM_SANDBOX_CREDENTIALS,
   InstagramCredentials,
@@ -35,11 +42,34 @@ export const instagramConnector: ChannelConnector = {
   maybeSentPolicy: 'resend_once',
   // As Messenger: outside 24 h only the HUMAN_AGENT tag (within 7 days) is allowed.
   sessionWindow: {
-    hours: 24,
+    hours: INSTAGRAM_LIMITS.sessionWindowHours,
     allowedOutside: (_m, o) => o?.['messagingType'] === 'MESSAGE_TAG',
     outside: 'only messages tagged HUMAN_AGENT',
   },
   capabilities: INSTAGRAM_CAPABILITIES,
+  limits: [
+    limitTable(
+      'INSTAGRAM_LIMITS',
+      'src/channels/instagram/limits.ts',
+      INSTAGRAM_LIMITS,
+      INSTAGRAM_LIMIT_NOTES,
+    ),
+    // Instagram speaks Messenger's Send API: its limits hold, but for text (counted in bytes, above),
+    // the receipt template (sent as text) and the window (Instagram's own, above).
+    limitTable(
+      'MESSENGER_LIMITS',
+      'src/channels/messenger/limits.ts',
+      MESSENGER_LIMITS,
+      MESSENGER_LIMIT_NOTES,
+      ['text', 'receiptElements', 'sessionWindowHours'],
+    ),
+    limitTable(
+      'INSTAGRAM_ATTACHMENT_BYTES',
+      'src/channels/instagram/linked-media.ts',
+      INSTAGRAM_ATTACHMENT_BYTES,
+      INSTAGRAM_ATTACHMENT_NOTES,
+    ),
+  ],
   credentialsSchema: InstagramCredentials,
   sandboxCredentials: INSTAGRAM_SANDBOX_CREDENTIALS,
   optionsSchema: InstagramOptions,

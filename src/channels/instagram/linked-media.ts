@@ -12,14 +12,43 @@
  */
 import type { CanonicalMessage } from '../../core/message.ts';
 import { lastPathSegment, type MediaFacts } from '../../lib/media-probe.ts';
+import type { LimitNotes } from '../limit-notes.ts';
 import type { ChannelConnector, FieldIssue, LinkedMedia } from '../types.ts';
 
 const MB = 1024 * 1024;
-export const INSTAGRAM_ATTACHMENT_BYTES: Record<string, number> = {
+export const INSTAGRAM_ATTACHMENT_BYTES = {
   image: 8 * MB,
   video: 25 * MB,
   audio: 25 * MB,
   file: 25 * MB,
+} as const;
+
+const UPLOAD = 'https://developers.facebook.com/docs/messenger-platform/instagram/features/attachment-upload';
+export const INSTAGRAM_ATTACHMENT_NOTES: LimitNotes<typeof INSTAGRAM_ATTACHMENT_BYTES> = {
+  image: {
+    what: 'an image attachment by URL (8 MB)',
+    unit: 'bytes',
+    where: ['probe', 'emulator'],
+    source: `${UPLOAD}; providers.md §5`,
+  },
+  video: {
+    what: 'a video attachment by URL (25 MB)',
+    unit: 'bytes',
+    where: ['probe', 'emulator'],
+    source: `${UPLOAD}; providers.md §5`,
+  },
+  audio: {
+    what: 'an audio attachment by URL (25 MB)',
+    unit: 'bytes',
+    where: ['probe', 'emulator'],
+    source: `${UPLOAD}; providers.md §5`,
+  },
+  file: {
+    what: 'a file attachment by URL (25 MB; PDF only)',
+    unit: 'bytes',
+    where: ['probe', 'emulator'],
+    source: `${UPLOAD}; providers.md §5`,
+  },
 };
 const GENERIC_TYPES = new Set(['application/octet-stream', 'binary/octet-stream', 'application/unknown']);
 
@@ -29,7 +58,7 @@ export function instagramAttachmentProblem(
   url: string,
   facts: MediaFacts | undefined,
 ): { rule: string; detail: string } | undefined {
-  const max = INSTAGRAM_ATTACHMENT_BYTES[type];
+  const max = (INSTAGRAM_ATTACHMENT_BYTES as Readonly<Record<string, number | undefined>>)[type];
   if (max !== undefined && facts?.size !== undefined && facts.size > max) {
     return {
       rule: 'max_media_size',

@@ -2,12 +2,14 @@
  * LINE Messaging API connector. See README.md in this folder for LINE's quirks and the choices made
  * for what LINE cannot show.
  */
+import { limitTable } from '../limit-notes.ts';
 import type { ChannelConnector } from '../types.ts';
 import { LINE_CAPABILITIES } from './capabilities.ts';
 import { checkLineMessage, checkLineRecipient } from './check.ts';
+import { checkLineOptions } from './check-options.ts';
 import { classifyLineResponse } from './classify.ts';
 import { parseLineWebhook, verifyLineSignature } from './inbound.ts';
-import { LINE_REPLY_TOKEN_VALID_MS } from './limits.ts';
+import { LINE_LIMIT_NOTES, LINE_LIMITS, LINE_REPLY_TOKEN_VALID_MS } from './limits.ts';
 import { lineLinkedMedia } from './linked-media.ts';
 import { LINE_SANDBOX_CREDENTIALS, LineCredentials, LineOptions, readLineOptions } from './options.ts';
 import { renderLine } from './render.ts';
@@ -24,6 +26,7 @@ export const lineConnector: ChannelConnector = {
   // A reply has no key, but its token works once: a duplicate reply is refused by LINE itself.
   maybeSentPolicy: 'resend',
   capabilities: LINE_CAPABILITIES,
+  limits: [limitTable('LINE_LIMITS', 'src/channels/line/limits.ts', LINE_LIMITS, LINE_LIMIT_NOTES)],
   credentialsSchema: LineCredentials,
   sandboxCredentials: LINE_SANDBOX_CREDENTIALS,
   optionsSchema: LineOptions,
@@ -35,7 +38,7 @@ export const lineConnector: ChannelConnector = {
     pointer: '/options/line/replyToken',
   },
   checkRecipient: checkLineRecipient,
-  check: checkLineMessage,
+  check: (message, options) => [...checkLineMessage(message), ...checkLineOptions(options)],
   linkedMedia: lineLinkedMedia,
   render: renderLine,
   authorize(request, credentials) {

@@ -3,6 +3,7 @@
  * fixed credentials of the built-in sandbox account.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { LINE_LIMITS } from './limits.ts';
 
 export const LineCredentials = Type.Object(
   {
@@ -33,10 +34,8 @@ export const LineOptions = Type.Object(
     ),
     loadingSeconds: Type.Optional(
       Type.Integer({
-        minimum: 5,
-        maximum: 60,
-        multipleOf: 5,
-        description: 'How long a `typing_on` loading indicator shows (LINE default 20).',
+        // LINE's 5..60 in steps of 5 is refused with 422 by check-options.ts, like every provider limit.
+        description: `How long a \`typing_on\` loading indicator shows, in seconds (LINE: ${LINE_LIMITS.loadingSecondsMin} to ${LINE_LIMITS.loadingSecondsMax} in steps of ${LINE_LIMITS.loadingSecondsStep}; default 20).`,
       }),
     ),
   },

@@ -3,6 +3,8 @@
  * the choices made for what Messenger cannot show. The renderers, checks, classifier, webhook
  * parser and emulator are shared with Instagram (../instagram), which states its differences.
  */
+
+import { limitTable } from '../limit-notes.ts';
 import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
 import type { ChannelConnector } from '../types.ts';
 import { bearer } from './authorize.ts';
@@ -11,6 +13,7 @@ import { checkScopedId, checkSendApi } from './check.ts';
 import { classifySendApi } from './classify.ts';
 import { MESSENGER_FLAVOR } from './flavor.ts';
 import { parseSendApiWebhook } from './inbound.ts';
+import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from './limits.ts';
 import { MESSENGER_SANDBOX_CREDENTIALS, MessengerCredentials, MessengerOptions } from './options.ts';
 import { renderMessenger } from './render.ts';
 import { sendApiFaults } from './sandbox/faults.ts';
@@ -28,11 +31,19 @@ export const messengerConnector: ChannelConnector = {
   maybeSentPolicy: 'resend_once',
   // Outside 24 h only tagged messages go (10 / 2018278 otherwise).
   sessionWindow: {
-    hours: 24,
+    hours: MESSENGER_LIMITS.sessionWindowHours,
     allowedOutside: (_m, o) => o?.['messagingType'] === 'MESSAGE_TAG',
     outside: 'only messages with messagingType MESSAGE_TAG and a tag',
   },
   capabilities: MESSENGER_CAPABILITIES,
+  limits: [
+    limitTable(
+      'MESSENGER_LIMITS',
+      'src/channels/messenger/limits.ts',
+      MESSENGER_LIMITS,
+      MESSENGER_LIMIT_NOTES,
+    ),
+  ],
   credentialsSchema: MessengerCredentials,
   sandboxCredentials: MESSENGER_SANDBOX_CREDENTIALS,
   optionsSchema: MessengerOptions,

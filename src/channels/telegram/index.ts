@@ -2,16 +2,18 @@
  * Telegram Bot API connector. See README.md in this folder for Telegram's quirks and the choices
  * made for what Telegram cannot show.
  */
+import { limitTable } from '../limit-notes.ts';
 import type { ChannelConnector } from '../types.ts';
 import { TELEGRAM_CAPABILITIES } from './capabilities.ts';
 import { checkTelegramMessage, checkTelegramRecipient } from './check.ts';
 import { classifyTelegramResponse } from './classify.ts';
 import { parseTelegramUpdate, verifyTelegramSecret } from './inbound.ts';
+import { TELEGRAM_LIMIT_NOTES, TELEGRAM_LIMITS } from './limits.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS, TelegramCredentials, TelegramOptions } from './options.ts';
 import { renderTelegram } from './render.ts';
 import { telegramFaults } from './sandbox/faults.ts';
 import { telegramSandbox } from './sandbox/index.ts';
-import { telegramLinkedMedia } from './url-media.ts';
+import { TELEGRAM_URL_LIMIT_NOTES, TELEGRAM_URL_LIMITS, telegramLinkedMedia } from './url-media.ts';
 
 export const telegramConnector: ChannelConnector = {
   name: 'telegram',
@@ -24,6 +26,15 @@ export const telegramConnector: ChannelConnector = {
   recipientRateLimit: { perSecond: 1, burst: 3 },
   maybeSentPolicy: 'resend_once',
   capabilities: TELEGRAM_CAPABILITIES,
+  limits: [
+    limitTable('TELEGRAM_LIMITS', 'src/channels/telegram/limits.ts', TELEGRAM_LIMITS, TELEGRAM_LIMIT_NOTES),
+    limitTable(
+      'TELEGRAM_URL_LIMITS',
+      'src/channels/telegram/url-media.ts',
+      TELEGRAM_URL_LIMITS,
+      TELEGRAM_URL_LIMIT_NOTES,
+    ),
+  ],
   credentialsSchema: TelegramCredentials,
   sandboxCredentials: TELEGRAM_SANDBOX_CREDENTIALS,
   optionsSchema: TelegramOptions,

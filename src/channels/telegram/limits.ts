@@ -1,8 +1,11 @@
 /**
  * Telegram's documented limits (Bot API reference, providers.md §2), shared by `check`, the
- * renderers and the tests. Telegram counts message text and captions in UTF-16 code units and
- * callback data in UTF-8 bytes (providers.md §12).
+ * renderers and the tests. Telegram counts message text and captions in Unicode characters (code
+ * points) once the markup is parsed (parse-mode/visible-text.ts) and callback data in UTF-8 bytes.
+ * TELEGRAM_LIMIT_NOTES says of each its unit, where it is enforced and its source (docs/limits.md).
  */
+import type { LimitNotes } from '../limit-notes.ts';
+
 export const TELEGRAM_LIMITS = {
   /** sendMessage `text`, after entity parsing. */
   text: 4096,
@@ -10,7 +13,38 @@ export const TELEGRAM_LIMITS = {
   caption: 1024,
   /** InlineKeyboardButton `callback_data`, bytes. */
   callbackData: 64,
+  /** A `text` or `caption` source, markup included, before parsing (Client::get_formatted_text). */
+  sourceBytes: 1 << 15,
 } as const;
+
+const API = 'https://core.telegram.org/bots/api';
+
+export const TELEGRAM_LIMIT_NOTES: LimitNotes<typeof TELEGRAM_LIMITS> = {
+  text: {
+    what: 'sendMessage `text`, counted after entity parsing',
+    unit: 'code points',
+    where: ['check', 'emulator'],
+    source: `${API}#sendmessage ("1-4096 characters after entities parsing"); providers.md §2`,
+  },
+  caption: {
+    what: 'media `caption`, counted after entity parsing',
+    unit: 'code points',
+    where: ['check', 'render', 'emulator'],
+    source: `${API}#sendphoto ("0-1024 characters after entities parsing")`,
+  },
+  callbackData: {
+    what: 'InlineKeyboardButton `callback_data` (a reply payload, a list row id)',
+    unit: 'UTF-8 bytes',
+    where: ['check', 'render', 'emulator'],
+    source: `${API}#inlinekeyboardbutton ("1-64 bytes")`,
+  },
+  sourceBytes: {
+    what: '`text` or `caption` as sent, markup included',
+    unit: 'UTF-8 bytes',
+    where: ['check', 'emulator'],
+    source: 'telegram-bot-api Client.cpp, Client::get_formatted_text ("Text is too long" over 1 << 15 bytes)',
+  },
+};
 
 /**
  * A numeric chat id (negative for groups and channels; no leading zeros, at most 16 digits) or a

@@ -18,6 +18,7 @@
 import type { CanonicalMessage } from '../../core/message.ts';
 import type { MediaFacts } from '../../lib/media-probe.ts';
 import { lastPathSegment } from '../../lib/media-probe.ts';
+import type { LimitNotes } from '../limit-notes.ts';
 import type { ChannelConnector, FieldIssue, LinkedMedia, MediaLink } from '../types.ts';
 
 export type UrlMediaKind = 'photo' | 'document' | 'sticker' | 'other';
@@ -27,6 +28,22 @@ export const TELEGRAM_URL_LIMITS = {
   photoBytes: 5 * MB,
   otherBytes: 20 * MB,
 } as const;
+
+export const TELEGRAM_URL_LIMIT_NOTES: LimitNotes<typeof TELEGRAM_URL_LIMITS> = {
+  photoBytes: {
+    what: 'a photo Telegram fetches by URL (5 MB)',
+    unit: 'bytes',
+    where: ['probe', 'emulator'],
+    source: 'https://core.telegram.org/bots/api#sending-files ("5 MB max size for photos")',
+  },
+  otherBytes: {
+    what: 'any other file Telegram fetches by URL (20 MB); documents by URL only GIF, PDF, ZIP, stickers only .WEBP',
+    unit: 'bytes',
+    where: ['probe', 'emulator'],
+    source:
+      'https://core.telegram.org/bots/api#sending-files ("20 MB max for other types of content"), #sendsticker',
+  },
+};
 
 /** What sendDocument fetches by URL: GIF, PDF and ZIP, by declared type or by extension. */
 const DOCUMENT_TYPES = new Set([

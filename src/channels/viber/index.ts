@@ -2,12 +2,14 @@
  * Viber REST Bot API connector. See README.md in this folder for Viber's quirks and the choices
  * made for what Viber cannot show.
  */
+import { limitTable } from '../limit-notes.ts';
 import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { VIBER_CAPABILITIES } from './capabilities.ts';
 import { checkViberMessage, checkViberRecipient } from './check.ts';
 import { checkViberOptions } from './check-options.ts';
 import { classifyViberResponse } from './classify.ts';
 import { parseViberCallback, verifyViberSignature } from './inbound.ts';
+import { VIBER_LIMIT_NOTES, VIBER_LIMITS } from './limits.ts';
 import { viberLinkedMedia } from './linked-media.ts';
 import { parseViberJson } from './message-token.ts';
 import { VIBER_SANDBOX_CREDENTIALS, ViberCredentials, ViberOptions } from './options.ts';
@@ -43,6 +45,7 @@ export const viberConnector: ChannelConnector = {
   // Viber has no idempotency key: a resent request is a second message.
   maybeSentPolicy: 'resend_once',
   capabilities: VIBER_CAPABILITIES,
+  limits: [limitTable('VIBER_LIMITS', 'src/channels/viber/limits.ts', VIBER_LIMITS, VIBER_LIMIT_NOTES)],
   credentialsSchema: ViberCredentials,
   sandboxCredentials: VIBER_SANDBOX_CREDENTIALS,
   optionsSchema: ViberOptions,

@@ -3,6 +3,7 @@
  * WeChat's quirks (the 48-hour window, per-interaction quotas, access tokens, XML webhooks) and
  * the choices made for what WeChat cannot show.
  */
+import { limitTable } from '../limit-notes.ts';
 import type { ChannelConnector } from '../types.ts';
 import { wechatAccessToken } from './access-token.ts';
 import { WECHAT_CAPABILITIES } from './capabilities.ts';
@@ -15,6 +16,7 @@ import {
   wechatFreshness,
   wechatHandshake,
 } from './inbound.ts';
+import { WECHAT_LIMIT_NOTES, WECHAT_LIMITS } from './limits.ts';
 import { WECHAT_SANDBOX_CREDENTIALS, WechatCredentials, WechatOptions } from './options.ts';
 import { renderWechat } from './render.ts';
 import { wechatFaults } from './sandbox/faults.ts';
@@ -31,11 +33,12 @@ export const wechatConnector: ChannelConnector = {
   maybeSentPolicy: 'resend_once',
   // Customer-service messages only within 48 h of the person's last interaction (45015).
   sessionWindow: {
-    hours: 48,
+    hours: WECHAT_LIMITS.messageWindowMs / 3_600_000,
     allowedOutside: () => false,
     outside: 'nothing (customer-service messages only)',
   },
   capabilities: WECHAT_CAPABILITIES,
+  limits: [limitTable('WECHAT_LIMITS', 'src/channels/wechat/limits.ts', WECHAT_LIMITS, WECHAT_LIMIT_NOTES)],
   credentialsSchema: WechatCredentials,
   sandboxCredentials: WECHAT_SANDBOX_CREDENTIALS,
   optionsSchema: WechatOptions,

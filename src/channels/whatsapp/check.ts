@@ -306,7 +306,7 @@ function checkTemplate(issues: Issues, m: MessageOf<'template'>): void {
       issues.add(`${p}/buttons/${i}/index`, 'unique', 'each template button is given once');
     indexes.add(b.index);
     if (b.subType === 'copy_code')
-      issues.maxLength(`${p}/buttons/${i}/parameter`, b.parameter, 15, 'in a coupon code');
+      issues.maxLength(`${p}/buttons/${i}/parameter`, b.parameter, L.couponCode, 'in a coupon code');
   });
 }
 

@@ -2,12 +2,16 @@
  * WhatsApp Business Cloud API connector. See README.md in this folder for WhatsApp's quirks and
  * the choices made for what WhatsApp cannot show.
  */
+
+import { limitTable } from '../limit-notes.ts';
 import { hubHandshake } from '../meta-graph/webhook.ts';
 import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { WHATSAPP_CAPABILITIES } from './capabilities.ts';
 import { checkWhatsAppMessage, checkWhatsAppRecipient } from './check.ts';
+import { checkWhatsAppOptions } from './check-options.ts';
 import { classifyWhatsAppResponse } from './classify.ts';
 import { parseWhatsAppWebhook, verifyWhatsAppSignature } from './inbound.ts';
+import { WA_LIMIT_NOTES, WA_LIMITS } from './limits.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS, WhatsAppCredentials, WhatsAppOptions } from './options.ts';
 import { renderWhatsApp } from './render.ts';
 import { whatsappFaults } from './sandbox/errors.ts';
@@ -33,16 +37,17 @@ export const whatsappConnector: ChannelConnector = {
   maybeSentPolicy: 'resend_once',
   // Business-initiated conversations need an approved template (131047 otherwise).
   sessionWindow: {
-    hours: 24,
+    hours: WA_LIMITS.sessionWindowHours,
     allowedOutside: (m) => m.type === 'template',
     outside: 'only approved templates',
   },
   capabilities: WHATSAPP_CAPABILITIES,
+  limits: [limitTable('WA_LIMITS', 'src/channels/whatsapp/limits.ts', WA_LIMITS, WA_LIMIT_NOTES)],
   credentialsSchema: WhatsAppCredentials,
   sandboxCredentials: WHATSAPP_SANDBOX_CREDENTIALS,
   optionsSchema: WhatsAppOptions,
   checkRecipient: checkWhatsAppRecipient,
-  check: checkWhatsAppMessage,
+  check: (message, options) => [...checkWhatsAppMessage(message), ...checkWhatsAppOptions(options)],
   render: renderWhatsApp,
   withAccount: withPhoneNumber,
   authorize(request, credentials) {

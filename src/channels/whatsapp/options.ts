@@ -3,6 +3,7 @@
  * the fixed credentials of the built-in sandbox account.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { WA_LIMITS } from './limits.ts';
 
 export const WhatsAppCredentials = Type.Object(
   {
@@ -26,8 +27,8 @@ export const WhatsAppOptions = Type.Object(
     replyTo: Type.Optional(
       Type.String({
         pattern: '^wamid\\.',
-        maxLength: 512,
-        description: 'Quote an earlier message (`context.message_id`, a wamid).',
+        // The length bound is refused with 422 by check-options.ts, like every channel limit.
+        description: `Quote an earlier message (\`context.message_id\`, a wamid; at most ${WA_LIMITS.replyToId} characters).`,
       }),
     ),
   },

@@ -88,16 +88,7 @@ describe('Telegram emulator refuses', () => {
     ).toBe(200);
   });
 
-  it('a button with two action fields, or none', async () => {
-    const two = await call(app, 'sendMessage', {
-      chat_id,
-      text: 'x',
-      reply_markup: { inline_keyboard: [[{ text: 'Go', url: 'https://example.com', callback_data: 'GO' }]] },
-    });
-    expect(two.status).toBe(400);
-    expect(two.body.description).toMatch(
-      /^Bad Request: can't parse inline keyboard button "reply_markup.inline_keyboard\[0]\[0]": exactly one of .* got url, callback_data$/,
-    );
+  it('an inline button with no action field, but not one with two: Telegram takes the first it finds', async () => {
     const none = await call(app, 'sendMessage', {
       chat_id,
       text: 'x',
@@ -106,6 +97,68 @@ describe('Telegram emulator refuses', () => {
     expect(none.body.description).toBe(
       "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
     );
+    // telegram-bot-api Client.cpp get_inline_keyboard_button_type: url, then callback_data, then the rest.
+    const two = await call(app, 'sendMessage', {
+      chat_id,
+      text: 'x',
+      reply_markup: {
+        inline_keyboard: [
+          [{ text: 'Go', callback_data: 'GO', url: 'https://example.com' }],
+          [{ text: 'Pay', pay: true, callback_data: 'PAY' }],
+        ],
+      },
+    });
+    expect(two.status).toBe(200);
+    expect((two.body.result as { reply_markup: unknown }).reply_markup).toEqual({
+      inline_keyboard: [
+        [{ text: 'Go', url: 'https://example.com' }],
+        [{ text: 'Pay', callback_data: 'PAY' }],
+      ],
+    });
+    // An empty url or callback_data is passed over; an action after the one taken is never read.
+    const passed = await call(app, 'sendMessage', {
+      chat_id,
+      text: 'x',
+      reply_markup: {
+        inline_keyboard: [
+          [{ text: 'A', url: '', callback_data: 'A' }],
+          [{ text: 'B', url: 'https://example.com', callback_data: 'x'.repeat(65) }],
+        ],
+      },
+    });
+    expect(passed.status).toBe(200);
+    expect((passed.body.result as { reply_markup: unknown }).reply_markup).toEqual({
+      inline_keyboard: [[{ text: 'A', callback_data: 'A' }], [{ text: 'B', url: 'https://example.com' }]],
+    });
+    // The action taken is held to its rules, and one passed over to its type.
+    const taken = await call(app, 'sendMessage', {
+      chat_id,
+      text: 'x',
+      reply_markup: { inline_keyboard: [[{ text: 'C', callback_data: 'x'.repeat(65), pay: true }]] },
+    });
+    expect(taken.body).toEqual(bad('Bad Request: BUTTON_DATA_INVALID'));
+    const mistyped = await call(app, 'sendMessage', {
+      chat_id,
+      text: 'x',
+      reply_markup: { inline_keyboard: [[{ text: 'D', url: {}, callback_data: 'D' }]] },
+    });
+    expect(mistyped.status).toBe(400);
+    expect(mistyped.body.description).toMatch(/url/);
+    const emptyBoth = await call(app, 'sendMessage', {
+      chat_id,
+      text: 'x',
+      reply_markup: { inline_keyboard: [[{ text: 'E', url: '', callback_data: '' }]] },
+    });
+    expect(emptyBoth.body.description).toMatch(/Text buttons are unallowed in the inline keyboard$/);
+  });
+
+  it('a reply keyboard button with two request fields is taken like Telegram takes it', async () => {
+    const res = await call(app, 'sendMessage', {
+      chat_id,
+      text: 'x',
+      reply_markup: { keyboard: [[{ text: 'Share', request_location: true, request_contact: true }]] },
+    });
+    expect(res.status).toBe(200);
   });
 
   it('a url button with another scheme', async () => {

@@ -4,7 +4,7 @@
  * addressee (recipient id or reply token). Answers use LINE's status codes and body shapes.
  */
 import { headerValue } from '../../../lib/headers.ts';
-import { LINE_CHAT_ID, LINE_USER_ID } from '../limits.ts';
+import { LINE_CHAT_ID, LINE_LIMITS, LINE_USER_ID } from '../limits.ts';
 import type { LineSandboxState, SentMessage } from './state.ts';
 import type { LineErrorDetail, LineValidators } from './validator.ts';
 
@@ -99,8 +99,11 @@ export function handleLineApi(
       issues.push({ property: 'chatId', message: 'The chat ID must be the user ID of a one-on-one chat' });
     }
     const seconds = body['loadingSeconds'];
-    if (typeof seconds === 'number' && seconds % 5 !== 0) {
-      issues.push({ property: 'loadingSeconds', message: 'Must be a multiple of 5' });
+    if (typeof seconds === 'number' && seconds % LINE_LIMITS.loadingSecondsStep !== 0) {
+      issues.push({
+        property: 'loadingSeconds',
+        message: `Must be a multiple of ${LINE_LIMITS.loadingSecondsStep}`,
+      });
     }
     return issues.length > 0 ? badRequest(answer, issues) : answer(202, {});
   }

@@ -13,11 +13,12 @@
  * "Message is too long"; `message_caption_length_max`, "Message caption is too long").
  */
 import { codePointLength } from '../../../lib/text.ts';
+import { TELEGRAM_LIMITS } from '../limits.ts';
 import type { MessageEntity } from './entities.ts';
 import { parseWithMode } from './parse.ts';
 
 /** telegram-bot-api Client::get_formatted_text: `text.size() > (1 << 15)` → "Text is too long". */
-export const MAX_SOURCE_BYTES = 1 << 15;
+export const MAX_SOURCE_BYTES = TELEGRAM_LIMITS.sourceBytes;
 
 /** Characters as tdlib counts them for the length limits (utf8_length: code points). */
 export const telegramLength = codePointLength;

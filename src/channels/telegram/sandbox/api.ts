@@ -10,7 +10,7 @@ import type { MessageEntity } from '../parse-mode/entities.ts';
 import { sandboxChat } from './chats.ts';
 import { applyMarkup, type Markup } from './markup.ts';
 import type { TelegramSandboxState } from './state.ts';
-import type { TelegramValidator } from './validator.ts';
+import { type TelegramValidator, takenButtonAction } from './validator.ts';
 
 export interface TelegramAnswer {
   status: number;
@@ -187,8 +187,23 @@ function message(name: string, markup: Markup, chat: Obj, ctx: TelegramApiContex
     out['dice'] = { emoji: params['emoji'] ?? '🎲', value: 1 + Math.floor(Math.random() * 6) };
   // Telegram echoes an inline keyboard on the message; reply keyboards belong to the client.
   const keyboard = params['reply_markup'];
-  if (isObj(keyboard) && Array.isArray(keyboard['inline_keyboard'])) out['reply_markup'] = keyboard;
+  if (isObj(keyboard) && Array.isArray(keyboard['inline_keyboard'])) {
+    out['reply_markup'] = { inline_keyboard: keyboard['inline_keyboard'].map(echoedRow) };
+  }
   return out;
+}
+
+const BUTTON_LABEL = ['text', 'icon_custom_emoji_id', 'style'];
+
+/** A row as Telegram keeps it: each button with its label and the one action the server took. */
+function echoedRow(row: unknown): unknown {
+  if (!Array.isArray(row)) return row;
+  return row.map((button) => {
+    if (!isObj(button)) return button;
+    const taken = takenButtonAction('InlineKeyboardButton', button, []);
+    const keep = taken === undefined ? BUTTON_LABEL : [...BUTTON_LABEL, taken];
+    return Object.fromEntries(Object.entries(button).filter(([k]) => keep.includes(k)));
+  });
 }
 
 /** The content field of a media message; the file is "fetched" as Telegram would (sizes invented). */

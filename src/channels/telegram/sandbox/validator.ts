@@ -4,8 +4,9 @@
  * by name, unions of alternatives, abstract types by their subtypes), and the limits the reference
  * states in prose, read from the descriptions once ("1-4096 characters", "1-64 bytes",
  * "must include 2-10 items", `must be one of "a", "b"`, "must be photo", "HTTP or tg:// URL",
- * "Exactly one of the fields other than text ... must be used"). Problems are worded as Telegram
- * words them where its wording is known (`message is too long`, `BUTTON_DATA_INVALID`, ...).
+ * "Exactly one of the fields other than text ... must be used", applied to buttons the way the
+ * Bot API server applies it: BUTTON_ACTIONS). Problems are worded as Telegram words them where its
+ * wording is known (`message is too long`, `BUTTON_DATA_INVALID`, ...).
  */
 import { isObj, type Obj } from '../../../lib/json.ts';
 import { codePointLength, utf8Length } from '../../../lib/text.ts';
@@ -67,6 +68,68 @@ export function exclusivityFromDescription(description: string): Exclusivity | u
     .map((s) => s.trim())
     .filter((s) => s !== '');
   return { mode: m[1].toLowerCase() === 'exactly' ? 'exactly' : 'at most', except };
+}
+
+/** How the server decides a button field is set: a string when not empty, a flag when true, else when present. */
+type Taken = 'nonEmpty' | 'true' | 'present';
+
+/**
+ * Where the reference says a button takes "exactly one" (inline) or "at most one" (reply keyboard)
+ * action field, the Bot API server does not count them: it looks for them in this order and takes
+ * the first one set, never reading the rest (telegram-bot-api Client.cpp,
+ * get_inline_keyboard_button_type and get_keyboard_button_type). `url` and `callback_data` are set
+ * only when not empty, the reply keyboard's request flags only when true. An inline button with none
+ * set is refused ("Text buttons are unallowed"); a reply keyboard button with none is a text button.
+ * Fields the reference adds later, not in these lists, are looked for after them.
+ */
+export const BUTTON_ACTIONS: Readonly<Record<string, ReadonlyArray<readonly [string, Taken]>>> = {
+  InlineKeyboardButton: [
+    ['url', 'nonEmpty'],
+    ['callback_data', 'nonEmpty'],
+    ['callback_game', 'present'],
+    ['pay', 'present'],
+    ['switch_inline_query', 'present'],
+    ['switch_inline_query_chosen_chat', 'present'],
+    ['switch_inline_query_current_chat', 'present'],
+    ['login_url', 'present'],
+    ['web_app', 'present'],
+    ['copy_text', 'present'],
+  ],
+  KeyboardButton: [
+    ['request_contact', 'true'],
+    ['request_location', 'true'],
+    ['request_poll', 'present'],
+    ['web_app', 'present'],
+    ['request_users', 'present'],
+    ['request_chat', 'present'],
+  ],
+};
+
+function isTaken(value: unknown, how: Taken): boolean {
+  if (how === 'nonEmpty') return value !== '';
+  if (how === 'true') return value === true;
+  return true;
+}
+
+/**
+ * The action field the server takes from a button of `typeName` (see BUTTON_ACTIONS), or undefined
+ * when none is set. `fields`: the type's action fields in the reference, for those not listed.
+ */
+export function takenButtonAction(
+  typeName: string,
+  button: Obj,
+  fields: readonly string[],
+): string | undefined {
+  const listed = BUTTON_ACTIONS[typeName] ?? [];
+  const order: Array<readonly [string, Taken]> = [
+    ...listed,
+    ...fields.filter((f) => !listed.some(([name]) => name === f)).map((f) => [f, 'present'] as const),
+  ];
+  for (const [name, how] of order) {
+    const value = button[name];
+    if (value !== undefined && value !== null && isTaken(value, how)) return name;
+  }
+  return undefined;
 }
 
 export class TelegramValidator {
@@ -212,6 +275,8 @@ export class TelegramValidator {
       return undefined;
     }
     if (!isObj(value)) return `field "${path}" must be of type ${type.name}`;
+    const exclusivity = this.exclusivityOf(type, description);
+    if (exclusivity !== undefined) return this.button(value, type, exclusivity, path);
     // Unknown fields of an object are ignored too: the server reads the fields it knows by name
     // (`object.get_optional_string_field("url")` and the like in Client.cpp).
     for (const f of type.fields) {
@@ -223,25 +288,56 @@ export class TelegramValidator {
       const problem = this.field(v, f, `${path}.${f.name}`);
       if (problem !== undefined) return problem;
     }
-    return this.exclusive(value, type, description, path);
+    return undefined;
   }
 
-  private exclusive(value: Obj, type: SpecType, description: string, path: string): string | undefined {
+  /**
+   * An object of which the reference says "exactly one" or "at most one" field must be used (a
+   * button), read as the server reads it (BUTTON_ACTIONS): its label fields, then its action fields in
+   * the server's order up to the one it takes, which alone is held to its rules; the fields after
+   * it are never read. One it passes over (an empty `url`) must still be of its type.
+   */
+  private button(value: Obj, type: SpecType, rule: Exclusivity, path: string): string | undefined {
+    const { except } = rule;
+    const fields = type.fields ?? [];
+    for (const f of fields.filter((f) => except.includes(f.name))) {
+      const v = value[f.name];
+      if (v === undefined || v === null) {
+        if (f.required) return `field "${path}.${f.name}" is empty`;
+        continue;
+      }
+      const problem = this.field(v, f, `${path}.${f.name}`);
+      if (problem !== undefined) return problem;
+    }
+    const actions = fields.filter((f) => !except.includes(f.name));
+    const taken = takenButtonAction(
+      type.name,
+      value,
+      actions.map((f) => f.name),
+    );
+    for (const [name] of BUTTON_ACTIONS[type.name] ?? []) {
+      if (name === taken) break;
+      const f = actions.find((a) => a.name === name);
+      const v = value[name];
+      if (f === undefined || v === undefined || v === null) continue;
+      const problem = this.union(v, f.types, `${path}.${name}`);
+      if (problem !== undefined) return problem;
+    }
+    if (taken === undefined) {
+      if (rule.mode === 'at most') return undefined;
+      return type.name === 'InlineKeyboardButton'
+        ? "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        : `can't parse ${type.name} "${path}": one of the fields other than ${except.join(', ')} must be used`;
+    }
+    const f = actions.find((a) => a.name === taken);
+    return f === undefined ? undefined : this.field(value[taken], f, `${path}.${taken}`);
+  }
+
+  private exclusivityOf(type: SpecType, description: string): Exclusivity | undefined {
     if (!this.exclusivity.has(type.name)) {
       this.exclusivity.set(type.name, exclusivityFromDescription(description));
     }
-    const rule = this.exclusivity.get(type.name);
-    if (rule === undefined) return undefined;
-    const known = new Set((type.fields ?? []).map((f) => f.name));
-    const used = Object.keys(value).filter((k) => known.has(k) && !rule.except.includes(k));
-    if (used.length <= 1 && (rule.mode === 'at most' || used.length === 1)) return undefined;
-    const what = type.name === 'InlineKeyboardButton' ? 'inline keyboard button' : type.name;
-    if (used.length === 0) {
-      return type.name === 'InlineKeyboardButton'
-        ? "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-        : `can't parse ${what} "${path}": one of the fields other than ${rule.except.join(', ')} must be used`;
-    }
-    return `can't parse ${what} "${path}": ${rule.mode} one of the fields other than ${rule.except.join(', ')} must be used, got ${used.join(', ')}`;
+    return this.exclusivity.get(type.name);
   }
 
   /** The `type` a subtype of an abstract type must carry ("Type of the media, must be photo"). */

@@ -105,7 +105,7 @@ function typeProblem(type: string, b: Obj, minApi: number): Refusal | undefined 
     case 'contact': {
       const c = b['contact'];
       if (!isObj(c) || !isStr(c['name']) || !isStr(c['phone_number'])) return missing('contact');
-      return c['name'].length > 28 || c['phone_number'].length > 18
+      return c['name'].length > L.contactName || c['phone_number'].length > L.contactPhone
         ? bad('contact fields too long')
         : undefined;
     }
