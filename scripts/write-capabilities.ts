@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { capabilitiesDocument } from '../src/api/capability-table.ts';
-import { limitsDocument } from '../src/channels/limits-document.ts';
+import { limitsDocument } from '../src/channels/kit/limits-document.ts';
 import { CONNECTORS } from '../src/channels/registry.ts';
 
 writeFileSync(new URL('../docs/capabilities.md', import.meta.url), capabilitiesDocument(CONNECTORS));

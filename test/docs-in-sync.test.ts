@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { capabilitiesDocument } from '../src/api/capability-table.ts';
-import { limitsDocument } from '../src/channels/limits-document.ts';
+import { limitsDocument } from '../src/channels/kit/limits-document.ts';
 import { CONNECTORS } from '../src/channels/registry.ts';
 
 describe('generated docs', () => {

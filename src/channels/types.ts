@@ -10,7 +10,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { CanonicalMessage, MessageKind } from '../core/message.ts';
 import type { MediaFacts, ProbeMedia } from '../lib/media-probe.ts';
-import type { LimitTable } from './limit-notes.ts';
+import type { LimitTable } from './kit/limit-notes.ts';
 
 export type { MediaFacts };
 

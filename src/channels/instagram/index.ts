@@ -4,7 +4,7 @@
  * Instagram flavour (flavor.ts) and emulator profile (sandbox/profile.ts). README.md has the rest.
  */
 
-import { limitTable } from '../limit-notes.ts';
+import { limitTable } from '../kit/limit-notes.ts';
 import { bearer } from '../messenger/authorize.ts';
 import { checkScopedId, checkSendApi } from '../messenger/check.ts';
 import { classifySendApi } from '../messenger/classify.ts';

@@ -2,7 +2,7 @@
  * Instagram's limits where they differ from Messenger's (../messenger/limits.ts): text is at most
  * 1000 UTF-8 bytes (providers.md §5, §12), and HUMAN_AGENT is the only message tag.
  */
-import type { LimitNotes } from '../limit-notes.ts';
+import type { LimitNotes } from '../kit/limit-notes.ts';
 
 export const INSTAGRAM_LIMITS = {
   textBytes: 1000,

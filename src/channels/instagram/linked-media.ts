@@ -12,7 +12,7 @@
  */
 import type { CanonicalMessage } from '../../core/message.ts';
 import { lastPathSegment, type MediaFacts } from '../../lib/media-probe.ts';
-import type { LimitNotes } from '../limit-notes.ts';
+import type { LimitNotes } from '../kit/limit-notes.ts';
 import type { ChannelConnector, FieldIssue, LinkedMedia } from '../types.ts';
 
 const MB = 1024 * 1024;

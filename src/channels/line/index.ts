@@ -2,7 +2,7 @@
  * LINE Messaging API connector. See README.md in this folder for LINE's quirks and the choices made
  * for what LINE cannot show.
  */
-import { limitTable } from '../limit-notes.ts';
+import { limitTable } from '../kit/limit-notes.ts';
 import type { ChannelConnector } from '../types.ts';
 import { LINE_CAPABILITIES } from './capabilities.ts';
 import { checkLineMessage, checkLineRecipient } from './check.ts';

@@ -4,7 +4,7 @@
  * UTF-16 code units, action labels and template fields count grapheme clusters. LINE_LIMIT_NOTES
  * says of each what it limits, its unit, where it is enforced and its source (docs/limits.md).
  */
-import type { LimitNotes } from '../limit-notes.ts';
+import type { LimitNotes } from '../kit/limit-notes.ts';
 
 export const LINE_LIMITS = {
   /** `messages` maxItems 5 of PushMessageRequest / ReplyMessageRequest in LINE's OpenAPI document. */

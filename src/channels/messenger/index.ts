@@ -4,7 +4,7 @@
  * parser and emulator are shared with Instagram (../instagram), which states its differences.
  */
 
-import { limitTable } from '../limit-notes.ts';
+import { limitTable } from '../kit/limit-notes.ts';
 import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
 import type { ChannelConnector } from '../types.ts';
 import { bearer } from './authorize.ts';

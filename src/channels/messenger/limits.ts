@@ -4,7 +4,7 @@
  * text limit is in bytes and lives in ../instagram/limits.ts. MESSENGER_LIMIT_NOTES says of each
  * where it is enforced and its source (docs/limits.md).
  */
-import type { LimitNotes } from '../limit-notes.ts';
+import type { LimitNotes } from '../kit/limit-notes.ts';
 
 export const GRAPH_VERSION = 'v21.0';
 

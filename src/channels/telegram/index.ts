@@ -2,7 +2,7 @@
  * Telegram Bot API connector. See README.md in this folder for Telegram's quirks and the choices
  * made for what Telegram cannot show.
  */
-import { limitTable } from '../limit-notes.ts';
+import { limitTable } from '../kit/limit-notes.ts';
 import type { ChannelConnector } from '../types.ts';
 import { TELEGRAM_CAPABILITIES } from './capabilities.ts';
 import { checkTelegramMessage, checkTelegramRecipient } from './check.ts';

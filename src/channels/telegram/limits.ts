@@ -4,7 +4,7 @@
  * points) once the markup is parsed (parse-mode/visible-text.ts) and callback data in UTF-8 bytes.
  * TELEGRAM_LIMIT_NOTES says of each its unit, where it is enforced and its source (docs/limits.md).
  */
-import type { LimitNotes } from '../limit-notes.ts';
+import type { LimitNotes } from '../kit/limit-notes.ts';
 
 export const TELEGRAM_LIMITS = {
   /** sendMessage `text`, after entity parsing. */

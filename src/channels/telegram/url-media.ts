@@ -18,7 +18,7 @@
 import type { CanonicalMessage } from '../../core/message.ts';
 import type { MediaFacts } from '../../lib/media-probe.ts';
 import { lastPathSegment } from '../../lib/media-probe.ts';
-import type { LimitNotes } from '../limit-notes.ts';
+import type { LimitNotes } from '../kit/limit-notes.ts';
 import type { ChannelConnector, FieldIssue, LinkedMedia, MediaLink } from '../types.ts';
 
 export type UrlMediaKind = 'photo' | 'document' | 'sticker' | 'other';

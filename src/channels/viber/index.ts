@@ -2,7 +2,7 @@
  * Viber REST Bot API connector. See README.md in this folder for Viber's quirks and the choices
  * made for what Viber cannot show.
  */
-import { limitTable } from '../limit-notes.ts';
+import { limitTable } from '../kit/limit-notes.ts';
 import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { VIBER_CAPABILITIES } from './capabilities.ts';
 import { checkViberMessage, checkViberRecipient } from './check.ts';

@@ -4,7 +4,7 @@
  * we count UTF-16 code units (JavaScript length), the stricter reading for astral characters.
  * VIBER_LIMIT_NOTES says of each where it is enforced and its source (docs/limits.md).
  */
-import type { LimitNotes } from '../limit-notes.ts';
+import type { LimitNotes } from '../kit/limit-notes.ts';
 
 export const VIBER_LIMITS = {
   /** Whole request body, bytes. */

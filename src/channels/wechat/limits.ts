@@ -4,7 +4,7 @@
  * README.md, and the emulator enforces the same number so check() and the sandbox agree.
  * WECHAT_LIMIT_NOTES says of each where it is enforced and its source (docs/limits.md).
  */
-import type { LimitNotes } from '../limit-notes.ts';
+import type { LimitNotes } from '../kit/limit-notes.ts';
 
 export const WECHAT_LIMITS = {
   /** Text `content`, UTF-8 bytes: the 2048 bytes WeChat documents for text replies [chosen]. */

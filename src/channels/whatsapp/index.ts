@@ -3,7 +3,7 @@
  * the choices made for what WhatsApp cannot show.
  */
 
-import { limitTable } from '../limit-notes.ts';
+import { limitTable } from '../kit/limit-notes.ts';
 import { hubHandshake } from '../meta-graph/webhook.ts';
 import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { WHATSAPP_CAPABILITIES } from './capabilities.ts';

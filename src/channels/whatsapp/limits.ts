@@ -5,7 +5,7 @@
  * WA_LIMIT_NOTES says of each where it is enforced and its source (docs/limits.md).
  */
 import { codePointLength } from '../../lib/text.ts';
-import type { LimitNotes } from '../limit-notes.ts';
+import type { LimitNotes } from '../kit/limit-notes.ts';
 
 export const WA_LIMITS = {
   text: 4096,

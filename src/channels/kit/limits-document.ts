@@ -3,8 +3,9 @@
  * connector, notes in its limits.ts), so the document cannot disagree with what the code enforces.
  * `npm run docs` writes it; test/docs-in-sync.test.ts fails when the committed file differs.
  */
+
+import type { ChannelConnector } from '../types.ts';
 import type { LimitEnforcement, LimitNote, LimitTable } from './limit-notes.ts';
-import type { ConnectorRegistry } from './registry.ts';
 
 const WHERE: Record<LimitEnforcement, string> = {
   check: 'accept (`check`)',
@@ -53,7 +54,7 @@ function table(t: LimitTable): string[] {
   ];
 }
 
-export function limitsDocument(connectors: ConnectorRegistry): string {
+export function limitsDocument(connectors: Readonly<Record<string, ChannelConnector>>): string {
   const channels = Object.values(connectors).flatMap((c) => [
     `## ${c.displayName}`,
     '',
