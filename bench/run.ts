@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { CONNECTORS } from '../src/channels/registry.ts';
-import type { ChannelConnector } from '../src/channels/types.ts';
+import type { ChannelConnector } from '../src/core/ports/channel.ts';
 import { AccessTokens } from '../src/dispatch/access-tokens.ts';
 import { HttpClient } from '../src/lib/http.ts';
 import { SANDBOX_RECIPIENTS } from '../src/sandbox/sample-recipients.ts';

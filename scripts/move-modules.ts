@@ -5,12 +5,14 @@
  *
  *   npx tsx scripts/move-modules.ts src/api/problem.ts=src/http/problem.ts [more old=new ...]
  *
+ * Run again with the same arguments after merging a branch that still imports the old paths.
+ *
  * Written here rather than taken from a refactoring library because it needs only one thing, the
  * resolution of a relative specifier with an explicit `.ts` extension, which is all this codebase
  * uses; `tsc` then finds anything it missed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOTS = ['src', 'test', 'bench', 'scripts'];
@@ -53,6 +55,8 @@ for (const file of files) {
   }
 }
 for (const [from, to] of moves) {
+  // Run again after merging work that still imported the old paths: the move itself is done.
+  if (!existsSync(from)) continue;
   mkdirSync(dirname(to), { recursive: true });
   execFileSync('git', ['mv', from, to]);
 }

@@ -3,8 +3,8 @@
  * only tenant any handler of the request can touch.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../core/errors.ts';
 import { tenantByApiKey } from '../core/tenancy.ts';
+import { AppError } from '../core/vocabulary/errors.ts';
 import type { CredentialHasher } from '../lib/crypto.ts';
 import type { Store } from '../store/types.ts';
 

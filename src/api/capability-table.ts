@@ -3,8 +3,8 @@
  * and the OpenAPI description can never disagree with the code.
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { Capability } from '../channels/types.ts';
-import { MESSAGE_KINDS } from '../core/message.ts';
+import type { Capability } from '../core/vocabulary/channel.ts';
+import { MESSAGE_KINDS } from '../core/vocabulary/message.ts';
 
 function cell(c: Capability): string {
   switch (c.support) {

@@ -8,8 +8,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { ChannelConnector, InboundEvent, InboundRequest } from '../channels/types.ts';
-import { AppError, validationError } from '../core/errors.ts';
+import type { ChannelConnector } from '../core/ports/channel.ts';
+import type { InboundEvent, InboundRequest } from '../core/vocabulary/channel.ts';
+import { AppError, validationError } from '../core/vocabulary/errors.ts';
 import { unsafeInput } from '../http/refuse-nul.ts';
 import { newId } from '../lib/ids.ts';
 import type { ChannelAccountWithSecrets, Store } from '../store/types.ts';

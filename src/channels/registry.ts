@@ -1,11 +1,12 @@
 /**
  * Every channel Omnigate speaks, by name. Adding a channel is one folder and one line here.
  */
+
+import type { ChannelConnector } from '../core/ports/channel.ts';
 import { instagramConnector } from './instagram/index.ts';
 import { lineConnector } from './line/index.ts';
 import { messengerConnector } from './messenger/index.ts';
 import { telegramConnector } from './telegram/index.ts';
-import type { ChannelConnector } from './types.ts';
 import { viberConnector } from './viber/index.ts';
 import { wechatConnector } from './wechat/index.ts';
 import { whatsappConnector } from './whatsapp/index.ts';

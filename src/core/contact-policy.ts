@@ -4,11 +4,12 @@
  * request (nothing is stored), naming the recipient and the rule; what was applied to each
  * recipient is recorded on its message. Sends without `policy` pay nothing for this.
  */
-import type { FieldIssue } from '../channels/types.ts';
+
 import type { ConsentPurpose, Store } from '../store/types.ts';
-import { AppError, validationError } from './errors.ts';
 import { recipientPointer, recipientsOf } from './prepare-send.ts';
 import { type QuietHours, quietUntil } from './quiet-hours.ts';
+import type { FieldIssue } from './vocabulary/channel.ts';
+import { AppError, validationError } from './vocabulary/errors.ts';
 
 export interface SendPolicy {
   checkConsent?: boolean | undefined;

@@ -6,11 +6,11 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FieldIssue } from '../channels/types.ts';
 import type { StoredTemplate } from '../store/types.ts';
 import { mapStrings } from './map-strings.ts';
-import { CanonicalMessage } from './message.ts';
 import { checkCanonicalMessage } from './message-rules.ts';
+import type { FieldIssue } from './vocabulary/channel.ts';
+import { CanonicalMessage } from './vocabulary/message.ts';
 
 const addFormats = addFormatsModule.default;
 const ajv = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: false });

@@ -12,11 +12,13 @@
  * field to give (LINE's audio duration). The provider's own refusal of anything left unchecked
  * ends the message `failed` with the provider's reason, as for any permanent refusal.
  */
-import type { ChannelConnector, Degradation, LinkedMedia } from '../channels/types.ts';
+
 import type { ProbeMedia } from '../lib/media-probe.ts';
-import { validationError } from './errors.ts';
-import type { CanonicalMessage } from './message.ts';
+import type { ChannelConnector } from './ports/channel.ts';
 import { channelOptions, type SendContent } from './prepare-send.ts';
+import type { Degradation, LinkedMedia } from './vocabulary/channel.ts';
+import { validationError } from './vocabulary/errors.ts';
+import type { CanonicalMessage } from './vocabulary/message.ts';
 
 export interface LinkedMediaDeps {
   /** Omitted: nothing is probed, and every linked media rule is judged as for an unreachable URL. */

@@ -2,17 +2,13 @@
  * What a send and a preview share: every check that can refuse a request before anything is
  * stored, and the rendering of the provider request for each recipient. Pure: no store, no I/O.
  */
-import type {
-  ChannelConnector,
-  FieldIssue,
-  LinkedMedia,
-  NumberedChoice,
-  RenderResult,
-} from '../channels/types.ts';
+
 import { newUuid } from '../lib/ids.ts';
-import { validationError } from './errors.ts';
-import type { CanonicalMessage } from './message.ts';
 import { checkCanonicalMessage } from './message-rules.ts';
+import type { ChannelConnector } from './ports/channel.ts';
+import type { FieldIssue, LinkedMedia, NumberedChoice, RenderResult } from './vocabulary/channel.ts';
+import { validationError } from './vocabulary/errors.ts';
+import type { CanonicalMessage } from './vocabulary/message.ts';
 
 export interface SendContent {
   channel: string;

@@ -4,9 +4,9 @@
  * applies what the account the send would go through adds that is no secret (Viber's sender), so
  * the preview is the request as sent, its secrets left as placeholders or out.
  */
-import type { ChannelConnector, Degradation, FieldIssue } from '../channels/types.ts';
-import { AppError, validationError } from './errors.ts';
+
 import { type LinkedMediaDeps, probeLinkedMedia, withVideoPreview } from './linked-media.ts';
+import type { ChannelConnector } from './ports/channel.ts';
 import {
   capabilityRefusal,
   checkForChannel,
@@ -15,6 +15,8 @@ import {
   type SendContent,
 } from './prepare-send.ts';
 import { type SendDeps, usableAccount } from './send-message.ts';
+import type { Degradation, FieldIssue } from './vocabulary/channel.ts';
+import { AppError, validationError } from './vocabulary/errors.ts';
 
 /** Stands in for the recipient when the preview names none. */
 export const PLACEHOLDER_RECIPIENT = '{recipient}';

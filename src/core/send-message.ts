@@ -4,16 +4,14 @@
  * idempotency record in one transaction (MessageRepository.accept). Nothing is half-written.
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { ChannelConnector, Degradation, FieldIssue } from '../channels/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { DestinationGuard } from '../lib/ssrf-guard.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
 import { applyPolicy, type SendPolicy } from './contact-policy.ts';
-import { AppError, validationError } from './errors.ts';
 import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
 import { type LinkedMediaDeps, probeLinkedMedia, withVideoPreview } from './linked-media.ts';
-import type { CanonicalMessage, SendableMessage } from './message.ts';
+import type { ChannelConnector } from './ports/channel.ts';
 import {
   channelOptions,
   checkForChannel,
@@ -22,6 +20,9 @@ import {
   renderForRecipients,
 } from './prepare-send.ts';
 import { checkLinkPlaceholders, DEFAULT_VALIDITY_S, fillLinks, newLinkCode } from './smartlinks.ts';
+import type { Degradation, FieldIssue } from './vocabulary/channel.ts';
+import { AppError, validationError } from './vocabulary/errors.ts';
+import type { CanonicalMessage, SendableMessage } from './vocabulary/message.ts';
 
 export interface SendCommand {
   channel: string;

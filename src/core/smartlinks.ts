@@ -4,9 +4,9 @@
  * the short URL stays valid). A click is recorded and redirected; an expired one answers 410.
  */
 import { randomBytes } from 'node:crypto';
-import type { FieldIssue } from '../channels/types.ts';
 import { mapStrings } from './map-strings.ts';
-import type { CanonicalMessage } from './message.ts';
+import type { FieldIssue } from './vocabulary/channel.ts';
+import type { CanonicalMessage } from './vocabulary/message.ts';
 
 const LINK = /\{\{\s*link_(\d+)\s*\}\}/g;
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';

@@ -4,7 +4,7 @@
  * find no token wait for one fetch rather than each asking the provider (WeChat counts token
  * requests against a daily quota).
  */
-import type { AccessTokenFlow, Credentials } from '../channels/types.ts';
+import type { AccessTokenFlow, Credentials } from '../core/vocabulary/channel.ts';
 import type { HttpClient } from '../lib/http.ts';
 
 /** Renew this long before the provider's expiry, so a token never dies in flight. */

@@ -10,8 +10,9 @@
  * does not tell, goes through the channel's maybe-sent policy (./maybe-sent.ts).
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { ChannelConnector, SendOutcome } from '../channels/types.ts';
-import { isHandedOver, isTerminal, MAYBE_SENT, type MessageStatus } from '../core/status.ts';
+import type { ChannelConnector } from '../core/ports/channel.ts';
+import type { SendOutcome } from '../core/vocabulary/channel.ts';
+import { isHandedOver, isTerminal, MAYBE_SENT, type MessageStatus } from '../core/vocabulary/status.ts';
 import { crashPoint } from '../lib/crash-points.ts';
 import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';

@@ -9,7 +9,7 @@
  * outcome fails it with `maybe_sent`: one duplicate at worst, never a loop. Each resend is counted on
  * the message (`maybeSentResends`, an event coded `maybe_sent_resend`) and in `maybeSentCounters`.
  */
-import type { MaybeSentPolicy } from '../channels/types.ts';
+import type { MaybeSentPolicy } from '../core/vocabulary/channel.ts';
 
 export const DEFAULT_MAYBE_SENT_POLICY: MaybeSentPolicy = 'resend_once';
 

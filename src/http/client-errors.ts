@@ -7,7 +7,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { ERRORS, type ErrorCode, PROBLEM_BASE } from '../core/errors.ts';
+import { ERRORS, type ErrorCode, PROBLEM_BASE } from '../core/vocabulary/errors.ts';
 import { newId } from '../lib/ids.ts';
 
 const BY_PARSER_CODE: Record<string, { code: ErrorCode; detail: string }> = {

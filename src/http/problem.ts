@@ -3,8 +3,14 @@
  * offending fields as JSON pointers in `errors`, and the request id to quote in a bug report.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FieldIssue } from '../channels/types.ts';
-import { AppError, ERRORS, type ErrorCode, PROBLEM_BASE, validationError } from '../core/errors.ts';
+import type { FieldIssue } from '../core/vocabulary/channel.ts';
+import {
+  AppError,
+  ERRORS,
+  type ErrorCode,
+  PROBLEM_BASE,
+  validationError,
+} from '../core/vocabulary/errors.ts';
 import { StoreUnavailableError } from '../store/unavailable.ts';
 import type { RouteTable } from './route-table.ts';
 

@@ -7,7 +7,7 @@
  * duplicate the message). The dispatcher decides what to do with each.
  */
 import { Agent, request } from 'undici';
-import type { ProviderResponse } from '../channels/types.ts';
+import type { ProviderResponse } from '../core/vocabulary/channel.ts';
 import { type DestinationGuard, FORBIDDEN_DESTINATION } from './ssrf-guard.ts';
 
 export { FORBIDDEN_DESTINATION };

@@ -6,7 +6,7 @@
  * the provider would.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../core/vocabulary/errors.ts';
 import { sendProblem } from '../http/problem.ts';
 
 export interface SandboxAccess {

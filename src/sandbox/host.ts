@@ -12,7 +12,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { ChannelConnector, FaultAnswer, SandboxRecorder } from '../channels/types.ts';
+import type { ChannelConnector } from '../core/ports/channel.ts';
 import type { ProbeMedia } from '../lib/media-probe.ts';
 import { redactSecrets } from '../lib/redact-secrets.ts';
 import { type SandboxAccess, sandboxGuard, viewerOf } from './access.ts';
@@ -27,6 +27,7 @@ import {
   sandboxChaos,
 } from './chaos.ts';
 import type { MemoryRecorder } from './recorder.ts';
+import type { FaultAnswer, SandboxRecorder } from './types.ts';
 
 export interface SandboxHostOptions {
   connectors: ConnectorRegistry;

@@ -3,8 +3,8 @@
  * "the provider" (GET /sandbox/<channel>/_requests) and tests can assert on the exact wire request.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RecordedRequest, SandboxRecorder } from '../channels/types.ts';
 import type { SandboxOwner } from './account-tag.ts';
+import type { RecordedRequest, SandboxRecorder } from './types.ts';
 
 /** Pulls the recipient out of a provider request body, whichever field the provider names it. */
 function recipientOf(body: unknown): string | undefined {

@@ -4,7 +4,7 @@
  * Shape follows Standard Webhooks: `{ type, timestamp, data }`; the event id travels in the
  * `webhook-id` header and is also in `data.eventId` for consumers that log bodies only.
  */
-import type { MessageStatus } from '../core/status.ts';
+import type { MessageStatus } from '../core/vocabulary/status.ts';
 
 export interface StatusCallbackInput {
   messageId: string;

@@ -8,11 +8,11 @@
  * time counted on the message.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedRequest } from '../../src/channels/types.ts';
-import { isForward, type MessageStatus } from '../../src/core/status.ts';
+import { isForward, type MessageStatus } from '../../src/core/vocabulary/status.ts';
 import { maybeSentCounters } from '../../src/dispatch/maybe-sent.ts';
 import { NO_CHAOS, sandboxChaos } from '../../src/sandbox/chaos.ts';
 import { SANDBOX_RECIPIENTS } from '../../src/sandbox/sample-recipients.ts';
+import type { RecordedRequest } from '../../src/sandbox/types.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 // Every channel, sized for two shared CI cores: ~2,100 messages.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessTokenFlow } from '../../src/channels/types.ts';
+import type { AccessTokenFlow } from '../../src/core/vocabulary/channel.ts';
 import { AccessTokenError, AccessTokens } from '../../src/dispatch/access-tokens.ts';
 import { HttpClient } from '../../src/lib/http.ts';
 import { startServer } from '../support/http-server.ts';

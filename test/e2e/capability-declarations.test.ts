@@ -11,9 +11,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, CONNECTORS } from '../../src/channels/registry.ts';
-import type { FieldIssue, RecordedRequest } from '../../src/channels/types.ts';
-import { MESSAGE_KINDS, type MessageKind } from '../../src/core/message.ts';
+import type { FieldIssue } from '../../src/core/vocabulary/channel.ts';
+import { MESSAGE_KINDS, type MessageKind } from '../../src/core/vocabulary/message.ts';
 import { SANDBOX_RECIPIENTS } from '../../src/sandbox/sample-recipients.ts';
+import type { RecordedRequest } from '../../src/sandbox/types.ts';
 import { kindVariants } from '../fixtures/kind-variants.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHubBody } from '../../src/channels/meta-graph/webhook.ts';
 import { CONNECTORS } from '../../src/channels/registry.ts';
-import { MESSAGE_KINDS } from '../../src/core/message.ts';
+import { MESSAGE_KINDS } from '../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
 import { startTestGateway, statusesOf, type TestGateway } from '../support/gateway.ts';
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineConnector } from '../../src/channels/line/index.ts';
 import { flexJsonBytes } from '../../src/channels/line/limits.ts';
-import type { CanonicalMessage, MessageOf } from '../../src/core/message.ts';
+import type { CanonicalMessage, MessageOf } from '../../src/core/vocabulary/message.ts';
 import { bigReceipt, longList } from '../channels/line/helpers.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';

@@ -11,7 +11,7 @@ import { TELEGRAM_LIMITS } from '../../src/channels/telegram/limits.ts';
 import { VIBER_LIMITS } from '../../src/channels/viber/limits.ts';
 import { WECHAT_LIMITS } from '../../src/channels/wechat/limits.ts';
 import { WA_LIMITS } from '../../src/channels/whatsapp/limits.ts';
-import type { Action, CanonicalMessage } from '../../src/core/message.ts';
+import type { Action, CanonicalMessage } from '../../src/core/vocabulary/message.ts';
 import { SANDBOX_RECIPIENTS } from '../../src/sandbox/sample-recipients.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 

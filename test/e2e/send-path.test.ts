@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, CONNECTORS } from '../../src/channels/registry.ts';
-import { MESSAGE_KINDS } from '../../src/core/message.ts';
+import { MESSAGE_KINDS } from '../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { LINE_USER, TELEGRAM_CHAT } from '../support/recipients.ts';

@@ -4,13 +4,10 @@
  * emulator together without a socket.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type {
-  ChannelConnector,
-  ProviderRequest,
-  ProviderResponse,
-  RecordedRequest,
-} from '../../src/channels/types.ts';
+import type { ChannelConnector } from '../../src/core/ports/channel.ts';
+import type { ProviderRequest, ProviderResponse } from '../../src/core/vocabulary/channel.ts';
 import { MemoryRecorder } from '../../src/sandbox/recorder.ts';
+import type { RecordedRequest } from '../../src/sandbox/types.ts';
 
 export function emulatorHarness(connector: ChannelConnector) {
   const prefix = `/sandbox/${connector.name}`;

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { CHANNEL_NAMES } from '../../src/channels/registry.ts';
-import type { RecordedRequest } from '../../src/channels/types.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Gateway, type GatewayOptions, startGateway } from '../../src/runtime.ts';
+import type { RecordedRequest } from '../../src/sandbox/types.ts';
 
 export const TEST_API_KEY = 'og_test_key_for_the_e2e_suite_0123456789';
 

@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../core/vocabulary/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Link, Store } from '../../store/types.ts';
 

@@ -4,8 +4,8 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { CHANNEL_NAMES, CONNECTORS } from '../../channels/registry.ts';
-import { CanonicalMessage, SendableMessage, StringEnum } from '../../core/message.ts';
-import { MESSAGE_STATUSES } from '../../core/status.ts';
+import { CanonicalMessage, SendableMessage, StringEnum } from '../../core/vocabulary/message.ts';
+import { MESSAGE_STATUSES } from '../../core/vocabulary/status.ts';
 import { PageLimit } from './pagination.ts';
 
 export const MAX_RECIPIENTS = 1000;

@@ -2,7 +2,7 @@
  * How a stored message is shown by the API, and the query helpers its listings share
  * (GET /v1/messages, GET /v1/dead-letters).
  */
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../core/vocabulary/errors.ts';
 import type { StatusEvent, StoredMessage } from '../../store/types.ts';
 import { decodeCursor } from './pagination.ts';
 

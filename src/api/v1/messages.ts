@@ -3,10 +3,10 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { AppError } from '../../core/errors.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../core/idempotency.ts';
 import { previewMessage } from '../../core/preview-message.ts';
 import { type SendDeps, sendMessage } from '../../core/send-message.ts';
+import { AppError } from '../../core/vocabulary/errors.ts';
 import {
   ListQuery,
   MessageView,

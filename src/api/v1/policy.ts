@@ -5,8 +5,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { CHANNEL_NAMES } from '../../channels/registry.ts';
-import { AppError } from '../../core/errors.ts';
-import { StringEnum } from '../../core/message.ts';
+import { AppError } from '../../core/vocabulary/errors.ts';
+import { StringEnum } from '../../core/vocabulary/message.ts';
 import type { Store } from '../../store/types.ts';
 
 const Problem = Type.Ref('Problem');

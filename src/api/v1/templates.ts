@@ -8,10 +8,10 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ConnectorRegistry } from '../../channels/registry.ts';
 import { CHANNEL_NAMES } from '../../channels/registry.ts';
-import type { FieldIssue } from '../../channels/types.ts';
-import { AppError, validationError } from '../../core/errors.ts';
 import { checkVariant, placeholders } from '../../core/fill-template.ts';
-import type { MessageKind } from '../../core/message.ts';
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import { AppError, validationError } from '../../core/vocabulary/errors.ts';
+import type { MessageKind } from '../../core/vocabulary/message.ts';
 import type { Store, StoredTemplate } from '../../store/types.ts';
 
 const Problem = Type.Ref('Problem');

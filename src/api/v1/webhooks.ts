@@ -6,9 +6,9 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { AppError, validationError } from '../../core/errors.ts';
-import { StringEnum } from '../../core/message.ts';
-import { MESSAGE_STATUSES } from '../../core/status.ts';
+import { AppError, validationError } from '../../core/vocabulary/errors.ts';
+import { StringEnum } from '../../core/vocabulary/message.ts';
+import { MESSAGE_STATUSES } from '../../core/vocabulary/status.ts';
 import { generateWebhookSecret } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
 import type { DestinationGuard } from '../../lib/ssrf-guard.ts';

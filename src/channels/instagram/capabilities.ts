@@ -3,8 +3,9 @@
  * Instagram's differences: receipts are degraded to text (no receipt template), and call buttons
  * become text lines (recorded at render time).
  */
-import type { MessageKind } from '../../core/message.ts';
-import type { Capability } from '../types.ts';
+
+import type { Capability } from '../../core/vocabulary/channel.ts';
+import type { MessageKind } from '../../core/vocabulary/message.ts';
 
 export const INSTAGRAM_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   text: { support: 'native' },

@@ -4,6 +4,7 @@
  * Instagram flavour (flavor.ts) and emulator profile (sandbox/profile.ts). README.md has the rest.
  */
 
+import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { limitTable } from '../kit/limit-notes.ts';
 import { bearer } from '../messenger/authorize.ts';
 import { checkScopedId, checkSendApi } from '../messenger/check.ts';
@@ -14,7 +15,6 @@ import { renderSendApi } from '../messenger/render.ts';
 import { sendApiFaults } from '../messenger/sandbox/faults.ts';
 import { sendApiSandbox } from '../messenger/sandbox/index.ts';
 import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
-import type { ChannelConnector } from '../types.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
 import { INSTAGRAM_FLAVOR } from './flavor.ts';
 import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';

@@ -10,10 +10,12 @@
  * 25 MB; audio aac, m4a, wav, mp4 up to 25 MB; file: pdf only, up to 25 MB. Only the file's
  * type is enforced besides the sizes: the other kinds' format lists differ between the two pages.
  */
-import type { CanonicalMessage } from '../../core/message.ts';
+
+import type { ChannelConnector } from '../../core/ports/channel.ts';
+import type { FieldIssue, LinkedMedia } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { lastPathSegment, type MediaFacts } from '../../lib/media-probe.ts';
 import type { LimitNotes } from '../kit/limit-notes.ts';
-import type { ChannelConnector, FieldIssue, LinkedMedia } from '../types.ts';
 
 const MB = 1024 * 1024;
 export const INSTAGRAM_ATTACHMENT_BYTES = {

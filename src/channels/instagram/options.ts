@@ -4,7 +4,7 @@
  * credentials.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { StringEnum } from '../../core/message.ts';
+import { StringEnum } from '../../core/vocabulary/message.ts';
 import type { SendEnvelopeOptions } from '../messenger/options.ts';
 import { tagRule } from '../messenger/options.ts';
 import { INSTAGRAM_TAGS } from './limits.ts';

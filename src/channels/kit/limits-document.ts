@@ -4,7 +4,7 @@
  * `npm run docs` writes it; test/docs-in-sync.test.ts fails when the committed file differs.
  */
 
-import type { ChannelConnector } from '../types.ts';
+import type { ChannelConnector } from '../../core/ports/channel.ts';
 import type { LimitEnforcement, LimitNote, LimitTable } from './limit-notes.ts';
 
 const WHERE: Record<LimitEnforcement, string> = {

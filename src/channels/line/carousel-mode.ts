@@ -1,4 +1,4 @@
-import type { MessageOf } from '../../core/message.ts';
+import type { MessageOf } from '../../core/vocabulary/message.ts';
 
 /**
  * The template carousel cannot show colours, so a carousel whose cards carry a badge or a button

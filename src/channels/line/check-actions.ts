@@ -2,9 +2,10 @@
  * Limit checks shared by every LINE message kind: lengths in the unit LINE counts, HTTPS-only media
  * URLs, and the action rules (label, postback data, URI length, where `location` may appear).
  */
-import type { Action } from '../../core/message.ts';
+
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import type { Action } from '../../core/vocabulary/message.ts';
 import { graphemeLength, utf16Length } from '../../lib/text.ts';
-import type { FieldIssue } from '../types.ts';
 import { isHttpsUrl, LINE_LIMITS } from './limits.ts';
 
 export type Unit = 'utf16' | 'graphemes';

@@ -3,7 +3,7 @@
  * in steps of 5 (limits.ts). A provider limit, so it is refused like the message's own (422
  * GW_CAPABILITY), not by the request schema (400).
  */
-import type { FieldIssue } from '../types.ts';
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import { LINE_LIMITS as L } from './limits.ts';
 
 export function checkLineOptions(options: Record<string, unknown> | undefined): FieldIssue[] {

@@ -3,8 +3,9 @@
  * would refuse fails at our API with a pointer into the caller's own body rather than hours later
  * in a dead letter. Pointers start at `/message`.
  */
-import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
-import type { FieldIssue } from '../types.ts';
+
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { carouselMode } from './carousel-mode.ts';
 import { checkAction, checkActions, Issues } from './check-actions.ts';
 import type { Planned } from './flex-fit.ts';

@@ -3,9 +3,10 @@
  * free-message quota is spent (retrying cannot help until next month), and a 409 on push means the
  * retry key was already accepted, i.e. an earlier attempt we could not confirm did go through.
  */
+
+import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { headerValue } from '../../lib/headers.ts';
 import { isObj } from '../../lib/json.ts';
-import type { ProviderResponse, SendOutcome } from '../types.ts';
 import { proxyServerError } from '../unknown-outcome.ts';
 
 interface LineErrorBody {

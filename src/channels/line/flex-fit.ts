@@ -4,8 +4,9 @@
  * over several messages of at most 5000 UTF-16 units. Each caller decides what to do when even that
  * needs more than the five messages one request carries.
  */
+
+import type { FieldIssue, NumberedChoice } from '../../core/vocabulary/channel.ts';
 import { utf16Length } from '../../lib/text.ts';
-import type { FieldIssue, NumberedChoice } from '../types.ts';
 import { flexJsonBytes, LINE_LIMITS as L } from './limits.ts';
 import type { LineObject } from './render-actions.ts';
 import type { Rendered } from './render-basic.ts';

@@ -3,9 +3,9 @@
  * exact bytes received (re-serialised JSON would not match), and the events normalised.
  */
 import { createHmac } from 'node:crypto';
+import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { headerValue, secretsEqual } from '../../lib/headers.ts';
 import { isObj, type Obj, str } from '../../lib/json.ts';
-import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 
 export function signLineBody(rawBody: Buffer | string, channelSecret: string): string {
   return createHmac('sha256', channelSecret).update(rawBody).digest('base64');

@@ -2,8 +2,9 @@
  * LINE Messaging API connector. See README.md in this folder for LINE's quirks and the choices made
  * for what LINE cannot show.
  */
+
+import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { limitTable } from '../kit/limit-notes.ts';
-import type { ChannelConnector } from '../types.ts';
 import { LINE_CAPABILITIES } from './capabilities.ts';
 import { checkLineMessage, checkLineRecipient } from './check.ts';
 import { checkLineOptions } from './check-options.ts';

@@ -7,7 +7,8 @@
  * preview (OMNIGATE_VIDEO_PREVIEW_URL, core/linked-media.ts). Only when neither is possible is the
  * send refused, naming the field to give. The render takes the probed duration (render.ts).
  */
-import type { ChannelConnector, FieldIssue, LinkedMedia } from '../types.ts';
+import type { ChannelConnector } from '../../core/ports/channel.ts';
+import type { FieldIssue, LinkedMedia } from '../../core/vocabulary/channel.ts';
 
 export const lineLinkedMedia: NonNullable<ChannelConnector['linkedMedia']> = {
   links(message) {

@@ -1,7 +1,7 @@
 /**
  * Canonical actions as LINE action objects, and the small text helpers every renderer shares.
  */
-import type { Action } from '../../core/message.ts';
+import type { Action } from '../../core/vocabulary/message.ts';
 import { utf16Length } from '../../lib/text.ts';
 import { LINE_LIMITS } from './limits.ts';
 

@@ -2,8 +2,9 @@
  * The kinds LINE carries one to one (text, media, location, sticker, imagemap), plus the two
  * places it has no slot for what we were given: file attachments and media captions.
  */
-import type { MessageOf } from '../../core/message.ts';
-import type { Degradation } from '../types.ts';
+
+import type { Degradation } from '../../core/vocabulary/channel.ts';
+import type { MessageOf } from '../../core/vocabulary/message.ts';
 import { type LineObject, textMessage } from './render-actions.ts';
 
 export interface Rendered {

@@ -4,8 +4,9 @@
  * split over several carousels and a receipt over several bubbles (or, past five, sent as text),
  * all recorded; what fits no way LINE takes is refused by `check` with the plan's refusal.
  */
-import type { Action, MessageOf } from '../../core/message.ts';
-import type { Degradation } from '../types.ts';
+
+import type { Degradation } from '../../core/vocabulary/channel.ts';
+import type { Action, MessageOf } from '../../core/vocabulary/message.ts';
 import { chunkText, type Planned, splitIntoBubbles, splitIntoCarousels } from './flex-fit.ts';
 import { flexJsonBytes, LINE_LIMITS as L } from './limits.ts';
 import { altText, type LineObject, textMessage, toLineAction } from './render-actions.ts';

@@ -5,9 +5,10 @@
  * several bubbles; past the five messages of one request, the list is sent as numbered text, where
  * a typed number comes back as the row's postback. Whichever form it takes is recorded.
  */
-import type { MessageOf } from '../../core/message.ts';
+
+import type { Degradation, NumberedChoice } from '../../core/vocabulary/channel.ts';
+import type { MessageOf } from '../../core/vocabulary/message.ts';
 import { graphemeLength } from '../../lib/text.ts';
-import type { Degradation, NumberedChoice } from '../types.ts';
 import { type BubblePart, chunkText, type Planned, splitIntoBubbles } from './flex-fit.ts';
 import { flexJsonBytes, LINE_LIMITS as L } from './limits.ts';
 import { altText, type LineObject, textMessage } from './render-actions.ts';

@@ -3,9 +3,10 @@
  * and only one heading, so what has no slot is folded into the body text when it fits the limit
  * and otherwise sent as its own text message in the same request; either way it is recorded.
  */
-import type { MessageOf } from '../../core/message.ts';
+
+import type { Degradation } from '../../core/vocabulary/channel.ts';
+import type { MessageOf } from '../../core/vocabulary/message.ts';
 import { graphemeLength } from '../../lib/text.ts';
-import type { Degradation } from '../types.ts';
 import { LINE_LIMITS } from './limits.ts';
 import { altText, type LineObject, textMessage, toLineAction } from './render-actions.ts';
 import type { Rendered } from './render-basic.ts';

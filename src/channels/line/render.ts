@@ -4,8 +4,9 @@
  * kind needs beyond one message object still goes out in that single request, so the retry key
  * covers all of it.
  */
-import type { CanonicalMessage } from '../../core/message.ts';
-import type { RenderContext, RenderResult } from '../types.ts';
+
+import type { RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { carouselMode } from './carousel-mode.ts';
 import { type Fitted, fitted } from './flex-fit.ts';
 import { probedDurationMs } from './linked-media.ts';

@@ -3,8 +3,9 @@
  * list or imagemap message: a location and a list are degraded to text; imagemaps, stickers (no
  * sticker ids on the Send API) and pre-approved templates are refused.
  */
-import type { MessageKind } from '../../core/message.ts';
-import type { Capability } from '../types.ts';
+
+import type { Capability } from '../../core/vocabulary/channel.ts';
+import type { MessageKind } from '../../core/vocabulary/message.ts';
 
 export const MESSENGER_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   text: { support: 'native' },

@@ -4,9 +4,10 @@
  * composes (folded titles, numbered lists) are measured on the rendered request, so `check` and
  * `render` cannot disagree. Pointers start at `/message`.
  */
-import type { Action, CanonicalMessage } from '../../core/message.ts';
+
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import type { Action, CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { codePointLength } from '../../lib/text.ts';
-import type { FieldIssue } from '../types.ts';
 import { type SendApiFlavor, textLength } from './flavor.ts';
 import { MESSENGER_LIMITS as L, SCOPED_ID } from './limits.ts';
 import { renderSendApi } from './render.ts';

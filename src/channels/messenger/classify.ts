@@ -5,9 +5,10 @@
  * code 613 / 4 / 17 / 32 or a business-use-case code (80000-80014), with the time to regain access,
  * when known, in minutes in X-Business-Use-Case-Usage.
  */
+
+import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { headerValue } from '../../lib/headers.ts';
 import { type GraphError, readGraphError } from '../meta-graph/errors.ts';
-import type { ProviderResponse, SendOutcome } from '../types.ts';
 import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);

@@ -6,8 +6,9 @@
  * A receipt with mids gives one `status` event per mid; a watermark gives one `status_watermark`
  * for the person (the sender of the receipt).
  */
+
+import type { InboundEvent } from '../../core/vocabulary/channel.ts';
 import { isObj, type Obj } from '../../lib/json.ts';
-import type { InboundEvent } from '../types.ts';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const idOf = (v: unknown): string | undefined =>

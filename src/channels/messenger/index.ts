@@ -4,9 +4,9 @@
  * parser and emulator are shared with Instagram (../instagram), which states its differences.
  */
 
+import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { limitTable } from '../kit/limit-notes.ts';
 import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
-import type { ChannelConnector } from '../types.ts';
 import { bearer } from './authorize.ts';
 import { MESSENGER_CAPABILITIES } from './capabilities.ts';
 import { checkScopedId, checkSendApi } from './check.ts';

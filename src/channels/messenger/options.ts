@@ -3,7 +3,7 @@
  * and the fixed credentials of the built-in sandbox Page.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { StringEnum } from '../../core/message.ts';
+import { StringEnum } from '../../core/vocabulary/message.ts';
 import {
   MESSAGING_TYPES,
   MESSENGER_TAGS,

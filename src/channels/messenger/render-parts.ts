@@ -4,9 +4,10 @@
  * a list, a receipt). Every change from the canonical message is recorded as a Degradation whose
  * rule is prefixed with the flavour's name.
  */
-import type { Action, MessageOf } from '../../core/message.ts';
+
+import type { Degradation, NumberedChoice } from '../../core/vocabulary/channel.ts';
+import type { Action, MessageOf } from '../../core/vocabulary/message.ts';
 import { codePointLength } from '../../lib/text.ts';
-import type { Degradation, NumberedChoice } from '../types.ts';
 import type { SendApiFlavor } from './flavor.ts';
 import { MESSENGER_LIMITS } from './limits.ts';
 

@@ -3,8 +3,14 @@
  * Instagram (their differences come in the flavour). The token is applied by `authorize`, so the
  * stored request never holds it.
  */
-import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
-import type { Degradation, NumberedChoice, RenderContext, RenderResult } from '../types.ts';
+
+import type {
+  Degradation,
+  NumberedChoice,
+  RenderContext,
+  RenderResult,
+} from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import type { SendApiFlavor } from './flavor.ts';
 import { GRAPH_VERSION } from './limits.ts';
 import { readMessengerOptions, type SendEnvelopeOptions } from './options.ts';

@@ -4,8 +4,9 @@
  * every change is recorded on the message), and templates, which need a stored body, are refused.
  * Per-action degradations (call buttons, message actions) are recorded at render time.
  */
-import type { MessageKind } from '../../core/message.ts';
-import type { Capability } from '../types.ts';
+
+import type { Capability } from '../../core/vocabulary/channel.ts';
+import type { MessageKind } from '../../core/vocabulary/message.ts';
 
 export const TELEGRAM_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   text: { support: 'native' },

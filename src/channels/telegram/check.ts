@@ -5,9 +5,10 @@
  * measures them: after the `parse_mode` markup is parsed, in characters (parse-mode/visible-text.ts).
  * Pointers start at `/message`.
  */
-import type { Action, CanonicalMessage } from '../../core/message.ts';
+
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import type { Action, CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { utf8Length } from '../../lib/text.ts';
-import type { FieldIssue } from '../types.ts';
 import { isTelegramButtonUrl, isTelegramChatId, TELEGRAM_LIMITS as L } from './limits.ts';
 import { type ParseMode, readTelegramOptions } from './options.ts';
 import { parseWithMode } from './parse-mode/parse.ts';

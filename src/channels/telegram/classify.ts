@@ -3,8 +3,9 @@
  * `{ok:false, error_code, description, parameters?}`; a 429 carries `parameters.retry_after` in
  * seconds, which is the only throttling signal Telegram gives.
  */
+
+import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
-import type { ProviderResponse, SendOutcome } from '../types.ts';
 import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
 
 export function classifyTelegramResponse(response: ProviderResponse): SendOutcome {

@@ -3,9 +3,10 @@
  * `X-Telegram-Bot-Api-Secret-Token` on every delivery (plain equality, no HMAC), compared here in
  * constant time. The body is one Update.
  */
+
+import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { headerValue, secretsEqual } from '../../lib/headers.ts';
 import { isObj, str } from '../../lib/json.ts';
-import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 

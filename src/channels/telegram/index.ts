@@ -2,8 +2,9 @@
  * Telegram Bot API connector. See README.md in this folder for Telegram's quirks and the choices
  * made for what Telegram cannot show.
  */
+
+import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { limitTable } from '../kit/limit-notes.ts';
-import type { ChannelConnector } from '../types.ts';
 import { TELEGRAM_CAPABILITIES } from './capabilities.ts';
 import { checkTelegramMessage, checkTelegramRecipient } from './check.ts';
 import { classifyTelegramResponse } from './classify.ts';

@@ -3,7 +3,7 @@
  * the fixed credentials of the built-in sandbox bot.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { StringEnum } from '../../core/message.ts';
+import { StringEnum } from '../../core/vocabulary/message.ts';
 
 export const TelegramCredentials = Type.Object(
   {

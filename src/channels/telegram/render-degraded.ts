@@ -3,8 +3,9 @@
  * cards with their actions as buttons, a list as an inline keyboard, an imagemap as a photo with a
  * button per area, a receipt as formatted text. Each records what changed.
  */
-import type { MessageOf } from '../../core/message.ts';
-import type { Degradation } from '../types.ts';
+
+import type { Degradation } from '../../core/vocabulary/channel.ts';
+import type { MessageOf } from '../../core/vocabulary/message.ts';
 import { escapeFor, paragraphs } from './format.ts';
 import type { ParseMode } from './options.ts';
 import { type InlineKeyboardButton, inlineAction, inlineKeyboard } from './render-keyboard.ts';

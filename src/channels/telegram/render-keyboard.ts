@@ -4,8 +4,9 @@
  * button whose data is the text, and `call` / `location_request` become lines of the message text
  * (inline buttons cannot dial or ask for a location).
  */
-import type { Action } from '../../core/message.ts';
-import type { Degradation } from '../types.ts';
+
+import type { Degradation } from '../../core/vocabulary/channel.ts';
+import type { Action } from '../../core/vocabulary/message.ts';
 
 export interface InlineKeyboardButton {
   text: string;

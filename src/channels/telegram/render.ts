@@ -2,9 +2,10 @@
  * Canonical message → one Telegram Bot API call. The path holds the literal `{token}` placeholder
  * (`authorize` fills it at send time), so the stored request never carries the bot token.
  */
-import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
+
+import type { Degradation, RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { utf8Length } from '../../lib/text.ts';
-import type { Degradation, RenderContext, RenderResult } from '../types.ts';
 import { escapeFor, paragraphs } from './format.ts';
 import { TELEGRAM_LIMITS, telegramChatId } from './limits.ts';
 import { type ParseMode, readTelegramOptions } from './options.ts';

@@ -15,11 +15,13 @@
  * none (or a generic application/octet-stream) leaves the file's name to say what it is, and a
  * name without an extension says nothing, which is taken as acceptable.
  */
-import type { CanonicalMessage } from '../../core/message.ts';
+
+import type { ChannelConnector } from '../../core/ports/channel.ts';
+import type { FieldIssue, LinkedMedia, MediaLink } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import type { MediaFacts } from '../../lib/media-probe.ts';
 import { lastPathSegment } from '../../lib/media-probe.ts';
 import type { LimitNotes } from '../kit/limit-notes.ts';
-import type { ChannelConnector, FieldIssue, LinkedMedia, MediaLink } from '../types.ts';
 
 export type UrlMediaKind = 'photo' | 'document' | 'sticker' | 'other';
 

@@ -3,8 +3,9 @@
  * url and rich_media messages plus a keyboard any message can carry; what it lacks is degraded
  * (README.md says how, and each change is recorded on the message) or refused with a reason.
  */
-import type { MessageKind } from '../../core/message.ts';
-import type { Capability } from '../types.ts';
+
+import type { Capability } from '../../core/vocabulary/channel.ts';
+import type { MessageKind } from '../../core/vocabulary/message.ts';
 
 export const VIBER_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   text: { support: 'native' },

@@ -4,7 +4,7 @@
  * They are the provider's limits, so they are refused like the message's own (422 GW_CAPABILITY),
  * not by the request schema (400).
  */
-import type { FieldIssue } from '../types.ts';
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import { VIBER_LIMITS } from './limits.ts';
 
 const LIMITED = [

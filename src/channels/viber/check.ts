@@ -3,9 +3,10 @@
  * rendered request where Omnigate composes the text, so `check` and `render` cannot disagree.
  * Pointers start at `/message`.
  */
-import type { CanonicalMessage } from '../../core/message.ts';
+
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { utf8Length, utf16Length } from '../../lib/text.ts';
-import type { FieldIssue } from '../types.ts';
 import { VIBER_LIMITS as L, lastPathSegment, PICTURE_EXTENSION, VIBER_USER_ID } from './limits.ts';
 import { carouselCards, renderViber } from './render.ts';
 import { minimumRows } from './render-rich-media.ts';

@@ -2,8 +2,9 @@
  * What a Viber answer means for the message. Viber answers HTTP 200 whatever happened, with the
  * outcome in the body's `status` (0 ok); 12 is its only throttling signal and carries no wait.
  */
+
+import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
-import type { ProviderResponse, SendOutcome } from '../types.ts';
 import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
 import { bareMessageToken, viberTokenId } from './message-token.ts';
 

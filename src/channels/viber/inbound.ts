@@ -4,9 +4,9 @@
  * its `message_token`; messages come from the person with `sender.id`.
  */
 import { createHmac } from 'node:crypto';
+import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { headerValue, secretsEqual } from '../../lib/headers.ts';
 import { isObj, str } from '../../lib/json.ts';
-import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 import { viberTokenId } from './message-token.ts';
 
 export const SIGNATURE_HEADER = 'x-viber-content-signature';

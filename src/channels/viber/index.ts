@@ -2,8 +2,10 @@
  * Viber REST Bot API connector. See README.md in this folder for Viber's quirks and the choices
  * made for what Viber cannot show.
  */
+
+import type { ChannelConnector } from '../../core/ports/channel.ts';
+import type { Credentials, ProviderRequest } from '../../core/vocabulary/channel.ts';
 import { limitTable } from '../kit/limit-notes.ts';
-import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { VIBER_CAPABILITIES } from './capabilities.ts';
 import { checkViberMessage, checkViberRecipient } from './check.ts';
 import { checkViberOptions } from './check-options.ts';

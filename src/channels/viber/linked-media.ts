@@ -12,8 +12,10 @@
  * Without a size (no probe, no `options.viber.mediaSize`) the message goes as a link, which none of
  * these rules concern. The emulator (sandbox/validate.ts) refuses the same bodies.
  */
-import type { CanonicalMessage } from '../../core/message.ts';
-import type { ChannelConnector, FieldIssue, LinkedMedia, MediaLink } from '../types.ts';
+
+import type { ChannelConnector } from '../../core/ports/channel.ts';
+import type { FieldIssue, LinkedMedia, MediaLink } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import {
   extensionOf,
   FORBIDDEN_FILE_EXTENSIONS,

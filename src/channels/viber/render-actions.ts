@@ -3,8 +3,9 @@
  * has no postback: a `reply` button sends its ActionBody as the person's text message, so a reply
  * action's payload travels there and comes back as the text of a `message` event.
  */
-import type { Action } from '../../core/message.ts';
-import type { Degradation } from '../types.ts';
+
+import type { Degradation } from '../../core/vocabulary/channel.ts';
+import type { Action } from '../../core/vocabulary/message.ts';
 
 export interface ViberButton {
   Columns?: number;

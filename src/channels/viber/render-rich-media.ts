@@ -6,9 +6,10 @@
  * Every card must fill the same number of rows, so a shorter card's text cell grows (or an empty
  * cell fills it).
  */
-import type { Action } from '../../core/message.ts';
+
+import type { Degradation } from '../../core/vocabulary/channel.ts';
+import type { Action } from '../../core/vocabulary/message.ts';
 import { utf16Length } from '../../lib/text.ts';
-import type { Degradation } from '../types.ts';
 import { VIBER_LIMITS } from './limits.ts';
 import { escapeViberHtml, type ViberButton, viberAction } from './render-actions.ts';
 

@@ -2,8 +2,15 @@
  * Canonical message → one Viber `send_message` call. The auth token is a header `authorize` adds;
  * `sender` comes from options here, or from the account in `authorize` (see index.ts).
  */
-import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
-import type { Degradation, LinkedMedia, NumberedChoice, RenderContext, RenderResult } from '../types.ts';
+
+import type {
+  Degradation,
+  LinkedMedia,
+  NumberedChoice,
+  RenderContext,
+  RenderResult,
+} from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { lastPathSegment, VIBER_LIMITS } from './limits.ts';
 import { readViberOptions, type ViberOptions } from './options.ts';
 import { viberAction, viberKeyboard } from './render-actions.ts';

@@ -4,8 +4,9 @@
  * the same for every call until it expires, so several gateways sharing an account do not
  * invalidate each other's token (the classic /cgi-bin/token does).
  */
+
+import type { AccessTokenFlow } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
-import type { AccessTokenFlow } from '../types.ts';
 import { WECHAT_PATHS } from './render.ts';
 
 export const wechatAccessToken: AccessTokenFlow = {

@@ -4,8 +4,9 @@
  * tappable replies); everything else is degraded to those by an explicit rule (README.md) or
  * refused. Per-action and per-field degradations are recorded at render time.
  */
-import type { MessageKind } from '../../core/message.ts';
-import type { Capability } from '../types.ts';
+
+import type { Capability } from '../../core/vocabulary/channel.ts';
+import type { MessageKind } from '../../core/vocabulary/message.ts';
 
 export const WECHAT_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   text: { support: 'native' },

@@ -3,10 +3,11 @@
  * rendered body (what Omnigate folds into a text counts exactly as sent), and the emulator applies
  * the same numbers (limits.ts). Pointers start at `/message`.
  */
-import type { CanonicalMessage } from '../../core/message.ts';
+
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { isObj, type Obj } from '../../lib/json.ts';
 import { graphemeLength, utf8Length } from '../../lib/text.ts';
-import type { FieldIssue } from '../types.ts';
 import { WECHAT_LIMITS as L, WECHAT_MEDIA_ID, WECHAT_OPENID } from './limits.ts';
 import { renderWechat } from './render.ts';
 

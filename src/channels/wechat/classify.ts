@@ -5,8 +5,9 @@
  * window and the per-interaction quota are permanent (only the person can reopen them, by writing
  * again), and unknown codes are permanent with WeChat's errmsg.
  */
+
+import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
-import type { ProviderResponse, SendOutcome } from '../types.ts';
 import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
 
 /** Codes that say the access token is invalid, expired or not the latest. */

@@ -3,8 +3,9 @@
  * shared by the renderers of each kind (render.ts, render-carousel.ts), which import it from here
  * rather than from each other.
  */
+
+import type { Degradation, NumberedChoice } from '../../core/vocabulary/channel.ts';
 import type { Obj } from '../../lib/json.ts';
-import type { Degradation, NumberedChoice } from '../types.ts';
 
 export interface WechatContent {
   msgtype: string;

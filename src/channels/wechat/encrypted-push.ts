@@ -6,7 +6,7 @@
  * one they go the plaintext way (the query's `signature` still signs them, and a compatible-mode
  * body still has its plaintext fields).
  */
-import type { Credentials, InboundRequest } from '../types.ts';
+import type { Credentials, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { decryptWechatMessage, msgSignedByWechat, wechatAesKey } from './message-crypto.ts';
 import { decodeWechatXml } from './xml.ts';
 

@@ -4,8 +4,9 @@
  * message sealed in `<Encrypt>` (encrypted-push.ts). The GET URL check adds `echostr`, echoed when
  * the signature matches. Every push expects the plain-text answer `success` within 5 s.
  */
+
+import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
-import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 import { isEncryptedPush, openEncryptedPush, verifyEncryptedPush } from './encrypted-push.ts';
 import { signedByWechat } from './signature.ts';
 

@@ -3,8 +3,9 @@
  * WeChat's quirks (the 48-hour window, per-interaction quotas, access tokens, XML webhooks) and
  * the choices made for what WeChat cannot show.
  */
+
+import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { limitTable } from '../kit/limit-notes.ts';
-import type { ChannelConnector } from '../types.ts';
 import { wechatAccessToken } from './access-token.ts';
 import { WECHAT_CAPABILITIES } from './capabilities.ts';
 import { checkWechatMessage, checkWechatRecipient } from './check.ts';

@@ -4,8 +4,9 @@
  * one text with a paragraph per card (title, text, <a href> links) and every reply action as a
  * numbered choice the person answers by typing its number.
  */
-import type { Action, MessageOf } from '../../core/message.ts';
-import type { Degradation, NumberedChoice } from '../types.ts';
+
+import type { Degradation, NumberedChoice } from '../../core/vocabulary/channel.ts';
+import type { Action, MessageOf } from '../../core/vocabulary/message.ts';
 import type { WechatContent } from './content.ts';
 import { link, paragraphs } from './render-menu.ts';
 

@@ -4,8 +4,9 @@
  * Everything else becomes text: a link as `<a href>` (WeChat renders anchors in text content), a
  * call as "title: +number", a location request as a hint.
  */
-import type { Action } from '../../core/message.ts';
-import type { Degradation } from '../types.ts';
+
+import type { Degradation } from '../../core/vocabulary/channel.ts';
+import type { Action } from '../../core/vocabulary/message.ts';
 
 export interface MenuItem {
   id: string;

@@ -3,9 +3,10 @@
  * or `message/custom/typing` (sender_action). The access token is a path placeholder that
  * `authorize` fills at send time, so a stored request never holds it.
  */
-import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
+
+import type { Degradation, RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import type { Obj } from '../../lib/json.ts';
-import type { Degradation, RenderContext, RenderResult } from '../types.ts';
 import type { WechatContent } from './content.ts';
 import { readWechatOptions, type WechatOptions } from './options.ts';
 import { renderCarousel } from './render-carousel.ts';

@@ -2,8 +2,9 @@
  * How WhatsApp carries each canonical kind. "degraded" means some of the content changes form (and
  * the change is recorded on the message); nothing is ever dropped silently.
  */
-import type { MessageKind } from '../../core/message.ts';
-import type { Capability } from '../types.ts';
+
+import type { Capability } from '../../core/vocabulary/channel.ts';
+import type { MessageKind } from '../../core/vocabulary/message.ts';
 
 export const WHATSAPP_CAPABILITIES: Readonly<Record<MessageKind, Capability>> = {
   text: { support: 'native' },

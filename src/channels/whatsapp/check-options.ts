@@ -3,8 +3,9 @@
  * `WA_LIMITS.replyToId` characters (limits.ts). A channel limit, so it is refused like the
  * message's own (422 GW_CAPABILITY), not by the request schema (400).
  */
+
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import { codePointLength } from '../../lib/text.ts';
-import type { FieldIssue } from '../types.ts';
 import { WA_LIMITS } from './limits.ts';
 
 export function checkWhatsAppOptions(options: Record<string, unknown> | undefined): FieldIssue[] {

@@ -3,9 +3,10 @@
  * WhatsApp would refuse fails at our API with a pointer into the caller's body. Each form is
  * checked the way render.ts will build it (choices.ts decides the form for both).
  */
-import type { Action, CanonicalMessage, MessageOf } from '../../core/message.ts';
+
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import type { Action, CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { codePointLength } from '../../lib/text.ts';
-import type { FieldIssue } from '../types.ts';
 import { actionsForm, cardBody, carouselForm } from './choices.ts';
 import { WA_LIMITS as L, TEMPLATE_NAME, WA_ID } from './limits.ts';
 import { carouselBody, numberActions } from './render-interactive.ts';

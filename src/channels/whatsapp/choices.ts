@@ -4,7 +4,7 @@
  * Anything else (call buttons, typed-text actions, a URL beside replies, more than 10 choices) is
  * shown as numbered text whose numbers map back to the choices.
  */
-import type { Action, MessageOf } from '../../core/message.ts';
+import type { Action, MessageOf } from '../../core/vocabulary/message.ts';
 import { WA_LIMITS as L } from './limits.ts';
 
 export type ActionsForm = 'reply_buttons' | 'list' | 'cta_url' | 'numbered';

@@ -3,8 +3,9 @@
  * the code, not the HTTP status, says what happened (providers.md §6): the same HTTP 400 carries a
  * throughput limit, a 24-hour-window refusal and a bad parameter.
  */
+
+import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { readGraphError } from '../meta-graph/errors.ts';
-import type { ProviderResponse, SendOutcome } from '../types.ts';
 import { proxyServerError } from '../unknown-outcome.ts';
 
 /** Throttling: throughput (130429), pair rate (131056), app (4) and WABA (80007) limits. */

@@ -3,9 +3,10 @@
  * `whatsapp_business_account` change values normalised: `messages[]` become messages or postbacks,
  * `statuses[]` become receipts (delivered / read / failed move the message status forward).
  */
+
+import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { isObj, type Obj, str } from '../../lib/json.ts';
 import { verifyHubSignature } from '../meta-graph/webhook.ts';
-import type { Credentials, InboundEvent, InboundRequest } from '../types.ts';
 
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 

@@ -3,9 +3,10 @@
  * the choices made for what WhatsApp cannot show.
  */
 
+import type { ChannelConnector } from '../../core/ports/channel.ts';
+import type { Credentials, ProviderRequest } from '../../core/vocabulary/channel.ts';
 import { limitTable } from '../kit/limit-notes.ts';
 import { hubHandshake } from '../meta-graph/webhook.ts';
-import type { ChannelConnector, Credentials, ProviderRequest } from '../types.ts';
 import { WHATSAPP_CAPABILITIES } from './capabilities.ts';
 import { checkWhatsAppMessage, checkWhatsAppRecipient } from './check.ts';
 import { checkWhatsAppOptions } from './check-options.ts';

@@ -2,9 +2,10 @@
  * Buttons, quick replies, lists and carousels as WhatsApp interactive messages (reply buttons,
  * list, CTA URL, media carousel), or as numbered text when no interactive form fits (choices.ts).
  */
-import type { Action, MessageOf } from '../../core/message.ts';
+
+import type { Degradation, NumberedChoice } from '../../core/vocabulary/channel.ts';
+import type { Action, MessageOf } from '../../core/vocabulary/message.ts';
 import type { Obj } from '../../lib/json.ts';
-import type { Degradation, NumberedChoice } from '../types.ts';
 import { actionsForm, cardBody, carouselForm, FORM_RULES } from './choices.ts';
 import { WA_LIMITS as L, truncate } from './limits.ts';
 

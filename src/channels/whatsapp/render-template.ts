@@ -2,7 +2,7 @@
  * A canonical template as WhatsApp's `template` object: the approved template's name and language,
  * and components carrying the header, body (positional or named) and button parameters.
  */
-import type { MessageOf } from '../../core/message.ts';
+import type { MessageOf } from '../../core/vocabulary/message.ts';
 import type { Obj } from '../../lib/json.ts';
 
 /** WhatsApp needs a language; check() refuses a template without one, this is only for totality. */

@@ -3,9 +3,10 @@
  * `POST /v23.0/{phoneNumberId}/messages` with `{messaging_product, recipient_type, to, type, <type>}`.
  * The phone number id stays a placeholder until `authorize`, like the access token.
  */
-import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
+
+import type { Degradation, RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
+import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import type { Obj } from '../../lib/json.ts';
-import type { Degradation, RenderContext, RenderResult } from '../types.ts';
 import { GRAPH_VERSION } from './limits.ts';
 import { readWhatsAppOptions } from './options.ts';
 import { type Part, renderCarousel, renderChoices, renderList } from './render-interactive.ts';

@@ -5,9 +5,9 @@
  * Omnigate API key). See docs/compat/firstline.md.
  */
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
-import { AppError, validationError } from '../../core/errors.ts';
-import type { CanonicalMessage, MessageOf } from '../../core/message.ts';
 import { sendMessage } from '../../core/send-message.ts';
+import { AppError, validationError } from '../../core/vocabulary/errors.ts';
+import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { compatTenantResolver } from '../credentials.ts';
 import { ignoredDegradations, ignoredFields } from '../shared/ignored-fields.ts';
 import type { CompatDeps } from '../types.ts';

@@ -6,8 +6,8 @@
  * Mounted under the prefix `/line/1`, so the 404 handler here only covers Infobip's paths.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { AppError } from '../../core/errors.ts';
 import { sendMessage } from '../../core/send-message.ts';
+import { AppError } from '../../core/vocabulary/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { compatTenantResolver } from '../credentials.ts';
 import { ignoredDegradations, ignoredFields, lenient } from '../shared/ignored-fields.ts';

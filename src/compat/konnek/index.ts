@@ -10,10 +10,10 @@
  * other root path (/v1, /webhooks, /sandbox, /line/1 …) can be taken for a channel name.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { ChannelConnector } from '../../channels/types.ts';
-import { AppError } from '../../core/errors.ts';
-import type { CanonicalMessage } from '../../core/message.ts';
+import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { sendMessage } from '../../core/send-message.ts';
+import { AppError } from '../../core/vocabulary/errors.ts';
+import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { headerValue } from '../../lib/headers.ts';
 import type { Store, StoredMessage } from '../../store/types.ts';
 import { compatTenantResolver } from '../credentials.ts';

@@ -6,8 +6,9 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { ChannelConnector, FieldIssue } from '../../channels/types.ts';
-import { CanonicalMessage } from '../../core/message.ts';
+import type { ChannelConnector } from '../../core/ports/channel.ts';
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { issuesFromAjv } from '../../http/problem.ts';
 
 const addFormats = addFormatsModule.default;

@@ -11,7 +11,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../core/idempotency.ts';
-import { StringEnum } from '../../core/message.ts';
+import { StringEnum } from '../../core/vocabulary/message.ts';
 
 /** The `type` values of the field table. */
 export const KONNEK_TYPES = ['text', 'image', 'video', 'audio', 'button', 'list', 'location'] as const;

@@ -19,7 +19,7 @@
  * `additionalInfo`: no provider was involved, so not 7010.
  * Pure: it runs inside the store's transaction.
  */
-import type { MessageStatus } from '../../core/status.ts';
+import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import type { StatusCallbackInput } from '../../webhooks/payload.ts';
 
 interface Notified {

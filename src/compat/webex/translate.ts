@@ -6,10 +6,10 @@
  */
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FieldIssue } from '../../channels/types.ts';
 import { mapStrings } from '../../core/map-strings.ts';
-import { CanonicalMessage, type SendableMessage } from '../../core/message.ts';
 import type { SendCommand, SendDeps } from '../../core/send-message.ts';
+import type { FieldIssue } from '../../core/vocabulary/channel.ts';
+import { CanonicalMessage, type SendableMessage } from '../../core/vocabulary/message.ts';
 import { refusal, type WebexError, worded } from './answer.ts';
 import { type FieldMapper, fieldsUnder, firstOf } from './fields.ts';
 import type { WebexRequest } from './schema.ts';

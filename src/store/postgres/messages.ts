@@ -4,8 +4,8 @@
  * receipts apply changes one at a time and event sequence numbers never clash.
  */
 
-import type { MessageStatus } from '../../core/status.ts';
-import { isForward, MAYBE_SENT } from '../../core/status.ts';
+import type { MessageStatus } from '../../core/vocabulary/status.ts';
+import { isForward, MAYBE_SENT } from '../../core/vocabulary/status.ts';
 import { coalesced } from '../../lib/coalesce.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import {

@@ -13,8 +13,8 @@
  * the order asked, so one bad change fails alone; if the connection is lost with the COMMIT
  * unanswered, the whole batch fails.
  */
-import type { MessageStatus } from '../../core/status.ts';
-import { isForward } from '../../core/status.ts';
+import type { MessageStatus } from '../../core/vocabulary/status.ts';
+import { isForward } from '../../core/vocabulary/status.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import { statusCallbackRows, type TransitionColumns, transitionEvent } from '../rows/messages.ts';
 import { wanting } from '../rows/webhooks.ts';

@@ -3,7 +3,7 @@
  * what the dispatcher needs of it, its status events, and the status callbacks a change of it
  * produces (as outbox rows; each adapter writes them its own way).
  */
-import type { MessageStatus } from '../../core/status.ts';
+import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { buildStatusCallback, type StatusCallbackInput, statusEventId } from '../../webhooks/payload.ts';
 import type {
   AcceptBatch,

@@ -1,5 +1,5 @@
-import type { MessageStatus } from '../../core/status.ts';
-import { isForward, MAYBE_SENT } from '../../core/status.ts';
+import type { MessageStatus } from '../../core/vocabulary/status.ts';
+import { isForward, MAYBE_SENT } from '../../core/vocabulary/status.ts';
 import { coalesced } from '../../lib/coalesce.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import {

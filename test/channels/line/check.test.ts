@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineConnector } from '../../../src/channels/line/index.ts';
-import type { Action, CanonicalMessage, MessageOf } from '../../../src/core/message.ts';
+import type { Action, CanonicalMessage, MessageOf } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 
 const check = (m: CanonicalMessage) => lineConnector.check(m).map(({ pointer, rule }) => ({ pointer, rule }));

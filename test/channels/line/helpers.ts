@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { lineConnector } from '../../../src/channels/line/index.ts';
-import type { MessageOf } from '../../../src/core/message.ts';
+import type { MessageOf } from '../../../src/core/vocabulary/message.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
 export const PREFIX = '/sandbox/line';

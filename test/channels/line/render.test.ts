@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lineConnector } from '../../../src/channels/line/index.ts';
 import { flexJsonBytes } from '../../../src/channels/line/limits.ts';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 import { bigReceipt, longList, USER } from './helpers.ts';
 

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineConnector } from '../../../src/channels/line/index.ts';
 import { mintReplyToken } from '../../../src/channels/line/sandbox/state.ts';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 import { bigReceipt, buildSandbox, longList, send, USER } from './helpers.ts';
 

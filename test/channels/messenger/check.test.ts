@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { messengerConnector as c } from '../../../src/channels/messenger/index.ts';
-import type { Action, CanonicalMessage } from '../../../src/core/message.ts';
+import type { Action, CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 
 const reply = (i: number, title = `R${i}`): Action => ({ type: 'reply', title, payload: `P${i}` });
 const issues = (m: CanonicalMessage) => c.check(m).map((i) => [i.pointer, i.rule]);

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messengerConnector as c } from '../../../src/channels/messenger/index.ts';
-import { type CanonicalMessage, MESSAGE_KINDS } from '../../../src/core/message.ts';
+import { type CanonicalMessage, MESSAGE_KINDS } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 import { messenger, PSID } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { telegramConnector } from '../../../src/channels/telegram/index.ts';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 
 const check = (m: CanonicalMessage) => telegramConnector.check(m);
 const pointers = (m: CanonicalMessage) => check(m).map((i) => `${i.pointer} ${i.rule}`);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeFor } from '../../../src/channels/telegram/format.ts';
 import { telegramConnector } from '../../../src/channels/telegram/index.ts';
 import type { ParseMode } from '../../../src/channels/telegram/options.ts';
-import type { CanonicalMessage, MessageOf } from '../../../src/core/message.ts';
+import type { CanonicalMessage, MessageOf } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 import { buildSandbox, CHAT, send } from './helpers.ts';
 

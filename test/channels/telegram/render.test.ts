@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { telegramConnector } from '../../../src/channels/telegram/index.ts';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 
 const render = (m: CanonicalMessage, options?: Record<string, unknown>, to = '42') =>

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramConnector } from '../../../src/channels/telegram/index.ts';
-import type { CanonicalMessage, MessageKind } from '../../../src/core/message.ts';
+import type { CanonicalMessage, MessageKind } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 import { buildSandbox, CHAT, send } from './helpers.ts';
 

@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramConnector } from '../../../src/channels/telegram/index.ts';
-import type { InboundEvent } from '../../../src/channels/types.ts';
+import type { InboundEvent } from '../../../src/core/vocabulary/channel.ts';
 import { buildSandbox, call, PREFIX, send } from './helpers.ts';
 
 let receiver: FastifyInstance;

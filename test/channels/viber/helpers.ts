@@ -3,10 +3,10 @@
  * rendered request, and a `post` for probing what the emulator refuses.
  */
 import type { FastifyInstance } from 'fastify';
-import type { RenderResult } from '../../../src/channels/types.ts';
 import { viberConnector } from '../../../src/channels/viber/index.ts';
 import { VIBER_SANDBOX_RECEIVERS } from '../../../src/channels/viber/sandbox/receivers.ts';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { RenderResult } from '../../../src/core/vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
 export const viber = viberConnector;

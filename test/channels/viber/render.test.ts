@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyViberResponse } from '../../../src/channels/viber/classify.ts';
 import { VIBER_LIMITS } from '../../../src/channels/viber/limits.ts';
-import type { CanonicalMessage, MessageKind } from '../../../src/core/message.ts';
+import type { CanonicalMessage, MessageKind } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 import { bodyOf, buildSandbox, R, render, rules, send, TOKEN, viber } from './helpers.ts';
 

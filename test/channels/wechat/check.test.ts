@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatConnector } from '../../../src/channels/wechat/index.ts';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { freshOpenid, harness, render, sendWithToken } from './helpers.ts';
 
 const check = (m: CanonicalMessage) => wechatConnector.check(m);

@@ -4,9 +4,9 @@
  * connector and emulator together without a socket.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ProviderRequest, ProviderResponse } from '../../../src/channels/types.ts';
 import { wechatConnector } from '../../../src/channels/wechat/index.ts';
 import { WECHAT_SANDBOX_USERS } from '../../../src/channels/wechat/sandbox/users.ts';
+import type { ProviderRequest, ProviderResponse } from '../../../src/core/vocabulary/channel.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
 export const PREFIX = '/sandbox/wechat';

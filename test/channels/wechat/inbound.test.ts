@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Credentials, InboundRequest } from '../../../src/channels/types.ts';
 import { wechatConnector } from '../../../src/channels/wechat/index.ts';
 import { wechatSignature } from '../../../src/channels/wechat/signature.ts';
+import type { Credentials, InboundRequest } from '../../../src/core/vocabulary/channel.ts';
 import { startServer } from '../../support/http-server.ts';
 import { encryptOf, safePush, textMessage, unseal } from '../../support/wechat-seal.ts';
 import { freshOpenid, harness, PREFIX, render, sendWithToken } from './helpers.ts';

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { freshOpenid, harness, render, sendWithToken } from './helpers.ts';
 
 let app: FastifyInstance;

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whatsappConnector } from '../../../src/channels/whatsapp/index.ts';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { buildSandbox, rendered, send } from './helpers.ts';
 
 const check = (m: CanonicalMessage) => whatsappConnector.check(m);

@@ -3,9 +3,9 @@
  * using the emulator's own error bodies where it produces them.
  */
 import { describe, expect, it } from 'vitest';
-import type { ProviderResponse } from '../../../src/channels/types.ts';
 import { whatsappConnector } from '../../../src/channels/whatsapp/index.ts';
 import { WA_ERRORS, waError } from '../../../src/channels/whatsapp/sandbox/errors.ts';
+import type { ProviderResponse } from '../../../src/core/vocabulary/channel.ts';
 
 const classify = (status: number, body: unknown): ReturnType<typeof whatsappConnector.classify> =>
   whatsappConnector.classify({ status, headers: {}, body } satisfies ProviderResponse);

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { whatsappConnector } from '../../../src/channels/whatsapp/index.ts';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
 export const PREFIX = '/sandbox/whatsapp';

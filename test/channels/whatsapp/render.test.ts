@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHATSAPP_MESSAGES_PATH } from '../../../src/channels/whatsapp/render.ts';
-import type { CanonicalMessage } from '../../../src/core/message.ts';
+import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { buildSandbox, rendered, send, USER } from './helpers.ts';
 
 let app: FastifyInstance;

@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTORS } from '../../../src/channels/registry.ts';
-import type { RecordedRequest } from '../../../src/channels/types.ts';
 import { REPO_ROOT } from '../../../src/sandbox/specs.ts';
+import type { RecordedRequest } from '../../../src/sandbox/types.ts';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
 import { lineUser } from '../../support/recipients.ts';
 import {

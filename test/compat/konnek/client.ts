@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { RecordedRequest } from '../../../src/channels/types.ts';
+import type { RecordedRequest } from '../../../src/sandbox/types.ts';
 import { TEST_API_KEY, type TestGateway } from '../../support/gateway.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: requests and provider bodies are read freely.

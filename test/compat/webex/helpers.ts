@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { RecordedRequest } from '../../../src/channels/types.ts';
+import type { RecordedRequest } from '../../../src/sandbox/types.ts';
 import { TEST_API_KEY, type TestGateway } from '../../support/gateway.ts';
 
 export const WEBEX_PATH = '/resources/v1/messaging';

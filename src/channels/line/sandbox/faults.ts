@@ -1,5 +1,5 @@
 /** How LINE answers when it throttles or breaks, for the sandbox's chaos mode. */
-import type { SandboxFaults } from '../../types.ts';
+import type { SandboxFaults } from '../../../sandbox/types.ts';
 
 export const lineFaults: SandboxFaults = {
   // LINE gives no wait hint; the body is its documented rate-limit message.

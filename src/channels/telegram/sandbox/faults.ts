@@ -1,5 +1,5 @@
 /** How the Bot API answers when it throttles or breaks, for the sandbox's chaos mode. */
-import type { SandboxFaults } from '../../types.ts';
+import type { SandboxFaults } from '../../../sandbox/types.ts';
 
 export const telegramFaults: SandboxFaults = {
   throttled: (retryAfter) => ({

@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
 import { problem } from '../../../sandbox/simulate.ts';
-import type { SandboxOptions } from '../../types.ts';
+import type { SandboxOptions } from '../../../sandbox/types.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS } from '../options.ts';
 import { handleTelegramCall, type TelegramAnswer, telegramError } from './api.ts';
 import { loadTelegramSpec } from './spec-files.ts';

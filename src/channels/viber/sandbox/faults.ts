@@ -3,7 +3,7 @@
  * in-band status 12 over HTTP 200 with no wait hint (Viber gives none, so `retryAfter` is unused);
  * a broken Viber is an HTTP 5xx from its front end, since its JSON statuses describe requests.
  */
-import type { SandboxFaults } from '../../types.ts';
+import type { SandboxFaults } from '../../../sandbox/types.ts';
 
 export const viberFaults: SandboxFaults = {
   throttled: () => ({

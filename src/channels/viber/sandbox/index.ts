@@ -9,7 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isObj, type Obj } from '../../../lib/json.ts';
 import { postWebhook } from '../../../sandbox/post-webhook.ts';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
-import type { SandboxOptions } from '../../types.ts';
+import type { SandboxOptions } from '../../../sandbox/types.ts';
 import { SIGNATURE_HEADER, signViberBody } from '../inbound.ts';
 import { VIBER_USER_ID } from '../limits.ts';
 import { VIBER_SANDBOX_CREDENTIALS } from '../options.ts';

@@ -11,7 +11,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isObj } from '../../../lib/json.ts';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
 import { problem } from '../../../sandbox/simulate.ts';
-import type { SandboxOptions } from '../../types.ts';
+import type { SandboxOptions } from '../../../sandbox/types.ts';
 import { WECHAT_OPENID } from '../limits.ts';
 import { wechatAesKey } from '../message-crypto.ts';
 import { WECHAT_SANDBOX_CREDENTIALS } from '../options.ts';

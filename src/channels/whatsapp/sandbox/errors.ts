@@ -2,7 +2,7 @@
  * WhatsApp's error answers: the Graph envelope with `error_data.messaging_product` and `details`,
  * `(#code)` leading the message as Meta writes it, and the HTTP status Meta pairs with the code.
  */
-import type { SandboxFaults } from '../../types.ts';
+import type { SandboxFaults } from '../../../sandbox/types.ts';
 
 export interface WaAnswer {
   status: number;

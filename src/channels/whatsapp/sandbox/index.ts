@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../sandbox/recorder.ts';
 import { problem } from '../../../sandbox/simulate.ts';
-import type { SandboxOptions } from '../../types.ts';
+import type { SandboxOptions } from '../../../sandbox/types.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS } from '../options.ts';
 import { handleMessages } from './api.ts';
 import { SandboxRecipients } from './recipients.ts';

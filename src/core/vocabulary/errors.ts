@@ -2,7 +2,7 @@
  * The single registry of error codes the native API answers with. Every code has one problem
  * `type` URI, one title and one HTTP status (RFC 9457); docs/errors.md lists them all.
  */
-import type { FieldIssue } from '../channels/types.ts';
+import type { FieldIssue } from './channel.ts';
 
 export const ERRORS = {
   GW_VALIDATION: { status: 400, title: 'The request is invalid' },

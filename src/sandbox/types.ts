@@ -1,0 +1,60 @@
+/**
+ * What the emulators and their host share: the options an emulator is mounted with, the recorder
+ * of what it answered, and the fault answers of chaos mode.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Credentials } from '../core/vocabulary/channel.ts';
+import type { ProbeMedia } from '../lib/media-probe.ts';
+
+/** Options the sandbox plugin of a channel receives. */
+export interface SandboxOptions {
+  /** Credentials the emulator accepts (the sandbox account's). */
+  credentials: Credentials;
+  /** Where the emulator records every request it answered, for inspection and tests. */
+  recorder: SandboxRecorder;
+  /**
+   * Fetches the facts of a media URL, as the provider does when it is given one. The sandbox has
+   * no internet: a URL it cannot reach is judged by its name alone.
+   */
+  probeMedia?: ProbeMedia;
+  /**
+   * The gateway's inbound webhook URL for the sandbox account, where the emulator posts (signed the
+   * provider's way) the user replies and receipts it simulates.
+   */
+  webhookUrl?: string;
+}
+
+/** A provider answer the chaos mode sends instead of the real one. */
+export interface FaultAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+export interface SandboxFaults {
+  /** The provider's throttling answer, with its wait hint where it gives one. */
+  throttled(retryAfterSeconds: number): FaultAnswer;
+  /** The provider's answer when it is broken. */
+  serverError(): FaultAnswer;
+}
+
+export interface RecordedRequest {
+  at: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  status: number;
+  response: unknown;
+  /** The channel account whose send this was, when the gateway's dispatcher sent it. */
+  account?: string;
+}
+
+/**
+ * What an emulator records its answers into. The request is passed along so the host can file an
+ * entry under the tenant whose dispatcher sent it, and list only the asking tenant's entries
+ * (src/sandbox/account-tag.ts); a bare emulator in a test may ignore it.
+ */
+export interface SandboxRecorder {
+  record(channel: string, entry: RecordedRequest, request?: FastifyRequest): void;
+  list(channel: string, filter?: { to?: string }, request?: FastifyRequest): RecordedRequest[];
+}
