@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { type BootstrapResult, bootstrap } from './bootstrap.ts';
 import { CONNECTORS, type ConnectorRegistry } from './channels/registry.ts';
+import { FACADE_CALLBACK_FORMATS } from './compat/index.ts';
 import type { Config } from './config/config.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.ts';
 import { createRedisLimits } from './dispatch/limits/redis.ts';
@@ -27,6 +28,7 @@ import { SandboxTags } from './sandbox/account-tag.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
 import type { ChannelAccountWithSecrets, Store } from './store/types.ts';
+import { callbackPayloads } from './webhooks/formats/registry.ts';
 import { Notifier, type NotifierOptions } from './webhooks/notifier.ts';
 
 export interface Gateway {
@@ -140,6 +142,8 @@ async function openBackend(config: Config): Promise<OpenBackend> {
   }
   const { key, inDataDir } = masterKey(config);
   const secrets = createSecretBox(key);
+  // Omnigate's own callback bodies and each façade's notification shape, built by the store.
+  const payloads = callbackPayloads(FACADE_CALLBACK_FORMATS);
   const keyNote = {
     sandboxTags: new SandboxTags(key),
     credentialHash: createCredentialHasher(key),
@@ -151,6 +155,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
     const backend = await createPostgresBackend({
       url: config.databaseUrl,
       secrets,
+      callbackPayloads: payloads,
       poolSize: config.databasePoolSize,
     });
     return { ...backend, ownsQueueAlone: false, ...keyNote, release: () => undefined };
@@ -161,6 +166,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
       path: join(config.dataDir, 'omnigate.db'),
       synchronous: config.sqliteSynchronous,
       secrets,
+      callbackPayloads: payloads,
     });
     return { ...backend, ownsQueueAlone: true, ...keyNote, release: releaseLock };
   } catch (error) {

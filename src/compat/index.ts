@@ -5,6 +5,7 @@
  * logic lives in a façade.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { CallbackFormatter } from '../core/index.ts';
 import type { RefusalDialect } from '../http/problem.ts';
 import { refuseUnsafeInput } from '../http/refuse-nul.ts';
 import { firstLineDialect } from './firstline/errors.ts';
@@ -16,6 +17,7 @@ import { konnekFacade } from './konnek/index.ts';
 import type { CompatDeps } from './types.ts';
 import { webexDialect } from './webex/errors.ts';
 import { webexFacade } from './webex/index.ts';
+import { webexNotification } from './webex/notification.ts';
 
 /** How each façade words a refusal made before routing; Infobip's `/line/1/` before Konnek's `/line/…`. */
 export const FACADE_DIALECTS: readonly RefusalDialect[] = [
@@ -24,6 +26,15 @@ export const FACADE_DIALECTS: readonly RefusalDialect[] = [
   firstLineDialect,
   webexDialect,
 ];
+
+/**
+ * The notification shapes a façade's send may ask for its own callbackUrl, by the name it stores
+ * as the message's callback format (webex/translate.ts writes `webex`). The composition root
+ * hands them to the store (runtime.ts), which builds the bodies inside its transaction.
+ */
+export const FACADE_CALLBACK_FORMATS: Readonly<Record<string, CallbackFormatter>> = {
+  webex: webexNotification,
+};
 
 export async function registerFacades(app: FastifyInstance, deps: CompatDeps): Promise<void> {
   // One scope around the four, for what every façade refuses alike (each answers in its vendor's

@@ -40,7 +40,7 @@ export interface SendCommand {
   correlationId?: string | undefined;
   callbackUrl?: string | undefined;
   callbackData?: string | undefined;
-  /** A vendor façade's notification shape for callbackUrl (webhooks/callback-formats.ts). */
+  /** A vendor façade's notification shape for callbackUrl (compat/index.ts FACADE_CALLBACK_FORMATS). */
   callbackFormat?: string | undefined;
   expiresAt?: string | undefined;
   /** Recorded on every message before the renderer's own: a façade's ignored request fields. */

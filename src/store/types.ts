@@ -113,7 +113,8 @@ export interface AcceptBatch {
   callbackData?: string | undefined;
   /**
    * The shape the send's own callbackUrl is told in (a vendor façade's notification format, see
-   * webhooks/callback-formats.ts); Omnigate's own when absent. Subscriptions always get Omnigate's.
+   * FACADE_CALLBACK_FORMATS in compat/index.ts); Omnigate's own when absent. Subscriptions always
+   * get Omnigate's.
    */
   callbackFormat?: string | undefined;
   expiresAt?: string | undefined;

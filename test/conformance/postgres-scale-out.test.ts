@@ -13,7 +13,7 @@ import type { JobQueue } from '../../src/queue/types.ts';
 import { createPostgresBackend, migratePostgres } from '../../src/store/postgres/index.ts';
 import { MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import type { AcceptBatch, Store } from '../../src/store/types.ts';
-import { POSTGRES, type TestDatabase } from '../support/backends.ts';
+import { CALLBACK_PAYLOADS, POSTGRES, type TestDatabase } from '../support/backends.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 const t0 = new Date(at);
@@ -45,7 +45,11 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
   async function twoProcesses(): Promise<Array<{ store: Store; queue: JobQueue }>> {
     const first = await POSTGRES!.createBackend({ singleProcess: false });
     cleanup.push(() => first.store.close());
-    const second = await createPostgresBackend({ url: first.url, secrets: createSecretBox(randomBytes(32)) });
+    const second = await createPostgresBackend({
+      url: first.url,
+      secrets: createSecretBox(randomBytes(32)),
+      callbackPayloads: CALLBACK_PAYLOADS,
+    });
     cleanup.push(() => second.store.close());
     await first.store.tenants.ensure('t1', 'one');
     return [first, second];
@@ -117,7 +121,11 @@ describe.skipIf(!POSTGRES)('postgres scale-out', () => {
     const database = await POSTGRES!.createDatabase();
     cleanup.push(() => database.drop());
     await expect(
-      createPostgresBackend({ url: database.url, secrets: createSecretBox(randomBytes(32)) }),
+      createPostgresBackend({
+        url: database.url,
+        secrets: createSecretBox(randomBytes(32)),
+        callbackPayloads: CALLBACK_PAYLOADS,
+      }),
     ).rejects.toThrow(/schema is at version 0.*omnigate migrate/);
   });
 

@@ -20,6 +20,7 @@ import { createLogger } from '../../src/lib/log.ts';
 import type { JobQueue } from '../../src/queue/types.ts';
 import { createSqliteBackend } from '../../src/store/sqlite/index.ts';
 import type { AccountLimits, Store } from '../../src/store/types.ts';
+import { callbackPayloads } from '../../src/webhooks/formats/registry.ts';
 import { json, startServer } from '../support/http-server.ts';
 import { LINE_USER } from '../support/recipients.ts';
 import { testRedis } from '../support/redis.ts';
@@ -41,7 +42,12 @@ describe.skipIf(!redis)('dispatchers sharing redis limits', () => {
   const running: Dispatcher[] = [];
 
   beforeEach(async () => {
-    ({ store, queue } = createSqliteBackend({ path: ':memory:', secrets: createSecretBox(randomBytes(32)) }));
+    ({ store, queue } = createSqliteBackend({
+      path: ':memory:',
+      secrets: createSecretBox(randomBytes(32)),
+      // No façade sends here: Omnigate's own callback bodies are all it queues.
+      callbackPayloads: callbackPayloads({}),
+    }));
     await store.tenants.ensure(TENANT, 'one');
     arrivals = [];
     provider = await startServer((_req, res, n) => {

@@ -6,11 +6,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { FACADE_CALLBACK_FORMATS } from '../../src/compat/index.ts';
 import { createSecretBox } from '../../src/lib/crypto.ts';
 import type { JobQueue } from '../../src/queue/types.ts';
 import { createPostgresBackend, type PostgresBackendOptions } from '../../src/store/postgres/index.ts';
 import { createSqliteBackend } from '../../src/store/sqlite/index.ts';
 import type { Store } from '../../src/store/types.ts';
+import { callbackPayloads } from '../../src/webhooks/formats/registry.ts';
+
+/** The callback bodies a gateway's store builds: Omnigate's own and every façade's (runtime.ts). */
+export const CALLBACK_PAYLOADS = callbackPayloads(FACADE_CALLBACK_FORMATS);
 
 export interface BackendFactory {
   name: string;
@@ -92,6 +97,7 @@ export const POSTGRES = problem
           const backend = await createPostgresBackend({
             url: database.url,
             secrets: createSecretBox(randomBytes(32)),
+            callbackPayloads: CALLBACK_PAYLOADS,
             migrate: true,
             // One test owns its database, as a single-node deployment does.
             singleProcess: true,
@@ -118,7 +124,11 @@ export const BACKENDS: BackendFactory[] = [
   {
     name: 'sqlite',
     async create() {
-      return createSqliteBackend({ path: ':memory:', secrets: createSecretBox(randomBytes(32)) });
+      return createSqliteBackend({
+        path: ':memory:',
+        secrets: createSecretBox(randomBytes(32)),
+        callbackPayloads: CALLBACK_PAYLOADS,
+      });
     },
   },
   ...(POSTGRES ? [{ name: 'postgres', create: () => POSTGRES.createBackend() }] : []),

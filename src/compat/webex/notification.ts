@@ -19,8 +19,7 @@
  * `additionalInfo`: no provider was involved, so not 7010.
  * Pure: it runs inside the store's transaction.
  */
-import type { MessageStatus } from '../../core/vocabulary/status.ts';
-import type { StatusCallbackInput } from '../../webhooks/payload.ts';
+import type { StatusCallbackInput } from '../../core/index.ts';
 
 interface Notified {
   deliveryStatus: string;
@@ -43,7 +42,7 @@ const REFUSED_VALUES: Notified = {
   description: 'Invalid parameters/Values',
 };
 
-const NOTIFIED: Partial<Record<MessageStatus, Notified>> = {
+const NOTIFIED: Partial<Record<StatusCallbackInput['status'], Notified>> = {
   sent: { deliveryStatus: 'Submitted', code: '7501', description: 'Submitted' },
   delivered: { deliveryStatus: 'Delivered', code: '7500', description: 'Delivered' },
   read: { deliveryStatus: 'Read', code: '7502', description: 'Read' },
@@ -59,6 +58,7 @@ const CHANNELS: Record<string, { deliveryChannel: string; destinationType: strin
   whatsapp: { deliveryChannel: 'whatsapp', destinationType: 'waid' },
 };
 
+/** A CallbackFormatter (core/callbacks.ts), registered as `webex` by compat/index.ts. */
 export function webexNotification(input: StatusCallbackInput): string | undefined {
   const notified =
     input.status === 'failed' && input.code === DEPRECATED_TEMPLATE_CODE

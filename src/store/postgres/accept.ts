@@ -4,6 +4,7 @@
  * arrays (the jobs table is the queue, so accepting and enqueuing are one commit); link codes,
  * forced sends' conversation events and the callback outbox follow, one statement each.
  */
+import type { CallbackPayloads } from '../../core/callbacks.ts';
 import { type IdempotencyRow, queuedCallbackRows, toIdempotencyRecord } from '../rows/messages.ts';
 import { wanting } from '../rows/webhooks.ts';
 import type { AcceptBatch, AcceptResult, IdempotencyRecord } from '../types.ts';
@@ -183,8 +184,9 @@ const AGENT_OWNS_ANY = (tenant: string, account: string, recipients: string) =>
 export async function acceptAlone(
   db: PgDatabase,
   batch: AcceptBatch,
+  payloads: CallbackPayloads,
 ): Promise<'accepted' | 'subscribed' | 'agent_owned'> {
-  const ownRows = batch.recipients.flatMap((m) => queuedCallbackRows(batch, m, []));
+  const ownRows = batch.recipients.flatMap((m) => queuedCallbackRows(payloads, batch, m, []));
   const [row] = await db.statement<{ subscribed: boolean; owned: boolean }>(
     batch.tenantId,
     `WITH checks AS (
@@ -253,7 +255,11 @@ const recordForcedSends = async (tx: Tx, batch: AcceptBatch): Promise<void> => {
   );
 };
 
-export async function acceptBatch(tx: Tx, batch: AcceptBatch): Promise<AcceptResult> {
+export async function acceptBatch(
+  tx: Tx,
+  batch: AcceptBatch,
+  payloads: CallbackPayloads,
+): Promise<AcceptResult> {
   const earlier = await claimIdempotencyKey(tx, batch);
   if (earlier) return { kind: 'replay', record: earlier };
   if (batch.refuseAgentOwned && batch.recipients.length > 0) {
@@ -281,7 +287,7 @@ export async function acceptBatch(tx: Tx, batch: AcceptBatch): Promise<AcceptRes
   await recordForcedSends(tx, batch);
   await writeOutbox(
     tx,
-    batch.recipients.flatMap((m) => queuedCallbackRows(batch, m, endpoints)),
+    batch.recipients.flatMap((m) => queuedCallbackRows(payloads, batch, m, endpoints)),
   );
   return { kind: 'accepted' };
 }

@@ -4,6 +4,7 @@
  * number of processes may share the database; tenant isolation is enforced by row-level security
  * (database.ts, migrations.ts) on top of the repositories' own tenant filters.
  */
+import type { CallbackPayloads } from '../../core/callbacks.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import type { JobQueue } from '../../queue/types.ts';
 import type { Store } from '../types.ts';
@@ -28,6 +29,8 @@ export interface PostgresBackendOptions {
   /** postgres://user@host:port/database; the user must be able to SET ROLE omnigate_app and omnigate_router. */
   url: string;
   secrets: SecretBox;
+  /** Builds the callback bodies the store queues with each status change (runtime.ts composes it). */
+  callbackPayloads: CallbackPayloads;
   /** Connections this process keeps open (default 10). */
   poolSize?: number;
   /** Apply pending migrations first; otherwise the schema must already be current (`omnigate migrate`). */
@@ -52,7 +55,7 @@ export async function createPostgresBackend(
     throw error;
   }
   const singleProcess = options.singleProcess ?? false;
-  const messages = createMessageRepository(db);
+  const messages = createMessageRepository(db, options.callbackPayloads);
   const store: Store = {
     tenants: createTenantRepository(db, options.secrets),
     channelAccounts: createChannelAccountRepository(db, options.secrets),

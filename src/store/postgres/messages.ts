@@ -4,6 +4,7 @@
  * receipts apply changes one at a time and event sequence numbers never clash.
  */
 
+import type { CallbackPayloads } from '../../core/callbacks.ts';
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { isForward, MAYBE_SENT } from '../../core/vocabulary/status.ts';
 import { coalesced } from '../../lib/coalesce.ts';
@@ -44,12 +45,14 @@ type DispatchRow = TransitionRow & Pick<MessageRow, 'request' | 'expires_at' | '
 
 /** The outbox rows of a status change of `m`, for the subscriptions that want it. */
 const callbackRows = (
+  payloads: CallbackPayloads,
   m: TransitionRow,
   status: MessageStatus,
   previous: MessageStatus,
   seq: number,
   t: Pick<Transition, 'at' | 'reason' | 'code' | 'providerMessageId'>,
-): OutboxRow[] => statusCallbackRows(m, status, previous, seq, t, wanting(m.endpoints, `message.${status}`));
+): OutboxRow[] =>
+  statusCallbackRows(payloads, m, status, previous, seq, t, wanting(m.endpoints, `message.${status}`));
 
 /** Appends an event that keeps the status (a note); returns its sequence number. */
 async function appendNote(
@@ -91,11 +94,12 @@ export type ClickRecorder = (
 
 export function createMessageRepository(
   db: PgDatabase,
+  payloads: CallbackPayloads,
 ): MessageRepository & { recordClicked: ClickRecorder } {
-  const changes = createChangeBatcher(db);
+  const changes = createChangeBatcher(db, payloads);
   // Each message is begun alone, just before its request is written; a transaction each would
   // cost a worker hundreds of round trips a second, so the begins made meanwhile go together.
-  const begin = coalesced((items: BeginItem[]) => beginAttemptsNow(db, items));
+  const begin = coalesced((items: BeginItem[]) => beginAttemptsNow(db, payloads, items));
   const subscribedUntil = new Map<string, number>();
   const recordClicked: ClickRecorder = async (tx, tenantId, messageId, detail, at) => {
     const [row] = await lockForChange(tx, tenantId, [messageId]);
@@ -103,7 +107,7 @@ export function createMessageRepository(
     const seq = await appendNote(tx, row, { at, reason: 'link clicked', code: 'clicked', detail });
     await writeOutbox(
       tx,
-      clickedCallbackRows(row, seq, detail, at, wanting(row.endpoints, 'message.clicked')),
+      clickedCallbackRows(payloads, row, seq, detail, at, wanting(row.endpoints, 'message.clicked')),
     );
   };
 
@@ -119,12 +123,12 @@ export function createMessageRepository(
         acceptableAlone(batch) &&
         (subscribedUntil.get(batch.tenantId) ?? 0) <= Date.now()
       ) {
-        const alone = await acceptAlone(db, batch);
+        const alone = await acceptAlone(db, batch, payloads);
         if (alone !== 'subscribed') return { kind: alone };
         if (subscribedUntil.size > 10_000) subscribedUntil.clear();
         subscribedUntil.set(batch.tenantId, Date.now() + SUBSCRIBED_RECHECK_MS);
       }
-      return db.tenant(batch.tenantId, (tx) => acceptBatch(tx, batch));
+      return db.tenant(batch.tenantId, (tx) => acceptBatch(tx, batch, payloads));
     },
 
     findIdempotency(tenantId, key) {
@@ -272,7 +276,7 @@ export function createMessageRepository(
             code: t.code,
             detail: maybeSent ? JSON.stringify({ maybeSent: true }) : null,
           });
-          outbox.push(...callbackRows(row, 'queued', row.status, seq, t));
+          outbox.push(...callbackRows(payloads, row, 'queued', row.status, seq, t));
           row.status = 'queued';
           row.seq = seq;
           requeued.push(row);
@@ -313,6 +317,7 @@ type BeginItem = { tenantId: string; messageId: string; attempt: number; at: str
 
 async function beginAttemptsNow(
   db: PgDatabase,
+  payloads: CallbackPayloads,
   items: ReadonlyArray<BeginItem>,
 ): Promise<Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined>> {
   if (items.length === 0) return [];
@@ -350,7 +355,7 @@ async function beginAttemptsNow(
           code: null,
           detail: JSON.stringify({ attempt: item.attempt }),
         });
-        outbox.push(...callbackRows(row, 'sending', previousStatus, seq, { at }));
+        outbox.push(...callbackRows(payloads, row, 'sending', previousStatus, seq, { at }));
         // Later items for the same message see it as the earlier ones left it.
         row.status = 'sending';
         row.seq = seq;

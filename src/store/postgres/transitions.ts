@@ -13,6 +13,7 @@
  * the order asked, so one bad change fails alone; if the connection is lost with the COMMIT
  * unanswered, the whole batch fails.
  */
+import type { CallbackPayloads } from '../../core/callbacks.ts';
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { isForward } from '../../core/vocabulary/status.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
@@ -166,7 +167,12 @@ export async function inTenantGroups<T extends { tenantId: string }>(
 }
 
 /** Applies one tenant's changes, in the order asked, inside the batch's transaction. */
-async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]): Promise<TransitionResult[]> {
+async function applyTenant(
+  tx: Tx,
+  payloads: CallbackPayloads,
+  tenantId: string,
+  items: readonly Pending[],
+): Promise<TransitionResult[]> {
   const ids = [...new Set(items.map((p) => messageIdOf(p.change)))];
   const finished = items.flatMap((p) =>
     p.change.kind === 'transition' && p.change.t.finishJob ? [p.change.t.messageId] : [],
@@ -221,6 +227,7 @@ async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]):
     append(t.status, t, detail);
     outbox.push(
       ...statusCallbackRows(
+        payloads,
         row,
         t.status,
         previous,
@@ -252,11 +259,16 @@ async function applyTenant(tx: Tx, tenantId: string, items: readonly Pending[]):
 const messageIdOf = (c: Change) => (c.kind === 'transition' ? c.t.messageId : c.n.messageId);
 
 /** One transaction for the whole batch, switching tenant per group of its changes. */
-async function applyBatch(db: PgDatabase, batch: readonly Pending[]): Promise<TransitionResult[]> {
+async function applyBatch(
+  db: PgDatabase,
+  payloads: CallbackPayloads,
+  batch: readonly Pending[],
+): Promise<TransitionResult[]> {
   const results: TransitionResult[] = new Array(batch.length);
   await inTenantGroups(db, batch, async (tx, tenantId, indexes) => {
     const applied = await applyTenant(
       tx,
+      payloads,
       tenantId,
       indexes.map((i) => batch[i]!),
     );
@@ -275,7 +287,7 @@ export interface ChangeBatcher {
   note(tenantId: string, n: Note): Promise<void>;
 }
 
-export function createChangeBatcher(db: PgDatabase): ChangeBatcher {
+export function createChangeBatcher(db: PgDatabase, payloads: CallbackPayloads): ChangeBatcher {
   let pending: Pending[] = [];
   let writing = false;
 
@@ -284,7 +296,7 @@ export function createChangeBatcher(db: PgDatabase): ChangeBatcher {
       const batch = pending.slice(0, MAX_BATCH);
       pending = pending.slice(MAX_BATCH);
       try {
-        const results = await applyBatch(db, batch);
+        const results = await applyBatch(db, payloads, batch);
         batch.forEach((p, i) => {
           p.resolve(results[i]!);
         });
@@ -299,7 +311,7 @@ export function createChangeBatcher(db: PgDatabase): ChangeBatcher {
           continue;
         }
         for (const p of batch) {
-          await applyBatch(db, [p]).then(
+          await applyBatch(db, payloads, [p]).then(
             ([result]) => p.resolve(result!),
             (e: unknown) => p.reject(e),
           );

@@ -2,8 +2,7 @@
  * The callback outbox (callback_deliveries) as both adapters write and read it: the rows a status
  * event produces, a claimed delivery, a message's deliveries and an endpoint's delivery log.
  */
-import { formatCallback } from '../../webhooks/callback-formats.ts';
-import type { StatusCallbackInput } from '../../webhooks/payload.ts';
+import type { CallbackEvent } from '../../core/callbacks.ts';
 import type { CallbackDelivery, DeliveryRecord } from '../types.ts';
 
 export interface OutboxRow {
@@ -20,22 +19,22 @@ export interface OutboxRow {
 /**
  * The deliveries of one event: to the send's own callbackUrl, if any, and to each subscription
  * that wants it (`endpoints`). Same payload and event id, except that a send made through a vendor
- * façade tells its own callbackUrl in that vendor's shape (`format`), or not at all for an event
- * the vendor does not notify.
+ * façade tells its own callbackUrl in that vendor's shape (`ownPayload`, asked only when there is
+ * a callbackUrl), or not at all (undefined) for an event the vendor does not notify.
  */
 export function outboxRows(
   tenantId: string,
   messageId: string,
   callbackUrl: string | null | undefined,
-  event: { id: string; payload: string },
+  event: CallbackEvent,
   endpoints: ReadonlyArray<{ id: string; url: string }>,
   at: string,
-  format?: { name: string | null | undefined; input: StatusCallbackInput },
+  ownPayload: () => string | undefined = () => event.payload,
 ): OutboxRow[] {
   const rows: OutboxRow[] = [];
   const base = { tenantId, messageId, at, eventId: event.id };
   if (callbackUrl) {
-    const own = format?.name ? formatCallback(format.name, format.input, event.payload) : event.payload;
+    const own = ownPayload();
     if (own !== undefined)
       rows.push({ ...base, id: event.id, url: callbackUrl, payload: own, endpointId: null });
   }

@@ -3,8 +3,8 @@
  * what the dispatcher needs of it, its status events, and the status callbacks a change of it
  * produces (as outbox rows; each adapter writes them its own way).
  */
+import type { CallbackPayloads, StatusCallbackInput } from '../../core/callbacks.ts';
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
-import { buildStatusCallback, type StatusCallbackInput, statusEventId } from '../../webhooks/payload.ts';
 import type {
   AcceptBatch,
   DispatchMessage,
@@ -157,6 +157,7 @@ type Endpoints = ReadonlyArray<{ id: string; url: string }>;
  * own callbackUrl and the subscriptions that want it (`endpoints`); none when nobody listens.
  */
 export function statusCallbackRows(
+  payloads: CallbackPayloads,
   m: TransitionColumns,
   status: MessageStatus,
   previous: MessageStatus,
@@ -179,15 +180,15 @@ export function statusCallbackRows(
     correlationId: opt(m.correlation_id),
     callbackData: opt(m.callback_data),
   };
-  const event = buildStatusCallback(input);
-  return outboxRows(m.tenant_id, m.id, m.callback_url, event, endpoints, t.at, {
-    name: m.callback_format,
-    input,
-  });
+  const event = payloads.status(input);
+  return outboxRows(m.tenant_id, m.id, m.callback_url, event, endpoints, t.at, () =>
+    payloads.own(m.callback_format, input, event),
+  );
 }
 
 /** The outbox rows of the `queued` event of one recipient of an accepted batch (event 2). */
 export function queuedCallbackRows(
+  payloads: CallbackPayloads,
   batch: AcceptBatch,
   m: Pick<NewRecipient, 'id' | 'to'>,
   endpoints: Endpoints,
@@ -205,15 +206,15 @@ export function queuedCallbackRows(
     correlationId: batch.correlationId,
     callbackData: batch.callbackData,
   };
-  const event = buildStatusCallback(input);
-  return outboxRows(tenantId, m.id, callbackUrl, event, endpoints, acceptedAt, {
-    name: batch.callbackFormat,
-    input,
-  });
+  const event = payloads.status(input);
+  return outboxRows(tenantId, m.id, callbackUrl, event, endpoints, acceptedAt, () =>
+    payloads.own(batch.callbackFormat, input, event),
+  );
 }
 
 /** The outbox rows of a click on one of `m`'s links, recorded as its event `seq`. */
 export function clickedCallbackRows(
+  payloads: CallbackPayloads,
   m: TransitionColumns,
   seq: number,
   detail: Record<string, unknown>,
@@ -221,23 +222,17 @@ export function clickedCallbackRows(
   endpoints: Endpoints,
 ): OutboxRow[] {
   if (!m.callback_url && endpoints.length === 0) return [];
-  const id = statusEventId(m.id, seq);
-  const payload = JSON.stringify({
-    type: 'message.clicked',
-    timestamp: at,
-    data: {
-      eventId: id,
-      messageId: m.id,
-      sequence: seq,
-      occurredAt: at,
-      channel: m.channel,
-      to: m.recipient,
-      ...detail,
-      correlationId: opt(m.correlation_id),
-      callbackData: opt(m.callback_data),
-    },
+  const event = payloads.clicked({
+    messageId: m.id,
+    channel: m.channel,
+    to: m.recipient,
+    sequence: seq,
+    occurredAt: at,
+    detail,
+    correlationId: opt(m.correlation_id),
+    callbackData: opt(m.callback_data),
   });
-  return outboxRows(m.tenant_id, m.id, m.callback_url, { id, payload }, endpoints, at);
+  return outboxRows(m.tenant_id, m.id, m.callback_url, event, endpoints, at);
 }
 
 /** The list filter's conditions that apply (column and operator, value); each adapter adds its placeholders. */

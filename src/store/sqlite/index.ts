@@ -2,6 +2,7 @@
  * The embedded backend: one SQLite file holds records, the dispatch queue and the callback outbox,
  * so accepting and enqueuing are one local transaction.
  */
+import type { CallbackPayloads } from '../../core/callbacks.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import type { JobQueue } from '../../queue/types.ts';
 import type { Store } from '../types.ts';
@@ -25,12 +26,24 @@ export interface Backend {
   queue: JobQueue;
 }
 
-export function createSqliteBackend(options: OpenOptions & { secrets: SecretBox }): Backend {
+export interface SqliteBackendOptions extends OpenOptions {
+  secrets: SecretBox;
+  /** Builds the callback bodies the store queues with each status change (runtime.ts composes it). */
+  callbackPayloads: CallbackPayloads;
+}
+
+export function createSqliteBackend(options: SqliteBackendOptions): Backend {
   const db = openDatabase(options);
   const writer = new GroupCommitter(db);
   const webhooks = createWebhookRepository(db, writer, options.secrets);
   const conversations = createConversationRepository(db, writer);
-  const messages = createMessageRepository(db, writer, webhooks.subscribers, conversations.agentOwnsAny);
+  const messages = createMessageRepository(
+    db,
+    writer,
+    webhooks.subscribers,
+    conversations.agentOwnsAny,
+    options.callbackPayloads,
+  );
   const store: Store = {
     tenants: createTenantRepository(db, writer, options.secrets),
     channelAccounts: createChannelAccountRepository(db, writer, options.secrets),

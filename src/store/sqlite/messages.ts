@@ -1,3 +1,4 @@
+import type { CallbackPayloads } from '../../core/callbacks.ts';
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { isForward, MAYBE_SENT } from '../../core/vocabulary/status.ts';
 import { coalesced } from '../../lib/coalesce.ts';
@@ -48,6 +49,7 @@ export function createMessageRepository(
   writer: GroupCommitter,
   subscribers: Subscribers,
   agentOwnsAny: AgentOwnsAny,
+  payloads: CallbackPayloads,
 ): MessageRepository & { recordClicked: ClickRecorder } {
   const prepare = statementCache(db);
   const insertMessage = prepare(
@@ -182,7 +184,10 @@ export function createMessageRepository(
     previous: MessageStatus,
     seq: number,
     t: Pick<Transition, 'at' | 'reason' | 'code' | 'providerMessageId'>,
-  ) => outbox(statusCallbackRows(m, status, previous, seq, t, subscribers(m.tenant_id, `message.${status}`)));
+  ) => {
+    const endpoints = subscribers(m.tenant_id, `message.${status}`);
+    outbox(statusCallbackRows(payloads, m, status, previous, seq, t, endpoints));
+  };
 
   /** Appends an event that keeps the status (a note); returns its sequence number. */
   const appendNote = (
@@ -208,7 +213,7 @@ export function createMessageRepository(
     const row = selectForTransition.get(tenantId, messageId) as TransitionColumns | undefined;
     if (!row) return;
     const seq = appendNote(row, { at, reason: 'link clicked', code: 'clicked', detail });
-    outbox(clickedCallbackRows(row, seq, detail, at, subscribers(tenantId, 'message.clicked')));
+    outbox(clickedCallbackRows(payloads, row, seq, detail, at, subscribers(tenantId, 'message.clicked')));
   };
 
   /** Contacts the batch would take past its group's cap, counted inside the write transaction. */
@@ -337,7 +342,7 @@ export function createMessageRepository(
             channelAccountId,
             m.notBefore ? Math.max(runAt, Date.parse(m.notBefore)) : runAt,
           );
-          outbox(queuedCallbackRows(batch, m, queuedEndpoints));
+          outbox(queuedCallbackRows(payloads, batch, m, queuedEndpoints));
         }
         return { kind: 'accepted' };
       });
