@@ -9,7 +9,7 @@
  * - the tenant's own Omnigate API key given as the secret, so that a fresh gateway can be tried
  *   with nothing registered.
  */
-import { tenantByApiKey, tenantByCompatCredential } from '../core/tenancy.ts';
+import { tenantByApiKey, tenantByCompatCredential } from '../core/index.ts';
 import type { CredentialHasher } from '../lib/crypto.ts';
 import type { Store, Tenant } from '../store/types.ts';
 

@@ -1,4 +1,4 @@
-import type { SendDeps } from '../core/send-message.ts';
+import type { SendDeps } from '../core/index.ts';
 import type { CredentialHasher } from '../lib/crypto.ts';
 
 /** What every vendor façade is given: the native send path and the hook that wakes the workers. */

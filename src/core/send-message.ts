@@ -56,7 +56,8 @@ export interface SendCommand {
 /** Long enough that no worker claims a job the send itself fails right after the accept. */
 const FAIL_AFTER_ACCEPT_HOLD_MS = 3_600_000;
 
-export interface SendOutcome {
+/** What POST /v1/messages answers (and a replay of it), for the native route and each façade. */
+export interface SendAnswer {
   statusCode: number;
   body: { messages: Array<{ id: string; to: string; status: 'queued' }>; correlationId?: string };
   replayed: boolean;
@@ -88,7 +89,7 @@ export async function sendMessage(
   idempotencyKey?: string,
   /** Tries left after the accept refuses for an agent the read before it no longer finds. */
   handoverRetries = 1,
-): Promise<SendOutcome> {
+): Promise<SendAnswer> {
   const print = idempotencyKey ? fingerprint(ROUTE, command) : '';
   if (idempotencyKey) {
     const earlier = await deps.store.messages.findIdempotency(tenantId, idempotencyKey);
@@ -203,7 +204,7 @@ export async function sendMessage(
   }));
 
   const now = deps.now();
-  const body: SendOutcome['body'] = {
+  const body: SendAnswer['body'] = {
     messages: rendered.map((m) => ({ id: m.id, to: m.to, status: 'queued' as const })),
     ...(command.correlationId ? { correlationId: command.correlationId } : {}),
   };
@@ -530,7 +531,7 @@ function defaultExpiry(deps: SendDeps, channel: string, now: Date): string | und
   return ttl === undefined ? undefined : new Date(now.getTime() + ttl * 1000).toISOString();
 }
 
-function replay(earlier: IdempotencyRecord, print: string): SendOutcome {
+function replay(earlier: IdempotencyRecord, print: string): SendAnswer {
   if (earlier.fingerprint !== print) {
     throw new AppError(
       'GW_IDEMPOTENCY_MISMATCH',
@@ -540,7 +541,7 @@ function replay(earlier: IdempotencyRecord, print: string): SendOutcome {
   }
   return {
     statusCode: earlier.statusCode,
-    body: earlier.response as SendOutcome['body'],
+    body: earlier.response as SendAnswer['body'],
     replayed: true,
   };
 }

@@ -6,7 +6,7 @@
  * Field names are the FIRST LINE request's own dotted paths, never native pointers.
  */
 import type { FastifyError } from 'fastify';
-import type { AppError } from '../../core/vocabulary/errors.ts';
+import type { AppError } from '../../core/index.ts';
 import type { RefusalDialect } from '../../http/problem.ts';
 import { pointerSegments } from '../shared/field-path.ts';
 import { dottedPath, type PathMap } from './paths.ts';

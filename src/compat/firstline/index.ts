@@ -5,9 +5,8 @@
  * Omnigate API key). See docs/compat/firstline.md.
  */
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
-import { sendMessage } from '../../core/send-message.ts';
-import { AppError, validationError } from '../../core/vocabulary/errors.ts';
-import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
+import type { CanonicalMessage, MessageOf } from '../../core/index.ts';
+import { AppError, sendMessage, validationError } from '../../core/index.ts';
 import { compatTenantResolver } from '../credentials.ts';
 import { ignoredDegradations, ignoredFields } from '../shared/ignored-fields.ts';
 import type { CompatDeps } from '../types.ts';

@@ -16,8 +16,7 @@ import { checkActions, Issues } from '../../channels/line/check-actions.ts';
 import { LINE_LIMITS } from '../../channels/line/limits.ts';
 import { type LineObject, toLineAction } from '../../channels/line/render-actions.ts';
 import { carouselAltText } from '../../channels/line/render-template.ts';
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
-import type { MessageOf } from '../../core/vocabulary/message.ts';
+import type { FieldIssue, MessageOf } from '../../core/index.ts';
 import type { CarouselBody, ImageCarouselBody } from './schema.ts';
 
 type Carousel = MessageOf<'carousel'>;

@@ -10,7 +10,7 @@
  * canonical message; channel limits are the connectors' (or, for LINE Flex, line-flex.ts).
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { StringEnum } from '../../core/vocabulary/message.ts';
+import { StringEnum } from '../../core/index.ts';
 
 /** The patterns the error answers explain in words (errors.ts), so they are named once here. */
 export const PATTERNS = {

@@ -7,7 +7,7 @@
  * text as the person, which is the canonical `message` action (a `reply` postback would come back
  * as data, not as what the person said).
  */
-import type { Action, CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
+import type { Action, CanonicalMessage, MessageOf } from '../../core/index.ts';
 import { PathMap } from './paths.ts';
 import type { CarouselBody, ImageAction, ImageCarouselBody, OptionsBody, PushRequest } from './schema.ts';
 

@@ -9,7 +9,7 @@
  * it answers 200 with a REJECTED status rather than a 400 (answer.ts).
  */
 import { LINE_USER_ID } from '../../channels/line/limits.ts';
-import type { SendCommand } from '../../core/send-message.ts';
+import type { SendCommand } from '../../core/index.ts';
 import type { Store } from '../../store/types.ts';
 import { badRequest } from './errors.ts';
 

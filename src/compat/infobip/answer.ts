@@ -5,7 +5,7 @@
  * PENDING_ENROUTE (group PENDING): accepted and on its way, which is what an accepted, queued
  * Omnigate message is. The message id is Omnigate's, so GET /v1/messages/{id} finds it.
  */
-import type { SendOutcome } from '../../core/send-message.ts';
+import type { SendAnswer } from '../../core/index.ts';
 import type { SingleResponse } from './schema.ts';
 
 const PENDING_ENROUTE = {
@@ -40,7 +40,7 @@ export function rejectedDestination(to: string, messageId: string): SingleRespon
   };
 }
 
-export function accepted(to: string, outcome: SendOutcome): SingleResponse {
+export function accepted(to: string, outcome: SendAnswer): SingleResponse {
   return {
     messages: outcome.body.messages.map((m) => ({ to, status: { ...PENDING_ENROUTE }, messageId: m.id })),
   };

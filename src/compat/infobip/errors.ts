@@ -6,8 +6,8 @@
  * whatever status the native API would give it (422, 409, 413, 415).
  */
 
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
-import { AppError } from '../../core/vocabulary/errors.ts';
+import type { FieldIssue } from '../../core/index.ts';
+import { AppError } from '../../core/index.ts';
 import { type FastifyRefusal, requestProblem } from '../../http/fastify-refusal.ts';
 import { issuesFromAjv, type RefusalDialect } from '../../http/problem.ts';
 import { infobipField, type Rename } from './fields.ts';

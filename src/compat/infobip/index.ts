@@ -6,8 +6,7 @@
  * Mounted under the prefix `/line/1`, so the 404 handler here only covers Infobip's paths.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { sendMessage } from '../../core/send-message.ts';
-import { AppError } from '../../core/vocabulary/errors.ts';
+import { AppError, sendMessage } from '../../core/index.ts';
 import { newId } from '../../lib/ids.ts';
 import { compatTenantResolver } from '../credentials.ts';
 import { ignoredDegradations, ignoredFields, lenient } from '../shared/ignored-fields.ts';

@@ -17,9 +17,7 @@
  */
 import { checkActions, Issues } from '../../channels/line/check-actions.ts';
 import { LINE_LIMITS } from '../../channels/line/limits.ts';
-import type { ChannelConnector } from '../../core/ports/channel.ts';
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
-import type { Action, CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
+import type { Action, CanonicalMessage, ChannelConnector, FieldIssue, MessageOf } from '../../core/index.ts';
 import { ACTION_RENAMES, type Rename } from './fields.ts';
 import type { InfobipMessage, InfobipMessageOf, TemplateAction } from './schema.ts';
 

@@ -5,8 +5,8 @@
  * The document lists no error codes of its own, so the HTTP status is the native one.
  */
 import { STATUS_CODES } from 'node:http';
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
-import { AppError } from '../../core/vocabulary/errors.ts';
+import type { FieldIssue } from '../../core/index.ts';
+import { AppError } from '../../core/index.ts';
 import { type FastifyRefusal, requestProblem } from '../../http/fastify-refusal.ts';
 import { issuesFromAjv, type RefusalDialect } from '../../http/problem.ts';
 import { pointerToFieldPath } from '../shared/field-path.ts';

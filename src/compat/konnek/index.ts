@@ -10,10 +10,8 @@
  * other root path (/v1, /webhooks, /sandbox, /line/1 …) can be taken for a channel name.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { ChannelConnector } from '../../core/ports/channel.ts';
-import { sendMessage } from '../../core/send-message.ts';
-import { AppError } from '../../core/vocabulary/errors.ts';
-import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
+import type { CanonicalMessage, ChannelConnector } from '../../core/index.ts';
+import { AppError, sendMessage } from '../../core/index.ts';
 import { headerValue } from '../../lib/headers.ts';
 import type { Store, StoredMessage } from '../../store/types.ts';
 import { compatTenantResolver } from '../credentials.ts';

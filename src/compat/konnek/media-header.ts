@@ -8,9 +8,7 @@
  * of that equivalent: WhatsApp's limits on the text, buttons and footer are checked before anything
  * is stored, exactly as for an image header.
  */
-import type { ChannelConnector } from '../../core/ports/channel.ts';
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
-import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
+import type { CanonicalMessage, ChannelConnector, FieldIssue, MessageOf } from '../../core/index.ts';
 import type { KonnekIssue } from './errors.ts';
 
 type Obj = Record<string, unknown>;

@@ -6,9 +6,8 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { ChannelConnector } from '../../core/ports/channel.ts';
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
-import { CanonicalMessage } from '../../core/vocabulary/message.ts';
+import type { ChannelConnector, FieldIssue } from '../../core/index.ts';
+import { CanonicalMessage } from '../../core/index.ts';
 import { issuesFromAjv } from '../../http/problem.ts';
 
 const addFormats = addFormatsModule.default;

@@ -10,8 +10,7 @@
  * described here are ignored and recorded on the message (shared/ignored-fields.ts).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../core/idempotency.ts';
-import { StringEnum } from '../../core/vocabulary/message.ts';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, StringEnum } from '../../core/index.ts';
 
 /** The `type` values of the field table. */
 export const KONNEK_TYPES = ['text', 'image', 'video', 'audio', 'button', 'list', 'location'] as const;

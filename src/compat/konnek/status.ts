@@ -2,7 +2,7 @@
  * Konnek's numeric message status (seed 002: -3 Failed, -2 Undelivered, -1 Unsent, 0 Pending,
  * 1 Sent, 2 Delivered, 3 Read) for each native status (core/status.ts).
  */
-import type { MessageStatus } from '../../core/vocabulary/status.ts';
+import type { MessageStatus } from '../../core/index.ts';
 
 export const KONNEK_STATUS = {
   failed: -3,

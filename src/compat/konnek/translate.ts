@@ -5,7 +5,7 @@
  * sends media, location, buttons and a list, empty, on a text message. An empty string is taken
  * as a field not given (the sample leaves `reply_id`, `header.type`, `footer.title` … empty).
  */
-import type { MessageOf } from '../../core/vocabulary/message.ts';
+import type { MessageOf } from '../../core/index.ts';
 import type { KonnekIssue } from './errors.ts';
 import type { Rename } from './fields.ts';
 import type { KonnekButton, KonnekFooter, KonnekHeader, SendRequest } from './schema.ts';

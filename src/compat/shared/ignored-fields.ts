@@ -14,7 +14,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { Degradation } from '../../core/vocabulary/channel.ts';
+import type { Degradation } from '../../core/index.ts';
 import { isObj } from '../../lib/json.ts';
 import { pointerSegments, pointerToFieldPath } from './field-path.ts';
 

@@ -4,8 +4,8 @@
  * pointers named back as Webex fields) and anything unexpected (7006).
  */
 import type { FastifyError } from 'fastify';
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
-import { AppError } from '../../core/vocabulary/errors.ts';
+import type { FieldIssue } from '../../core/index.ts';
+import { AppError } from '../../core/index.ts';
 import type { RefusalDialect } from '../../http/problem.ts';
 import { errorBody, refusal, WebexError } from './answer.ts';
 import { bodyField, type FieldMapper } from './fields.ts';

@@ -9,8 +9,7 @@
  * No rule of its own lives here: what is refused is refused by the native send.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { sendMessage } from '../../core/send-message.ts';
-import { AppError } from '../../core/vocabulary/errors.ts';
+import { AppError, sendMessage } from '../../core/index.ts';
 import { headerValue } from '../../lib/headers.ts';
 import { compatTenantResolver } from '../credentials.ts';
 import { ignoredDegradations, ignoredFields, lenient } from '../shared/ignored-fields.ts';

@@ -13,7 +13,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { MESSENGER_TAGS } from '../../channels/messenger/limits.ts';
-import { StringEnum } from '../../core/vocabulary/message.ts';
+import { StringEnum } from '../../core/index.ts';
 
 const Open = (description: string) => Type.Object({}, { additionalProperties: true, description });
 const Text = (description: string) => Type.String({ description });

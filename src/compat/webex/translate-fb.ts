@@ -10,7 +10,7 @@
  * itself, never sent, the client told by a delivery notification, as seed 003 says of each: "…
  * is deprecated and the messaging API call will fail with a delivery receipt notification."
  */
-import type { Action, CanonicalMessage } from '../../core/vocabulary/message.ts';
+import type { Action, CanonicalMessage } from '../../core/index.ts';
 import { isObj, type Obj } from '../../lib/json.ts';
 import { refusal, worded } from './answer.ts';
 import { type FieldMapper, fieldsUnder, firstOf } from './fields.ts';

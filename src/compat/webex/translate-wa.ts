@@ -10,7 +10,7 @@
  * (currency or date parameters, a CTA or product message, unknown fields) goes as `raw`: the same
  * object is WhatsApp Cloud API's, so it reaches WhatsApp as the client wrote it.
  */
-import type { Action, CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
+import type { Action, CanonicalMessage, MessageOf } from '../../core/index.ts';
 import { isObj, type Obj } from '../../lib/json.ts';
 import { refusal, worded } from './answer.ts';
 import { type FieldMapper, fieldsUnder, firstOf } from './fields.ts';

@@ -6,10 +6,8 @@
  */
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { mapStrings } from '../../core/map-strings.ts';
-import type { SendCommand, SendDeps } from '../../core/send-message.ts';
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
-import { CanonicalMessage, type SendableMessage } from '../../core/vocabulary/message.ts';
+import type { FieldIssue, SendCommand, SendDeps } from '../../core/index.ts';
+import { CanonicalMessage, mapStrings, type SendableMessage } from '../../core/index.ts';
 import { refusal, type WebexError, worded } from './answer.ts';
 import { type FieldMapper, fieldsUnder, firstOf } from './fields.ts';
 import type { WebexRequest } from './schema.ts';
