@@ -23,6 +23,7 @@ import { templateRoutes } from './api/v1/templates.ts';
 import { webhookRoutes } from './api/v1/webhooks.ts';
 import type { ConnectorRegistry } from './channels/registry.ts';
 import { FACADE_DIALECTS, registerFacades } from './compat/index.ts';
+import type { Store } from './core/ports/store.ts';
 import { answerClientError } from './http/client-errors.ts';
 import { frameworkErrors, registerProblemHandlers } from './http/problem.ts';
 import { refuseUnsafeInput } from './http/refuse-nul.ts';
@@ -36,7 +37,6 @@ import type { DestinationGuard } from './lib/ssrf-guard.ts';
 import { type SandboxTags, sandboxUrlRewriter } from './sandbox/account-tag.ts';
 import { sandboxHost } from './sandbox/host.ts';
 import type { MemoryRecorder } from './sandbox/recorder.ts';
-import type { Store } from './store/types.ts';
 
 export interface AppDeps {
   store: Store;

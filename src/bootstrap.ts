@@ -4,10 +4,10 @@
  */
 
 import type { ConnectorRegistry } from './channels/registry.ts';
+import type { ChannelAccount, Store } from './core/ports/store.ts';
 import { tenantByApiKey } from './core/tenancy.ts';
 import { apiKeyPrefix, type CredentialHasher, generateApiKey, generateWebhookSecret } from './lib/crypto.ts';
 import { newId } from './lib/ids.ts';
-import type { ChannelAccount, Store } from './store/types.ts';
 
 export const DEFAULT_TENANT_ID = 'tn_default';
 

@@ -3,10 +3,10 @@
  * only tenant any handler of the request can touch.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Store } from '../core/ports/store.ts';
 import { tenantByApiKey } from '../core/tenancy.ts';
 import { AppError } from '../core/vocabulary/errors.ts';
 import type { CredentialHasher } from '../lib/crypto.ts';
-import type { Store } from '../store/types.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

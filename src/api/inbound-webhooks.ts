@@ -9,11 +9,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector } from '../core/ports/channel.ts';
+import type { ChannelAccountWithSecrets, Store } from '../core/ports/store.ts';
 import type { InboundEvent, InboundRequest } from '../core/vocabulary/channel.ts';
 import { AppError, validationError } from '../core/vocabulary/errors.ts';
 import { unsafeInput } from '../http/refuse-nul.ts';
 import { newId } from '../lib/ids.ts';
-import type { ChannelAccountWithSecrets, Store } from '../store/types.ts';
 
 const Params = Type.Object({ channel: Type.String(), accountId: Type.String({ maxLength: 64 }) });
 

@@ -9,9 +9,10 @@
  * - the tenant's own Omnigate API key given as the secret, so that a fresh gateway can be tried
  *   with nothing registered.
  */
+
+import type { Store, Tenant } from '../core/index.ts';
 import { tenantByApiKey, tenantByCompatCredential } from '../core/index.ts';
 import type { CredentialHasher } from '../lib/crypto.ts';
-import type { Store, Tenant } from '../store/types.ts';
 
 export const COMPAT_VENDORS = ['firstline', 'konnek', 'webex', 'infobip'] as const;
 export type CompatVendor = (typeof COMPAT_VENDORS)[number];

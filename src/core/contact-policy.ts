@@ -5,7 +5,7 @@
  * recipient is recorded on its message. Sends without `policy` pay nothing for this.
  */
 
-import type { ConsentPurpose, Store } from '../store/types.ts';
+import type { ConsentPurpose, Store } from './ports/store.ts';
 import { recipientPointer, recipientsOf } from './prepare-send.ts';
 import { type QuietHours, quietUntil } from './quiet-hours.ts';
 import type { FieldIssue } from './vocabulary/channel.ts';

@@ -6,9 +6,9 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { StoredTemplate } from '../store/types.ts';
 import { mapStrings } from './map-strings.ts';
 import { checkCanonicalMessage } from './message-rules.ts';
+import type { StoredTemplate } from './ports/store.ts';
 import type { FieldIssue } from './vocabulary/channel.ts';
 import { CanonicalMessage } from './vocabulary/message.ts';
 

@@ -7,6 +7,7 @@ export type { CallbackFormatter, StatusCallbackInput } from './callbacks.ts';
 export * from './idempotency.ts';
 export * from './map-strings.ts';
 export type * from './ports/channel.ts';
+export type * from './ports/store.ts';
 export * from './send-message.ts';
 export * from './tenancy.ts';
 export * from './vocabulary/channel.ts';

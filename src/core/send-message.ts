@@ -6,12 +6,12 @@
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import { newId } from '../lib/ids.ts';
 import type { DestinationGuard } from '../lib/ssrf-guard.ts';
-import type { IdempotencyRecord, NewRecipient, Store } from '../store/types.ts';
 import { applyPolicy, type SendPolicy } from './contact-policy.ts';
 import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
 import { type LinkedMediaDeps, probeLinkedMedia, withVideoPreview } from './linked-media.ts';
 import type { ChannelConnector } from './ports/channel.ts';
+import type { IdempotencyRecord, NewRecipient, Store } from './ports/store.ts';
 import {
   channelOptions,
   checkForChannel,

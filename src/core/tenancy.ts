@@ -5,7 +5,7 @@
  * at hand.
  */
 import { type CredentialHasher, legacyCredentialHash } from '../lib/crypto.ts';
-import type { Store, Tenant } from '../store/types.ts';
+import type { Store, Tenant } from './ports/store.ts';
 
 export async function tenantByApiKey(
   store: Store,

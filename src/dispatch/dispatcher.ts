@@ -11,6 +11,8 @@
  */
 import type { ConnectorRegistry } from '../channels/registry.ts';
 import type { ChannelConnector } from '../core/ports/channel.ts';
+import type { Job, JobQueue } from '../core/ports/queue.ts';
+import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../core/ports/store.ts';
 import type { SendOutcome } from '../core/vocabulary/channel.ts';
 import { isHandedOver, isTerminal, MAYBE_SENT, type MessageStatus } from '../core/vocabulary/status.ts';
 import { crashPoint } from '../lib/crash-points.ts';
@@ -18,8 +20,6 @@ import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
 import { Outage } from '../lib/outage.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
-import type { Job, JobQueue } from '../queue/types.ts';
-import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../store/types.ts';
 import { AccessTokenError, AccessTokens } from './access-tokens.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.ts';
 import { type BreakerPolicy, DEFAULT_BREAKER } from './circuit-breaker.ts';

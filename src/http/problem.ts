@@ -3,6 +3,7 @@
  * offending fields as JSON pointers in `errors`, and the request id to quote in a bug report.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { StoreUnavailableError } from '../core/ports/unavailable.ts';
 import type { FieldIssue } from '../core/vocabulary/channel.ts';
 import {
   AppError,
@@ -11,7 +12,6 @@ import {
   PROBLEM_BASE,
   validationError,
 } from '../core/vocabulary/errors.ts';
-import { StoreUnavailableError } from '../store/unavailable.ts';
 import type { RouteTable } from './route-table.ts';
 
 interface AjvError {

@@ -4,12 +4,13 @@
  * try, the same webhook-id), and retried on a growing schedule with jitter until it succeeds or
  * the schedule runs out. Redirects are not followed: a 3xx is a failure, as Standard Webhooks asks.
  */
+
+import type { CallbackDelivery, Store } from '../core/ports/store.ts';
 import { crashPoint } from '../lib/crash-points.ts';
 import { FORBIDDEN_DESTINATION, type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
 import { Outage } from '../lib/outage.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
-import type { CallbackDelivery, Store } from '../store/types.ts';
 import { signatureHeaders } from './sign.ts';
 
 /** Seconds before each retry; jittered by up to 20%. */

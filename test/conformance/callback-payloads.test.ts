@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AcceptBatch, NewRecipient, Store, Transition } from '../../src/store/types.ts';
+import type { AcceptBatch, NewRecipient, Store, Transition } from '../../src/core/ports/store.ts';
 import { BACKENDS } from '../support/backends.ts';
 
 interface Row {

@@ -5,9 +5,9 @@
  * across tenants without leaking anything else.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobQueue } from '../../src/core/ports/queue.ts';
+import type { AcceptBatch, NewRecipient, Store } from '../../src/core/ports/store.ts';
 import { newId } from '../../src/lib/ids.ts';
-import type { JobQueue } from '../../src/queue/types.ts';
-import type { AcceptBatch, NewRecipient, Store } from '../../src/store/types.ts';
 import { BACKENDS } from '../support/backends.ts';
 
 const at = '2026-01-01T00:00:00.000Z';

@@ -3,7 +3,7 @@
  * PostgreSQL adapter must also do.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AcceptBatch, Store } from '../../src/store/types.ts';
+import type { AcceptBatch, Store } from '../../src/core/ports/store.ts';
 import { BACKENDS } from '../support/backends.ts';
 
 const at = '2026-01-01T00:00:00.000Z';

@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { JobQueue } from '../../src/core/ports/queue.ts';
+import type { AcceptBatch, Store } from '../../src/core/ports/store.ts';
 import { createSecretBox } from '../../src/lib/crypto.ts';
 import { newId } from '../../src/lib/ids.ts';
-import type { JobQueue } from '../../src/queue/types.ts';
 import { createPostgresBackend, migratePostgres } from '../../src/store/postgres/index.ts';
 import { MIGRATIONS } from '../../src/store/postgres/migrations.ts';
-import type { AcceptBatch, Store } from '../../src/store/types.ts';
 import { CALLBACK_PAYLOADS, POSTGRES, type TestDatabase } from '../support/backends.ts';
 
 const at = '2026-01-01T00:00:00.000Z';

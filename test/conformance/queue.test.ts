@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobQueue } from '../../src/core/ports/queue.ts';
+import type { Store } from '../../src/core/ports/store.ts';
 import { newId } from '../../src/lib/ids.ts';
-import type { JobQueue } from '../../src/queue/types.ts';
-import type { Store } from '../../src/store/types.ts';
 import { BACKENDS } from '../support/backends.ts';
 
 describe.each(BACKENDS)('queue conformance: $name', (factory) => {

@@ -6,8 +6,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/core/ports/store.ts';
 import { openPool, PgDatabase, type Tx } from '../../src/store/postgres/database.ts';
-import type { Store } from '../../src/store/types.ts';
 import { POSTGRES } from '../support/backends.ts';
 
 const at = '2026-01-01T00:00:00.000Z';

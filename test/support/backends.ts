@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { FACADE_CALLBACK_FORMATS } from '../../src/compat/index.ts';
+import type { JobQueue } from '../../src/core/ports/queue.ts';
+import type { Store } from '../../src/core/ports/store.ts';
 import { createSecretBox } from '../../src/lib/crypto.ts';
-import type { JobQueue } from '../../src/queue/types.ts';
 import { createPostgresBackend, type PostgresBackendOptions } from '../../src/store/postgres/index.ts';
 import { createSqliteBackend } from '../../src/store/sqlite/index.ts';
-import type { Store } from '../../src/store/types.ts';
 import { callbackPayloads } from '../../src/webhooks/formats/registry.ts';
 
 /** The callback bodies a gateway's store builds: Omnigate's own and every façade's (runtime.ts). */

@@ -3,8 +3,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import type { Store } from '../../core/ports/store.ts';
 import { generateWebhookSecret } from '../../lib/crypto.ts';
-import type { Store } from '../../store/types.ts';
 
 export const accountRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
   app.get(

@@ -8,11 +8,16 @@ import { Value } from '@sinclair/typebox/value';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ConnectorRegistry } from '../../channels/registry.ts';
 import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import {
+  type AccountLimits,
+  AppIdTakenError,
+  type ChannelAccount,
+  type Store,
+} from '../../core/ports/store.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
 import { issuesFromAjv } from '../../http/problem.ts';
 import { newId } from '../../lib/ids.ts';
-import { type AccountLimits, AppIdTakenError, type ChannelAccount, type Store } from '../../store/types.ts';
 
 const Limits = Type.Object(
   {

@@ -12,11 +12,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { COMPAT_VENDORS } from '../../compat/credentials.ts';
+import type { Store } from '../../core/ports/store.ts';
 import { compatCredentialText } from '../../core/tenancy.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { type CredentialHasher, generateCompatSecret } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
-import type { Store } from '../../store/types.ts';
 
 const Problem = Type.Ref('Problem');
 

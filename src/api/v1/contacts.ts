@@ -7,12 +7,12 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ConnectorRegistry } from '../../channels/registry.ts';
 import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import type { Contact, ContactIdentity, Store } from '../../core/ports/store.ts';
 import { isTimeZone } from '../../core/quiet-hours.ts';
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
 import { newId } from '../../lib/ids.ts';
-import type { Contact, ContactIdentity, Store } from '../../store/types.ts';
 import { decodeCursor, PageLimit, page, pageSize } from './pagination.ts';
 
 const Problem = Type.Ref('Problem');

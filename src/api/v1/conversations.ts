@@ -6,10 +6,10 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import type { Conversation, ConversationAction, Store } from '../../core/ports/store.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
 import { newId } from '../../lib/ids.ts';
-import type { Conversation, ConversationAction, Store } from '../../store/types.ts';
 import { decodeCursor, PageLimit, page, pageSize } from './pagination.ts';
 
 const Problem = Type.Ref('Problem');

@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Store } from '../../store/types.ts';
+import type { Store } from '../../core/ports/store.ts';
 import { MessageView } from './message-schemas.ts';
 import { decodeMessageCursor, instant, view } from './message-view.ts';
 import { PageLimit, page, pageSize } from './pagination.ts';

@@ -3,7 +3,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Store } from '../../store/types.ts';
+import type { Store } from '../../core/ports/store.ts';
 
 export const inboundEventRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
   app.get(

@@ -4,9 +4,9 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import type { Link, Store } from '../../core/ports/store.ts';
 import { AppError } from '../../core/vocabulary/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import type { Link, Store } from '../../store/types.ts';
 
 const Problem = Type.Ref('Problem');
 

@@ -2,8 +2,9 @@
  * How a stored message is shown by the API, and the query helpers its listings share
  * (GET /v1/messages, GET /v1/dead-letters).
  */
+
+import type { StatusEvent, StoredMessage } from '../../core/ports/store.ts';
 import { AppError } from '../../core/vocabulary/errors.ts';
-import type { StatusEvent, StoredMessage } from '../../store/types.ts';
 import { decodeCursor } from './pagination.ts';
 
 export function view(m: StoredMessage, events?: StatusEvent[]) {

@@ -5,9 +5,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import type { Store } from '../../core/ports/store.ts';
 import { AppError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
-import type { Store } from '../../store/types.ts';
 
 const Problem = Type.Ref('Problem');
 

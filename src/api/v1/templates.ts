@@ -9,10 +9,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ConnectorRegistry } from '../../channels/registry.ts';
 import { CHANNEL_NAMES } from '../../channels/registry.ts';
 import { checkVariant, placeholders } from '../../core/fill-template.ts';
+import type { Store, StoredTemplate } from '../../core/ports/store.ts';
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import type { MessageKind } from '../../core/vocabulary/message.ts';
-import type { Store, StoredTemplate } from '../../store/types.ts';
 
 const Problem = Type.Ref('Problem');
 const NAME = '^[A-Za-z0-9_.-]{1,200}$';

@@ -6,13 +6,13 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import type { Store, WebhookEndpoint } from '../../core/ports/store.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
 import { MESSAGE_STATUSES } from '../../core/vocabulary/status.ts';
 import { generateWebhookSecret } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
 import type { DestinationGuard } from '../../lib/ssrf-guard.ts';
-import type { Store, WebhookEndpoint } from '../../store/types.ts';
 import { instant } from './message-view.ts';
 import { decodeCursor, PageLimit, page, pageSize } from './pagination.ts';
 

@@ -9,8 +9,7 @@
  * it answers 200 with a REJECTED status rather than a 400 (answer.ts).
  */
 import { LINE_USER_ID } from '../../channels/line/limits.ts';
-import type { SendCommand } from '../../core/index.ts';
-import type { Store } from '../../store/types.ts';
+import type { SendCommand, Store } from '../../core/index.ts';
 import { badRequest } from './errors.ts';
 
 export const PHONE_NUMBER = /^\+?[0-9]{6,15}$/;

@@ -13,8 +13,7 @@
  * else's id there. A recipient that is not a number at all may be the channel's own address (a
  * LINE user id).
  */
-import type { ChannelConnector, SendCommand } from '../../core/index.ts';
-import type { Store } from '../../store/types.ts';
+import type { ChannelConnector, SendCommand, Store } from '../../core/index.ts';
 import { type KonnekIssue, notFound } from './errors.ts';
 
 const PHONE_NUMBER = /^\+?([1-9][0-9]{6,14})$/;

@@ -10,10 +10,9 @@
  * other root path (/v1, /webhooks, /sandbox, /line/1 …) can be taken for a channel name.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { CanonicalMessage, ChannelConnector } from '../../core/index.ts';
+import type { CanonicalMessage, ChannelConnector, Store, StoredMessage } from '../../core/index.ts';
 import { AppError, sendMessage } from '../../core/index.ts';
 import { headerValue } from '../../lib/headers.ts';
-import type { Store, StoredMessage } from '../../store/types.ts';
 import { compatTenantResolver } from '../credentials.ts';
 import { ignoredDegradations, ignoredFields, lenient } from '../shared/ignored-fields.ts';
 import type { CompatDeps } from '../types.ts';

@@ -6,7 +6,7 @@
  * (`appId` on POST or PATCH /v1/channel-accounts), so the client's requests need no change.
  * Omnigate's own account ids are not app ids, and an absent or empty appid is a missing parameter.
  */
-import type { Store } from '../../store/types.ts';
+import type { Store } from '../../core/index.ts';
 import { refusal } from './answer.ts';
 import type { Target } from './translate.ts';
 

@@ -14,7 +14,7 @@
  * Addresses that share a correlation id go in one native send (up to 1000 recipients in one
  * transaction); a contact is one send of its own, since the native send resolves one contact.
  */
-import type { Store } from '../../store/types.ts';
+import type { Store } from '../../core/index.ts';
 import { refusal, type WebexError } from './answer.ts';
 import { IDENTIFIER_KINDS, type IdentifierKind, type WebexDestination } from './schema.ts';
 import type { Target } from './translate.ts';

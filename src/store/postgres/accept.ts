@@ -5,9 +5,9 @@
  * forced sends' conversation events and the callback outbox follow, one statement each.
  */
 import type { CallbackPayloads } from '../../core/callbacks.ts';
+import type { AcceptBatch, AcceptResult, IdempotencyRecord } from '../../core/ports/store.ts';
 import { type IdempotencyRow, queuedCallbackRows, toIdempotencyRecord } from '../rows/messages.ts';
 import { wanting } from '../rows/webhooks.ts';
-import type { AcceptBatch, AcceptResult, IdempotencyRecord } from '../types.ts';
 import {
   outboxInsertSql,
   outboxParams,

@@ -3,8 +3,9 @@
  * are written as the router role, which sees only the lease and outcome columns; the url and
  * payload of what it claimed are then read in each tenant's own context.
  */
+
+import type { CallbackDelivery, CallbackRepository } from '../../core/ports/store.ts';
 import { type CallbackRow, toCallbackDelivery, toCallbackListing } from '../rows/callbacks.ts';
-import type { CallbackDelivery, CallbackRepository } from '../types.ts';
 import type { PgDatabase } from './database.ts';
 
 /** What the router role may read of a claimed delivery: not its url or payload. */

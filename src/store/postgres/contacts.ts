@@ -4,6 +4,8 @@
  * when two processes write the same identity at once; it is reported as the index of the identity
  * that clashed, and the whole write is rolled back.
  */
+
+import type { Contact, ContactIdentity, ContactRepository } from '../../core/ports/store.ts';
 import {
   ANY_ACCOUNT,
   type ContactRow,
@@ -11,7 +13,6 @@ import {
   toContact,
   updatedContactColumns,
 } from '../rows/contacts.ts';
-import type { Contact, ContactIdentity, ContactRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
 
 /** An identity with the contact that holds it. */

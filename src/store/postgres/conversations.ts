@@ -5,13 +5,14 @@
  * database on each send: the embedded backend's in-memory copy would miss an assignment made
  * through another process.
  */
+
+import type { Conversation, ConversationRepository } from '../../core/ports/store.ts';
 import {
   type ConversationEventRow,
   type ConversationRow,
   toConversation,
   toConversationEvent,
 } from '../rows/conversations.ts';
-import type { Conversation, ConversationRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
 
 const insertEvent = (

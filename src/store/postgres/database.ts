@@ -22,7 +22,7 @@
  * client's scope.
  */
 import pg from 'pg';
-import { StoreUnavailableError } from '../unavailable.ts';
+import { StoreUnavailableError } from '../../core/ports/unavailable.ts';
 
 export const APP_ROLE = 'omnigate_app';
 export const ROUTER_ROLE = 'omnigate_router';

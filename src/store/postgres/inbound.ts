@@ -1,6 +1,6 @@
+import type { InboundRepository } from '../../core/ports/store.ts';
 import { newId } from '../../lib/ids.ts';
 import { type InboundRow, toInbound } from '../rows/inbound.ts';
-import type { InboundRepository } from '../types.ts';
 import type { PgDatabase } from './database.ts';
 
 export function createInboundRepository(db: PgDatabase): InboundRepository {

@@ -5,9 +5,9 @@
  * (database.ts, migrations.ts) on top of the repositories' own tenant filters.
  */
 import type { CallbackPayloads } from '../../core/callbacks.ts';
+import type { JobQueue } from '../../core/ports/queue.ts';
+import type { Store } from '../../core/ports/store.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { JobQueue } from '../../queue/types.ts';
-import type { Store } from '../types.ts';
 import { createCallbackRepository } from './callbacks.ts';
 import { createChannelAccountRepository } from './channel-accounts.ts';
 import { createContactRepository } from './contacts.ts';

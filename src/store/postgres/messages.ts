@@ -5,6 +5,13 @@
  */
 
 import type { CallbackPayloads } from '../../core/callbacks.ts';
+import type {
+  DispatchMessage,
+  MessageFilter,
+  MessageRepository,
+  StatusEvent,
+  Transition,
+} from '../../core/ports/store.ts';
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { isForward, MAYBE_SENT } from '../../core/vocabulary/status.ts';
 import { coalesced } from '../../lib/coalesce.ts';
@@ -21,7 +28,6 @@ import {
   toStatusEvents,
 } from '../rows/messages.ts';
 import { wanting } from '../rows/webhooks.ts';
-import type { DispatchMessage, MessageFilter, MessageRepository, StatusEvent, Transition } from '../types.ts';
 import { acceptAlone, acceptableAlone, acceptBatch, readIdempotency } from './accept.ts';
 
 /** How long a tenant found with webhook subscriptions skips the one-statement accept. */

@@ -1,6 +1,7 @@
 /** Consent per contact, channel and purpose; frequency caps per group, counted on messages. */
+
+import type { PolicyRepository } from '../../core/ports/store.ts';
 import { type CapRow, type ConsentRow, toCap, toConsent } from '../rows/policy.ts';
-import type { PolicyRepository } from '../types.ts';
 import type { PgDatabase } from './database.ts';
 
 export function createPolicyRepository(db: PgDatabase): PolicyRepository {

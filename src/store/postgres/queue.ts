@@ -5,7 +5,7 @@
  * number of workers in any number of processes claim at once without waiting for, or taking, each
  * other's jobs. Workers serve every tenant, so the queue runs as the router role (jobs only).
  */
-import type { JobQueue } from '../../queue/types.ts';
+import type { JobQueue } from '../../core/ports/queue.ts';
 import { type ClaimedJobRow, toJob } from '../rows/jobs.ts';
 import type { PgDatabase } from './database.ts';
 

@@ -1,6 +1,7 @@
 /** Stored templates: every change is a new version; sends name a version or take the newest. */
+
+import type { TemplateRepository } from '../../core/ports/store.ts';
 import { type TemplateRow, toTemplate } from '../rows/templates.ts';
-import type { TemplateRepository } from '../types.ts';
 import type { PgDatabase } from './database.ts';
 
 export function createTemplateRepository(db: PgDatabase): TemplateRepository {

@@ -1,5 +1,5 @@
+import type { CompatCredential, Tenant, TenantRepository } from '../../core/ports/store.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { CompatCredential, Tenant, TenantRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
 
 const readTenant = async (tx: Tx, id: string): Promise<Tenant | undefined> =>

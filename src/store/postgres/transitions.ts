@@ -14,12 +14,12 @@
  * unanswered, the whole batch fails.
  */
 import type { CallbackPayloads } from '../../core/callbacks.ts';
+import type { Transition, TransitionResult } from '../../core/ports/store.ts';
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { isForward } from '../../core/vocabulary/status.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
 import { statusCallbackRows, type TransitionColumns, transitionEvent } from '../rows/messages.ts';
 import { wanting } from '../rows/webhooks.ts';
-import type { Transition, TransitionResult } from '../types.ts';
 import { SUBSCRIBERS, type Subscriber, writeOutbox } from './callback-outbox.ts';
 import { isConnectionError, type PgDatabase, type Tx } from './database.ts';
 

@@ -2,6 +2,8 @@
  * Webhook subscriptions and their delivery log. Which endpoints want an event is read inside each
  * status change's transaction (callback-outbox.ts), so nothing is cached here.
  */
+
+import type { WebhookRepository } from '../../core/ports/store.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import { type DeliveryLogRow, toDeliveryRecord } from '../rows/callbacks.ts';
 import {
@@ -12,7 +14,6 @@ import {
   toEndpoint,
   updatedEndpointColumns,
 } from '../rows/webhooks.ts';
-import type { WebhookRepository } from '../types.ts';
 import type { PgDatabase, Tx } from './database.ts';
 
 const selectOne = async (tx: Tx, tenantId: string, id: string, lock = false) =>

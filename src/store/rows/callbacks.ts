@@ -3,7 +3,7 @@
  * event produces, a claimed delivery, a message's deliveries and an endpoint's delivery log.
  */
 import type { CallbackEvent } from '../../core/callbacks.ts';
-import type { CallbackDelivery, DeliveryRecord } from '../types.ts';
+import type { CallbackDelivery, DeliveryRecord } from '../../core/ports/store.ts';
 
 export interface OutboxRow {
   id: string;

@@ -1,6 +1,7 @@
 /** Channel-account rows as both adapters read them; credentials stay sealed until asked for. */
+
+import type { ChannelAccount, ChannelAccountWithSecrets } from '../../core/ports/store.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { ChannelAccount, ChannelAccountWithSecrets } from '../types.ts';
 import { type Flag, flag } from './columns.ts';
 
 export interface AccountRow {

@@ -1,5 +1,5 @@
 /** Contact rows and their channel identities as both adapters read and rewrite them. */
-import type { Contact, ContactIdentity, ContactWrite } from '../types.ts';
+import type { Contact, ContactIdentity, ContactWrite } from '../../core/ports/store.ts';
 
 export interface ContactRow {
   id: string;

@@ -1,5 +1,5 @@
 /** Conversation rows and their events as both adapters read them. */
-import type { Conversation, ConversationEvent } from '../types.ts';
+import type { Conversation, ConversationEvent } from '../../core/ports/store.ts';
 
 export interface ConversationRow {
   id: string;

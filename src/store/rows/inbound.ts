@@ -1,5 +1,5 @@
 /** Inbound-event rows as both adapters read them. */
-import type { StoredInbound } from '../types.ts';
+import type { StoredInbound } from '../../core/ports/store.ts';
 
 export interface InboundRow {
   id: string;

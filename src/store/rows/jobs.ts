@@ -1,5 +1,5 @@
 /** A claimed dispatch job as both queues' claim statements return it. */
-import type { Job } from '../../queue/types.ts';
+import type { Job } from '../../core/ports/queue.ts';
 import { type Flag, flag } from './columns.ts';
 
 export interface ClaimedJobRow {

@@ -1,5 +1,5 @@
 /** Smart-link rows (links, their per-recipient codes and clicks) as both adapters read them. */
-import type { Link, LinkClick } from '../types.ts';
+import type { Link, LinkClick } from '../../core/ports/store.ts';
 
 export interface LinkRow {
   id: string;

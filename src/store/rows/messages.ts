@@ -4,7 +4,6 @@
  * produces (as outbox rows; each adapter writes them its own way).
  */
 import type { CallbackPayloads, StatusCallbackInput } from '../../core/callbacks.ts';
-import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import type {
   AcceptBatch,
   DispatchMessage,
@@ -14,7 +13,8 @@ import type {
   StatusEvent,
   StoredMessage,
   Transition,
-} from '../types.ts';
+} from '../../core/ports/store.ts';
+import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { type OutboxRow, outboxRows } from './callbacks.ts';
 import { type Flag, flag, opt } from './columns.ts';
 

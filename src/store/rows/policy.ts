@@ -1,5 +1,5 @@
 /** Consent and frequency-cap rows as both adapters read them. */
-import type { Consent, FrequencyCap } from '../types.ts';
+import type { Consent, FrequencyCap } from '../../core/ports/store.ts';
 
 export interface ConsentRow {
   channel: string;

@@ -1,5 +1,5 @@
 /** Template rows as both adapters read them. */
-import type { StoredTemplate } from '../types.ts';
+import type { StoredTemplate } from '../../core/ports/store.ts';
 
 export interface TemplateRow {
   tenant_id: string;

@@ -2,8 +2,9 @@
  * Webhook-subscription rows as both adapters read and rewrite them: the endpoint, which events it
  * wants, and its sealed signing secrets (newest first, a rotated-out one valid until its end).
  */
+
+import type { EndpointSecret, WebhookEndpoint, WebhookRepository } from '../../core/ports/store.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { EndpointSecret, WebhookEndpoint, WebhookRepository } from '../types.ts';
 
 export interface EndpointRow {
   id: string;

@@ -1,5 +1,5 @@
+import type { CallbackRepository } from '../../core/ports/store.ts';
 import { type CallbackRow, toCallbackDelivery, toCallbackListing } from '../rows/callbacks.ts';
-import type { CallbackRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 

@@ -1,3 +1,8 @@
+import {
+  AppIdTakenError,
+  type ChannelAccount,
+  type ChannelAccountRepository,
+} from '../../core/ports/store.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import {
   type AccountRow,
@@ -5,7 +10,6 @@ import {
   toAccount,
   toAccountWithSecrets,
 } from '../rows/channel-accounts.ts';
-import { AppIdTakenError, type ChannelAccount, type ChannelAccountRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 

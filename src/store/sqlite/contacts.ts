@@ -3,6 +3,8 @@
  * primary key of contact_identities), so a clash is a constraint violation, reported as the index
  * of the identity that clashed.
  */
+
+import type { Contact, ContactIdentity, ContactRepository } from '../../core/ports/store.ts';
 import {
   ANY_ACCOUNT,
   type ContactRow,
@@ -10,7 +12,6 @@ import {
   toContact,
   updatedContactColumns,
 } from '../rows/contacts.ts';
-import type { Contact, ContactIdentity, ContactRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 

@@ -4,13 +4,14 @@
  * conversations an agent owns is asked on every send, so it is kept in memory per tenant, loaded
  * once and kept in step by every change made here (this process owns the file).
  */
+
+import type { Conversation, ConversationRepository } from '../../core/ports/store.ts';
 import {
   type ConversationEventRow,
   type ConversationRow,
   toConversation,
   toConversationEvent,
 } from '../rows/conversations.ts';
-import type { Conversation, ConversationRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 

@@ -3,9 +3,9 @@
  * so accepting and enqueuing are one local transaction.
  */
 import type { CallbackPayloads } from '../../core/callbacks.ts';
+import type { JobQueue } from '../../core/ports/queue.ts';
+import type { Store } from '../../core/ports/store.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { JobQueue } from '../../queue/types.ts';
-import type { Store } from '../types.ts';
 import { createCallbackRepository } from './callbacks.ts';
 import { createChannelAccountRepository } from './channel-accounts.ts';
 import { createContactRepository } from './contacts.ts';

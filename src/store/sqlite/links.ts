@@ -1,6 +1,7 @@
 /** Smart links: stored targets, per-recipient short codes with a validity, and their clicks. */
+
+import type { LinkRepository } from '../../core/ports/store.ts';
 import { type LinkClickRow, type LinkCodeRow, type LinkRow, toLink, toLinkClick } from '../rows/links.ts';
-import type { LinkRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 import type { ClickRecorder } from './messages.ts';

@@ -1,4 +1,14 @@
 import type { CallbackPayloads } from '../../core/callbacks.ts';
+import type {
+  AcceptBatch,
+  AcceptResult,
+  IdempotencyRecord,
+  MessageFilter,
+  MessageRepository,
+  StatusEvent,
+  Transition,
+  TransitionResult,
+} from '../../core/ports/store.ts';
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { isForward, MAYBE_SENT } from '../../core/vocabulary/status.ts';
 import { coalesced } from '../../lib/coalesce.ts';
@@ -19,16 +29,6 @@ import {
   toStatusEvents,
   transitionEvent,
 } from '../rows/messages.ts';
-import type {
-  AcceptBatch,
-  AcceptResult,
-  IdempotencyRecord,
-  MessageFilter,
-  MessageRepository,
-  StatusEvent,
-  Transition,
-  TransitionResult,
-} from '../types.ts';
 import type { AgentOwnsAny } from './conversations.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';

@@ -1,4 +1,4 @@
-import type { JobQueue } from '../../queue/types.ts';
+import type { JobQueue } from '../../core/ports/queue.ts';
 import { type ClaimedJobRow, toJob } from '../rows/jobs.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';

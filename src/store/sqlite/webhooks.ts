@@ -3,6 +3,8 @@
  * every status change (inside its transaction), so it is answered from memory: the endpoints of a
  * tenant are loaded once and reloaded after any change made through this repository.
  */
+
+import type { WebhookEndpoint, WebhookRepository } from '../../core/ports/store.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import { type DeliveryLogRow, toDeliveryRecord } from '../rows/callbacks.ts';
 import {
@@ -14,7 +16,6 @@ import {
   updatedEndpointColumns,
   wanting,
 } from '../rows/webhooks.ts';
-import type { WebhookEndpoint, WebhookRepository } from '../types.ts';
 import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 

@@ -6,8 +6,8 @@
  * Methods are async even where SQLite is synchronous, so that a networked backend fits the same
  * shape. test/conformance/store.test.ts runs against every adapter.
  */
-import type { Degradation, NumberedChoice, ProviderRequest } from '../core/vocabulary/channel.ts';
-import type { MessageStatus } from '../core/vocabulary/status.ts';
+import type { Degradation, NumberedChoice, ProviderRequest } from '../vocabulary/channel.ts';
+import type { MessageStatus } from '../vocabulary/status.ts';
 
 export interface Tenant {
   id: string;
