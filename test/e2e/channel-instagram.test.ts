@@ -5,7 +5,7 @@
  * verified on their raw bytes with Instagram's app secret, and failures end as classify says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signHubBody } from '../../src/channels/meta-graph/webhook.ts';
+import { signHubBody } from '../../src/channels/families/meta-graph/webhook.ts';
 import { CONNECTORS } from '../../src/channels/registry.ts';
 import { MESSAGE_KINDS } from '../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';

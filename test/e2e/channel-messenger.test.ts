@@ -5,7 +5,7 @@
  * the hub.challenge handshake answers, and each failure class ends as classify says.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signHubBody } from '../../src/channels/meta-graph/webhook.ts';
+import { signHubBody } from '../../src/channels/families/meta-graph/webhook.ts';
 import { CONNECTORS } from '../../src/channels/registry.ts';
 import { MESSAGE_KINDS } from '../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';

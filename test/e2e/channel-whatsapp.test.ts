@@ -6,7 +6,7 @@
  * classify says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signHubBody } from '../../src/channels/meta-graph/webhook.ts';
+import { signHubBody } from '../../src/channels/families/meta-graph/webhook.ts';
 import { CONNECTORS } from '../../src/channels/registry.ts';
 import { messageWebhook } from '../../src/channels/whatsapp/sandbox/webhook.ts';
 import { MESSAGE_KINDS, type MessageKind } from '../../src/core/vocabulary/message.ts';

@@ -3,11 +3,11 @@
  * fuzzer can get past signature verification to the decoder and parser behind it.
  */
 import { randomUUID } from 'node:crypto';
+import { signHubBody } from '../../src/channels/families/meta-graph/webhook.ts';
 import { INSTAGRAM_SANDBOX_CREDENTIALS } from '../../src/channels/instagram/options.ts';
 import { signLineBody } from '../../src/channels/line/inbound.ts';
 import { LINE_SANDBOX_CREDENTIALS } from '../../src/channels/line/options.ts';
 import { MESSENGER_SANDBOX_CREDENTIALS } from '../../src/channels/messenger/options.ts';
-import { signHubBody } from '../../src/channels/meta-graph/webhook.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS } from '../../src/channels/telegram/options.ts';
 import { signViberBody } from '../../src/channels/viber/inbound.ts';
 import { VIBER_SANDBOX_CREDENTIALS } from '../../src/channels/viber/options.ts';

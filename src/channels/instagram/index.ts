@@ -5,6 +5,7 @@
  */
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
+import { hubHandshake, verifyHubSignature } from '../families/meta-graph/webhook.ts';
 import { limitTable } from '../kit/limit-notes.ts';
 import { bearer } from '../messenger/authorize.ts';
 import { checkScopedId, checkSendApi } from '../messenger/check.ts';
@@ -14,7 +15,6 @@ import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from '../messenger/limits.ts'
 import { renderSendApi } from '../messenger/render.ts';
 import { sendApiFaults } from '../messenger/sandbox/faults.ts';
 import { sendApiSandbox } from '../messenger/sandbox/index.ts';
-import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
 import { INSTAGRAM_FLAVOR } from './flavor.ts';
 import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';

@@ -7,7 +7,7 @@
 import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { headerValue } from '../../lib/headers.ts';
 import { isObj } from '../../lib/json.ts';
-import { proxyServerError } from '../unknown-outcome.ts';
+import { proxyServerError } from '../kit/unknown-outcome.ts';
 
 interface LineErrorBody {
   message?: unknown;

@@ -5,8 +5,8 @@
  */
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
+import { hubHandshake, verifyHubSignature } from '../families/meta-graph/webhook.ts';
 import { limitTable } from '../kit/limit-notes.ts';
-import { hubHandshake, verifyHubSignature } from '../meta-graph/webhook.ts';
 import { bearer } from './authorize.ts';
 import { MESSENGER_CAPABILITIES } from './capabilities.ts';
 import { checkScopedId, checkSendApi } from './check.ts';

@@ -6,7 +6,7 @@
 
 import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
-import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
+import { proxyServerError, SENT_WITHOUT_ID } from '../kit/unknown-outcome.ts';
 
 export function classifyTelegramResponse(response: ProviderResponse): SendOutcome {
   const { status } = response;

@@ -5,7 +5,7 @@
 
 import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
-import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
+import { proxyServerError, SENT_WITHOUT_ID } from '../kit/unknown-outcome.ts';
 import { bareMessageToken, viberTokenId } from './message-token.ts';
 
 /** Viber's status codes (errors.md): name, and whether sending again can ever help. */

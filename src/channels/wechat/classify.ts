@@ -8,7 +8,7 @@
 
 import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
-import { proxyServerError, SENT_WITHOUT_ID } from '../unknown-outcome.ts';
+import { proxyServerError, SENT_WITHOUT_ID } from '../kit/unknown-outcome.ts';
 
 /** Codes that say the access token is invalid, expired or not the latest. */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 41001, 42001]);

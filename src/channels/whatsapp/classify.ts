@@ -5,8 +5,8 @@
  */
 
 import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
-import { readGraphError } from '../meta-graph/errors.ts';
-import { proxyServerError } from '../unknown-outcome.ts';
+import { readGraphError } from '../families/meta-graph/errors.ts';
+import { proxyServerError } from '../kit/unknown-outcome.ts';
 
 /** Throttling: throughput (130429), pair rate (131056), app (4) and WABA (80007) limits. */
 const RATE_LIMITS = new Set([4, 80007, 130429, 131056]);

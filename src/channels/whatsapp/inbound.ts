@@ -6,7 +6,7 @@
 
 import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { isObj, type Obj, str } from '../../lib/json.ts';
-import { verifyHubSignature } from '../meta-graph/webhook.ts';
+import { verifyHubSignature } from '../families/meta-graph/webhook.ts';
 
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 

@@ -5,8 +5,8 @@
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
 import type { Credentials, ProviderRequest } from '../../core/vocabulary/channel.ts';
+import { hubHandshake } from '../families/meta-graph/webhook.ts';
 import { limitTable } from '../kit/limit-notes.ts';
-import { hubHandshake } from '../meta-graph/webhook.ts';
 import { WHATSAPP_CAPABILITIES } from './capabilities.ts';
 import { checkWhatsAppMessage, checkWhatsAppRecipient } from './check.ts';
 import { checkWhatsAppOptions } from './check-options.ts';

@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signHubBody } from '../../../src/channels/families/meta-graph/webhook.ts';
 import { instagramConnector as c } from '../../../src/channels/instagram/index.ts';
-import { signHubBody } from '../../../src/channels/meta-graph/webhook.ts';
 import { type CanonicalMessage, MESSAGE_KINDS } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 import { startServer } from '../../support/http-server.ts';

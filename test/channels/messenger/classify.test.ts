@@ -3,8 +3,8 @@
  * temporary failures retry, and the rest fail with Meta's reason.
  */
 import { describe, expect, it } from 'vitest';
+import { graphErrorBody } from '../../../src/channels/families/meta-graph/errors.ts';
 import { messengerConnector as c } from '../../../src/channels/messenger/index.ts';
-import { graphErrorBody } from '../../../src/channels/meta-graph/errors.ts';
 
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   c.classify({ status, headers, body });

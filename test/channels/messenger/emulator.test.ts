@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signHubBody } from '../../../src/channels/families/meta-graph/webhook.ts';
 import { messengerConnector as c } from '../../../src/channels/messenger/index.ts';
-import { signHubBody } from '../../../src/channels/meta-graph/webhook.ts';
 import { startServer } from '../../support/http-server.ts';
 import { messenger, PSID, post } from './helpers.ts';
 

@@ -3,8 +3,8 @@
  * events — messages, quick-reply taps and postbacks, delivery and read receipts, echoes.
  */
 import { describe, expect, it } from 'vitest';
+import { signHubBody } from '../../../src/channels/families/meta-graph/webhook.ts';
 import { messengerConnector as c } from '../../../src/channels/messenger/index.ts';
-import { signHubBody } from '../../../src/channels/meta-graph/webhook.ts';
 import { PSID } from './helpers.ts';
 
 const creds = c.sandboxCredentials;

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signHubBody } from '../../../src/channels/meta-graph/webhook.ts';
+import { signHubBody } from '../../../src/channels/families/meta-graph/webhook.ts';
 import { json, startServer } from '../../support/http-server.ts';
 import { buildSandbox, CREDS, envelope, MESSAGES_PATH, PREFIX, post, USER } from './helpers.ts';
 

@@ -3,7 +3,7 @@
  * handshake, and messages, taps and receipts normalised (using the emulator's own webhook bodies).
  */
 import { describe, expect, it } from 'vitest';
-import { signHubBody } from '../../../src/channels/meta-graph/webhook.ts';
+import { signHubBody } from '../../../src/channels/families/meta-graph/webhook.ts';
 import { whatsappConnector as wa } from '../../../src/channels/whatsapp/index.ts';
 import { messageWebhook, statusWebhook } from '../../../src/channels/whatsapp/sandbox/webhook.ts';
 import { CREDS, USER } from './helpers.ts';

@@ -4,7 +4,7 @@
  * Omnigate's status lookup (`GET /{channel}/status/{clientID}/{messageId}`) tells it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HUB_SIGNATURE_HEADER, signHubBody } from '../../../src/channels/meta-graph/webhook.ts';
+import { HUB_SIGNATURE_HEADER, signHubBody } from '../../../src/channels/families/meta-graph/webhook.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS } from '../../../src/channels/whatsapp/options.ts';
 import { statusWebhook } from '../../../src/channels/whatsapp/sandbox/webhook.ts';
 import { startTestGateway, statusesOf, type TestGateway } from '../../support/gateway.ts';

@@ -6,7 +6,7 @@
  */
 import type { Obj } from '../../../lib/json.ts';
 import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
-import { HUB_SIGNATURE_HEADER, signHubBody } from '../../meta-graph/webhook.ts';
+import { HUB_SIGNATURE_HEADER, signHubBody } from '../../families/meta-graph/webhook.ts';
 import type { EmulatorProfile } from './profile.ts';
 
 export type SimulateInput =

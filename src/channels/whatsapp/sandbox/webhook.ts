@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Obj } from '../../../lib/json.ts';
 import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
-import { HUB_SIGNATURE_HEADER, signHubBody } from '../../meta-graph/webhook.ts';
+import { HUB_SIGNATURE_HEADER, signHubBody } from '../../families/meta-graph/webhook.ts';
 
 /** The sandbox business: its WhatsApp Business Account and display number. */
 export const SANDBOX_WABA_ID = '102290129340398';

@@ -2,7 +2,7 @@
  * Answers the connectors read the same way, whatever the provider: the ones that did not come from
  * the provider itself but from something in front of it.
  */
-import type { SendOutcome } from '../core/vocabulary/channel.ts';
+import type { SendOutcome } from '../../core/vocabulary/channel.ts';
 
 /**
  * A 5xx not in the provider's own words came from a proxy or load balancer in front of it. A 502

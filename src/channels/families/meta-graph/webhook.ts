@@ -4,8 +4,8 @@
  * once with a GET carrying `hub.mode=subscribe`, `hub.verify_token` and `hub.challenge`.
  */
 import { createHmac } from 'node:crypto';
-import type { Credentials, InboundRequest } from '../../core/vocabulary/channel.ts';
-import { headerValue, secretsEqual } from '../../lib/headers.ts';
+import type { Credentials, InboundRequest } from '../../../core/vocabulary/channel.ts';
+import { headerValue, secretsEqual } from '../../../lib/headers.ts';
 
 export const HUB_SIGNATURE_HEADER = 'x-hub-signature-256';
 
