@@ -5,9 +5,9 @@
  * receivers end as classify says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VIBER_SANDBOX_RECEIVERS as R } from '../../src/channels/viber/emulator/receivers.ts';
 import { signViberBody } from '../../src/channels/viber/inbound.ts';
 import { viberConnector } from '../../src/channels/viber/index.ts';
-import { VIBER_SANDBOX_RECEIVERS as R } from '../../src/channels/viber/sandbox/receivers.ts';
 import { MESSAGE_KINDS } from '../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
 import { startTestGateway, statusesOf, type TestGateway } from '../support/gateway.ts';

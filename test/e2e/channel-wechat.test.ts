@@ -5,7 +5,7 @@
  * reason or are retried; signed XML pushes are stored, unsigned ones refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WECHAT_SANDBOX_USERS as U } from '../../src/channels/wechat/sandbox/users.ts';
+import { WECHAT_SANDBOX_USERS as U } from '../../src/channels/wechat/emulator/users.ts';
 import { wechatSignature } from '../../src/channels/wechat/signature.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHubBody } from '../../src/channels/families/meta-graph/webhook.ts';
 import { CONNECTORS } from '../../src/channels/registry.ts';
-import { messageWebhook } from '../../src/channels/whatsapp/sandbox/webhook.ts';
+import { messageWebhook } from '../../src/channels/whatsapp/emulator/webhook.ts';
 import { MESSAGE_KINDS, type MessageKind } from '../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
 import { startTestGateway, statusesOf, type TestGateway } from '../support/gateway.ts';

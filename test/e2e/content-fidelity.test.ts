@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramConnector } from '../../src/channels/telegram/index.ts';
-import { VIBER_SANDBOX_RECEIVERS as VIBER } from '../../src/channels/viber/sandbox/receivers.ts';
+import { VIBER_SANDBOX_RECEIVERS as VIBER } from '../../src/channels/viber/emulator/receivers.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { TELEGRAM_CHAT } from '../support/recipients.ts';

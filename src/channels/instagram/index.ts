@@ -1,7 +1,7 @@
 /**
  * Instagram Messaging connector (Instagram API with Instagram Login). It speaks Messenger's Send
  * API, so it reuses Messenger's renderers, checks, classifier, webhook parser and emulator with the
- * Instagram flavour (flavor.ts) and emulator profile (sandbox/profile.ts). README.md has the rest.
+ * Instagram flavour (flavor.ts) and emulator profile (emulator/profile.ts). README.md has the rest.
  */
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
@@ -10,12 +10,13 @@ import { limitTable } from '../kit/limit-notes.ts';
 import { bearer } from '../messenger/authorize.ts';
 import { checkScopedId, checkSendApi } from '../messenger/check.ts';
 import { classifySendApi } from '../messenger/classify.ts';
+import { sendApiFaults } from '../messenger/emulator/faults.ts';
+import { sendApiSandbox } from '../messenger/emulator/index.ts';
 import { parseSendApiWebhook } from '../messenger/inbound.ts';
 import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from '../messenger/limits.ts';
 import { renderSendApi } from '../messenger/render.ts';
-import { sendApiFaults } from '../messenger/sandbox/faults.ts';
-import { sendApiSandbox } from '../messenger/sandbox/index.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
+import { INSTAGRAM_EMULATOR } from './emulator/profile.ts';
 import { INSTAGRAM_FLAVOR } from './flavor.ts';
 import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';
 import {
@@ -29,7 +30,6 @@ import {
   InstagramOptions,
   readInstagramOptions,
 } from './options.ts';
-import { INSTAGRAM_EMULATOR } from './sandbox/profile.ts';
 
 export const instagramConnector: ChannelConnector = {
   name: 'instagram',

@@ -8,11 +8,11 @@ import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { carouselMode } from './carousel-mode.ts';
 import { checkAction, checkActions, Issues } from './check-actions.ts';
+import { messageLimitIssues } from './emulator/wire-limits.ts';
 import type { Planned } from './flex-fit.ts';
 import { LINE_LIMITS as L, LINE_CHAT_ID } from './limits.ts';
 import { planFlexCarousel, planReceipt } from './render-flex.ts';
 import { planList } from './render-list.ts';
-import { messageLimitIssues } from './sandbox/wire-limits.ts';
 
 export function checkLineRecipient(to: string): string | undefined {
   return LINE_CHAT_ID.test(to)

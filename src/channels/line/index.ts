@@ -9,13 +9,13 @@ import { LINE_CAPABILITIES } from './capabilities.ts';
 import { checkLineMessage, checkLineRecipient } from './check.ts';
 import { checkLineOptions } from './check-options.ts';
 import { classifyLineResponse } from './classify.ts';
+import { lineFaults } from './emulator/faults.ts';
+import { lineSandbox } from './emulator/index.ts';
 import { parseLineWebhook, verifyLineSignature } from './inbound.ts';
 import { LINE_LIMIT_NOTES, LINE_LIMITS, LINE_REPLY_TOKEN_VALID_MS } from './limits.ts';
 import { lineLinkedMedia } from './linked-media.ts';
 import { LINE_SANDBOX_CREDENTIALS, LineCredentials, LineOptions, readLineOptions } from './options.ts';
 import { renderLine } from './render.ts';
-import { lineFaults } from './sandbox/faults.ts';
-import { lineSandbox } from './sandbox/index.ts';
 
 export const lineConnector: ChannelConnector = {
   name: 'line',

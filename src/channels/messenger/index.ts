@@ -11,14 +11,14 @@ import { bearer } from './authorize.ts';
 import { MESSENGER_CAPABILITIES } from './capabilities.ts';
 import { checkScopedId, checkSendApi } from './check.ts';
 import { classifySendApi } from './classify.ts';
+import { sendApiFaults } from './emulator/faults.ts';
+import { sendApiSandbox } from './emulator/index.ts';
+import { MESSENGER_EMULATOR } from './emulator/profile.ts';
 import { MESSENGER_FLAVOR } from './flavor.ts';
 import { parseSendApiWebhook } from './inbound.ts';
 import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from './limits.ts';
 import { MESSENGER_SANDBOX_CREDENTIALS, MessengerCredentials, MessengerOptions } from './options.ts';
 import { renderMessenger } from './render.ts';
-import { sendApiFaults } from './sandbox/faults.ts';
-import { sendApiSandbox } from './sandbox/index.ts';
-import { MESSENGER_EMULATOR } from './sandbox/profile.ts';
 
 export const messengerConnector: ChannelConnector = {
   name: 'messenger',

@@ -8,12 +8,12 @@ import { limitTable } from '../kit/limit-notes.ts';
 import { TELEGRAM_CAPABILITIES } from './capabilities.ts';
 import { checkTelegramMessage, checkTelegramRecipient } from './check.ts';
 import { classifyTelegramResponse } from './classify.ts';
+import { telegramFaults } from './emulator/faults.ts';
+import { telegramSandbox } from './emulator/index.ts';
 import { parseTelegramUpdate, verifyTelegramSecret } from './inbound.ts';
 import { TELEGRAM_LIMIT_NOTES, TELEGRAM_LIMITS } from './limits.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS, TelegramCredentials, TelegramOptions } from './options.ts';
 import { renderTelegram } from './render.ts';
-import { telegramFaults } from './sandbox/faults.ts';
-import { telegramSandbox } from './sandbox/index.ts';
 import { TELEGRAM_URL_LIMIT_NOTES, TELEGRAM_URL_LIMITS, telegramLinkedMedia } from './url-media.ts';
 
 export const telegramConnector: ChannelConnector = {

@@ -1,7 +1,7 @@
 /**
  * What Telegram refuses of a file it is asked to fetch by URL, judged on the facts of the URL
  * (lib/media-probe.ts), or on its name alone when it could not be fetched. Shared by the gateway's
- * accept-time check (`telegramLinkedMedia`) and the emulator (sandbox/url-media.ts), so the two
+ * accept-time check (`telegramLinkedMedia`) and the emulator (emulator/url-media.ts), so the two
  * refuse the same set.
  *
  * Bot API, "Sending files" (https://core.telegram.org/bots/api#sending-files), "Provide Telegram

@@ -10,14 +10,14 @@ import { VIBER_CAPABILITIES } from './capabilities.ts';
 import { checkViberMessage, checkViberRecipient } from './check.ts';
 import { checkViberOptions } from './check-options.ts';
 import { classifyViberResponse } from './classify.ts';
+import { viberFaults } from './emulator/faults.ts';
+import { viberSandbox } from './emulator/index.ts';
 import { parseViberCallback, verifyViberSignature } from './inbound.ts';
 import { VIBER_LIMIT_NOTES, VIBER_LIMITS } from './limits.ts';
 import { viberLinkedMedia } from './linked-media.ts';
 import { parseViberJson } from './message-token.ts';
 import { VIBER_SANDBOX_CREDENTIALS, ViberCredentials, ViberOptions } from './options.ts';
 import { renderViber } from './render.ts';
-import { viberFaults } from './sandbox/faults.ts';
-import { viberSandbox } from './sandbox/index.ts';
 
 /**
  * Viber requires `sender.name` in every body, and it belongs to the account: it is added at send

@@ -10,7 +10,7 @@
  *   `file_name` at most 256 characters with its extension, which is not a forbidden format
  *   ("Forbidden File Formats": .exe, .bat, .apk, .ipa, ...).
  * Without a size (no probe, no `options.viber.mediaSize`) the message goes as a link, which none of
- * these rules concern. The emulator (sandbox/validate.ts) refuses the same bodies.
+ * these rules concern. The emulator (emulator/validate.ts) refuses the same bodies.
  */
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';

@@ -10,6 +10,8 @@ import { wechatAccessToken } from './access-token.ts';
 import { WECHAT_CAPABILITIES } from './capabilities.ts';
 import { checkWechatMessage, checkWechatRecipient } from './check.ts';
 import { classifyWechatResponse } from './classify.ts';
+import { wechatFaults } from './emulator/faults.ts';
+import { wechatSandbox } from './emulator/index.ts';
 import {
   openWechatPush,
   parseWechatPush,
@@ -20,8 +22,6 @@ import {
 import { WECHAT_LIMIT_NOTES, WECHAT_LIMITS } from './limits.ts';
 import { WECHAT_SANDBOX_CREDENTIALS, WechatCredentials, WechatOptions } from './options.ts';
 import { renderWechat } from './render.ts';
-import { wechatFaults } from './sandbox/faults.ts';
-import { wechatSandbox } from './sandbox/index.ts';
 import { decodeWechatXml } from './xml.ts';
 
 export const wechatConnector: ChannelConnector = {

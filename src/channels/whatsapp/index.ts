@@ -11,12 +11,12 @@ import { WHATSAPP_CAPABILITIES } from './capabilities.ts';
 import { checkWhatsAppMessage, checkWhatsAppRecipient } from './check.ts';
 import { checkWhatsAppOptions } from './check-options.ts';
 import { classifyWhatsAppResponse } from './classify.ts';
+import { whatsappFaults } from './emulator/errors.ts';
+import { whatsappSandbox } from './emulator/index.ts';
 import { parseWhatsAppWebhook, verifyWhatsAppSignature } from './inbound.ts';
 import { WA_LIMIT_NOTES, WA_LIMITS } from './limits.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS, WhatsAppCredentials, WhatsAppOptions } from './options.ts';
 import { renderWhatsApp } from './render.ts';
-import { whatsappFaults } from './sandbox/errors.ts';
-import { whatsappSandbox } from './sandbox/index.ts';
 
 /** The sending number is the account's and no secret: a preview shows it in the path. */
 function withPhoneNumber(request: ProviderRequest, credentials: Credentials): ProviderRequest {

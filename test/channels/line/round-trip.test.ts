@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintReplyToken } from '../../../src/channels/line/emulator/state.ts';
 import { lineConnector } from '../../../src/channels/line/index.ts';
-import { mintReplyToken } from '../../../src/channels/line/sandbox/state.ts';
 import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 import { bigReceipt, buildSandbox, longList, send, USER } from './helpers.ts';

@@ -3,8 +3,8 @@
  * rendered request, and a `post` for probing what the emulator refuses.
  */
 import type { FastifyInstance } from 'fastify';
+import { VIBER_SANDBOX_RECEIVERS } from '../../../src/channels/viber/emulator/receivers.ts';
 import { viberConnector } from '../../../src/channels/viber/index.ts';
-import { VIBER_SANDBOX_RECEIVERS } from '../../../src/channels/viber/sandbox/receivers.ts';
 import type { RenderResult } from '../../../src/core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { emulatorHarness } from '../../support/emulator.ts';

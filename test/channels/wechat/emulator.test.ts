@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WECHAT_SANDBOX_USERS as U } from '../../../src/channels/wechat/sandbox/users.ts';
+import { WECHAT_SANDBOX_USERS as U } from '../../../src/channels/wechat/emulator/users.ts';
 import { fetchToken, freshOpenid, harness, PREFIX, post, render, sendWithToken } from './helpers.ts';
 
 let app: FastifyInstance;

@@ -4,8 +4,8 @@
  * connector and emulator together without a socket.
  */
 import type { FastifyInstance } from 'fastify';
+import { WECHAT_SANDBOX_USERS } from '../../../src/channels/wechat/emulator/users.ts';
 import { wechatConnector } from '../../../src/channels/wechat/index.ts';
-import { WECHAT_SANDBOX_USERS } from '../../../src/channels/wechat/sandbox/users.ts';
 import type { ProviderRequest, ProviderResponse } from '../../../src/core/vocabulary/channel.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 

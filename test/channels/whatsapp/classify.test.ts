@@ -3,8 +3,8 @@
  * using the emulator's own error bodies where it produces them.
  */
 import { describe, expect, it } from 'vitest';
+import { WA_ERRORS, waError } from '../../../src/channels/whatsapp/emulator/errors.ts';
 import { whatsappConnector } from '../../../src/channels/whatsapp/index.ts';
-import { WA_ERRORS, waError } from '../../../src/channels/whatsapp/sandbox/errors.ts';
 import type { ProviderResponse } from '../../../src/core/vocabulary/channel.ts';
 
 const classify = (status: number, body: unknown): ReturnType<typeof whatsappConnector.classify> =>

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { signHubBody } from '../../../src/channels/families/meta-graph/webhook.ts';
+import { messageWebhook, statusWebhook } from '../../../src/channels/whatsapp/emulator/webhook.ts';
 import { whatsappConnector as wa } from '../../../src/channels/whatsapp/index.ts';
-import { messageWebhook, statusWebhook } from '../../../src/channels/whatsapp/sandbox/webhook.ts';
 import { CREDS, USER } from './helpers.ts';
 
 const PHONE_ID = CREDS['phoneNumberId'] ?? '';

@@ -4,8 +4,8 @@
  * each documented field and refusal answered in FIRST LINE's (Laravel's) error shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VIBER_SANDBOX_RECEIVERS } from '../../../src/channels/viber/sandbox/receivers.ts';
-import { WECHAT_SANDBOX_USERS } from '../../../src/channels/wechat/sandbox/users.ts';
+import { VIBER_SANDBOX_RECEIVERS } from '../../../src/channels/viber/emulator/receivers.ts';
+import { WECHAT_SANDBOX_USERS } from '../../../src/channels/wechat/emulator/users.ts';
 import { startTestGateway, type TestGateway } from '../../support/gateway.ts';
 import { LINE_USER, lineUser, TELEGRAM_CHAT } from '../../support/recipients.ts';
 import { delivered, PUSH, push, pushAccepted } from './client.ts';

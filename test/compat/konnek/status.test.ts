@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_SIGNATURE_HEADER, signHubBody } from '../../../src/channels/families/meta-graph/webhook.ts';
+import { statusWebhook } from '../../../src/channels/whatsapp/emulator/webhook.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS } from '../../../src/channels/whatsapp/options.ts';
-import { statusWebhook } from '../../../src/channels/whatsapp/sandbox/webhook.ts';
 import { startTestGateway, statusesOf, type TestGateway } from '../../support/gateway.ts';
 import {
   accepted,

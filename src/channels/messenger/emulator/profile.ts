@@ -1,6 +1,6 @@
 /**
  * What a Send API emulator needs to know about its provider. Messenger's is here; Instagram's
- * (../../instagram/sandbox/profile.ts) states each of Instagram's differences against it.
+ * (../../instagram/emulator/profile.ts) states each of Instagram's differences against it.
  */
 import { randomBytes } from 'node:crypto';
 import type { MediaFacts } from '../../../lib/media-probe.ts';

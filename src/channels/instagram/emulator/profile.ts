@@ -2,7 +2,7 @@
  * The Instagram emulator: Messenger's (../../messenger/sandbox) with Instagram's differences.
  */
 import { randomBytes } from 'node:crypto';
-import { type EmulatorProfile, MESSENGER_EMULATOR } from '../../messenger/sandbox/profile.ts';
+import { type EmulatorProfile, MESSENGER_EMULATOR } from '../../messenger/emulator/profile.ts';
 import { INSTAGRAM_FLAVOR } from '../flavor.ts';
 import { INSTAGRAM_TAGS } from '../limits.ts';
 import { instagramAttachmentProblem } from '../linked-media.ts';
