@@ -2,7 +2,7 @@
  * The channel × message-kind table, generated from the connectors' own declarations so the docs
  * and the OpenAPI description can never disagree with the code.
  */
-import type { ConnectorRegistry } from '../channels/registry.ts';
+import type { ConnectorRegistry } from '../core/ports/channel.ts';
 import type { Capability } from '../core/vocabulary/channel.ts';
 import { MESSAGE_KINDS } from '../core/vocabulary/message.ts';
 

@@ -7,8 +7,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { ChannelConnector } from '../core/ports/channel.ts';
+import type { ChannelConnector, ConnectorRegistry } from '../core/ports/channel.ts';
 import type { ChannelAccountWithSecrets, Store } from '../core/ports/store.ts';
 import type { InboundEvent, InboundRequest } from '../core/vocabulary/channel.ts';
 import { AppError, validationError } from '../core/vocabulary/errors.ts';

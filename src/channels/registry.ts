@@ -23,4 +23,4 @@ export const CONNECTORS: Readonly<Record<string, ChannelConnector>> = {
 
 export const CHANNEL_NAMES = Object.keys(CONNECTORS);
 
-export type ConnectorRegistry = Readonly<Record<string, ChannelConnector>>;
+export type { ConnectorRegistry } from '../core/ports/channel.ts';

@@ -3,14 +3,13 @@
  * what passes is rendered for the provider and stored together with its dispatch job and its
  * idempotency record in one transaction (MessageRepository.accept). Nothing is half-written.
  */
-import type { ConnectorRegistry } from '../channels/registry.ts';
 import { newId } from '../lib/ids.ts';
 import type { DestinationGuard } from '../lib/ssrf-guard.ts';
 import { applyPolicy, type SendPolicy } from './contact-policy.ts';
 import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
 import { type LinkedMediaDeps, probeLinkedMedia, withVideoPreview } from './linked-media.ts';
-import type { ChannelConnector } from './ports/channel.ts';
+import type { ChannelConnector, ConnectorRegistry } from './ports/channel.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from './ports/store.ts';
 import {
   channelOptions,

@@ -9,8 +9,7 @@
  * leaves maybe-sent only what may really have reached the provider; that, and an answer that
  * does not tell, goes through the channel's maybe-sent policy (./maybe-sent.ts).
  */
-import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { ChannelConnector } from '../core/ports/channel.ts';
+import type { ChannelConnector, ConnectorRegistry } from '../core/ports/channel.ts';
 import type { Job, JobQueue } from '../core/ports/queue.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../core/ports/store.ts';
 import type { SendOutcome } from '../core/vocabulary/channel.ts';

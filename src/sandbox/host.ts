@@ -11,8 +11,7 @@
  * they are open.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ConnectorRegistry } from '../channels/registry.ts';
-import type { ChannelConnector } from '../core/ports/channel.ts';
+import type { ChannelConnector, ConnectorRegistry } from '../core/index.ts';
 import type { ProbeMedia } from '../lib/media-probe.ts';
 import { redactSecrets } from '../lib/redact-secrets.ts';
 import { type SandboxAccess, sandboxGuard, viewerOf } from './access.ts';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { CHANNEL_NAMES } from '../../src/channels/registry.ts';
+import { CONNECTORS } from '../../src/channels/registry.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Gateway, type GatewayOptions, startGateway } from '../../src/runtime.ts';
 import type { RecordedRequest } from '../../src/sandbox/types.ts';
@@ -80,7 +80,10 @@ export async function startTestGateway(
     // ~1/s per chat, WhatsApp one per 6 s per user) would make them crawl. The pacing itself is
     // tested in recipient-pacing.test.ts.
     ...Object.fromEntries(
-      CHANNEL_NAMES.map((c) => [`OMNIGATE_${c.toUpperCase()}_RECIPIENT_RATE_PER_SECOND`, '1000']),
+      Object.keys(options.connectors ?? CONNECTORS).map((c) => [
+        `OMNIGATE_${c.toUpperCase()}_RECIPIENT_RATE_PER_SECOND`,
+        '1000',
+      ]),
     ),
     // Test receivers listen on loopback, which outbound webhooks may not reach by default.
     OMNIGATE_WEBHOOK_ALLOWLIST: '127.0.0.1/32,::1/128',

@@ -6,8 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ConnectorRegistry } from '../../channels/registry.ts';
-import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import type { ConnectorRegistry } from '../../core/ports/channel.ts';
 import {
   type AccountLimits,
   AppIdTakenError,
@@ -59,19 +58,21 @@ const Account = Type.Object({
   webhookUrl: Type.String({ description: 'Set this as the webhook URL at the provider.' }),
 });
 
-const CreateAccount = Type.Object(
-  {
-    channel: StringEnum(CHANNEL_NAMES),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    credentials: Type.Record(Type.String(), Type.String(), {
-      description:
-        "The provider's credentials; their fields depend on the channel (see each channel's README; WeChat: `appId`, `appSecret`, `token`, and `encodingAesKey` for compatible or safe mode).",
-    }),
-    limits: Type.Optional(Limits),
-    appId: Type.Optional(AppId),
-  },
-  { additionalProperties: false },
-);
+/** An account is of one of the channels the gateway runs. */
+const createAccountSchema = (channelNames: string[]) =>
+  Type.Object(
+    {
+      channel: StringEnum(channelNames),
+      name: Type.String({ minLength: 1, maxLength: 200 }),
+      credentials: Type.Record(Type.String(), Type.String(), {
+        description:
+          "The provider's credentials; their fields depend on the channel (see each channel's README; WeChat: `appId`, `appSecret`, `token`, and `encodingAesKey` for compatible or safe mode).",
+      }),
+      limits: Type.Optional(Limits),
+      appId: Type.Optional(AppId),
+    },
+    { additionalProperties: false },
+  );
 const UpdateAccount = Type.Object(
   {
     limits: Type.Optional(Limits),
@@ -95,6 +96,7 @@ export const channelAccountRoutes: FastifyPluginAsync<{
   /** Production mode: the emulators' credentials are public, so an account may not use them. */
   refuseSandboxCredentials?: boolean;
 }> = async (app, { store, connectors, publicUrl, refuseSandboxCredentials = false }) => {
+  const CreateAccount = createAccountSchema(Object.keys(connectors));
   const present = (a: ChannelAccount) => ({
     id: a.id,
     channel: a.channel,

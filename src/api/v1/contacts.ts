@@ -5,8 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ConnectorRegistry } from '../../channels/registry.ts';
-import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import type { ConnectorRegistry } from '../../core/ports/channel.ts';
 import type { Contact, ContactIdentity, Store } from '../../core/ports/store.ts';
 import { isTimeZone } from '../../core/quiet-hours.ts';
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
@@ -30,48 +29,56 @@ const OTHER_IDENTITIES: Record<string, { pattern: RegExp; rule: string }> = {
   infobip: { pattern: /^\S{1,256}$/, rule: 'an Infobip user key' },
 };
 
-const Identity = Type.Object(
-  {
-    channel: StringEnum([...CHANNEL_NAMES, ...Object.keys(OTHER_IDENTITIES)]),
-    address: Type.String({
-      minLength: 1,
-      maxLength: 256,
-      description: "The person's id or address on that channel.",
-    }),
-    channelAccountId: Type.Optional(
-      Type.String({
-        maxLength: 64,
-        description:
-          'For ids a provider scopes to one account (a PSID is per page): the account it belongs to.',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
 const Attributes = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 1000 }));
-const fields = {
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  attributes: Type.Optional(Attributes),
-  locale: Type.Optional(
-    Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', description: 'BCP 47, e.g. th-TH.' }),
-  ),
-  timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Asia/Bangkok.' })),
-  identities: Type.Optional(Type.Array(Identity, { maxItems: 50 })),
-};
-const CreateContact = Type.Object(fields, { additionalProperties: false });
-const UpdateContact = Type.Object(fields, { additionalProperties: false, minProperties: 1 });
-type ContactBody = Static<typeof CreateContact>;
 
-const ContactView = Type.Object({
-  id: Type.String(),
-  name: Type.Optional(Type.String()),
-  attributes: Attributes,
-  locale: Type.Optional(Type.String()),
-  timeZone: Type.Optional(Type.String()),
-  identities: Type.Array(Identity),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
+/** A contact's identities are on the channels the gateway runs, or are one of OTHER_IDENTITIES. */
+function contactSchemas(channelNames: string[]) {
+  const Identity = Type.Object(
+    {
+      channel: StringEnum([...channelNames, ...Object.keys(OTHER_IDENTITIES)]),
+      address: Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: "The person's id or address on that channel.",
+      }),
+      channelAccountId: Type.Optional(
+        Type.String({
+          maxLength: 64,
+          description:
+            'For ids a provider scopes to one account (a PSID is per page): the account it belongs to.',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  );
+  const fields = {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    attributes: Type.Optional(Attributes),
+    locale: Type.Optional(
+      Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', description: 'BCP 47, e.g. th-TH.' }),
+    ),
+    timeZone: Type.Optional(
+      Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Asia/Bangkok.' }),
+    ),
+    identities: Type.Optional(Type.Array(Identity, { maxItems: 50 })),
+  };
+  const CreateContact = Type.Object(fields, { additionalProperties: false });
+  const UpdateContact = Type.Object(fields, { additionalProperties: false, minProperties: 1 });
+
+  const ContactView = Type.Object({
+    id: Type.String(),
+    name: Type.Optional(Type.String()),
+    attributes: Attributes,
+    locale: Type.Optional(Type.String()),
+    timeZone: Type.Optional(Type.String()),
+    identities: Type.Array(Identity),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  });
+  return { CreateContact, UpdateContact, ContactView };
+}
+type ContactBody = Static<ReturnType<typeof contactSchemas>['CreateContact']>;
+
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Page = Type.Object(
   {
@@ -100,6 +107,7 @@ export const contactRoutes: FastifyPluginAsync<{
   connectors: ConnectorRegistry;
   now: () => Date;
 }> = async (app, { store, connectors, now }) => {
+  const { CreateContact, UpdateContact, ContactView } = contactSchemas(Object.keys(connectors));
   /** Each identity's address in its channel's form, on an account of that channel. */
   async function checkIdentities(tenantId: string, identities: ContactIdentity[]): Promise<void> {
     const issues: FieldIssue[] = [];

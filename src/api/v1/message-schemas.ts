@@ -3,7 +3,7 @@
  * publishes them, so the OpenAPI document is generated from exactly what is enforced.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { CHANNEL_NAMES, CONNECTORS } from '../../channels/registry.ts';
+import type { ConnectorRegistry } from '../../core/ports/channel.ts';
 import { CanonicalMessage, SendableMessage, StringEnum } from '../../core/vocabulary/message.ts';
 import { MESSAGE_STATUSES } from '../../core/vocabulary/status.ts';
 import { PageLimit } from './pagination.ts';
@@ -43,136 +43,148 @@ export const AddressRecipients = Type.Unsafe<string | string[]>({
  * Per-channel options keyed by channel name, each validated by that connector's own schema, so a
  * misspelt option or a wrong type is a 400 naming it rather than silently ignored.
  */
-const ChannelOptions = Type.Object(
-  Object.fromEntries(
-    Object.values(CONNECTORS)
-      .filter((c) => c.optionsSchema)
-      .map((c) => [c.name, Type.Optional(c.optionsSchema!)]),
-  ),
-  {
-    additionalProperties: false,
-    description: 'Per-channel options keyed by channel name, e.g. `{ "line": { "replyToken": "..." } }`.',
-  },
-);
+const channelOptionsSchema = (connectors: ConnectorRegistry) =>
+  Type.Object(
+    Object.fromEntries(
+      Object.values(connectors)
+        .filter((c) => c.optionsSchema)
+        .map((c) => [c.name, Type.Optional(c.optionsSchema!)]),
+    ),
+    {
+      additionalProperties: false,
+      description: 'Per-channel options keyed by channel name, e.g. `{ "line": { "replyToken": "..." } }`.',
+    },
+  );
 
-export const SendRequest = Type.Object(
-  {
-    channel: StringEnum(CHANNEL_NAMES, 'The channel to send on.'),
-    from: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 64,
-        description: "Channel account id; default: the tenant's first.",
-      }),
-    ),
-    to: Recipients,
-    message: SendableMessage,
-    options: Type.Optional(ChannelOptions),
-    correlationId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-    callbackUrl: Type.Optional(
-      Type.String({
-        format: 'uri',
-        pattern: '^https?://',
-        maxLength: 2000,
-        description: 'Receives every status change, signed per Standard Webhooks.',
-      }),
-    ),
-    callbackData: Type.Optional(Type.String({ maxLength: 4096, description: 'Echoed in every callback.' })),
-    smartlinks: Type.Optional(
-      Type.Array(
+/** The body of a send: `channel` is one of the connectors the gateway runs, `options` theirs. */
+export const sendRequestSchema = (connectors: ConnectorRegistry) =>
+  Type.Object(
+    {
+      channel: StringEnum(Object.keys(connectors), 'The channel to send on.'),
+      from: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 64,
+          description: "Channel account id; default: the tenant's first.",
+        }),
+      ),
+      to: Recipients,
+      message: SendableMessage,
+      options: Type.Optional(channelOptionsSchema(connectors)),
+      correlationId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+      callbackUrl: Type.Optional(
+        Type.String({
+          format: 'uri',
+          pattern: '^https?://',
+          maxLength: 2000,
+          description: 'Receives every status change, signed per Standard Webhooks.',
+        }),
+      ),
+      callbackData: Type.Optional(Type.String({ maxLength: 4096, description: 'Echoed in every callback.' })),
+      smartlinks: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              linkId: Type.String({
+                minLength: 1,
+                maxLength: 64,
+                description: 'A stored link (POST /v1/links).',
+              }),
+              validity: Type.Optional(
+                Type.Integer({
+                  minimum: 60,
+                  maximum: 365 * 86_400,
+                  description: 'Seconds the short URL works; 30 days by default.',
+                }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            minItems: 1,
+            maxItems: 10,
+            description:
+              '`{{link_N}}` in the message becomes a short URL for entry N, unique per recipient; clicks are recorded.',
+          },
+        ),
+      ),
+      policy: Type.Optional(
         Type.Object(
           {
-            linkId: Type.String({
-              minLength: 1,
-              maxLength: 64,
-              description: 'A stored link (POST /v1/links).',
-            }),
-            validity: Type.Optional(
-              Type.Integer({
-                minimum: 60,
-                maximum: 365 * 86_400,
-                description: 'Seconds the short URL works; 30 days by default.',
-              }),
+            checkConsent: Type.Optional(Type.Boolean()),
+            purpose: Type.Optional(
+              StringEnum(['transactional', 'marketing'], 'What the message is for. Default: marketing.'),
+            ),
+            applyFrequencyCap: Type.Optional(Type.Boolean()),
+            group: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 100, description: 'The frequency-cap group.' }),
+            ),
+            quietHours: Type.Optional(
+              Type.Object(
+                {
+                  start: Type.String({
+                    pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+                    description: 'Local HH:MM.',
+                  }),
+                  end: Type.String({
+                    pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+                    description: 'Local HH:MM.',
+                  }),
+                  mode: StringEnum(
+                    ['hold', 'reject'],
+                    '`hold` sends when the window ends; `reject` refuses.',
+                  ),
+                },
+                { additionalProperties: false, description: "Quiet hours in the contact's time zone." },
+              ),
             ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            description:
+              'Contact policy for this send: marketing needs an opt-in, transactional is refused only after an opt-out; ' +
+              'a frequency cap counts messages per contact in its group (PUT /v1/frequency-caps/:group). What was applied ' +
+              'is recorded on each message.',
+          },
         ),
-        {
-          minItems: 1,
-          maxItems: 10,
-          description:
-            '`{{link_N}}` in the message becomes a short URL for entry N, unique per recipient; clicks are recorded.',
-        },
       ),
-    ),
-    policy: Type.Optional(
-      Type.Object(
-        {
-          checkConsent: Type.Optional(Type.Boolean()),
-          purpose: Type.Optional(
-            StringEnum(['transactional', 'marketing'], 'What the message is for. Default: marketing.'),
-          ),
-          applyFrequencyCap: Type.Optional(Type.Boolean()),
-          group: Type.Optional(
-            Type.String({ minLength: 1, maxLength: 100, description: 'The frequency-cap group.' }),
-          ),
-          quietHours: Type.Optional(
-            Type.Object(
-              {
-                start: Type.String({
-                  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
-                  description: 'Local HH:MM.',
-                }),
-                end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local HH:MM.' }),
-                mode: StringEnum(['hold', 'reject'], '`hold` sends when the window ends; `reject` refuses.'),
-              },
-              { additionalProperties: false, description: "Quiet hours in the contact's time zone." },
-            ),
-          ),
-        },
-        {
-          additionalProperties: false,
+      force: Type.Optional(
+        Type.Boolean({
           description:
-            'Contact policy for this send: marketing needs an opt-in, transactional is refused only after an opt-out; ' +
-            'a frequency cap counts messages per contact in its group (PUT /v1/frequency-caps/:group). What was applied ' +
-            'is recorded on each message.',
-        },
+            'Send even into a conversation an agent owns (otherwise refused with `conversation_owned_by_agent`); recorded on the message and the conversation.',
+        }),
       ),
-    ),
-    force: Type.Optional(
-      Type.Boolean({
-        description:
-          'Send even into a conversation an agent owns (otherwise refused with `conversation_owned_by_agent`); recorded on the message and the conversation.',
-      }),
-    ),
-    expiresAt: Type.Optional(
-      Type.String({
-        format: 'date-time',
-        description: 'Never send after this instant; the message ends `expired`.',
-      }),
-    ),
-  },
-  { additionalProperties: false, $id: 'SendRequest' },
-);
-export type SendRequest = Static<typeof SendRequest>;
+      expiresAt: Type.Optional(
+        Type.String({
+          format: 'date-time',
+          description: 'Never send after this instant; the message ends `expired`.',
+        }),
+      ),
+    },
+    { additionalProperties: false, $id: 'SendRequest' },
+  );
+export type SendRequest = Static<ReturnType<typeof sendRequestSchema>>;
 
-export const PreviewRequest = Type.Object(
-  {
-    ...SendRequest.properties,
-    // A preview renders what it is given; stored templates are filled by a send.
-    message: CanonicalMessage,
-    channel: Type.Optional(StringEnum(CHANNEL_NAMES, 'The channel to preview; omitted: every channel.')),
-    to: Type.Optional(AddressRecipients),
-  },
-  {
-    additionalProperties: false,
-    $id: 'PreviewRequest',
-    description:
-      'The body of a send. `channel` and `to` may be left out: without a channel every channel is previewed, ' +
-      'without a recipient a placeholder is rendered in its place.',
-  },
-);
-export type PreviewRequest = Static<typeof PreviewRequest>;
+export const previewRequestSchema = (connectors: ConnectorRegistry) =>
+  Type.Object(
+    {
+      ...sendRequestSchema(connectors).properties,
+      // A preview renders what it is given; stored templates are filled by a send.
+      message: CanonicalMessage,
+      channel: Type.Optional(
+        StringEnum(Object.keys(connectors), 'The channel to preview; omitted: every channel.'),
+      ),
+      to: Type.Optional(AddressRecipients),
+    },
+    {
+      additionalProperties: false,
+      $id: 'PreviewRequest',
+      description:
+        'The body of a send. `channel` and `to` may be left out: without a channel every channel is previewed, ' +
+        'without a recipient a placeholder is rendered in its place.',
+    },
+  );
+export type PreviewRequest = Static<ReturnType<typeof previewRequestSchema>>;
 
 const FieldIssueSchema = Type.Object({ pointer: Type.String(), rule: Type.String(), detail: Type.String() });
 

@@ -10,10 +10,12 @@ import { AppError } from '../../core/vocabulary/errors.ts';
 import {
   ListQuery,
   MessageView,
-  PreviewRequest,
+  type PreviewRequest,
   PreviewResponse,
-  SendRequest,
+  previewRequestSchema,
+  type SendRequest,
   SendResponse,
+  sendRequestSchema,
 } from './message-schemas.ts';
 import { decodeMessageCursor, instant, view } from './message-view.ts';
 import { page, pageSize } from './pagination.ts';
@@ -27,6 +29,8 @@ export interface MessagesRouteOptions {
 const Problem = Type.Ref('Problem');
 
 export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (app, { deps, onAccepted }) => {
+  const SendRequest = sendRequestSchema(deps.connectors);
+  const PreviewRequest = previewRequestSchema(deps.connectors);
   app.post(
     '/messages',
     {

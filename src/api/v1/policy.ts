@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { CHANNEL_NAMES } from '../../channels/registry.ts';
+import type { ConnectorRegistry } from '../../core/ports/channel.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { AppError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
@@ -18,16 +18,18 @@ const ConsentView = Type.Object({
   source: Type.String({ description: '`api`, or `keyword` when the person wrote a stop or start word.' }),
   updatedAt: Type.String(),
 });
-const SetConsent = Type.Object(
-  {
-    channel: Type.Optional(
-      StringEnum(['*', ...CHANNEL_NAMES], 'A channel, or `*` (default) for every channel.'),
-    ),
-    purpose: StringEnum(['transactional', 'marketing']),
-    status: StringEnum(['opted_in', 'opted_out']),
-  },
-  { additionalProperties: false },
-);
+/** Consent is given on one of the channels the gateway runs, or on all of them. */
+const setConsentSchema = (channelNames: string[]) =>
+  Type.Object(
+    {
+      channel: Type.Optional(
+        StringEnum(['*', ...channelNames], 'A channel, or `*` (default) for every channel.'),
+      ),
+      purpose: StringEnum(['transactional', 'marketing']),
+      status: StringEnum(['opted_in', 'opted_out']),
+    },
+    { additionalProperties: false },
+  );
 const Limit = Type.Integer({ minimum: 0, maximum: 100_000 });
 const SetCap = Type.Object(
   { perDay: Type.Optional(Limit), perWeek: Type.Optional(Limit), perMonth: Type.Optional(Limit) },
@@ -40,10 +42,12 @@ const CapView = Type.Object({
   perMonth: Type.Optional(Type.Integer()),
 });
 
-export const policyRoutes: FastifyPluginAsync<{ store: Store; now: () => Date }> = async (
-  app,
-  { store, now },
-) => {
+export const policyRoutes: FastifyPluginAsync<{
+  store: Store;
+  connectors: ConnectorRegistry;
+  now: () => Date;
+}> = async (app, { store, connectors, now }) => {
+  const SetConsent = setConsentSchema(Object.keys(connectors));
   const contact = async (tenantId: string, id: string) => {
     if (!(await store.contacts.get(tenantId, id))) throw new AppError('GW_NOT_FOUND', `No contact ${id}`);
   };

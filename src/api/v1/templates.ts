@@ -6,9 +6,8 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ConnectorRegistry } from '../../channels/registry.ts';
-import { CHANNEL_NAMES } from '../../channels/registry.ts';
 import { checkVariant, placeholders } from '../../core/fill-template.ts';
+import type { ConnectorRegistry } from '../../core/ports/channel.ts';
 import type { Store, StoredTemplate } from '../../core/ports/store.ts';
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
@@ -33,23 +32,25 @@ const Variant = Type.Object(
     description: 'A canonical message whose strings may hold {{parameter}} placeholders.',
   },
 );
-const CreateTemplate = Type.Object(
-  {
-    name: Type.String({ pattern: NAME }),
-    description: Type.Optional(Type.String({ maxLength: 1000 })),
-    parameters: Type.Array(Parameter, { maxItems: 100 }),
-    variants: Type.Object(
-      Object.fromEntries(['default', ...CHANNEL_NAMES].map((c) => [c, Type.Optional(Variant)])),
-      {
-        additionalProperties: false,
-        minProperties: 1,
-        description: 'By channel name, or `default` for any other channel.',
-      },
-    ),
-  },
-  { additionalProperties: false },
-);
-type CreateTemplate = Static<typeof CreateTemplate>;
+/** A template has a variant per channel of the gateway it is stored in, or a `default` one. */
+const createTemplateSchema = (channelNames: string[]) =>
+  Type.Object(
+    {
+      name: Type.String({ pattern: NAME }),
+      description: Type.Optional(Type.String({ maxLength: 1000 })),
+      parameters: Type.Array(Parameter, { maxItems: 100 }),
+      variants: Type.Object(
+        Object.fromEntries(['default', ...channelNames].map((c) => [c, Type.Optional(Variant)])),
+        {
+          additionalProperties: false,
+          minProperties: 1,
+          description: 'By channel name, or `default` for any other channel.',
+        },
+      ),
+    },
+    { additionalProperties: false },
+  );
+type CreateTemplate = Static<ReturnType<typeof createTemplateSchema>>;
 
 const TemplateView = Type.Object({
   name: Type.String(),
@@ -75,6 +76,7 @@ export const templateRoutes: FastifyPluginAsync<{
   connectors: ConnectorRegistry;
   now: () => Date;
 }> = async (app, { store, connectors, now }) => {
+  const CreateTemplate = createTemplateSchema(Object.keys(connectors));
   function checkTemplate(body: CreateTemplate): void {
     const issues: FieldIssue[] = [];
     const declared = new Set(body.parameters.map((p) => p.name));

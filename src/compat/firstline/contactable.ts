@@ -1,8 +1,7 @@
 /**
  * FIRST LINE's `contactable_type` / `contactable_id` as a native channel, account and recipient.
  */
-import type { ConnectorRegistry } from '../../channels/registry.ts';
-import type { Store } from '../../core/index.ts';
+import type { ConnectorRegistry, Store } from '../../core/index.ts';
 import { FirstLineError } from './errors.ts';
 import type { ContactableType } from './schema.ts';
 

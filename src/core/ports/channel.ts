@@ -181,3 +181,10 @@ export interface ChannelConnector {
    */
   readonly sandboxFaults?: SandboxFaults;
 }
+
+/**
+ * The connectors a gateway runs, by name. The composition root builds it (channels/registry.ts)
+ * and hands it to everything that needs a channel, so a gateway built with another set validates
+ * and routes against that set.
+ */
+export type ConnectorRegistry = Readonly<Record<string, ChannelConnector>>;
