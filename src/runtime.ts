@@ -12,7 +12,7 @@ import { buildApp } from './app.ts';
 import { type BootstrapResult, bootstrap } from './bootstrap.ts';
 import { CONNECTORS, type ConnectorRegistry } from './channels/registry.ts';
 import { FACADE_CALLBACK_FORMATS } from './compat/index.ts';
-import type { Config } from './config/config.ts';
+import { type ChannelSettings, type Config, channelSettings } from './config/config.ts';
 import type { JobQueue } from './core/ports/queue.ts';
 import type { ChannelAccountWithSecrets, Store } from './core/ports/store.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.ts';
@@ -178,7 +178,7 @@ async function openBackend(config: Config): Promise<OpenBackend> {
 
 /** The dispatcher and the callback notifier of one process, on the given backend. */
 function createWorkers(
-  config: Config,
+  config: RunConfig,
   options: GatewayOptions,
   backend: OpenBackend,
   connectors: ConnectorRegistry,
@@ -277,11 +277,21 @@ export async function startApiProcess(config: Config, options: GatewayOptions = 
   return startProcess(config, options, { workers: false });
 }
 
+/** The configuration with the per-channel settings of the connectors this process runs. */
+type RunConfig = Config & ChannelSettings;
+
+/** Reads OMNIGATE_<NAME>_* for the connectors the process is given; a bad value stops the start. */
+const runConfig = (config: Config, connectors: ConnectorRegistry): RunConfig => ({
+  ...config,
+  ...channelSettings(config, Object.keys(connectors)),
+});
+
 async function startProcess(
-  config: Config,
+  given: Config,
   options: GatewayOptions,
   roles: { workers: boolean },
 ): Promise<Gateway> {
+  const config = runConfig(given, options.connectors ?? CONNECTORS);
   const backend = await openBackend(config);
   // A start that fails half-way (the port is taken, say) closes what it opened, in reverse: a
   // caller that retries, or a test that expects the failure, must not inherit open pools,
@@ -296,7 +306,7 @@ async function startProcess(
 }
 
 async function launch(
-  config: Config,
+  config: RunConfig,
   options: GatewayOptions,
   roles: { workers: boolean },
   backend: OpenBackend,
@@ -454,6 +464,7 @@ export async function startWorkerProcess(
     );
   }
   const connectors = options.connectors ?? CONNECTORS;
+  const run = runConfig(config, connectors);
   const log = options.logger ?? createLogger(config.logLevel);
   const backend = await openBackend(config);
   if (backend.masterKeyInDataDir) log.warn(masterKeyWarning(backend.masterKeyInDataDir));
@@ -462,7 +473,7 @@ export async function startWorkerProcess(
       "no OMNIGATE_REDIS_URL: provider rate limits, recipient pacing and circuit breakers are kept per worker process, so N workers may send at N times an account's rate",
     );
   }
-  const workers = createWorkers(config, options, backend, connectors, log, () => publicUrl ?? '', 'worker');
+  const workers = createWorkers(run, options, backend, connectors, log, () => publicUrl ?? '', 'worker');
   const { dispatcher, notifier } = workers;
   const kicks = config.redisUrl ? kicksOn(config.redisUrl, config.redisPrefix, log) : undefined;
   await kicks?.subscribe((withCallbacks) => {

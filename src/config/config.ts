@@ -2,7 +2,6 @@
  * All configuration, read from the environment in one place. Secrets (API key, master key) are
  * read here and never logged.
  */
-import { CHANNEL_NAMES } from '../channels/registry.ts';
 import type { ConnectionLimits } from '../lib/connection-limits.ts';
 
 export type Mode = 'sandbox' | 'production';
@@ -21,14 +20,11 @@ export interface Config {
    * refuses one inside the data dir: a copy of the directory would carry the key with the data.
    */
   masterKeyFile?: string;
-  /** Per channel: an explicit provider base URL, overriding both sandbox and production defaults. */
-  apiBases: Record<string, string | undefined>;
-  /** Per channel: a send rate (per second, per account) replacing the provider's documented default. */
-  ratePerSecond: Record<string, number | undefined>;
-  /** Per channel: a send rate per recipient replacing the provider's documented pace. */
-  recipientRatePerSecond: Record<string, number | undefined>;
-  /** Per channel: how long a message without `expiresAt` may wait to be sent, in seconds. */
-  defaultTtlSeconds: Record<string, number | undefined>;
+  /**
+   * The per-channel variables (OMNIGATE_<NAME>_API_BASE, ...) as given: config knows no channel
+   * list, so `channelSettings` reads them for the channels the gateway is started with.
+   */
+  channelEnv: Readonly<Record<string, string>>;
   /** The URL the gateway is reached at, for webhook URLs it prints and gives the sandbox. */
   publicUrl?: string;
   /**
@@ -140,6 +136,52 @@ function positive(value: string, name: string): number {
   return n;
 }
 
+/** OMNIGATE_<NAME>_<SETTING> for any channel name; which names count is the gateway's to say. */
+const CHANNEL_VARIABLE =
+  /^OMNIGATE_[A-Z0-9_]+_(API_BASE|RATE_PER_SECOND|RECIPIENT_RATE_PER_SECOND|DEFAULT_TTL_SECONDS)$/;
+
+/** What OMNIGATE_<NAME>_* set for each channel a gateway runs. */
+export interface ChannelSettings {
+  /** Per channel: an explicit provider base URL, overriding both sandbox and production defaults. */
+  apiBases: Record<string, string | undefined>;
+  /** Per channel: a send rate (per second, per account) replacing the provider's documented default. */
+  ratePerSecond: Record<string, number | undefined>;
+  /** Per channel: a send rate per recipient replacing the provider's documented pace. */
+  recipientRatePerSecond: Record<string, number | undefined>;
+  /** Per channel: how long a message without `expiresAt` may wait to be sent, in seconds. */
+  defaultTtlSeconds: Record<string, number | undefined>;
+}
+
+/**
+ * Reads OMNIGATE_<NAME>_* for the given channel names (the connectors the gateway is started
+ * with); a bad value throws, naming the variable, before anything is opened.
+ */
+export function channelSettings(
+  config: Pick<Config, 'channelEnv'>,
+  names: readonly string[],
+): ChannelSettings {
+  const env = config.channelEnv;
+  const settings: ChannelSettings = {
+    apiBases: {},
+    ratePerSecond: {},
+    recipientRatePerSecond: {},
+    defaultTtlSeconds: {},
+  };
+  for (const name of names) {
+    const prefix = `OMNIGATE_${name.toUpperCase()}`;
+    settings.apiBases[name] = env[`${prefix}_API_BASE`] || undefined;
+    const rate = env[`${prefix}_RATE_PER_SECOND`];
+    settings.ratePerSecond[name] = rate ? int(rate, 1, `${prefix}_RATE_PER_SECOND`) : undefined;
+    const perRecipient = env[`${prefix}_RECIPIENT_RATE_PER_SECOND`];
+    const ttl = env[`${prefix}_DEFAULT_TTL_SECONDS`];
+    settings.defaultTtlSeconds[name] = ttl ? int(ttl, 1, `${prefix}_DEFAULT_TTL_SECONDS`) : undefined;
+    settings.recipientRatePerSecond[name] = perRecipient
+      ? positive(perRecipient, `${prefix}_RECIPIENT_RATE_PER_SECOND`)
+      : undefined;
+  }
+  return settings;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = (env.OMNIGATE_MODE ?? 'sandbox') as Mode;
   if (mode !== 'sandbox' && mode !== 'production') {
@@ -148,22 +190,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sync = (env.OMNIGATE_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL')
     throw new Error('OMNIGATE_SQLITE_SYNCHRONOUS must be FULL or NORMAL');
-  const apiBases: Record<string, string | undefined> = {};
-  const ratePerSecond: Record<string, number | undefined> = {};
-  const recipientRatePerSecond: Record<string, number | undefined> = {};
-  const defaultTtlSeconds: Record<string, number | undefined> = {};
-  for (const name of CHANNEL_NAMES) {
-    const prefix = `OMNIGATE_${name.toUpperCase()}`;
-    apiBases[name] = env[`${prefix}_API_BASE`] || undefined;
-    const rate = env[`${prefix}_RATE_PER_SECOND`];
-    ratePerSecond[name] = rate ? int(rate, 1, `${prefix}_RATE_PER_SECOND`) : undefined;
-    const perRecipient = env[`${prefix}_RECIPIENT_RATE_PER_SECOND`];
-    const ttl = env[`${prefix}_DEFAULT_TTL_SECONDS`];
-    defaultTtlSeconds[name] = ttl ? int(ttl, 1, `${prefix}_DEFAULT_TTL_SECONDS`) : undefined;
-    recipientRatePerSecond[name] = perRecipient
-      ? positive(perRecipient, `${prefix}_RECIPIENT_RATE_PER_SECOND`)
-      : undefined;
-  }
   return {
     port: env.PORT === '0' ? 0 : int(env.PORT, 8080, 'PORT'), // 0: any free port (tests)
     host: env.HOST ?? '127.0.0.1',
@@ -172,10 +198,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.OMNIGATE_API_KEY ? { apiKey: env.OMNIGATE_API_KEY } : {}),
     ...(env.OMNIGATE_MASTER_KEY ? { masterKey: env.OMNIGATE_MASTER_KEY } : {}),
     ...(env.OMNIGATE_MASTER_KEY_FILE ? { masterKeyFile: env.OMNIGATE_MASTER_KEY_FILE } : {}),
-    apiBases,
-    ratePerSecond,
-    recipientRatePerSecond,
-    defaultTtlSeconds,
+    channelEnv: Object.fromEntries(
+      Object.entries(env).filter(
+        (e): e is [string, string] => CHANNEL_VARIABLE.test(e[0]) && e[1] !== undefined,
+      ),
+    ),
     ...(env.OMNIGATE_PUBLIC_URL ? { publicUrl: env.OMNIGATE_PUBLIC_URL.replace(/\/$/, '') } : {}),
     ...(env.OMNIGATE_DATABASE_URL ? { databaseUrl: env.OMNIGATE_DATABASE_URL } : {}),
     ...(env.OMNIGATE_REDIS_URL ? { redisUrl: env.OMNIGATE_REDIS_URL } : {}),

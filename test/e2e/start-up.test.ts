@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CONNECTORS } from '../../src/channels/registry.ts';
 import { loadConfig, minimumLeaseMs } from '../../src/config/config.ts';
 import { startGateway } from '../../src/runtime.ts';
 import { captureLog } from '../support/log-capture.ts';
@@ -31,6 +32,41 @@ describe('start-up', () => {
       leaseMs: 4000,
     });
     expect(minimumLeaseMs(15_000)).toBeLessThanOrEqual(loadConfig({}).leaseMs);
+  });
+
+  it('refuses a bad OMNIGATE_<NAME>_* value of a channel it runs, naming it, before anything opens', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'omnigate-start-')), 'data');
+    cleanups.push(() => rmSync(resolve(dataDir, '..'), { recursive: true, force: true }));
+    const env = { OMNIGATE_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0' };
+    const bad = {
+      OMNIGATE_LINE_RATE_PER_SECOND: [
+        /OMNIGATE_LINE_RATE_PER_SECOND must be a positive integer, got '0'/,
+        '0',
+      ],
+      OMNIGATE_TELEGRAM_RECIPIENT_RATE_PER_SECOND: [
+        /OMNIGATE_TELEGRAM_RECIPIENT_RATE_PER_SECOND must be a positive number, got 'fast'/,
+        'fast',
+      ],
+      OMNIGATE_WHATSAPP_DEFAULT_TTL_SECONDS: [
+        /OMNIGATE_WHATSAPP_DEFAULT_TTL_SECONDS must be a positive integer, got '1.5'/,
+        '1.5',
+      ],
+    } as const;
+    for (const [name, [message, value]] of Object.entries(bad)) {
+      await expect(startGateway(loadConfig({ ...env, [name]: value }), { quiet: true })).rejects.toThrow(
+        message,
+      );
+    }
+    // Refused before the data directory was even made.
+    expect(existsSync(dataDir)).toBe(false);
+    // The settings read are those of the channels the gateway is given: without Viber, its
+    // variables are not read.
+    const { viber: _viber, ...withoutViber } = CONNECTORS;
+    const gateway = await startGateway(loadConfig({ ...env, OMNIGATE_VIBER_RATE_PER_SECOND: '0' }), {
+      quiet: true,
+      connectors: withoutViber,
+    });
+    await gateway.stop();
   });
 
   it('releases the data directory and the database when the port is taken', async () => {
