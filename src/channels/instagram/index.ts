@@ -6,30 +6,30 @@
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { hubHandshake, verifyHubSignature } from '../families/meta-graph/webhook.ts';
+import { sendApiFaults } from '../families/send-api/emulator/faults.ts';
+import { sendApiSandbox } from '../families/send-api/emulator/index.ts';
 import { limitTable } from '../kit/limit-notes.ts';
 import { bearer } from '../messenger/authorize.ts';
 import { checkScopedId, checkSendApi } from '../messenger/check.ts';
 import { classifySendApi } from '../messenger/classify.ts';
-import { sendApiFaults } from '../messenger/emulator/faults.ts';
-import { sendApiSandbox } from '../messenger/emulator/index.ts';
 import { parseSendApiWebhook } from '../messenger/inbound.ts';
 import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from '../messenger/limits.ts';
 import { renderSendApi } from '../messenger/render.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
 import { INSTAGRAM_EMULATOR } from './emulator/profile.ts';
-import { INSTAGRAM_FLAVOR } from './flavor.ts';
 import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';
-import {
-  INSTAGRAM_ATTACHMENT_BYTES,
-  INSTAGRAM_ATTACHMENT_NOTES,
-  instagramLinkedMedia,
-} from './linked-media.ts';
 import {
   INSTAGRAM_SANDBOX_CREDENTIALS,
   InstagramCredentials,
   InstagramOptions,
   readInstagramOptions,
 } from './options.ts';
+import { INSTAGRAM_FLAVOR } from './provider/flavor.ts';
+import {
+  INSTAGRAM_ATTACHMENT_BYTES,
+  INSTAGRAM_ATTACHMENT_NOTES,
+  instagramLinkedMedia,
+} from './provider/linked-media.ts';
 
 export const instagramConnector: ChannelConnector = {
   name: 'instagram',
@@ -65,7 +65,7 @@ export const instagramConnector: ChannelConnector = {
     ),
     limitTable(
       'INSTAGRAM_ATTACHMENT_BYTES',
-      'src/channels/instagram/linked-media.ts',
+      'src/channels/instagram/provider/linked-media.ts',
       INSTAGRAM_ATTACHMENT_BYTES,
       INSTAGRAM_ATTACHMENT_NOTES,
     ),

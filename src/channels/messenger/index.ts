@@ -6,18 +6,18 @@
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { hubHandshake, verifyHubSignature } from '../families/meta-graph/webhook.ts';
+import { sendApiFaults } from '../families/send-api/emulator/faults.ts';
+import { sendApiSandbox } from '../families/send-api/emulator/index.ts';
 import { limitTable } from '../kit/limit-notes.ts';
 import { bearer } from './authorize.ts';
 import { MESSENGER_CAPABILITIES } from './capabilities.ts';
 import { checkScopedId, checkSendApi } from './check.ts';
 import { classifySendApi } from './classify.ts';
-import { sendApiFaults } from './emulator/faults.ts';
-import { sendApiSandbox } from './emulator/index.ts';
 import { MESSENGER_EMULATOR } from './emulator/profile.ts';
-import { MESSENGER_FLAVOR } from './flavor.ts';
 import { parseSendApiWebhook } from './inbound.ts';
 import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from './limits.ts';
 import { MESSENGER_SANDBOX_CREDENTIALS, MessengerCredentials, MessengerOptions } from './options.ts';
+import { MESSENGER_FLAVOR } from './provider/flavor.ts';
 import { renderMessenger } from './render.ts';
 
 export const messengerConnector: ChannelConnector = {

@@ -13,8 +13,8 @@ import { telegramSandbox } from './emulator/index.ts';
 import { parseTelegramUpdate, verifyTelegramSecret } from './inbound.ts';
 import { TELEGRAM_LIMIT_NOTES, TELEGRAM_LIMITS } from './limits.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS, TelegramCredentials, TelegramOptions } from './options.ts';
+import { TELEGRAM_URL_LIMIT_NOTES, TELEGRAM_URL_LIMITS, telegramLinkedMedia } from './provider/url-media.ts';
 import { renderTelegram } from './render.ts';
-import { TELEGRAM_URL_LIMIT_NOTES, TELEGRAM_URL_LIMITS, telegramLinkedMedia } from './url-media.ts';
 
 export const telegramConnector: ChannelConnector = {
   name: 'telegram',
@@ -31,7 +31,7 @@ export const telegramConnector: ChannelConnector = {
     limitTable('TELEGRAM_LIMITS', 'src/channels/telegram/limits.ts', TELEGRAM_LIMITS, TELEGRAM_LIMIT_NOTES),
     limitTable(
       'TELEGRAM_URL_LIMITS',
-      'src/channels/telegram/url-media.ts',
+      'src/channels/telegram/provider/url-media.ts',
       TELEGRAM_URL_LIMITS,
       TELEGRAM_URL_LIMIT_NOTES,
     ),

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { BEARER_REDACTED, redactHeaders } from '../../../sandbox/recorder.ts';
 import type { SandboxOptions } from '../../../sandbox/types.ts';
 import { LINE_SANDBOX_CREDENTIALS } from '../options.ts';
-import { LINE_PATHS } from '../render.ts';
+import { LINE_PATHS } from '../provider/api.ts';
 import { handleLineApi, type LineEndpoint } from './api.ts';
 import { LineSandboxState } from './state.ts';
 import { createLineValidators, type LineValidators } from './validator.ts';

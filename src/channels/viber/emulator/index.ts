@@ -10,10 +10,9 @@ import { isObj, type Obj } from '../../../lib/json.ts';
 import { postWebhook } from '../../../sandbox/post-webhook.ts';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
 import type { SandboxOptions } from '../../../sandbox/types.ts';
-import { SIGNATURE_HEADER, signViberBody } from '../inbound.ts';
 import { VIBER_USER_ID } from '../limits.ts';
 import { VIBER_SANDBOX_CREDENTIALS } from '../options.ts';
-import { VIBER_SEND_PATH } from '../render.ts';
+import { SIGNATURE_HEADER, signViberBody, VIBER_SEND_PATH } from '../provider.ts';
 import { sandboxReceiver } from './receivers.ts';
 import { validateSendMessage } from './validate.ts';
 

@@ -13,9 +13,9 @@ import { requestsRoute } from '../../../sandbox/recorder.ts';
 import { problem } from '../../../sandbox/simulate.ts';
 import type { SandboxOptions } from '../../../sandbox/types.ts';
 import { WECHAT_OPENID } from '../limits.ts';
-import { wechatAesKey } from '../message-crypto.ts';
 import { WECHAT_SANDBOX_CREDENTIALS } from '../options.ts';
-import { WECHAT_PATHS } from '../render.ts';
+import { wechatAesKey } from '../provider/message-crypto.ts';
+import { WECHAT_PATHS } from '../provider/paths.ts';
 import { handleCustomSend, handleStableToken, type WechatAnswer } from './api.ts';
 import { WechatSandboxState } from './state.ts';
 import {

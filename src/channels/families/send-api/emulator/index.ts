@@ -7,12 +7,12 @@
  * play a user: POST /_simulate/message.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { headerValue, secretsEqual } from '../../../lib/headers.ts';
-import { isObj, type Obj } from '../../../lib/json.ts';
-import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../sandbox/recorder.ts';
-import { problem } from '../../../sandbox/simulate.ts';
-import type { SandboxOptions } from '../../../sandbox/types.ts';
-import { graphErrorBody } from '../../families/meta-graph/errors.ts';
+import { headerValue, secretsEqual } from '../../../../lib/headers.ts';
+import { isObj, type Obj } from '../../../../lib/json.ts';
+import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../../sandbox/recorder.ts';
+import { problem } from '../../../../sandbox/simulate.ts';
+import type { SandboxOptions } from '../../../../sandbox/types.ts';
+import { graphErrorBody } from '../../meta-graph/errors.ts';
 import type { EmulatorProfile } from './profile.ts';
 import { SandboxRecipients } from './recipients.ts';
 import { createSendApiValidator, type SendApiValidator } from './validator.ts';
