@@ -1,13 +1,12 @@
 /**
  * Instagram Messaging connector (Instagram API with Instagram Login). It speaks Messenger's Send
- * API, so it reuses Messenger's renderers, checks, classifier, webhook parser and emulator with the
- * Instagram flavour (flavor.ts) and emulator profile (emulator/profile.ts). README.md has the rest.
+ * API, so it reuses Messenger's renderers, checks, classifier and webhook parser with the Instagram
+ * flavour (provider/flavor.ts), and the Send API emulator (../families/send-api/emulator) with its
+ * profile (emulator/profile.ts). README.md has the rest.
  */
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { hubHandshake, verifyHubSignature } from '../families/meta-graph/webhook.ts';
-import { sendApiFaults } from '../families/send-api/emulator/faults.ts';
-import { sendApiSandbox } from '../families/send-api/emulator/index.ts';
 import { limitTable } from '../kit/limit-notes.ts';
 import { bearer } from '../messenger/authorize.ts';
 import { checkScopedId, checkSendApi } from '../messenger/check.ts';
@@ -16,7 +15,6 @@ import { parseSendApiWebhook } from '../messenger/inbound.ts';
 import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from '../messenger/limits.ts';
 import { renderSendApi } from '../messenger/render.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
-import { INSTAGRAM_EMULATOR } from './emulator/profile.ts';
 import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';
 import {
   INSTAGRAM_SANDBOX_CREDENTIALS,
@@ -82,6 +80,7 @@ export const instagramConnector: ChannelConnector = {
   verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),
   parseInbound: parseSendApiWebhook,
   handshake: hubHandshake,
-  sandbox: sendApiSandbox(INSTAGRAM_EMULATOR),
-  sandboxFaults: sendApiFaults,
 };
+
+/** The emulator registers beside the connector, under sandbox (src/sandbox/host.ts); the connector never uses it. */
+export { instagramEmulator } from './emulator/index.ts';

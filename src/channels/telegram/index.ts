@@ -8,8 +8,6 @@ import { limitTable } from '../kit/limit-notes.ts';
 import { TELEGRAM_CAPABILITIES } from './capabilities.ts';
 import { checkTelegramMessage, checkTelegramRecipient } from './check.ts';
 import { classifyTelegramResponse } from './classify.ts';
-import { telegramFaults } from './emulator/faults.ts';
-import { telegramSandbox } from './emulator/index.ts';
 import { parseTelegramUpdate, verifyTelegramSecret } from './inbound.ts';
 import { TELEGRAM_LIMIT_NOTES, TELEGRAM_LIMITS } from './limits.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS, TelegramCredentials, TelegramOptions } from './options.ts';
@@ -53,6 +51,7 @@ export const telegramConnector: ChannelConnector = {
   classify: classifyTelegramResponse,
   verifyInbound: verifyTelegramSecret,
   parseInbound: parseTelegramUpdate,
-  sandbox: telegramSandbox,
-  sandboxFaults: telegramFaults,
 };
+
+/** The emulator registers beside the connector, under sandbox (src/sandbox/host.ts); the connector never uses it. */
+export { telegramEmulator } from './emulator/index.ts';
