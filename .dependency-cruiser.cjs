@@ -30,7 +30,7 @@ module.exports = {
       { path: '/emulator/' }),
     rule('emulator-reaches-sandbox-lib-facts', 'An emulator: sandbox, lib, its channel\'s provider facts.',
       { path: '^src/channels/([^/]+)/.*emulator/' },
-      { path: SRC, pathNot: ['^src/channels/$1/(emulator/|limits\\.ts$|options\\.ts$|provider\\.ts$)',
+      { path: SRC, pathNot: ['^src/channels/$1/(emulator/|provider/|limits\\.ts$|options\\.ts$|provider\\.ts$)',
         '^src/channels/families/', '^src/sandbox/', '^src/lib/', '^src/core/vocabulary/'] }),
     rule('sandbox-reaches-lib-http', 'The emulator host knows no channel and no store.',
       { path: '^src/sandbox/' },

@@ -37,6 +37,7 @@ import type { DestinationGuard } from './lib/ssrf-guard.ts';
 import { type SandboxTags, sandboxUrlRewriter } from './sandbox/account-tag.ts';
 import { sandboxHost } from './sandbox/host.ts';
 import type { MemoryRecorder } from './sandbox/recorder.ts';
+import type { EmulatorRegistry } from './sandbox/types.ts';
 
 export interface AppDeps {
   store: Store;
@@ -52,6 +53,8 @@ export interface AppDeps {
   dependencies?: () => Record<string, boolean>;
   /** Mount the provider emulators under /sandbox. */
   sandbox?: {
+    /** The emulators to mount, by channel name. */
+    emulators: EmulatorRegistry;
     recorder: MemoryRecorder;
     webhookUrls?: () => Record<string, string | undefined>;
     /** Per channel, the tenant owning the sandbox account of `webhookUrls`. */
@@ -234,7 +237,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   if (deps.sandbox) {
     await app.register(sandboxHost, {
-      connectors: deps.connectors,
+      emulators: deps.sandbox.emulators,
       recorder: deps.sandbox.recorder,
       webhookUrls: deps.sandbox.webhookUrls?.() ?? {},
       chaos: deps.sandbox.chaos,

@@ -5,7 +5,7 @@
  * and `worker` processes.
  */
 import Fastify from 'fastify';
-import { CONNECTORS } from './channels/registry.ts';
+import { EMULATORS } from './channels/registry.ts';
 import { loadConfig } from './config/config.ts';
 import { apiKeyPrefix } from './lib/crypto.ts';
 import { type Gateway, startApiProcess, startGateway, startWorkerProcess } from './runtime.ts';
@@ -114,7 +114,7 @@ async function sandbox(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
   await app.register(sandboxHost, {
-    connectors: CONNECTORS,
+    emulators: EMULATORS,
     recorder: new MemoryRecorder(1_000),
     chaos: process.env.OMNIGATE_SANDBOX_CHAOS,
   });

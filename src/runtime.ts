@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { type BootstrapResult, bootstrap } from './bootstrap.ts';
-import { CONNECTORS, type ConnectorRegistry } from './channels/registry.ts';
+import { CONNECTORS, type ConnectorRegistry, EMULATORS } from './channels/registry.ts';
 import { FACADE_CALLBACK_FORMATS } from './compat/index.ts';
 import { type ChannelSettings, type Config, channelSettings } from './config/config.ts';
 import type { JobQueue } from './core/ports/queue.ts';
@@ -388,6 +388,7 @@ async function launch(
     ...(recorder
       ? {
           sandbox: {
+            emulators: EMULATORS,
             recorder,
             tags: backend.sandboxTags,
             chaos: config.sandboxChaos,

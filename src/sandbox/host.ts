@@ -11,7 +11,6 @@
  * they are open.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChannelConnector, ConnectorRegistry } from '../core/index.ts';
 import type { ProbeMedia } from '../lib/media-probe.ts';
 import { redactSecrets } from '../lib/redact-secrets.ts';
 import { type SandboxAccess, sandboxGuard, viewerOf } from './access.ts';
@@ -26,10 +25,10 @@ import {
   sandboxChaos,
 } from './chaos.ts';
 import type { MemoryRecorder } from './recorder.ts';
-import type { FaultAnswer, SandboxRecorder } from './types.ts';
+import type { EmulatorRegistry, FaultAnswer, SandboxFaults, SandboxRecorder } from './types.ts';
 
 export interface SandboxHostOptions {
-  connectors: ConnectorRegistry;
+  emulators: EmulatorRegistry;
   recorder: MemoryRecorder;
   /** The gateway's inbound webhook URL of each channel's sandbox account, if known. */
   webhookUrls?: Record<string, string | undefined>;
@@ -49,7 +48,7 @@ const NO_ONE = '';
 
 export const sandboxHost: FastifyPluginAsync<SandboxHostOptions> = async (
   app,
-  { connectors, recorder, webhookUrls, chaos, access, probeMedia },
+  { emulators, recorder, webhookUrls, chaos, access, probeMedia },
 ) => {
   if (chaos) {
     const settings = parseChaos(chaos);
@@ -66,14 +65,14 @@ export const sandboxHost: FastifyPluginAsync<SandboxHostOptions> = async (
         : recorder.list(channel, filter),
   };
 
-  for (const [name, connector] of Object.entries(connectors)) {
+  for (const [name, emulator] of Object.entries(emulators)) {
     const webhookUrl = webhookUrls?.[name];
     const webhookTenant = access?.webhookTenants[name];
     if (webhookUrl && webhookTenant) registerWebhookTenant(webhookUrl, webhookTenant);
     await app.register(
       async (scope) => {
         if (access) scope.addHook('onRequest', sandboxGuard(access, name));
-        scope.addHook('onRequest', chaosHook(connector, recorder));
+        scope.addHook('onRequest', chaosHook(name, emulator.faults, recorder));
         // A slow answer is slow on the way back: the provider has the request at once (and the
         // recorder's timestamps stay arrival times).
         scope.addHook('onSend', async (request, reply, payload) => {
@@ -81,8 +80,8 @@ export const sandboxHost: FastifyPluginAsync<SandboxHostOptions> = async (
           if (slow) await new Promise((r) => setTimeout(r, slow.current.slowMs));
           return spoilAnswer(request, reply, payload);
         });
-        await scope.register(connector.sandbox, {
-          credentials: connector.sandboxCredentials,
+        await scope.register(emulator.plugin, {
+          credentials: emulator.credentials,
           recorder: filed,
           ...(webhookUrl ? { webhookUrl } : {}),
           ...(probeMedia ? { probeMedia } : {}),
@@ -147,8 +146,7 @@ function spoilAnswer(request: FastifyRequest, reply: FastifyReply, payload: unkn
   return payload;
 }
 
-function chaosHook(connector: ChannelConnector, recorder: MemoryRecorder) {
-  const faults = connector.sandboxFaults;
+function chaosHook(name: string, faults: SandboxFaults | undefined, recorder: MemoryRecorder) {
   const answerFor = (fault: 'throttle' | 'error'): FaultAnswer =>
     fault === 'throttle'
       ? (faults?.throttled(CHAOS_RETRY_AFTER_S) ?? { status: 429, body: {} })
@@ -172,10 +170,10 @@ function chaosHook(connector: ChannelConnector, recorder: MemoryRecorder) {
     }
     const at = new Date().toISOString();
     // The URL may hold a credential (Telegram's token is in the path); the record is for people.
-    const path = redactSecrets(request.url.replace(`/sandbox/${connector.name}`, ''));
+    const path = redactSecrets(request.url.replace(`/sandbox/${name}`, ''));
     if (fault === 'reset') {
       recorder.record(
-        connector.name,
+        name,
         { at, path, headers: {}, body: 'chaos: connection reset', status: 0, response: null },
         owner,
       );
@@ -185,7 +183,7 @@ function chaosHook(connector: ChannelConnector, recorder: MemoryRecorder) {
     }
     const answer = answerFor(fault);
     recorder.record(
-      connector.name,
+      name,
       { at, path, headers: {}, body: `chaos: ${fault}`, status: answer.status, response: answer.body },
       owner,
     );

@@ -1,10 +1,27 @@
 /**
- * What the emulators and their host share: the options an emulator is mounted with, the recorder
- * of what it answered, and the fault answers of chaos mode.
+ * What the emulators and their host share: an emulator as the host mounts it, the options it is
+ * mounted with, the recorder of what it answered, and the fault answers of chaos mode.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Credentials } from '../core/vocabulary/channel.ts';
 import type { ProbeMedia } from '../lib/media-probe.ts';
+
+/**
+ * A channel's strict provider emulator, registered beside its connector (src/channels/registry.ts)
+ * and mounted at /sandbox/<name> by ./host.ts. The connector never sees it.
+ */
+export interface Emulator {
+  readonly plugin: FastifyPluginAsync<SandboxOptions>;
+  /** The credentials the emulator accepts: the sandbox account's (the connector's `sandboxCredentials`). */
+  readonly credentials: Credentials;
+  /**
+   * How this provider answers when it throttles and when it breaks, for chaos mode (./chaos.ts).
+   * Omitted: HTTP 429 and 500 with an empty JSON body.
+   */
+  readonly faults?: SandboxFaults;
+}
+
+export type EmulatorRegistry = Readonly<Record<string, Emulator>>;
 
 /** Options the sandbox plugin of a channel receives. */
 export interface SandboxOptions {

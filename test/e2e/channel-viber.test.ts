@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIBER_SANDBOX_RECEIVERS as R } from '../../src/channels/viber/emulator/receivers.ts';
-import { signViberBody } from '../../src/channels/viber/inbound.ts';
 import { viberConnector } from '../../src/channels/viber/index.ts';
+import { signViberBody } from '../../src/channels/viber/provider.ts';
 import { MESSAGE_KINDS } from '../../src/core/vocabulary/message.ts';
 import { SAMPLE_MESSAGES } from '../fixtures/messages.ts';
 import { startTestGateway, statusesOf, type TestGateway } from '../support/gateway.ts';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WECHAT_SANDBOX_USERS as U } from '../../src/channels/wechat/emulator/users.ts';
-import { wechatSignature } from '../../src/channels/wechat/signature.ts';
+import { wechatSignature } from '../../src/channels/wechat/provider/signature.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 let gw: TestGateway;

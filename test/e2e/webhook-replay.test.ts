@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wechatSignature } from '../../src/channels/wechat/signature.ts';
+import { wechatSignature } from '../../src/channels/wechat/provider/signature.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Gateway, startGateway } from '../../src/runtime.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';

@@ -7,13 +7,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ChannelConnector } from '../../src/core/ports/channel.ts';
 import type { ProviderRequest, ProviderResponse } from '../../src/core/vocabulary/channel.ts';
 import { MemoryRecorder } from '../../src/sandbox/recorder.ts';
-import type { RecordedRequest } from '../../src/sandbox/types.ts';
+import type { Emulator, RecordedRequest } from '../../src/sandbox/types.ts';
 
-export function emulatorHarness(connector: ChannelConnector) {
+export function emulatorHarness(connector: ChannelConnector, emulator: Emulator) {
   const prefix = `/sandbox/${connector.name}`;
 
   /** The emulator; `credentials` stand in for the sandbox account's (an account set up otherwise). */
-  async function buildSandbox(webhookUrl?: string, credentials = connector.sandboxCredentials) {
+  async function buildSandbox(webhookUrl?: string, credentials = emulator.credentials) {
     const memory = new MemoryRecorder();
     const recorder = {
       record: (channel: string, entry: RecordedRequest) => memory.record(channel, entry),
@@ -24,7 +24,7 @@ export function emulatorHarness(connector: ChannelConnector) {
       },
     };
     const app: FastifyInstance = Fastify();
-    await app.register(connector.sandbox, {
+    await app.register(emulator.plugin, {
       prefix,
       credentials,
       recorder,

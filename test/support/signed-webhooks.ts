@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { signHubBody } from '../../src/channels/families/meta-graph/webhook.ts';
 import { INSTAGRAM_SANDBOX_CREDENTIALS } from '../../src/channels/instagram/options.ts';
-import { signLineBody } from '../../src/channels/line/inbound.ts';
 import { LINE_SANDBOX_CREDENTIALS } from '../../src/channels/line/options.ts';
+import { signLineBody } from '../../src/channels/line/provider/api.ts';
 import { MESSENGER_SANDBOX_CREDENTIALS } from '../../src/channels/messenger/options.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS } from '../../src/channels/telegram/options.ts';
-import { signViberBody } from '../../src/channels/viber/inbound.ts';
 import { VIBER_SANDBOX_CREDENTIALS } from '../../src/channels/viber/options.ts';
+import { signViberBody } from '../../src/channels/viber/provider.ts';
 import { WECHAT_SANDBOX_CREDENTIALS } from '../../src/channels/wechat/options.ts';
-import { wechatSignature } from '../../src/channels/wechat/signature.ts';
+import { wechatSignature } from '../../src/channels/wechat/provider/signature.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS } from '../../src/channels/whatsapp/options.ts';
 
 export interface SignedParts {

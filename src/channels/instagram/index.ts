@@ -1,7 +1,8 @@
 /**
  * Instagram Messaging connector (Instagram API with Instagram Login). It speaks Messenger's Send
- * API, so it reuses Messenger's renderers, checks, classifier, webhook parser and emulator with the
- * Instagram flavour (flavor.ts) and emulator profile (emulator/profile.ts). README.md has the rest.
+ * API, so it reuses Messenger's renderers, checks, classifier and webhook parser with the Instagram
+ * flavour (provider/flavor.ts), and the Send API emulator (../families/send-api/emulator) with its
+ * profile (emulator/profile.ts). README.md has the rest.
  */
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
@@ -10,26 +11,23 @@ import { limitTable } from '../kit/limit-notes.ts';
 import { bearer } from '../messenger/authorize.ts';
 import { checkScopedId, checkSendApi } from '../messenger/check.ts';
 import { classifySendApi } from '../messenger/classify.ts';
-import { sendApiFaults } from '../messenger/emulator/faults.ts';
-import { sendApiSandbox } from '../messenger/emulator/index.ts';
 import { parseSendApiWebhook } from '../messenger/inbound.ts';
 import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from '../messenger/limits.ts';
 import { renderSendApi } from '../messenger/render.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
-import { INSTAGRAM_EMULATOR } from './emulator/profile.ts';
-import { INSTAGRAM_FLAVOR } from './flavor.ts';
 import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';
-import {
-  INSTAGRAM_ATTACHMENT_BYTES,
-  INSTAGRAM_ATTACHMENT_NOTES,
-  instagramLinkedMedia,
-} from './linked-media.ts';
 import {
   INSTAGRAM_SANDBOX_CREDENTIALS,
   InstagramCredentials,
   InstagramOptions,
   readInstagramOptions,
 } from './options.ts';
+import { INSTAGRAM_FLAVOR } from './provider/flavor.ts';
+import {
+  INSTAGRAM_ATTACHMENT_BYTES,
+  INSTAGRAM_ATTACHMENT_NOTES,
+  instagramLinkedMedia,
+} from './provider/linked-media.ts';
 
 export const instagramConnector: ChannelConnector = {
   name: 'instagram',
@@ -65,7 +63,7 @@ export const instagramConnector: ChannelConnector = {
     ),
     limitTable(
       'INSTAGRAM_ATTACHMENT_BYTES',
-      'src/channels/instagram/linked-media.ts',
+      'src/channels/instagram/provider/linked-media.ts',
       INSTAGRAM_ATTACHMENT_BYTES,
       INSTAGRAM_ATTACHMENT_NOTES,
     ),
@@ -82,6 +80,7 @@ export const instagramConnector: ChannelConnector = {
   verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),
   parseInbound: parseSendApiWebhook,
   handshake: hubHandshake,
-  sandbox: sendApiSandbox(INSTAGRAM_EMULATOR),
-  sandboxFaults: sendApiFaults,
 };
+
+/** The emulator registers beside the connector, under sandbox (src/sandbox/host.ts); the connector never uses it. */
+export { instagramEmulator } from './emulator/index.ts';

@@ -8,9 +8,9 @@ import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { carouselMode } from './carousel-mode.ts';
 import { checkAction, checkActions, Issues } from './check-actions.ts';
-import { messageLimitIssues } from './emulator/wire-limits.ts';
 import type { Planned } from './flex-fit.ts';
 import { LINE_LIMITS as L, LINE_CHAT_ID } from './limits.ts';
+import { messageLimitIssues } from './provider/wire-limits.ts';
 import { planFlexCarousel, planReceipt } from './render-flex.ts';
 import { planList } from './render-list.ts';
 

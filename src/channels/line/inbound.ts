@@ -2,14 +2,10 @@
  * LINE webhooks: `x-line-signature` is Base64(HMAC-SHA256(channel secret, raw body)), checked on the
  * exact bytes received (re-serialised JSON would not match), and the events normalised.
  */
-import { createHmac } from 'node:crypto';
 import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { headerValue, secretsEqual } from '../../lib/headers.ts';
 import { isObj, type Obj, str } from '../../lib/json.ts';
-
-export function signLineBody(rawBody: Buffer | string, channelSecret: string): string {
-  return createHmac('sha256', channelSecret).update(rawBody).digest('base64');
-}
+import { signLineBody } from './provider/api.ts';
 
 export function verifyLineSignature(request: InboundRequest, credentials: Credentials): boolean {
   const secret = credentials['channelSecret'];

@@ -9,8 +9,6 @@ import { LINE_CAPABILITIES } from './capabilities.ts';
 import { checkLineMessage, checkLineRecipient } from './check.ts';
 import { checkLineOptions } from './check-options.ts';
 import { classifyLineResponse } from './classify.ts';
-import { lineFaults } from './emulator/faults.ts';
-import { lineSandbox } from './emulator/index.ts';
 import { parseLineWebhook, verifyLineSignature } from './inbound.ts';
 import { LINE_LIMIT_NOTES, LINE_LIMITS, LINE_REPLY_TOKEN_VALID_MS } from './limits.ts';
 import { lineLinkedMedia } from './linked-media.ts';
@@ -51,6 +49,7 @@ export const lineConnector: ChannelConnector = {
   classify: classifyLineResponse,
   verifyInbound: verifyLineSignature,
   parseInbound: parseLineWebhook,
-  sandbox: lineSandbox,
-  sandboxFaults: lineFaults,
 };
+
+/** The emulator registers beside the connector, under sandbox (src/sandbox/host.ts); the connector never uses it. */
+export { lineEmulator } from './emulator/index.ts';

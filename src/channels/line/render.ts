@@ -11,17 +11,12 @@ import { carouselMode } from './carousel-mode.ts';
 import { type Fitted, fitted } from './flex-fit.ts';
 import { probedDurationMs } from './linked-media.ts';
 import { readLineOptions } from './options.ts';
+import { LINE_PATHS } from './provider/api.ts';
 import { type LineObject, textMessage, toQuickReplyItem } from './render-actions.ts';
 import { renderImagemap, renderLocation, renderMedia, renderSticker } from './render-basic.ts';
 import { planFlexCarousel, planReceipt } from './render-flex.ts';
 import { planList } from './render-list.ts';
 import { renderButtons, renderTemplateCarousel } from './render-template.ts';
-
-export const LINE_PATHS = {
-  push: '/v2/bot/message/push',
-  reply: '/v2/bot/message/reply',
-  loading: '/v2/bot/chat/loading/start',
-} as const;
 
 /** LINE shows the indicator for 20 s when not told otherwise; we say so explicitly. */
 const DEFAULT_LOADING_SECONDS = 20;

@@ -8,7 +8,7 @@
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { Action, CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { codePointLength } from '../../lib/text.ts';
-import { type SendApiFlavor, textLength } from './flavor.ts';
+import { type SendApiFlavor, textLength } from '../families/send-api/flavor.ts';
 import { MESSENGER_LIMITS as L, SCOPED_ID } from './limits.ts';
 import { renderSendApi } from './render.ts';
 

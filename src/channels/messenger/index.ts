@@ -1,7 +1,8 @@
 /**
  * Facebook Messenger Send API connector. See README.md in this folder for Messenger's quirks and
- * the choices made for what Messenger cannot show. The renderers, checks, classifier, webhook
- * parser and emulator are shared with Instagram (../instagram), which states its differences.
+ * the choices made for what Messenger cannot show. The renderers, checks, classifier and webhook
+ * parser are shared with Instagram (../instagram), which states its differences; the emulator is
+ * the Send API family's (../families/send-api/emulator), with Messenger's profile.
  */
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
@@ -11,13 +12,10 @@ import { bearer } from './authorize.ts';
 import { MESSENGER_CAPABILITIES } from './capabilities.ts';
 import { checkScopedId, checkSendApi } from './check.ts';
 import { classifySendApi } from './classify.ts';
-import { sendApiFaults } from './emulator/faults.ts';
-import { sendApiSandbox } from './emulator/index.ts';
-import { MESSENGER_EMULATOR } from './emulator/profile.ts';
-import { MESSENGER_FLAVOR } from './flavor.ts';
 import { parseSendApiWebhook } from './inbound.ts';
 import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from './limits.ts';
 import { MESSENGER_SANDBOX_CREDENTIALS, MessengerCredentials, MessengerOptions } from './options.ts';
+import { MESSENGER_FLAVOR } from './provider/flavor.ts';
 import { renderMessenger } from './render.ts';
 
 export const messengerConnector: ChannelConnector = {
@@ -55,6 +53,7 @@ export const messengerConnector: ChannelConnector = {
   verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),
   parseInbound: parseSendApiWebhook,
   handshake: hubHandshake,
-  sandbox: sendApiSandbox(MESSENGER_EMULATOR),
-  sandboxFaults: sendApiFaults,
 };
+
+/** The emulator registers beside the connector, under sandbox (src/sandbox/host.ts); the connector never uses it. */
+export { messengerEmulator } from './emulator/index.ts';

@@ -4,6 +4,7 @@
  * text limit is in bytes and lives in ../instagram/limits.ts. MESSENGER_LIMIT_NOTES says of each
  * where it is enforced and its source (docs/limits.md).
  */
+import { SEND_API_LIMITS } from '../families/send-api/limits.ts';
 import type { LimitNotes } from '../kit/limit-notes.ts';
 
 export const GRAPH_VERSION = 'v21.0';
@@ -11,18 +12,7 @@ export const GRAPH_VERSION = 'v21.0';
 export const MESSENGER_LIMITS = {
   /** `message.text`, characters. */
   text: 2000,
-  quickReplies: 13,
-  quickReplyTitle: 20,
-  /** Postback and quick-reply payloads, and `message.metadata`. */
-  payload: 1000,
-  /** Button template `text`. */
-  buttonTemplateText: 640,
-  buttons: 3,
-  buttonTitle: 20,
-  genericElements: 10,
-  elementTitle: 80,
-  elementSubtitle: 80,
-  receiptElements: 100,
+  ...SEND_API_LIMITS,
   /** Free-form messages within 24 h of the person's last message; a tag extends it. */
   sessionWindowHours: 24,
 } as const;
@@ -114,11 +104,12 @@ export const MESSENGER_TAGS = [
 ] as const;
 export type MessengerTag = (typeof MESSENGER_TAGS)[number];
 
-export const MESSAGING_TYPES = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'] as const;
-export type MessagingType = (typeof MESSAGING_TYPES)[number];
-
-export const NOTIFICATION_TYPES = ['REGULAR', 'SILENT_PUSH', 'NO_PUSH'] as const;
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+export {
+  MESSAGING_TYPES,
+  type MessagingType,
+  NOTIFICATION_TYPES,
+  type NotificationType,
+} from '../families/send-api/limits.ts';
 
 /** Page-scoped (PSID) and Instagram-scoped (IGSID) ids are decimal strings. */
 export const SCOPED_ID = /^[1-9][0-9]{4,31}$/;

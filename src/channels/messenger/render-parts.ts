@@ -8,7 +8,7 @@
 import type { Degradation, NumberedChoice } from '../../core/vocabulary/channel.ts';
 import type { Action, MessageOf } from '../../core/vocabulary/message.ts';
 import { codePointLength } from '../../lib/text.ts';
-import type { SendApiFlavor } from './flavor.ts';
+import type { SendApiFlavor } from '../families/send-api/flavor.ts';
 import { MESSENGER_LIMITS } from './limits.ts';
 
 export type SendApiButton =

@@ -11,7 +11,7 @@ import type {
   RenderResult,
 } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
-import type { SendApiFlavor } from './flavor.ts';
+import type { SendApiFlavor } from '../families/send-api/flavor.ts';
 import { GRAPH_VERSION } from './limits.ts';
 import { readMessengerOptions, type SendEnvelopeOptions } from './options.ts';
 import {

@@ -11,8 +11,8 @@ import type { Action, CanonicalMessage } from '../../core/vocabulary/message.ts'
 import { utf8Length } from '../../lib/text.ts';
 import { isTelegramButtonUrl, isTelegramChatId, TELEGRAM_LIMITS as L } from './limits.ts';
 import { type ParseMode, readTelegramOptions } from './options.ts';
-import { parseWithMode } from './parse-mode/parse.ts';
-import { MAX_SOURCE_BYTES, visibleChars } from './parse-mode/visible-text.ts';
+import { parseWithMode } from './provider/parse-mode/parse.ts';
+import { MAX_SOURCE_BYTES, visibleChars } from './provider/parse-mode/visible-text.ts';
 import { renderTelegram } from './render.ts';
 
 export function checkTelegramRecipient(to: string): string | undefined {

@@ -7,8 +7,7 @@
 import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { headerValue, secretsEqual } from '../../lib/headers.ts';
 import { isObj, str } from '../../lib/json.ts';
-
-export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+import { SECRET_HEADER } from './provider/webhook.ts';
 
 export function verifyTelegramSecret(request: InboundRequest, credentials: Credentials): boolean {
   const secret = credentials['secretToken'];

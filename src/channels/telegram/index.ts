@@ -8,13 +8,11 @@ import { limitTable } from '../kit/limit-notes.ts';
 import { TELEGRAM_CAPABILITIES } from './capabilities.ts';
 import { checkTelegramMessage, checkTelegramRecipient } from './check.ts';
 import { classifyTelegramResponse } from './classify.ts';
-import { telegramFaults } from './emulator/faults.ts';
-import { telegramSandbox } from './emulator/index.ts';
 import { parseTelegramUpdate, verifyTelegramSecret } from './inbound.ts';
 import { TELEGRAM_LIMIT_NOTES, TELEGRAM_LIMITS } from './limits.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS, TelegramCredentials, TelegramOptions } from './options.ts';
+import { TELEGRAM_URL_LIMIT_NOTES, TELEGRAM_URL_LIMITS, telegramLinkedMedia } from './provider/url-media.ts';
 import { renderTelegram } from './render.ts';
-import { TELEGRAM_URL_LIMIT_NOTES, TELEGRAM_URL_LIMITS, telegramLinkedMedia } from './url-media.ts';
 
 export const telegramConnector: ChannelConnector = {
   name: 'telegram',
@@ -31,7 +29,7 @@ export const telegramConnector: ChannelConnector = {
     limitTable('TELEGRAM_LIMITS', 'src/channels/telegram/limits.ts', TELEGRAM_LIMITS, TELEGRAM_LIMIT_NOTES),
     limitTable(
       'TELEGRAM_URL_LIMITS',
-      'src/channels/telegram/url-media.ts',
+      'src/channels/telegram/provider/url-media.ts',
       TELEGRAM_URL_LIMITS,
       TELEGRAM_URL_LIMIT_NOTES,
     ),
@@ -53,6 +51,7 @@ export const telegramConnector: ChannelConnector = {
   classify: classifyTelegramResponse,
   verifyInbound: verifyTelegramSecret,
   parseInbound: parseTelegramUpdate,
-  sandbox: telegramSandbox,
-  sandboxFaults: telegramFaults,
 };
+
+/** The emulator registers beside the connector, under sandbox (src/sandbox/host.ts); the connector never uses it. */
+export { telegramEmulator } from './emulator/index.ts';

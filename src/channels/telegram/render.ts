@@ -9,7 +9,7 @@ import { utf8Length } from '../../lib/text.ts';
 import { escapeFor, paragraphs } from './format.ts';
 import { TELEGRAM_LIMITS, telegramChatId } from './limits.ts';
 import { type ParseMode, readTelegramOptions } from './options.ts';
-import { visibleChars } from './parse-mode/visible-text.ts';
+import { visibleChars } from './provider/parse-mode/visible-text.ts';
 import { type Draft, renderCarousel, renderImagemap, renderList, renderReceipt } from './render-degraded.ts';
 import {
   type InlineKeyboardButton,

@@ -3,17 +3,11 @@
  * checked on the exact bytes received. Receipts (delivered / seen / failed) name the message by
  * its `message_token`; messages come from the person with `sender.id`.
  */
-import { createHmac } from 'node:crypto';
 import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { headerValue, secretsEqual } from '../../lib/headers.ts';
 import { isObj, str } from '../../lib/json.ts';
 import { viberTokenId } from './message-token.ts';
-
-export const SIGNATURE_HEADER = 'x-viber-content-signature';
-
-export function signViberBody(rawBody: Buffer | string, authToken: string): string {
-  return createHmac('sha256', authToken).update(rawBody).digest('hex');
-}
+import { SIGNATURE_HEADER, signViberBody } from './provider.ts';
 
 export function verifyViberSignature(request: InboundRequest, credentials: Credentials): boolean {
   const token = credentials['authToken'];

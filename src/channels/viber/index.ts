@@ -10,8 +10,6 @@ import { VIBER_CAPABILITIES } from './capabilities.ts';
 import { checkViberMessage, checkViberRecipient } from './check.ts';
 import { checkViberOptions } from './check-options.ts';
 import { classifyViberResponse } from './classify.ts';
-import { viberFaults } from './emulator/faults.ts';
-import { viberSandbox } from './emulator/index.ts';
 import { parseViberCallback, verifyViberSignature } from './inbound.ts';
 import { VIBER_LIMIT_NOTES, VIBER_LIMITS } from './limits.ts';
 import { viberLinkedMedia } from './linked-media.ts';
@@ -68,6 +66,7 @@ export const viberConnector: ChannelConnector = {
   parseInbound: parseViberCallback,
   // Message tokens are 64-bit: parsed exactly, so receipts name the message the send answer did.
   decodeInbound: (raw) => parseViberJson(raw.toString('utf8')),
-  sandbox: viberSandbox,
-  sandboxFaults: viberFaults,
 };
+
+/** The emulator registers beside the connector, under sandbox (src/sandbox/host.ts); the connector never uses it. */
+export { viberEmulator } from './emulator/index.ts';

@@ -13,10 +13,9 @@ import type {
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { lastPathSegment, VIBER_LIMITS } from './limits.ts';
 import { readViberOptions, type ViberOptions } from './options.ts';
+import { VIBER_SEND_PATH } from './provider.ts';
 import { viberAction, viberKeyboard } from './render-actions.ts';
 import { type CardInput, minimumRows, richMedia } from './render-rich-media.ts';
-
-export const VIBER_SEND_PATH = '/pa/send_message';
 
 type Body = Record<string, unknown>;
 interface Draft {

@@ -7,7 +7,7 @@
 
 import type { AccessTokenFlow } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
-import { WECHAT_PATHS } from './render.ts';
+import { WECHAT_PATHS } from './provider/paths.ts';
 
 export const wechatAccessToken: AccessTokenFlow = {
   request(credentials) {

@@ -7,7 +7,7 @@
  * body still has its plaintext fields).
  */
 import type { Credentials, InboundRequest } from '../../core/vocabulary/channel.ts';
-import { decryptWechatMessage, msgSignedByWechat, wechatAesKey } from './message-crypto.ts';
+import { decryptWechatMessage, msgSignedByWechat, wechatAesKey } from './provider/message-crypto.ts';
 import { decodeWechatXml } from './xml.ts';
 
 /**

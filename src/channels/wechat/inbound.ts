@@ -8,7 +8,7 @@
 import type { Credentials, InboundEvent, InboundRequest } from '../../core/vocabulary/channel.ts';
 import { isObj } from '../../lib/json.ts';
 import { isEncryptedPush, openEncryptedPush, verifyEncryptedPush } from './encrypted-push.ts';
-import { signedByWechat } from './signature.ts';
+import { signedByWechat } from './provider/signature.ts';
 
 /** An encrypted push is verified by its msg_signature, which also covers the ciphertext. */
 export function verifyWechatPush(request: InboundRequest, credentials: Credentials): boolean {

@@ -10,8 +10,6 @@ import { wechatAccessToken } from './access-token.ts';
 import { WECHAT_CAPABILITIES } from './capabilities.ts';
 import { checkWechatMessage, checkWechatRecipient } from './check.ts';
 import { classifyWechatResponse } from './classify.ts';
-import { wechatFaults } from './emulator/faults.ts';
-import { wechatSandbox } from './emulator/index.ts';
 import {
   openWechatPush,
   parseWechatPush,
@@ -65,6 +63,7 @@ export const wechatConnector: ChannelConnector = {
   inboundAck: { contentType: 'text/plain; charset=utf-8', body: 'success' },
   handshake: wechatHandshake,
   signedFreshness: wechatFreshness,
-  sandbox: wechatSandbox,
-  sandboxFaults: wechatFaults,
 };
+
+/** The emulator registers beside the connector, under sandbox (src/sandbox/host.ts); the connector never uses it. */
+export { wechatEmulator } from './emulator/index.ts';

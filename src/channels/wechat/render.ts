@@ -9,14 +9,9 @@ import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.
 import type { Obj } from '../../lib/json.ts';
 import type { WechatContent } from './content.ts';
 import { readWechatOptions, type WechatOptions } from './options.ts';
+import { WECHAT_PATHS } from './provider/paths.ts';
 import { renderCarousel } from './render-carousel.ts';
 import { link, paragraphs, splitActions } from './render-menu.ts';
-
-export const WECHAT_PATHS = {
-  send: '/cgi-bin/message/custom/send?access_token={accessToken}',
-  typing: '/cgi-bin/message/custom/typing?access_token={accessToken}',
-  token: '/cgi-bin/stable_token',
-} as const;
 
 export function renderWechat(message: CanonicalMessage, ctx: RenderContext): RenderResult {
   const options = readWechatOptions(ctx.options);

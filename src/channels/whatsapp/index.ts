@@ -11,8 +11,6 @@ import { WHATSAPP_CAPABILITIES } from './capabilities.ts';
 import { checkWhatsAppMessage, checkWhatsAppRecipient } from './check.ts';
 import { checkWhatsAppOptions } from './check-options.ts';
 import { classifyWhatsAppResponse } from './classify.ts';
-import { whatsappFaults } from './emulator/errors.ts';
-import { whatsappSandbox } from './emulator/index.ts';
 import { parseWhatsAppWebhook, verifyWhatsAppSignature } from './inbound.ts';
 import { WA_LIMIT_NOTES, WA_LIMITS } from './limits.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS, WhatsAppCredentials, WhatsAppOptions } from './options.ts';
@@ -61,6 +59,7 @@ export const whatsappConnector: ChannelConnector = {
   verifyInbound: verifyWhatsAppSignature,
   parseInbound: parseWhatsAppWebhook,
   handshake: hubHandshake,
-  sandbox: whatsappSandbox,
-  sandboxFaults: whatsappFaults,
 };
+
+/** The emulator registers beside the connector, under sandbox (src/sandbox/host.ts); the connector never uses it. */
+export { whatsappEmulator } from './emulator/index.ts';

@@ -1,15 +1,14 @@
 /**
  * The contract every channel connector fills. Adding a channel is one folder under src/channels
- * that exports a `ChannelConnector`, plus one line in ./registry.ts; nothing in core changes.
+ * that exports a `ChannelConnector` and its `Emulator` (src/sandbox/types.ts), plus one line in
+ * src/channels/registry.ts; nothing in core changes. The emulator is no part of the connector.
  *
  * Connectors are pure: they render, authorize and classify, but never do I/O themselves. The
  * dispatcher owns the HTTP call (one undici pool per provider base URL), so timeouts, transport
  * error classification and retries are written once, not per channel.
  */
 import type { TSchema } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
 import type { LimitTable } from '../../channels/kit/limit-notes.ts';
-import type { SandboxFaults, SandboxOptions } from '../../sandbox/types.ts';
 import type {
   AccessTokenFlow,
   Capability,
@@ -41,7 +40,10 @@ export interface ChannelConnector {
   readonly limits: readonly LimitTable[];
   /** Schema of the credentials a channel account of this kind holds (POST /v1/channel-accounts). */
   readonly credentialsSchema: TSchema;
-  /** Credentials of the built-in sandbox account; the emulator accepts exactly these. */
+  /**
+   * Credentials of the built-in sandbox account (the emulator's `credentials`): bootstrap gives them
+   * to that account, and the API refuses them for any other account, since they are public.
+   */
   readonly sandboxCredentials: Credentials;
   /**
    * The provider's documented send rate per account (providers.md), the dispatcher's default.
@@ -172,14 +174,6 @@ export interface ChannelConnector {
   handshake?(query: Record<string, string>, credentials: Credentials): string | undefined;
   /** Short-lived access tokens, for channels that use them instead of a static credential. */
   readonly accessToken?: AccessTokenFlow;
-
-  /** The strict provider emulator, mounted at /sandbox/<name> in sandbox mode. */
-  readonly sandbox: FastifyPluginAsync<SandboxOptions>;
-  /**
-   * How this provider answers when it throttles and when it breaks, for the emulator's chaos mode
-   * (src/sandbox/chaos.ts). Omitted: HTTP 429 and 500 with an empty JSON body.
-   */
-  readonly sandboxFaults?: SandboxFaults;
 }
 
 /**

@@ -4,14 +4,14 @@
  * together without a socket.
  */
 import type { FastifyInstance } from 'fastify';
-import { lineConnector } from '../../../src/channels/line/index.ts';
+import { lineConnector, lineEmulator } from '../../../src/channels/line/index.ts';
 import type { MessageOf } from '../../../src/core/vocabulary/message.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
 export const PREFIX = '/sandbox/line';
 export const USER = `U${'4af4980629'.padEnd(32, '0')}`;
 
-export const { buildSandbox, send } = emulatorHarness(lineConnector);
+export const { buildSandbox, send } = emulatorHarness(lineConnector, lineEmulator);
 
 /** Posts an arbitrary body with the sandbox token, for probing what the emulator refuses. */
 export async function post(

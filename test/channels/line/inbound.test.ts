@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lineValidators } from '../../../src/channels/line/emulator/index.ts';
-import { signLineBody } from '../../../src/channels/line/inbound.ts';
 import { lineConnector } from '../../../src/channels/line/index.ts';
+import { signLineBody } from '../../../src/channels/line/provider/api.ts';
 
 const secret = 'test-channel-secret';
 const creds = { channelAccessToken: 't', channelSecret: secret };

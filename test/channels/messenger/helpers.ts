@@ -3,13 +3,13 @@
  * they refuse.
  */
 import type { FastifyInstance } from 'fastify';
-import { instagramConnector } from '../../../src/channels/instagram/index.ts';
-import { messengerConnector } from '../../../src/channels/messenger/index.ts';
+import { instagramConnector, instagramEmulator } from '../../../src/channels/instagram/index.ts';
+import { messengerConnector, messengerEmulator } from '../../../src/channels/messenger/index.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
 export const PSID = '1254477777772919';
-export const messenger = emulatorHarness(messengerConnector);
-export const instagram = emulatorHarness(instagramConnector);
+export const messenger = emulatorHarness(messengerConnector, messengerEmulator);
+export const instagram = emulatorHarness(instagramConnector, instagramEmulator);
 
 export interface GraphAnswer {
   status: number;

@@ -3,9 +3,9 @@
  * errors its parser gives (wording, UTF-8 byte offsets).
  */
 import { describe, expect, it } from 'vitest';
-import { parseHtml } from '../../../src/channels/telegram/parse-mode/html.ts';
-import { parseMarkdownV2 } from '../../../src/channels/telegram/parse-mode/markdown.ts';
-import { parseMarkdown } from '../../../src/channels/telegram/parse-mode/markdown-legacy.ts';
+import { parseHtml } from '../../../src/channels/telegram/provider/parse-mode/html.ts';
+import { parseMarkdownV2 } from '../../../src/channels/telegram/provider/parse-mode/markdown.ts';
+import { parseMarkdown } from '../../../src/channels/telegram/provider/parse-mode/markdown-legacy.ts';
 
 const reserved = (c: string) => ({
   error: `Character '${c}' is reserved and must be escaped with the preceding '\\'`,

@@ -4,14 +4,14 @@
  * together without a socket.
  */
 import type { FastifyInstance } from 'fastify';
-import { telegramConnector } from '../../../src/channels/telegram/index.ts';
+import { telegramConnector, telegramEmulator } from '../../../src/channels/telegram/index.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
 export const PREFIX = '/sandbox/telegram';
 export const CHAT = '123456789';
 export const TOKEN = telegramConnector.sandboxCredentials['botToken']!;
 
-export const { buildSandbox, send } = emulatorHarness(telegramConnector);
+export const { buildSandbox, send } = emulatorHarness(telegramConnector, telegramEmulator);
 
 export interface TelegramBody {
   ok: boolean;

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyViberResponse, VIBER_STATUS } from '../../../src/channels/viber/classify.ts';
+import { viberEmulator } from '../../../src/channels/viber/index.ts';
 import { viber } from './helpers.ts';
 
 const ok = (body: unknown) => classifyViberResponse({ status: 200, headers: {}, body });
@@ -88,7 +89,7 @@ describe('Viber classify', () => {
 
 describe('Viber chaos answers', () => {
   it('throttle as status 12 over HTTP 200 and break as a 5xx, which classify retries', () => {
-    const faults = viber.sandboxFaults;
+    const faults = viberEmulator.faults;
     if (faults === undefined) throw new Error('Viber declares its chaos answers');
     const throttled = faults.throttled(1);
     expect(throttled.status).toBe(200);

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signViberBody } from '../../../src/channels/viber/inbound.ts';
+import { signViberBody } from '../../../src/channels/viber/provider.ts';
 import { SAMPLE_MESSAGES } from '../../fixtures/messages.ts';
 import { base, bodyOf, buildSandbox, post, prefix, R, render, TOKEN } from './helpers.ts';
 

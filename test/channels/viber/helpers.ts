@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { VIBER_SANDBOX_RECEIVERS } from '../../../src/channels/viber/emulator/receivers.ts';
-import { viberConnector } from '../../../src/channels/viber/index.ts';
+import { viberConnector, viberEmulator } from '../../../src/channels/viber/index.ts';
 import type { RenderResult } from '../../../src/core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
@@ -12,7 +12,7 @@ import { emulatorHarness } from '../../support/emulator.ts';
 export const viber = viberConnector;
 export const R = VIBER_SANDBOX_RECEIVERS;
 export const TOKEN = viberConnector.sandboxCredentials['authToken'] ?? '';
-export const { buildSandbox, send, prefix } = emulatorHarness(viberConnector);
+export const { buildSandbox, send, prefix } = emulatorHarness(viberConnector, viberEmulator);
 
 export const render = (
   message: CanonicalMessage,

@@ -3,7 +3,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signViberBody } from '../../../src/channels/viber/inbound.ts';
+import { signViberBody } from '../../../src/channels/viber/provider.ts';
 import { R, viber } from './helpers.ts';
 
 const creds = viber.sandboxCredentials;

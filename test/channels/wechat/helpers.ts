@@ -5,13 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { WECHAT_SANDBOX_USERS } from '../../../src/channels/wechat/emulator/users.ts';
-import { wechatConnector } from '../../../src/channels/wechat/index.ts';
+import { wechatConnector, wechatEmulator } from '../../../src/channels/wechat/index.ts';
 import type { ProviderRequest, ProviderResponse } from '../../../src/core/vocabulary/channel.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
 export const PREFIX = '/sandbox/wechat';
 export const USER: string = WECHAT_SANDBOX_USERS.follower;
-export const harness = emulatorHarness(wechatConnector);
+export const harness = emulatorHarness(wechatConnector, wechatEmulator);
 
 /** A fresh well-formed openid, so each test has its own window and quota. */
 export function freshOpenid(): string {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatConnector } from '../../../src/channels/wechat/index.ts';
-import { wechatSignature } from '../../../src/channels/wechat/signature.ts';
+import { wechatSignature } from '../../../src/channels/wechat/provider/signature.ts';
 import type { Credentials, InboundRequest } from '../../../src/core/vocabulary/channel.ts';
 import { startServer } from '../../support/http-server.ts';
 import { encryptOf, safePush, textMessage, unseal } from '../../support/wechat-seal.ts';

@@ -11,7 +11,7 @@ import {
   msgSignedByWechat,
   wechatAesKey,
   wechatMsgSignature,
-} from '../../../src/channels/wechat/message-crypto.ts';
+} from '../../../src/channels/wechat/provider/message-crypto.ts';
 import { msgSignature, seal, unseal } from '../../support/wechat-seal.ts';
 import { CSHARP, JAVA, PYTHON, SAMPLE_KEY } from '../../support/wechat-vectors.ts';
 

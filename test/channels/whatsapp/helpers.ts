@@ -3,7 +3,7 @@
  * rendered request, so tests exercise the connector and the emulator together without a socket.
  */
 import type { FastifyInstance } from 'fastify';
-import { whatsappConnector } from '../../../src/channels/whatsapp/index.ts';
+import { whatsappConnector, whatsappEmulator } from '../../../src/channels/whatsapp/index.ts';
 import type { CanonicalMessage } from '../../../src/core/vocabulary/message.ts';
 import { emulatorHarness } from '../../support/emulator.ts';
 
@@ -12,7 +12,7 @@ export const USER = '16505551234';
 export const CREDS = whatsappConnector.sandboxCredentials;
 export const MESSAGES_PATH = `/v23.0/${CREDS['phoneNumberId']}/messages`;
 
-export const { buildSandbox, send } = emulatorHarness(whatsappConnector);
+export const { buildSandbox, send } = emulatorHarness(whatsappConnector, whatsappEmulator);
 
 export interface GraphAnswer {
   status: number;

@@ -1,15 +1,15 @@
 /**
- * The Instagram emulator: Messenger's (../../messenger/sandbox) with Instagram's differences.
+ * Instagram's profile of the shared Send API emulator (../../families/send-api/emulator), which
+ * Messenger's (../../messenger/emulator/profile.ts) also fills: every field is Instagram's own.
  */
 import { randomBytes } from 'node:crypto';
-import { type EmulatorProfile, MESSENGER_EMULATOR } from '../../messenger/emulator/profile.ts';
-import { INSTAGRAM_FLAVOR } from '../flavor.ts';
+import type { EmulatorProfile } from '../../families/send-api/emulator/profile.ts';
 import { INSTAGRAM_TAGS } from '../limits.ts';
-import { instagramAttachmentProblem } from '../linked-media.ts';
 import { INSTAGRAM_SANDBOX_CREDENTIALS, SANDBOX_IG_ID } from '../options.ts';
+import { INSTAGRAM_FLAVOR } from '../provider/flavor.ts';
+import { instagramAttachmentProblem } from '../provider/linked-media.ts';
 
 export const INSTAGRAM_EMULATOR: EmulatorProfile = {
-  ...MESSENGER_EMULATOR,
   flavor: INSTAGRAM_FLAVOR,
   object: 'instagram',
   accountId: SANDBOX_IG_ID,
@@ -18,6 +18,8 @@ export const INSTAGRAM_EMULATOR: EmulatorProfile = {
   buttonTypes: ['postback', 'web_url'],
   templateTypes: ['button', 'generic'],
   tags: INSTAGRAM_TAGS,
+  // The same sender actions as Messenger's.
+  senderActions: ['typing_on', 'typing_off', 'mark_seen'],
   // No delivery receipts: only "seen" (messaging_seen), naming the message.
   receipts: 'seen_by_mid',
   // Instagram mids are base64 of an `ig_message_item` key, without Messenger's `m_`.

@@ -5,10 +5,11 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { BEARER_REDACTED, redactHeaders } from '../../../sandbox/recorder.ts';
-import type { SandboxOptions } from '../../../sandbox/types.ts';
+import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
 import { LINE_SANDBOX_CREDENTIALS } from '../options.ts';
-import { LINE_PATHS } from '../render.ts';
+import { LINE_PATHS } from '../provider/api.ts';
 import { handleLineApi, type LineEndpoint } from './api.ts';
+import { lineFaults } from './faults.ts';
 import { LineSandboxState } from './state.ts';
 import { createLineValidators, type LineValidators } from './validator.ts';
 import { buildWebhook, parseSimulateInput, postLineWebhook } from './webhook.ts';
@@ -92,4 +93,11 @@ export const lineSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts)
       return reply.code(502).send({ message: `The webhook URL could not be reached: ${reason}` });
     }
   });
+};
+
+/** LINE's emulator as the sandbox host mounts it: the plugin, its chaos answers, the sandbox account's credentials. */
+export const lineEmulator: Emulator = {
+  plugin: lineSandbox,
+  faults: lineFaults,
+  credentials: LINE_SANDBOX_CREDENTIALS,
 };

@@ -6,8 +6,8 @@
 import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
 import { openApiToJsonSchema } from '../../../sandbox/openapi-to-json-schema.ts';
+import { type LineErrorDetail, messageLimitIssues } from '../provider/wire-limits.ts';
 import { findLineSpecsDir, loadLineSpec } from './spec-files.ts';
-import { type LineErrorDetail, messageLimitIssues } from './wire-limits.ts';
 
 export type { LineErrorDetail };
 

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ulid } from '../../../lib/ids.ts';
 import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
-import { signLineBody } from '../inbound.ts';
+import { signLineBody } from '../provider/api.ts';
 import type { LineSandboxState } from './state.ts';
 
 export type SimulateInput = { from: string; text: string } | { from: string; postback: string };

@@ -6,7 +6,7 @@
  * Message that echoes the visible text and its entities.
  */
 import { isObj, type Obj } from '../../../lib/json.ts';
-import type { MessageEntity } from '../parse-mode/entities.ts';
+import type { MessageEntity } from '../provider/parse-mode/entities.ts';
 import { sandboxChat } from './chats.ts';
 import { applyMarkup, type Markup } from './markup.ts';
 import type { TelegramSandboxState } from './state.ts';

@@ -7,9 +7,10 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
 import { problem } from '../../../sandbox/simulate.ts';
-import type { SandboxOptions } from '../../../sandbox/types.ts';
+import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS } from '../options.ts';
 import { handleTelegramCall, type TelegramAnswer, telegramError } from './api.ts';
+import { telegramFaults } from './faults.ts';
 import { loadTelegramSpec } from './spec-files.ts';
 import { TelegramSandboxState } from './state.ts';
 import { urlMediaRefusal } from './url-media.ts';
@@ -124,4 +125,11 @@ export const telegramSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
       return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
     }
   });
+};
+
+/** Telegram's emulator as the sandbox host mounts it: the plugin, its chaos answers, the sandbox account's credentials. */
+export const telegramEmulator: Emulator = {
+  plugin: telegramSandbox,
+  faults: telegramFaults,
+  credentials: TELEGRAM_SANDBOX_CREDENTIALS,
 };

@@ -10,9 +10,9 @@
  */
 import { isObj, type Obj } from '../../../lib/json.ts';
 import { utf8Length } from '../../../lib/text.ts';
-import type { MessageEntity } from '../parse-mode/entities.ts';
-import { parseWithMode } from '../parse-mode/parse.ts';
-import { asTelegramKeepsIt, MAX_SOURCE_BYTES } from '../parse-mode/visible-text.ts';
+import type { MessageEntity } from '../provider/parse-mode/entities.ts';
+import { parseWithMode } from '../provider/parse-mode/parse.ts';
+import { asTelegramKeepsIt, MAX_SOURCE_BYTES } from '../provider/parse-mode/visible-text.ts';
 
 type Formatted = { text: string; entities: MessageEntity[] };
 

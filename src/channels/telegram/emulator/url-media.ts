@@ -6,7 +6,7 @@
  */
 import { isObj } from '../../../lib/json.ts';
 import type { ProbeMedia } from '../../../lib/media-probe.ts';
-import { TELEGRAM_FILE_PARAMETERS, telegramUrlMediaProblem } from '../url-media.ts';
+import { TELEGRAM_FILE_PARAMETERS, telegramUrlMediaProblem } from '../provider/url-media.ts';
 import { type TelegramAnswer, telegramError } from './api.ts';
 
 export async function urlMediaRefusal(

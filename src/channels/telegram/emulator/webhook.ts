@@ -5,7 +5,7 @@
  */
 
 import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
-import { SECRET_HEADER } from '../inbound.ts';
+import { SECRET_HEADER } from '../provider/webhook.ts';
 import { botUser } from './api.ts';
 import type { TelegramSandboxState } from './state.ts';
 

@@ -9,11 +9,11 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isObj, type Obj } from '../../../lib/json.ts';
 import { postWebhook } from '../../../sandbox/post-webhook.ts';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
-import type { SandboxOptions } from '../../../sandbox/types.ts';
-import { SIGNATURE_HEADER, signViberBody } from '../inbound.ts';
+import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
 import { VIBER_USER_ID } from '../limits.ts';
 import { VIBER_SANDBOX_CREDENTIALS } from '../options.ts';
-import { VIBER_SEND_PATH } from '../render.ts';
+import { SIGNATURE_HEADER, signViberBody, VIBER_SEND_PATH } from '../provider.ts';
+import { viberFaults } from './faults.ts';
 import { sandboxReceiver } from './receivers.ts';
 import { validateSendMessage } from './validate.ts';
 
@@ -175,4 +175,11 @@ export const viberSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts
       return reply.code(502).send({ message: `The webhook URL could not be reached: ${reason}` });
     }
   });
+};
+
+/** Viber's emulator as the sandbox host mounts it: the plugin, its chaos answers, the sandbox account's credentials. */
+export const viberEmulator: Emulator = {
+  plugin: viberSandbox,
+  faults: viberFaults,
+  credentials: VIBER_SANDBOX_CREDENTIALS,
 };

@@ -11,12 +11,13 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isObj } from '../../../lib/json.ts';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
 import { problem } from '../../../sandbox/simulate.ts';
-import type { SandboxOptions } from '../../../sandbox/types.ts';
+import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
 import { WECHAT_OPENID } from '../limits.ts';
-import { wechatAesKey } from '../message-crypto.ts';
 import { WECHAT_SANDBOX_CREDENTIALS } from '../options.ts';
-import { WECHAT_PATHS } from '../render.ts';
+import { wechatAesKey } from '../provider/message-crypto.ts';
+import { WECHAT_PATHS } from '../provider/paths.ts';
 import { handleCustomSend, handleStableToken, type WechatAnswer } from './api.ts';
+import { wechatFaults } from './faults.ts';
 import { WechatSandboxState } from './state.ts';
 import {
   buildPush,
@@ -166,3 +167,10 @@ function parseJsonBody(req: FastifyRequest): unknown {
     return undefined;
   }
 }
+
+/** WeChat's emulator as the sandbox host mounts it: the plugin, its chaos answers, the sandbox account's credentials. */
+export const wechatEmulator: Emulator = {
+  plugin: wechatSandbox,
+  faults: wechatFaults,
+  credentials: WECHAT_SANDBOX_CREDENTIALS,
+};

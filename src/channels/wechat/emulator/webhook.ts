@@ -7,8 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
 import { WECHAT_OPENID } from '../limits.ts';
-import { encryptWechatMessage, wechatMsgSignature } from '../message-crypto.ts';
-import { wechatSignature } from '../signature.ts';
+import { encryptWechatMessage, wechatMsgSignature } from '../provider/message-crypto.ts';
+import { wechatSignature } from '../provider/signature.ts';
 
 export type SimulateInput =
   | { openid: string; text: string; menuId?: string }

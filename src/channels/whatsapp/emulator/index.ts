@@ -8,9 +8,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../sandbox/recorder.ts';
 import { problem } from '../../../sandbox/simulate.ts';
-import type { SandboxOptions } from '../../../sandbox/types.ts';
+import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS } from '../options.ts';
 import { handleMessages } from './api.ts';
+import { whatsappFaults } from './errors.ts';
 import { SandboxRecipients } from './recipients.ts';
 import { createWhatsAppValidators, type WhatsAppValidators } from './validator.ts';
 import {
@@ -143,3 +144,10 @@ function jsonOf(body: unknown): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/** WhatsApp's emulator as the sandbox host mounts it: the plugin, its chaos answers, the sandbox account's credentials. */
+export const whatsappEmulator: Emulator = {
+  plugin: whatsappSandbox,
+  faults: whatsappFaults,
+  credentials: WHATSAPP_SANDBOX_CREDENTIALS,
+};

@@ -5,7 +5,7 @@
  */
 import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
-import { isObj, type Obj } from '../../../lib/json.ts';
+import { isObj, type Obj } from '../../../../lib/json.ts';
 import type { EmulatorProfile } from './profile.ts';
 import { sendApiSchema } from './schema.ts';
 

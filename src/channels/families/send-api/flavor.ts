@@ -2,8 +2,7 @@
  * Messenger and Instagram share the Send API's shape; what differs is written down here once, as a
  * flavour the shared renderers and checks read, so every difference is explicit and named.
  */
-import { codePointLength, utf8Length } from '../../lib/text.ts';
-import { MESSENGER_LIMITS } from './limits.ts';
+import { codePointLength, utf8Length } from '../../../lib/text.ts';
 
 export interface SendApiFlavor {
   /** Connector name; prefixes degradation rules and outcome codes (`messenger_no_location`). */
@@ -24,18 +23,6 @@ export interface SendApiFlavor {
   /** `notification_type` (Messenger only). */
   notificationType: boolean;
 }
-
-export const MESSENGER_FLAVOR: SendApiFlavor = {
-  name: 'messenger',
-  displayName: 'Messenger',
-  text: { max: MESSENGER_LIMITS.text, unit: 'characters' },
-  callButton: true,
-  imageAspectRatio: true,
-  reusableAttachments: true,
-  alwaysMessagingType: true,
-  receiptTemplate: true,
-  notificationType: true,
-};
 
 export function textLength(flavor: SendApiFlavor, text: string): number {
   return flavor.text.unit === 'bytes' ? utf8Length(text) : codePointLength(text);

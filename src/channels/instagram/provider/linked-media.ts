@@ -11,11 +11,11 @@
  * type is enforced besides the sizes: the other kinds' format lists differ between the two pages.
  */
 
-import type { ChannelConnector } from '../../core/ports/channel.ts';
-import type { FieldIssue, LinkedMedia } from '../../core/vocabulary/channel.ts';
-import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
-import { lastPathSegment, type MediaFacts } from '../../lib/media-probe.ts';
-import type { LimitNotes } from '../kit/limit-notes.ts';
+import type { ChannelConnector } from '../../../core/ports/channel.ts';
+import type { FieldIssue, LinkedMedia } from '../../../core/vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../../core/vocabulary/message.ts';
+import { lastPathSegment, type MediaFacts } from '../../../lib/media-probe.ts';
+import type { LimitNotes } from '../../kit/limit-notes.ts';
 
 const MB = 1024 * 1024;
 export const INSTAGRAM_ATTACHMENT_BYTES = {

@@ -16,12 +16,12 @@
  * name without an extension says nothing, which is taken as acceptable.
  */
 
-import type { ChannelConnector } from '../../core/ports/channel.ts';
-import type { FieldIssue, LinkedMedia, MediaLink } from '../../core/vocabulary/channel.ts';
-import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
-import type { MediaFacts } from '../../lib/media-probe.ts';
-import { lastPathSegment } from '../../lib/media-probe.ts';
-import type { LimitNotes } from '../kit/limit-notes.ts';
+import type { ChannelConnector } from '../../../core/ports/channel.ts';
+import type { FieldIssue, LinkedMedia, MediaLink } from '../../../core/vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../../core/vocabulary/message.ts';
+import type { MediaFacts } from '../../../lib/media-probe.ts';
+import { lastPathSegment } from '../../../lib/media-probe.ts';
+import type { LimitNotes } from '../../kit/limit-notes.ts';
 
 export type UrlMediaKind = 'photo' | 'document' | 'sticker' | 'other';
 

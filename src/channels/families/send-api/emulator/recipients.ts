@@ -4,7 +4,7 @@
  * window (unless tagged), 200… a permission error, and 613… / 120… throttled or a temporary
  * failure on every other call (the 1st, 3rd, …) so a retry of the same message succeeds.
  */
-import { graphErrorBody } from '../../families/meta-graph/errors.ts';
+import { graphErrorBody } from '../../meta-graph/errors.ts';
 
 export interface GraphRefusal {
   status: number;

@@ -1,12 +1,11 @@
 /**
- * Instagram Messaging speaks Messenger's Send API (../messenger); these are the differences, each
+ * Instagram Messaging speaks Messenger's Send API (../../messenger); these are the differences, each
  * from providers.md §5, applied by the shared renderers, checks and emulator.
  */
-import { MESSENGER_FLAVOR, type SendApiFlavor } from '../messenger/flavor.ts';
-import { INSTAGRAM_LIMITS } from './limits.ts';
+import type { SendApiFlavor } from '../../families/send-api/flavor.ts';
+import { INSTAGRAM_LIMITS } from '../limits.ts';
 
 export const INSTAGRAM_FLAVOR: SendApiFlavor = {
-  ...MESSENGER_FLAVOR,
   name: 'instagram',
   displayName: 'Instagram',
   // Text is counted in UTF-8 bytes, 1000 of them, not Messenger's 2000 characters.

@@ -4,9 +4,9 @@
  * posted. Simulated user activity (a message, a quick-reply tap, a postback) and the receipts that
  * follow a send (Messenger: delivery and read watermarks; Instagram: seen by mid).
  */
-import type { Obj } from '../../../lib/json.ts';
-import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
-import { HUB_SIGNATURE_HEADER, signHubBody } from '../../families/meta-graph/webhook.ts';
+import type { Obj } from '../../../../lib/json.ts';
+import { postWebhook, type WebhookAnswer } from '../../../../sandbox/post-webhook.ts';
+import { HUB_SIGNATURE_HEADER, signHubBody } from '../../meta-graph/webhook.ts';
 import type { EmulatorProfile } from './profile.ts';
 
 export type SimulateInput =

@@ -5,7 +5,7 @@
  * differs between Messenger and Instagram (button and template types, tags, text unit).
  */
 import { type TSchema, Type } from '@sinclair/typebox';
-import { MESSENGER_LIMITS as L, MESSAGING_TYPES, NOTIFICATION_TYPES } from '../limits.ts';
+import { SEND_API_LIMITS as L, MESSAGING_TYPES, NOTIFICATION_TYPES } from '../limits.ts';
 import type { ButtonType, EmulatorProfile, TemplateType } from './profile.ts';
 
 const strict = { additionalProperties: false } as const;

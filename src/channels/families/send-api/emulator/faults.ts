@@ -1,7 +1,7 @@
 /** How the Send API answers when it throttles or breaks, for the sandbox's chaos mode. */
 
-import type { SandboxFaults } from '../../../sandbox/types.ts';
-import { graphErrorBody } from '../../families/meta-graph/errors.ts';
+import type { SandboxFaults } from '../../../../sandbox/types.ts';
+import { graphErrorBody } from '../../meta-graph/errors.ts';
 
 export const sendApiFaults: SandboxFaults = {
   // Graph gives no Retry-After for 613; the wait comes from backoff.

@@ -17,7 +17,7 @@
  * AES-CBC and SHA-1, which node:crypto has.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { secretsEqual } from '../../lib/headers.ts';
+import { secretsEqual } from '../../../lib/headers.ts';
 
 /** WeChat pads to 32-byte blocks (its samples' PKCS7Encoder), so a ciphertext is a multiple of 32. */
 const PAD_BLOCK = 32;

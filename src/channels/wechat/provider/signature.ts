@@ -4,7 +4,7 @@
  * concatenated)). It signs the query, not the body, for both the GET URL check and every POST.
  */
 import { createHash } from 'node:crypto';
-import { secretsEqual } from '../../lib/headers.ts';
+import { secretsEqual } from '../../../lib/headers.ts';
 
 export function wechatSignature(token: string, timestamp: string, nonce: string): string {
   const joined = [token, timestamp, nonce].sort().join('');

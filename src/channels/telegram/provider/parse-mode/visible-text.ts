@@ -12,8 +12,8 @@
  * UTF-16 units (td/telegram/MessageContent.cpp: `utf8_length(text) > message_text_length_max`,
  * "Message is too long"; `message_caption_length_max`, "Message caption is too long").
  */
-import { codePointLength } from '../../../lib/text.ts';
-import { TELEGRAM_LIMITS } from '../limits.ts';
+import { codePointLength } from '../../../../lib/text.ts';
+import { TELEGRAM_LIMITS } from '../../limits.ts';
 import type { MessageEntity } from './entities.ts';
 import { parseWithMode } from './parse.ts';
 
