@@ -9,7 +9,7 @@
  * leaves maybe-sent only what may really have reached the provider; that, and an answer that
  * does not tell, goes through the channel's maybe-sent policy (./maybe-sent.ts).
  */
-import type { ChannelConnector, ConnectorRegistry } from '../core/ports/channel.ts';
+import type { ChannelConnector, ChannelPolicy, ConnectorRegistry } from '../core/ports/channel.ts';
 import type { Job, JobQueue } from '../core/ports/queue.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../core/ports/store.ts';
 import type { SendOutcome } from '../core/vocabulary/channel.ts';
@@ -633,13 +633,13 @@ export class Dispatcher extends PollingWorker {
   }
 
   /** The recipient's pace: the account's own, else the channel's setting, else the provider's. */
-  private paceFor(account: ChannelAccountWithSecrets, connector: ChannelConnector): RateLimit | undefined {
+  private paceFor(account: ChannelAccountWithSecrets, connector: ChannelPolicy): RateLimit | undefined {
     const rate = account.limits?.recipientRatePerSecond ?? this.o.recipientRatePerSecond[account.channel];
     return rate ? { perSecond: rate, burst: 1 } : connector.recipientRateLimit;
   }
 
   /** The account's limit: its own, else the channel's setting, else the provider's documented rate. */
-  private rateFor(account: ChannelAccountWithSecrets, connector: ChannelConnector): RateLimit {
+  private rateFor(account: ChannelAccountWithSecrets, connector: ChannelPolicy): RateLimit {
     const rate = account.limits?.ratePerSecond ?? this.o.ratePerSecond[account.channel];
     return rate
       ? { perSecond: rate, burst: account.limits?.burst ?? Math.max(1, Math.round(rate)) }

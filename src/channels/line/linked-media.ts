@@ -7,10 +7,10 @@
  * preview (OMNIGATE_VIDEO_PREVIEW_URL, core/linked-media.ts). Only when neither is possible is the
  * send refused, naming the field to give. The render takes the probed duration (render.ts).
  */
-import type { ChannelConnector } from '../../core/ports/channel.ts';
+import type { ChannelPolicy } from '../../core/ports/channel.ts';
 import type { FieldIssue, LinkedMedia } from '../../core/vocabulary/channel.ts';
 
-export const lineLinkedMedia: NonNullable<ChannelConnector['linkedMedia']> = {
+export const lineLinkedMedia: NonNullable<ChannelPolicy['linkedMedia']> = {
   links(message) {
     if (message.type !== 'media' || message.mediaType !== 'audio') return [];
     if (message.durationMs !== undefined || message.url === undefined) return [];

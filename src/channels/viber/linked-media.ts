@@ -13,7 +13,7 @@
  * these rules concern. The emulator (emulator/validate.ts) refuses the same bodies.
  */
 
-import type { ChannelConnector } from '../../core/ports/channel.ts';
+import type { ChannelPolicy } from '../../core/ports/channel.ts';
 import type { FieldIssue, LinkedMedia, MediaLink } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import {
@@ -28,7 +28,7 @@ import { renderViber } from './render.ts';
 
 const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB (${bytes.toLocaleString('en')} bytes)`;
 
-export const viberLinkedMedia: NonNullable<ChannelConnector['linkedMedia']> = {
+export const viberLinkedMedia: NonNullable<ChannelPolicy['linkedMedia']> = {
   links(message): MediaLink[] {
     if (message.type !== 'media' || message.url === undefined || message.mediaType === 'image') return [];
     return [

@@ -27,17 +27,14 @@ import type {
 } from '../vocabulary/channel.ts';
 import type { CanonicalMessage, MessageKind } from '../vocabulary/message.ts';
 
-export interface ChannelConnector {
+/** Who the channel is: its name, where its provider is, what an account of it holds. */
+export interface ChannelIdentity {
   /** Registry name and the `channel` value of a send request. */
   readonly name: string;
   /** Human name for docs. */
   readonly displayName: string;
   /** The real provider's base URL, used in production mode unless OMNIGATE_<NAME>_API_BASE is set. */
   readonly defaultBaseUrl: string;
-  /** How each canonical kind is carried; drives the capability check and the generated docs table. */
-  readonly capabilities: Readonly<Record<MessageKind, Capability>>;
-  /** Every limits object the channel enforces, with its notes; docs/limits.md is generated from them. */
-  readonly limits: readonly LimitTable[];
   /** Schema of the credentials a channel account of this kind holds (POST /v1/channel-accounts). */
   readonly credentialsSchema: TSchema;
   /**
@@ -45,6 +42,19 @@ export interface ChannelConnector {
    * to that account, and the API refuses them for any other account, since they are public.
    */
   readonly sandboxCredentials: Credentials;
+  /** Schema of `options.<name>` on a send request, if the channel takes any. */
+  readonly optionsSchema?: TSchema;
+}
+
+/**
+ * What the send rules ask of a channel before anything is stored: capabilities, limits, windows,
+ * paces.
+ */
+export interface ChannelPolicy {
+  /** How each canonical kind is carried; drives the capability check and the generated docs table. */
+  readonly capabilities: Readonly<Record<MessageKind, Capability>>;
+  /** Every limits object the channel enforces, with its notes; docs/limits.md is generated from them. */
+  readonly limits: readonly LimitTable[];
   /**
    * The provider's documented send rate per account (providers.md), the dispatcher's default.
    * Omitted: 100/s.
@@ -93,8 +103,6 @@ export interface ChannelConnector {
     /** The pointer of the token in a send request, for the refusal. */
     pointer: string;
   };
-  /** Schema of `options.<name>` on a send request, if the channel takes any. */
-  readonly optionsSchema?: TSchema;
   /**
    * Rules on media the message only links to (size, type, duration), which the provider applies
    * when it fetches the URL. The core probes each URL `links` names before accepting
@@ -127,6 +135,13 @@ export interface ChannelConnector {
    * point under `/options/<name>`.
    */
   check(message: CanonicalMessage, options?: Record<string, unknown>): FieldIssue[];
+}
+
+/**
+ * Render a message, apply an account's credentials, and read the provider's answer. Pure: the
+ * dispatcher owns the HTTP call.
+ */
+export interface ChannelOutbound {
   /** Renders the provider request for one recipient. Pure and deterministic. */
   render(message: CanonicalMessage, ctx: RenderContext): RenderResult;
   /**
@@ -146,6 +161,12 @@ export interface ChannelConnector {
   /** Maps a provider answer to what the dispatcher should do. */
   classify(response: ProviderResponse): SendOutcome;
 
+  /** Short-lived access tokens, for channels that use them instead of a static credential. */
+  readonly accessToken?: AccessTokenFlow;
+}
+
+/** Verify, open, decode and parse a provider's webhook into canonical events. Pure. */
+export interface ChannelInbound {
   /** Verifies an inbound webhook on its raw bytes, in constant time. */
   verifyInbound(request: InboundRequest, credentials: Credentials): boolean;
   /**
@@ -172,9 +193,13 @@ export interface ChannelConnector {
    * `echostr`): the body to echo, or undefined to refuse. Omitted: the channel has no handshake.
    */
   handshake?(query: Record<string, string>, credentials: Credentials): string | undefined;
-  /** Short-lived access tokens, for channels that use them instead of a static credential. */
-  readonly accessToken?: AccessTokenFlow;
 }
+
+/**
+ * A channel connector: its identity and its three parts. Consumers that need only one part take
+ * that part's type, so what each reads of a channel is visible from its signature.
+ */
+export interface ChannelConnector extends ChannelIdentity, ChannelPolicy, ChannelOutbound, ChannelInbound {}
 
 /**
  * The connectors a gateway runs, by name. The composition root builds it (channels/registry.ts)

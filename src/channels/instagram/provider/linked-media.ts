@@ -11,7 +11,7 @@
  * type is enforced besides the sizes: the other kinds' format lists differ between the two pages.
  */
 
-import type { ChannelConnector } from '../../../core/ports/channel.ts';
+import type { ChannelPolicy } from '../../../core/ports/channel.ts';
 import type { FieldIssue, LinkedMedia } from '../../../core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../../core/vocabulary/message.ts';
 import { lastPathSegment, type MediaFacts } from '../../../lib/media-probe.ts';
@@ -95,7 +95,7 @@ const urlOf = (message: CanonicalMessage) =>
     ? message.url
     : undefined;
 
-export const instagramLinkedMedia: NonNullable<ChannelConnector['linkedMedia']> = {
+export const instagramLinkedMedia: NonNullable<ChannelPolicy['linkedMedia']> = {
   links(message) {
     const url = urlOf(message);
     return url === undefined ? [] : [{ pointer: '/message/url', url }];

@@ -16,7 +16,7 @@
  * name without an extension says nothing, which is taken as acceptable.
  */
 
-import type { ChannelConnector } from '../../../core/ports/channel.ts';
+import type { ChannelPolicy } from '../../../core/ports/channel.ts';
 import type { FieldIssue, LinkedMedia, MediaLink } from '../../../core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../../core/vocabulary/message.ts';
 import type { MediaFacts } from '../../../lib/media-probe.ts';
@@ -131,7 +131,7 @@ function urlsOf(message: CanonicalMessage): Array<MediaLink & { kind: UrlMediaKi
   return [];
 }
 
-export const telegramLinkedMedia: NonNullable<ChannelConnector['linkedMedia']> = {
+export const telegramLinkedMedia: NonNullable<ChannelPolicy['linkedMedia']> = {
   links: (message) => urlsOf(message).map(({ pointer, url }) => ({ pointer, url })),
   check(message, media: LinkedMedia): FieldIssue[] {
     return urlsOf(message).flatMap(({ pointer, url, kind }) => {
