@@ -12,10 +12,14 @@
  * own Flex carousels are applied here, because `raw` bypasses the connector's checks.
  */
 
-import { checkActions, Issues } from '../../channels/line/check-actions.ts';
-import { LINE_LIMITS } from '../../channels/line/limits.ts';
-import { type LineObject, toLineAction } from '../../channels/line/render-actions.ts';
-import { carouselAltText } from '../../channels/line/render-template.ts';
+import {
+  carouselAltText,
+  checkActions,
+  Issues,
+  LINE_LIMITS,
+  type LineObject,
+  toLineAction,
+} from '../../channels/line/public.ts';
 import type { FieldIssue, MessageOf } from '../../core/index.ts';
 import type { CarouselBody, ImageCarouselBody } from './schema.ts';
 

@@ -8,7 +8,7 @@
  * identity on the account. A number no contact holds is a destination Infobip cannot route, which
  * it answers 200 with a REJECTED status rather than a 400 (answer.ts).
  */
-import { LINE_USER_ID } from '../../channels/line/limits.ts';
+import { LINE_USER_ID } from '../../channels/line/public.ts';
 import type { SendCommand, Store } from '../../core/index.ts';
 import { badRequest } from './errors.ts';
 

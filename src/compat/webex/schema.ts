@@ -12,7 +12,7 @@
  * Connect ignores it (its own sample sends `gtrId` and `icmessage`), never refused.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { MESSENGER_TAGS } from '../../channels/messenger/limits.ts';
+import { MESSENGER_TAGS } from '../../channels/messenger/public.ts';
 import { StringEnum } from '../../core/index.ts';
 
 const Open = (description: string) => Type.Object({}, { additionalProperties: true, description });
