@@ -7,7 +7,7 @@
  * duplicate the message). The dispatcher decides what to do with each.
  */
 import { Agent, request } from 'undici';
-import type { ProviderResponse } from '../core/vocabulary/channel.ts';
+import type { HttpResponse } from './http-response.ts';
 import { type DestinationGuard, FORBIDDEN_DESTINATION } from './ssrf-guard.ts';
 
 export { FORBIDDEN_DESTINATION };
@@ -76,7 +76,7 @@ export class HttpClient {
   }
 
   /** POSTs a body (a string is sent as is, anything else as JSON) and reads the whole answer. */
-  async post(url: string, headers: Record<string, string>, body: unknown): Promise<ProviderResponse> {
+  async post(url: string, headers: Record<string, string>, body: unknown): Promise<HttpResponse> {
     const payload = typeof body === 'string' ? body : JSON.stringify(body);
     // A literal address never goes through the lookup hook, so it is checked here.
     const refused = this.guard?.urlRefusal(url);

@@ -1,64 +1,19 @@
 /**
- * What each number of a channel's limits object means, in a form docs/limits.md is generated from
- * (`npm run docs`): the unit it counts in, what it limits, where Omnigate enforces it, and where
- * the number comes from. A notes record is typed by its limits object (`LimitNotes<typeof
- * LINE_LIMITS>`), so a limit without a note, or a note without a limit, fails typecheck.
+ * A channel's limits object with its notes, as the table docs/limits.md is generated from
+ * (`npm run docs`). The words (unit, enforcement, note) are the core's (core/vocabulary/limits.ts),
+ * since the connector port carries the tables; they are re-exported here for the channels. A notes
+ * record is typed by its limits object (`LimitNotes<typeof LINE_LIMITS>`), so a limit without a
+ * note, or a note without a limit, fails typecheck.
  */
+import type { LimitNotes, LimitTable } from '../../core/vocabulary/limits.ts';
 
-export type LimitUnit =
-  | 'UTF-16 units'
-  | 'code points'
-  | 'graphemes'
-  | 'UTF-8 bytes'
-  | 'bytes'
-  | 'items'
-  | 'seconds'
-  | 'milliseconds'
-  | 'hours'
-  | 'pixels'
-  | 'grid rows'
-  | 'grid columns'
-  | 'API level'
-  | 'index';
-
-/**
- * Where a limit holds:
- * - `check`: refused at accept, 422 GW_CAPABILITY at the field (the connector's `check`, or the
- *   core's reply and session windows);
- * - `probe`: refused at accept on what the gateway found at a linked media URL (linked-media.ts);
- * - `render`: what Omnigate builds is fitted under it (split, shortened, another form), not refused;
- * - `schema`: refused by the request schema, 400 GW_VALIDATION;
- * - `emulator`: the sandbox emulator refuses a request over it, as the provider does.
- */
-export type LimitEnforcement = 'check' | 'probe' | 'render' | 'schema' | 'emulator';
-
-export interface LimitNote {
-  /** What is limited, in the provider's terms (`sendMessage` `text`). */
-  what: string;
-  unit: LimitUnit;
-  /** A maximum unless said otherwise. */
-  bound?: 'min' | 'exact' | 'step';
-  where: readonly LimitEnforcement[];
-  /**
-   * The provider's documentation (a URL), `providers.md §N` (../shared/providers.md, which cites
-   * the provider), or `[chosen]` and why, where the provider states no number.
-   */
-  source: string;
-}
-
-export type LimitNotes<T> = { readonly [K in keyof T]: LimitNote };
-
-/** One limits object and its notes, for the generated document. */
-export interface LimitTable {
-  /** The object's name in the code (`LINE_LIMITS`). */
-  name: string;
-  /** The file it lives in, from the repository root. */
-  file: string;
-  values: Readonly<Record<string, number>>;
-  notes: Readonly<Record<string, LimitNote>>;
-  /** Keys of a shared object that do not apply to this channel (Instagram's use of Messenger's). */
-  except?: readonly string[];
-}
+export type {
+  LimitEnforcement,
+  LimitNote,
+  LimitNotes,
+  LimitTable,
+  LimitUnit,
+} from '../../core/vocabulary/limits.ts';
 
 export function limitTable<T extends Readonly<Record<string, number>>>(
   name: string,

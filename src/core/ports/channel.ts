@@ -8,7 +8,6 @@
  * error classification and retries are written once, not per channel.
  */
 import type { TSchema } from '@sinclair/typebox';
-import type { LimitTable } from '../../channels/kit/limit-notes.ts';
 import type {
   AccessTokenFlow,
   Capability,
@@ -25,6 +24,7 @@ import type {
   RenderResult,
   SendOutcome,
 } from '../vocabulary/channel.ts';
+import type { LimitTable } from '../vocabulary/limits.ts';
 import type { CanonicalMessage, MessageKind } from '../vocabulary/message.ts';
 
 /** Who the channel is: its name, where its provider is, what an account of it holds. */

@@ -3,6 +3,7 @@
  * channel carries a kind (`Capability`), what it changed (`Degradation`), the provider request and
  * answer, what an answer means (`SendOutcome`), and the inbound events a provider reports.
  */
+import type { HttpResponse } from '../../lib/http-response.ts';
 import type { MediaFacts } from '../../lib/media-probe.ts';
 
 export type { MediaFacts };
@@ -63,15 +64,8 @@ export interface NumberedChoice {
   payload: string;
 }
 
-/** The provider's answer as the dispatcher received it. */
-export interface ProviderResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** Parsed JSON when the body was JSON, otherwise the text. */
-  body: unknown;
-  /** The body as received, for numbers JSON.parse would round (Viber's 64-bit message tokens). */
-  rawBody?: string;
-}
+/** The provider's answer as the dispatcher received it (lib/http.ts reads it off the wire). */
+export type ProviderResponse = HttpResponse;
 
 /** What a provider answer means for the message; the dispatcher acts on it. */
 export type SendOutcome =
