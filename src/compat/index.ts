@@ -20,6 +20,9 @@ import { webexFacade } from './webex/index.ts';
 import { webexNotification } from './webex/notification.ts';
 
 /** How each façade words a refusal made before routing; Infobip's `/line/1/` before Konnek's `/line/…`. */
+/** The native API's /v1/compat-credentials, which registers the credentials the façades accept. */
+export { compatCredentialRoutes } from './credentials-routes.ts';
+
 export const FACADE_DIALECTS: readonly RefusalDialect[] = [
   infobipDialect,
   konnekDialect,

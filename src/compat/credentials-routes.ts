@@ -1,7 +1,8 @@
 /**
  * /v1/compat-credentials: the credentials a vendor façade accepts for this tenant, so that a
  * client switching from FIRST LINE, Konnek, Webex Connect or Infobip keeps its own style of
- * credential.
+ * credential. The route belongs to the façades, which know the vendors and their styles; the
+ * composition root (app.ts) mounts it under /v1 beside the native routes, behind the API key.
  *
  * The secret is generated here and shown once; only a keyed hash is kept. A façade request names
  * no tenant, so a credential must be unique across tenants to route; were the secret the
@@ -11,12 +12,11 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { COMPAT_VENDORS } from '../../compat/credentials.ts';
-import type { Store } from '../../core/ports/store.ts';
-import { compatCredentialText } from '../../core/tenancy.ts';
-import { AppError, validationError } from '../../core/vocabulary/errors.ts';
-import { type CredentialHasher, generateCompatSecret } from '../../lib/crypto.ts';
-import { newId } from '../../lib/ids.ts';
+import type { Store } from '../core/index.ts';
+import { AppError, compatCredentialText, validationError } from '../core/index.ts';
+import { type CredentialHasher, generateCompatSecret } from '../lib/crypto.ts';
+import { newId } from '../lib/ids.ts';
+import { COMPAT_VENDORS } from './credentials.ts';
 
 const Problem = Type.Ref('Problem');
 
