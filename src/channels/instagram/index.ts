@@ -1,19 +1,19 @@
 /**
  * Instagram Messaging connector (Instagram API with Instagram Login). It speaks Messenger's Send
- * API, so it reuses Messenger's renderers, checks, classifier and webhook parser with the Instagram
- * flavour (provider/flavor.ts), and the Send API emulator (../families/send-api/emulator) with its
- * profile (emulator/profile.ts). README.md has the rest.
+ * API, so it uses the Send API family's renderers, checks, classifier and webhook parser
+ * (../families/send-api) with the Instagram flavour (provider/flavor.ts), and the family's
+ * emulator with its profile (emulator/profile.ts). README.md has the rest.
  */
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { hubHandshake, verifyHubSignature } from '../families/meta-graph/webhook.ts';
+import { bearer } from '../families/send-api/authorize.ts';
+import { checkScopedId, checkSendApi } from '../families/send-api/check.ts';
+import { classifySendApi } from '../families/send-api/classify.ts';
+import { parseSendApiWebhook } from '../families/send-api/inbound.ts';
+import { SEND_API_LIMIT_NOTES, SEND_API_LIMITS } from '../families/send-api/limits.ts';
+import { renderSendApi } from '../families/send-api/render.ts';
 import { limitTable } from '../kit/limit-notes.ts';
-import { bearer } from '../messenger/authorize.ts';
-import { checkScopedId, checkSendApi } from '../messenger/check.ts';
-import { classifySendApi } from '../messenger/classify.ts';
-import { parseSendApiWebhook } from '../messenger/inbound.ts';
-import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from '../messenger/limits.ts';
-import { renderSendApi } from '../messenger/render.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
 import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';
 import {
@@ -52,14 +52,14 @@ export const instagramConnector: ChannelConnector = {
       INSTAGRAM_LIMITS,
       INSTAGRAM_LIMIT_NOTES,
     ),
-    // Instagram speaks Messenger's Send API: its limits hold, but for text (counted in bytes, above),
-    // the receipt template (sent as text) and the window (Instagram's own, above).
+    // Instagram speaks the Send API: its structural limits hold, but for the receipt template's
+    // (a receipt is sent as text).
     limitTable(
-      'MESSENGER_LIMITS',
-      'src/channels/messenger/limits.ts',
-      MESSENGER_LIMITS,
-      MESSENGER_LIMIT_NOTES,
-      ['text', 'receiptElements', 'sessionWindowHours'],
+      'SEND_API_LIMITS',
+      'src/channels/families/send-api/limits.ts',
+      SEND_API_LIMITS,
+      SEND_API_LIMIT_NOTES,
+      ['receiptElements'],
     ),
     limitTable(
       'INSTAGRAM_ATTACHMENT_BYTES',

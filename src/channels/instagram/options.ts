@@ -5,8 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { StringEnum } from '../../core/vocabulary/message.ts';
-import type { SendEnvelopeOptions } from '../messenger/options.ts';
-import { tagRule } from '../messenger/options.ts';
+import { type SendEnvelopeOptions, tagRule } from '../families/send-api/options.ts';
 import { INSTAGRAM_TAGS } from './limits.ts';
 
 export const InstagramCredentials = Type.Object(

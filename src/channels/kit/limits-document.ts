@@ -42,7 +42,7 @@ function table(t: LimitTable): string[] {
   });
   const except =
     t.except !== undefined
-      ? ` (all but ${t.except.map((k) => `\`${k}\``).join(', ')}, which differ on this channel)`
+      ? ` (all but ${t.except.map((k) => `\`${k}\``).join(', ')}, which ${t.except.length === 1 ? 'differs' : 'differ'} on this channel)`
       : '';
   return [
     `\`${t.file}\`${except}:`,

@@ -1,22 +1,27 @@
 /**
  * Facebook Messenger Send API connector. See README.md in this folder for Messenger's quirks and
  * the choices made for what Messenger cannot show. The renderers, checks, classifier and webhook
- * parser are shared with Instagram (../instagram), which states its differences; the emulator is
- * the Send API family's (../families/send-api/emulator), with Messenger's profile.
+ * parser are the Send API family's (../families/send-api), which Instagram (../instagram) shares,
+ * read with Messenger's flavour (provider/flavor.ts); so is the emulator, with Messenger's profile.
  */
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { hubHandshake, verifyHubSignature } from '../families/meta-graph/webhook.ts';
+import { bearer } from '../families/send-api/authorize.ts';
+import { checkScopedId, checkSendApi } from '../families/send-api/check.ts';
+import { classifySendApi } from '../families/send-api/classify.ts';
+import { parseSendApiWebhook } from '../families/send-api/inbound.ts';
+import { renderSendApi } from '../families/send-api/render.ts';
 import { limitTable } from '../kit/limit-notes.ts';
-import { bearer } from './authorize.ts';
 import { MESSENGER_CAPABILITIES } from './capabilities.ts';
-import { checkScopedId, checkSendApi } from './check.ts';
-import { classifySendApi } from './classify.ts';
-import { parseSendApiWebhook } from './inbound.ts';
 import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from './limits.ts';
-import { MESSENGER_SANDBOX_CREDENTIALS, MessengerCredentials, MessengerOptions } from './options.ts';
+import {
+  MESSENGER_SANDBOX_CREDENTIALS,
+  MessengerCredentials,
+  MessengerOptions,
+  readMessengerOptions,
+} from './options.ts';
 import { MESSENGER_FLAVOR } from './provider/flavor.ts';
-import { renderMessenger } from './render.ts';
 
 export const messengerConnector: ChannelConnector = {
   name: 'messenger',
@@ -47,7 +52,7 @@ export const messengerConnector: ChannelConnector = {
   optionsSchema: MessengerOptions,
   checkRecipient: (to) => checkScopedId('Messenger page-scoped (PSID)', to),
   check: (message) => checkSendApi(MESSENGER_FLAVOR, message),
-  render: (message, ctx) => renderMessenger(MESSENGER_FLAVOR, message, ctx),
+  render: (message, ctx) => renderSendApi(MESSENGER_FLAVOR, message, ctx, readMessengerOptions(ctx.options)),
   authorize: (request, credentials) => bearer(request, credentials['pageAccessToken']),
   classify: (response) => classifySendApi('messenger', 'Messenger', response),
   verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),

@@ -4,14 +4,9 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { StringEnum } from '../../core/vocabulary/message.ts';
-import {
-  MESSAGING_TYPES,
-  MESSENGER_TAGS,
-  type MessagingType,
-  type MessengerTag,
-  NOTIFICATION_TYPES,
-  type NotificationType,
-} from './limits.ts';
+import { MESSAGING_TYPES, NOTIFICATION_TYPES } from '../families/send-api/limits.ts';
+import { type SendEnvelopeOptions, tagRule } from '../families/send-api/options.ts';
+import { MESSENGER_TAGS, type MessengerTag } from './limits.ts';
 
 export const MessengerCredentials = Type.Object(
   {
@@ -28,17 +23,6 @@ export const MessengerCredentials = Type.Object(
   { additionalProperties: false },
 );
 export type MessengerCredentials = Static<typeof MessengerCredentials>;
-
-/**
- * `tag` belongs with `messagingType: MESSAGE_TAG` and only there: the schema says so, so a request
- * that breaks the rule is a 400 naming the field rather than a refusal from Meta later.
- */
-export const tagRule = {
-  anyOf: [
-    { properties: { messagingType: { const: 'MESSAGE_TAG' } }, required: ['messagingType', 'tag'] },
-    { properties: { messagingType: { not: { const: 'MESSAGE_TAG' } } }, not: { required: ['tag'] } },
-  ],
-};
 
 export const MessengerOptions = Type.Object(
   {
@@ -71,12 +55,6 @@ export const MESSENGER_SANDBOX_CREDENTIALS = {
 
 /** The sandbox Page's id, the `recipient` of the webhooks the emulator sends. */
 export const SANDBOX_PAGE_ID = '104000000000001';
-
-export interface SendEnvelopeOptions {
-  messagingType?: MessagingType;
-  tag?: string;
-  notificationType?: NotificationType;
-}
 
 const isOneOf = <T extends string>(values: readonly T[], v: unknown): v is T =>
   typeof v === 'string' && (values as readonly string[]).includes(v);

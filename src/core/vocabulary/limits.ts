@@ -56,6 +56,6 @@ export interface LimitTable {
   file: string;
   values: Readonly<Record<string, number>>;
   notes: Readonly<Record<string, LimitNote>>;
-  /** Keys of a shared object that do not apply to this channel (Instagram's use of Messenger's). */
+  /** Keys of a shared object that do not apply to this channel (Instagram's use of the Send API's). */
   except?: readonly string[];
 }

@@ -5,11 +5,11 @@
  * rule is prefixed with the flavour's name.
  */
 
-import type { Degradation, NumberedChoice } from '../../core/vocabulary/channel.ts';
-import type { Action, MessageOf } from '../../core/vocabulary/message.ts';
-import { codePointLength } from '../../lib/text.ts';
-import type { SendApiFlavor } from '../families/send-api/flavor.ts';
-import { MESSENGER_LIMITS } from './limits.ts';
+import type { Degradation, NumberedChoice } from '../../../core/vocabulary/channel.ts';
+import type { Action, MessageOf } from '../../../core/vocabulary/message.ts';
+import { codePointLength } from '../../../lib/text.ts';
+import type { SendApiFlavor } from './flavor.ts';
+import { SEND_API_LIMITS } from './limits.ts';
 
 export type SendApiButton =
   | { type: 'postback'; title: string; payload: string }
@@ -221,11 +221,11 @@ function badgeInSubtitle(
 ): void {
   const subtitle = typeof element['subtitle'] === 'string' ? element['subtitle'] : undefined;
   const withBadge = subtitle === undefined ? badge.text : `${badge.text}\n${subtitle}`;
-  if (codePointLength(withBadge) > MESSENGER_LIMITS.elementSubtitle) {
+  if (codePointLength(withBadge) > SEND_API_LIMITS.elementSubtitle) {
     d.push({
       pointer: `${p}/badge`,
       from: 'badge',
-      to: `dropped: the card's subtitle has no room left for it (at most ${MESSENGER_LIMITS.elementSubtitle} characters)`,
+      to: `dropped: the card's subtitle has no room left for it (at most ${SEND_API_LIMITS.elementSubtitle} characters)`,
       rule: `${f.name}_no_badge`,
     });
     return;
@@ -278,7 +278,7 @@ export function numberedList(
     message.footer,
   );
   const replies =
-    choices.length <= MESSENGER_LIMITS.quickReplies
+    choices.length <= SEND_API_LIMITS.quickReplies
       ? choices.map((c) => ({
           content_type: 'text' as const,
           title: cut(`${c.number}. ${c.title}`),
@@ -291,9 +291,9 @@ export function numberedList(
 /** Cuts a label to the 20 characters a quick-reply title may have. */
 function cut(label: string): string {
   const chars = Array.from(label);
-  return chars.length <= MESSENGER_LIMITS.quickReplyTitle
+  return chars.length <= SEND_API_LIMITS.quickReplyTitle
     ? label
-    : `${chars.slice(0, MESSENGER_LIMITS.quickReplyTitle - 1).join('')}…`;
+    : `${chars.slice(0, SEND_API_LIMITS.quickReplyTitle - 1).join('')}…`;
 }
 
 export function locationText(f: SendApiFlavor, message: MessageOf<'location'>, d: Degradation[]): string {

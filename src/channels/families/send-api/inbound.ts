@@ -7,8 +7,8 @@
  * for the person (the sender of the receipt).
  */
 
-import type { InboundEvent } from '../../core/vocabulary/channel.ts';
-import { isObj, type Obj } from '../../lib/json.ts';
+import type { InboundEvent } from '../../../core/vocabulary/channel.ts';
+import { isObj, type Obj } from '../../../lib/json.ts';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const idOf = (v: unknown): string | undefined =>

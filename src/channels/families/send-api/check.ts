@@ -5,11 +5,11 @@
  * `render` cannot disagree. Pointers start at `/message`.
  */
 
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
-import type { Action, CanonicalMessage } from '../../core/vocabulary/message.ts';
-import { codePointLength } from '../../lib/text.ts';
-import { type SendApiFlavor, textLength } from '../families/send-api/flavor.ts';
-import { MESSENGER_LIMITS as L, SCOPED_ID } from './limits.ts';
+import type { FieldIssue } from '../../../core/vocabulary/channel.ts';
+import type { Action, CanonicalMessage } from '../../../core/vocabulary/message.ts';
+import { codePointLength } from '../../../lib/text.ts';
+import { type SendApiFlavor, textLength } from './flavor.ts';
+import { SEND_API_LIMITS as L, SCOPED_ID } from './limits.ts';
 import { renderSendApi } from './render.ts';
 
 export function checkScopedId(displayName: string, to: string): string | undefined {

@@ -9,11 +9,10 @@ import type {
   NumberedChoice,
   RenderContext,
   RenderResult,
-} from '../../core/vocabulary/channel.ts';
-import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
-import type { SendApiFlavor } from '../families/send-api/flavor.ts';
-import { GRAPH_VERSION } from './limits.ts';
-import { readMessengerOptions, type SendEnvelopeOptions } from './options.ts';
+} from '../../../core/vocabulary/channel.ts';
+import type { CanonicalMessage, MessageOf } from '../../../core/vocabulary/message.ts';
+import type { SendApiFlavor } from './flavor.ts';
+import type { SendEnvelopeOptions } from './options.ts';
 import {
   attachment,
   button,
@@ -27,6 +26,7 @@ import {
   type SendApiButton,
 } from './render-parts.ts';
 
+export const GRAPH_VERSION = 'v21.0';
 export const SEND_PATH = `/${GRAPH_VERSION}/me/messages`;
 
 type Json = Record<string, unknown>;
@@ -63,14 +63,6 @@ export function renderSendApi(
     degradations,
     ...(draft.choices !== undefined ? { choices: draft.choices } : {}),
   };
-}
-
-export function renderMessenger(
-  f: SendApiFlavor,
-  message: CanonicalMessage,
-  ctx: RenderContext,
-): RenderResult {
-  return renderSendApi(f, message, ctx, readMessengerOptions(ctx.options));
 }
 
 function envelope(f: SendApiFlavor, o: SendEnvelopeOptions): Json {

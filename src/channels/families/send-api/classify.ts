@@ -6,10 +6,10 @@
  * when known, in minutes in X-Business-Use-Case-Usage.
  */
 
-import type { ProviderResponse, SendOutcome } from '../../core/vocabulary/channel.ts';
-import { headerValue } from '../../lib/headers.ts';
-import { type GraphError, readGraphError } from '../families/meta-graph/errors.ts';
-import { proxyServerError, SENT_WITHOUT_ID } from '../kit/unknown-outcome.ts';
+import type { ProviderResponse, SendOutcome } from '../../../core/vocabulary/channel.ts';
+import { headerValue } from '../../../lib/headers.ts';
+import { proxyServerError, SENT_WITHOUT_ID } from '../../kit/unknown-outcome.ts';
+import { type GraphError, readGraphError } from '../meta-graph/errors.ts';
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
 const isRateLimit = (code: number) => RATE_LIMIT_CODES.has(code) || (code >= 80000 && code <= 80014);
