@@ -12,7 +12,7 @@
  * own Flex carousels are applied here, because `raw` bypasses the connector's checks.
  */
 
-import { checkActions, Issues } from '../../channels/line/check-actions.ts';
+import { checkActions, LineIssues as Issues } from '../../channels/line/check-actions.ts';
 import { LINE_LIMITS } from '../../channels/line/limits.ts';
 import { type LineObject, toLineAction } from '../../channels/line/render-actions.ts';
 import { carouselAltText } from '../../channels/line/render-template.ts';

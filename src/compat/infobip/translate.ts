@@ -15,7 +15,7 @@
  * by the connector's own checks on the canonical twin of the message (or, for confirm, its action
  * checks), before anything is stored.
  */
-import { checkActions, Issues } from '../../channels/line/check-actions.ts';
+import { checkActions, LineIssues as Issues } from '../../channels/line/check-actions.ts';
 import { LINE_LIMITS } from '../../channels/line/limits.ts';
 import type { Action, CanonicalMessage, ChannelConnector, FieldIssue, MessageOf } from '../../core/index.ts';
 import { ACTION_RENAMES, type Rename } from './fields.ts';
