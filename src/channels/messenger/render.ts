@@ -12,6 +12,7 @@ import type {
 } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import type { SendApiFlavor } from '../families/send-api/flavor.ts';
+import { paragraphs, receiptText } from '../kit/plain-text.ts';
 import { GRAPH_VERSION } from './limits.ts';
 import { readMessengerOptions, type SendEnvelopeOptions } from './options.ts';
 import {
@@ -20,10 +21,8 @@ import {
   genericTemplate,
   locationText,
   numberedList,
-  paragraphs,
   quickReplies,
   receiptTemplate,
-  receiptText,
   type SendApiButton,
 } from './render-parts.ts';
 
