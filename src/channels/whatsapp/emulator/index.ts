@@ -6,6 +6,7 @@
  * receipt for a message id, e.g. a late `delivered`) post signed webhooks to the gateway.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { receiptSchedule } from '../../../sandbox/receipts.ts';
 import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../sandbox/recorder.ts';
 import { problem } from '../../../sandbox/simulate.ts';
 import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
@@ -19,7 +20,7 @@ import {
   parseSimulateInput,
   postSigned,
   type ReceiptStatus,
-  scheduleReceipts,
+  receiptPlan,
   statusWebhook,
   type WebhookContext,
 } from './webhook.ts';
@@ -48,6 +49,7 @@ export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
     opts.webhookUrl !== undefined
       ? { url: opts.webhookUrl, appSecret: creds.appSecret, phoneNumberId: creds.phoneNumberId }
       : undefined;
+  const receipts = receiptSchedule(app);
 
   // WhatsApp answers malformed JSON in its own words, so the bytes reach the handler unparsed.
   app.removeAllContentTypeParsers();
@@ -76,7 +78,7 @@ export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
     const accepted = result.accepted;
     if (accepted !== undefined && hook !== undefined) {
       const failure = accepted.fate.kind === 'fail_later' ? accepted.fate : undefined;
-      scheduleReceipts(hook, accepted.id, accepted.to, failure);
+      receipts.plan(receiptPlan(hook, accepted.id, accepted.to, failure));
     }
     return reply.code(result.status).send(result.body);
   });

@@ -9,6 +9,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { headerValue, secretsEqual } from '../../../../lib/headers.ts';
 import { isObj, type Obj } from '../../../../lib/json.ts';
+import { receiptSchedule } from '../../../../sandbox/receipts.ts';
 import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../../sandbox/recorder.ts';
 import { problem } from '../../../../sandbox/simulate.ts';
 import type { SandboxOptions } from '../../../../sandbox/types.ts';
@@ -57,24 +58,11 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
     const token = opts.credentials[profile.tokenKey] ?? profile.defaultCredentials[profile.tokenKey] ?? '';
     const appSecret = opts.credentials['appSecret'] ?? profile.defaultCredentials['appSecret'] ?? '';
     const recipients = new SandboxRecipients();
-    const timers = new Set<NodeJS.Timeout>();
-    app.addHook('onClose', async () => {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-    });
+    const receipts = receiptSchedule(app);
 
     // Graph answers malformed JSON in its own envelope, so the raw bytes come to the handler.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-
-    const later = (afterMs: number, run: () => Promise<unknown>) => {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        // A receipt the gateway cannot take is lost, as Meta's would be after its retries.
-        run().catch(() => undefined);
-      }, afterMs);
-      timers.add(t);
-    };
 
     const send = async (
       req: FastifyRequest<{ Params: { version: string; account?: string }; Querystring: Obj }>,
@@ -136,19 +124,16 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
         const url = opts.webhookUrl;
         // One after the other, each once the previous was answered: Meta reports a delivery
         // before the read, and a read that overtook it would leave `delivered` unrecorded.
-        const chain = (rest: ReturnType<typeof receiptEvents>) => {
-          const [r, ...next] = rest;
-          if (r === undefined) return;
-          later(r.afterMs, async () => {
-            const now = Date.now();
-            try {
-              await postSigned(url, webhookBody(profile, [r.event(now)], now), appSecret);
-            } finally {
-              chain(next);
-            }
-          });
-        };
-        chain(receiptEvents(profile, to, mid));
+        receipts.plan(
+          receiptEvents(profile, to, mid).map((r) => ({
+            afterMs: r.afterMs,
+            post: () => {
+              const now = Date.now();
+              return postSigned(url, webhookBody(profile, [r.event(now)], now), appSecret);
+            },
+          })),
+          { chained: true },
+        );
       }
       return { answer: { status: 200, body: { recipient_id: to, message_id: mid } }, body };
     };
