@@ -6,9 +6,10 @@
 
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
+import { lastPathSegment } from '../../lib/media-probe.ts';
 import { utf8Length } from '../../lib/text.ts';
 import { Issues, MEASURES, type TextMeasure } from '../kit/issues.ts';
-import { VIBER_LIMITS as L, lastPathSegment, PICTURE_EXTENSION, VIBER_USER_ID } from './limits.ts';
+import { VIBER_LIMITS as L, PICTURE_EXTENSION, VIBER_USER_ID } from './limits.ts';
 import { carouselCards, renderViber } from './render.ts';
 import { minimumRows } from './render-rich-media.ts';
 

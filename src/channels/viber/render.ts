@@ -11,8 +11,9 @@ import type {
   RenderResult,
 } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
+import { lastPathSegment } from '../../lib/media-probe.ts';
 import { receiptText } from '../kit/plain-text.ts';
-import { lastPathSegment, VIBER_LIMITS } from './limits.ts';
+import { VIBER_LIMITS } from './limits.ts';
 import { readViberOptions, type ViberOptions } from './options.ts';
 import { VIBER_SEND_PATH } from './provider.ts';
 import { viberAction, viberKeyboard } from './render-actions.ts';
