@@ -11,7 +11,7 @@ import { headerValue, secretsEqual } from '../../../../lib/headers.ts';
 import { isObj, type Obj } from '../../../../lib/json.ts';
 import { receiptSchedule } from '../../../../sandbox/receipts.ts';
 import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../../sandbox/recorder.ts';
-import { problem } from '../../../../sandbox/simulate.ts';
+import { noWebhookUrl, problem, webhookUnreachable } from '../../../../sandbox/simulate.ts';
 import type { SandboxOptions } from '../../../../sandbox/types.ts';
 import { graphErrorBody } from '../../meta-graph/errors.ts';
 import type { EmulatorProfile } from './profile.ts';
@@ -194,12 +194,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       const input = parseSimulateInput(parsed);
       if (typeof input === 'string') return problem(reply, 400, 'Invalid simulation', input);
       if (opts.webhookUrl === undefined) {
-        return problem(
-          reply,
-          409,
-          'No webhook URL',
-          `The sandbox ${profile.flavor.displayName} account has no webhook URL to deliver to`,
-        );
+        return noWebhookUrl(reply, `The sandbox ${profile.flavor.displayName} account`);
       }
       try {
         return await postSigned(
@@ -208,8 +203,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
           appSecret,
         );
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
+        return webhookUnreachable(reply, error);
       }
     });
   };
