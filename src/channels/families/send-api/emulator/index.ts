@@ -13,27 +13,10 @@ import { receiptSchedule } from '../../../../sandbox/receipts.ts';
 import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../../sandbox/recorder.ts';
 import { noWebhookUrl, problem, webhookUnreachable } from '../../../../sandbox/simulate.ts';
 import type { SandboxOptions } from '../../../../sandbox/types.ts';
-import { graphErrorBody } from '../../meta-graph/errors.ts';
 import type { EmulatorProfile } from './profile.ts';
-import { SandboxRecipients } from './recipients.ts';
+import { type GraphAnswer, graphError, SandboxRecipients } from './recipients.ts';
 import { createSendApiValidator, type SendApiValidator } from './validator.ts';
 import { parseSimulateInput, postSigned, receiptEvents, simulatedEvent, webhookBody } from './webhook.ts';
-
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-const graph = (
-  status: number,
-  code: number,
-  message: string,
-  extra: { subcode?: number; type?: string } = {},
-): Answer => ({
-  status,
-  body: graphErrorBody(code, message, extra),
-});
 
 const validators = new WeakMap<EmulatorProfile, SendApiValidator>();
 
@@ -66,14 +49,14 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
 
     const send = async (
       req: FastifyRequest<{ Params: { version: string; account?: string }; Querystring: Obj }>,
-    ): Promise<{ answer: Answer; body: unknown }> => {
+    ): Promise<{ answer: GraphAnswer; body: unknown }> => {
       const { version, account } = req.params;
       if (!/^v[0-9]+\.[0-9]+$/.test(version)) {
-        return { answer: graph(400, 2500, `Unknown path components: /${version}`), body: undefined };
+        return { answer: graphError(400, 2500, `Unknown path components: /${version}`), body: undefined };
       }
       if (account !== undefined && account !== 'me' && account !== profile.accountId) {
         return {
-          answer: graph(
+          answer: graphError(
             400,
             100,
             `(#100) Unsupported post request. Object with ID '${account}' does not exist, cannot be loaded due to missing permissions, or does not support this operation`,
@@ -88,7 +71,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       const given = bearer ?? queryToken;
       if (given === undefined || given === '') {
         return {
-          answer: graph(
+          answer: graphError(
             400,
             2500,
             'An active access token must be used to query information about the current user.',
@@ -98,7 +81,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       }
       if (!secretsEqual(token, given)) {
         return {
-          answer: graph(400, 190, 'Invalid OAuth access token - Cannot parse access token'),
+          answer: graphError(400, 190, 'Invalid OAuth access token - Cannot parse access token'),
           body: undefined,
         };
       }
@@ -107,10 +90,10 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
         const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
         body = raw.trim() === '' ? {} : JSON.parse(raw);
       } catch {
-        return { answer: graph(400, 100, '(#100) The request body is not valid JSON'), body: undefined };
+        return { answer: graphError(400, 100, '(#100) The request body is not valid JSON'), body: undefined };
       }
       const problem = validate(body);
-      if (problem !== undefined) return { answer: graph(400, 100, problem), body };
+      if (problem !== undefined) return { answer: graphError(400, 100, problem), body };
       const b = body as Obj;
       const to = isObj(b['recipient']) ? String(b['recipient']['id']) : '';
       const refused = recipients.refusal(to, b['messaging_type'] === 'MESSAGE_TAG');
@@ -143,7 +126,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
      * without internet, judges a URL it cannot fetch by its name. Meta answers such a failed
      * fetch with subcode 2018047, "Upload attachment failure".
      */
-    const attachmentRefusal = async (b: Obj): Promise<Answer | undefined> => {
+    const attachmentRefusal = async (b: Obj): Promise<GraphAnswer | undefined> => {
       const check = profile.attachmentProblem;
       const attachment = isObj(b['message']) ? b['message']['attachment'] : undefined;
       if (check === undefined || !isObj(attachment) || !isObj(attachment['payload'])) return undefined;
@@ -152,7 +135,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       const found = opts.probeMedia ? await opts.probeMedia(url) : undefined;
       const problem = check(attachment['type'], url, found?.ok ? found.facts : undefined);
       return problem
-        ? graph(400, 100, `(#100) Upload attachment failure. ${problem.detail}`, { subcode: 2018047 })
+        ? graphError(400, 100, `(#100) Upload attachment failure. ${problem.detail}`, { subcode: 2018047 })
         : undefined;
     };
 
