@@ -10,3 +10,10 @@ export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== nu
 
 /** The value if it is a string, otherwise undefined. */
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A JSON pointer's segments, unescaped (`~1` is `/`, `~0` is `~`); none for the whole document. */
+export const pointerSegments = (pointer: string): string[] =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));

@@ -11,3 +11,14 @@ export function problem(reply: FastifyReply, status: number, title: string, deta
     .type('application/problem+json')
     .send({ type: 'about:blank', title, status, detail });
 }
+
+/** 409: the sandbox account has no webhook URL. `who`: "The sandbox WhatsApp number". */
+export function noWebhookUrl(reply: FastifyReply, who: string, verb = 'deliver to') {
+  return problem(reply, 409, 'No webhook URL', `${who} has no webhook URL to ${verb}`);
+}
+
+/** 502: posting to the webhook URL failed with `error`. */
+export function webhookUnreachable(reply: FastifyReply, error: unknown) {
+  const reason = error instanceof Error ? error.message : String(error);
+  return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
+}

@@ -3,38 +3,18 @@
  * URLs, and the action rules (label, postback data, URI length, where `location` may appear).
  */
 
-import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { Action } from '../../core/vocabulary/message.ts';
-import { graphemeLength, utf16Length } from '../../lib/text.ts';
+import { Issues, MEASURES } from '../kit/issues.ts';
 import { isHttpsUrl, LINE_LIMITS } from './limits.ts';
 
-export type Unit = 'utf16' | 'graphemes';
-
-/** Collects issues; every helper is a no-op when the value is absent. */
-export class Issues {
-  readonly list: FieldIssue[] = [];
-
-  add(pointer: string, rule: string, detail: string): void {
-    this.list.push({ pointer, rule, detail });
-  }
-
-  maxLength(pointer: string, value: string | undefined, max: number, unit: Unit = 'utf16'): void {
-    if (value === undefined) return;
-    const n = unit === 'utf16' ? utf16Length(value) : graphemeLength(value);
-    if (n > max) {
-      const what = unit === 'utf16' ? 'UTF-16 code units' : 'characters';
-      this.add(pointer, 'maxLength', `LINE allows at most ${max} ${what} here; this has ${n}`);
-    }
-  }
-
-  maxItems(pointer: string, items: readonly unknown[] | undefined, max: number, what: string): void {
-    if (items && items.length > max) {
-      this.add(pointer, 'maxItems', `LINE allows at most ${max} ${what}; this has ${items.length}`);
-    }
-  }
-
-  required(pointer: string, present: boolean, detail: string): void {
-    if (!present) this.add(pointer, 'required', detail);
+/**
+ * LINE's issues: lengths in UTF-16 code units unless a check counts characters (`'graphemes'`),
+ * and the rule for the URLs LINE fetches itself. The façades that send through LINE check with it
+ * too, so it takes no arguments.
+ */
+export class LineIssues extends Issues {
+  constructor() {
+    super('LINE', MEASURES.utf16);
   }
 
   /** A URL LINE fetches itself: HTTPS only, at most 2000 characters. */
@@ -50,7 +30,7 @@ export interface ActionPlace {
   quickReply: boolean;
 }
 
-export function checkAction(issues: Issues, pointer: string, action: Action, place: ActionPlace): void {
+export function checkAction(issues: LineIssues, pointer: string, action: Action, place: ActionPlace): void {
   issues.maxLength(`${pointer}/title`, action.title, LINE_LIMITS.actionLabel, 'graphemes');
   switch (action.type) {
     case 'reply':
@@ -73,7 +53,7 @@ export function checkAction(issues: Issues, pointer: string, action: Action, pla
 }
 
 export function checkActions(
-  issues: Issues,
+  issues: LineIssues,
   pointer: string,
   actions: readonly Action[] | undefined,
   place: ActionPlace,

@@ -7,7 +7,7 @@
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { carouselMode } from './carousel-mode.ts';
-import { checkAction, checkActions, Issues } from './check-actions.ts';
+import { checkAction, checkActions, LineIssues } from './check-actions.ts';
 import type { Planned } from './flex-fit.ts';
 import { LINE_LIMITS as L, LINE_CHAT_ID } from './limits.ts';
 import { messageLimitIssues } from './provider/wire-limits.ts';
@@ -21,7 +21,7 @@ export function checkLineRecipient(to: string): string | undefined {
 }
 
 export function checkLineMessage(message: CanonicalMessage): FieldIssue[] {
-  const issues = new Issues();
+  const issues = new LineIssues();
   const p = '/message';
   switch (message.type) {
     case 'text':
@@ -94,7 +94,7 @@ export function checkLineMessage(message: CanonicalMessage): FieldIssue[] {
   return issues.list;
 }
 
-function checkMedia(issues: Issues, m: MessageOf<'media'>): void {
+function checkMedia(issues: LineIssues, m: MessageOf<'media'>): void {
   const p = '/message';
   issues.maxLength(`${p}/caption`, m.caption, L.text);
   if (m.mediaId !== undefined) {
@@ -118,7 +118,7 @@ function checkMedia(issues: Issues, m: MessageOf<'media'>): void {
   // An audio's duration, which LINE requires, may be read from the file: linked-media.ts decides.
 }
 
-function checkButtons(issues: Issues, m: MessageOf<'buttons'>): void {
+function checkButtons(issues: LineIssues, m: MessageOf<'buttons'>): void {
   const p = '/message';
   // Without a title, header text takes the title's place (render.ts does the same).
   const titlePointer = m.title !== undefined ? `${p}/title` : `${p}/header/text`;
@@ -131,7 +131,7 @@ function checkButtons(issues: Issues, m: MessageOf<'buttons'>): void {
   checkActions(issues, `${p}/actions`, m.actions, { quickReply: false });
 }
 
-function checkTemplateCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
+function checkTemplateCarousel(issues: LineIssues, m: MessageOf<'carousel'>): void {
   const p = '/message/cards';
   issues.maxItems(p, m.cards, L.carouselColumns, 'cards');
   const first = m.cards[0];
@@ -161,7 +161,7 @@ function checkTemplateCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
   });
 }
 
-function checkFlexCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
+function checkFlexCarousel(issues: LineIssues, m: MessageOf<'carousel'>): void {
   const p = '/message/cards';
   issues.maxItems(p, m.cards, L.flexCarouselBubbles, 'cards when a card has a badge or button colour');
   m.cards.forEach((c, i) => {
@@ -175,11 +175,11 @@ function checkFlexCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
 }
 
 /** A Flex rendering that fits LINE in no form (see flex-fit.ts) is refused before it is stored. */
-function refuseUnfit(issues: Issues, plan: Planned): void {
+function refuseUnfit(issues: LineIssues, plan: Planned): void {
   if ('refusal' in plan) issues.list.push(plan.refusal);
 }
 
-function checkImagemap(issues: Issues, m: MessageOf<'imagemap'>): void {
+function checkImagemap(issues: LineIssues, m: MessageOf<'imagemap'>): void {
   const p = '/message';
   issues.mediaUrl(`${p}/baseUrl`, m.baseUrl);
   issues.maxLength(`${p}/altText`, m.altText, L.altText);
@@ -204,7 +204,7 @@ function checkImagemap(issues: Issues, m: MessageOf<'imagemap'>): void {
  * A caller's own LINE message object goes out as is, so it meets the same prose limits the
  * emulator applies (wire-limits.ts), Flex size included, named by pointers into the payload.
  */
-function checkRaw(issues: Issues, payload: unknown): void {
+function checkRaw(issues: LineIssues, payload: unknown): void {
   const type = (payload as Record<string, unknown>)['type'];
   if (typeof type !== 'string') {
     issues.add('/message/payload/type', 'required', 'a LINE message object needs its type');

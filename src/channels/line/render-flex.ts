@@ -7,6 +7,7 @@
 
 import type { Degradation } from '../../core/vocabulary/channel.ts';
 import type { Action, MessageOf } from '../../core/vocabulary/message.ts';
+import { receiptTotals } from '../kit/plain-text.ts';
 import { chunkText, type Planned, splitIntoBubbles, splitIntoCarousels } from './flex-fit.ts';
 import { flexJsonBytes, LINE_LIMITS as L } from './limits.ts';
 import { altText, type LineObject, textMessage, toLineAction } from './render-actions.ts';
@@ -232,14 +233,7 @@ function receiptText(m: MessageOf<'receipt'>, money: Intl.NumberFormat): string 
     const subtitle = e.subtitle !== undefined ? `\n  ${e.subtitle}` : '';
     return `${e.title}: ${qty}${money.format(e.price)}${subtitle}`;
   });
-  const s = m.summary;
-  const totals = [
-    s.subtotal !== undefined ? `Subtotal: ${money.format(s.subtotal)}` : undefined,
-    s.shippingCost !== undefined ? `Shipping: ${money.format(s.shippingCost)}` : undefined,
-    s.totalTax !== undefined ? `Tax: ${money.format(s.totalTax)}` : undefined,
-    `Total: ${money.format(s.totalCost)}`,
-    `Paid with ${m.paymentMethod}`,
-  ].filter((l): l is string => l !== undefined);
+  const totals = [...receiptTotals(m.summary, money), `Paid with ${m.paymentMethod}`];
   return [`RECEIPT ${m.recipientName}\nOrder ${m.orderNumber}`, items.join('\n'), totals.join('\n')].join(
     '\n\n',
   );

@@ -9,6 +9,7 @@
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { Action, CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { utf8Length } from '../../lib/text.ts';
+import { Issues } from '../kit/issues.ts';
 import { isTelegramButtonUrl, isTelegramChatId, TELEGRAM_LIMITS as L } from './limits.ts';
 import { type ParseMode, readTelegramOptions } from './options.ts';
 import { parseWithMode } from './provider/parse-mode/parse.ts';
@@ -21,9 +22,8 @@ export function checkTelegramRecipient(to: string): string | undefined {
     : 'a Telegram chat id (a safe integer without leading zeros, negative for groups) or a public @username (a letter, then 4-31 letters, digits or underscores)';
 }
 
-class Issues {
-  readonly list: FieldIssue[] = [];
-
+/** Telegram's own rules: text measured after its markup is parsed, and what buttons carry. */
+class TelegramIssues extends Issues {
   /**
    * `mode`: the send's parse mode. `markupPointer`: the caller's own markup, the only text a parse
    * can fail on (every field Omnigate folds in is escaped for the mode).
@@ -31,10 +31,8 @@ class Issues {
   constructor(
     private readonly mode: ParseMode | undefined,
     private readonly markupPointer: string,
-  ) {}
-
-  add(pointer: string, rule: string, detail: string): void {
-    this.list.push({ pointer, rule, detail });
+  ) {
+    super('Telegram');
   }
 
   /**
@@ -105,7 +103,7 @@ export function checkTelegramMessage(
 ): FieldIssue[] {
   const p = '/message';
   const mode = readTelegramOptions(options).parseMode;
-  const issues = new Issues(mode, message.type === 'media' ? `${p}/caption` : `${p}/text`);
+  const issues = new TelegramIssues(mode, message.type === 'media' ? `${p}/caption` : `${p}/text`);
   const body = renderTelegram(message, { to: '0', retryKey: '', ...(options ? { options } : {}) }).request
     .body as Record<string, unknown>;
   const text = body['text'];

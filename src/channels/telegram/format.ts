@@ -13,8 +13,3 @@ export function escapeFor(mode: ParseMode | undefined, text: string): string {
   if (mode === 'HTML') return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return text;
 }
-
-/** Joins the non-empty paragraphs with a blank line between them. */
-export function paragraphs(...parts: Array<string | undefined>): string {
-  return parts.filter((p): p is string => p !== undefined && p !== '').join('\n\n');
-}

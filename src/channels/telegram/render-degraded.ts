@@ -6,7 +6,8 @@
 
 import type { Degradation } from '../../core/vocabulary/channel.ts';
 import type { MessageOf } from '../../core/vocabulary/message.ts';
-import { escapeFor, paragraphs } from './format.ts';
+import { paragraphs, receiptText } from '../kit/plain-text.ts';
+import { escapeFor } from './format.ts';
 import type { ParseMode } from './options.ts';
 import { type InlineKeyboardButton, inlineAction, inlineKeyboard } from './render-keyboard.ts';
 
@@ -163,25 +164,6 @@ export function renderReceipt(
   d: Degradation[],
 ): Draft {
   d.push({ pointer: '/message', from: 'receipt', to: 'formatted text', rule: 'telegram_no_receipt' });
-  const money = new Intl.NumberFormat('en', { style: 'currency', currency: message.currency });
-  const items = message.elements.map((e) => {
-    const qty = e.quantity !== undefined ? ` × ${e.quantity}` : '';
-    const lines = [`${e.title}${qty} — ${money.format(e.price)}`];
-    if (e.subtitle !== undefined) lines.push(`  ${e.subtitle}`);
-    if (e.imageUrl !== undefined) lines.push(`  ${e.imageUrl}`);
-    return lines.join('\n');
-  });
-  const s = message.summary;
-  const totals = [
-    s.subtotal !== undefined ? `Subtotal: ${money.format(s.subtotal)}` : undefined,
-    s.shippingCost !== undefined ? `Shipping: ${money.format(s.shippingCost)}` : undefined,
-    s.totalTax !== undefined ? `Tax: ${money.format(s.totalTax)}` : undefined,
-    `Total: ${money.format(s.totalCost)}`,
-  ].filter((l): l is string => l !== undefined);
-  const text = paragraphs(
-    `Receipt ${message.orderNumber}\nFor: ${message.recipientName}\nPayment: ${message.paymentMethod}`,
-    items.join('\n'),
-    totals.join('\n'),
-  );
+  const text = receiptText(message, { itemImages: true });
   return { method: 'sendMessage', params: { text: escapeFor(mode, text) } };
 }

@@ -6,7 +6,8 @@
 import type { Degradation, RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { utf8Length } from '../../lib/text.ts';
-import { escapeFor, paragraphs } from './format.ts';
+import { paragraphs } from '../kit/plain-text.ts';
+import { escapeFor } from './format.ts';
 import { TELEGRAM_LIMITS, telegramChatId } from './limits.ts';
 import { type ParseMode, readTelegramOptions } from './options.ts';
 import { visibleChars } from './provider/parse-mode/visible-text.ts';

@@ -6,8 +6,10 @@
 
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
-import { utf8Length, utf16Length } from '../../lib/text.ts';
-import { VIBER_LIMITS as L, lastPathSegment, PICTURE_EXTENSION, VIBER_USER_ID } from './limits.ts';
+import { lastPathSegment } from '../../lib/media-probe.ts';
+import { utf8Length } from '../../lib/text.ts';
+import { Issues, MEASURES, type TextMeasure } from '../kit/issues.ts';
+import { VIBER_LIMITS as L, PICTURE_EXTENSION, VIBER_USER_ID } from './limits.ts';
 import { carouselCards, renderViber } from './render.ts';
 import { minimumRows } from './render-rich-media.ts';
 
@@ -17,20 +19,18 @@ export function checkViberRecipient(to: string): string | undefined {
     : 'a Viber subscriber id (22 base64 characters and "==", e.g. jc9HsWTZ2Yf2NkRZ8KcNug==)';
 }
 
+/** Viber counts text in UTF-16 code units and calls them characters. */
+const VIBER_TEXT: TextMeasure = { ...MEASURES.utf16, unit: 'characters' };
+
 /**
  * `check` sees no send options and no probe, so a video or file is checked in the form it takes
  * without a size (a link); the native video/file rules (.mp4, size, duration, forbidden types) are
  * judged once the size is known, on the probed media (linked-media.ts).
  */
 export function checkViberMessage(message: CanonicalMessage): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  const add = (pointer: string, rule: string, detail: string) => issues.push({ pointer, rule, detail });
-  const maxLength = (pointer: string, value: unknown, max: number, what: string) => {
-    if (typeof value !== 'string') return;
-    const n = utf16Length(value);
-    if (n > max)
-      add(pointer, 'maxLength', `Viber allows at most ${max} characters in ${what}; this has ${n}`);
-  };
+  const issues = new Issues('Viber', VIBER_TEXT);
+  const maxLength = (pointer: string, value: unknown, max: number, what: string) =>
+    issues.maxLength(pointer, value, max, VIBER_TEXT, `in ${what}`);
   const body = renderViber(message, { to: 'jc9HsWTZ2Yf2NkRZ8KcNug==', retryKey: '' }).request.body as Record<
     string,
     unknown
@@ -43,14 +43,22 @@ export function checkViberMessage(message: CanonicalMessage): FieldIssue[] {
       break;
     case 'media': {
       if (message.url === undefined) {
-        add(`${p}/url`, 'required', 'Viber fetches media by URL and has no uploaded media ids; give `url`');
+        issues.add(
+          `${p}/url`,
+          'required',
+          'Viber fetches media by URL and has no uploaded media ids; give `url`',
+        );
         break;
       }
       const name = lastPathSegment(message.url);
       if (body['type'] === 'picture') {
         maxLength(`${p}/caption`, body['text'], L.pictureText, 'a picture description');
         if (!PICTURE_EXTENSION.test(name)) {
-          add(`${p}/url`, 'url_extension', 'A Viber picture URL must end in .jpeg, .jpg, .png or .gif');
+          issues.add(
+            `${p}/url`,
+            'url_extension',
+            'A Viber picture URL must end in .jpeg, .jpg, .png or .gif',
+          );
         }
       } else if (body['type'] === 'url') {
         maxLength(`${p}/url`, body['media'], L.urlMedia, 'a url message');
@@ -61,7 +69,7 @@ export function checkViberMessage(message: CanonicalMessage): FieldIssue[] {
     }
     case 'sticker':
       if (!/^[1-9][0-9]{0,9}$/.test(message.stickerId)) {
-        add(`${p}/stickerId`, 'pattern', 'A Viber sticker id is a number (e.g. 40129)');
+        issues.add(`${p}/stickerId`, 'pattern', 'A Viber sticker id is a number (e.g. 40129)');
       }
       break;
     case 'buttons':
@@ -79,7 +87,7 @@ export function checkViberMessage(message: CanonicalMessage): FieldIssue[] {
       for (const [i, card] of carouselCards(message).entries()) {
         if (minimumRows(card) > L.gridRows) {
           const room = L.gridRows - minimumRows({ ...card, actions: [] });
-          add(
+          issues.add(
             `${p}/cards/${i}/actions`,
             'maxItems',
             `A Viber card is ${L.gridRows} rows high; with its image and text it has room for ${room} action(s)`,
@@ -95,7 +103,11 @@ export function checkViberMessage(message: CanonicalMessage): FieldIssue[] {
       break;
     case 'raw':
       if (typeof (message.payload as Record<string, unknown>)['type'] !== 'string') {
-        add(`${p}/payload/type`, 'required', 'A Viber raw payload is a send_message body with its `type`');
+        issues.add(
+          `${p}/payload/type`,
+          'required',
+          'A Viber raw payload is a send_message body with its `type`',
+        );
       }
       break;
     case 'location':
@@ -105,8 +117,12 @@ export function checkViberMessage(message: CanonicalMessage): FieldIssue[] {
       break;
   }
   const bytes = utf8Length(JSON.stringify(body));
-  if (issues.length === 0 && bytes > L.messageBytes) {
-    add(p, 'maxBytes', `A Viber message is at most ${L.messageBytes} bytes of JSON; this one is ${bytes}`);
+  if (issues.list.length === 0 && bytes > L.messageBytes) {
+    issues.add(
+      p,
+      'maxBytes',
+      `A Viber message is at most ${L.messageBytes} bytes of JSON; this one is ${bytes}`,
+    );
   }
-  return issues;
+  return issues.list;
 }

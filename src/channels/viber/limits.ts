@@ -163,16 +163,6 @@ export const FORBIDDEN_FILE_EXTENSIONS = new Set(
   ).split(' '),
 );
 
-/** The last path segment of a URL (no query or fragment), or '' when it has none. */
-export function lastPathSegment(url: string): string {
-  try {
-    const path = new URL(url).pathname;
-    return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
-  } catch {
-    return '';
-  }
-}
-
 /** The extension of a file name, lower case, without the dot ('' when it has none). */
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');

@@ -16,13 +16,8 @@
 import type { ChannelPolicy } from '../../core/ports/channel.ts';
 import type { FieldIssue, LinkedMedia, MediaLink } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
-import {
-  extensionOf,
-  FORBIDDEN_FILE_EXTENSIONS,
-  VIBER_LIMITS as L,
-  lastPathSegment,
-  VIDEO_EXTENSION,
-} from './limits.ts';
+import { lastPathSegment } from '../../lib/media-probe.ts';
+import { extensionOf, FORBIDDEN_FILE_EXTENSIONS, VIBER_LIMITS as L, VIDEO_EXTENSION } from './limits.ts';
 import { readViberOptions } from './options.ts';
 import { renderViber } from './render.ts';
 

@@ -11,7 +11,9 @@ import type {
   RenderResult,
 } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
-import { lastPathSegment, VIBER_LIMITS } from './limits.ts';
+import { lastPathSegment } from '../../lib/media-probe.ts';
+import { receiptText } from '../kit/plain-text.ts';
+import { VIBER_LIMITS } from './limits.ts';
 import { readViberOptions, type ViberOptions } from './options.ts';
 import { VIBER_SEND_PATH } from './provider.ts';
 import { viberAction, viberKeyboard } from './render-actions.ts';
@@ -96,7 +98,8 @@ function renderDraft(
     case 'list':
       return renderList(message, d);
     case 'receipt':
-      return { body: { type: 'text', text: receiptText(message, d) } };
+      d.push({ pointer: '/message', from: 'receipt', to: 'formatted text', rule: 'viber_no_receipt' });
+      return { body: { type: 'text', text: receiptText(message) } };
     case 'raw': {
       const { receiver: _r, ...payload } = message.payload as Body;
       return { body: payload };
@@ -326,27 +329,4 @@ function renderList(message: MessageOf<'list'>, d: Degradation[]): Draft {
     .filter((s): s is string => s !== undefined)
     .join('\n\n');
   return { body: { type: 'text', text, keyboard: viberKeyboard(buttons) }, choices };
-}
-
-function receiptText(message: MessageOf<'receipt'>, d: Degradation[]): string {
-  d.push({ pointer: '/message', from: 'receipt', to: 'formatted text', rule: 'viber_no_receipt' });
-  const money = new Intl.NumberFormat('en', { style: 'currency', currency: message.currency });
-  const items = message.elements.map((e) => {
-    const qty = e.quantity !== undefined ? ` × ${e.quantity}` : '';
-    return [`${e.title}${qty} — ${money.format(e.price)}`, e.subtitle !== undefined ? `  ${e.subtitle}` : '']
-      .filter((l) => l !== '')
-      .join('\n');
-  });
-  const s = message.summary;
-  const totals = [
-    s.subtotal !== undefined ? `Subtotal: ${money.format(s.subtotal)}` : undefined,
-    s.shippingCost !== undefined ? `Shipping: ${money.format(s.shippingCost)}` : undefined,
-    s.totalTax !== undefined ? `Tax: ${money.format(s.totalTax)}` : undefined,
-    `Total: ${money.format(s.totalCost)}`,
-  ].filter((l): l is string => l !== undefined);
-  return [
-    `Receipt ${message.orderNumber}\nFor: ${message.recipientName}\nPayment: ${message.paymentMethod}`,
-    items.join('\n'),
-    totals.join('\n'),
-  ].join('\n\n');
 }

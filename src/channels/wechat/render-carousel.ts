@@ -7,8 +7,9 @@
 
 import type { Degradation, NumberedChoice } from '../../core/vocabulary/channel.ts';
 import type { Action, MessageOf } from '../../core/vocabulary/message.ts';
+import { paragraphs } from '../kit/plain-text.ts';
 import type { WechatContent } from './content.ts';
-import { link, paragraphs } from './render-menu.ts';
+import { link } from './render-menu.ts';
 
 type Card = MessageOf<'carousel'>['cards'][number];
 

@@ -75,7 +75,3 @@ export function splitActions(actions: readonly Action[], pointer: string): Split
   });
   return out;
 }
-
-/** Non-empty parts joined as paragraphs. */
-export const paragraphs = (...parts: Array<string | undefined>): string =>
-  parts.filter((p): p is string => p !== undefined && p !== '').join('\n\n');

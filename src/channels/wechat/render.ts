@@ -7,11 +7,12 @@
 import type { Degradation, RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import type { Obj } from '../../lib/json.ts';
+import { paragraphs, receiptTotals } from '../kit/plain-text.ts';
 import type { WechatContent } from './content.ts';
 import { readWechatOptions, type WechatOptions } from './options.ts';
 import { WECHAT_PATHS } from './provider/paths.ts';
 import { renderCarousel } from './render-carousel.ts';
-import { link, paragraphs, splitActions } from './render-menu.ts';
+import { link, splitActions } from './render-menu.ts';
 
 export function renderWechat(message: CanonicalMessage, ctx: RenderContext): RenderResult {
   const options = readWechatOptions(ctx.options);
@@ -233,19 +234,12 @@ function renderReceipt(message: MessageOf<'receipt'>): WechatContent {
     const sub = e.subtitle !== undefined ? ` (${e.subtitle})` : '';
     return `${e.title}${sub}${qty}: ${money.format(e.price)}`;
   });
-  const s = message.summary;
-  const totals = [
-    s.subtotal !== undefined ? `Subtotal: ${money.format(s.subtotal)}` : undefined,
-    s.shippingCost !== undefined ? `Shipping: ${money.format(s.shippingCost)}` : undefined,
-    s.totalTax !== undefined ? `Tax: ${money.format(s.totalTax)}` : undefined,
-    `Total: ${money.format(s.totalCost)}`,
-  ].filter((l): l is string => l !== undefined);
   return text(
     paragraphs(
       `Order ${message.orderNumber}`,
       `For ${message.recipientName}, paid by ${message.paymentMethod}`,
       items.join('\n'),
-      totals.join('\n'),
+      receiptTotals(message.summary, money).join('\n'),
     ),
     [{ pointer: '/message', from: 'receipt', to: 'formatted text', rule: 'wechat_no_receipt' }],
   );

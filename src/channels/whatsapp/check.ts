@@ -7,6 +7,7 @@
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { Action, CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { codePointLength } from '../../lib/text.ts';
+import { Issues } from '../kit/issues.ts';
 import { actionsForm, cardBody, carouselForm } from './choices.ts';
 import { WA_LIMITS as L, TEMPLATE_NAME, WA_ID } from './limits.ts';
 import { carouselBody, numberActions } from './render-interactive.ts';
@@ -17,35 +18,8 @@ export function checkWhatsAppRecipient(to: string): string | undefined {
     : "a WhatsApp id: the phone number in international format, digits only, without '+' (e.g. 16505551234)";
 }
 
-class Issues {
-  readonly list: FieldIssue[] = [];
-
-  add(pointer: string, rule: string, detail: string): void {
-    this.list.push({ pointer, rule, detail });
-  }
-
-  maxLength(pointer: string, value: string | undefined, max: number, what = 'here'): void {
-    if (value === undefined) return;
-    const n = codePointLength(value);
-    if (n > max)
-      this.add(pointer, 'maxLength', `WhatsApp allows at most ${max} characters ${what}; this has ${n}`);
-  }
-
-  maxItems(pointer: string, n: number, max: number, what: string): void {
-    if (n > max) this.add(pointer, 'maxItems', `WhatsApp allows at most ${max} ${what}; this has ${n}`);
-  }
-
-  unique(pointer: string, values: readonly string[], what: string): void {
-    const seen = new Set<string>();
-    values.forEach((v, i) => {
-      if (seen.has(v)) this.add(`${pointer}/${i}`, 'unique', `WhatsApp needs every ${what} to be different`);
-      seen.add(v);
-    });
-  }
-}
-
 export function checkWhatsAppMessage(message: CanonicalMessage): FieldIssue[] {
-  const issues = new Issues();
+  const issues = new Issues('WhatsApp');
   const p = '/message';
   switch (message.type) {
     case 'text':
@@ -55,7 +29,7 @@ export function checkWhatsAppMessage(message: CanonicalMessage): FieldIssue[] {
       if (message.mediaType === 'audio' && message.caption !== undefined) {
         issues.add(`${p}/caption`, 'channel_capability', 'WhatsApp audio messages have no caption');
       }
-      issues.maxLength(`${p}/caption`, message.caption, L.caption, 'in a caption');
+      issues.maxLength(`${p}/caption`, message.caption, L.caption, 'characters', 'in a caption');
       break;
     case 'buttons': {
       const folded = [message.header?.text, message.title].filter((t) => t !== undefined).length;
@@ -148,19 +122,20 @@ function checkChoices(issues: Issues, c: ChoiceCheck): void {
     );
   }
   if (c.headerPointer !== undefined) {
-    issues.maxLength(c.headerPointer, c.headerText, L.interactiveHeaderText, 'in a header');
+    issues.maxLength(c.headerPointer, c.headerText, L.interactiveHeaderText, 'characters', 'in a header');
   }
-  issues.maxLength('/message/footer', c.footer, L.interactiveFooter, 'in a footer');
+  issues.maxLength('/message/footer', c.footer, L.interactiveFooter, 'characters', 'in a footer');
   c.actions.forEach((a, i) => {
     const at = `${c.actionsPointer}/${i}`;
-    if (form === 'cta_url') issues.maxLength(`${at}/title`, a.title, L.ctaDisplayText, 'on a URL button');
+    if (form === 'cta_url')
+      issues.maxLength(`${at}/title`, a.title, L.ctaDisplayText, 'characters', 'on a URL button');
     if (a.type !== 'reply') return;
     if (form === 'reply_buttons') {
-      issues.maxLength(`${at}/title`, a.title, L.replyButtonTitle, 'on a reply button');
-      issues.maxLength(`${at}/payload`, a.payload, L.replyButtonId, 'in a reply button id');
+      issues.maxLength(`${at}/title`, a.title, L.replyButtonTitle, 'characters', 'on a reply button');
+      issues.maxLength(`${at}/payload`, a.payload, L.replyButtonId, 'characters', 'in a reply button id');
     } else {
-      issues.maxLength(`${at}/title`, a.title, L.listRowTitle, 'in a list row title');
-      issues.maxLength(`${at}/payload`, a.payload, L.listRowId, 'in a list row id');
+      issues.maxLength(`${at}/title`, a.title, L.listRowTitle, 'characters', 'in a list row title');
+      issues.maxLength(`${at}/payload`, a.payload, L.listRowId, 'characters', 'in a list row id');
     }
     if (a.payload !== a.payload.trim()) {
       issues.add(`${at}/payload`, 'pattern', 'WhatsApp button ids may not start or end with spaces');
@@ -183,10 +158,16 @@ function checkChoices(issues: Issues, c: ChoiceCheck): void {
 
 function checkList(issues: Issues, m: MessageOf<'list'>): void {
   const p = '/message';
-  issues.maxLength(`${p}/text`, m.text, L.interactiveBody, 'in the body of an interactive message');
-  issues.maxLength(`${p}/buttonText`, m.buttonText, L.listButton, 'on the list button');
-  issues.maxLength(`${p}/header`, m.header, L.interactiveHeaderText, 'in a header');
-  issues.maxLength(`${p}/footer`, m.footer, L.interactiveFooter, 'in a footer');
+  issues.maxLength(
+    `${p}/text`,
+    m.text,
+    L.interactiveBody,
+    'characters',
+    'in the body of an interactive message',
+  );
+  issues.maxLength(`${p}/buttonText`, m.buttonText, L.listButton, 'characters', 'on the list button');
+  issues.maxLength(`${p}/header`, m.header, L.interactiveHeaderText, 'characters', 'in a header');
+  issues.maxLength(`${p}/footer`, m.footer, L.interactiveFooter, 'characters', 'in a footer');
   issues.maxItems(`${p}/sections`, m.sections.length, L.listSections, 'sections');
   const rows = m.sections.reduce((n, s) => n + s.rows.length, 0);
   issues.maxItems(`${p}/sections`, rows, L.listRowsTotal, 'rows in all sections together');
@@ -196,14 +177,15 @@ function checkList(issues: Issues, m: MessageOf<'list'>): void {
     if (m.sections.length > 1 && s.title === undefined) {
       issues.add(`${at}/title`, 'required', 'WhatsApp needs a title on every section when there are several');
     }
-    issues.maxLength(`${at}/title`, s.title, L.listSectionTitle, 'in a section title');
+    issues.maxLength(`${at}/title`, s.title, L.listSectionTitle, 'characters', 'in a section title');
     s.rows.forEach((r, j) => {
-      issues.maxLength(`${at}/rows/${j}/id`, r.id, L.listRowId, 'in a row id');
-      issues.maxLength(`${at}/rows/${j}/title`, r.title, L.listRowTitle, 'in a row title');
+      issues.maxLength(`${at}/rows/${j}/id`, r.id, L.listRowId, 'characters', 'in a row id');
+      issues.maxLength(`${at}/rows/${j}/title`, r.title, L.listRowTitle, 'characters', 'in a row title');
       issues.maxLength(
         `${at}/rows/${j}/description`,
         r.description,
         L.listRowDescription,
+        'characters',
         'in a row description',
       );
       if (ids.includes(r.id))
@@ -220,7 +202,7 @@ function checkCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
     const card = m.cards[0];
     if (card?.actions === undefined) {
       if (card?.imageUrl !== undefined)
-        issues.maxLength(`${p}/0/text`, cardBody(card), L.caption, 'in a caption');
+        issues.maxLength(`${p}/0/text`, cardBody(card), L.caption, 'characters', 'in a caption');
       return;
     }
     checkChoices(issues, {
@@ -261,9 +243,21 @@ function checkCarousel(issues: Issues, m: MessageOf<'carousel'>): void {
       );
     }
     (c.actions ?? []).forEach((a, j) => {
-      issues.maxLength(`${at}/actions/${j}/title`, a.title, L.replyButtonTitle, 'on a card button');
+      issues.maxLength(
+        `${at}/actions/${j}/title`,
+        a.title,
+        L.replyButtonTitle,
+        'characters',
+        'on a card button',
+      );
       if (a.type === 'reply')
-        issues.maxLength(`${at}/actions/${j}/payload`, a.payload, L.replyButtonId, 'in a button id');
+        issues.maxLength(
+          `${at}/actions/${j}/payload`,
+          a.payload,
+          L.replyButtonId,
+          'characters',
+          'in a button id',
+        );
     });
   });
 }
@@ -307,7 +301,13 @@ function checkTemplate(issues: Issues, m: MessageOf<'template'>): void {
       issues.add(`${p}/buttons/${i}/index`, 'unique', 'each template button is given once');
     indexes.add(b.index);
     if (b.subType === 'copy_code')
-      issues.maxLength(`${p}/buttons/${i}/parameter`, b.parameter, L.couponCode, 'in a coupon code');
+      issues.maxLength(
+        `${p}/buttons/${i}/parameter`,
+        b.parameter,
+        L.couponCode,
+        'characters',
+        'in a coupon code',
+      );
   });
 }
 

@@ -8,7 +8,8 @@
 import type { FieldIssue } from '../../../core/vocabulary/channel.ts';
 import type { Action, CanonicalMessage } from '../../../core/vocabulary/message.ts';
 import { codePointLength } from '../../../lib/text.ts';
-import { type SendApiFlavor, textLength } from './flavor.ts';
+import { Issues } from '../../kit/issues.ts';
+import type { SendApiFlavor } from './flavor.ts';
 import { SEND_API_LIMITS as L, SCOPED_ID } from './limits.ts';
 import { renderSendApi } from './render.ts';
 
@@ -18,49 +19,19 @@ export function checkScopedId(displayName: string, to: string): string | undefin
     : `a ${displayName} scoped user id (the numeric id webhooks give as sender.id)`;
 }
 
-class Issues {
-  readonly list: FieldIssue[] = [];
-  constructor(private readonly f: SendApiFlavor) {}
-
-  add(pointer: string, rule: string, detail: string): void {
-    this.list.push({ pointer, rule, detail });
-  }
-
-  text(pointer: string, value: unknown, what: string): void {
-    if (typeof value !== 'string') return;
-    const n = textLength(this.f, value);
-    if (n > this.f.text.max) {
-      this.add(
-        pointer,
-        this.f.text.unit === 'bytes' ? 'maxBytes' : 'maxLength',
-        `${this.f.displayName} allows at most ${this.f.text.max} ${this.f.text.unit === 'bytes' ? 'UTF-8 bytes' : 'characters'} in ${what}; this has ${n}`,
-      );
-    }
-  }
-
-  chars(pointer: string, value: string | undefined, max: number, what: string): void {
-    if (value === undefined) return;
-    const n = codePointLength(value);
-    if (n > max)
-      this.add(
-        pointer,
-        'maxLength',
-        `${this.f.displayName} allows at most ${max} characters in ${what}; this has ${n}`,
-      );
-  }
-
-  count(pointer: string, n: number, max: number, what: string): void {
-    if (n > max)
-      this.add(pointer, 'maxItems', `${this.f.displayName} allows at most ${max} ${what}; this has ${n}`);
-  }
-
-  /** A button or quick reply: title ≤ 20, payload ≤ 1000. */
-  action(pointer: string, a: Action, what: string): void {
-    this.chars(`${pointer}/title`, a.title, L.buttonTitle, `a ${what} title`);
-    if (a.type === 'reply') this.chars(`${pointer}/payload`, a.payload, L.payload, 'a payload');
-    if (a.type === 'message')
-      this.chars(`${pointer}/text`, a.text, L.payload, 'a payload (the text rides in it)');
-  }
+/** A button or quick reply: title ≤ 20, payload ≤ 1000. */
+function checkAction(issues: Issues, pointer: string, a: Action, what: string): void {
+  issues.maxLength(`${pointer}/title`, a.title, L.buttonTitle, 'characters', `in a ${what} title`);
+  if (a.type === 'reply')
+    issues.maxLength(`${pointer}/payload`, a.payload, L.payload, 'characters', 'in a payload');
+  if (a.type === 'message')
+    issues.maxLength(
+      `${pointer}/text`,
+      a.text,
+      L.payload,
+      'characters',
+      'in a payload (the text rides in it)',
+    );
 }
 
 /** Actions that become buttons (location requests are dropped; calls are text lines without a call button). */
@@ -73,22 +44,33 @@ function asButtons(f: SendApiFlavor, actions: Action[]): Array<[number, Action]>
 type Json = Record<string, unknown>;
 
 export function checkSendApi(f: SendApiFlavor, message: CanonicalMessage): FieldIssue[] {
-  const issues = new Issues(f);
+  const issues = new Issues(f.displayName);
+  /** The message's own text, counted the flavour's way. */
+  const textLimit = (pointer: string, value: unknown, what: string) =>
+    issues.maxLength(
+      pointer,
+      value,
+      f.text.max,
+      f.text.unit === 'bytes' ? 'utf8' : 'characters',
+      `in ${what}`,
+    );
+  const chars = (pointer: string, value: string | undefined, max: number, what: string) =>
+    issues.maxLength(pointer, value, max, 'characters', `in ${what}`);
   const p = '/message';
   const body = renderSendApi(f, message, { to: '0', retryKey: '' }, {}).request.body as Json;
   const wire = (body['message'] ?? {}) as Json;
   const text = wire['text'];
   switch (message.type) {
     case 'text':
-      issues.text(`${p}/text`, text, 'a message');
+      textLimit(`${p}/text`, text, 'a message');
       break;
     case 'location':
-      issues.text(`${p}/address`, text, 'the text the location is written into');
+      textLimit(`${p}/address`, text, 'the text the location is written into');
       break;
     case 'buttons': {
       const buttons = asButtons(f, message.actions);
-      issues.count(`${p}/actions`, buttons.length, L.buttons, 'buttons in a button template');
-      for (const [i, a] of buttons) issues.action(`${p}/actions/${i}`, a, 'button');
+      issues.maxItems(`${p}/actions`, buttons.length, L.buttons, 'buttons in a button template');
+      for (const [i, a] of buttons) checkAction(issues, `${p}/actions/${i}`, a, 'button');
       const payload = ((wire['attachment'] as Json | undefined)?.['payload'] ?? {}) as Json;
       if (typeof payload['text'] === 'string') {
         const n = codePointLength(payload['text']);
@@ -100,41 +82,36 @@ export function checkSendApi(f: SendApiFlavor, message: CanonicalMessage): Field
           );
         }
       } else {
-        issues.text(`${p}/text`, text, 'a message (no action could be a button)');
+        textLimit(`${p}/text`, text, 'a message (no action could be a button)');
       }
       break;
     }
     case 'quick_replies': {
-      issues.text(`${p}/text`, text, 'a message (url and call replies included)');
+      textLimit(`${p}/text`, text, 'a message (url and call replies included)');
       const replies = message.replies
         .map((a, i): [number, Action] => [i, a])
         .filter(([, a]) => a.type === 'reply' || a.type === 'message');
-      issues.count(`${p}/replies`, replies.length, L.quickReplies, 'quick replies');
-      for (const [i, a] of replies) issues.action(`${p}/replies/${i}`, a, 'quick reply');
+      issues.maxItems(`${p}/replies`, replies.length, L.quickReplies, 'quick replies');
+      for (const [i, a] of replies) checkAction(issues, `${p}/replies/${i}`, a, 'quick reply');
       break;
     }
     case 'carousel': {
       const payload = ((wire['attachment'] as Json | undefined)?.['payload'] ?? {}) as Json;
       const elements = (Array.isArray(payload['elements']) ? payload['elements'] : []) as Json[];
-      issues.count(`${p}/cards`, message.cards.length, L.genericElements, 'cards in a generic template');
+      issues.maxItems(`${p}/cards`, message.cards.length, L.genericElements, 'cards in a generic template');
       message.cards.forEach((card, i) => {
         const c = `${p}/cards/${i}`;
         if (card.title === undefined) {
           issues.add(`${c}/title`, 'required', `A ${f.displayName} generic template element needs a title`);
         }
-        issues.chars(`${c}/title`, card.title, L.elementTitle, 'a card title');
+        chars(`${c}/title`, card.title, L.elementTitle, 'a card title');
         // The rendered subtitle: the card text plus any call lines a flavour without call buttons adds.
         const element = elements[i] ?? {};
         const subtitle = typeof element['subtitle'] === 'string' ? element['subtitle'] : undefined;
-        issues.chars(
-          `${c}/text`,
-          subtitle,
-          L.elementSubtitle,
-          'a card subtitle (the card text and any call lines)',
-        );
+        chars(`${c}/text`, subtitle, L.elementSubtitle, 'a card subtitle (the card text and any call lines)');
         const buttons = asButtons(f, card.actions ?? []);
-        issues.count(`${c}/actions`, buttons.length, L.buttons, 'buttons on a card');
-        for (const [j, a] of buttons) issues.action(`${c}/actions/${j}`, a, 'button');
+        issues.maxItems(`${c}/actions`, buttons.length, L.buttons, 'buttons on a card');
+        for (const [j, a] of buttons) checkAction(issues, `${c}/actions/${j}`, a, 'button');
         const hasMore =
           card.text !== undefined ||
           card.imageUrl !== undefined ||
@@ -151,22 +128,17 @@ export function checkSendApi(f: SendApiFlavor, message: CanonicalMessage): Field
       break;
     }
     case 'list':
-      issues.text(`${p}/sections`, text, 'the one message the list is written into');
+      textLimit(`${p}/sections`, text, 'the one message the list is written into');
       message.sections.forEach((s, i) => {
         s.rows.forEach((r, j) => {
-          issues.chars(
-            `${p}/sections/${i}/rows/${j}/id`,
-            r.id,
-            L.payload,
-            'a quick-reply payload (the row id)',
-          );
+          chars(`${p}/sections/${i}/rows/${j}/id`, r.id, L.payload, 'a quick-reply payload (the row id)');
         });
       });
       break;
     case 'receipt':
       if (f.receiptTemplate)
-        issues.count(`${p}/elements`, message.elements.length, L.receiptElements, 'receipt elements');
-      else issues.text(`${p}/elements`, text, 'the text the receipt is written into');
+        issues.maxItems(`${p}/elements`, message.elements.length, L.receiptElements, 'receipt elements');
+      else textLimit(`${p}/elements`, text, 'the text the receipt is written into');
       break;
     case 'raw': {
       const payload = message.payload as Json;

@@ -2,7 +2,6 @@
  * Messenger and Instagram share the Send API's shape; what differs is written down here once, as a
  * flavour the shared renderers and checks read, so every difference is explicit and named.
  */
-import { codePointLength, utf8Length } from '../../../lib/text.ts';
 
 export interface SendApiFlavor {
   /** Connector name; prefixes degradation rules and outcome codes (`messenger_no_location`). */
@@ -22,8 +21,4 @@ export interface SendApiFlavor {
   receiptTemplate: boolean;
   /** `notification_type` (Messenger only). */
   notificationType: boolean;
-}
-
-export function textLength(flavor: SendApiFlavor, text: string): number {
-  return flavor.text.unit === 'bytes' ? utf8Length(text) : codePointLength(text);
 }

@@ -1,13 +1,14 @@
 /**
  * The pieces of a Send API message that Messenger and Instagram share: buttons, quick replies,
- * attachments, generic-template elements, and the text forms of what neither can show (a location,
- * a list, a receipt). Every change from the canonical message is recorded as a Degradation whose
- * rule is prefixed with the flavour's name.
+ * attachments, generic-template elements, the receipt template, and the text forms of a location
+ * and a list (a receipt as text is the kit's). Every change from the canonical message is recorded
+ * as a Degradation whose rule is prefixed with the flavour's name.
  */
 
 import type { Degradation, NumberedChoice } from '../../../core/vocabulary/channel.ts';
 import type { Action, MessageOf } from '../../../core/vocabulary/message.ts';
 import { codePointLength } from '../../../lib/text.ts';
+import { paragraphs } from '../../kit/plain-text.ts';
 import type { SendApiFlavor } from './flavor.ts';
 import { SEND_API_LIMITS } from './limits.ts';
 
@@ -19,11 +20,6 @@ export type SendApiButton =
 export type QuickReply = { content_type: 'text'; title: string; payload: string };
 
 type Json = Record<string, unknown>;
-
-/** Joins the non-empty paragraphs with a blank line between them. */
-export function paragraphs(...parts: Array<string | undefined>): string {
-  return parts.filter((p): p is string => p !== undefined && p !== '').join('\n\n');
-}
 
 /**
  * One canonical action as a template button, or a text line when the flavour has no such button,
@@ -308,26 +304,6 @@ export function locationText(f: SendApiFlavor, message: MessageOf<'location'>, d
     message.title,
     message.address,
     `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(query)}`,
-  );
-}
-
-export function receiptText(message: MessageOf<'receipt'>): string {
-  const money = new Intl.NumberFormat('en', { style: 'currency', currency: message.currency });
-  const items = message.elements.map((e) => {
-    const qty = e.quantity !== undefined ? ` × ${e.quantity}` : '';
-    return `${e.title}${qty} — ${money.format(e.price)}${e.subtitle !== undefined ? `\n  ${e.subtitle}` : ''}`;
-  });
-  const s = message.summary;
-  const totals = [
-    s.subtotal !== undefined ? `Subtotal: ${money.format(s.subtotal)}` : undefined,
-    s.shippingCost !== undefined ? `Shipping: ${money.format(s.shippingCost)}` : undefined,
-    s.totalTax !== undefined ? `Tax: ${money.format(s.totalTax)}` : undefined,
-    `Total: ${money.format(s.totalCost)}`,
-  ].filter((l): l is string => l !== undefined);
-  return paragraphs(
-    `Receipt ${message.orderNumber}\nFor: ${message.recipientName}\nPayment: ${message.paymentMethod}`,
-    items.join('\n'),
-    totals.join('\n'),
   );
 }
 

@@ -11,6 +11,7 @@ import type {
   RenderResult,
 } from '../../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../../core/vocabulary/message.ts';
+import { paragraphs, receiptText } from '../../kit/plain-text.ts';
 import type { SendApiFlavor } from './flavor.ts';
 import type { SendEnvelopeOptions } from './options.ts';
 import {
@@ -19,10 +20,8 @@ import {
   genericTemplate,
   locationText,
   numberedList,
-  paragraphs,
   quickReplies,
   receiptTemplate,
-  receiptText,
   type SendApiButton,
 } from './render-parts.ts';
 

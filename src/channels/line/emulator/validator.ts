@@ -3,8 +3,10 @@
  * about unknown properties) followed by the limits LINE states only in prose. Errors come back as
  * LINE words them: `{ property: "messages[0].text", message: "May not be empty" }`.
  */
+
 import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
+import { pointerSegments } from '../../../lib/json.ts';
 import { openApiToJsonSchema } from '../../../sandbox/openapi-to-json-schema.ts';
 import { type LineErrorDetail, messageLimitIssues } from '../provider/wire-limits.ts';
 import { findLineSpecsDir, loadLineSpec } from './spec-files.ts';
@@ -67,13 +69,7 @@ export function createLineValidators(dir: string = findLineSpecsDir()): LineVali
 
 /** `/messages/0/quickReply` + `items` → `messages[0].quickReply.items`, LINE's property notation. */
 export function toLineProperty(pointer: string, child?: string): string {
-  const parts =
-    pointer === ''
-      ? []
-      : pointer
-          .slice(1)
-          .split('/')
-          .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointerSegments(pointer);
   if (child !== undefined) parts.push(child);
   return parts.reduce(
     (acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`),

@@ -6,7 +6,7 @@
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
-import { problem } from '../../../sandbox/simulate.ts';
+import { noWebhookUrl, problem, webhookUnreachable } from '../../../sandbox/simulate.ts';
 import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
 import { TELEGRAM_SANDBOX_CREDENTIALS } from '../options.ts';
 import { handleTelegramCall, type TelegramAnswer, telegramError } from './api.ts';
@@ -110,19 +110,13 @@ export const telegramSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
     const input = parseSimulateInput(req.body);
     if (typeof input === 'string') return problem(reply, 400, 'Invalid simulation', input);
     if (opts.webhookUrl === undefined) {
-      return problem(
-        reply,
-        409,
-        'No webhook URL',
-        'The sandbox Telegram bot has no webhook URL to deliver to',
-      );
+      return noWebhookUrl(reply, 'The sandbox Telegram bot');
     }
     const update = buildUpdate(input, ctx.state, botToken);
     try {
       return await postUpdate(opts.webhookUrl, update, secretToken);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
+      return webhookUnreachable(reply, error);
     }
   });
 };

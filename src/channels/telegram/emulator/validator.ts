@@ -279,7 +279,12 @@ export class TelegramValidator {
     if (exclusivity !== undefined) return this.button(value, type, exclusivity, path);
     // Unknown fields of an object are ignored too: the server reads the fields it knows by name
     // (`object.get_optional_string_field("url")` and the like in Client.cpp).
-    for (const f of type.fields) {
+    return this.fields(value, type.fields, path);
+  }
+
+  /** The first problem of `fields` of `value`: a required one missing, or one not of its type. */
+  private fields(value: Obj, fields: readonly SpecField[], path: string): string | undefined {
+    for (const f of fields) {
       const v = value[f.name];
       if (v === undefined || v === null) {
         if (f.required) return `field "${path}.${f.name}" is empty`;
@@ -300,15 +305,12 @@ export class TelegramValidator {
   private button(value: Obj, type: SpecType, rule: Exclusivity, path: string): string | undefined {
     const { except } = rule;
     const fields = type.fields ?? [];
-    for (const f of fields.filter((f) => except.includes(f.name))) {
-      const v = value[f.name];
-      if (v === undefined || v === null) {
-        if (f.required) return `field "${path}.${f.name}" is empty`;
-        continue;
-      }
-      const problem = this.field(v, f, `${path}.${f.name}`);
-      if (problem !== undefined) return problem;
-    }
+    const labels = this.fields(
+      value,
+      fields.filter((f) => except.includes(f.name)),
+      path,
+    );
+    if (labels !== undefined) return labels;
     const actions = fields.filter((f) => !except.includes(f.name));
     const taken = takenButtonAction(
       type.name,

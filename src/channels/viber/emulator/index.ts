@@ -8,6 +8,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isObj, type Obj } from '../../../lib/json.ts';
 import { postWebhook } from '../../../sandbox/post-webhook.ts';
+import { type PlannedReceipt, receiptSchedule } from '../../../sandbox/receipts.ts';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
 import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
 import { VIBER_USER_ID } from '../limits.ts';
@@ -52,16 +53,15 @@ export const viberSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  const callback = (event: Obj, delayMs: number) => {
-    const url = opts.webhookUrl;
-    if (url === undefined) return;
-    setTimeout(() => {
+  const receipts = receiptSchedule(app);
+  /** A callback `afterMs` after the send, its message token written as Viber's bare integer. */
+  const callback = (url: string, event: Obj, afterMs: number): PlannedReceipt => ({
+    afterMs,
+    post: () => {
       const raw = JSON.stringify(event).replace(/"message_token":"(\d+)"/, '"message_token":$1');
-      postWebhook(url, raw, { [SIGNATURE_HEADER]: signViberBody(raw, authToken) }).catch(() => {
-        // The gateway may be stopping; Viber would retry, the sandbox lets it go.
-      });
-    }, delayMs).unref();
-  };
+      return postWebhook(url, raw, { [SIGNATURE_HEADER]: signViberBody(raw, authToken) });
+    },
+  });
 
   app.post(VIBER_SEND_PATH, async (req: FastifyRequest, reply: FastifyReply) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
@@ -114,22 +114,21 @@ export const viberSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts
     }
     const token = tokens.next();
     const common = { message_token: String(token), user_id: receiver };
-    if (outcome.accept === 'fail_after') {
-      callback(
-        {
-          event: 'failed',
-          timestamp: Date.now() + DELIVERED_AFTER_MS,
-          ...common,
-          desc: 'message validation failed',
-        },
-        DELIVERED_AFTER_MS,
+    const url = opts.webhookUrl;
+    if (url !== undefined) {
+      const sent = Date.now();
+      const events: Array<[afterMs: number, event: Obj]> =
+        outcome.accept === 'fail_after'
+          ? [[DELIVERED_AFTER_MS, { event: 'failed', desc: 'message validation failed' }]]
+          : [
+              [DELIVERED_AFTER_MS, { event: 'delivered' }],
+              [SEEN_AFTER_MS, { event: 'seen' }],
+            ];
+      receipts.plan(
+        events.map(([afterMs, { event, ...rest }]) =>
+          callback(url, { event, timestamp: sent + afterMs, ...common, ...rest }, afterMs),
+        ),
       );
-    } else {
-      callback(
-        { event: 'delivered', timestamp: Date.now() + DELIVERED_AFTER_MS, ...common },
-        DELIVERED_AFTER_MS,
-      );
-      callback({ event: 'seen', timestamp: Date.now() + SEEN_AFTER_MS, ...common }, SEEN_AFTER_MS);
     }
     return answer({ status: 0, status_message: 'ok', billing_status: 0 }, token);
   });

@@ -3,14 +3,15 @@
  * a missing mandatory field, 3 badData for a wrong one, 14 incompatibleWithVersion for rich media
  * under min_api_version 2. Field rules are message.md's, with the limits shared with `check`.
  */
+
 import { isObj, type Obj } from '../../../lib/json.ts';
+import { lastPathSegment } from '../../../lib/media-probe.ts';
 import { utf8Length } from '../../../lib/text.ts';
 import {
   extensionOf,
   FORBIDDEN_FILE_EXTENSIONS,
   HEX_COLOUR,
   VIBER_LIMITS as L,
-  lastPathSegment,
   PICTURE_EXTENSION,
   VIDEO_EXTENSION,
 } from '../limits.ts';

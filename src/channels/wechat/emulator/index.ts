@@ -10,7 +10,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isObj } from '../../../lib/json.ts';
 import { requestsRoute } from '../../../sandbox/recorder.ts';
-import { problem } from '../../../sandbox/simulate.ts';
+import { noWebhookUrl, problem, webhookUnreachable } from '../../../sandbox/simulate.ts';
 import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
 import { WECHAT_OPENID } from '../limits.ts';
 import { WECHAT_SANDBOX_CREDENTIALS } from '../options.ts';
@@ -90,12 +90,7 @@ export const wechatSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opt
     // Unfollowing closes nothing here; every simulated action opens a window, as WeChat's do.
     state.interact(input.openid, 'text' in input ? 'message' : 'event');
     if (opts.webhookUrl === undefined) {
-      return problem(
-        reply,
-        409,
-        'No webhook URL',
-        'The sandbox WeChat account has no webhook URL to push to',
-      );
+      return noWebhookUrl(reply, 'The sandbox WeChat account', 'push to');
     }
     const xml = buildPush(input, appId);
     const push = wirePush(xml, account, input.openid);
@@ -109,8 +104,7 @@ export const wechatSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opt
         ...(push.body !== xml ? { message: xml } : {}),
       };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
+      return webhookUnreachable(reply, error);
     }
   });
 

@@ -6,8 +6,9 @@
  * receipt for a message id, e.g. a late `delivered`) post signed webhooks to the gateway.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { receiptSchedule } from '../../../sandbox/receipts.ts';
 import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../sandbox/recorder.ts';
-import { problem } from '../../../sandbox/simulate.ts';
+import { noWebhookUrl, problem, webhookUnreachable } from '../../../sandbox/simulate.ts';
 import type { Emulator, SandboxOptions } from '../../../sandbox/types.ts';
 import { WHATSAPP_SANDBOX_CREDENTIALS } from '../options.ts';
 import { handleMessages } from './api.ts';
@@ -19,7 +20,7 @@ import {
   parseSimulateInput,
   postSigned,
   type ReceiptStatus,
-  scheduleReceipts,
+  receiptPlan,
   statusWebhook,
   type WebhookContext,
 } from './webhook.ts';
@@ -48,6 +49,7 @@ export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
     opts.webhookUrl !== undefined
       ? { url: opts.webhookUrl, appSecret: creds.appSecret, phoneNumberId: creds.phoneNumberId }
       : undefined;
+  const receipts = receiptSchedule(app);
 
   // WhatsApp answers malformed JSON in its own words, so the bytes reach the handler unparsed.
   app.removeAllContentTypeParsers();
@@ -76,7 +78,7 @@ export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
     const accepted = result.accepted;
     if (accepted !== undefined && hook !== undefined) {
       const failure = accepted.fate.kind === 'fail_later' ? accepted.fate : undefined;
-      scheduleReceipts(hook, accepted.id, accepted.to, failure);
+      receipts.plan(receiptPlan(hook, accepted.id, accepted.to, failure));
     }
     return reply.code(result.status).send(result.body);
   });
@@ -86,13 +88,7 @@ export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
   app.post('/_simulate/message', async (req: FastifyRequest, reply: FastifyReply) => {
     const input = parseSimulateInput(jsonOf(req.body));
     if (typeof input === 'string') return problem(reply, 400, 'Invalid simulation', input);
-    if (hook === undefined)
-      return problem(
-        reply,
-        409,
-        'No webhook URL',
-        'The sandbox WhatsApp number has no webhook URL to deliver to',
-      );
+    if (hook === undefined) return noWebhookUrl(reply, 'The sandbox WhatsApp number');
     const body = messageWebhook(creds.phoneNumberId, input);
     return deliver(reply, hook, body);
   });
@@ -110,13 +106,7 @@ export const whatsappSandbox: FastifyPluginAsync<SandboxOptions> = async (app, o
         `Give {id: "wamid…", status: ${RECEIPTS.join(' | ')}, recipient?}`,
       );
     }
-    if (hook === undefined)
-      return problem(
-        reply,
-        409,
-        'No webhook URL',
-        'The sandbox WhatsApp number has no webhook URL to deliver to',
-      );
+    if (hook === undefined) return noWebhookUrl(reply, 'The sandbox WhatsApp number');
     const error =
       status === 'failed'
         ? { code: 131026, title: 'Message undeliverable', details: 'Unable to deliver message.' }
@@ -130,8 +120,7 @@ async function deliver(reply: FastifyReply, hook: WebhookContext, body: Record<s
   try {
     return { webhook: await postSigned(hook, body), sent: body };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
+    return webhookUnreachable(reply, error);
   }
 }
 

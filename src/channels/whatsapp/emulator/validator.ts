@@ -3,8 +3,10 @@
  * properties), then the rules Meta states only in prose (wire-limits.ts). Problems come back as
  * Meta words `error_data.details`: `Param interactive['action']['buttons'][0]['reply']['title'] ...`.
  */
+
 import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
+import { pointerSegments } from '../../../lib/json.ts';
 import { openApiToJsonSchema } from '../../../sandbox/openapi-to-json-schema.ts';
 import { loadWhatsAppSchemas } from './spec.ts';
 import { wireLimitIssues } from './wire-limits.ts';
@@ -45,13 +47,7 @@ export function createWhatsAppValidators(schemas = loadWhatsAppSchemas()): Whats
 
 /** `/interactive/action/buttons/0` → `interactive['action']['buttons'][0]`, Meta's notation. */
 export function toParam(pointer: string, child?: string): string {
-  const parts =
-    pointer === ''
-      ? []
-      : pointer
-          .slice(1)
-          .split('/')
-          .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointerSegments(pointer);
   if (child !== undefined) parts.push(child);
   return parts.reduce((acc, part, i) => {
     if (/^\d+$/.test(part)) return `${acc}[${part}]`;

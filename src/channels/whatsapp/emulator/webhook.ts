@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Obj } from '../../../lib/json.ts';
 import { postWebhook, type WebhookAnswer } from '../../../sandbox/post-webhook.ts';
+import type { PlannedReceipt } from '../../../sandbox/receipts.ts';
 import { HUB_SIGNATURE_HEADER, signHubBody } from '../../families/meta-graph/webhook.ts';
 
 /** The sandbox business: its WhatsApp Business Account and display number. */
@@ -156,26 +157,27 @@ export function postSigned(ctx: WebhookContext, body: Obj): Promise<WebhookAnswe
 export const RECEIPT_DELAYS_MS = { sent: 10, delivered: 40, read: 120, failed: 40 } as const;
 
 /**
- * Posts the receipts WhatsApp would send for an accepted message, a short while after the send.
- * Failures to reach the gateway are the gateway's problem, as with the real provider.
+ * The receipts WhatsApp would send for an accepted message, a short while after the send: sent,
+ * delivered and read, or sent and failed with WhatsApp's error.
  */
-export function scheduleReceipts(
+export function receiptPlan(
   ctx: WebhookContext,
   id: string,
   recipient: string,
   failure?: { code: number; title: string; details: string },
-): void {
+): PlannedReceipt[] {
   const plan: ReceiptStatus[] = failure !== undefined ? ['sent', 'failed'] : ['sent', 'delivered', 'read'];
-  for (const status of plan) {
-    const timer = setTimeout(() => {
-      const body = statusWebhook(ctx.phoneNumberId, {
-        id,
-        recipient,
-        status,
-        ...(status === 'failed' && failure !== undefined ? { error: failure } : {}),
-      });
-      postSigned(ctx, body).catch(() => undefined);
-    }, RECEIPT_DELAYS_MS[status]);
-    timer.unref();
-  }
+  return plan.map((status) => ({
+    afterMs: RECEIPT_DELAYS_MS[status],
+    post: () =>
+      postSigned(
+        ctx,
+        statusWebhook(ctx.phoneNumberId, {
+          id,
+          recipient,
+          status,
+          ...(status === 'failed' && failure !== undefined ? { error: failure } : {}),
+        }),
+      ),
+  }));
 }

@@ -9,30 +9,14 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { headerValue, secretsEqual } from '../../../../lib/headers.ts';
 import { isObj, type Obj } from '../../../../lib/json.ts';
+import { receiptSchedule } from '../../../../sandbox/receipts.ts';
 import { BEARER_REDACTED, redactHeaders, requestsRoute } from '../../../../sandbox/recorder.ts';
-import { problem } from '../../../../sandbox/simulate.ts';
+import { noWebhookUrl, problem, webhookUnreachable } from '../../../../sandbox/simulate.ts';
 import type { SandboxOptions } from '../../../../sandbox/types.ts';
-import { graphErrorBody } from '../../meta-graph/errors.ts';
 import type { EmulatorProfile } from './profile.ts';
-import { SandboxRecipients } from './recipients.ts';
+import { type GraphAnswer, graphError, SandboxRecipients } from './recipients.ts';
 import { createSendApiValidator, type SendApiValidator } from './validator.ts';
 import { parseSimulateInput, postSigned, receiptEvents, simulatedEvent, webhookBody } from './webhook.ts';
-
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-const graph = (
-  status: number,
-  code: number,
-  message: string,
-  extra: { subcode?: number; type?: string } = {},
-): Answer => ({
-  status,
-  body: graphErrorBody(code, message, extra),
-});
 
 const validators = new WeakMap<EmulatorProfile, SendApiValidator>();
 
@@ -57,35 +41,22 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
     const token = opts.credentials[profile.tokenKey] ?? profile.defaultCredentials[profile.tokenKey] ?? '';
     const appSecret = opts.credentials['appSecret'] ?? profile.defaultCredentials['appSecret'] ?? '';
     const recipients = new SandboxRecipients();
-    const timers = new Set<NodeJS.Timeout>();
-    app.addHook('onClose', async () => {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-    });
+    const receipts = receiptSchedule(app);
 
     // Graph answers malformed JSON in its own envelope, so the raw bytes come to the handler.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-    const later = (afterMs: number, run: () => Promise<unknown>) => {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        // A receipt the gateway cannot take is lost, as Meta's would be after its retries.
-        run().catch(() => undefined);
-      }, afterMs);
-      timers.add(t);
-    };
-
     const send = async (
       req: FastifyRequest<{ Params: { version: string; account?: string }; Querystring: Obj }>,
-    ): Promise<{ answer: Answer; body: unknown }> => {
+    ): Promise<{ answer: GraphAnswer; body: unknown }> => {
       const { version, account } = req.params;
       if (!/^v[0-9]+\.[0-9]+$/.test(version)) {
-        return { answer: graph(400, 2500, `Unknown path components: /${version}`), body: undefined };
+        return { answer: graphError(400, 2500, `Unknown path components: /${version}`), body: undefined };
       }
       if (account !== undefined && account !== 'me' && account !== profile.accountId) {
         return {
-          answer: graph(
+          answer: graphError(
             400,
             100,
             `(#100) Unsupported post request. Object with ID '${account}' does not exist, cannot be loaded due to missing permissions, or does not support this operation`,
@@ -100,7 +71,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       const given = bearer ?? queryToken;
       if (given === undefined || given === '') {
         return {
-          answer: graph(
+          answer: graphError(
             400,
             2500,
             'An active access token must be used to query information about the current user.',
@@ -110,7 +81,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       }
       if (!secretsEqual(token, given)) {
         return {
-          answer: graph(400, 190, 'Invalid OAuth access token - Cannot parse access token'),
+          answer: graphError(400, 190, 'Invalid OAuth access token - Cannot parse access token'),
           body: undefined,
         };
       }
@@ -119,10 +90,10 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
         const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
         body = raw.trim() === '' ? {} : JSON.parse(raw);
       } catch {
-        return { answer: graph(400, 100, '(#100) The request body is not valid JSON'), body: undefined };
+        return { answer: graphError(400, 100, '(#100) The request body is not valid JSON'), body: undefined };
       }
       const problem = validate(body);
-      if (problem !== undefined) return { answer: graph(400, 100, problem), body };
+      if (problem !== undefined) return { answer: graphError(400, 100, problem), body };
       const b = body as Obj;
       const to = isObj(b['recipient']) ? String(b['recipient']['id']) : '';
       const refused = recipients.refusal(to, b['messaging_type'] === 'MESSAGE_TAG');
@@ -136,19 +107,16 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
         const url = opts.webhookUrl;
         // One after the other, each once the previous was answered: Meta reports a delivery
         // before the read, and a read that overtook it would leave `delivered` unrecorded.
-        const chain = (rest: ReturnType<typeof receiptEvents>) => {
-          const [r, ...next] = rest;
-          if (r === undefined) return;
-          later(r.afterMs, async () => {
-            const now = Date.now();
-            try {
-              await postSigned(url, webhookBody(profile, [r.event(now)], now), appSecret);
-            } finally {
-              chain(next);
-            }
-          });
-        };
-        chain(receiptEvents(profile, to, mid));
+        receipts.plan(
+          receiptEvents(profile, to, mid).map((r) => ({
+            afterMs: r.afterMs,
+            post: () => {
+              const now = Date.now();
+              return postSigned(url, webhookBody(profile, [r.event(now)], now), appSecret);
+            },
+          })),
+          { chained: true },
+        );
       }
       return { answer: { status: 200, body: { recipient_id: to, message_id: mid } }, body };
     };
@@ -158,7 +126,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
      * without internet, judges a URL it cannot fetch by its name. Meta answers such a failed
      * fetch with subcode 2018047, "Upload attachment failure".
      */
-    const attachmentRefusal = async (b: Obj): Promise<Answer | undefined> => {
+    const attachmentRefusal = async (b: Obj): Promise<GraphAnswer | undefined> => {
       const check = profile.attachmentProblem;
       const attachment = isObj(b['message']) ? b['message']['attachment'] : undefined;
       if (check === undefined || !isObj(attachment) || !isObj(attachment['payload'])) return undefined;
@@ -167,7 +135,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       const found = opts.probeMedia ? await opts.probeMedia(url) : undefined;
       const problem = check(attachment['type'], url, found?.ok ? found.facts : undefined);
       return problem
-        ? graph(400, 100, `(#100) Upload attachment failure. ${problem.detail}`, { subcode: 2018047 })
+        ? graphError(400, 100, `(#100) Upload attachment failure. ${problem.detail}`, { subcode: 2018047 })
         : undefined;
     };
 
@@ -209,12 +177,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
       const input = parseSimulateInput(parsed);
       if (typeof input === 'string') return problem(reply, 400, 'Invalid simulation', input);
       if (opts.webhookUrl === undefined) {
-        return problem(
-          reply,
-          409,
-          'No webhook URL',
-          `The sandbox ${profile.flavor.displayName} account has no webhook URL to deliver to`,
-        );
+        return noWebhookUrl(reply, `The sandbox ${profile.flavor.displayName} account`);
       }
       try {
         return await postSigned(
@@ -223,8 +186,7 @@ export function sendApiSandbox(profile: EmulatorProfile): FastifyPluginAsync<San
           appSecret,
         );
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return problem(reply, 502, 'Webhook unreachable', `The webhook URL could not be reached: ${reason}`);
+        return webhookUnreachable(reply, error);
       }
     });
   };

@@ -6,32 +6,34 @@
  */
 import { graphErrorBody } from '../../meta-graph/errors.ts';
 
-export interface GraphRefusal {
+/** What the emulator answers: a status, a body, and headers where the provider sends any. */
+export interface GraphAnswer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
 }
 
-const refusal = (
+/** An answer in the Graph error envelope. */
+export const graphError = (
   status: number,
   code: number,
   message: string,
   extra: { subcode?: number; type?: string } = {},
-): GraphRefusal => ({ status, body: graphErrorBody(code, message, extra) });
+): GraphAnswer => ({ status, body: graphErrorBody(code, message, extra) });
 
 export class SandboxRecipients {
   private readonly calls = new Map<string, number>();
 
   /** Why a send to this recipient fails, or undefined when it goes through. */
-  refusal(recipient: string, tagged: boolean): GraphRefusal | undefined {
+  refusal(recipient: string, tagged: boolean): GraphAnswer | undefined {
     if (!/^[1-9][0-9]{4,31}$/.test(recipient) || recipient.startsWith('999')) {
-      return refusal(400, 100, '(#100) No matching user found', { subcode: 2018001 });
+      return graphError(400, 100, '(#100) No matching user found', { subcode: 2018001 });
     }
     if (recipient.startsWith('551')) {
-      return refusal(400, 551, "(#551) This person isn't available right now.", { subcode: 1545041 });
+      return graphError(400, 551, "(#551) This person isn't available right now.", { subcode: 1545041 });
     }
     if (recipient.startsWith('278') && !tagged) {
-      return refusal(
+      return graphError(
         400,
         10,
         '(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview',
@@ -39,14 +41,14 @@ export class SandboxRecipients {
       );
     }
     if (recipient.startsWith('200')) {
-      return refusal(403, 200, '(#200) Requires pages_messaging permission to manage the object');
+      return graphError(403, 200, '(#200) Requires pages_messaging permission to manage the object');
     }
     if ((recipient.startsWith('613') || recipient.startsWith('120')) && this.count(recipient) % 2 === 1) {
       if (recipient.startsWith('120')) {
-        return refusal(500, 1200, '(#1200) Temporary send message failure. Please try again later');
+        return graphError(500, 1200, '(#1200) Temporary send message failure. Please try again later');
       }
       return {
-        ...refusal(400, 613, '(#613) Calls to this api have exceeded the rate limit.'),
+        ...graphError(400, 613, '(#613) Calls to this api have exceeded the rate limit.'),
         // Graph gives no Retry-After; the usage header says when access returns (here: at once).
         headers: {
           'x-business-use-case-usage': JSON.stringify({
