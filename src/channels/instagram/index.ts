@@ -8,6 +8,7 @@
 import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { hubHandshake, verifyHubSignature } from '../families/meta-graph/webhook.ts';
 import { limitTable } from '../kit/limit-notes.ts';
+import { optionsOf } from '../kit/options.ts';
 import { bearer } from '../messenger/authorize.ts';
 import { checkScopedId, checkSendApi } from '../messenger/check.ts';
 import { classifySendApi } from '../messenger/classify.ts';
@@ -16,12 +17,7 @@ import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from '../messenger/limits.ts'
 import { renderSendApi } from '../messenger/render.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
 import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';
-import {
-  INSTAGRAM_SANDBOX_CREDENTIALS,
-  InstagramCredentials,
-  InstagramOptions,
-  readInstagramOptions,
-} from './options.ts';
+import { INSTAGRAM_SANDBOX_CREDENTIALS, InstagramCredentials, InstagramOptions } from './options.ts';
 import { INSTAGRAM_FLAVOR } from './provider/flavor.ts';
 import {
   INSTAGRAM_ATTACHMENT_BYTES,
@@ -74,7 +70,8 @@ export const instagramConnector: ChannelConnector = {
   checkRecipient: (to) => checkScopedId('Instagram-scoped (IGSID)', to),
   check: (message) => checkSendApi(INSTAGRAM_FLAVOR, message),
   linkedMedia: instagramLinkedMedia,
-  render: (message, ctx) => renderSendApi(INSTAGRAM_FLAVOR, message, ctx, readInstagramOptions(ctx.options)),
+  render: (message, ctx) =>
+    renderSendApi(INSTAGRAM_FLAVOR, message, ctx, optionsOf(InstagramOptions, ctx.options)),
   authorize: (request, credentials) => bearer(request, credentials['accessToken']),
   classify: (response) => classifySendApi('instagram', 'Instagram', response),
   verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),

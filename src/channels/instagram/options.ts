@@ -5,7 +5,6 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { StringEnum } from '../../core/vocabulary/message.ts';
-import type { SendEnvelopeOptions } from '../messenger/options.ts';
 import { tagRule } from '../messenger/options.ts';
 import { INSTAGRAM_TAGS } from './limits.ts';
 
@@ -50,12 +49,3 @@ export const INSTAGRAM_SANDBOX_CREDENTIALS = {
 
 /** The sandbox's Instagram professional account id. */
 export const SANDBOX_IG_ID = '17841400000000001';
-
-export function readInstagramOptions(options: Record<string, unknown> | undefined): SendEnvelopeOptions {
-  const o = options ?? {};
-  const out: SendEnvelopeOptions = {};
-  if (o['messagingType'] === 'RESPONSE' || o['messagingType'] === 'MESSAGE_TAG')
-    out.messagingType = o['messagingType'];
-  if (o['tag'] === 'HUMAN_AGENT') out.tag = o['tag'];
-  return out;
-}

@@ -12,8 +12,9 @@ import type {
 } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import type { SendApiFlavor } from '../families/send-api/flavor.ts';
+import { optionsOf } from '../kit/options.ts';
 import { GRAPH_VERSION } from './limits.ts';
-import { readMessengerOptions, type SendEnvelopeOptions } from './options.ts';
+import { MessengerOptions } from './options.ts';
 import {
   attachment,
   button,
@@ -41,7 +42,7 @@ export function renderSendApi(
   f: SendApiFlavor,
   message: CanonicalMessage,
   ctx: RenderContext,
-  options: SendEnvelopeOptions,
+  options: MessengerOptions,
 ): RenderResult {
   const degradations: Degradation[] = [];
   const recipient = { id: ctx.to };
@@ -70,10 +71,10 @@ export function renderMessenger(
   message: CanonicalMessage,
   ctx: RenderContext,
 ): RenderResult {
-  return renderSendApi(f, message, ctx, readMessengerOptions(ctx.options));
+  return renderSendApi(f, message, ctx, optionsOf(MessengerOptions, ctx.options));
 }
 
-function envelope(f: SendApiFlavor, o: SendEnvelopeOptions): Json {
+function envelope(f: SendApiFlavor, o: MessengerOptions): Json {
   const out: Json = {};
   if (o.messagingType !== undefined || f.alwaysMessagingType)
     out['messaging_type'] = o.messagingType ?? 'RESPONSE';

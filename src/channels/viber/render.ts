@@ -11,8 +11,9 @@ import type {
   RenderResult,
 } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
+import { optionsOf } from '../kit/options.ts';
 import { lastPathSegment, VIBER_LIMITS } from './limits.ts';
-import { readViberOptions, type ViberOptions } from './options.ts';
+import { ViberOptions } from './options.ts';
 import { VIBER_SEND_PATH } from './provider.ts';
 import { viberAction, viberKeyboard } from './render-actions.ts';
 import { type CardInput, minimumRows, richMedia } from './render-rich-media.ts';
@@ -24,7 +25,7 @@ interface Draft {
 }
 
 export function renderViber(message: CanonicalMessage, ctx: RenderContext): RenderResult {
-  const options = readViberOptions(ctx.options);
+  const options = optionsOf(ViberOptions, ctx.options);
   const d: Degradation[] = [];
   const draft = renderDraft(message, options, d, ctx.media);
   const body: Body = { receiver: ctx.to };
