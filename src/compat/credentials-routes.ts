@@ -10,10 +10,11 @@
  * misroute), and the refusal tells the second tenant the first one's secret. A generated secret
  * cannot clash, so creating one reads nothing of other tenants and answers alike for everyone.
  */
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { Store } from '../core/index.ts';
 import { AppError, compatCredentialText, validationError } from '../core/index.ts';
+import { NoContent } from '../http/no-content.ts';
 import { type CredentialHasher, generateCompatSecret } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
 import { COMPAT_VENDORS } from './credentials.ts';
@@ -47,7 +48,6 @@ const CreateCredential = Type.Object(
   },
   { additionalProperties: false },
 );
-type CreateCredential = Static<typeof CreateCredential>;
 
 const CredentialView = Type.Object({
   id: Type.String(),
@@ -70,7 +70,7 @@ const view = (c: { id: string; vendor: string; principal: string; createdAt: str
   createdAt: c.createdAt,
 });
 
-export const compatCredentialRoutes: FastifyPluginAsync<{
+export const compatCredentialRoutes: FastifyPluginAsyncTypebox<{
   store: Store;
   credentialHash: CredentialHasher;
 }> = async (app, { store, credentialHash }) => {
@@ -85,7 +85,7 @@ export const compatCredentialRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const body = request.body as CreateCredential;
+      const body = request.body;
       const needsUsername = WITH_USERNAME.has(body.vendor);
       if (needsUsername && body.username === undefined) {
         throw validationError([
@@ -144,11 +144,11 @@ export const compatCredentialRoutes: FastifyPluginAsync<{
         summary: 'Remove a vendor-style credential',
         tags: ['compatibility'],
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: { 204: Type.Null(), 404: Problem },
+        response: { 204: NoContent(), 404: Problem },
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await store.tenants.removeCompatCredential(request.tenantId, id))) {
         throw new AppError('GW_NOT_FOUND', `No compat credential ${id}`);
       }

@@ -1,12 +1,13 @@
 /**
  * /v1/account: who the API key belongs to, and the secret that signs its status callbacks.
  */
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../../core/ports/store.ts';
 import { generateWebhookSecret } from '../../lib/crypto.ts';
 
-export const accountRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
+export const accountRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
   app.get(
     '/account',
     {

@@ -3,16 +3,11 @@
  * stored encrypted; they are never returned.
  */
 
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { FastifyPluginAsync } from 'fastify';
 import type { ConnectorRegistry } from '../../core/ports/channel.ts';
-import {
-  type AccountLimits,
-  AppIdTakenError,
-  type ChannelAccount,
-  type Store,
-} from '../../core/ports/store.ts';
+import { AppIdTakenError, type ChannelAccount, type Store } from '../../core/ports/store.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
 import { issuesFromAjv } from '../../http/problem.ts';
@@ -89,7 +84,7 @@ function appIdConflict(error: unknown): never {
   ]);
 }
 
-export const channelAccountRoutes: FastifyPluginAsync<{
+export const channelAccountRoutes: FastifyPluginAsyncTypebox<{
   store: Store;
   connectors: ConnectorRegistry;
   publicUrl: () => string;
@@ -119,13 +114,7 @@ export const channelAccountRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const body = request.body as {
-        channel: string;
-        name: string;
-        credentials: Record<string, string>;
-        limits?: AccountLimits;
-        appId?: string;
-      };
+      const body = request.body;
       const connector = connectors[body.channel];
       if (!connector) throw new AppError('GW_CHANNEL_UNKNOWN', `Unknown channel ${body.channel}`);
       const errors = [...Value.Errors(connector.credentialsSchema, body.credentials)];
@@ -190,8 +179,8 @@ export const channelAccountRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const { limits, appId } = request.body as { limits?: AccountLimits; appId?: string | null };
+      const { id } = request.params;
+      const { limits, appId } = request.body;
       let account: ChannelAccount | undefined;
       if (appId !== undefined) {
         account = await store.channelAccounts.setAppId(request.tenantId, id, appId).catch(appIdConflict);

@@ -3,14 +3,16 @@
  * WhatsApp number, a phone number, an email address), attributes, and a locale and time zone.
  * A send may address `to: { contactId }`; inbound messages from an unknown identity create one.
  */
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { ConnectorRegistry } from '../../core/ports/channel.ts';
 import type { Contact, ContactIdentity, Store } from '../../core/ports/store.ts';
 import { isTimeZone } from '../../core/quiet-hours.ts';
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
+import { NoContent } from '../../http/no-content.ts';
 import { newId } from '../../lib/ids.ts';
 import { decodeCursor, PageLimit, page, pageSize } from './pagination.ts';
 
@@ -77,7 +79,6 @@ function contactSchemas(channelNames: string[]) {
   });
   return { CreateContact, UpdateContact, ContactView };
 }
-type ContactBody = Static<ReturnType<typeof contactSchemas>['CreateContact']>;
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Page = Type.Object(
@@ -102,7 +103,7 @@ const view = (c: Contact) => {
   return rest;
 };
 
-export const contactRoutes: FastifyPluginAsync<{
+export const contactRoutes: FastifyPluginAsyncTypebox<{
   store: Store;
   connectors: ConnectorRegistry;
   now: () => Date;
@@ -153,7 +154,7 @@ export const contactRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const body = request.body as ContactBody;
+      const body = request.body;
       checkTimeZone(body.timeZone);
       const identities = body.identities ?? [];
       await checkIdentities(request.tenantId, identities);
@@ -188,7 +189,7 @@ export const contactRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const q = request.query as Static<typeof Page>;
+      const q = request.query;
       const { limit, fetch } = pageSize(q.limit);
       const beforeId = q.cursor ? decodeCursor(q.cursor) : undefined;
       const rows = await store.contacts.list(request.tenantId, {
@@ -210,7 +211,7 @@ export const contactRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const contact = await store.contacts.get(request.tenantId, id);
       if (!contact) throw new AppError('GW_NOT_FOUND', `No contact ${id}`);
       return view(contact);
@@ -229,8 +230,8 @@ export const contactRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as ContactBody;
+      const { id } = request.params;
+      const body = request.body;
       checkTimeZone(body.timeZone);
       if (body.identities) await checkIdentities(request.tenantId, body.identities);
       const result = await store.contacts.update(request.tenantId, id, body, now().toISOString());
@@ -247,11 +248,11 @@ export const contactRoutes: FastifyPluginAsync<{
         summary: 'Remove a contact and its identities',
         tags: ['contacts'],
         params: Params,
-        response: { 204: Type.Null({ description: 'Removed.' }), 404: Problem },
+        response: { 204: NoContent('Removed.'), 404: Problem },
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await store.contacts.delete(request.tenantId, id)))
         throw new AppError('GW_NOT_FOUND', `No contact ${id}`);
       return reply.code(204).send();

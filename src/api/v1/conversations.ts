@@ -4,8 +4,9 @@
  * (`conversation_owned_by_agent`) unless they say `force: true`. Inbound messages open and refresh
  * conversations; these routes assign, release and close them, each an event.
  */
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { Conversation, ConversationAction, Store } from '../../core/ports/store.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
@@ -72,7 +73,7 @@ const view = (c: Conversation) => {
   return rest;
 };
 
-export const conversationRoutes: FastifyPluginAsync<{ store: Store; now: () => Date }> = async (
+export const conversationRoutes: FastifyPluginAsyncTypebox<{ store: Store; now: () => Date }> = async (
   app,
   { store, now },
 ) => {
@@ -87,7 +88,7 @@ export const conversationRoutes: FastifyPluginAsync<{ store: Store; now: () => D
       },
     },
     async (request, reply) => {
-      const { contactId, channelAccountId } = request.body as Static<typeof OpenConversation>;
+      const { contactId, channelAccountId } = request.body;
       const account = await store.channelAccounts.find(request.tenantId, channelAccountId);
       if (!account) {
         throw validationError([
@@ -147,7 +148,7 @@ export const conversationRoutes: FastifyPluginAsync<{ store: Store; now: () => D
       },
     },
     async (request) => {
-      const q = request.query as Static<typeof ListQuery>;
+      const q = request.query;
       const { limit, fetch } = pageSize(q.limit);
       const beforeId = q.cursor ? decodeCursor(q.cursor) : undefined;
       const rows = await store.conversations.list(request.tenantId, {
@@ -172,7 +173,7 @@ export const conversationRoutes: FastifyPluginAsync<{ store: Store; now: () => D
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const conversation = await store.conversations.get(request.tenantId, id);
       if (!conversation) throw new AppError('GW_NOT_FOUND', `No conversation ${id}`);
       const { tenantId: _tenant, ...rest } = conversation;
@@ -190,22 +191,24 @@ export const conversationRoutes: FastifyPluginAsync<{ store: Store; now: () => D
     if (!result.conversation) throw new AppError('GW_NOT_FOUND', `No conversation ${id}`);
     return view(result.conversation);
   };
-  const actionSchema = (summary: string, body?: typeof Assign) => ({
-    schema: {
-      summary,
-      tags: ['conversations'],
-      params: Params,
-      ...(body ? { body } : {}),
-      response: { 200: ConversationView, 400: Problem, 404: Problem, 409: Problem },
-    },
+  const actionSchema = (summary: string) => ({
+    summary,
+    tags: ['conversations'],
+    params: Params,
+    response: { 200: ConversationView, 400: Problem, 404: Problem, 409: Problem },
   });
 
   app.post(
     '/conversations/:id/assign',
-    actionSchema('Give the conversation to an agent (automated sends then need force) or to the bot', Assign),
+    {
+      schema: {
+        ...actionSchema('Give the conversation to an agent (automated sends then need force) or to the bot'),
+        body: Assign,
+      },
+    },
     async (request) => {
-      const body = request.body as Static<typeof Assign>;
-      return act(request.tenantId, (request.params as { id: string }).id, {
+      const { body } = request;
+      return act(request.tenantId, request.params.id, {
         type: 'assign',
         owner: body.owner,
         ...(body.agentId ? { agentId: body.agentId } : {}),
@@ -214,12 +217,12 @@ export const conversationRoutes: FastifyPluginAsync<{ store: Store; now: () => D
   );
   app.post(
     '/conversations/:id/release',
-    actionSchema('Leave the conversation without an owner'),
-    async (request) => act(request.tenantId, (request.params as { id: string }).id, { type: 'release' }),
+    { schema: actionSchema('Leave the conversation without an owner') },
+    async (request) => act(request.tenantId, request.params.id, { type: 'release' }),
   );
   app.post(
     '/conversations/:id/close',
-    actionSchema('Close the conversation; the next message opens a new one'),
-    async (request) => act(request.tenantId, (request.params as { id: string }).id, { type: 'close' }),
+    { schema: actionSchema('Close the conversation; the next message opens a new one') },
+    async (request) => act(request.tenantId, request.params.id, { type: 'close' }),
   );
 };

@@ -3,8 +3,9 @@
  * each with its last error and its full attempt log on GET /v1/messages/:id. A redrive puts them
  * back in the queue under the same id, so the caller's handle on each message stays valid.
  */
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { Store } from '../../core/ports/store.ts';
 import { MessageView } from './message-schemas.ts';
 import { decodeMessageCursor, instant, view } from './message-view.ts';
@@ -22,7 +23,6 @@ const DeadLetterQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-type DeadLetterQuery = Static<typeof DeadLetterQuery>;
 
 const RedriveRequest = Type.Object(
   {
@@ -43,7 +43,6 @@ const RedriveRequest = Type.Object(
   },
   { additionalProperties: false },
 );
-type RedriveRequest = Static<typeof RedriveRequest>;
 
 const RedriveResponse = Type.Object({
   redriven: Type.Array(Type.String(), { description: 'Requeued under their own ids.' }),
@@ -61,7 +60,7 @@ const RedriveResponse = Type.Object({
   ),
 });
 
-export const deadLetterRoutes: FastifyPluginAsync<{
+export const deadLetterRoutes: FastifyPluginAsyncTypebox<{
   store: Store;
   now: () => Date;
   onRedriven?: () => void;
@@ -80,7 +79,7 @@ export const deadLetterRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const q = request.query as DeadLetterQuery;
+      const q = request.query;
       const { limit, fetch } = pageSize(q.limit);
       const rows = await store.messages.list(request.tenantId, {
         limit: fetch,
@@ -110,7 +109,7 @@ export const deadLetterRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { messageIds, includeMaybeSent = false } = request.body as RedriveRequest;
+      const { messageIds, includeMaybeSent = false } = request.body;
       const redriven = await store.messages.redrive(request.tenantId, messageIds, now().toISOString(), {
         includeMaybeSent,
       });

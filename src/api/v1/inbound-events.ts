@@ -1,11 +1,12 @@
 /**
  * /v1/inbound-events: what people sent back (replies, postbacks) and other provider events.
  */
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../../core/ports/store.ts';
 
-export const inboundEventRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
+export const inboundEventRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
   app.get(
     '/inbound-events',
     {
@@ -37,7 +38,7 @@ export const inboundEventRoutes: FastifyPluginAsync<{ store: Store }> = async (a
       },
     },
     async (request) => {
-      const q = request.query as { channelAccountId?: string; limit?: string };
+      const q = request.query;
       return {
         data: await store.inbound.list(request.tenantId, {
           limit: q.limit ? Number(q.limit) : 50,

@@ -2,8 +2,9 @@
  * /v1/links: stored link targets for smart links, and their clicks. Sends refer to them in
  * `smartlinks`; the short URLs themselves are served at /l/:code (see shortLinkRoutes).
  */
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { Link, Store } from '../../core/ports/store.ts';
 import { AppError } from '../../core/vocabulary/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -41,7 +42,7 @@ const view = (l: Link) => {
   return rest;
 };
 
-export const linkRoutes: FastifyPluginAsync<{ store: Store; now: () => Date }> = async (
+export const linkRoutes: FastifyPluginAsyncTypebox<{ store: Store; now: () => Date }> = async (
   app,
   { store, now },
 ) => {
@@ -56,7 +57,7 @@ export const linkRoutes: FastifyPluginAsync<{ store: Store; now: () => Date }> =
       },
     },
     async (request, reply) => {
-      const body = request.body as Static<typeof CreateLink>;
+      const body = request.body;
       const link: Link = {
         id: newId('lk'),
         tenantId: request.tenantId,
@@ -92,7 +93,7 @@ export const linkRoutes: FastifyPluginAsync<{ store: Store; now: () => Date }> =
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await store.links.get(request.tenantId, id))) throw new AppError('GW_NOT_FOUND', `No link ${id}`);
       return { data: await store.links.clicks(request.tenantId, id) };
     },
@@ -100,7 +101,7 @@ export const linkRoutes: FastifyPluginAsync<{ store: Store; now: () => Date }> =
 };
 
 /** The short URLs: public (a recipient clicks them), so outside the API key. */
-export const shortLinkRoutes: FastifyPluginAsync<{ store: Store; now: () => Date }> = async (
+export const shortLinkRoutes: FastifyPluginAsyncTypebox<{ store: Store; now: () => Date }> = async (
   app,
   { store, now },
 ) => {
@@ -108,7 +109,7 @@ export const shortLinkRoutes: FastifyPluginAsync<{ store: Store; now: () => Date
     '/l/:code',
     { schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 32 }) }) } },
     async (request, reply) => {
-      const { code } = request.params as { code: string };
+      const { code } = request.params;
       const userAgent = request.headers['user-agent'];
       const result = await store.links.click(
         code,

@@ -1,8 +1,9 @@
 /**
  * /v1/messages: send, fetch one (with its events and the exact provider request), list.
  */
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../core/idempotency.ts';
 import { previewMessage } from '../../core/preview-message.ts';
 import { type SendDeps, sendMessage } from '../../core/send-message.ts';
@@ -10,10 +11,8 @@ import { AppError } from '../../core/vocabulary/errors.ts';
 import {
   ListQuery,
   MessageView,
-  type PreviewRequest,
   PreviewResponse,
   previewRequestSchema,
-  type SendRequest,
   SendResponse,
   sendRequestSchema,
 } from './message-schemas.ts';
@@ -28,7 +27,10 @@ export interface MessagesRouteOptions {
 
 const Problem = Type.Ref('Problem');
 
-export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (app, { deps, onAccepted }) => {
+export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRouteOptions> = async (
+  app,
+  { deps, onAccepted },
+) => {
   const SendRequest = sendRequestSchema(deps.connectors);
   const PreviewRequest = previewRequestSchema(deps.connectors);
   app.post(
@@ -57,6 +59,7 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
         },
       },
       // `message: { template, parameters }` needs no `type`: it can only be a stored template.
+      // Before validation the body is whatever was sent, not yet the schema's type: hence the casts.
       preValidation: async (request) => {
         const message = (request.body as { message?: unknown } | undefined)?.message;
         if (
@@ -70,10 +73,10 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'] as string | undefined;
-      const outcome = await sendMessage(deps, request.tenantId, request.body as SendRequest, key);
+      const key = request.headers['idempotency-key'];
+      const outcome = await sendMessage(deps, request.tenantId, request.body, key);
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      else onAccepted?.((request.body as SendRequest).callbackUrl !== undefined);
+      else onAccepted?.(request.body.callbackUrl !== undefined);
       return reply.code(outcome.statusCode as 202).send(outcome.body);
     },
   );
@@ -102,7 +105,7 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
       },
     },
     async (request) => ({
-      previews: await previewMessage(deps, request.tenantId, request.body as PreviewRequest),
+      previews: await previewMessage(deps, request.tenantId, request.body),
     }),
   );
 
@@ -117,7 +120,7 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const message = await deps.store.messages.get(request.tenantId, id);
       if (!message) throw new AppError('GW_NOT_FOUND', `No message ${id}`);
       return view(message, await deps.store.messages.events(request.tenantId, id));
@@ -138,7 +141,7 @@ export const messagesRoutes: FastifyPluginAsync<MessagesRouteOptions> = async (a
       },
     },
     async (request) => {
-      const q = request.query as ListQuery;
+      const q = request.query;
       const { limit, fetch } = pageSize(q.limit);
       const since = q.since ? instant(q.since, 'since') : undefined;
       const until = q.until ? instant(q.until, 'until') : undefined;

@@ -2,8 +2,9 @@
  * Contact policy settings: consent per contact, channel and purpose (also set by people writing
  * STOP / START), and frequency caps per group. Sends opt in with `policy`.
  */
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { ConnectorRegistry } from '../../core/ports/channel.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { AppError } from '../../core/vocabulary/errors.ts';
@@ -42,7 +43,7 @@ const CapView = Type.Object({
   perMonth: Type.Optional(Type.Integer()),
 });
 
-export const policyRoutes: FastifyPluginAsync<{
+export const policyRoutes: FastifyPluginAsyncTypebox<{
   store: Store;
   connectors: ConnectorRegistry;
   now: () => Date;
@@ -64,9 +65,9 @@ export const policyRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       await contact(request.tenantId, id);
-      const body = request.body as Static<typeof SetConsent>;
+      const body = request.body;
       await store.policy.setConsent(request.tenantId, id, {
         channel: body.channel ?? '*',
         purpose: body.purpose,
@@ -89,7 +90,7 @@ export const policyRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       await contact(request.tenantId, id);
       return { data: await store.policy.consents(request.tenantId, id) };
     },
@@ -108,8 +109,8 @@ export const policyRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { group } = request.params as { group: string };
-      const cap = { group, ...(request.body as Static<typeof SetCap>) };
+      const { group } = request.params;
+      const cap = { group, ...request.body };
       await store.policy.setCap(request.tenantId, cap);
       return cap;
     },

@@ -4,14 +4,16 @@
  * a template under an existing name makes its next version; a send names a version or gets the
  * newest: `message: { template, parameters }`.
  */
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
 import { checkVariant, placeholders } from '../../core/fill-template.ts';
 import type { ConnectorRegistry } from '../../core/ports/channel.ts';
 import type { Store, StoredTemplate } from '../../core/ports/store.ts';
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import type { MessageKind } from '../../core/vocabulary/message.ts';
+import { NoContent } from '../../http/no-content.ts';
 
 const Problem = Type.Ref('Problem');
 const NAME = '^[A-Za-z0-9_.-]{1,200}$';
@@ -71,7 +73,7 @@ const view = (t: StoredTemplate) => {
   return rest;
 };
 
-export const templateRoutes: FastifyPluginAsync<{
+export const templateRoutes: FastifyPluginAsyncTypebox<{
   store: Store;
   connectors: ConnectorRegistry;
   now: () => Date;
@@ -104,7 +106,7 @@ export const templateRoutes: FastifyPluginAsync<{
       const shape = checkVariant(variant, at);
       issues.push(...shape);
       const connector = connectors[channel];
-      const kind = (variant as { type: string }).type as MessageKind;
+      const kind = variant.type as MessageKind;
       if (shape.length === 0 && connector && connector.capabilities[kind]?.support === 'refused') {
         issues.push({
           pointer: `${at}/type`,
@@ -127,7 +129,7 @@ export const templateRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const body = request.body as CreateTemplate;
+      const body = request.body;
       checkTemplate(body);
       const stored = await store.templates.add(
         {
@@ -167,8 +169,8 @@ export const templateRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { name } = request.params as { name: string };
-      const { version } = request.query as Static<typeof Query>;
+      const { name } = request.params;
+      const { version } = request.query;
       const t = await store.templates.get(request.tenantId, name, version ? Number(version) : undefined);
       if (!t)
         throw new AppError('GW_NOT_FOUND', `No template ${name}${version ? ` version ${version}` : ''}`);
@@ -183,11 +185,11 @@ export const templateRoutes: FastifyPluginAsync<{
         summary: 'Remove a template, every version',
         tags: ['templates'],
         params: Params,
-        response: { 204: Type.Null({ description: 'Removed.' }), 404: Problem },
+        response: { 204: NoContent('Removed.'), 404: Problem },
       },
     },
     async (request, reply) => {
-      const { name } = request.params as { name: string };
+      const { name } = request.params;
       if (!(await store.templates.delete(request.tenantId, name)))
         throw new AppError('GW_NOT_FOUND', `No template ${name}`);
       return reply.code(204).send();

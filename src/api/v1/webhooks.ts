@@ -4,12 +4,14 @@
  * Secrets rotate with an overlap; a 410 from the receiver disables the endpoint; each endpoint
  * has a delivery log, and deliveries can be replayed.
  */
-import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { Store, WebhookEndpoint } from '../../core/ports/store.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
 import { MESSAGE_STATUSES } from '../../core/vocabulary/status.ts';
+import { NoContent } from '../../http/no-content.ts';
 import { generateWebhookSecret } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
 import type { DestinationGuard } from '../../lib/ssrf-guard.ts';
@@ -103,7 +105,7 @@ const view = (e: WebhookEndpoint) => {
   return rest;
 };
 
-export const webhookRoutes: FastifyPluginAsync<{
+export const webhookRoutes: FastifyPluginAsyncTypebox<{
   store: Store;
   now: () => Date;
   destinationGuard?: DestinationGuard;
@@ -130,7 +132,7 @@ export const webhookRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const body = request.body as Static<typeof CreateWebhook>;
+      const body = request.body;
       checkUrl(body.url);
       const secret = generateWebhookSecret();
       const at = now().toISOString();
@@ -172,7 +174,7 @@ export const webhookRoutes: FastifyPluginAsync<{
         response: { 200: EndpointView, 404: Problem },
       },
     },
-    async (request) => view(await found(request.tenantId, (request.params as { id: string }).id)),
+    async (request) => view(await found(request.tenantId, request.params.id)),
   );
 
   app.patch(
@@ -187,9 +189,9 @@ export const webhookRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const body = request.body as Static<typeof UpdateWebhook>;
+      const body = request.body;
       checkUrl(body.url);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const updated = await store.webhooks.update(request.tenantId, id, body, now().toISOString());
       if (!updated) throw new AppError('GW_NOT_FOUND', `No webhook endpoint ${id}`);
       return view(updated);
@@ -204,13 +206,13 @@ export const webhookRoutes: FastifyPluginAsync<{
         tags: ['webhooks'],
         params: Params,
         response: {
-          204: Type.Null({ description: 'Removed; its pending deliveries are dropped.' }),
+          204: NoContent('Removed; its pending deliveries are dropped.'),
           404: Problem,
         },
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await store.webhooks.delete(request.tenantId, id))) {
         throw new AppError('GW_NOT_FOUND', `No webhook endpoint ${id}`);
       }
@@ -233,8 +235,8 @@ export const webhookRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const { graceSeconds = 86_400 } = (request.body ?? {}) as Static<typeof Rotate>;
+      const { id } = request.params;
+      const { graceSeconds = 86_400 } = request.body ?? {};
       const secret = generateWebhookSecret();
       const previousSecretExpiresAt = new Date(now().getTime() + graceSeconds * 1000).toISOString();
       if (!(await store.webhooks.rotateSecret(request.tenantId, id, secret, previousSecretExpiresAt))) {
@@ -259,9 +261,9 @@ export const webhookRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       await found(request.tenantId, id);
-      const q = request.query as Static<typeof Page>;
+      const q = request.query;
       const { limit, fetch } = pageSize(q.limit);
       const beforeId = q.cursor ? decodeCursor(q.cursor) : undefined;
       const rows = await store.webhooks.deliveries(request.tenantId, id, {
@@ -284,9 +286,9 @@ export const webhookRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       await found(request.tenantId, id);
-      const body = request.body as Static<typeof Replay>;
+      const body = request.body;
       const replayed = await store.webhooks.replay(
         request.tenantId,
         id,

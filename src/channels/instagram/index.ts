@@ -14,14 +14,10 @@ import { parseSendApiWebhook } from '../families/send-api/inbound.ts';
 import { SEND_API_LIMIT_NOTES, SEND_API_LIMITS } from '../families/send-api/limits.ts';
 import { renderSendApi } from '../families/send-api/render.ts';
 import { limitTable } from '../kit/limit-notes.ts';
+import { optionsOf } from '../kit/options.ts';
 import { INSTAGRAM_CAPABILITIES } from './capabilities.ts';
 import { INSTAGRAM_LIMIT_NOTES, INSTAGRAM_LIMITS } from './limits.ts';
-import {
-  INSTAGRAM_SANDBOX_CREDENTIALS,
-  InstagramCredentials,
-  InstagramOptions,
-  readInstagramOptions,
-} from './options.ts';
+import { INSTAGRAM_SANDBOX_CREDENTIALS, InstagramCredentials, InstagramOptions } from './options.ts';
 import { INSTAGRAM_FLAVOR } from './provider/flavor.ts';
 import {
   INSTAGRAM_ATTACHMENT_BYTES,
@@ -74,7 +70,8 @@ export const instagramConnector: ChannelConnector = {
   checkRecipient: (to) => checkScopedId('Instagram-scoped (IGSID)', to),
   check: (message) => checkSendApi(INSTAGRAM_FLAVOR, message),
   linkedMedia: instagramLinkedMedia,
-  render: (message, ctx) => renderSendApi(INSTAGRAM_FLAVOR, message, ctx, readInstagramOptions(ctx.options)),
+  render: (message, ctx) =>
+    renderSendApi(INSTAGRAM_FLAVOR, message, ctx, optionsOf(InstagramOptions, ctx.options)),
   authorize: (request, credentials) => bearer(request, credentials['accessToken']),
   classify: (response) => classifySendApi('instagram', 'Instagram', response),
   verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),

@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { StringEnum } from '../../core/vocabulary/message.ts';
-import { type SendEnvelopeOptions, tagRule } from '../families/send-api/options.ts';
+import { tagRule } from '../families/send-api/options.ts';
 import { INSTAGRAM_TAGS } from './limits.ts';
 
 export const InstagramCredentials = Type.Object(
@@ -49,12 +49,3 @@ export const INSTAGRAM_SANDBOX_CREDENTIALS = {
 
 /** The sandbox's Instagram professional account id. */
 export const SANDBOX_IG_ID = '17841400000000001';
-
-export function readInstagramOptions(options: Record<string, unknown> | undefined): SendEnvelopeOptions {
-  const o = options ?? {};
-  const out: SendEnvelopeOptions = {};
-  if (o['messagingType'] === 'RESPONSE' || o['messagingType'] === 'MESSAGE_TAG')
-    out.messagingType = o['messagingType'];
-  if (o['tag'] === 'HUMAN_AGENT') out.tag = o['tag'];
-  return out;
-}

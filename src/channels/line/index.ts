@@ -5,6 +5,7 @@
 
 import type { ChannelConnector } from '../../core/ports/channel.ts';
 import { limitTable } from '../kit/limit-notes.ts';
+import { optionsOf } from '../kit/options.ts';
 import { LINE_CAPABILITIES } from './capabilities.ts';
 import { checkLineMessage, checkLineRecipient } from './check.ts';
 import { checkLineOptions } from './check-options.ts';
@@ -12,7 +13,7 @@ import { classifyLineResponse } from './classify.ts';
 import { parseLineWebhook, verifyLineSignature } from './inbound.ts';
 import { LINE_LIMIT_NOTES, LINE_LIMITS, LINE_REPLY_TOKEN_VALID_MS } from './limits.ts';
 import { lineLinkedMedia } from './linked-media.ts';
-import { LINE_SANDBOX_CREDENTIALS, LineCredentials, LineOptions, readLineOptions } from './options.ts';
+import { LINE_SANDBOX_CREDENTIALS, LineCredentials, LineOptions } from './options.ts';
 import { renderLine } from './render.ts';
 
 export const lineConnector: ChannelConnector = {
@@ -31,8 +32,8 @@ export const lineConnector: ChannelConnector = {
   optionsSchema: LineOptions,
   replyWindow: {
     validForMs: LINE_REPLY_TOKEN_VALID_MS,
-    tokenOf: (options) => readLineOptions(options).replyToken,
-    fallbackAllowed: (options) => readLineOptions(options).replyTokenFallback === 'push',
+    tokenOf: (options) => optionsOf(LineOptions, options).replyToken,
+    fallbackAllowed: (options) => optionsOf(LineOptions, options).replyTokenFallback === 'push',
     withoutToken: ({ replyToken: _token, replyTokenFallback: _fallback, ...rest }) => rest,
     pointer: '/options/line/replyToken',
   },

@@ -48,19 +48,3 @@ export const LINE_SANDBOX_CREDENTIALS = {
   channelAccessToken: 'sandbox-line-channel-access-token',
   channelSecret: 'sandbox-line-channel-secret',
 } as const satisfies LineCredentials;
-
-/**
- * Reads `options` defensively: the core validated them against `LineOptions`, but render must stay
- * total even when handed something else.
- */
-export function readLineOptions(options: Record<string, unknown> | undefined): LineOptions {
-  const o = options ?? {};
-  const out: LineOptions = {};
-  if (typeof o['replyToken'] === 'string' && o['replyToken'] !== '') out.replyToken = o['replyToken'];
-  if (typeof o['notificationDisabled'] === 'boolean') out.notificationDisabled = o['notificationDisabled'];
-  if (typeof o['loadingSeconds'] === 'number') out.loadingSeconds = o['loadingSeconds'];
-  if (o['replyTokenFallback'] === 'push' || o['replyTokenFallback'] === 'reject') {
-    out.replyTokenFallback = o['replyTokenFallback'];
-  }
-  return out;
-}

@@ -7,10 +7,11 @@
 
 import type { RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
+import { optionsOf } from '../kit/options.ts';
 import { carouselMode } from './carousel-mode.ts';
 import { type Fitted, fitted } from './flex-fit.ts';
 import { probedDurationMs } from './linked-media.ts';
-import { readLineOptions } from './options.ts';
+import { LineOptions } from './options.ts';
 import { LINE_PATHS } from './provider/api.ts';
 import { type LineObject, textMessage, toQuickReplyItem } from './render-actions.ts';
 import { renderImagemap, renderLocation, renderMedia, renderSticker } from './render-basic.ts';
@@ -22,7 +23,7 @@ import { renderButtons, renderTemplateCarousel } from './render-template.ts';
 const DEFAULT_LOADING_SECONDS = 20;
 
 export function renderLine(message: CanonicalMessage, ctx: RenderContext): RenderResult {
-  const options = readLineOptions(ctx.options);
+  const options = optionsOf(LineOptions, ctx.options);
   if (message.type === 'sender_action') {
     // Only typing_on reaches here (check refuses the others). A reply token cannot be spent on it.
     const body = { chatId: ctx.to, loadingSeconds: options.loadingSeconds ?? DEFAULT_LOADING_SECONDS };

@@ -13,14 +13,10 @@ import { classifySendApi } from '../families/send-api/classify.ts';
 import { parseSendApiWebhook } from '../families/send-api/inbound.ts';
 import { renderSendApi } from '../families/send-api/render.ts';
 import { limitTable } from '../kit/limit-notes.ts';
+import { optionsOf } from '../kit/options.ts';
 import { MESSENGER_CAPABILITIES } from './capabilities.ts';
 import { MESSENGER_LIMIT_NOTES, MESSENGER_LIMITS } from './limits.ts';
-import {
-  MESSENGER_SANDBOX_CREDENTIALS,
-  MessengerCredentials,
-  MessengerOptions,
-  readMessengerOptions,
-} from './options.ts';
+import { MESSENGER_SANDBOX_CREDENTIALS, MessengerCredentials, MessengerOptions } from './options.ts';
 import { MESSENGER_FLAVOR } from './provider/flavor.ts';
 
 export const messengerConnector: ChannelConnector = {
@@ -52,7 +48,8 @@ export const messengerConnector: ChannelConnector = {
   optionsSchema: MessengerOptions,
   checkRecipient: (to) => checkScopedId('Messenger page-scoped (PSID)', to),
   check: (message) => checkSendApi(MESSENGER_FLAVOR, message),
-  render: (message, ctx) => renderSendApi(MESSENGER_FLAVOR, message, ctx, readMessengerOptions(ctx.options)),
+  render: (message, ctx) =>
+    renderSendApi(MESSENGER_FLAVOR, message, ctx, optionsOf(MessengerOptions, ctx.options)),
   authorize: (request, credentials) => bearer(request, credentials['pageAccessToken']),
   classify: (response) => classifySendApi('messenger', 'Messenger', response),
   verifyInbound: (request, credentials) => verifyHubSignature(request, credentials['appSecret']),

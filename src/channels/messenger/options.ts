@@ -5,8 +5,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { StringEnum } from '../../core/vocabulary/message.ts';
 import { MESSAGING_TYPES, NOTIFICATION_TYPES } from '../families/send-api/limits.ts';
-import { type SendEnvelopeOptions, tagRule } from '../families/send-api/options.ts';
-import { MESSENGER_TAGS, type MessengerTag } from './limits.ts';
+import { tagRule } from '../families/send-api/options.ts';
+import { MESSENGER_TAGS } from './limits.ts';
 
 export const MessengerCredentials = Type.Object(
   {
@@ -55,16 +55,3 @@ export const MESSENGER_SANDBOX_CREDENTIALS = {
 
 /** The sandbox Page's id, the `recipient` of the webhooks the emulator sends. */
 export const SANDBOX_PAGE_ID = '104000000000001';
-
-const isOneOf = <T extends string>(values: readonly T[], v: unknown): v is T =>
-  typeof v === 'string' && (values as readonly string[]).includes(v);
-
-/** Reads `options` defensively: render must stay total whatever it is handed. */
-export function readMessengerOptions(options: Record<string, unknown> | undefined): SendEnvelopeOptions {
-  const o = options ?? {};
-  const out: SendEnvelopeOptions = {};
-  if (isOneOf(MESSAGING_TYPES, o['messagingType'])) out.messagingType = o['messagingType'];
-  if (isOneOf<MessengerTag>(MESSENGER_TAGS, o['tag'])) out.tag = o['tag'];
-  if (isOneOf(NOTIFICATION_TYPES, o['notificationType'])) out.notificationType = o['notificationType'];
-  return out;
-}

@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { StringEnum } from '../../core/vocabulary/message.ts';
+import { optionsOf } from '../kit/options.ts';
 
 export const TelegramCredentials = Type.Object(
   {
@@ -54,18 +55,8 @@ export const TELEGRAM_SANDBOX_CREDENTIALS = {
 } as const satisfies TelegramCredentials;
 
 /**
- * Reads `options` defensively: the core validated them against `TelegramOptions`, but render must
- * stay total even when handed something else.
+ * `options.telegram` as its schema types it (kit/options.ts says why no parser is needed); the
+ * name check.ts reads them by.
  */
-export function readTelegramOptions(options: Record<string, unknown> | undefined): TelegramOptions {
-  const o = options ?? {};
-  const out: TelegramOptions = {};
-  const mode = o['parseMode'];
-  if (typeof mode === 'string' && (PARSE_MODES as readonly string[]).includes(mode)) {
-    out.parseMode = mode as ParseMode;
-  }
-  const replyTo = o['replyToMessageId'];
-  if (typeof replyTo === 'number' && Number.isInteger(replyTo) && replyTo > 0) out.replyToMessageId = replyTo;
-  if (typeof o['disableNotification'] === 'boolean') out.disableNotification = o['disableNotification'];
-  return out;
-}
+export const readTelegramOptions = (options: Record<string, unknown> | undefined): TelegramOptions =>
+  optionsOf(TelegramOptions, options);

@@ -6,10 +6,11 @@
 import type { Degradation, RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { utf8Length } from '../../lib/text.ts';
+import { optionsOf } from '../kit/options.ts';
 import { paragraphs } from '../kit/plain-text.ts';
 import { escapeFor } from './format.ts';
 import { TELEGRAM_LIMITS, telegramChatId } from './limits.ts';
-import { type ParseMode, readTelegramOptions } from './options.ts';
+import { type ParseMode, TelegramOptions } from './options.ts';
 import { visibleChars } from './provider/parse-mode/visible-text.ts';
 import { type Draft, renderCarousel, renderImagemap, renderList, renderReceipt } from './render-degraded.ts';
 import {
@@ -34,7 +35,7 @@ const MARKUP_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendVideo', 'sendAu
 const SEND_METHODS = new Set([...MARKUP_METHODS, 'sendLocation', 'sendVenue', 'sendSticker']);
 
 export function renderTelegram(message: CanonicalMessage, ctx: RenderContext): RenderResult {
-  const options = readTelegramOptions(ctx.options);
+  const options = optionsOf(TelegramOptions, ctx.options);
   const degradations: Degradation[] = [];
   const chatId = telegramChatId(ctx.to);
 

@@ -17,8 +17,9 @@ import type { ChannelPolicy } from '../../core/ports/channel.ts';
 import type { FieldIssue, LinkedMedia, MediaLink } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { lastPathSegment } from '../../lib/media-probe.ts';
+import { optionsOf } from '../kit/options.ts';
 import { extensionOf, FORBIDDEN_FILE_EXTENSIONS, VIBER_LIMITS as L, VIDEO_EXTENSION } from './limits.ts';
-import { readViberOptions } from './options.ts';
+import { ViberOptions } from './options.ts';
 import { renderViber } from './render.ts';
 
 const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB (${bytes.toLocaleString('en')} bytes)`;
@@ -53,7 +54,7 @@ export function checkViberLinkedMedia(
   }).request.body as Record<string, unknown>;
   const name = lastPathSegment(message.url);
   const sizePointer =
-    readViberOptions(options).mediaSize !== undefined ? '/options/viber/mediaSize' : '/message/url';
+    optionsOf(ViberOptions, options).mediaSize !== undefined ? '/options/viber/mediaSize' : '/message/url';
   const size = typeof body['size'] === 'number' ? body['size'] : 0;
 
   if (body['type'] === 'video') {

@@ -62,26 +62,3 @@ export const VIBER_SANDBOX_CREDENTIALS = {
   authToken: '4a6f6d6e69676174-65536e64626f7820-56696265725f6170',
   senderName: 'Omnigate Sandbox',
 } as const satisfies ViberCredentials;
-
-/**
- * Reads `options` defensively: the core validated them against `ViberOptions`, but render must stay
- * total even when handed something else.
- */
-export function readViberOptions(options: Record<string, unknown> | undefined): ViberOptions {
-  const o = options ?? {};
-  const out: ViberOptions = {};
-  const str = (k: string) => (typeof o[k] === 'string' && o[k] !== '' ? (o[k] as string) : undefined);
-  const senderName = str('senderName');
-  if (senderName !== undefined) out.senderName = senderName;
-  const senderAvatar = str('senderAvatar');
-  if (senderAvatar !== undefined) out.senderAvatar = senderAvatar;
-  const trackingData = str('trackingData');
-  if (trackingData !== undefined) out.trackingData = trackingData;
-  const int = (k: string) =>
-    typeof o[k] === 'number' && Number.isInteger(o[k]) && (o[k] as number) > 0 ? (o[k] as number) : undefined;
-  const minApiVersion = int('minApiVersion');
-  if (minApiVersion !== undefined) out.minApiVersion = minApiVersion;
-  const mediaSize = int('mediaSize');
-  if (mediaSize !== undefined) out.mediaSize = mediaSize;
-  return out;
-}

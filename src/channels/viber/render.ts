@@ -12,9 +12,10 @@ import type {
 } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import { lastPathSegment } from '../../lib/media-probe.ts';
+import { optionsOf } from '../kit/options.ts';
 import { receiptText } from '../kit/plain-text.ts';
 import { VIBER_LIMITS } from './limits.ts';
-import { readViberOptions, type ViberOptions } from './options.ts';
+import { ViberOptions } from './options.ts';
 import { VIBER_SEND_PATH } from './provider.ts';
 import { viberAction, viberKeyboard } from './render-actions.ts';
 import { type CardInput, minimumRows, richMedia } from './render-rich-media.ts';
@@ -26,7 +27,7 @@ interface Draft {
 }
 
 export function renderViber(message: CanonicalMessage, ctx: RenderContext): RenderResult {
-  const options = readViberOptions(ctx.options);
+  const options = optionsOf(ViberOptions, ctx.options);
   const d: Degradation[] = [];
   const draft = renderDraft(message, options, d, ctx.media);
   const body: Body = { receiver: ctx.to };

@@ -58,14 +58,3 @@ export const WECHAT_SANDBOX_CREDENTIALS = {
   // The emulator pushes in plaintext until its encryption mode is changed (/_simulate/encryption).
   encodingAesKey: 'omnigateSandboxEncodingAesKey0123456789abcd',
 } as const satisfies WechatCredentials;
-
-/** Reads `options` defensively: render must stay total even when handed something unvalidated. */
-export function readWechatOptions(options: Record<string, unknown> | undefined): WechatOptions {
-  const o = options ?? {};
-  const out: WechatOptions = {};
-  if (typeof o['kfAccount'] === 'string' && o['kfAccount'] !== '') out.kfAccount = o['kfAccount'];
-  if (typeof o['videoThumbMediaId'] === 'string' && o['videoThumbMediaId'] !== '') {
-    out.videoThumbMediaId = o['videoThumbMediaId'];
-  }
-  return out;
-}

@@ -7,15 +7,16 @@
 import type { Degradation, RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import type { Obj } from '../../lib/json.ts';
+import { optionsOf } from '../kit/options.ts';
 import { paragraphs, receiptTotals } from '../kit/plain-text.ts';
 import type { WechatContent } from './content.ts';
-import { readWechatOptions, type WechatOptions } from './options.ts';
+import { WechatOptions } from './options.ts';
 import { WECHAT_PATHS } from './provider/paths.ts';
 import { renderCarousel } from './render-carousel.ts';
 import { link, splitActions } from './render-menu.ts';
 
 export function renderWechat(message: CanonicalMessage, ctx: RenderContext): RenderResult {
-  const options = readWechatOptions(ctx.options);
+  const options = optionsOf(WechatOptions, ctx.options);
   if (message.type === 'sender_action') {
     return {
       request: {

@@ -43,12 +43,3 @@ export const WHATSAPP_SANDBOX_CREDENTIALS = {
   appSecret: 'sandbox-whatsapp-app-secret',
   verifyToken: 'sandbox-whatsapp-verify-token',
 } as const satisfies WhatsAppCredentials;
-
-/** The core validated `options` against the schema; render stays total whatever it is handed. */
-export function readWhatsAppOptions(options: Record<string, unknown> | undefined): WhatsAppOptions {
-  const o = options ?? {};
-  const out: WhatsAppOptions = {};
-  if (typeof o['previewUrl'] === 'boolean') out.previewUrl = o['previewUrl'];
-  if (typeof o['replyTo'] === 'string' && o['replyTo'].startsWith('wamid.')) out.replyTo = o['replyTo'];
-  return out;
-}

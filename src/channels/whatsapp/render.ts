@@ -7,8 +7,9 @@
 import type { Degradation, RenderContext, RenderResult } from '../../core/vocabulary/channel.ts';
 import type { CanonicalMessage, MessageOf } from '../../core/vocabulary/message.ts';
 import type { Obj } from '../../lib/json.ts';
+import { optionsOf } from '../kit/options.ts';
 import { GRAPH_VERSION } from './limits.ts';
-import { readWhatsAppOptions } from './options.ts';
+import { WhatsAppOptions } from './options.ts';
 import { type Part, renderCarousel, renderChoices, renderList } from './render-interactive.ts';
 import { renderTemplate } from './render-template.ts';
 
@@ -17,7 +18,7 @@ export const WHATSAPP_MESSAGES_PATH = `/${GRAPH_VERSION}/{phoneNumberId}/message
 type Rendered = Omit<Part, 'type'> & { type: string };
 
 export function renderWhatsApp(message: CanonicalMessage, ctx: RenderContext): RenderResult {
-  const options = readWhatsAppOptions(ctx.options);
+  const options = optionsOf(WhatsAppOptions, ctx.options);
   if (message.type === 'raw') {
     // Marking a message read (with or without the typing indicator) has no recipient or type.
     const payload = message.payload as Obj;

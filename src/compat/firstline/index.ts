@@ -4,7 +4,8 @@
  * `Authorization: Bearer <secret>` (a registered `firstline` compat credential, or the tenant's
  * Omnigate API key). See docs/compat/firstline.md.
  */
-import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyError } from 'fastify';
 import type { CanonicalMessage, MessageOf } from '../../core/index.ts';
 import { AppError, sendMessage, validationError } from '../../core/index.ts';
 import { compatTenantResolver } from '../credentials.ts';
@@ -21,7 +22,7 @@ const FORCED: ReadonlySet<unknown> = new Set([1, '1', true]);
 /** Laravel reads only the fields it asks for: the others are ignored, and recorded here. */
 const withoutIgnored = ignoredFields(PushRequest);
 
-export const firstLineFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
+export const firstLineFacade: FastifyPluginAsyncTypebox<CompatDeps> = async (app, deps) => {
   const tenantOf = compatTenantResolver(deps.send.store, deps.credentialHash, 'firstline');
   // FIRST LINE clients send JSON; a text/plain body is a 415 rather than a string to validate.
   app.removeContentTypeParser('text/plain');
@@ -62,6 +63,8 @@ export const firstLineFacade: FastifyPluginAsync<CompatDeps> = async (app, deps)
       },
     },
     async (request, reply) => {
+      // The schema's `allOf` ties `message` to `type` (if/then), which its static type cannot
+      // express; PushRequest is that pairing written out.
       const { body, ignored } = withoutIgnored(request.body as PushRequest);
       const channel = channelOf(body.contactable_type, deps.send.connectors);
       const { message: canonical, paths } = toCanonical(body);

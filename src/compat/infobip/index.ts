@@ -5,7 +5,7 @@
  * native send path; every refusal, its own or Fastify's, answers in Infobip's error shape.
  * Mounted under the prefix `/line/1`, so the 404 handler here only covers Infobip's paths.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError, sendMessage } from '../../core/index.ts';
 import { newId } from '../../lib/ids.ts';
 import { compatTenantResolver } from '../credentials.ts';
@@ -21,7 +21,7 @@ import { translate } from './translate.ts';
 export const INFOBIP_PREFIX = '/line/1';
 const withoutIgnored = ignoredFields(SingleRequest);
 
-export const infobipFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
+export const infobipFacade: FastifyPluginAsyncTypebox<CompatDeps> = async (app, deps) => {
   const line = deps.send.connectors['line'];
   if (!line) throw new Error('the Infobip LINE façade needs the LINE connector');
   const resolveTenant = compatTenantResolver(deps.send.store, deps.credentialHash, 'infobip');
@@ -58,7 +58,7 @@ export const infobipFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) =
       },
     },
     async (request, reply) => {
-      const { body, ignored } = withoutIgnored(request.body as SingleRequest);
+      const { body, ignored } = withoutIgnored(request.body);
       const { store } = deps.send;
       const accountId = await accountFor(store, request.tenantId, body.from);
       const to = await recipientFor(store, request.tenantId, accountId, body.to);

@@ -9,7 +9,8 @@
  * Konnek's paths start with the channel, at the root: one route per Konnek channel, so that no
  * other root path (/v1, /webhooks, /sandbox, /line/1 …) can be taken for a channel name.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { CanonicalMessage, ChannelConnector, Store, StoredMessage } from '../../core/index.ts';
 import { AppError, sendMessage } from '../../core/index.ts';
 import { headerValue } from '../../lib/headers.ts';
@@ -53,7 +54,7 @@ const CREDENTIAL_HEADERS = {
   },
 } as const;
 
-export const konnekFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
+export const konnekFacade: FastifyPluginAsyncTypebox<CompatDeps> = async (app, deps) => {
   const { store } = deps.send;
   const resolveTenant = compatTenantResolver(store, deps.credentialHash, 'konnek');
 
@@ -105,8 +106,8 @@ export const konnekFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) =>
         },
       },
       async (request, reply) => {
-        const { body, ignored } = withoutIgnored(request.body as SendRequest);
-        const { clientID } = request.params as SendParams;
+        const { body, ignored } = withoutIgnored(request.body);
+        const { clientID } = request.params;
         const { tenantId } = request;
         const accountId = await accountFor(store, tenantId, channel, clientID);
 
@@ -164,7 +165,7 @@ export const konnekFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) =>
         },
       },
       async (request) => {
-        const { clientID, messageId } = request.params as StatusParams;
+        const { clientID, messageId } = request.params;
         const accountId = await accountFor(store, request.tenantId, channel, clientID);
         const message = await findMessage(store, request.tenantId, channel, accountId, messageId);
         if (!message) {

@@ -8,7 +8,8 @@
  * recipients sharing a correlation id; the native outcome becomes one answer entry per recipient.
  * No rule of its own lives here: what is refused is refused by the native send.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { AppError, sendMessage } from '../../core/index.ts';
 import { headerValue } from '../../lib/headers.ts';
 import { compatTenantResolver } from '../credentials.ts';
@@ -36,7 +37,7 @@ const MAX_DESTINATIONS = 1000;
 const MAX_CORRELATION_BYTES = 50;
 const withoutIgnored = ignoredFields(WebexRequestSchema);
 
-export const webexFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => {
+export const webexFacade: FastifyPluginAsyncTypebox<CompatDeps> = async (app, deps) => {
   const tenantFor = compatTenantResolver(deps.send.store, deps.credentialHash, 'webex');
 
   app.setErrorHandler((error, request, reply) => {
@@ -73,7 +74,7 @@ export const webexFacade: FastifyPluginAsync<CompatDeps> = async (app, deps) => 
       },
     },
     async (request, reply) => {
-      const { body, ignored } = withoutIgnored(request.body as WebexRequest);
+      const { body, ignored } = withoutIgnored(request.body);
       const target = targetOf(body.deliverychannel);
       const count = countDestinations(body.destination);
       if (count > MAX_DESTINATIONS) {
