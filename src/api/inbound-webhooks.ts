@@ -11,7 +11,7 @@ import type { ChannelConnector, ConnectorRegistry } from '../core/ports/channel.
 import type { ChannelAccountWithSecrets, Store } from '../core/ports/store.ts';
 import type { InboundEvent, InboundRequest } from '../core/vocabulary/channel.ts';
 import { AppError, validationError } from '../core/vocabulary/errors.ts';
-import { unsafeInput } from '../http/refuse-nul.ts';
+import { unsafeInput } from '../lib/unsafe-input.ts';
 import { newId } from '../lib/ids.ts';
 
 const Params = Type.Object({ channel: Type.String(), accountId: Type.String({ maxLength: 64 }) });
