@@ -7,7 +7,7 @@
 
 import type { ConsentPurpose, Store } from './ports/store.ts';
 import { recipientPointer, recipientsOf } from './prepare-send.ts';
-import { type QuietHours, quietUntil } from './quiet-hours.ts';
+import { type QuietHours, quietUntil } from './rules/send/quiet-hours.ts';
 import type { FieldIssue } from './vocabulary/channel.ts';
 import { AppError, validationError } from './vocabulary/errors.ts';
 

@@ -4,8 +4,8 @@
  */
 
 import { newUuid } from '../lib/ids.ts';
-import { checkCanonicalMessage } from './message-rules.ts';
 import type { ChannelConnector } from './ports/channel.ts';
+import { checkCanonicalMessage } from './rules/send/canonical-message.ts';
 import type { FieldIssue, LinkedMedia, NumberedChoice, RenderResult } from './vocabulary/channel.ts';
 import { validationError } from './vocabulary/errors.ts';
 import type { CanonicalMessage } from './vocabulary/message.ts';

@@ -2,8 +2,8 @@
  * Rules of the canonical message that JSON Schema cannot say cleanly and that hold on every
  * channel: media comes either by URL or by an id the provider already holds, never neither.
  */
-import type { FieldIssue } from './vocabulary/channel.ts';
-import type { CanonicalMessage } from './vocabulary/message.ts';
+import type { FieldIssue } from '../../vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../vocabulary/message.ts';
 
 export function checkCanonicalMessage(message: CanonicalMessage): FieldIssue[] {
   const issues: FieldIssue[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quietUntil } from '../../src/core/quiet-hours.ts';
+import { quietUntil } from '../../../../src/core/rules/send/quiet-hours.ts';
 
 describe('quiet hours', () => {
   const night = { start: '21:00', end: '08:00' };
