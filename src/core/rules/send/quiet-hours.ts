@@ -1,14 +1,61 @@
 /**
- * Quiet hours in the contact's own time zone: whether a moment falls inside them, and when they
- * end. Windows may wrap past midnight (21:00-08:00).
+ * Quiet hours in the contact's own time zone, when a send asks for them (`policy.quietHours`): a
+ * message to someone inside them is held until they end (`hold`), or the request is refused with
+ * the contact policy's other refusals (`reject`). Contacts without a time zone are not held.
+ * Windows may wrap past midnight (21:00-08:00).
  */
-export interface QuietHours {
-  /** Local "HH:MM" the quiet window starts. */
-  start: string;
-  /** Local "HH:MM" it ends. */
-  end: string;
-  /** `hold` waits for the window to end; `reject` refuses the send. */
-  mode: 'hold' | 'reject';
+import type { ContactRepository } from '../../ports/store.ts';
+import { recipientPointer } from '../../prepare-send.ts';
+import {
+  change,
+  PASS,
+  type QuietHours,
+  type RecipientChange,
+  type RuleContext,
+  type SendRule,
+  type SendUnderCheck,
+  type Verdict,
+} from './rule.ts';
+
+export type { QuietHours } from './rule.ts';
+
+export interface QuietHoursPort {
+  contacts: Pick<ContactRepository, 'get'>;
+}
+
+export const quietHours: SendRule<SendUnderCheck, QuietHoursPort> = {
+  name: 'quiet-hours',
+  check: (context) =>
+    context.send.policy?.quietHours ? quietFor(context, context.send.policy.quietHours) : PASS,
+};
+
+async function quietFor(
+  { send, port, decided, now }: RuleContext<SendUnderCheck, QuietHoursPort>,
+  quiet: QuietHours,
+): Promise<Verdict> {
+  const at = now();
+  const recipients: RecipientChange[] = [];
+  for (const [i, { contactId }] of decided.recipients.entries()) {
+    const timeZone = contactId ? (await port.contacts.get(send.tenantId, contactId))?.timeZone : undefined;
+    const until = timeZone ? quietUntil(at, timeZone, quiet) : undefined;
+    if (!timeZone) recipients.push({ record: { quietHours: { skipped: 'no time zone for this contact' } } });
+    else if (!until) recipients.push({ record: { quietHours: { timeZone, quiet: false } } });
+    else if (quiet.mode === 'reject') {
+      recipients.push({
+        issues: [
+          {
+            pointer: recipientPointer(send.to, i),
+            rule: 'quiet_hours',
+            detail: `it is quiet hours for the person (${timeZone}) until ${until.toISOString()}`,
+          },
+        ],
+      });
+    } else {
+      const heldUntil = until.toISOString();
+      recipients.push({ record: { quietHours: { timeZone, heldUntil } }, holdUntil: heldUntil });
+    }
+  }
+  return change({ recipients });
 }
 
 const minutesOf = (hhmm: string) => {

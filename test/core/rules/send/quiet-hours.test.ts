@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { quietUntil } from '../../../../src/core/rules/send/quiet-hours.ts';
+import type { Contact } from '../../../../src/core/ports/store.ts';
+import { quietHours, quietUntil } from '../../../../src/core/rules/send/quiet-hours.ts';
+import type { QuietHours } from '../../../../src/core/rules/send/rule.ts';
+import { context, fakeSend } from './fakes.ts';
 
 describe('quiet hours', () => {
   const night = { start: '21:00', end: '08:00' };
@@ -22,5 +25,64 @@ describe('quiet hours', () => {
       '2026-03-02T18:30:00.000Z',
     );
     expect(quietUntil(new Date('2026-03-02T18:30:00Z'), 'America/New_York', lunch)).toBeUndefined();
+  });
+});
+
+describe('quiet hours rule', () => {
+  const zones: Record<string, string> = { ct_bkk: 'Asia/Bangkok', ct_ny: 'America/New_York' };
+  const port = {
+    contacts: {
+      get: async (_tenantId: string, id: string) => ({ id, timeZone: zones[id] }) as Contact | undefined,
+    },
+  };
+  // 23:30 in Bangkok, 11:30 in New York.
+  const at = new Date('2026-03-01T16:30:00Z');
+  const check = (quiet: QuietHours | undefined, contactIds: Array<string | undefined>) =>
+    quietHours.check(
+      context(port, {
+        send: fakeSend({ to: contactIds.map((_, i) => String(100 + i)), policy: { quietHours: quiet } }),
+        before: { recipients: contactIds.map((contactId) => (contactId ? { contactId } : {})) },
+        now: at,
+      }),
+    );
+  const night = { start: '21:00', end: '08:00' };
+
+  it('applies only when asked', async () => {
+    expect(await check(undefined, ['ct_bkk'])).toEqual({ kind: 'pass' });
+  });
+
+  it('holds a message to someone inside them until they end, and records why or why not', async () => {
+    expect(await check({ ...night, mode: 'hold' }, ['ct_bkk', 'ct_ny', undefined])).toEqual({
+      kind: 'change',
+      change: {
+        recipients: [
+          {
+            record: { quietHours: { timeZone: 'Asia/Bangkok', heldUntil: '2026-03-02T01:00:00.000Z' } },
+            holdUntil: '2026-03-02T01:00:00.000Z',
+          },
+          { record: { quietHours: { timeZone: 'America/New_York', quiet: false } } },
+          { record: { quietHours: { skipped: 'no time zone for this contact' } } },
+        ],
+      },
+    });
+  });
+
+  it('flags the recipient instead in reject mode', async () => {
+    expect(await check({ ...night, mode: 'reject' }, ['ct_ny', 'ct_bkk'])).toMatchObject({
+      change: {
+        recipients: [
+          { record: { quietHours: { quiet: false } } },
+          {
+            issues: [
+              {
+                pointer: '/to/1',
+                rule: 'quiet_hours',
+                detail: 'it is quiet hours for the person (Asia/Bangkok) until 2026-03-02T01:00:00.000Z',
+              },
+            ],
+          },
+        ],
+      },
+    });
   });
 });
