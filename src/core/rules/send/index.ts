@@ -64,8 +64,10 @@ export const REQUEST_RULES: readonly SendRule<RequestUnderCheck, CallbackDestina
  * The declared order of a send. After the request rules:
  * - linked media is probed only once the request's shape has passed, so a malformed request
  *   costs no probe; its refusal is the channel's (422), like the limits.
- * - the session window, then ownership, are the channel's and the conversation's; they come
- *   before the contact policy because they refuse a request outright, for every recipient.
+ * - the session window, then ownership, are the channel's and the conversation's, before the
+ *   contact policy's reads of each contact. Ownership only reads when the send is forced (to
+ *   record where it went); otherwise the accept refuses an owned conversation, so that refusal
+ *   comes after every rule here, a contact policy refusal included.
  * - the contact policy reads who each recipient is, then consent, caps and quiet hours, whose
  *   refusals are gathered per recipient (in that order) into one answer.
  * - the reply window needs to know how long quiet hours hold the message, so it follows them.
