@@ -66,7 +66,10 @@ export interface AppDeps {
   publicUrl: () => string;
   /** Refuses callback URLs at non-public addresses at accept time. */
   destinationGuard?: DestinationGuard;
-  /** Probes the media a send links to before it is accepted (core/linked-media.ts); omitted: none. */
+  /**
+   * Probes the media a send links to before it is accepted (core/rules/send/linked-media.ts);
+   * omitted: none.
+   */
   probeMedia?: ProbeMedia;
   /** The placeholder preview of videos on channels that need one (OMNIGATE_VIDEO_PREVIEW_URL). */
   videoPreviewUrl?: string;

@@ -63,8 +63,8 @@ export interface Config {
   webhookAllowlist: string[];
   /**
    * The deadline of one probe of a media URL a send links to (OMNIGATE_MEDIA_PROBE_TIMEOUT_MS,
-   * default 3000); 0 probes nothing (core/linked-media.ts). Probes reach what callbacks may reach
-   * (public addresses, and OMNIGATE_WEBHOOK_ALLOWLIST).
+   * default 3000); 0 probes nothing (core/rules/send/linked-media.ts). Probes reach what
+   * callbacks may reach (public addresses, and OMNIGATE_WEBHOOK_ALLOWLIST).
    */
   mediaProbeTimeoutMs: number;
   /**

@@ -7,8 +7,8 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { mapStrings } from './map-strings.ts';
-import { checkCanonicalMessage } from './message-rules.ts';
 import type { StoredTemplate } from './ports/store.ts';
+import { checkCanonicalMessage } from './rules/send/canonical-message.ts';
 import type { FieldIssue } from './vocabulary/channel.ts';
 import { CanonicalMessage } from './vocabulary/message.ts';
 

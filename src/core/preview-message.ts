@@ -1,19 +1,26 @@
 /**
  * POST /v1/messages/preview: what a send would put on the wire, per channel, without storing or
- * sending anything. It runs exactly the checks and renderers a send runs (prepare-send.ts), then
+ * sending anything. It runs the send's request rules and linked-media probe (rules/send/) and its
+ * renderers (prepare-send.ts), then
  * applies what the account the send would go through adds that is no secret (Viber's sender), so
  * the preview is the request as sent, its secrets left as placeholders or out.
  */
 
-import { type LinkedMediaDeps, probeLinkedMedia, withVideoPreview } from './linked-media.ts';
+import { type LinkedMediaDeps, withVideoPreview } from './linked-media.ts';
 import type { ChannelConnector } from './ports/channel.ts';
 import {
-  capabilityRefusal,
-  checkForChannel,
   type RenderedRecipient,
+  recipientsOf,
   renderForRecipients,
   type SendContent,
 } from './prepare-send.ts';
+import {
+  capabilityRefusal,
+  type Decided,
+  linkedMedia,
+  previewRules,
+  runSendRules,
+} from './rules/send/index.ts';
 import { type SendDeps, usableAccount } from './send-message.ts';
 import type { Degradation, FieldIssue } from './vocabulary/channel.ts';
 import { AppError, validationError } from './vocabulary/errors.ts';
@@ -53,14 +60,14 @@ export async function previewMessage(
   if (content.channel !== undefined) {
     const connector = deps.connectors[content.channel];
     if (!connector) throw new AppError('GW_CHANNEL_UNKNOWN', `Unknown channel '${content.channel}'`);
-    // Exactly the send's checks, refusal first, so the answer is the send's own 4xx.
-    const refusal = capabilityRefusal(connector, content.message);
-    if (refusal) throw validationError([refusal], 'GW_CAPABILITY');
-    // Channel limits throw their own 422 here, as on a send; the request's own problems are a 400.
-    const errors = checkForChannel(connector, forChannelOf(connector, content, deps).content, now, {
-      recipients: content.to !== undefined,
-    });
-    if (errors.length > 0) throw validationError(errors);
+    // Exactly the send's request rules, so the answer is the send's own 4xx: a kind the channel
+    // cannot carry and its limits a 422, the request's own problems a 400.
+    await checkRequest(
+      connector,
+      forChannelOf(connector, content, deps).content,
+      now,
+      content.to !== undefined,
+    );
     const account = await accountOf(deps, tenantId, connector.name, content.from);
     if (content.from !== undefined && account?.id !== content.from) {
       throw validationError(
@@ -104,23 +111,43 @@ async function previewOne(
   if (refusal) return { ...base, support: 'refused', reason: refusal.detail };
   const forChannel = forChannelOf(connector, content, deps);
   // A placeholder is no address; recipients are checked only when the caller gave them.
-  let errors: FieldIssue[];
-  let probed: Awaited<ReturnType<typeof probeLinkedMedia>> | undefined;
+  let probed: Decided;
   try {
-    errors = checkForChannel(connector, forChannel.content, now, { recipients: content.to !== undefined });
+    await checkRequest(connector, forChannel.content, now, content.to !== undefined);
     // As a send: the linked media is probed once the request's shape has passed.
-    if (errors.length === 0) probed = await probeLinkedMedia(connector, forChannel.content, deps.probeMedia);
+    probed = await runSendRules([linkedMedia], ruleView(forChannel.content), connector, deps, () => now);
   } catch (e) {
     if (!(e instanceof AppError) || rethrow) throw e;
-    errors = e.issues;
+    return { ...base, support: 'invalid', errors: e.issues };
   }
-  if (errors.length > 0 || probed === undefined) return { ...base, support: 'invalid', errors };
-  const notes = [...forChannel.degradations, ...probed.degradations];
+  const notes = [...forChannel.degradations, ...probed.mediaNotes];
   const recipients = renderForRecipients(connector, forChannel.content, probed.media).map((r) =>
     notes.length > 0 ? { ...r, degradations: [...notes, ...r.degradations] } : r,
   );
   const degraded = recipients.some((r) => r.degradations.length > 0);
   return { ...base, support: degraded ? 'degraded' : 'native', recipients };
+}
+
+/** The send's request rules; a preview that names no recipient has none to check. */
+async function checkRequest(
+  connector: ChannelConnector,
+  content: SendContent,
+  now: Date,
+  withRecipients: boolean,
+): Promise<void> {
+  await runSendRules(previewRules(withRecipients), ruleView(content), connector, {}, () => now);
+}
+
+/** The request as the send rules see it; a preview has no callback to check. */
+function ruleView(content: SendContent) {
+  return {
+    channel: content.channel,
+    to: content.to,
+    recipients: recipientsOf(content),
+    message: content.message,
+    options: content.options,
+    expiresAt: content.expiresAt,
+  };
 }
 
 interface PreviewAccount {

@@ -1,23 +1,29 @@
 /**
- * Accepting a send: everything that can be refused is refused here, before anything is stored;
- * what passes is rendered for the provider and stored together with its dispatch job and its
- * idempotency record in one transaction (MessageRepository.accept). Nothing is half-written.
+ * Accepting a send: everything that can be refused is refused here, before anything is stored.
+ * The request is resolved (account, contact, template, short links), then the send rules run in
+ * their declared order (rules/send/index.ts); what passes is rendered for the provider and stored
+ * together with its dispatch job and its idempotency record in one transaction
+ * (MessageRepository.accept), which repeats the checks a concurrent send could defeat (handover,
+ * frequency caps). Nothing is half-written.
  */
 import { newId } from '../lib/ids.ts';
 import type { DestinationGuard } from '../lib/ssrf-guard.ts';
-import { applyPolicy, type SendPolicy } from './contact-policy.ts';
 import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
-import { type LinkedMediaDeps, probeLinkedMedia, withVideoPreview } from './linked-media.ts';
-import type { ChannelConnector, ConnectorRegistry } from './ports/channel.ts';
+import { type LinkedMediaDeps, withVideoPreview } from './linked-media.ts';
+import type { ConnectorRegistry } from './ports/channel.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from './ports/store.ts';
+import { recipientsOf, renderForRecipients } from './prepare-send.ts';
 import {
-  channelOptions,
-  checkForChannel,
-  recipientPointer,
-  recipientsOf,
-  renderForRecipients,
-} from './prepare-send.ts';
+  changedHandsRefusal,
+  concurrentCapRefusal,
+  ownedConversationsRefusal,
+  runSendRules,
+  SEND_RULES,
+  type SendPolicy,
+  type SendPorts,
+  type SendUnderCheck,
+} from './rules/send/index.ts';
 import { checkLinkPlaceholders, DEFAULT_VALIDITY_S, fillLinks, newLinkCode } from './smartlinks.ts';
 import type { Degradation, FieldIssue } from './vocabulary/channel.ts';
 import { AppError, validationError } from './vocabulary/errors.ts';
@@ -131,75 +137,52 @@ export async function sendMessage(
   const message = preview.message;
   const links = await resolveSmartlinks(deps, tenantId, command, message, to);
   // Checked with the first recipient's short URLs: every recipient's are the same length.
-  let content = { ...command, to, message: links ? fillLinks(message, links.urls(0)) : message };
-
-  const issues = checkForChannel(connector, content, deps.now());
-  const refused = command.callbackUrl && deps.destinationGuard?.urlRefusal(command.callbackUrl);
-  if (refused) issues.push({ pointer: '/callbackUrl', rule: 'public_address', detail: refused });
-  if (issues.length > 0) throw validationError(issues);
-  // After the checks that need no I/O, so a request refused for its shape costs no probe.
-  const probed = await probeLinkedMedia(connector, content, deps.probeMedia);
-  const mediaNotes = [...(preview.degradation ? [preview.degradation] : []), ...probed.degradations];
-
-  await checkSessionWindow(deps, tenantId, connector, account.id, content);
-  // A forced send records the conversations it goes into, so it reads them first; any other send
-  // leaves the handover rule to the accept itself (refuseAgentOwned), which costs no extra read.
-  const force = command.force === true;
-  const owned = force
-    ? await agentOwnedConversations(deps, tenantId, account.id, content.to, true)
-    : new Map<string, string>();
-  const applied = command.policy
-    ? await applyPolicy(
-        deps.store,
-        tenantId,
-        command.policy,
-        { channel: command.channel, channelAccountId: account.id, to, contactId },
-        deps.now(),
-      )
-    : undefined;
-  // A reply held for quiet hours goes out later than now: its token must still be good then.
-  const heldUntil = [...(applied?.recipients.values() ?? [])]
-    .map((r) => r.notBefore)
-    .filter((t): t is string => t !== undefined)
-    .sort()
-    .at(-1);
-  const staleToken = await checkReplyWindow(
-    deps,
+  const content = { ...command, to, message: links ? fillLinks(message, links.urls(0)) : message };
+  const send: SendUnderCheck = {
+    channel: command.channel,
+    to,
+    recipients: recipientsOf(content),
+    message: content.message,
+    options: command.options,
+    expiresAt: command.expiresAt,
+    callbackUrl: command.callbackUrl,
     tenantId,
-    connector,
-    account.id,
-    content.options,
-    heldUntil,
-  );
-  if (staleToken) content = { ...content, options: staleToken.options };
+    accountId: account.id,
+    contactId,
+    force: command.force === true,
+    policy: command.policy,
+  };
+  const decided = await runSendRules(SEND_RULES, send, connector, rulePorts(deps), () => deps.now());
+  const rendering = { ...content, options: decided.options };
   const perRecipient = links
-    ? recipientsOf(content).flatMap((r, i) =>
+    ? recipientsOf(rendering).flatMap((r, i) =>
         renderForRecipients(
           connector,
-          { ...content, to: r, message: fillLinks(message, links.urls(i)) },
-          probed.media,
+          { ...rendering, to: r, message: fillLinks(message, links.urls(i)) },
+          decided.media,
         ).map((x) => ({
           ...x,
           smartlinks: links.codes(i),
         })),
       )
-    : renderForRecipients(connector, content, probed.media);
+    : renderForRecipients(connector, rendering, decided.media);
+  const notes = [
+    ...decided.notes,
+    ...(preview.degradation ? [preview.degradation] : []),
+    ...decided.mediaNotes,
+  ];
   const held = command.failAfterAccept
     ? new Date(deps.now().getTime() + FAIL_AFTER_ACCEPT_HOLD_MS).toISOString()
     : undefined;
-  const rendered: NewRecipient[] = perRecipient.map((r) => ({
+  // One rendered request per recipient, in the order of the recipients the rules decided for.
+  const rendered: NewRecipient[] = perRecipient.map((r, i) => ({
     id: newId('msg'),
     ...r,
-    degradations: [
-      ...(command.degradations ?? []),
-      ...(staleToken ? [staleToken.degradation] : []),
-      ...mediaNotes,
-      ...r.degradations,
-    ],
-    contactId: contactId ?? applied?.recipients.get(r.to)?.contactId,
-    forcedInto: owned.get(r.to),
-    policy: applied?.recipients.get(r.to)?.record,
-    notBefore: held ?? applied?.recipients.get(r.to)?.notBefore,
+    degradations: [...(command.degradations ?? []), ...notes, ...r.degradations],
+    contactId: contactId ?? decided.recipients[i]?.contactId,
+    forcedInto: decided.recipients[i]?.forcedInto,
+    policy: decided.recipients[i]?.policy,
+    notBefore: held ?? decided.recipients[i]?.notBefore,
   }));
 
   const now = deps.now();
@@ -218,14 +201,14 @@ export async function sendMessage(
     // With smart links, the shared content keeps its {{link_N}}; each provider request has its own URLs.
     content: message,
     template,
-    policyGroup: command.policy?.applyFrequencyCap ? command.policy.group : undefined,
-    capWindows: applied?.capWindows,
+    policyGroup: decided.accept.policyGroup,
+    capWindows: decided.accept.capWindows,
     correlationId: command.correlationId,
     callbackUrl: command.callbackUrl,
     callbackData: command.callbackData,
     callbackFormat: command.callbackFormat,
-    expiresAt: command.expiresAt ?? defaultExpiry(deps, command.channel, now),
-    refuseAgentOwned: !force,
+    expiresAt: decided.expiresAt,
+    refuseAgentOwned: decided.accept.refuseAgentOwned,
     recipients: rendered,
     ...(idempotency ? { idempotency } : {}),
   });
@@ -235,37 +218,17 @@ export async function sendMessage(
     // Read which, to name each recipient; an agent who let go in the meantime leaves nothing to
     // refuse, and the send is tried again from the start, once: a conversation changing hands
     // faster than that is refused as owned, naming no recipient.
-    await agentOwnedConversations(deps, tenantId, account.id, content.to, false);
+    const owned = await ownedConversationsRefusal(deps.store, send);
+    if (owned) throw owned;
     if (handoverRetries > 0) return sendMessage(deps, tenantId, command, idempotencyKey, handoverRetries - 1);
-    throw validationError(
-      [
-        {
-          pointer: '/to',
-          rule: 'conversation_owned_by_agent',
-          detail:
-            'a conversation of these recipients changed hands while the request was accepted; send again, or with "force": true to override',
-        },
-      ],
-      'GW_CONVERSATION_OWNED',
-    );
+    throw changedHandsRefusal();
   }
   // A concurrent send took the last of a contact's cap between the check above and the write.
   if (result.kind === 'capped') {
-    const capped = new Set(result.contactIds);
-    throw new AppError(
-      'GW_POLICY_REJECTED',
-      'The contact policy rejects the send',
-      rendered.flatMap((r, i) =>
-        r.contactId && capped.has(r.contactId)
-          ? [
-              {
-                pointer: recipientPointer(to, i),
-                rule: 'frequency_cap',
-                detail: `a concurrent send reached the ${command.policy?.group} cap for contact ${r.contactId}`,
-              },
-            ]
-          : [],
-      ),
+    throw concurrentCapRefusal(
+      send,
+      rendered.map((r) => r.contactId),
+      result.contactIds,
     );
   }
   if (command.failAfterAccept) await failAccepted(deps, tenantId, rendered, command.failAfterAccept);
@@ -292,120 +255,6 @@ async function failAccepted(
       }),
     ),
   );
-}
-
-/**
- * The conversations an agent owns among these recipients, by address. Without `force` any one of
- * them refuses the whole request (nothing is stored); with it they are returned, to be recorded.
- */
-async function agentOwnedConversations(
-  deps: SendDeps,
-  tenantId: string,
-  accountId: string,
-  to: string | string[],
-  force: boolean,
-): Promise<Map<string, string>> {
-  const owned = new Map<string, string>();
-  const issues: FieldIssue[] = [];
-  const recipients = recipientsOf({ to });
-  const byAddress = await deps.store.conversations.ownedByAgent(tenantId, accountId, recipients);
-  if (byAddress.size === 0) return owned;
-  for (const [i, address] of recipients.entries()) {
-    const conversation = byAddress.get(address);
-    if (!conversation) continue;
-    owned.set(address, conversation.id);
-    issues.push({
-      pointer: recipientPointer(to, i),
-      rule: 'conversation_owned_by_agent',
-      detail: `conversation ${conversation.id} is handled by an agent${conversation.agentId ? ` (${conversation.agentId})` : ''}; send with "force": true to override`,
-    });
-  }
-  if (issues.length > 0 && !force) throw validationError(issues, 'GW_CONVERSATION_OWNED');
-  return owned;
-}
-
-/**
- * The channel's customer-service window (WhatsApp, Messenger 24 h; WeChat 48 h): a free-form
- * message to someone whose last message here is older than that is refused before it is queued,
- * as the provider would refuse it. Without a record of the person writing in, the provider decides.
- */
-async function checkSessionWindow(
-  deps: SendDeps,
-  tenantId: string,
-  connector: ChannelConnector,
-  accountId: string,
-  content: {
-    to: string | string[];
-    message: CanonicalMessage;
-    options?: Record<string, unknown> | undefined;
-  },
-): Promise<void> {
-  const window = connector.sessionWindow;
-  const options = channelOptions(connector, content.options);
-  if (!window || window.allowedOutside(content.message, options)) return;
-  const recipients = recipientsOf(content);
-  const last = await deps.store.conversations.lastInbound(tenantId, accountId, recipients);
-  if (last.size === 0) return;
-  const opensAfter = deps.now().getTime() - window.hours * 3_600_000;
-  const issues: FieldIssue[] = [];
-  recipients.forEach((address, i) => {
-    const at = last.get(address);
-    if (at === undefined || Date.parse(at) >= opensAfter) return;
-    issues.push({
-      pointer: recipientPointer(content.to, i),
-      rule: 'session_window',
-      detail: `the person last wrote at ${at}; outside ${connector.displayName}'s ${window.hours}-hour window ${window.outside} may be sent`,
-    });
-  });
-  if (issues.length > 0) throw validationError(issues, 'GW_SESSION_WINDOW');
-}
-
-/**
- * A reply token older than the provider accepts (LINE's reply API) is refused before queuing, or,
- * when the send allows it, dropped so the message goes as a push; the degradation says so. Its age
- * is taken at `heldUntil` when quiet hours hold the message. A token the gateway never received (it
- * came from elsewhere) is passed on as given. A reply that waits longer than that in the queue
- * (a long rate-limit backlog) is refused by the provider and fails with its reason.
- */
-async function checkReplyWindow(
-  deps: SendDeps,
-  tenantId: string,
-  connector: ChannelConnector,
-  accountId: string,
-  options: Record<string, unknown> | undefined,
-  heldUntil: string | undefined,
-): Promise<{ options: Record<string, unknown>; degradation: Degradation } | undefined> {
-  const window = connector.replyWindow;
-  const own = channelOptions(connector, options);
-  const token = window?.tokenOf(own);
-  if (!window || !own || token === undefined) return undefined;
-  const receivedAt = await deps.store.inbound.replyTokenReceivedAt(tenantId, accountId, token);
-  if (receivedAt === undefined) return undefined;
-  const now = deps.now().getTime();
-  const sendAt = Math.max(now, heldUntil ? Date.parse(heldUntil) : now);
-  const ageMs = sendAt - Date.parse(receivedAt);
-  if (ageMs <= window.validForMs) return undefined;
-  const when =
-    sendAt > now
-      ? `it would be ${Math.round(ageMs / 1000)} s old when quiet hours end at ${new Date(sendAt).toISOString()}`
-      : `${Math.round(ageMs / 1000)} s ago`;
-  const why = `the reply token came with an event at ${receivedAt}, ${when}; ${connector.displayName} accepts one for about ${window.validForMs / 1000} s`;
-  if (!window.fallbackAllowed(own)) {
-    throw validationError(
-      [
-        {
-          pointer: window.pointer,
-          rule: 'reply_token_expired',
-          detail: `${why}. Send without it (a push), or set replyTokenFallback: "push"`,
-        },
-      ],
-      'GW_SESSION_WINDOW',
-    );
-  }
-  return {
-    options: { ...options, [connector.name]: window.withoutToken(own) },
-    degradation: { pointer: window.pointer, from: 'reply', to: 'push', rule: `reply_token_expired: ${why}` },
-  };
 }
 
 /** Short-link codes and URLs for every recipient, after checking the links and placeholders. */
@@ -525,9 +374,18 @@ async function contactAddress(
   );
 }
 
-function defaultExpiry(deps: SendDeps, channel: string, now: Date): string | undefined {
-  const ttl = deps.defaultTtlSeconds?.[channel];
-  return ttl === undefined ? undefined : new Date(now.getTime() + ttl * 1000).toISOString();
+/** What the send rules read through: the store's own reads, and the deps they need. */
+function rulePorts(deps: SendDeps): SendPorts {
+  const { store } = deps;
+  return {
+    conversations: store.conversations,
+    inbound: store.inbound,
+    contacts: store.contacts,
+    policy: store.policy,
+    probeMedia: deps.probeMedia,
+    destinationGuard: deps.destinationGuard,
+    defaultTtlSeconds: deps.defaultTtlSeconds,
+  };
 }
 
 function replay(earlier: IdempotencyRecord, print: string): SendAnswer {

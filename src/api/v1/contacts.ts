@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ConnectorRegistry } from '../../core/ports/channel.ts';
 import type { Contact, ContactIdentity, Store } from '../../core/ports/store.ts';
-import { isTimeZone } from '../../core/quiet-hours.ts';
+import { isTimeZone } from '../../core/rules/send/quiet-hours.ts';
 import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';

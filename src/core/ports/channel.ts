@@ -106,9 +106,9 @@ export interface ChannelPolicy {
   /**
    * Rules on media the message only links to (size, type, duration), which the provider applies
    * when it fetches the URL. The core probes each URL `links` names before accepting
-   * (core/linked-media.ts) and `check` refuses what the provider would, a 422 like `check`'s; a URL
-   * that could not be probed comes as `unavailable`, and `check` judges what it can without it (a
-   * URL's extension). The same facts reach `render` (`RenderContext.media`), for providers that
+   * (core/rules/send/linked-media.ts) and `check` refuses what the provider would, a 422 like
+   * `check`'s; a URL that could not be probed comes as `unavailable`, and `check` judges what it
+   * can without it (a URL's extension). The same facts reach `render` (`RenderContext.media`), for providers that
    * want them in the request (Viber's `size`, LINE's audio `duration`).
    */
   readonly linkedMedia?: {

@@ -1,9 +1,11 @@
 /**
  * Rules of the canonical message that JSON Schema cannot say cleanly and that hold on every
- * channel: media comes either by URL or by an id the provider already holds, never neither.
+ * channel: media comes either by URL or by an id the provider already holds, never neither. A
+ * send flags them with the request's other problems; a stored template is checked when it is filled.
  */
-import type { FieldIssue } from './vocabulary/channel.ts';
-import type { CanonicalMessage } from './vocabulary/message.ts';
+import type { FieldIssue } from '../../vocabulary/channel.ts';
+import type { CanonicalMessage } from '../../vocabulary/message.ts';
+import { flag, type RequestUnderCheck, type SendRule } from './rule.ts';
 
 export function checkCanonicalMessage(message: CanonicalMessage): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -27,3 +29,8 @@ export function checkCanonicalMessage(message: CanonicalMessage): FieldIssue[] {
   }
   return issues;
 }
+
+export const canonicalMessage: SendRule<RequestUnderCheck> = {
+  name: 'canonical-message',
+  check: ({ send }) => flag(checkCanonicalMessage(send.message)),
+};
