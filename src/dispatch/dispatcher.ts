@@ -8,28 +8,58 @@
  * request is left (after the breaker, the pace, the rate and the concurrency slot), so a crash
  * leaves maybe-sent only what may really have reached the provider; that, and an answer that
  * does not tell, goes through the channel's maybe-sent policy (./maybe-sent.ts).
+ *
+ * What to do with a job (send, wait, expire, fail, give up, resend) is decided in ./decide.ts
+ * without I/O; this class reads the facts each decision needs, in the order given there, and
+ * applies the answers: the writes, their order, the crash points and the counters.
  */
-import type { ChannelConnector, ChannelPolicy, ConnectorRegistry } from '../core/ports/channel.ts';
+import type { ChannelOutbound, ChannelPolicy } from '../core/ports/channel.ts';
 import type { Job, JobQueue } from '../core/ports/queue.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../core/ports/store.ts';
 import type { SendOutcome } from '../core/vocabulary/channel.ts';
-import { isHandedOver, isTerminal, MAYBE_SENT, type MessageStatus } from '../core/vocabulary/status.ts';
+import { MAYBE_SENT, type MessageStatus } from '../core/vocabulary/status.ts';
 import { crashPoint } from '../lib/crash-points.ts';
 import { type HttpClient, TransportError } from '../lib/http.ts';
 import type { Logger } from '../lib/log.ts';
 import { Outage } from '../lib/outage.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
 import { AccessTokenError, AccessTokens } from './access-tokens.ts';
-import { type BackoffPolicy, DEFAULT_BACKOFF, fullJitterDelay } from './backoff.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.ts';
 import { type BreakerPolicy, DEFAULT_BREAKER } from './circuit-breaker.ts';
+import {
+  type AfterAnswer,
+  afterAnswer,
+  asksBreaker,
+  breakerReport,
+  checkBreaker,
+  checkChannel,
+  checkJob,
+  checkRate,
+  checkSlot,
+  checkTurn,
+  type End,
+  type MaybeSent,
+  type RetryFacts,
+  retryOrGiveUp,
+  type Wait,
+  waitForLimits,
+} from './decide.ts';
 import { createMemoryLimits } from './limits/memory.ts';
 import type { DeliveryLimits, RateLimit, Slot } from './limits/types.ts';
-import { afterUnknownOutcome, MAYBE_SENT_RESEND, maybeSentCounters } from './maybe-sent.ts';
+import { MAYBE_SENT_RESEND, maybeSentCounters } from './maybe-sent.ts';
+
+/**
+ * What the dispatcher reads of a channel: how to authorize a stored request and read the answer
+ * (and fetch an access token first, where the channel uses them), and its delivery policy.
+ */
+export type DispatchConnector = Pick<ChannelOutbound, 'authorize' | 'classify' | 'accessToken'> &
+  Pick<ChannelPolicy, 'rateLimit' | 'recipientRateLimit' | 'maybeSentPolicy'>;
 
 export interface DispatcherOptions {
   store: Store;
   queue: JobQueue;
-  connectors: ConnectorRegistry;
+  /** The channels it sends through, by name (the registry's connectors fit). */
+  connectors: Readonly<Record<string, DispatchConnector>>;
   http: HttpClient;
   /** The provider base URL an account talks to (sandbox emulator or real provider). */
   baseUrlFor: (account: ChannelAccountWithSecrets) => string;
@@ -75,15 +105,6 @@ type Outcome = SendOutcome;
 
 /** How long an account's cached settings (limits, credentials) are used before being re-read. */
 const ACCOUNT_REFRESH_MS = 5_000;
-
-/** When a job over its account's concurrency limit is looked at again. */
-const CONCURRENCY_RETRY_MS = 25;
-
-/** A rate-limit wait longer than this gives the job back to the queue rather than holding it. */
-const MAX_INLINE_WAIT_MS = 1_000;
-
-/** When a job that found the delivery limits unreachable is looked at again (plus jitter). */
-const LIMITS_RETRY_MS = 1_000;
 
 /** A failure of the delivery limits (e.g. Redis unreachable), as opposed to one of the store. */
 class LimitsUnavailable extends Error {}
@@ -187,7 +208,7 @@ export class Dispatcher extends PollingWorker {
     this.o.log.error({ err: error, messageId: job.messageId }, 'dispatch failed');
     const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
     try {
-      await this.retryOrFail(job, 'internal_error', reason);
+      await this.record(job, retryOrGiveUp(this.retryFacts(job), 'internal_error', reason));
     } catch (again) {
       // The store itself is failing; the lease will bring the job back.
       this.o.log.error({ err: again, messageId: job.messageId }, 'recording a failed attempt failed');
@@ -205,60 +226,40 @@ export class Dispatcher extends PollingWorker {
   }
 
   private async process(job: Job, loaded: Loaded | undefined): Promise<void> {
-    const { queue } = this.o;
-    if (!loaded || isTerminal(loaded.status) || isHandedOver(loaded.status)) {
-      // Already finished: the crash (or a duplicate claim) fell after the outcome was recorded.
-      await queue.ack(job.messageId);
+    const ended = checkJob({
+      job,
+      message: loaded && { status: loaded.status, expiresAt: loaded.message.expiresAt },
+      now: this.o.now().getTime(),
+      maxAttempts: this.o.maxAttempts,
+    });
+    if (!loaded || ended?.kind === 'drop') {
+      await this.o.queue.ack(job.messageId);
+      return;
+    }
+    if (ended) {
+      await this.end(job, ended);
       return;
     }
     const message = loaded.message;
-    if (job.attempts > this.o.maxAttempts) {
-      // Claimed again and again without an outcome: its workers keep dying mid-attempt. If the
-      // last one died with its request written, the provider may have the message.
-      await this.finish(job, {
-        status: 'failed',
-        code: job.interrupted ? MAYBE_SENT : 'attempts_exhausted',
-        reason: `claimed ${job.attempts} times without a provider answer (interrupted attempts)${
-          job.interrupted ? '; the last may have reached the provider' : ''
-        }`,
-      });
-      return;
-    }
-    if (message.expiresAt && Date.parse(message.expiresAt) <= this.o.now().getTime()) {
-      await this.finish(job, {
-        status: 'expired',
-        code: 'expired',
-        reason: 'expiresAt passed before sending',
-      });
-      return;
-    }
     const account = await this.account(job);
     const connector = account && this.o.connectors[account.channel];
-    if (!account || !connector) {
-      await this.finish(job, {
-        status: 'failed',
-        code: 'channel_account_missing',
-        reason: 'the channel account was removed',
-      });
+    const refused = checkChannel({
+      job,
+      status: loaded.status,
+      maybeSentResends: message.maybeSentResends,
+      account:
+        account && connector
+          ? { id: account.id, sandbox: account.sandbox, maybeSentPolicy: connector.maybeSentPolicy }
+          : undefined,
+      refuseSandboxAccounts: this.o.refuseSandboxAccounts,
+    });
+    if (refused && refused.kind !== 'maybe_sent_fail' && refused.kind !== 'maybe_sent_resend') {
+      await this.end(job, refused);
       return;
     }
-    if (account.sandbox && this.o.refuseSandboxAccounts) {
-      await this.finish(job, {
-        status: 'failed',
-        code: 'sandbox_account',
-        reason: `queued in sandbox mode through sandbox account ${account.id}, which production does not send through`,
-      });
-      return;
-    }
-    if (job.interrupted && loaded.status === 'sending') {
-      // The previous attempt was cut off after it began writing its request: the provider may have
-      // the message. Resent now (counted), or failed, as the channel's policy says.
-      const resend = await this.unknownOutcome(job, account.channel, connector, message, {
-        code: 'interrupted',
-        reason: 'an earlier attempt was cut off after its request may have reached the provider',
-      });
-      if (!resend) return;
-    }
+    // checkChannel has ended every job without an account and its connector.
+    if (!account || !connector) return;
+    if (refused && !(await this.unknownOutcome(job, account.channel, message, refused))) return;
 
     let slot: Slot | undefined;
     try {
@@ -268,8 +269,7 @@ export class Dispatcher extends PollingWorker {
       // Nothing was sent: like a job waiting for the breaker, it waits without using an attempt
       // rather than being sent past limits nobody can read.
       this.limitsOutage.down(error.cause);
-      const retryIn = LIMITS_RETRY_MS + Math.floor(Math.random() * LIMITS_RETRY_MS);
-      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + retryIn), { countAttempt: false });
+      await this.wait(job, account.id, waitForLimits(this.o.now().getTime(), Math.random()));
       return;
     }
     this.limitsOutage.up();
@@ -286,21 +286,27 @@ export class Dispatcher extends PollingWorker {
       await this.afterSend(this.limits.releaseSlot(account.id, slot), job);
     }
     crashPoint('after_provider_answer');
-    // Only failures that say the provider itself is in trouble trip the breaker; a refusal or a
-    // throttle is a provider that works.
-    const providerInTrouble = outcome.kind === 'transient' || outcome.kind === 'maybe_sent';
     await this.afterSend(
-      providerInTrouble ? this.limits.failed(account.id) : this.limits.succeeded(account.id),
+      breakerReport(outcome) === 'failed'
+        ? this.limits.failed(account.id)
+        : this.limits.succeeded(account.id),
       job,
     );
-    const openFor =
-      outcome.kind === 'transient' ? ((await this.afterSend(this.limits.openFor(account.id), job)) ?? 0) : 0;
-    if (outcome.kind === 'transient' && openFor > 0) {
-      // The provider is down, not this message: it waits for the breaker, keeping its attempts.
-      await this.deferForBreaker(job, outcome, openFor);
-      return;
+    const breakerOpenForMs = asksBreaker(outcome)
+      ? ((await this.afterSend(this.limits.openFor(account.id), job)) ?? 0)
+      : 0;
+    const decision = afterAnswer({
+      outcome,
+      breakerOpenForMs,
+      maybeSentPolicy: connector.maybeSentPolicy,
+      maybeSentResends: message.maybeSentResends,
+      ...this.retryFacts(job),
+    });
+    if (decision.kind === 'maybe_sent_fail' || decision.kind === 'maybe_sent_resend') {
+      await this.unknownOutcome(job, account.channel, message, decision);
+    } else {
+      await this.record(job, decision);
     }
-    await this.settle(job, account.channel, connector, message, outcome);
   }
 
   /**
@@ -311,54 +317,39 @@ export class Dispatcher extends PollingWorker {
   private async passLimits(
     job: Job,
     account: ChannelAccountWithSecrets,
-    connector: ChannelConnector,
+    connector: DispatchConnector,
     message: DispatchMessage,
   ): Promise<Slot | undefined> {
-    const { queue } = this.o;
     const limits = this.limits;
-    // A provider account that keeps failing is left alone for a while; its messages wait, they
-    // do not fail.
-    const closedIn = await guarded(limits.admit(account.id));
-    if (closedIn > 0) {
-      await queue.retryAt(job.messageId, new Date(this.o.now().getTime() + closedIn), {
-        countAttempt: false,
-      });
+    const closed = checkBreaker(await guarded(limits.admit(account.id)), this.o.now().getTime());
+    if (closed) {
+      await this.wait(job, account.id, closed);
       return undefined;
     }
 
-    // The recipient's turn first: a person's pace is the narrower limit, and waiting for it must
-    // not hold one of the account's tokens.
     const now = this.o.now().getTime();
     const perRecipient = this.paceFor(account, connector);
-    const recipientWait = perRecipient
+    const recipientWaitMs = perRecipient
       ? await guarded(limits.takeTurn(account.id, message.to, message.id, perRecipient))
       : 0;
-    if (recipientWait > MAX_INLINE_WAIT_MS) {
-      // The turn is kept: the job comes back at its turn and uses it, whichever worker claims it.
-      await guarded(limits.keepTurn(account.id, message.id, recipientWait));
-      await queue.retryAt(job.messageId, new Date(now + recipientWait), { countAttempt: false });
+    const turn = checkTurn(recipientWaitMs, now);
+    if (turn) {
+      await this.wait(job, account.id, turn);
       return undefined;
     }
     const rate = this.rateFor(account, connector);
-    const wait = Math.max(recipientWait, await guarded(limits.takeToken(account.id, rate)));
-    if (wait > MAX_INLINE_WAIT_MS) {
-      await this.giveBack(job, account.id, now + wait, rate, perRecipient ? recipientWait : undefined);
+    const paced = perRecipient !== undefined;
+    const tokenWaitMs = await guarded(limits.takeToken(account.id, rate));
+    const held = checkRate({ recipientWaitMs, tokenWaitMs, paced, rate, now });
+    if (held?.kind === 'wait') {
+      await this.wait(job, account.id, held);
       return undefined;
     }
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (held) await new Promise((r) => setTimeout(r, held.ms));
 
-    // An account limited to N requests in flight: a job over the limit goes back to the queue
-    // without using an attempt; its token is returned and its recipient turn kept.
     const slot = await guarded(limits.acquireSlot(account.id, account.limits?.concurrency));
-    if (slot === undefined) {
-      await this.giveBack(
-        job,
-        account.id,
-        this.o.now().getTime() + CONCURRENCY_RETRY_MS,
-        rate,
-        perRecipient ? 0 : undefined,
-      );
-    }
+    const full = checkSlot({ slot: slot !== undefined, paced, rate, now: this.o.now().getTime() });
+    if (full) await this.wait(job, account.id, full);
     return slot;
   }
 
@@ -377,7 +368,7 @@ export class Dispatcher extends PollingWorker {
   }
 
   private async send(
-    connector: ChannelConnector,
+    connector: DispatchConnector,
     account: ChannelAccountWithSecrets,
     message: DispatchMessage,
   ): Promise<Outcome> {
@@ -412,86 +403,52 @@ export class Dispatcher extends PollingWorker {
     }
   }
 
-  private async settle(
-    job: Job,
-    channel: string,
-    connector: ChannelConnector,
-    message: DispatchMessage,
-    outcome: Outcome,
-  ): Promise<void> {
-    switch (outcome.kind) {
+  /**
+   * Records what was decided of the provider's answer (or of an attempt that threw), unless the
+   * maybe-sent policy decides it (`unknownOutcome`).
+   */
+  private async record(job: Job, decision: Exclude<AfterAnswer, MaybeSent>): Promise<void> {
+    switch (decision.kind) {
       case 'sent':
         await this.finish(job, {
           status: 'sent',
-          ...(outcome.providerMessageId ? { providerMessageId: outcome.providerMessageId } : {}),
+          ...(decision.providerMessageId ? { providerMessageId: decision.providerMessageId } : {}),
         });
         return;
-      case 'permanent':
-        await this.finish(job, { status: 'failed', code: outcome.code, reason: outcome.reason });
+      case 'expire':
+      case 'fail':
+      case 'give_up':
+        await this.end(job, decision);
         return;
-      case 'rate_limited': {
-        // Throttling is the provider pacing us, not the message failing: no attempt is used up.
-        const delay = outcome.retryAfterMs ?? fullJitterDelay(job.attempts, this.o.backoff);
-        await this.requeue(
-          job,
-          'rate_limited',
-          outcome.code,
-          `rate limited; retrying in ${delay} ms`,
-          delay,
-          {
-            countAttempt: false,
-          },
-        );
+      case 'retry':
+        await this.requeue(job, 'transient', decision.code, decision.reason, decision.inMs, {
+          countAttempt: true,
+          lastError: decision.lastError,
+        });
         return;
-      }
-      case 'maybe_sent': {
-        if (job.attempts >= this.o.maxAttempts) {
-          await this.finish(job, {
-            status: 'failed',
-            code: MAYBE_SENT,
-            reason: `${outcome.reason} (gave up after ${job.attempts} attempts; the last may have reached the provider)`,
-          });
-          return;
-        }
-        await this.unknownOutcome(
-          job,
-          channel,
-          connector,
-          message,
-          outcome,
-          fullJitterDelay(job.attempts, this.o.backoff),
-        );
-        return;
-      }
-      case 'transient':
-        await this.retryOrFail(job, outcome.code, outcome.reason);
+      case 'wait':
+        await this.requeue(job, decision.why, decision.code, decision.reason, decision.inMs, {
+          countAttempt: false,
+          ...(decision.lastError !== undefined ? { lastError: decision.lastError } : {}),
+        });
         return;
     }
   }
 
   /**
-   * An attempt whose outcome is unknown: the channel's maybe-sent policy says whether the message
-   * goes again. A resend is counted on the message (and its event) before it happens; `retryInMs`
-   * puts the job back for it, without it the caller sends now. Returns whether it is resent.
+   * Applies the maybe-sent policy's decision. A resend is counted on the message (and its event)
+   * before it happens; with `retryInMs` the job goes back for it, without it the caller sends now.
+   * Returns whether it is resent now.
    */
   private async unknownOutcome(
     job: Job,
     channel: string,
-    connector: ChannelConnector,
     message: DispatchMessage,
-    outcome: { code: string; reason: string },
-    retryInMs?: number,
+    decision: MaybeSent,
   ): Promise<boolean> {
-    const policy = connector.maybeSentPolicy;
-    if (afterUnknownOutcome(policy, message.maybeSentResends) === 'fail') {
+    if (decision.kind === 'maybe_sent_fail') {
       maybeSentCounters.count('failures', channel);
-      const resent =
-        message.maybeSentResends > 0 ? `; already resent ${message.maybeSentResends} time(s)` : '';
-      await this.finish(job, {
-        status: 'failed',
-        code: MAYBE_SENT,
-        reason: `${outcome.reason}; the provider may have the message, so it is not resent${resent}`,
-      });
+      await this.finish(job, { status: 'failed', code: MAYBE_SENT, reason: decision.reason });
       return false;
     }
     maybeSentCounters.count('resends', channel);
@@ -503,12 +460,12 @@ export class Dispatcher extends PollingWorker {
       {
         at: this.o.now().toISOString(),
         code: MAYBE_SENT_RESEND,
-        reason: `${outcome.reason}; resending (${policy === 'resend' ? 'the provider deduplicates' : 'once at most'})`,
+        reason: decision.reason,
         detail: {
           attempt: job.attempts,
           outcome: 'maybe_sent',
-          cause: outcome.code,
-          ...(retryInMs !== undefined ? { retryInMs } : {}),
+          cause: decision.cause,
+          ...(decision.retryInMs !== undefined ? { retryInMs: decision.retryInMs } : {}),
         },
       },
       { maybeSentResend: true },
@@ -517,64 +474,52 @@ export class Dispatcher extends PollingWorker {
     // read the old count and resend once more: where the two writes are separate transactions
     // (PostgreSQL), the requeue waits for the note.
     await note;
-    if (retryInMs === undefined) return true;
-    await this.o.queue.retryAt(job.messageId, new Date(this.o.now().getTime() + retryInMs), {
+    if (decision.retryInMs === undefined) return true;
+    await this.o.queue.retryAt(job.messageId, new Date(this.o.now().getTime() + decision.retryInMs), {
       countAttempt: true,
-      lastError: outcome.reason,
+      lastError: decision.lastError,
     });
     return true;
   }
 
-  private async deferForBreaker(
-    job: Job,
-    outcome: { code: string; reason: string },
-    waitMs: number,
-  ): Promise<void> {
-    await this.requeue(
-      job,
-      'circuit_open',
-      outcome.code,
-      `${outcome.reason}; the provider account's circuit is open, waiting ${waitMs} ms`,
-      waitMs,
-      { countAttempt: false, lastError: outcome.reason },
-    );
-  }
-
-  private async retryOrFail(job: Job, code: string, reason: string): Promise<void> {
-    if (job.attempts >= this.o.maxAttempts) {
-      await this.finish(job, {
-        status: 'failed',
-        code,
-        reason: `${reason} (gave up after ${job.attempts} attempts)`,
-      });
-      return;
-    }
-    const delay = fullJitterDelay(job.attempts, this.o.backoff);
-    await this.requeue(job, 'transient', code, `${reason}; retrying in ${delay} ms`, delay, {
-      countAttempt: true,
-      lastError: reason,
-    });
+  /** What a retry decision reads of the job and the dispatcher's policy. */
+  private retryFacts(job: Job): RetryFacts {
+    return {
+      attempts: job.attempts,
+      maxAttempts: this.o.maxAttempts,
+      backoff: this.o.backoff,
+      jitter: Math.random(),
+    };
   }
 
   /**
-   * Puts a job back without sending, not counting it as an attempt: its reserved token goes back
-   * to the account's bucket, and its recipient turn (`turnInMs` from now) is kept for when it
-   * returns.
+   * Puts a job back until `wait.at` without using an attempt: its reserved token goes back to the
+   * account's bucket, and its recipient turn is kept for when it returns, where the decision says.
    */
-  private async giveBack(
-    job: Job,
-    accountId: string,
-    runAt: number,
-    rate: RateLimit,
-    turnInMs: number | undefined,
-  ): Promise<void> {
-    await guarded(
-      Promise.all([
-        this.limits.refundToken(accountId, rate),
-        turnInMs === undefined ? undefined : this.limits.keepTurn(accountId, job.messageId, turnInMs),
-      ]),
-    );
-    await this.o.queue.retryAt(job.messageId, new Date(runAt), { countAttempt: false });
+  private async wait(job: Job, accountId: string, wait: Wait): Promise<void> {
+    const { refundToken, keepTurnInMs } = wait;
+    if (refundToken) {
+      await guarded(
+        Promise.all([
+          this.limits.refundToken(accountId, refundToken),
+          keepTurnInMs === undefined
+            ? undefined
+            : this.limits.keepTurn(accountId, job.messageId, keepTurnInMs),
+        ]),
+      );
+    } else if (keepTurnInMs !== undefined) {
+      await guarded(this.limits.keepTurn(accountId, job.messageId, keepTurnInMs));
+    }
+    await this.o.queue.retryAt(job.messageId, new Date(wait.at), { countAttempt: false });
+  }
+
+  /** Ends the message as decided: `expired`, or `failed` with the decision's code. */
+  private async end(job: Job, end: End): Promise<void> {
+    await this.finish(job, {
+      status: end.kind === 'expire' ? 'expired' : 'failed',
+      code: end.code,
+      reason: end.reason,
+    });
   }
 
   /**
@@ -633,13 +578,13 @@ export class Dispatcher extends PollingWorker {
   }
 
   /** The recipient's pace: the account's own, else the channel's setting, else the provider's. */
-  private paceFor(account: ChannelAccountWithSecrets, connector: ChannelPolicy): RateLimit | undefined {
+  private paceFor(account: ChannelAccountWithSecrets, connector: DispatchConnector): RateLimit | undefined {
     const rate = account.limits?.recipientRatePerSecond ?? this.o.recipientRatePerSecond[account.channel];
     return rate ? { perSecond: rate, burst: 1 } : connector.recipientRateLimit;
   }
 
   /** The account's limit: its own, else the channel's setting, else the provider's documented rate. */
-  private rateFor(account: ChannelAccountWithSecrets, connector: ChannelPolicy): RateLimit {
+  private rateFor(account: ChannelAccountWithSecrets, connector: DispatchConnector): RateLimit {
     const rate = account.limits?.ratePerSecond ?? this.o.ratePerSecond[account.channel];
     return rate
       ? { perSecond: rate, burst: account.limits?.burst ?? Math.max(1, Math.round(rate)) }
