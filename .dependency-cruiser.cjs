@@ -51,7 +51,7 @@ module.exports = {
       { path: SRC, pathNot: '^src/(app|runtime|main|bootstrap)\\.ts$|^src/channels/registry\\.ts$' },
       { path: '^src/channels/registry\\.ts$' }),
     rule('src-never-imports-tests', '', { path: SRC }, { path: '^test/' }),
-    rule('fixture-channel-stays-outside-src', 'Proves one folder + one line.',
+    rule('fixture-channel-stays-outside-src', 'Proves one folder + one line (npm run deps cruises it beside src).',
       { path: '^test/fixtures/channels/' },
       { path: '^src/', pathNot: ['^src/core/(index\\.ts$|vocabulary/|ports/channel\\.ts$)', '^src/channels/kit/',
         '^src/sandbox/(types|receipts|post-webhook)\\.ts$', '^src/lib/'] }),

@@ -27,6 +27,7 @@ import { Outage } from './lib/outage.ts';
 import { DestinationGuard, type ResolveAll } from './lib/ssrf-guard.ts';
 import { SandboxTags } from './sandbox/account-tag.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
+import type { EmulatorRegistry } from './sandbox/types.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
 import { callbackPayloads } from './webhooks/formats/registry.ts';
 import { Notifier, type NotifierOptions } from './webhooks/notifier.ts';
@@ -92,7 +93,13 @@ export function masterKeyWarning(file: string): string {
 
 export interface GatewayOptions {
   logger?: Logger;
+  /** The channels this process runs; omitted, every channel of channels/registry.ts. */
   connectors?: ConnectorRegistry;
+  /**
+   * The emulators the sandbox mounts; omitted, those of channels/registry.ts. A gateway given a
+   * channel the registry lacks (test/fixtures/channels/echo) is given its emulator here too.
+   */
+  emulators?: EmulatorRegistry;
   /** No request logging (tests, benchmarks). */
   quiet?: boolean;
   /** Tunables tests shorten so retries happen in milliseconds. */
@@ -388,7 +395,7 @@ async function launch(
     ...(recorder
       ? {
           sandbox: {
-            emulators: EMULATORS,
+            emulators: options.emulators ?? EMULATORS,
             recorder,
             tags: backend.sandboxTags,
             chaos: config.sandboxChaos,

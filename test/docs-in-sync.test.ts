@@ -5,6 +5,7 @@ import { capabilitiesDocument } from '../src/api/capability-table.ts';
 import { limitsDocument } from '../src/channels/kit/limits-document.ts';
 import { CONNECTORS } from '../src/channels/registry.ts';
 
+/** Each limit's note and source are the connector conformance suite's (test/conformance/connector.ts). */
 describe('generated docs', () => {
   it('docs/capabilities.md is what the connectors declare (run npm run docs to update it)', () => {
     const committed = readFileSync(new URL('../docs/capabilities.md', import.meta.url), 'utf8');
@@ -19,20 +20,5 @@ describe('generated docs', () => {
   it('ARCHITECTURE.md opens with the folders as they import each other (run npm run deps:picture to update it)', async () => {
     const committed = readFileSync(ARCHITECTURE_MD, 'utf8');
     expect(committed).toBe(withPicture(committed, await foldersPicture()));
-  });
-
-  it('every channel declares its limits, each with a source', () => {
-    for (const connector of Object.values(CONNECTORS)) {
-      expect(connector.limits.length, connector.name).toBeGreaterThan(0);
-      for (const table of connector.limits) {
-        for (const key of Object.keys(table.values)) {
-          const note = table.notes[key];
-          expect(note?.source, `${table.name}.${key}`).toMatch(
-            /^(https:\/\/|providers\.md §\d|\[chosen\] |telegram-bot-api )/,
-          );
-          expect(note?.where.length, `${table.name}.${key}`).toBeGreaterThan(0);
-        }
-      }
-    }
   });
 });
