@@ -1,6 +1,6 @@
 /**
  * Viber's rules on the video or file a message links to, judged on what the probe found at the
- * URL (core/linked-media.ts). Viber requires a video's and a file's `size`, so a probe that finds
+ * URL (core/rules/send/linked-media.ts). Viber requires a video's and a file's `size`, so a probe that finds
  * one turns a link into a real video or file message, and then Viber's rules apply to it
  * (Viber REST API, send_message, https://developers.viber.com/docs/api/rest-bot-api/#video-message
  * and #file-message; creators-hub data-models/message.md; providers.md §3):

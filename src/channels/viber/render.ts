@@ -121,7 +121,7 @@ function renderMedia(
 ): Body {
   // `check` refuses a mediaId (Viber fetches by URL); render stays total.
   const url = message.url ?? message.mediaId ?? '';
-  // What the probe found at the URL (core/linked-media.ts): the size Viber requires, the duration
+  // What the probe found at the URL (core/rules/send/linked-media.ts): the size Viber requires, the duration
   // and file name it takes. A size given in the options is the sender's word and goes first.
   const found = media?.['/message/url'];
   const facts = found !== undefined && 'facts' in found ? found.facts : undefined;

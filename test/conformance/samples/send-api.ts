@@ -7,7 +7,7 @@ import { graphErrorBody } from '../../../src/channels/families/meta-graph/errors
 import { signHubBody } from '../../../src/channels/families/meta-graph/webhook.ts';
 import type { EmulatorProfile } from '../../../src/channels/families/send-api/emulator/profile.ts';
 import { simulatedEvent, webhookBody } from '../../../src/channels/families/send-api/emulator/webhook.ts';
-import { SEND_PATH } from '../../../src/channels/messenger/render.ts';
+import { SEND_PATH } from '../../../src/channels/families/send-api/render.ts';
 import type { ProviderRequest } from '../../../src/core/vocabulary/channel.ts';
 import { SANDBOX_RECIPIENTS } from '../../../src/sandbox/sample-recipients.ts';
 import type { ConnectorSamples } from '../connector.ts';

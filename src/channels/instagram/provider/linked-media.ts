@@ -1,6 +1,6 @@
 /**
  * What Instagram takes as an attachment by URL, judged on what the probe found at the URL
- * (core/linked-media.ts), or on the URL's name when it could not be probed. Shared by the
+ * (core/rules/send/linked-media.ts), or on the URL's name when it could not be probed. Shared by the
  * connector (`instagramLinkedMedia`) and the emulator (emulator/profile.ts), which refuse the same.
  *
  * Instagram Messaging, "Upload Media" and "Send Messages", supported formats and sizes
