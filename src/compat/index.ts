@@ -19,9 +19,10 @@ import { webexDialect } from './webex/errors.ts';
 import { webexFacade } from './webex/index.ts';
 import { webexNotification } from './webex/notification.ts';
 
-/** How each façade words a refusal made before routing; Infobip's `/line/1/` before Konnek's `/line/…`. */
 /** The native API's /v1/compat-credentials, which registers the credentials the façades accept. */
 export { compatCredentialRoutes } from './credentials-routes.ts';
+
+/** How each façade words a refusal made before routing; Infobip's `/line/1/` before Konnek's `/line/…`. */
 
 export const FACADE_DIALECTS: readonly RefusalDialect[] = [
   infobipDialect,

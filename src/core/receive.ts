@@ -21,12 +21,7 @@ import {
 import type { InboundRequest } from './vocabulary/channel.ts';
 import { AppError } from './vocabulary/errors.ts';
 
-export {
-  type ConsentKeywords,
-  DEFAULT_KEYWORDS,
-  REPLAY_WINDOW_MS,
-  type ReceiveStore,
-} from './rules/receive/index.ts';
+export type { ConsentKeywords } from './rules/receive/index.ts';
 
 /** A webhook URL's channel and account: whose webhook it is. */
 export interface WebhookTarget {

@@ -17,16 +17,16 @@ import type { RateLimit } from './limits/types.ts';
 import { afterUnknownOutcome } from './maybe-sent.ts';
 
 /** A rate-limit wait longer than this gives the job back to the queue rather than holding it. */
-export const MAX_INLINE_WAIT_MS = 1_000;
+const MAX_INLINE_WAIT_MS = 1_000;
 
 /** When a job over its account's concurrency limit is looked at again. */
-export const CONCURRENCY_RETRY_MS = 25;
+const CONCURRENCY_RETRY_MS = 25;
 
 /** When a job that found the delivery limits unreachable is looked at again (plus jitter). */
-export const LIMITS_RETRY_MS = 1_000;
+const LIMITS_RETRY_MS = 1_000;
 
 /** What the decisions read of a claimed job. */
-export interface JobFacts {
+interface JobFacts {
   /** Attempts used so far, including the one this claim starts. */
   attempts: number;
   /** The previous claim died with its request written. */
@@ -80,7 +80,7 @@ export interface Wait {
 }
 
 /** Already finished (a duplicate claim, or a crash after the outcome was recorded): drop the job. */
-export interface Drop {
+interface Drop {
   kind: 'drop';
 }
 
@@ -243,7 +243,7 @@ export interface AnswerFacts extends RetryFacts {
  * a `wait` (the provider throttling us, or its breaker open) does not. `inMs` counts from when
  * the note is written.
  */
-export type Requeue =
+type Requeue =
   | { kind: 'retry'; code: string; reason: string; inMs: number; lastError: string }
   | {
       kind: 'wait';
@@ -253,6 +253,11 @@ export type Requeue =
       inMs: number;
       lastError?: string;
     };
+
+/** A maybe-sent decision, which the dispatcher applies through its unknown-outcome path. */
+export function isMaybeSent(d: { kind: string }): d is MaybeSent {
+  return d.kind === 'maybe_sent_fail' || d.kind === 'maybe_sent_resend';
+}
 
 export type AfterAnswer = { kind: 'sent'; providerMessageId?: string } | End | Requeue | MaybeSent;
 

@@ -38,6 +38,7 @@ import {
   checkSlot,
   checkTurn,
   type End,
+  isMaybeSent,
   type MaybeSent,
   type RetryFacts,
   retryOrGiveUp,
@@ -253,7 +254,7 @@ export class Dispatcher extends PollingWorker {
           : undefined,
       refuseSandboxAccounts: this.o.refuseSandboxAccounts,
     });
-    if (refused && refused.kind !== 'maybe_sent_fail' && refused.kind !== 'maybe_sent_resend') {
+    if (refused && !isMaybeSent(refused)) {
       await this.end(job, refused);
       return;
     }
@@ -302,7 +303,7 @@ export class Dispatcher extends PollingWorker {
       maybeSentResends: message.maybeSentResends,
       ...this.retryFacts(job),
     });
-    if (decision.kind === 'maybe_sent_fail' || decision.kind === 'maybe_sent_resend') {
+    if (isMaybeSent(decision)) {
       await this.unknownOutcome(job, account.channel, message, decision);
     } else {
       await this.record(job, decision);
@@ -321,13 +322,15 @@ export class Dispatcher extends PollingWorker {
     message: DispatchMessage,
   ): Promise<Slot | undefined> {
     const limits = this.limits;
-    const closed = checkBreaker(await guarded(limits.admit(account.id)), this.o.now().getTime());
+    const closedInMs = await guarded(limits.admit(account.id));
+    // One reading of the clock serves the breaker, the turn and the rate: nothing awaits between.
+    const now = this.o.now().getTime();
+    const closed = checkBreaker(closedInMs, now);
     if (closed) {
       await this.wait(job, account.id, closed);
       return undefined;
     }
 
-    const now = this.o.now().getTime();
     const perRecipient = this.paceFor(account, connector);
     const recipientWaitMs = perRecipient
       ? await guarded(limits.takeTurn(account.id, message.to, message.id, perRecipient))
@@ -348,8 +351,9 @@ export class Dispatcher extends PollingWorker {
     if (held) await new Promise((r) => setTimeout(r, held.ms));
 
     const slot = await guarded(limits.acquireSlot(account.id, account.limits?.concurrency));
-    const full = checkSlot({ slot: slot !== undefined, paced, rate, now: this.o.now().getTime() });
-    if (full) await this.wait(job, account.id, full);
+    if (slot === undefined) {
+      await this.wait(job, account.id, checkSlot({ slot: false, paced, rate, now: this.o.now().getTime() })!);
+    }
     return slot;
   }
 

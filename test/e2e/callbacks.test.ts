@@ -7,22 +7,13 @@ import { verify } from '../../src/webhooks/sign.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { startServer } from '../support/http-server.ts';
 import { LINE_USER } from '../support/recipients.ts';
+import { until } from '../support/until.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway();
 });
 afterAll(async () => gw.close());
-
-async function until<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('status callbacks', () => {
   it('posts each status change, signed, in order, with callbackData', async () => {

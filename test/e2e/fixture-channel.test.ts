@@ -13,6 +13,7 @@ import { ECHO_SANDBOX_CREDENTIALS } from '../fixtures/channels/echo/options.ts';
 import { SIGNATURE_HEADER, signEchoBody } from '../fixtures/channels/echo/provider.ts';
 import { startTestGateway, statusesOf, type TestGateway } from '../support/gateway.ts';
 import { startServer } from '../support/http-server.ts';
+import { until } from '../support/until.ts';
 
 let gw: TestGateway;
 let receiver: Awaited<ReturnType<typeof startServer>>;
@@ -30,16 +31,6 @@ afterAll(async () => {
   await receiver.close();
   await gw.close();
 });
-
-async function until<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Posts an Echo webhook to an account's URL, signed as Echo signs it. */
 function postEchoWebhook(

@@ -8,6 +8,7 @@ import { verify } from '../../src/webhooks/sign.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { type Received, startServer } from '../support/http-server.ts';
 import { LINE_USER } from '../support/recipients.ts';
+import { until } from '../support/until.ts';
 
 let gw: TestGateway;
 let receiver: Awaited<ReturnType<typeof startServer>>;
@@ -22,16 +23,6 @@ afterAll(async () => {
   await receiver.close();
   await gw.close();
 });
-
-async function until<T>(read: () => T | undefined | Promise<T | undefined>, ms = 5_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const at = (path: string) => receiver.received.filter((r) => r.url === path);
 const headers = (r: Received) => r.headers as Record<string, string>;

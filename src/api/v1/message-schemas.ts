@@ -184,7 +184,6 @@ export const previewRequestSchema = (connectors: ConnectorRegistry) =>
         'without a recipient a placeholder is rendered in its place.',
     },
   );
-export type PreviewRequest = Static<ReturnType<typeof previewRequestSchema>>;
 
 const FieldIssueSchema = Type.Object({ pointer: Type.String(), rule: Type.String(), detail: Type.String() });
 

@@ -21,7 +21,7 @@ export const MEASURES = {
   utf8: { count: utf8Length, unit: 'UTF-8 bytes', rule: 'maxBytes' },
 } as const satisfies Record<string, TextMeasure>;
 
-export type MeasureName = keyof typeof MEASURES;
+type MeasureName = keyof typeof MEASURES;
 
 /** Collects issues; every helper is a no-op when the value is absent. */
 export class Issues {

@@ -5,7 +5,7 @@
  * rendering and check them with its own limits and action checks, so a raw message is held to
  * what a native one is. Everything else in this folder is the connector's own business.
  */
-export { checkActions, LineIssues as Issues } from './check-actions.ts';
+export { checkActions, LineIssues } from './check-actions.ts';
 export { LINE_LIMITS, LINE_USER_ID } from './limits.ts';
 export { type LineObject, toLineAction } from './render-actions.ts';
 export { carouselAltText } from './render-template.ts';

@@ -42,4 +42,3 @@ export const MESSENGER_TAGS = [
   'HUMAN_AGENT',
   'POST_PURCHASE_UPDATE',
 ] as const;
-export type MessengerTag = (typeof MESSENGER_TAGS)[number];

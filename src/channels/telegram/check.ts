@@ -10,8 +10,9 @@ import type { FieldIssue } from '../../core/vocabulary/channel.ts';
 import type { Action, CanonicalMessage } from '../../core/vocabulary/message.ts';
 import { utf8Length } from '../../lib/text.ts';
 import { Issues } from '../kit/issues.ts';
+import { optionsOf } from '../kit/options.ts';
 import { isTelegramButtonUrl, isTelegramChatId, TELEGRAM_LIMITS as L } from './limits.ts';
-import { type ParseMode, readTelegramOptions } from './options.ts';
+import { type ParseMode, TelegramOptions } from './options.ts';
 import { parseWithMode } from './provider/parse-mode/parse.ts';
 import { MAX_SOURCE_BYTES, visibleChars } from './provider/parse-mode/visible-text.ts';
 import { renderTelegram } from './render.ts';
@@ -102,7 +103,7 @@ export function checkTelegramMessage(
   options?: Record<string, unknown>,
 ): FieldIssue[] {
   const p = '/message';
-  const mode = readTelegramOptions(options).parseMode;
+  const mode = optionsOf(TelegramOptions, options).parseMode;
   const issues = new TelegramIssues(mode, message.type === 'media' ? `${p}/caption` : `${p}/text`);
   const body = renderTelegram(message, { to: '0', retryKey: '', ...(options ? { options } : {}) }).request
     .body as Record<string, unknown>;

@@ -4,7 +4,6 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { StringEnum } from '../../core/vocabulary/message.ts';
-import { optionsOf } from '../kit/options.ts';
 
 export const TelegramCredentials = Type.Object(
   {
@@ -53,10 +52,3 @@ export const TELEGRAM_SANDBOX_CREDENTIALS = {
   botToken: '7000000001:SANDBOXsandboxSANDBOXsandboxSANDBOX0',
   secretToken: 'sandbox-telegram-secret',
 } as const satisfies TelegramCredentials;
-
-/**
- * `options.telegram` as its schema types it (kit/options.ts says why no parser is needed); the
- * name check.ts reads them by.
- */
-export const readTelegramOptions = (options: Record<string, unknown> | undefined): TelegramOptions =>
-  optionsOf(TelegramOptions, options);

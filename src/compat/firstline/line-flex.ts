@@ -15,8 +15,8 @@
 import {
   carouselAltText,
   checkActions,
-  Issues,
   LINE_LIMITS,
+  LineIssues,
   type LineObject,
   toLineAction,
 } from '../../channels/line/public.ts';
@@ -170,7 +170,7 @@ export function checkFlexCarousel(
   altText: string | null | undefined,
   imageColumns: boolean,
 ): FieldIssue[] {
-  const issues = new Issues();
+  const issues = new LineIssues();
   issues.maxItems('/message/cards', canonical.cards, LINE_LIMITS.flexCarouselBubbles, 'columns');
   issues.maxLength('/message/altText', altText ?? undefined, LINE_LIMITS.altText);
   canonical.cards.forEach((card, i) => {

@@ -15,7 +15,7 @@
  * by the connector's own checks on the canonical twin of the message (or, for confirm, its action
  * checks), before anything is stored.
  */
-import { checkActions, Issues, LINE_LIMITS } from '../../channels/line/public.ts';
+import { checkActions, LINE_LIMITS, LineIssues } from '../../channels/line/public.ts';
 import type { Action, CanonicalMessage, ChannelConnector, FieldIssue, MessageOf } from '../../core/index.ts';
 import { ACTION_RENAMES, type Rename } from './fields.ts';
 import type { InfobipMessage, InfobipMessageOf, TemplateAction } from './schema.ts';
@@ -124,7 +124,7 @@ function imagemap(m: InfobipMessageOf<'IMAGEMAP'>, line: ChannelConnector): Tran
 
 function template(m: InfobipMessageOf<'TEMPLATE'>, line: ChannelConnector): Translation {
   const t = m.template;
-  const altText = new Issues();
+  const altText = new LineIssues();
   altText.maxLength('/message/altText', m.altText, LINE_LIMITS.altText);
   const raw = (body: Record<string, unknown>): CanonicalMessage => ({
     type: 'raw',

@@ -5,12 +5,9 @@
  * native field stands for which vendor field is each façade's own business; the notation is not.
  */
 
-/** A JSON pointer's segments, unescaped (`~1` is `/`, `~0` is `~`); none for the whole document. */
-export const pointerSegments = (pointer: string): string[] =>
-  pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+import { pointerSegments } from '../../lib/json.ts';
+
+export { pointerSegments };
 
 /** `base` + segments in dotted form, each name through `rename`: `a`, `0`, `b` → `a[0].b`. */
 export function fieldPath(

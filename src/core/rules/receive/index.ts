@@ -29,7 +29,6 @@ import { verifySignature } from './verify-signature.ts';
 
 export { DEFAULT_KEYWORDS } from './consent-keywords.ts';
 export type { ConsentKeywords, Reading, ReceiveStage, ReceiveStore, Recording } from './context.ts';
-export { REPLAY_WINDOW_MS } from './freshness.ts';
 export { RECEIPT_RACE_MS } from './receipts.ts';
 
 /** Is the webhook the provider's, and what does it say: any step may refuse it. */

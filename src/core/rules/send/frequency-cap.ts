@@ -102,6 +102,11 @@ async function capOf({
   });
 }
 
+/** The contact policy's refusal (consent, caps, quiet hours), with every recipient's issues. */
+export function policyRejected(issues: FieldIssue[]): AppError {
+  return new AppError('GW_POLICY_REJECTED', 'The contact policy rejects the send', issues);
+}
+
 /** The accept found a concurrent send took the last of these contacts' cap after the check. */
 export function concurrentCapRefusal(
   send: Pick<SendUnderCheck, 'to' | 'policy'>,
@@ -109,9 +114,7 @@ export function concurrentCapRefusal(
   capped: readonly string[],
 ): AppError {
   const refused = new Set(capped);
-  return new AppError(
-    'GW_POLICY_REJECTED',
-    'The contact policy rejects the send',
+  return policyRejected(
     contactIds.flatMap((contactId, i) =>
       contactId && refused.has(contactId)
         ? [

@@ -3,7 +3,7 @@
  * whose template is filled and whose contact is addressed; `previewMessage` runs the request rules
  * a send starts with, and the linked-media probe.
  */
-import { AppError, validationError } from '../../vocabulary/errors.ts';
+import { validationError } from '../../vocabulary/errors.ts';
 import { type CallbackDestinationPort, callbackDestination } from './callback-destination.ts';
 import { canonicalMessage } from './canonical-message.ts';
 import { capability } from './capability.ts';
@@ -12,7 +12,7 @@ import { type ConsentPort, consent } from './consent.ts';
 import { conversationOwnership, type OwnershipPort } from './conversation-ownership.ts';
 import { type DefaultExpiryPort, defaultExpiry } from './default-expiry.ts';
 import { expiry } from './expiry.ts';
-import { type FrequencyCapPort, frequencyCap } from './frequency-cap.ts';
+import { type FrequencyCapPort, frequencyCap, policyRejected } from './frequency-cap.ts';
 import { type LinkedMediaPort, linkedMedia } from './linked-media.ts';
 import { type QuietHoursPort, quietHours } from './quiet-hours.ts';
 import { recipientAddress } from './recipient-address.ts';
@@ -34,13 +34,10 @@ export type SendPorts = CallbackDestinationPort &
   DefaultExpiryPort;
 
 /** The request's own problems, all of them in one 400. */
-export const requestGate = gate('request-gate', (issues) => validationError(issues));
+const requestGate = gate('request-gate', (issues) => validationError(issues));
 
 /** The contact policy's refusals (consent, caps, quiet hours), every recipient's in one. */
-export const contactPolicyGate = gate(
-  'contact-policy-gate',
-  (issues) => new AppError('GW_POLICY_REJECTED', 'The contact policy rejects the send', issues),
-);
+const contactPolicyGate = gate('contact-policy-gate', policyRejected);
 
 /**
  * What the request itself is, judged with no read at all; a preview runs these too. A kind the
@@ -89,16 +86,18 @@ export const SEND_RULES: readonly SendRule<SendUnderCheck, SendPorts>[] = [
   defaultExpiry,
 ];
 
+const REQUEST_RULES_WITHOUT_RECIPIENTS = REQUEST_RULES.filter((rule) => rule !== recipientAddress);
+
 /** The request rules of a preview: recipients only when it names some. */
 export function previewRules(
   withRecipients: boolean,
 ): readonly SendRule<RequestUnderCheck, CallbackDestinationPort>[] {
-  return withRecipients ? REQUEST_RULES : REQUEST_RULES.filter((rule) => rule !== recipientAddress);
+  return withRecipients ? REQUEST_RULES : REQUEST_RULES_WITHOUT_RECIPIENTS;
 }
 
 export { capabilityRefusal } from './capability.ts';
 export { changedHandsRefusal, ownedConversationsRefusal } from './conversation-ownership.ts';
 export { concurrentCapRefusal } from './frequency-cap.ts';
 export { linkedMedia } from './linked-media.ts';
-export type { Decided, QuietHours, RequestUnderCheck, SendPolicy, SendRule, SendUnderCheck } from './rule.ts';
+export type { Decided, SendPolicy, SendUnderCheck } from './rule.ts';
 export { runSendRules } from './run.ts';

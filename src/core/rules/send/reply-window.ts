@@ -10,6 +10,7 @@ import { channelOptions } from '../../prepare-send.ts';
 import {
   change,
   PASS,
+  type RuleChannel,
   type RuleContext,
   refuse,
   type SendRule,
@@ -25,20 +26,20 @@ export const replyWindow: SendRule<SendUnderCheck, ReplyWindowPort> = {
   name: 'reply-window',
   check: (context) => {
     const { channel, send } = context;
+    const window = channel.replyWindow;
     const own = channelOptions(channel, send.options);
-    const token = channel.replyWindow?.tokenOf(own);
-    if (!own || token === undefined) return PASS;
-    return tokenAge(context, own, token);
+    const token = window?.tokenOf(own);
+    if (!window || !own || token === undefined) return PASS;
+    return tokenAge(context, window, own, token);
   },
 };
 
 async function tokenAge(
   { send, channel, port, decided, now }: RuleContext<SendUnderCheck, ReplyWindowPort>,
+  window: NonNullable<RuleChannel['replyWindow']>,
   own: Record<string, unknown>,
   token: string,
 ): Promise<Verdict> {
-  const window = channel.replyWindow;
-  if (!window) return PASS;
   const receivedAt = await port.inbound.replyTokenReceivedAt(send.tenantId, send.accountId, token);
   if (receivedAt === undefined) return PASS;
   // A reply held for quiet hours goes out later than now: its token must still be good then.

@@ -25,7 +25,26 @@ export async function runSendRules<S extends RequestUnderCheck, P>(
   port: P,
   now: () => Date,
 ): Promise<Decided> {
-  const decided: Building = {
+  const decided: Building = undecided(send);
+  const requestFlags: FieldIssue[] = [];
+  const recipientFlags: FieldIssue[][] = send.recipients.map(() => []);
+  // Rules read `decided` as the runner builds it up in place, so one context serves them all.
+  const context = { send, channel, port, decided, now };
+  for (const rule of rules) {
+    const pending = rule.check(context);
+    const verdict = pending instanceof Promise ? await pending : pending;
+    if (verdict.kind === 'pass') continue;
+    if (verdict.kind === 'refuse') throw verdict.error;
+    if (apply(decided, verdict.change, requestFlags, recipientFlags)) {
+      decided.flagged = [...requestFlags, ...recipientFlags.flat()];
+    }
+  }
+  return decided;
+}
+
+/** What a send is before any rule has decided anything: its own options and expiry, no flags. */
+export function undecided(send: RequestUnderCheck): Building {
+  return {
     flagged: [],
     options: send.options,
     expiresAt: send.expiresAt,
@@ -35,18 +54,6 @@ export async function runSendRules<S extends RequestUnderCheck, P>(
     recipients: send.recipients.map(() => ({})),
     accept: { refuseAgentOwned: false },
   };
-  const requestFlags: FieldIssue[] = [];
-  const recipientFlags: FieldIssue[][] = send.recipients.map(() => []);
-  for (const rule of rules) {
-    const pending = rule.check({ send, channel, port, decided, now });
-    const verdict = pending instanceof Promise ? await pending : pending;
-    if (verdict.kind === 'pass') continue;
-    if (verdict.kind === 'refuse') throw verdict.error;
-    if (apply(decided, verdict.change, requestFlags, recipientFlags)) {
-      decided.flagged = [...requestFlags, ...recipientFlags.flat()];
-    }
-  }
-  return decided;
 }
 
 /** Applies one change; true when it flagged something. */

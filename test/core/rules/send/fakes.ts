@@ -8,6 +8,7 @@ import type {
   RuleContext,
   SendUnderCheck,
 } from '../../../../src/core/rules/send/rule.ts';
+import { undecided } from '../../../../src/core/rules/send/run.ts';
 import type { Capability } from '../../../../src/core/vocabulary/channel.ts';
 import { MESSAGE_KINDS, type MessageKind } from '../../../../src/core/vocabulary/message.ts';
 
@@ -44,17 +45,7 @@ export function fakeSend(overrides: Partial<SendUnderCheck> = {}): SendUnderChec
 
 /** What the rules decided before the one under test: nothing, unless a test says so. */
 export function decided(send: SendUnderCheck, overrides: Partial<Decided> = {}): Decided {
-  return {
-    flagged: [],
-    options: send.options,
-    expiresAt: send.expiresAt,
-    media: {},
-    mediaNotes: [],
-    notes: [],
-    recipients: send.recipients.map(() => ({})),
-    accept: { refuseAgentOwned: false },
-    ...overrides,
-  };
+  return { ...undecided(send), ...overrides };
 }
 
 export function context<P>(

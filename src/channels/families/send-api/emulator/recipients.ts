@@ -5,6 +5,7 @@
  * failure on every other call (the 1st, 3rd, …) so a retry of the same message succeeds.
  */
 import { graphErrorBody } from '../../meta-graph/errors.ts';
+import { SCOPED_ID } from '../limits.ts';
 
 /** What the emulator answers: a status, a body, and headers where the provider sends any. */
 export interface GraphAnswer {
@@ -26,7 +27,7 @@ export class SandboxRecipients {
 
   /** Why a send to this recipient fails, or undefined when it goes through. */
   refusal(recipient: string, tagged: boolean): GraphAnswer | undefined {
-    if (!/^[1-9][0-9]{4,31}$/.test(recipient) || recipient.startsWith('999')) {
+    if (!SCOPED_ID.test(recipient) || recipient.startsWith('999')) {
       return graphError(400, 100, '(#100) No matching user found', { subcode: 2018001 });
     }
     if (recipient.startsWith('551')) {

@@ -7,6 +7,7 @@
 import type { Obj } from '../../../../lib/json.ts';
 import { postWebhook, type WebhookAnswer } from '../../../../sandbox/post-webhook.ts';
 import { HUB_SIGNATURE_HEADER, signHubBody } from '../../meta-graph/webhook.ts';
+import { SCOPED_ID } from '../limits.ts';
 import type { EmulatorProfile } from './profile.ts';
 
 export type SimulateInput =
@@ -19,7 +20,7 @@ export function parseSimulateInput(body: unknown): SimulateInput | string {
     return 'The body must be {from, text}, {from, text, quickReply} or {from, postback}';
   const b = body as Obj;
   const from = b['from'];
-  if (typeof from !== 'string' || !/^[1-9][0-9]{4,31}$/.test(from))
+  if (typeof from !== 'string' || !SCOPED_ID.test(from))
     return "'from' must be the person's numeric scoped id";
   const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
   if (nonEmpty(b['postback']))
