@@ -25,6 +25,7 @@ import {
   type SendUnderCheck,
 } from './rules/send/index.ts';
 import { checkLinkPlaceholders, DEFAULT_VALIDITY_S, fillLinks, newLinkCode } from './smartlinks.ts';
+import { DEFAULT_CALLBACK_EVENTS } from './vocabulary/callback-events.ts';
 import type { Degradation, FieldIssue } from './vocabulary/channel.ts';
 import { AppError, validationError } from './vocabulary/errors.ts';
 import type { CanonicalMessage, SendableMessage } from './vocabulary/message.ts';
@@ -47,6 +48,12 @@ export interface SendCommand {
   callbackData?: string | undefined;
   /** A vendor façade's notification shape for callbackUrl (compat/index.ts FACADE_CALLBACK_FORMATS). */
   callbackFormat?: string | undefined;
+  /**
+   * The events callbackUrl is told of (`message.sent`, ..., `*` for all); DEFAULT_CALLBACK_EVENTS
+   * when absent. A façade names `*`: its vendor's shape already leaves out what the vendor does
+   * not notify.
+   */
+  callbackEvents?: string[] | undefined;
   expiresAt?: string | undefined;
   /** Recorded on every message before the renderer's own: a façade's ignored request fields. */
   degradations?: Degradation[] | undefined;
@@ -207,6 +214,7 @@ export async function sendMessage(
     callbackUrl: command.callbackUrl,
     callbackData: command.callbackData,
     callbackFormat: command.callbackFormat,
+    callbackEvents: command.callbackUrl ? (command.callbackEvents ?? DEFAULT_CALLBACK_EVENTS) : undefined,
     expiresAt: decided.expiresAt,
     refuseAgentOwned: decided.accept.refuseAgentOwned,
     recipients: rendered,

@@ -90,6 +90,7 @@ describe('a channel from the test folder, registered beside the others', () => {
       to: 'echo:ann',
       message: { type: 'text', text: 'Hello, Echo' },
       callbackUrl: `${receiver.url}/echo`,
+      callbackEvents: ['*'],
     });
     expect(res.status, JSON.stringify(res.json)).toBe(202);
     const id = res.json.messages[0].id as string;

@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { ConnectorRegistry } from '../../core/ports/channel.ts';
+import { DEFAULT_CALLBACK_EVENTS, EVENT_TYPES } from '../../core/vocabulary/callback-events.ts';
 import { CanonicalMessage, SendableMessage, StringEnum } from '../../core/vocabulary/message.ts';
 import { MESSAGE_STATUSES } from '../../core/vocabulary/status.ts';
 import { PageLimit } from './pagination.ts';
@@ -77,7 +78,17 @@ export const sendRequestSchema = (connectors: ConnectorRegistry) =>
           format: 'uri',
           pattern: '^https?://',
           maxLength: 2000,
-          description: 'Receives every status change, signed per Standard Webhooks.',
+          description: 'Receives the status changes named by `callbackEvents`, signed per Standard Webhooks.',
+        }),
+      ),
+      callbackEvents: Type.Optional(
+        Type.Array(StringEnum(EVENT_TYPES), {
+          minItems: 1,
+          uniqueItems: true,
+          description:
+            'The events `callbackUrl` receives (`message.sent`, `message.failed`, ..., or `*` for all). ' +
+            `Default: ${DEFAULT_CALLBACK_EVENTS.map((e) => `\`${e}\``).join(', ')}; ` +
+            'not `message.queued` (the 202 says so) nor `message.sending`.',
         }),
       ),
       callbackData: Type.Optional(Type.String({ maxLength: 4096, description: 'Echoed in every callback.' })),
@@ -260,6 +271,9 @@ export const MessageView = Type.Object({
   correlationId: Type.Optional(Type.String()),
   callbackUrl: Type.Optional(Type.String()),
   callbackData: Type.Optional(Type.String()),
+  callbackEvents: Type.Optional(
+    Type.Array(Type.String(), { description: 'The events `callbackUrl` receives; `*` for all.' }),
+  ),
   expiresAt: Type.Optional(Type.String()),
   contactId: Type.Optional(
     Type.String({ description: 'The contact the send addressed, when it named one.' }),

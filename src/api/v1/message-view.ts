@@ -21,6 +21,7 @@ export function view(m: StoredMessage, events?: StatusEvent[]) {
     correlationId: m.correlationId,
     callbackUrl: m.callbackUrl,
     callbackData: m.callbackData,
+    callbackEvents: m.callbackEvents,
     expiresAt: m.expiresAt,
     contactId: m.contactId,
     ...(m.forced ? { forced: true } : {}),

@@ -8,9 +8,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Store, WebhookEndpoint } from '../../core/ports/store.ts';
+import { EVENT_TYPES } from '../../core/vocabulary/callback-events.ts';
 import { AppError, validationError } from '../../core/vocabulary/errors.ts';
 import { StringEnum } from '../../core/vocabulary/message.ts';
-import { MESSAGE_STATUSES } from '../../core/vocabulary/status.ts';
 import { NoContent } from '../../http/no-content.ts';
 import { generateWebhookSecret } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
@@ -19,8 +19,6 @@ import { instant } from './message-view.ts';
 import { decodeCursor, PageLimit, page, pageSize } from './pagination.ts';
 
 const Problem = Type.Ref('Problem');
-
-export const EVENT_TYPES = ['*', ...MESSAGE_STATUSES.map((s) => `message.${s}`), 'message.clicked'];
 
 const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 });
 const Events = Type.Array(StringEnum(EVENT_TYPES), {

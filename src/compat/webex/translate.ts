@@ -93,7 +93,8 @@ export async function planSend(
     ...(links ? { smartlinks: links.entries } : {}),
     ...(policy ? { policy } : {}),
     ...(expiresAt !== undefined ? { expiresAt } : {}),
-    ...(notify ? { callbackUrl: body.notifyurl, callbackFormat: 'webex' } : {}),
+    // Every event: the Webex shape itself leaves out what Webex does not notify.
+    ...(notify ? { callbackUrl: body.notifyurl, callbackFormat: 'webex', callbackEvents: ['*'] } : {}),
     ...(body.callbackData !== undefined ? { callbackData: body.callbackData } : {}),
     ...(content.failAfterAccept !== undefined ? { failAfterAccept: content.failAfterAccept } : {}),
   };

@@ -117,6 +117,11 @@ export interface AcceptBatch {
    * get Omnigate's.
    */
   callbackFormat?: string | undefined;
+  /**
+   * The events the send's own callbackUrl is told of (core/vocabulary/callback-events.ts); all of
+   * them when absent. Subscriptions choose their own.
+   */
+  callbackEvents?: readonly string[] | undefined;
   expiresAt?: string | undefined;
   recipients: NewRecipient[];
   /** Stored in the same transaction as the messages; the replayed answer of a repeated request. */
@@ -156,6 +161,8 @@ export interface StoredMessage {
   correlationId?: string;
   callbackUrl?: string;
   callbackData?: string;
+  /** The events callbackUrl is told of, or `*` for all; absent without a callbackUrl. */
+  callbackEvents?: string[];
   expiresAt?: string;
   contactId?: string;
   template?: { name: string; version: number };

@@ -420,6 +420,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         WHERE app_id IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'callback events per send',
+    sql: `
+      -- The events a send's callbackUrl is told of, as bits (core/vocabulary/callback-events.ts);
+      -- NULL, as on every message stored before, tells it of all.
+      ALTER TABLE messages ADD COLUMN callback_events integer;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -14,6 +14,12 @@ import type {
   StoredMessage,
   Transition,
 } from '../../core/ports/store.ts';
+import {
+  callbackEventMask,
+  callbackEventsOf,
+  type MessageEventType,
+  maskWants,
+} from '../../core/vocabulary/callback-events.ts';
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { type OutboxRow, outboxRows } from './callbacks.ts';
 import { type Flag, flag, opt } from './columns.ts';
@@ -36,6 +42,8 @@ export interface MessageRow {
   callback_url: string | null;
   callback_data: string | null;
   callback_format: string | null;
+  /** The events callbackUrl is told of, as bits (core/vocabulary/callback-events.ts); null for all. */
+  callback_events: number | null;
   expires_at: string | null;
   contact_id: string | null;
   forced: Flag;
@@ -61,6 +69,7 @@ export type TransitionColumns = Pick<
   | 'callback_url'
   | 'callback_data'
   | 'callback_format'
+  | 'callback_events'
 >;
 
 export function toMessage(r: MessageRow): StoredMessage {
@@ -80,6 +89,7 @@ export function toMessage(r: MessageRow): StoredMessage {
     correlationId: opt(r.correlation_id),
     callbackUrl: opt(r.callback_url),
     callbackData: opt(r.callback_data),
+    ...(r.callback_url !== null ? { callbackEvents: callbackEventsOf(r.callback_events) } : {}),
     expiresAt: opt(r.expires_at),
     contactId: opt(r.contact_id),
     ...(flag(r.forced) ? { forced: true } : {}),
@@ -152,9 +162,16 @@ export const toIdempotencyRecord = (r: IdempotencyRow): IdempotencyRecord => ({
 
 type Endpoints = ReadonlyArray<{ id: string; url: string }>;
 
+/** The callbackUrl of `m` if it wants `event` (the send's callbackEvents), else null. */
+const ownUrlFor = (
+  m: Pick<TransitionColumns, 'callback_url' | 'callback_events'>,
+  event: MessageEventType,
+) => (m.callback_url && maskWants(m.callback_events, event) ? m.callback_url : null);
+
 /**
  * The outbox rows of a status change of `m`, from `previous` to `status` as event `seq`, for its
- * own callbackUrl and the subscriptions that want it (`endpoints`); none when nobody listens.
+ * own callbackUrl if the send asked for this event, and the subscriptions that want it
+ * (`endpoints`); none when nobody listens.
  */
 export function statusCallbackRows(
   payloads: CallbackPayloads,
@@ -165,7 +182,8 @@ export function statusCallbackRows(
   t: Pick<Transition, 'at' | 'reason' | 'code' | 'providerMessageId'>,
   endpoints: Endpoints,
 ): OutboxRow[] {
-  if (!m.callback_url && endpoints.length === 0) return [];
+  const own = ownUrlFor(m, `message.${status}`);
+  if (!own && endpoints.length === 0) return [];
   const input: StatusCallbackInput = {
     messageId: m.id,
     channel: m.channel,
@@ -181,10 +199,14 @@ export function statusCallbackRows(
     callbackData: opt(m.callback_data),
   };
   const event = payloads.status(input);
-  return outboxRows(m.tenant_id, m.id, m.callback_url, event, endpoints, t.at, () =>
+  return outboxRows(m.tenant_id, m.id, own, event, endpoints, t.at, () =>
     payloads.own(m.callback_format, input, event),
   );
 }
+
+/** Whether a batch's own callbackUrl is told of `queued`. */
+const wantsQueued = (batch: Pick<AcceptBatch, 'callbackEvents'>) =>
+  maskWants(callbackEventMask(batch.callbackEvents), 'message.queued');
 
 /** The outbox rows of the `queued` event of one recipient of an accepted batch (event 2). */
 export function queuedCallbackRows(
@@ -193,7 +215,8 @@ export function queuedCallbackRows(
   m: Pick<NewRecipient, 'id' | 'to'>,
   endpoints: Endpoints,
 ): OutboxRow[] {
-  const { tenantId, acceptedAt, callbackUrl } = batch;
+  const { tenantId, acceptedAt } = batch;
+  const callbackUrl = batch.callbackUrl && wantsQueued(batch) ? batch.callbackUrl : undefined;
   if (!callbackUrl && endpoints.length === 0) return [];
   const input: StatusCallbackInput = {
     messageId: m.id,
@@ -221,7 +244,8 @@ export function clickedCallbackRows(
   at: string,
   endpoints: Endpoints,
 ): OutboxRow[] {
-  if (!m.callback_url && endpoints.length === 0) return [];
+  const own = ownUrlFor(m, 'message.clicked');
+  if (!own && endpoints.length === 0) return [];
   const event = payloads.clicked({
     messageId: m.id,
     channel: m.channel,
@@ -232,7 +256,7 @@ export function clickedCallbackRows(
     correlationId: opt(m.correlation_id),
     callbackData: opt(m.callback_data),
   });
-  return outboxRows(m.tenant_id, m.id, m.callback_url, event, endpoints, at);
+  return outboxRows(m.tenant_id, m.id, own, event, endpoints, at);
 }
 
 /** The list filter's conditions that apply (column and operator, value); each adapter adds its placeholders. */

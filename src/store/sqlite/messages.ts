@@ -9,6 +9,7 @@ import type {
   Transition,
   TransitionResult,
 } from '../../core/ports/store.ts';
+import { callbackEventMask } from '../../core/vocabulary/callback-events.ts';
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { isForward, MAYBE_SENT } from '../../core/vocabulary/status.ts';
 import { coalesced } from '../../lib/coalesce.ts';
@@ -55,8 +56,8 @@ export function createMessageRepository(
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
        status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices, contact_id,
-       forced, template, policy, policy_group, callback_format)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       forced, template, policy, policy_group, callback_format, callback_events)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEvent = prepare(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -94,7 +95,7 @@ export function createMessageRepository(
   // Status changes need only these columns; skipping content and request saves reading and
   // copying the two largest values on every transition.
   const TRANSITION_COLUMNS = `id, tenant_id, channel, channel_account_id, recipient, status, seq, provider_message_id,
-       correlation_id, callback_url, callback_data, callback_format`;
+       correlation_id, callback_url, callback_data, callback_format, callback_events`;
   const selectForDispatch = prepare(
     `SELECT ${TRANSITION_COLUMNS}, request, expires_at, maybe_sent_resends FROM messages WHERE tenant_id = ? AND id = ?`,
   );
@@ -304,6 +305,7 @@ export function createMessageRepository(
         const content = JSON.stringify(batch.content);
         const template = batch.template ? JSON.stringify(batch.template) : null;
         const { channel, channelAccountId, correlationId, callbackUrl, callbackData, expiresAt } = batch;
+        const callbackEvents = callbackEventMask(batch.callbackEvents);
         // The same for every recipient: asked once per batch, not once per message.
         const queuedEndpoints = subscribers(tenantId, 'message.queued');
         for (const m of batch.recipients) {
@@ -329,6 +331,7 @@ export function createMessageRepository(
             m.policy ? JSON.stringify(m.policy) : null,
             batch.policyGroup ?? null,
             batch.callbackFormat ?? null,
+            callbackEvents,
           );
           if (m.forcedInto) recordForcedSend(m.forcedInto, m.id, acceptedAt);
           for (const l of m.smartlinks ?? []) {

@@ -365,4 +365,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         WHERE app_id IS NOT NULL;
     `,
   },
+  {
+    version: 16,
+    name: 'callback events per send',
+    sql: `
+      -- The events a send's callbackUrl is told of, as bits (core/vocabulary/callback-events.ts);
+      -- NULL, as on every message stored before, tells it of all.
+      ALTER TABLE messages ADD COLUMN callback_events INTEGER;
+    `,
+  },
 ];
