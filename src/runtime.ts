@@ -30,7 +30,7 @@ import { MemoryRecorder } from './sandbox/recorder.ts';
 import type { EmulatorRegistry } from './sandbox/types.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
 import { callbackPayloads } from './webhooks/formats/registry.ts';
-import { Notifier, type NotifierOptions } from './webhooks/notifier.ts';
+import { NOTIFIER_CONCURRENCY, Notifier, type NotifierOptions } from './webhooks/notifier.ts';
 
 export interface Gateway {
   config: Config;
@@ -242,7 +242,7 @@ function createWorkers(
   const destinationGuard = new DestinationGuard(config.webhookAllowlist, options.resolveAll);
   // Bounded like a provider exchange, so a claimed callback's attempt ends within its lease too.
   const callbackHttp = new HttpClient({
-    connections: 16,
+    connections: NOTIFIER_CONCURRENCY,
     guard: destinationGuard,
     timeoutMs: config.providerTimeoutMs,
   });

@@ -244,6 +244,54 @@ describe.each(BACKENDS)('message lifecycle conformance: $name', (factory) => {
     );
   });
 
+  it("tells a send's own callbackUrl only the events it chose, and subscriptions their own", async () => {
+    await store.webhooks.create(
+      { id: 'wh_all', tenantId: 't1', url: 'https://hooks.example/all', events: ['*'], createdAt: at },
+      'whsec_2',
+    );
+    const chosen = recipient();
+    const every = recipient({ to: 'U2' });
+    await store.messages.accept(
+      batch('t1', [chosen], { callbackUrl: CALLBACK, callbackEvents: ['message.queued', 'message.failed'] }),
+    );
+    await store.messages.accept(batch('t1', [every], { callbackUrl: CALLBACK, callbackEvents: ['*'] }));
+    await store.messages.beginAttempts(
+      later,
+      [chosen, every].map((m) => ({ tenantId: 't1', messageId: m.id, attempt: 1 })),
+    );
+    for (const m of [chosen, every]) {
+      await store.messages.transition('t1', {
+        messageId: m.id,
+        status: 'failed',
+        at: later,
+        finishJob: true,
+      });
+    }
+    const told = async (id: string) =>
+      (await store.callbacks.list('t1', id))
+        .map((d) => `${JSON.parse(d.payload).type} ${d.endpointId ?? 'own'}`)
+        .sort();
+    expect(await told(chosen.id)).toEqual([
+      'message.failed own',
+      'message.failed wh_all',
+      'message.queued own',
+      'message.queued wh_all',
+      'message.sending wh_all',
+    ]);
+    expect(await told(every.id)).toEqual([
+      'message.failed own',
+      'message.failed wh_all',
+      'message.queued own',
+      'message.queued wh_all',
+      'message.sending own',
+      'message.sending wh_all',
+    ]);
+    expect(await store.messages.get('t1', chosen.id)).toMatchObject({
+      callbackEvents: ['message.queued', 'message.failed'],
+    });
+    expect((await store.messages.get('t1', every.id))?.callbackEvents).toEqual(['*']);
+  });
+
   it('sends each subscription the events it asked for, until it is disabled or deleted', async () => {
     await store.webhooks.create(
       {

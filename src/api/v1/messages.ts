@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../core/idempotency.ts';
 import { previewMessage } from '../../core/preview-message.ts';
 import { type SendDeps, sendMessage } from '../../core/send-message.ts';
+import { sendTellsQueued } from '../../core/vocabulary/callback-events.ts';
 import { AppError } from '../../core/vocabulary/errors.ts';
 import {
   ListQuery,
@@ -21,7 +22,7 @@ import { page, pageSize } from './pagination.ts';
 
 export interface MessagesRouteOptions {
   deps: SendDeps;
-  /** Called after messages are accepted, to wake the workers (the notifier only if callbacks were asked for). */
+  /** Called after messages are accepted, to wake the workers (the notifier only if the accept wrote a callback). */
   onAccepted?: (withCallbacks: boolean) => void;
 }
 
@@ -76,7 +77,9 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRouteOptions> = a
       const key = request.headers['idempotency-key'];
       const outcome = await sendMessage(deps, request.tenantId, request.body, key);
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      else onAccepted?.(request.body.callbackUrl !== undefined);
+      // The accept wrote a callback only if the send asked to hear of `queued`.
+      else
+        onAccepted?.(request.body.callbackUrl !== undefined && sendTellsQueued(request.body.callbackEvents));
       return reply.code(outcome.statusCode as 202).send(outcome.body);
     },
   );

@@ -71,3 +71,7 @@ export function callbackEventsOf(mask: number | null | undefined): string[] {
   if (mask === null || mask === undefined) return ['*'];
   return BIT_ORDER.filter((_, bit) => (mask & (1 << bit)) !== 0);
 }
+
+/** Whether a send's callbackUrl is told of `queued` (written at the accept), given its callbackEvents. */
+export const sendTellsQueued = (callbackEvents: readonly string[] | undefined): boolean =>
+  (callbackEvents ?? DEFAULT_CALLBACK_EVENTS).some((e) => e === '*' || e === 'message.queued');
