@@ -58,8 +58,14 @@ describe.each(BACKENDS)('held accounts: $name', (factory) => {
         for (const j of jobs) note('claim', j.messageId);
         return jobs;
       },
-      ack: (id) => (note('ack', id), inner.ack(id)),
-      retryAt: (id, runAt, options) => (note('retryAt', id), inner.retryAt(id, runAt, options)),
+      ack(id) {
+        note('ack', id);
+        return inner.ack(id);
+      },
+      retryAt(id, runAt, options) {
+        note('retryAt', id);
+        return inner.retryAt(id, runAt, options);
+      },
       releaseLeases: (now) => inner.releaseLeases(now),
       depth: (now) => inner.depth(now),
       nextDueInMs: (...args: Parameters<JobQueue['nextDueInMs']>) => inner.nextDueInMs(...args),
