@@ -246,6 +246,9 @@ export class Dispatcher extends PollingWorker {
       if (room >= this.o.claimBatch || caps.has(id)) continue;
       caps.set(id, Math.max(0, room - (this.inHand.get(id) ?? 0)));
     }
+    // An account whose first jobs are in hand but not yet read: its room is learned within
+    // milliseconds, and another claim meanwhile could take a batch it would only hand back.
+    for (const id of this.inHand.keys()) if (!this.accounts.has(id)) caps.set(id, 0);
     return caps.size > 0 ? { accountCaps: caps } : {};
   }
 
