@@ -144,8 +144,11 @@ describe.each(BACKENDS)('queue fairness: $name', (factory) => {
   };
   const accountsOf = (jobs: ReadonlyArray<{ tenantId: string; channelAccountId: string }>) =>
     jobs.map((j) => `${j.tenantId}/${j.channelAccountId}`);
-  const count = (keys: string[]) =>
-    keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+  const count = (keys: string[]) => {
+    const counts: Record<string, number> = {};
+    for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
+    return counts;
+  };
 
   it('claims a single send, and a batch marked priority, before an older bulk backlog', async () => {
     await queueBatch('ta', 'ca_big', 50);
