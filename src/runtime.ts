@@ -194,7 +194,11 @@ function createWorkers(
   /** `gateway`: API and workers in one process; `api` never dispatches; `worker` has no API. */
   role: 'gateway' | 'api' | 'worker',
 ) {
-  const http = new HttpClient({ connections: 128, timeoutMs: config.providerTimeoutMs });
+  // A connection per send in flight: a send waiting for a connection would only queue in the pool.
+  const http = new HttpClient({
+    connections: Math.max(128, config.dispatchConcurrency),
+    timeoutMs: config.providerTimeoutMs,
+  });
   // Scale-out: every worker keeps one set of provider limits and breakers in Redis (an API
   // process, which never dispatches, opens no connection for them).
   const limitsRedis =

@@ -54,7 +54,10 @@ export interface Config {
    * must outlast the slowest attempt, so it may not be shorter than `minimumLeaseMs`.
    */
   leaseMs: number;
-  /** The whole exchange with a provider, connection to last byte (OMNIGATE_PROVIDER_TIMEOUT_MS). */
+  /**
+   * The whole exchange with a provider, from writing the request to its last byte; a wait for a
+   * free connection is not counted (OMNIGATE_PROVIDER_TIMEOUT_MS).
+   */
   providerTimeoutMs: number;
   /**
    * CIDRs and host names outbound webhooks may reach although they are not public addresses

@@ -12,6 +12,7 @@ import { fillTemplate } from './fill-template.ts';
 import { fingerprint } from './idempotency.ts';
 import { type LinkedMediaDeps, withVideoPreview } from './linked-media.ts';
 import type { ConnectorRegistry } from './ports/channel.ts';
+import type { QueueLane } from './ports/queue.ts';
 import type { IdempotencyRecord, NewRecipient, Store } from './ports/store.ts';
 import { recipientsOf, renderForRecipients } from './prepare-send.ts';
 import {
@@ -55,6 +56,11 @@ export interface SendCommand {
    */
   callbackEvents?: string[] | undefined;
   expiresAt?: string | undefined;
+  /**
+   * The dispatch lane: `transactional` jobs are claimed before any `bulk` one. Default:
+   * transactional for one recipient, bulk for more.
+   */
+  priority?: 'transactional' | 'bulk' | undefined;
   /** Recorded on every message before the renderer's own: a façade's ignored request fields. */
   degradations?: Degradation[] | undefined;
   /**
@@ -216,6 +222,7 @@ export async function sendMessage(
     callbackFormat: command.callbackFormat,
     callbackEvents: command.callbackUrl ? (command.callbackEvents ?? DEFAULT_CALLBACK_EVENTS) : undefined,
     expiresAt: decided.expiresAt,
+    lane: laneOf(command.priority, rendered.length),
     refuseAgentOwned: decided.accept.refuseAgentOwned,
     recipients: rendered,
     ...(idempotency ? { idempotency } : {}),
@@ -241,6 +248,12 @@ export async function sendMessage(
   }
   if (command.failAfterAccept) await failAccepted(deps, tenantId, rendered, command.failAfterAccept);
   return { statusCode: 202, body, replayed: false };
+}
+
+/** The queue lane of a send: as asked, else priority for a single recipient and bulk for a batch. */
+function laneOf(priority: SendCommand['priority'], recipients: number): QueueLane {
+  if (priority) return priority === 'transactional' ? 'priority' : 'bulk';
+  return recipients === 1 ? 'priority' : 'bulk';
 }
 
 /** Fails accepted messages and ends their held jobs; each failure is told to the callbacks. */

@@ -215,6 +215,30 @@ export function checkSlot(facts: {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Before the claim: held-back work is never claimed
+
+/**
+ * How many of an account's jobs may be in this process's hands at once: what its rate lets
+ * through within the inline wait (a job claimed beyond that would only be handed back), and its
+ * in-flight slots. The claim takes at most this, less what is already in hand.
+ */
+export function claimRoom(rate: RateLimit, concurrency: number | undefined): number {
+  const byRate = rate.burst + Math.floor((rate.perSecond * MAX_INLINE_WAIT_MS) / 1000);
+  return Math.max(1, Math.min(byRate, concurrency ?? Number.POSITIVE_INFINITY));
+}
+
+/**
+ * Until when the account's jobs are left unclaimed, learned from a token taken `tokenWaitMs`
+ * ahead: the next token is one interval after it, and a job claimed more than the inline wait
+ * before that would only be handed back. Undefined: claim as usual.
+ */
+export function holdAfterToken(tokenWaitMs: number, rate: RateLimit, now: number): number | undefined {
+  const nextToken = now + tokenWaitMs + 1000 / rate.perSecond;
+  const until = Math.ceil(nextToken - MAX_INLINE_WAIT_MS);
+  return until > now ? until : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
 // After the answer
 
 /**

@@ -12,9 +12,16 @@
  * What to do with a job (send, wait, expire, fail, give up, resend) is decided in ./decide.ts
  * without I/O; this class reads the facts each decision needs, in the order given there, and
  * applies the answers: the writes, their order, the crash points and the counters.
+ *
+ * Held-back work is never claimed: what it learns of an account that cannot send until some time
+ * (its breaker open, its rate's next token, the provider's Retry-After) is kept in memory as a hold,
+ * and the claim leaves that account's jobs untouched until then; nor does it take more of an
+ * account's jobs than its rate and slots let run (claimRoom). A job claimed before the hold was
+ * learned goes back without using an attempt and stays `queued`. With shared limits each worker
+ * learns a hold once for itself.
  */
 import type { ChannelOutbound, ChannelPolicy } from '../core/ports/channel.ts';
-import type { Job, JobQueue } from '../core/ports/queue.ts';
+import type { ClaimOptions, Job, JobQueue } from '../core/ports/queue.ts';
 import type { ChannelAccountWithSecrets, DispatchMessage, Store } from '../core/ports/store.ts';
 import type { SendOutcome } from '../core/vocabulary/channel.ts';
 import { MAYBE_SENT, type MessageStatus } from '../core/vocabulary/status.ts';
@@ -37,7 +44,9 @@ import {
   checkRate,
   checkSlot,
   checkTurn,
+  claimRoom,
   type End,
+  holdAfterToken,
   isMaybeSent,
   type MaybeSent,
   type RetryFacts,
@@ -112,7 +121,14 @@ class LimitsUnavailable extends Error {}
 
 export class Dispatcher extends PollingWorker {
   private readonly o: Required<Omit<DispatcherOptions, 'now' | 'limits'>> & { now: () => Date };
-  private readonly accounts = new Map<string, { account: ChannelAccountWithSecrets; loadedAt: number }>();
+  private readonly accounts = new Map<
+    string,
+    { account: ChannelAccountWithSecrets; loadedAt: number; room: number }
+  >();
+  /** Accounts whose jobs are not claimed before the time given (ms since the epoch). */
+  private readonly holds = new Map<string, number>();
+  /** Jobs of each account in this process's hands (claimed, not yet finished). */
+  private readonly inHand = new Map<string, number>();
   private readonly tokens: AccessTokens;
   private readonly limits: DeliveryLimits;
   /** Outages are logged when they start and end, not at every poll or job that meets them. */
@@ -163,7 +179,13 @@ export class Dispatcher extends PollingWorker {
       let claimed: Job[] = [];
       if (free > 0) {
         try {
-          claimed = await this.o.queue.claim(this.o.now(), Math.min(free, this.o.claimBatch), this.o.leaseMs);
+          const now = this.o.now();
+          claimed = await this.o.queue.claim(
+            now,
+            Math.min(free, this.o.claimBatch),
+            this.o.leaseMs,
+            this.claimOptions(now.getTime()),
+          );
           this.queueOutage.up();
         } catch (error) {
           // The store is failing (database gone, disk full): back off instead of spinning on it.
@@ -197,7 +219,42 @@ export class Dispatcher extends PollingWorker {
   }
 
   private track(job: Job, loaded: Loaded | undefined): void {
-    this.occupy(this.process(job, loaded).catch((error) => this.recover(job, error)));
+    const id = job.channelAccountId;
+    this.inHand.set(id, (this.inHand.get(id) ?? 0) + 1);
+    this.occupy(
+      this.process(job, loaded)
+        .catch((error) => this.recover(job, error))
+        .finally(() => {
+          const left = (this.inHand.get(id) ?? 1) - 1;
+          if (left > 0) this.inHand.set(id, left);
+          else this.inHand.delete(id);
+        }),
+    );
+  }
+
+  /**
+   * What the next claim may take of each account: nothing of a held one, and of one whose rate or
+   * slots are narrower than a claim, its room less the jobs already in hand.
+   */
+  private claimOptions(now: number): ClaimOptions {
+    const caps = new Map<string, number>();
+    for (const [id, until] of this.holds) {
+      if (until <= now) this.holds.delete(id);
+      else caps.set(id, 0);
+    }
+    for (const [id, { room }] of this.accounts) {
+      if (room >= this.o.claimBatch || caps.has(id)) continue;
+      caps.set(id, Math.max(0, room - (this.inHand.get(id) ?? 0)));
+    }
+    // An account whose first jobs are in hand but not yet read: its room is learned within
+    // milliseconds, and another claim meanwhile could take a batch it would only hand back.
+    for (const id of this.inHand.keys()) if (!this.accounts.has(id)) caps.set(id, 0);
+    return caps.size > 0 ? { accountCaps: caps } : {};
+  }
+
+  /** Leaves the account's jobs unclaimed until `until` (a later hold already known stands). */
+  private hold(accountId: string, until: number): void {
+    if (until > (this.holds.get(accountId) ?? 0)) this.holds.set(accountId, until);
   }
 
   /**
@@ -219,8 +276,13 @@ export class Dispatcher extends PollingWorker {
   private async idle(): Promise<void> {
     let wait = this.o.idleMs;
     if (this.busy < this.o.concurrency) {
-      const next = await this.o.queue.nextDueInMs(this.o.now()).catch(() => undefined);
+      // Jobs of held accounts are due but not claimable: the wait is for the next job a claim
+      // could take, or the end of the first hold, whichever comes first.
+      const now = this.o.now();
+      const options = this.claimOptions(now.getTime());
+      const next = await this.o.queue.nextDueInMs(now, options).catch(() => undefined);
       if (next !== undefined) wait = Math.min(wait, next);
+      for (const until of this.holds.values()) wait = Math.min(wait, until - now.getTime());
     }
     if (wait <= 0 && this.busy < this.o.concurrency) return;
     await this.sleep(wait);
@@ -327,6 +389,7 @@ export class Dispatcher extends PollingWorker {
     const now = this.o.now().getTime();
     const closed = checkBreaker(closedInMs, now);
     if (closed) {
+      this.hold(account.id, closed.at);
       await this.wait(job, account.id, closed);
       return undefined;
     }
@@ -344,6 +407,8 @@ export class Dispatcher extends PollingWorker {
     const paced = perRecipient !== undefined;
     const tokenWaitMs = await guarded(limits.takeToken(account.id, rate));
     const held = checkRate({ recipientWaitMs, tokenWaitMs, paced, rate, now });
+    const rateHold = held?.kind === 'wait' ? held.at : holdAfterToken(tokenWaitMs, rate, now);
+    if (rateHold !== undefined) this.hold(account.id, rateHold);
     if (held?.kind === 'wait') {
       await this.wait(job, account.id, held);
       return undefined;
@@ -352,7 +417,9 @@ export class Dispatcher extends PollingWorker {
 
     const slot = await guarded(limits.acquireSlot(account.id, account.limits?.concurrency));
     if (slot === undefined) {
-      await this.wait(job, account.id, checkSlot({ slot: false, paced, rate, now: this.o.now().getTime() })!);
+      const full = checkSlot({ slot: false, paced, rate, now: this.o.now().getTime() })!;
+      this.hold(account.id, full.at);
+      await this.wait(job, account.id, full);
     }
     return slot;
   }
@@ -431,6 +498,8 @@ export class Dispatcher extends PollingWorker {
         });
         return;
       case 'wait':
+        // The provider throttles the account, or its breaker opened: so do its other jobs.
+        this.hold(job.channelAccountId, this.o.now().getTime() + decision.inMs);
         await this.requeue(job, decision.why, decision.code, decision.reason, decision.inMs, {
           countAttempt: false,
           ...(decision.lastError !== undefined ? { lastError: decision.lastError } : {}),
@@ -577,7 +646,13 @@ export class Dispatcher extends PollingWorker {
     const cached = this.accounts.get(job.channelAccountId);
     if (cached && this.o.now().getTime() - cached.loadedAt < ACCOUNT_REFRESH_MS) return cached.account;
     const account = await this.o.store.channelAccounts.get(job.tenantId, job.channelAccountId);
-    if (account) this.accounts.set(account.id, { account, loadedAt: this.o.now().getTime() });
+    if (account) {
+      const connector = this.o.connectors[account.channel];
+      const room = connector
+        ? claimRoom(this.rateFor(account, connector), account.limits?.concurrency)
+        : Number.POSITIVE_INFINITY;
+      this.accounts.set(account.id, { account, loadedAt: this.o.now().getTime(), room });
+    }
     return account;
   }
 

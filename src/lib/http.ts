@@ -6,7 +6,7 @@
  * safe to resend) from those where it may have been acted on (`maybe_sent`: a resend could
  * duplicate the message). The dispatcher decides what to do with each.
  */
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import type { HttpResponse } from './http-response.ts';
 import { type DestinationGuard, FORBIDDEN_DESTINATION } from './ssrf-guard.ts';
 
@@ -47,7 +47,10 @@ function classifyTransport(error: unknown): TransportError {
 export interface HttpClientOptions {
   /** Connections per origin. */
   connections?: number;
-  /** Time allowed for the answer's headers and for its body, each. */
+  /**
+   * Time allowed for the whole exchange, counted from when the request is written to its
+   * connection: a wait for a free connection never eats into it.
+   */
   timeoutMs?: number;
   /** Largest answer body read; providers answer small JSON, and callback endpoints are untrusted. */
   maxResponseBytes?: number;
@@ -55,8 +58,58 @@ export interface HttpClientOptions {
   guard?: DestinationGuard;
 }
 
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** Our deadline ran out while the request was on the wire: the provider may have it. */
+export const DEADLINE = 'UND_ERR_DEADLINE';
+
+/**
+ * One deadline for the whole exchange, body included, started when undici writes the request to
+ * a connection (onRequestStart), not when the call was made: time spent waiting for a free
+ * connection is ours, and counting it made sends fail as maybe_sent under load that the provider
+ * answered in time. undici's own bodyTimeout only bounds the gaps between chunks, so without this
+ * a peer trickling bytes could hold a connection for hours.
+ */
+function deadlineFromWrite(ms: number): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    };
+    return dispatch(opts, {
+      onRequestStart(controller, context) {
+        stop();
+        timer = setTimeout(() => {
+          const error = Object.assign(
+            new Error(`no complete answer within ${ms} ms of writing the request`),
+            {
+              code: DEADLINE,
+            },
+          );
+          controller.abort(error);
+        }, ms);
+        handler.onRequestStart?.(controller, context);
+      },
+      onRequestUpgrade: (controller, statusCode, headers, socket) =>
+        handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+      onResponseStart: (controller, statusCode, headers, statusMessage) =>
+        handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
+      onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+      onResponseEnd(controller, trailers) {
+        stop();
+        handler.onResponseEnd?.(controller, trailers);
+      },
+      onResponseError(controller, error) {
+        stop();
+        handler.onResponseError?.(controller, error);
+      },
+    });
+  };
+}
+
 export class HttpClient {
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly guard: DestinationGuard | undefined;
@@ -68,11 +121,11 @@ export class HttpClient {
     this.agent = new Agent({
       connections: options.connections ?? 64,
       keepAliveTimeout: 30_000,
-      connectTimeout: 5_000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       ...(options.guard ? { connect: { lookup: options.guard.lookup } } : {}),
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
-    });
+    }).compose(deadlineFromWrite(this.timeoutMs));
   }
 
   /** POSTs a body (a string is sent as is, anything else as JSON) and reads the whole answer. */
@@ -88,9 +141,10 @@ export class HttpClient {
         dispatcher: this.agent,
         headers: { 'content-type': 'application/json', ...headers },
         body: payload,
-        // One deadline for the whole exchange, body included: undici's own timeouts only bound the
-        // gaps between chunks, so a peer trickling bytes could otherwise hold a slot for hours.
-        signal: AbortSignal.timeout(this.timeoutMs),
+        // The exchange's own deadline starts when the request is written (deadlineFromWrite); this
+        // one, from the call, only bounds a wait for a connection that never comes, and is long
+        // enough (connect + twice the timeout) never to cut off an exchange that met its own.
+        signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS + 2 * this.timeoutMs),
       });
     } catch (error) {
       throw classifyTransport(error);

@@ -17,6 +17,8 @@ import {
   checkRate,
   checkSlot,
   checkTurn,
+  claimRoom,
+  holdAfterToken,
   retryOrGiveUp,
   waitForLimits,
 } from '../../src/dispatch/decide.ts';
@@ -254,6 +256,30 @@ describe('the delivery limits', () => {
     },
   ])('in-flight slot $slot, paced $paced', ({ slot, paced, expected }) => {
     expect(checkSlot({ slot, paced, rate: RATE, now: NOW })).toEqual(expected);
+  });
+});
+
+describe('before the claim: what an account may have in hand', () => {
+  it.each([
+    { rate: { perSecond: 1, burst: 1 }, concurrency: undefined, room: 2 },
+    { rate: { perSecond: 20, burst: 5 }, concurrency: undefined, room: 25 },
+    { rate: { perSecond: 100, burst: 100 }, concurrency: 4, room: 4 },
+    { rate: { perSecond: 0.1, burst: 1 }, concurrency: undefined, room: 1 },
+    { rate: { perSecond: 100, burst: 100 }, concurrency: 0, room: 1 },
+  ])('$rate.perSecond/s, burst $rate.burst, $concurrency slots: $room', ({ rate, concurrency, room }) => {
+    expect(claimRoom(rate, concurrency)).toBe(room);
+  });
+
+  it.each([
+    // The next token comes within the inline wait: claim as usual.
+    { tokenWait: 0, rate: { perSecond: 1, burst: 1 }, until: undefined },
+    { tokenWait: 0, rate: { perSecond: 100, burst: 100 }, until: undefined },
+    { tokenWait: 500, rate: { perSecond: 10, burst: 10 }, until: undefined },
+    // One a second, this token a second ahead: the next is two seconds out, held for one.
+    { tokenWait: 1_000, rate: { perSecond: 1, burst: 1 }, until: NOW + 1_000 },
+    { tokenWait: 5_000, rate: { perSecond: 0.5, burst: 1 }, until: NOW + 6_000 },
+  ])('token $tokenWait ms ahead at $rate.perSecond/s: held until $until', ({ tokenWait, rate, until }) => {
+    expect(holdAfterToken(tokenWait, rate, NOW)).toBe(until);
   });
 });
 

@@ -103,9 +103,9 @@ describe('bad input', () => {
 
   it('unknown fields, at the top and inside the message', async () => {
     await expectProblem(
-      { channel: 'line', to: LINE_USER, message: { type: 'text', text: 'hi', colour: 'red' }, priority: 1 },
+      { channel: 'line', to: LINE_USER, message: { type: 'text', text: 'hi', colour: 'red' }, urgency: 1 },
       400,
-      ['/message/colour', '/priority'],
+      ['/message/colour', '/urgency'],
     );
   });
 

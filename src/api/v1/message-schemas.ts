@@ -171,6 +171,14 @@ export const sendRequestSchema = (connectors: ConnectorRegistry) =>
           description: 'Never send after this instant; the message ends `expired`.',
         }),
       ),
+      priority: Type.Optional(
+        StringEnum(
+          ['transactional', 'bulk'],
+          'Which dispatch lane the messages wait in: `transactional` ones go before any `bulk` one, ' +
+            'and each lane is shared round robin across tenants and channel accounts. Default: ' +
+            '`transactional` for one recipient, `bulk` for several.',
+        ),
+      ),
     },
     { additionalProperties: false, $id: 'SendRequest' },
   );

@@ -19,6 +19,23 @@ export interface Job {
   interrupted: boolean;
 }
 
+/**
+ * Which lane a job waits in. Every claim serves `priority` first (single sends and sends marked
+ * transactional), then `bulk` (batches); within a lane it shares the claim round robin across
+ * tenants, then across each tenant's accounts, each account's jobs oldest-due first.
+ */
+export type QueueLane = 'priority' | 'bulk';
+
+export interface ClaimOptions {
+  /**
+   * At most this many jobs of an account in this claim; 0 leaves its jobs untouched (its breaker
+   * is open, its rate has no token for a while, its in-flight slots are full). Accounts not listed
+   * are limited only by the claim's size. Holding them back here, rather than claiming and handing
+   * them back, is what keeps a held backlog free: nothing is read past the index or written.
+   */
+  accountCaps?: ReadonlyMap<string, number>;
+}
+
 export interface JobQueue {
   /**
    * The jobs live in the store's own tables (the embedded queue): a status change made with
@@ -26,8 +43,12 @@ export interface JobQueue {
    * (BullMQ) is told with `ack`.
    */
   readonly finishedByStore: boolean;
-  /** Claims up to `limit` due jobs, leasing them for `leaseMs`, and counts the attempt. */
-  claim(now: Date, limit: number, leaseMs: number): Promise<Job[]>;
+  /**
+   * Claims up to `limit` due jobs, leasing them for `leaseMs`, and counts the attempt: the
+   * priority lane first, then round robin across tenants and their accounts (QueueLane), within
+   * `options.accountCaps`.
+   */
+  claim(now: Date, limit: number, leaseMs: number, options?: ClaimOptions): Promise<Job[]>;
   /** Removes a finished job. */
   ack(messageId: string): Promise<void>;
   /**
@@ -47,6 +68,9 @@ export interface JobQueue {
   releaseLeases(now: Date): Promise<number>;
   /** Jobs due at or before `now` and not leased (for readiness and metrics). */
   depth(now: Date): Promise<number>;
-  /** Milliseconds until the next job becomes due, if any is waiting. */
-  nextDueInMs(now: Date): Promise<number | undefined>;
+  /**
+   * Milliseconds until the next job becomes due, if any is waiting; with `options`, of the
+   * accounts a claim with them could take from (those capped at 0 are left out).
+   */
+  nextDueInMs(now: Date, options?: ClaimOptions): Promise<number | undefined>;
 }

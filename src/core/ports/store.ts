@@ -8,6 +8,7 @@
  */
 import type { Degradation, NumberedChoice, ProviderRequest } from '../vocabulary/channel.ts';
 import type { MessageStatus } from '../vocabulary/status.ts';
+import type { QueueLane } from './queue.ts';
 
 export interface Tenant {
   id: string;
@@ -123,6 +124,11 @@ export interface AcceptBatch {
    */
   callbackEvents?: readonly string[] | undefined;
   expiresAt?: string | undefined;
+  /**
+   * The dispatch lane of its jobs (QueueLane). Default: `priority` for a single recipient,
+   * `bulk` for more.
+   */
+  lane?: QueueLane | undefined;
   recipients: NewRecipient[];
   /** Stored in the same transaction as the messages; the replayed answer of a repeated request. */
   idempotency?: IdempotencyRecord;

@@ -7,6 +7,7 @@
 import type { CallbackPayloads } from '../../core/callbacks.ts';
 import type { AcceptBatch, AcceptResult, IdempotencyRecord } from '../../core/ports/store.ts';
 import { callbackEventMask } from '../../core/vocabulary/callback-events.ts';
+import { laneCode } from '../rows/fair-claim.ts';
 import { type IdempotencyRow, queuedCallbackRows, toIdempotencyRecord } from '../rows/messages.ts';
 import { wanting } from '../rows/webhooks.ts';
 import {
@@ -98,7 +99,7 @@ const overCap = async (tx: Tx, batch: AcceptBatch): Promise<string[]> => {
 };
 
 /**
- * The CTEs that insert a batch's messages and their jobs from `messageParams` ($1-$22); `where`
+ * The CTEs that insert a batch's messages and their jobs from `messageParams` ($1-$23); `where`
  * may make them conditional.
  */
 const messagesAndJobsCtes = (where = '') => `r AS (
@@ -114,8 +115,8 @@ const messagesAndJobsCtes = (where = '') => `r AS (
          $18, $19, $19, r.choices, r.contact_id, r.forced, $20, r.policy, $21, $22::integer
        FROM r
      ), queued AS (
-       INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts)
-       SELECT r.id, $10, $12, r.run_at, 0 FROM r
+       INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts, lane)
+       SELECT r.id, $10, $12, r.run_at, 0, $23::smallint FROM r
      )`;
 
 const messageParams = (batch: AcceptBatch): unknown[] => {
@@ -144,6 +145,7 @@ const messageParams = (batch: AcceptBatch): unknown[] => {
     batch.template ? JSON.stringify(batch.template) : null,
     batch.policyGroup ?? null,
     callbackEventMask(batch.callbackEvents),
+    laneCode(batch),
   ];
 };
 
@@ -193,10 +195,10 @@ export async function acceptAlone(
     batch.tenantId,
     `WITH checks AS (
        SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant_id = $10 AND state = 'enabled') AS subscribed,
-         $32::boolean AND ${AGENT_OWNS_ANY('$10', '$12', '$2::text[]')} AS owned
+         $33::boolean AND ${AGENT_OWNS_ANY('$10', '$12', '$2::text[]')} AS owned
      ), guard AS (SELECT NOT (subscribed OR owned) AS ok FROM checks),
      ${messagesAndJobsCtes('WHERE (SELECT ok FROM guard)')}, outbox AS (
-       ${outboxInsertSql(23, 'WHERE (SELECT ok FROM guard)')}
+       ${outboxInsertSql(24, 'WHERE (SELECT ok FROM guard)')}
      )
      SELECT subscribed, owned FROM checks`,
     [...messageParams(batch), ...outboxParams(ownRows), batch.refuseAgentOwned === true],

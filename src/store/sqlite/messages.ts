@@ -14,6 +14,7 @@ import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { isForward, MAYBE_SENT } from '../../core/vocabulary/status.ts';
 import { coalesced } from '../../lib/coalesce.ts';
 import type { OutboxRow } from '../rows/callbacks.ts';
+import { laneCode } from '../rows/fair-claim.ts';
 import {
   clickedCallbackRows,
   hasExpired,
@@ -63,7 +64,7 @@ export function createMessageRepository(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertJob = prepare(
-    'INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts) VALUES (?, ?, ?, ?, 0)',
+    'INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts, lane) VALUES (?, ?, ?, ?, 0, ?)',
   );
   const insertCallback = prepare(
     `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at,
@@ -302,6 +303,7 @@ export function createMessageRepository(
           );
         }
         const runAt = Date.parse(acceptedAt);
+        const lane = laneCode(batch);
         const content = JSON.stringify(batch.content);
         const template = batch.template ? JSON.stringify(batch.template) : null;
         const { channel, channelAccountId, correlationId, callbackUrl, callbackData, expiresAt } = batch;
@@ -344,6 +346,7 @@ export function createMessageRepository(
             tenantId,
             channelAccountId,
             m.notBefore ? Math.max(runAt, Date.parse(m.notBefore)) : runAt,
+            lane,
           );
           outbox(queuedCallbackRows(payloads, batch, m, queuedEndpoints));
         }

@@ -374,4 +374,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE messages ADD COLUMN callback_events INTEGER;
     `,
   },
+  {
+    version: 17,
+    name: 'fair dispatch queue',
+    sql: `
+      -- 0: priority (single and transactional sends), 1: bulk (batches). Jobs queued before this
+      -- version wait in the bulk lane.
+      ALTER TABLE jobs ADD COLUMN lane INTEGER NOT NULL DEFAULT 1;
+      -- A claim walks the keys (lane, tenant, account) with a loose scan of this index and takes
+      -- each key's jobs oldest-due first from it (queue.ts).
+      CREATE INDEX jobs_fair ON jobs (lane, tenant_id, channel_account_id, run_at);
+    `,
+  },
 ];
