@@ -752,7 +752,7 @@ class DispatchThread {
         if (this.worker === worker) this.worker = undefined;
         if (!wasReady) {
           reject(failure ?? new Error(`the dispatch thread exited (code ${code}) before it was ready`));
-        } else if (!this.stopping) this.restartLater(code);
+        } else if (this.stopping === undefined) this.restartLater(code);
       });
     });
   }
@@ -765,13 +765,13 @@ class DispatchThread {
       'the dispatch thread stopped unexpectedly: no message is sent until it is started again',
     );
     setTimeout(() => {
-      if (this.stopping) return;
+      if (this.stopping !== undefined) return;
       void this.o
         .releaseLeases()
         .then(() => this.start())
         .catch((error: unknown) => {
           this.o.log.error({ err: error }, 'the dispatch thread could not be started again');
-          if (!this.stopping) this.restartLater(1);
+          if (this.stopping === undefined) this.restartLater(1);
         });
     }, delayMs);
   }
@@ -798,7 +798,7 @@ class DispatchThread {
 
 /**
  * The dispatch thread's body (dispatch-thread.ts runs it): its own connection to the embedded
- * file, which waits for the API's write lock as any connection does, and the dispatcher and the
+ * file, and the dispatcher and the
  * notifier on it. Resolves with the handler of the process's messages once both loops run.
  */
 export async function runDispatchThread(
@@ -809,8 +809,11 @@ export async function runDispatchThread(
   const { config } = data;
   const log = createLogger(config.logLevel);
   const backend = {
+    // Yielding too, rather than waiting in SQLite's busy handler: its sleeps grow to 100 ms, so
+    // the API's connection, retrying every millisecond, would take the lock first again and again
+    // and starve the thread's marks and outcomes.
     ...openSqlite(config, Buffer.from(data.masterKey, 'base64'), undefined, {
-      yieldWhenBusy: false,
+      yieldWhenBusy: true,
       onWebhooksChanged: (tenantId) => post({ type: 'webhooks', tenantId }),
     }),
     // The process holds the data directory's lock, and released the leases before starting us.
