@@ -1,26 +1,27 @@
 /**
  * The `omnigate` command. `start` (the default) runs the whole gateway in one process on the
- * embedded default: SQLite under ./data, the in-process dispatcher, the sandbox providers.
+ * embedded default: SQLite under ./data, the dispatcher in a thread of its own, the sandbox providers.
  * Scale-out (OMNIGATE_DATABASE_URL, OMNIGATE_REDIS_URL): `migrate` once, then any number of `api`
  * and `worker` processes.
  */
 import Fastify from 'fastify';
 import { EMULATORS } from './channels/registry.ts';
-import { loadConfig } from './config/config.ts';
+import { type Config, loadConfig } from './config/config.ts';
 import { apiKeyPrefix } from './lib/crypto.ts';
 import { type Gateway, startApiProcess, startGateway, startWorkerProcess } from './runtime.ts';
 import { sandboxHost } from './sandbox/host.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 
 async function start(): Promise<void> {
-  await serve(startGateway);
+  // The registry's channels with real time: dispatch may run in its own thread (runtime.ts).
+  await serve((config) => startGateway(config, { dispatchThread: config.dispatchThread }));
 }
 
 async function api(): Promise<void> {
   await serve(startApiProcess);
 }
 
-async function serve(startProcess: typeof startGateway): Promise<void> {
+async function serve(startProcess: (config: Config) => Promise<Gateway>): Promise<void> {
   const config = loadConfig();
   const gateway: Gateway = await startProcess(config);
   // A key generated now is shown in full, once. One set through OMNIGATE_API_KEY is the operator's

@@ -4,8 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join, relative, resolve } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
@@ -32,12 +35,15 @@ import { createSqliteBackend } from './store/sqlite/index.ts';
 import { callbackPayloads } from './webhooks/formats/registry.ts';
 import { NOTIFIER_CONCURRENCY, Notifier, type NotifierOptions } from './webhooks/notifier.ts';
 
+/** What the API's side holds of a polling worker, in this thread or the dispatch thread. */
+export type WorkerControl = Pick<Dispatcher, 'start' | 'kick' | 'stop' | 'isRunning'>;
+
 export interface Gateway {
   config: Config;
   store: Store;
   app: FastifyInstance;
-  dispatcher: Dispatcher;
-  notifier: Notifier;
+  dispatcher: WorkerControl;
+  notifier: WorkerControl;
   recorder: MemoryRecorder | undefined;
   boot: BootstrapResult;
   url: string;
@@ -107,6 +113,14 @@ export interface GatewayOptions {
   notifier?: Partial<Pick<NotifierOptions, 'schedule' | 'idleMs'>>;
   /** Leave the workers stopped (tests start them when they choose). */
   startWorkers?: boolean;
+  /**
+   * Run the dispatcher and the notifier in a worker thread with its own SQLite connection
+   * (`omnigate start` sets it from OMNIGATE_DISPATCH_THREAD). Only what can cross a thread may
+   * come with it: the registry's connectors and emulators, real time, the process's logger; so
+   * it refuses `connectors`, `emulators`, `logger`, `now`, `resolveAll` and `startWorkers: false`.
+   * Ignored with PostgreSQL, where `omnigate worker` processes do the same.
+   */
+  dispatchThread?: boolean;
   /** The API's clock (tests move it to see expiries). */
   now?: () => Date;
   /** Name resolution for callback destinations (tests point names at chosen addresses). */
@@ -135,11 +149,22 @@ interface OpenBackend {
   sandboxTags: SandboxTags;
   /** Keyed hash of presented credentials, derived from the same master key as the secret box. */
   credentialHash: CredentialHasher;
+  /** The master key itself, for the dispatch thread to open the same secrets. */
+  key: Buffer;
+  /** Forget a tenant's cached webhook subscriptions (another connection changed them). */
+  forgetWebhooks(tenantId: string): void;
   release(): void;
 }
 
+/** The embedded file shared with the dispatch thread: how this connection takes part. */
+interface SharedFile {
+  /** The API's connection never waits for the write lock (group-commit.ts). */
+  yieldWhenBusy: boolean;
+  onWebhooksChanged(tenantId: string): void;
+}
+
 /** The records and the dispatch queue: PostgreSQL when configured, else the embedded SQLite file. */
-async function openBackend(config: Config): Promise<OpenBackend> {
+async function openBackend(config: Config, shared?: SharedFile): Promise<OpenBackend> {
   // The master key may live in the data dir (sandbox mode), so the directory comes first.
   mkdirSync(config.dataDir, { recursive: true });
   if (config.databaseUrl && !config.masterKey && !config.masterKeyFile) {
@@ -148,15 +173,10 @@ async function openBackend(config: Config): Promise<OpenBackend> {
     throw new Error('OMNIGATE_DATABASE_URL needs OMNIGATE_MASTER_KEY, the same on every process');
   }
   const { key, inDataDir } = masterKey(config);
-  const secrets = createSecretBox(key);
-  // Omnigate's own callback bodies and each façade's notification shape, built by the store.
-  const payloads = callbackPayloads(FACADE_CALLBACK_FORMATS);
-  const keyNote = {
-    sandboxTags: new SandboxTags(key),
-    credentialHash: createCredentialHasher(key),
-    ...(inDataDir ? { masterKeyInDataDir: inDataDir } : {}),
-  };
   if (config.databaseUrl) {
+    const secrets = createSecretBox(key);
+    const payloads = callbackPayloads(FACADE_CALLBACK_FORMATS);
+    const keyNote = keyNoteOf(key, inDataDir);
     // Loaded only in scale-out mode, so the embedded default never loads the pg driver.
     const { createPostgresBackend } = await import('./store/postgres/index.ts');
     const backend = await createPostgresBackend({
@@ -165,22 +185,51 @@ async function openBackend(config: Config): Promise<OpenBackend> {
       callbackPayloads: payloads,
       poolSize: config.databasePoolSize,
     });
-    return { ...backend, ownsQueueAlone: false, ...keyNote, release: () => undefined };
+    return {
+      ...backend,
+      ownsQueueAlone: false,
+      ...keyNote,
+      forgetWebhooks: () => undefined,
+      release: () => undefined,
+    };
   }
   const releaseLock = lockDataDir(config.dataDir);
   try {
-    const backend = createSqliteBackend({
-      path: join(config.dataDir, 'omnigate.db'),
-      synchronous: config.sqliteSynchronous,
-      secrets,
-      callbackPayloads: payloads,
-    });
-    return { ...backend, ownsQueueAlone: true, ...keyNote, release: releaseLock };
+    return { ...openSqlite(config, key, inDataDir, shared), release: releaseLock };
   } catch (error) {
     // A database that cannot be opened (corrupt, unwritable) must not keep the directory locked.
     releaseLock();
     throw error;
   }
+}
+
+function keyNoteOf(key: Buffer, inDataDir: string | undefined) {
+  return {
+    key,
+    sandboxTags: new SandboxTags(key),
+    credentialHash: createCredentialHasher(key),
+    ...(inDataDir ? { masterKeyInDataDir: inDataDir } : {}),
+  };
+}
+
+/** The embedded file, opened by the process (under its lock) or by its dispatch thread. */
+function openSqlite(
+  config: Config,
+  key: Buffer,
+  inDataDir: string | undefined,
+  shared: SharedFile | undefined,
+): Omit<OpenBackend, 'release'> {
+  const backend = createSqliteBackend({
+    path: join(config.dataDir, 'omnigate.db'),
+    synchronous: config.sqliteSynchronous,
+    secrets: createSecretBox(key),
+    // Omnigate's own callback bodies and each façade's notification shape, built by the store.
+    callbackPayloads: callbackPayloads(FACADE_CALLBACK_FORMATS),
+    ...(shared
+      ? { yieldWhenBusy: shared.yieldWhenBusy, onWebhooksChanged: (t) => shared.onWebhooksChanged(t) }
+      : {}),
+  });
+  return { ...backend, ownsQueueAlone: true, ...keyNoteOf(key, inDataDir) };
 }
 
 /** The dispatcher and the callback notifier of one process, on the given backend. */
@@ -303,13 +352,27 @@ async function startProcess(
   roles: { workers: boolean },
 ): Promise<Gateway> {
   const config = runConfig(given, options.connectors ?? CONNECTORS);
-  const backend = await openBackend(config);
+  const threaded = roles.workers && options.dispatchThread === true && !config.databaseUrl;
+  if (threaded) refuseWhatCannotCross(options);
+  // The dispatch thread is started once the API listens; until then there is no one to tell.
+  const thread: { relay: (tenantId: string) => void } = { relay: () => undefined };
+  const backend = await openBackend(
+    config,
+    threaded ? { yieldWhenBusy: true, onWebhooksChanged: (t) => thread.relay(t) } : undefined,
+  );
   // A start that fails half-way (the port is taken, say) closes what it opened, in reverse: a
   // caller that retries, or a test that expects the failure, must not inherit open pools,
   // connections or the data-directory lock.
   const opened: Array<() => unknown> = [() => backend.release(), () => backend.store.close()];
   try {
-    return await launch(config, options, roles, backend, (close) => opened.push(close));
+    return await launch(
+      config,
+      options,
+      roles,
+      backend,
+      (close) => opened.push(close),
+      threaded ? thread : undefined,
+    );
   } catch (error) {
     for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => undefined);
     throw error;
@@ -322,6 +385,8 @@ async function launch(
   roles: { workers: boolean },
   backend: OpenBackend,
   onOpened: (close: () => unknown) => void,
+  /** Set when the dispatcher and the notifier run in the dispatch thread. */
+  threaded: { relay: (tenantId: string) => void } | undefined,
 ): Promise<Gateway> {
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
@@ -347,17 +412,38 @@ async function launch(
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   const localUrl = () => url;
   const recorder = sandbox ? new MemoryRecorder() : undefined;
-  const workers = createWorkers(
-    config,
-    options,
-    backend,
-    connectors,
-    log,
-    localUrl,
-    roles.workers ? 'gateway' : 'api',
-  );
-  onOpened(() => workers.close());
-  const { dispatcher, notifier, destinationGuard } = workers;
+  const dispatchThread = threaded
+    ? new DispatchThread({
+        data: {
+          config,
+          masterKey: backend.key.toString('base64'),
+          url,
+          ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+          ...(options.notifier ? { notifier: options.notifier } : {}),
+        },
+        log,
+        forgetWebhooks: (tenantId) => backend.forgetWebhooks(tenantId),
+        // A thread that died held leases no one else will finish: as at a start, they are due now.
+        releaseLeases: async () => {
+          await queue.releaseLeases(new Date());
+          await store.callbacks.releaseLeases(new Date());
+        },
+        stopWithinMs: config.providerTimeoutMs + SHUTDOWN_GRACE_MS,
+      })
+    : undefined;
+  if (threaded && dispatchThread) {
+    threaded.relay = (tenantId) => dispatchThread.post({ type: 'webhooks', tenantId });
+    onOpened(() => dispatchThread.stop());
+  }
+  const workers = dispatchThread
+    ? undefined
+    : createWorkers(config, options, backend, connectors, log, localUrl, roles.workers ? 'gateway' : 'api');
+  if (workers) onOpened(() => workers.close());
+  const dispatcher: WorkerControl = workers?.dispatcher ?? dispatchThread!.control('dispatcher');
+  const notifier: WorkerControl = workers?.notifier ?? dispatchThread!.control('notifier');
+  // Callback URLs are the tenants' choice, so their client refuses non-public addresses.
+  const destinationGuard =
+    workers?.destinationGuard ?? new DestinationGuard(config.webhookAllowlist, options.resolveAll);
   // Media URLs are the sender's choice like callback URLs, so the probe goes through the same guard.
   const mediaProbe =
     config.mediaProbeTimeoutMs > 0
@@ -393,7 +479,7 @@ async function launch(
       : (withCallbacks) => kicks?.publish(withCallbacks),
     ...(roles.workers ? { isReady: () => dispatcher.isRunning && notifier.isRunning } : {}),
     // An api process's Redis carries only kicks, which are hints: it is not a reason to be unready.
-    dependencies: workers.dependencies,
+    dependencies: workers?.dependencies ?? (() => ({})),
     publicUrl: localUrl,
     production: config.mode === 'production',
     ...(recorder
@@ -415,7 +501,8 @@ async function launch(
   });
   onOpened(() => app.close());
   await app.listen({ port, host: config.host });
-  if (roles.workers && options.startWorkers !== false) {
+  if (dispatchThread) await dispatchThread.start();
+  else if (roles.workers && options.startWorkers !== false) {
     dispatcher.start();
     notifier.start();
   }
@@ -440,7 +527,7 @@ async function launch(
       const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await app.close();
       clearTimeout(force);
-      await workers.close();
+      await workers?.close();
       await mediaProbe?.close();
       await kicks?.close();
       await store.close();
@@ -530,4 +617,236 @@ function freePort(host: string): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The dispatch thread's module, beside this one: `.ts` under tsx and vitest, `.js` once built. */
+const HERE = fileURLToPath(import.meta.url);
+const DISPATCH_THREAD_ENTRY = new URL(`./dispatch-thread${extname(HERE)}`, import.meta.url);
+
+/**
+ * How a Worker is started on the dispatch thread's module. Compiled, directly. Uncompiled, the
+ * thread needs tsx's loader, and on Node 20 a worker's `--import` does not apply to its own entry:
+ * a two-line bootstrap registers tsx's hooks in the thread, then imports the entry through them.
+ */
+function dispatchThreadWorker(workerData: DispatchThreadData): Worker {
+  if (extname(HERE) !== '.ts') return new Worker(DISPATCH_THREAD_ENTRY, { workerData });
+  const tsx = JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve('tsx/package.json'), 'utf8'),
+  ) as {
+    exports: Record<string, { import?: { default?: string } }>;
+  };
+  const api = tsx.exports['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
+  const apiUrl = new URL(api, pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))).href;
+  const bootstrap = `import(${JSON.stringify(apiUrl)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(DISPATCH_THREAD_ENTRY.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** What the process hands its dispatch thread: plain data only, as it crosses by copy. */
+export interface DispatchThreadData {
+  config: RunConfig;
+  /** base64 of the master key the process read (or made, in sandbox mode). */
+  masterKey: string;
+  /** The gateway's own URL, where the sandbox emulators are. */
+  url: string;
+  dispatcher?: GatewayOptions['dispatcher'];
+  notifier?: GatewayOptions['notifier'];
+}
+
+/** Messages to the dispatch thread. */
+export type ToDispatchThread =
+  | { type: 'kick'; worker: 'dispatcher' | 'notifier' }
+  | { type: 'webhooks'; tenantId: string }
+  | { type: 'stop' };
+
+/** Messages from it. */
+export type FromDispatchThread = { type: 'ready' } | { type: 'webhooks'; tenantId: string };
+
+function refuseWhatCannotCross(options: GatewayOptions): void {
+  const given = (['connectors', 'emulators', 'logger', 'now', 'resolveAll'] as const).filter(
+    (name) => options[name] !== undefined,
+  );
+  if (options.startWorkers === false) given.push('startWorkers' as never);
+  if (given.length > 0) {
+    throw new Error(
+      `dispatchThread runs the registry's channels with real time in a worker thread; it cannot take GatewayOptions ${given.join(', ')} (leave dispatchThread off to run them in this thread)`,
+    );
+  }
+}
+
+/**
+ * The process's side of the dispatch thread: starts it, forwards kicks and webhook-cache news,
+ * and stops it. A thread that dies unexpectedly (an uncaught error) is logged, its leases are
+ * released and it is started again, after 1 s and then twice as long each time it dies again
+ * within a minute (at most 30 s); the API keeps accepting meanwhile and /readyz says not ready.
+ */
+class DispatchThread {
+  private worker: Worker | undefined;
+  private ready = false;
+  private stopping: Promise<void> | undefined;
+  private restarts = 0;
+  private startedAt = 0;
+
+  constructor(
+    private readonly o: {
+      data: DispatchThreadData;
+      log: Logger;
+      forgetWebhooks(tenantId: string): void;
+      releaseLeases(): Promise<void>;
+      /** How long in-flight attempts get to finish at a stop before the thread is ended. */
+      stopWithinMs: number;
+    },
+  ) {}
+
+  get isRunning(): boolean {
+    return this.ready;
+  }
+
+  post(message: ToDispatchThread): void {
+    this.worker?.postMessage(message);
+  }
+
+  /**
+   * The thread's dispatcher or notifier, as the API side sees it. Kicks asked for in one turn
+   * of the event loop (a burst of accepts) cross as one message.
+   */
+  control(worker: 'dispatcher' | 'notifier'): WorkerControl {
+    const running = () => this.ready;
+    return {
+      start: () => undefined,
+      kick: () => this.kick(worker),
+      stop: () => this.stop(),
+      get isRunning() {
+        return running();
+      },
+    };
+  }
+
+  private readonly kicks = new Set<'dispatcher' | 'notifier'>();
+
+  private kick(worker: 'dispatcher' | 'notifier'): void {
+    if (this.kicks.size === 0) {
+      setImmediate(() => {
+        for (const w of this.kicks) this.post({ type: 'kick', worker: w });
+        this.kicks.clear();
+      });
+    }
+    this.kicks.add(worker);
+  }
+
+  /** Resolves once the thread has opened the database and started its loops. */
+  start(): Promise<void> {
+    return new Promise<void>((resolvePromise, reject) => {
+      const worker = dispatchThreadWorker(this.o.data);
+      this.worker = worker;
+      this.startedAt = Date.now();
+      let failure: unknown;
+      worker.on('message', (message: FromDispatchThread) => {
+        if (message.type === 'ready') {
+          this.ready = true;
+          resolvePromise();
+        } else if (message.type === 'webhooks') this.o.forgetWebhooks(message.tenantId);
+      });
+      worker.on('error', (error) => {
+        failure = error;
+        this.o.log.error({ err: error }, 'the dispatch thread failed');
+      });
+      worker.on('exit', (code) => {
+        const wasReady = this.ready;
+        this.ready = false;
+        if (this.worker === worker) this.worker = undefined;
+        if (!wasReady) {
+          reject(failure ?? new Error(`the dispatch thread exited (code ${code}) before it was ready`));
+        } else if (this.stopping === undefined) this.restartLater(code);
+      });
+    });
+  }
+
+  private restartLater(code: number): void {
+    if (Date.now() - this.startedAt > 60_000) this.restarts = 0;
+    const delayMs = Math.min(30_000, 1_000 * 2 ** this.restarts++);
+    this.o.log.error(
+      { code, restartInMs: delayMs },
+      'the dispatch thread stopped unexpectedly: no message is sent until it is started again',
+    );
+    setTimeout(() => {
+      if (this.stopping !== undefined) return;
+      void this.o
+        .releaseLeases()
+        .then(() => this.start())
+        .catch((error: unknown) => {
+          this.o.log.error({ err: error }, 'the dispatch thread could not be started again');
+          if (this.stopping === undefined) this.restartLater(1);
+        });
+    }, delayMs);
+  }
+
+  /** Asks the thread to finish its in-flight attempts and close its connection; ends it if it takes too long. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const worker = this.worker;
+      if (!worker) return;
+      const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+      worker.postMessage({ type: 'stop' } satisfies ToDispatchThread);
+      const force = setTimeout(() => {
+        this.o.log.warn(
+          'the dispatch thread did not stop in time: ending it (its leases are released at the next start)',
+        );
+        void worker.terminate();
+      }, this.o.stopWithinMs);
+      await exited;
+      clearTimeout(force);
+    })();
+    return this.stopping;
+  }
+}
+
+/**
+ * The dispatch thread's body (dispatch-thread.ts runs it): its own connection to the embedded
+ * file, and the dispatcher and the
+ * notifier on it. Resolves with the handler of the process's messages once both loops run.
+ */
+export async function runDispatchThread(
+  data: DispatchThreadData,
+  post: (message: FromDispatchThread) => void,
+  exit: () => void,
+): Promise<(message: ToDispatchThread) => void> {
+  const { config } = data;
+  const log = createLogger(config.logLevel);
+  const backend = {
+    // Yielding too, rather than waiting in SQLite's busy handler: its sleeps grow to 100 ms, so
+    // the API's connection, retrying every millisecond, would take the lock first again and again
+    // and starve the thread's marks and outcomes.
+    ...openSqlite(config, Buffer.from(data.masterKey, 'base64'), undefined, {
+      yieldWhenBusy: true,
+      onWebhooksChanged: (tenantId) => post({ type: 'webhooks', tenantId }),
+    }),
+    // The process holds the data directory's lock, and released the leases before starting us.
+    release: () => undefined,
+  };
+  const options: GatewayOptions = {
+    ...(data.dispatcher ? { dispatcher: data.dispatcher } : {}),
+    ...(data.notifier ? { notifier: data.notifier } : {}),
+  };
+  // No API shares this thread's event loop, so it claims in the larger batches of a worker process.
+  const workers = createWorkers(config, options, backend, CONNECTORS, log, () => data.url, 'worker');
+  const { dispatcher, notifier } = workers;
+  dispatcher.start();
+  notifier.start();
+  let stopping = false;
+  return (message) => {
+    if (message.type === 'kick') {
+      if (message.worker === 'dispatcher') dispatcher.kick();
+      else notifier.kick();
+    } else if (message.type === 'webhooks') backend.forgetWebhooks(message.tenantId);
+    else if (message.type === 'stop' && !stopping) {
+      stopping = true;
+      void (async () => {
+        await dispatcher.stop();
+        await notifier.stop();
+        await workers.close();
+        await backend.store.close();
+        exit();
+      })();
+    }
+  };
 }

@@ -46,6 +46,12 @@ export interface Config {
    */
   connections: ConnectionLimits;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /**
+   * `omnigate start` on the embedded file runs the dispatcher and the callback notifier in a
+   * worker thread with its own SQLite connection, so the API and dispatch use both cores
+   * (OMNIGATE_DISPATCH_THREAD, `on` by default; `off` runs them on the API's thread).
+   */
+  dispatchThread: boolean;
   /** Sends in flight at once in this process. */
   dispatchConcurrency: number;
   /**
@@ -214,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: int(env.OMNIGATE_BODY_LIMIT_BYTES, 1024 * 1024, 'OMNIGATE_BODY_LIMIT_BYTES'),
     connections: connectionLimits(env),
     sqliteSynchronous: sync,
+    dispatchThread: onOff(env.OMNIGATE_DISPATCH_THREAD, true, 'OMNIGATE_DISPATCH_THREAD'),
     dispatchConcurrency: int(env.OMNIGATE_DISPATCH_CONCURRENCY, 256, 'OMNIGATE_DISPATCH_CONCURRENCY'),
     ...leaseAndTimeout(env),
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -230,6 +237,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { videoPreviewUrl: videoPreviewUrl(env.OMNIGATE_VIDEO_PREVIEW_URL) }
       : {}),
   };
+}
+
+function onOff(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`${name} must be 'on' or 'off', got '${value}'`);
 }
 
 /** LINE fetches a preview image over HTTPS only: anything else would be refused with every video. */

@@ -14,14 +14,20 @@ export interface OpenOptions {
   /** File path, or ':memory:' for tests. */
   path: string;
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * How long a statement waits for a lock another connection holds (default 5 s). The API's
+   * connection beside the dispatch thread waits 0: its group committer retries later instead
+   * (group-commit.ts), since a wait inside better-sqlite3 stops the whole event loop.
+   */
+  busyTimeoutMs?: number;
 }
 
-export function openDatabase({ path, synchronous = 'FULL' }: OpenOptions): Db {
+export function openDatabase({ path, synchronous = 'FULL', busyTimeoutMs = 5000 }: OpenOptions): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;

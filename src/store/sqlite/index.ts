@@ -24,18 +24,27 @@ import { createWebhookRepository } from './webhooks.ts';
 export interface Backend {
   store: Store;
   queue: JobQueue;
+  /**
+   * Drops what this connection remembers of a tenant's webhook subscriptions, after another
+   * connection to the same file changed them (the dispatch thread's, runtime.ts).
+   */
+  forgetWebhooks(tenantId: string): void;
 }
 
 export interface SqliteBackendOptions extends OpenOptions {
   secrets: SecretBox;
   /** Builds the callback bodies the store queues with each status change (runtime.ts composes it). */
   callbackPayloads: CallbackPayloads;
+  /** Another connection writes the same file and this one must never wait for its lock. */
+  yieldWhenBusy?: boolean;
+  /** Told, after the commit, of each tenant whose subscriptions this connection changed. */
+  onWebhooksChanged?: (tenantId: string) => void;
 }
 
 export function createSqliteBackend(options: SqliteBackendOptions): Backend {
-  const db = openDatabase(options);
-  const writer = new GroupCommitter(db);
-  const webhooks = createWebhookRepository(db, writer, options.secrets);
+  const db = openDatabase(options.yieldWhenBusy ? { ...options, busyTimeoutMs: 0 } : options);
+  const writer = new GroupCommitter(db, undefined, options.yieldWhenBusy);
+  const webhooks = createWebhookRepository(db, writer, options.secrets, options.onWebhooksChanged);
   const conversations = createConversationRepository(db, writer);
   const messages = createMessageRepository(
     db,
@@ -65,5 +74,5 @@ export function createSqliteBackend(options: SqliteBackendOptions): Backend {
       db.close();
     },
   };
-  return { store, queue: createSqliteQueue(db, writer) };
+  return { store, queue: createSqliteQueue(db, writer), forgetWebhooks: webhooks.forget };
 }

@@ -26,7 +26,9 @@ export function createWebhookRepository(
   db: Db,
   writer: GroupCommitter,
   box: SecretBox,
-): { repository: WebhookRepository; subscribers: Subscribers } {
+  /** Another connection caches them too (the dispatch thread's): it is told after the commit. */
+  onChanged?: (tenantId: string) => void,
+): { repository: WebhookRepository; subscribers: Subscribers; forget: (tenantId: string) => void } {
   const prepare = statementCache(db);
   const selectForTenant = prepare('SELECT * FROM webhook_endpoints WHERE tenant_id = ? ORDER BY id');
   const selectOne = prepare('SELECT * FROM webhook_endpoints WHERE tenant_id = ? AND id = ?');
@@ -43,7 +45,13 @@ export function createWebhookRepository(
     }
     return wanting(endpoints, eventType);
   };
-  const changed = (tenantId: string) => enabledByTenant.delete(tenantId);
+  const forget = (tenantId: string) => void enabledByTenant.delete(tenantId);
+  const changed = (tenantId: string) => {
+    forget(tenantId);
+    // Inside the group's transaction: a microtask runs once its commit is done, so the other
+    // connection cannot reload the old rows after hearing of the change.
+    if (onChanged) queueMicrotask(() => onChanged(tenantId));
+  };
 
   const repository: WebhookRepository = {
     create(e, secret) {
@@ -165,5 +173,5 @@ export function createWebhookRepository(
       });
     },
   };
-  return { repository, subscribers };
+  return { repository, subscribers, forget };
 }
