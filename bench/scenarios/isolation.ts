@@ -10,7 +10,15 @@
  * shown beside). Goal: p99 ≤ 1 s on every lane. It also waits for the drain to end and reports
  * the gateway's RSS once the backlog is accepted and its peak during the drain.
  */
-import { type Helpers, providerProbes, providerStats, reset, sinkProbes, sinkStats, until } from '../measure.ts';
+import {
+  type Helpers,
+  providerProbes,
+  providerStats,
+  reset,
+  sinkProbes,
+  sinkStats,
+  until,
+} from '../measure.ts';
 import { createAccount, queueBacklog, recipientFor, sendOne, type Target } from '../omnigate.ts';
 import { OPTIONS } from '../options.ts';
 import { currentRss, peakRss, stopped } from '../processes.ts';
@@ -121,6 +129,8 @@ export async function isolation(h: Helpers): Promise<void> {
       if (lane.unsupported) {
         console.log(`  ${lane.name.padEnd(30)} unsupported: ${lane.unsupported}`);
         verdicts.push(`${lane.name} unsupported`);
+        // The goal asks for the lane: a gateway without it does not meet it.
+        met = false;
         continue;
       }
       const toCallback = lane.probes.flatMap((p) => (atSink[p.id] ? [atSink[p.id]!.at - p.acceptedAt] : []));
