@@ -89,7 +89,9 @@ export async function isolation(h: Helpers): Promise<void> {
           if (answer.status === 202 && answer.id)
             lane.probes.push({ label, id: answer.id, acceptedAt: answer.acceptedAt });
           else if (answer.status === 400 && Object.keys(lane.extra).length) {
-            lane.unsupported = `the gateway refused ${JSON.stringify(lane.extra)} with 400: ${JSON.stringify(answer.body).slice(0, 300)}`;
+            const detail =
+              (answer.body as { detail?: string }).detail ?? JSON.stringify(answer.body).slice(0, 200);
+            lane.unsupported = `the gateway refused ${JSON.stringify(lane.extra)} with 400: ${detail}`;
           } else
             throw new Error(
               `probe on ${lane.name} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
