@@ -64,3 +64,25 @@ export async function pool(
   );
   return latencies;
 }
+
+/** A POST whose answer the caller reads whatever its status: the status and the parsed body. */
+export async function postForAnswer(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: unknown }> {
+  const res = await request(url, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: the text itself is the answer.
+  }
+  return { status: res.statusCode, body: parsed };
+}

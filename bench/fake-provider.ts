@@ -8,6 +8,12 @@
  *     `dlr=<port>` (`--kannel-dlr delivered`) it then reports delivery the way a generic SMSC does:
  *     GET http://127.0.0.1:<port>/?dlr-mask=1&dlr-mid=<n>&to=<to>, on Kannel's SMSC port.
  *   - GET /_bench/stats: hits and the time of the last one; POST /_bench/reset zeroes them.
+ * The scenarios steer it through the text of the message, so only the messages that ask for it are
+ * affected and the workloads' own sends stay at 0 ms:
+ *   - `bench-delay=<ms>` in the request body: answers after that long (a slow provider);
+ *   - `bench-status=<code>` (a 4xx or 5xx): answers with that error (a failing provider, which
+ *     opens the account's breaker);
+ *   - `probe-<label>`: the time of the hit is kept under the label; GET /_bench/probes reads them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent, request } from 'undici';
@@ -18,6 +24,8 @@ let lastHitAt = 0;
 let reportsPosted = 0;
 let reportFailures = 0;
 let nextId = 1;
+/** Hit times of the probe messages, by label. */
+let probes = new Map<string, number>();
 
 const reports = new Agent({ connections: 16, keepAliveTimeout: 30_000 });
 
@@ -32,8 +40,34 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(bytes);
 }
 
+/** What the body asks of the provider, read only when it carries a marker (W1/W2 never do). */
+function steering(body: string): { delayMs: number; status: number } {
+  let delayMs = 0;
+  let status = 200;
+  if (body.includes('bench-') || body.includes('probe-')) {
+    delayMs = Number(body.match(/bench-delay=(\d+)/)?.[1] ?? 0);
+    status = Number(body.match(/bench-status=([45]\d\d)/)?.[1] ?? 200);
+    const probe = body.match(/probe-([\w-]+)/)?.[1];
+    if (probe && !probes.has(probe)) probes.set(probe, epochMs());
+  }
+  return { delayMs, status };
+}
+
 function channelSend(req: IncomingMessage, res: ServerResponse, body: string): void {
+  const { delayMs, status } = steering(body);
+  if (delayMs > 0) {
+    setTimeout(() => answerSend(req, res, body, status), delayMs);
+    return;
+  }
+  answerSend(req, res, body, status);
+}
+
+function answerSend(req: IncomingMessage, res: ServerResponse, body: string, status: number): void {
   hit();
+  if (status !== 200) {
+    json(res, status, { ok: false, error_code: status, description: 'Bench: asked to fail' });
+    return;
+  }
   let chatId: unknown = 0;
   let text: unknown = '';
   if (req.url?.endsWith('/sendMessage')) {
@@ -87,11 +121,14 @@ const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname === '/_bench/stats') {
       json(res, 200, { hits, lastHitAt, reportsPosted, reportFailures });
+    } else if (url.pathname === '/_bench/probes') {
+      json(res, 200, Object.fromEntries(probes));
     } else if (url.pathname === '/_bench/reset') {
       hits = 0;
       lastHitAt = 0;
       reportsPosted = 0;
       reportFailures = 0;
+      probes = new Map();
       json(res, 200, {});
     } else if (url.pathname === '/kannel/send') {
       kannelSend(url, res);

@@ -27,6 +27,7 @@ interface SinkStats {
   byStatus: Record<string, number>;
   finals: number;
   failed: number;
+  failedByCode: Record<string, number>;
   duplicates: number;
   lastFinalAt: number;
   lastAt: number;
@@ -58,8 +59,13 @@ export interface Figures {
   };
 }
 
-const providerStats = (h: Helpers) => getJson<ProviderStats>(`${h.provider}/_bench/stats`);
-const sinkStats = (h: Helpers) => getJson<SinkStats>(`${h.sink}/_bench/stats`);
+export const providerStats = (h: Helpers) => getJson<ProviderStats>(`${h.provider}/_bench/stats`);
+export const sinkStats = (h: Helpers) => getJson<SinkStats>(`${h.sink}/_bench/stats`);
+/** When the fake provider first saw each probe, by the label in its text. */
+export const providerProbes = (h: Helpers) => getJson<Record<string, number>>(`${h.provider}/_bench/probes`);
+/** Each probe message's first final (or failed) callback at the sink, by message id. */
+export const sinkProbes = (h: Helpers) =>
+  getJson<Record<string, { status: string; at: number }>>(`${h.sink}/_bench/probes`);
 
 export async function reset(h: Helpers): Promise<void> {
   await Promise.all([
@@ -69,7 +75,7 @@ export async function reset(h: Helpers): Promise<void> {
 }
 
 /** How long a run may make no progress at all before the bench gives up on it. */
-const STALL_MS = 60_000;
+export const STALL_MS = 60_000;
 
 export async function measureRun(
   h: Helpers,
@@ -149,4 +155,21 @@ export async function rawRate(total: number, concurrency: number, send: (i: numb
   const t0 = epochMs();
   await pool(total, concurrency, send);
   return total / ((epochMs() - t0) / 1000);
+}
+
+/**
+ * Polls `done` until it holds (true) or neither the provider's hits nor the sink's callbacks have
+ * moved for `stallMs` (false): a scenario reports what it saw instead of waiting forever.
+ */
+export async function until(h: Helpers, done: () => Promise<boolean>, stallMs = STALL_MS): Promise<boolean> {
+  let progress = '';
+  let progressAt = epochMs();
+  for (;;) {
+    if (await done()) return true;
+    const [provider, sink] = await Promise.all([providerStats(h), sinkStats(h)]);
+    const now = `${provider.hits}/${sink.callbacks}`;
+    if (now !== progress) [progress, progressAt] = [now, epochMs()];
+    else if (epochMs() - progressAt > stallMs) return false;
+    await sleep(100);
+  }
 }

@@ -6,10 +6,11 @@
 import { CONNECTORS } from '../src/channels/registry.ts';
 import type { ChannelConnector } from '../src/core/ports/channel.ts';
 import { SANDBOX_RECIPIENTS } from '../src/sandbox/sample-recipients.ts';
-import { post, postJson } from './driver.ts';
+import { getJson, pool, post, postForAnswer, postJson } from './driver.ts';
 import { type Figures, type Helpers, measureRun, rawRate } from './measure.ts';
 import { OPTIONS } from './options.ts';
 import { API_KEY } from './setups.ts';
+import { epochMs } from './timing.ts';
 
 function pickChannel(): [ChannelConnector, (n: number) => string] {
   const c = CONNECTORS[OPTIONS.channel];
@@ -37,21 +38,118 @@ function benchCredentials(): Record<string, string> {
 }
 const credentials = benchCredentials();
 
-const auth = { authorization: `Bearer ${API_KEY}` };
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const auth = bearer(API_KEY);
 
 /** A gateway ready for the workloads: where it listens and the account the sends go from. */
 export interface Target {
   url: string;
   accountId: string;
+  /** The API key of the account's tenant, when not the default tenant's. */
+  apiKey?: string;
 }
 
-export async function createAccount(gatewayUrl: string): Promise<Target> {
+/** The channel-accounts API's own limits of one account (ratePerSecond, burst, …). */
+export type AccountLimits = Record<string, number>;
+
+export async function createAccount(
+  gatewayUrl: string,
+  options: { name?: string; limits?: AccountLimits; apiKey?: string } = {},
+): Promise<Target> {
   const account = await postJson<{ id: string }>(
     `${gatewayUrl}/v1/channel-accounts`,
-    { channel: OPTIONS.channel, name: 'bench', credentials },
-    auth,
+    {
+      channel: OPTIONS.channel,
+      name: options.name ?? 'bench',
+      credentials,
+      ...(options.limits ? { limits: options.limits } : {}),
+    },
+    bearer(options.apiKey ?? API_KEY),
   );
-  return { url: gatewayUrl, accountId: account.id };
+  return {
+    url: gatewayUrl,
+    accountId: account.id,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+  };
+}
+
+/** One single send; `extra` adds fields to the request (e.g. a priority). */
+export async function sendOne(
+  t: Target,
+  to: string,
+  text: string,
+  callbackUrl: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ status: number; body: unknown; acceptedAt: number; id?: string }> {
+  const answer = await postForAnswer(
+    `${t.url}/v1/messages`,
+    {
+      channel: OPTIONS.channel,
+      from: t.accountId,
+      to,
+      message: { type: 'text', text },
+      callbackUrl,
+      ...extra,
+    },
+    bearer(t.apiKey ?? API_KEY),
+  );
+  const id = (answer.body as { messages?: Array<{ id: string }> }).messages?.[0]?.id;
+  return { ...answer, acceptedAt: epochMs(), ...(id ? { id } : {}) };
+}
+
+/**
+ * Queues `total` recipients for the account as requests of 1,000 (the last one smaller), 4 at a
+ * time, each message's text being `text`; returns the seconds it took until the last 202.
+ */
+export async function queueBacklog(
+  t: Target,
+  total: number,
+  text: string,
+  callbackUrl?: string,
+): Promise<number> {
+  const size = OPTIONS.batchSize;
+  const requests = Math.ceil(total / size);
+  const t0 = epochMs();
+  await pool(requests, OPTIONS.w2Concurrency, async (i) => {
+    const n = Math.min(size, total - i * size);
+    const to = Array.from({ length: n }, (_, j) => recipientFor(20_000_000 + i * size + j));
+    const status = await post(
+      `${t.url}/v1/messages`,
+      {
+        channel: OPTIONS.channel,
+        from: t.accountId,
+        to,
+        message: { type: 'text', text },
+        ...(callbackUrl ? { callbackUrl } : {}),
+      },
+      bearer(t.apiKey ?? API_KEY),
+    );
+    if (status !== 202) throw new Error(`backlog request answered ${status}`);
+  });
+  return (epochMs() - t0) / 1000;
+}
+
+/**
+ * How many of the tenant's messages have `status`, counting pages of GET /v1/messages up to
+ * `cap` (the API has no count): `capped` when there were more.
+ */
+export async function countWithStatus(
+  t: Target,
+  status: string,
+  cap = 2_000,
+): Promise<{ count: number; capped: boolean }> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const query = new URLSearchParams({ status, limit: '200', ...(cursor ? { cursor } : {}) });
+    const page = await getJson<{ data: unknown[]; nextCursor?: string }>(
+      `${t.url}/v1/messages?${query}`,
+      bearer(t.apiKey ?? API_KEY),
+    );
+    count += page.data.length;
+    cursor = page.nextCursor;
+  } while (cursor && count < cap);
+  return { count, capped: cursor !== undefined };
 }
 
 /** What the dispatcher posts for one text, rendered and authorized by the channel's own connector. */

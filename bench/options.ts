@@ -29,6 +29,16 @@ function kannelDlr(): KannelDlr {
   return value;
 }
 
+export const SCENARIOS = ['isolation', 'held', 'slow', 'restart', 'memory'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+function scenarios(): Scenario[] {
+  const named = args.get('scenarios')?.split(',').filter(Boolean) ?? [];
+  const unknown = named.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`--scenarios takes ${SCENARIOS.join(', ')}; not ${unknown.join(', ')}`);
+  return named as Scenario[];
+}
+
 export const OPTIONS = {
   runs: count('runs', 3),
   w1Sends: count('w1', 20_000),
@@ -45,6 +55,16 @@ export const OPTIONS = {
   setups: args.get('setups')?.split(','),
   kannel: !args.has('no-kannel'),
   kannelDlr: kannelDlr(),
+  /** The scenarios of the goals beyond W1/W2 (run instead of W1/W2 when named). */
+  scenarios: scenarios(),
+  /** Recipients queued for one account in isolation, restart and memory. */
+  backlog: count('backlog', 200_000),
+  /** Recipients queued for the held-back account (held). */
+  heldBacklog: count('held-backlog', 50_000),
+  /** Sends to the 10 s provider (slow). */
+  slowSends: count('slow-sends', 20_000),
+  /** Single sends per lane while the backlog drains (isolation). */
+  probes: count('probes', 20),
   postgresUrl: process.env.OMNIGATE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.OMNIGATE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
 };

@@ -1,5 +1,5 @@
 /** Starting, watching and stopping the processes the bench measures or talks to. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -78,4 +78,42 @@ export function freePort(): Promise<number> {
       server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject()));
     });
   });
+}
+
+/** Resident set of a live process now (VmRSS), in bytes. */
+export function currentRss(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+    return line ? Number(line[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a live process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  // The command name may hold spaces or parentheses: the fields are counted after its last ')'.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the line; the state (field 3) is fields[0].
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Bytes a live process has caused to be written to storage so far (/proc/<pid>/io write_bytes). */
+export function writtenBytes(pid: number): number | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/io`, 'utf8').match(/^write_bytes:\s+(\d+)/m);
+    return line ? Number(line[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }

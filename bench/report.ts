@@ -1,6 +1,6 @@
 /** What the bench prints: per workload a table of medians with their spread, memory, the goals. */
 import type { Figures } from './measure.ts';
-import { median, type Spread, spread } from './timing.ts';
+import { median, pct, type Spread, spread } from './timing.ts';
 
 export type Memory = Array<{ role: string; bytes: number | undefined }>;
 
@@ -22,7 +22,7 @@ const percent = (n: number) => `${(n * 100).toFixed(0)}%`;
 const times = (n: number) => `${n.toFixed(2)}×`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
-function show(x: Spread, f: (n: number) => string): string {
+export function show(x: Spread, f: (n: number) => string): string {
   return x.min === x.max ? f(x.median) : `${f(x.median)} (${f(x.min)}–${f(x.max)})`;
 }
 
@@ -190,3 +190,18 @@ function printGoals(results: SetupResult[], kannel: Figures[] | undefined): void
   }
   if (goals.length) console.log(`\nGoals of issue 20 (medians)\n${goals.join('\n')}`);
 }
+
+/** p50/p99/max of a set of latencies in ms, as seconds. */
+export function latencies(xs: number[]): string {
+  if (xs.length === 0) return 'none';
+  const sec = (n: number) => `${(n / 1000).toFixed(2)} s`;
+  return `p50 ${sec(pct(xs, 50))}, p99 ${sec(pct(xs, 99))}, max ${sec(Math.max(...xs))} (n=${xs.length})`;
+}
+
+/** A scenario's one-line verdict against the issue's goal. */
+export function printVerdict(scenario: string, goal: string, value: string, met: boolean | undefined): void {
+  const outcome = met === undefined ? 'not measured' : met ? 'met' : 'not met';
+  console.log(`  verdict ${scenario}: ${goal}: ${value}: ${outcome}`);
+}
+
+export { mib };

@@ -22,6 +22,22 @@
  * and Redis (OMNIGATE_BENCH_REDIS_URL, default redis://127.0.0.1:6379) with one `omnigate api` and
  * one, then two, `omnigate worker` processes; the figures side by side. --setups embedded,1,2
  * runs only the named ones (1 and 2 are the scale-out worker counts). Kannel runs beside the first.
+ *
+ * --scenarios isolation,held,slow,restart,memory: instead of W1/W2, the scenarios of the issue's
+ * other goals, on the embedded default, each ending in a one-line verdict (bench/scenarios/):
+ *   isolation  --backlog N recipients (default 200,000) queued on one account, then --probes N
+ *              (default 20) single sends each from another tenant, another account, and the same
+ *              account marked `priority: "transactional"` (reported unsupported if refused):
+ *              202 → `sent` callback p50/p99/max; goal p99 ≤ 1 s. Also RSS queued and during drain.
+ *   held       --held-backlog N (default 50,000) on an account limited to 1 request/s, then on one
+ *              whose provider answers 500 (breaker open): CPU, bytes written and data dir growth per
+ *              10 s window, messages `sending` vs `queued`; goal < 5 % of a core, no writes, queued.
+ *   slow       --slow-sends N (default 20,000) to a provider answering after 10 s: failed and
+ *              maybe_sent at the end; goal 0. Slow by nature: about N × 10 s / 128 connections.
+ *   restart    spawn → first 200 of /healthz on an empty data dir, and after a SIGTERM with
+ *              --backlog N queued; goal ≤ 1 s empty, ≤ 5 s with a million.
+ *   memory     RSS with --backlog N queued (held at 1 request/s); goal ≤ 300 MB with a million.
+ * Repeated figures (held's windows, restart's starts) run --runs times: medians (min–max).
  */
 import { agent } from './driver.ts';
 import { type Kannel, kannelMemory, kannelMissing, kannelW1, startKannel } from './kannel.ts';
@@ -30,7 +46,14 @@ import { connector, createAccount, omnigateW1, omnigateW2 } from './omnigate.ts'
 import { OPTIONS } from './options.ts';
 import { startHelper, stopped } from './processes.ts';
 import { printMemory, printSummary, printWorkload, type SetupResult } from './report.ts';
+import { held } from './scenarios/held.ts';
+import { isolation } from './scenarios/isolation.ts';
+import { memory } from './scenarios/memory.ts';
+import { restart } from './scenarios/restart.ts';
+import { slow } from './scenarios/slow.ts';
 import { gatewayMemory, pickedSetups, type Setup } from './setups.ts';
+
+const SCENARIO_RUNS = { isolation, held, slow, restart, memory };
 
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 const progress = (what: string, f: Figures) =>
@@ -94,6 +117,14 @@ async function main() {
   const sink = await startHelper('bench/sink.ts', /sink on (\d+)/);
   const h: Helpers = { provider: provider.url, sink: sink.url };
   try {
+    if (OPTIONS.scenarios.length) {
+      console.log(
+        `Omnigate scenarios (${connector.displayName}, production mode, embedded): ${OPTIONS.scenarios.join(', ')}; ` +
+          `fake provider ${h.provider}, sink ${h.sink}`,
+      );
+      for (const scenario of OPTIONS.scenarios) await SCENARIO_RUNS[scenario](h);
+      return;
+    }
     const noKannel = !OPTIONS.kannel
       ? '--no-kannel'
       : OPTIONS.only === 'w2'

@@ -11,6 +11,8 @@ import { OPTIONS } from './options.ts';
 import { freePort, nodeArgs, peakRss, startProcess } from './processes.ts';
 
 export const API_KEY = 'og_bench_key_000000000000000000000000000000';
+/** The gateways' master key: fixed, so a restart and the bench's own seeding of a data dir agree. */
+export const MASTER_KEY = Buffer.alloc(32, 7);
 
 export interface Gateway {
   url: string;
@@ -32,7 +34,7 @@ function gatewayEnv(providerUrl: string, dataDir: string): Record<string, string
     OMNIGATE_MODE: 'production',
     OMNIGATE_DATA_DIR: dataDir,
     OMNIGATE_API_KEY: API_KEY,
-    OMNIGATE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    OMNIGATE_MASTER_KEY: MASTER_KEY.toString('base64'),
     [`OMNIGATE_${channel}_API_BASE`]: `${providerUrl}/${OPTIONS.channel}`,
     // The bench measures the gateway, not the provider's documented rate per account.
     [`OMNIGATE_${channel}_RATE_PER_SECOND`]: '1000000',
@@ -50,23 +52,30 @@ function omnigate(command: string, env: Record<string, string>, ready: RegExp): 
   return startProcess(node, args, env, ready).then((p) => p.child);
 }
 
+/**
+ * The embedded default on a data dir the caller names (a restart reuses it), on `port` when given;
+ * cleanup removes the directory.
+ */
+export async function startEmbedded(providerUrl: string, dataDir: string, port?: number): Promise<Gateway> {
+  port ??= await freePort();
+  const gateway = await omnigate(
+    'start',
+    { PORT: String(port), ...gatewayEnv(providerUrl, dataDir) },
+    /listening on/,
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    processes: [{ role: 'gateway', child: gateway }],
+    cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
+
+export const newDataDir = () => mkdtempSync(join(tmpdir(), 'omnigate-bench-'));
+
 export const embedded: Setup = {
   name: 'embedded (SQLite, one process)',
   key: 'embedded',
-  async start(providerUrl) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'omnigate-bench-'));
-    const port = await freePort();
-    const gateway = await omnigate(
-      'start',
-      { PORT: String(port), ...gatewayEnv(providerUrl, dataDir) },
-      /listening on/,
-    );
-    return {
-      url: `http://127.0.0.1:${port}`,
-      processes: [{ role: 'gateway', child: gateway }],
-      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
-    };
-  },
+  start: (providerUrl) => startEmbedded(providerUrl, newDataDir()),
 };
 
 export function scaleOut(workers: number): Setup {

@@ -7,6 +7,9 @@
  *     (1 delivered, 2 undeliverable, 4 buffered, 8 accepted by the SMSC, 16 rejected by the SMSC).
  * A callback is final when it ends the message's story in the bench: `sent`, `delivered` or `read`
  * (Omnigate), DLR 1 or 8 (Kannel); `failed`, `expired`, DLR 2 or 16 are final failures.
+ * A callback to /omnigate?probe=1 is a probe's: the time of its first final (or failed) callback is
+ * kept by message id, and GET /_bench/probes reads them. Failed callbacks are counted by their
+ * `data.code` too (`maybe_sent` among them).
  * GET /_bench/stats reads the counts, POST /_bench/reset zeroes them.
  */
 import { createServer, type ServerResponse } from 'node:http';
@@ -23,9 +26,12 @@ let seen = new Set<string>();
 let duplicates = 0;
 let lastFinalAt = 0;
 let lastAt = 0;
+let failedByCode = new Map<string, number>();
+let probes = new Map<string, { status: string; at: number }>();
 
-function record(id: string, status: string): void {
+function record(id: string, status: string, code?: string, probe = false): void {
   const at = epochMs();
+  if (probe && (FINAL.has(status) || FAILED.has(status)) && !probes.has(id)) probes.set(id, { status, at });
   callbacks++;
   lastAt = at;
   byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
@@ -35,8 +41,9 @@ function record(id: string, status: string): void {
   if (FINAL.has(status) && !finished.has(id)) {
     finished.add(id);
     lastFinalAt = at;
-  } else if (FAILED.has(status)) {
+  } else if (FAILED.has(status) && !failed.has(id)) {
     failed.add(id);
+    failedByCode.set(code ?? '?', (failedByCode.get(code ?? '?') ?? 0) + 1);
   }
 }
 
@@ -49,6 +56,8 @@ function reset(): void {
   duplicates = 0;
   lastFinalAt = 0;
   lastAt = 0;
+  failedByCode = new Map();
+  probes = new Map();
 }
 
 function answer(res: ServerResponse, status: number, body?: unknown): void {
@@ -65,9 +74,14 @@ const server = createServer((req, res) => {
     if (url.pathname === '/omnigate' && req.method === 'POST') {
       try {
         const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-          data?: { messageId?: string; status?: string };
+          data?: { messageId?: string; status?: string; code?: string };
         };
-        record(event.data?.messageId ?? '?', event.data?.status ?? 'other');
+        record(
+          event.data?.messageId ?? '?',
+          event.data?.status ?? 'other',
+          event.data?.code,
+          url.searchParams.has('probe'),
+        );
       } catch {
         record('?', 'unparsable');
       }
@@ -81,10 +95,13 @@ const server = createServer((req, res) => {
         byStatus: Object.fromEntries(byStatus),
         finals: finished.size,
         failed: failed.size,
+        failedByCode: Object.fromEntries(failedByCode),
         duplicates,
         lastFinalAt,
         lastAt,
       });
+    } else if (url.pathname === '/_bench/probes') {
+      answer(res, 200, Object.fromEntries(probes));
     } else if (url.pathname === '/_bench/reset') {
       reset();
       answer(res, 200, {});
