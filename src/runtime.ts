@@ -352,7 +352,10 @@ async function startProcess(
   roles: { workers: boolean },
 ): Promise<Gateway> {
   const config = runConfig(given, options.connectors ?? CONNECTORS);
-  const threaded = roles.workers && options.dispatchThread === true && !config.databaseUrl;
+  // Limits shared through Redis are for several processes; an embedded gateway given them keeps its
+  // dispatcher on the API's thread, where /readyz can see that connection.
+  const threaded =
+    roles.workers && options.dispatchThread === true && !config.databaseUrl && !config.redisUrl;
   if (threaded) refuseWhatCannotCross(options);
   // The dispatch thread is started once the API listens; until then there is no one to tell.
   const thread: { relay: (tenantId: string) => void } = { relay: () => undefined };
