@@ -38,7 +38,7 @@ export interface NotifierOptions {
 }
 
 export class Notifier extends PollingWorker {
-  private readonly secrets = new Map<string, string>();
+  private readonly secrets = new Map<string, Promise<string>>();
   private readonly now: () => Date;
   /** A store that is gone is logged when it goes and comes back, not at every poll. */
   private readonly outage: Outage;
@@ -176,12 +176,14 @@ export class Notifier extends PollingWorker {
     return endpoint.secrets.map((s) => s.secret);
   }
 
-  private async secretFor(tenantId: string): Promise<string> {
+  /** Cached as a promise, so the first burst of deliveries reads the secret once, not once each. */
+  private secretFor(tenantId: string): Promise<string> {
     let secret = this.secrets.get(tenantId);
     if (!secret) {
-      secret = await this.o.store.tenants.callbackSecret(tenantId, () => {
+      secret = this.o.store.tenants.callbackSecret(tenantId, () => {
         throw new Error('tenant has no callback secret');
       });
+      secret.catch(() => this.secrets.delete(tenantId));
       this.secrets.set(tenantId, secret);
     }
     return secret;

@@ -59,11 +59,20 @@ export function createTenantRepository(db: PgDatabase, box: SecretBox): TenantRe
     },
     callbackSecret(tenantId, create) {
       return db.tenant(tenantId, async (tx) => {
-        // Locked, so two processes asking at once agree on one secret.
-        const [row] = await tx.query<{ callback_secret_enc: string | null }>(
-          'SELECT callback_secret_enc FROM tenants WHERE id = $1 FOR UPDATE',
-          [tenantId],
-        );
+        const read = async (lock: string) =>
+          (
+            await tx.query<{ callback_secret_enc: string | null }>(
+              `SELECT callback_secret_enc FROM tenants WHERE id = $1 ${lock}`,
+              [tenantId],
+            )
+          )[0];
+        // Read without a lock first: the secret exists on every call but the first. A lock is
+        // taken only to create it, so two processes asking at once agree on one secret; NO KEY
+        // UPDATE, because FOR UPDATE would also wait for, and stall, every insert whose foreign
+        // key checks this tenant (each accept), for as long as the transaction lasts.
+        const found = await read('');
+        if (found?.callback_secret_enc) return box.open(found.callback_secret_enc);
+        const row = await read('FOR NO KEY UPDATE');
         if (!row) throw new Error(`Unknown tenant ${tenantId}`);
         if (row.callback_secret_enc) return box.open(row.callback_secret_enc);
         const secret = create();
