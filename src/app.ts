@@ -27,6 +27,7 @@ import { answerClientError } from './http/client-errors.ts';
 import { frameworkErrors, registerProblemHandlers } from './http/problem.ts';
 import { refuseUnsafeInput } from './http/refuse-nul.ts';
 import { collectRoutes } from './http/route-table.ts';
+import { lazySchemaCompilers } from './http/schema-compilers.ts';
 import { type ConnectionLimits, limitConnectionsPerClient, serverTimeouts } from './lib/connection-limits.ts';
 import type { CredentialHasher } from './lib/crypto.ts';
 import { newId } from './lib/ids.ts';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.sandbox ? { rewriteUrl: sandboxUrlRewriter(deps.sandbox.tags) } : {}),
     frameworkErrors: frameworkErrors(FACADE_DIALECTS),
     clientErrorHandler: answerClientError,
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     ajv: {
       customOptions: {
         // Strict: no type coercion (a number is not a string), no silent removal of unknown fields,

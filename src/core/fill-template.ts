@@ -4,18 +4,15 @@
  * replaced. Missing and unknown parameters are reported each by name; the filled message is
  * checked against the canonical schema, since a value can make it invalid (too long, not a URL).
  */
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import { validatorOnFirstUse } from '../lib/schema-validator.ts';
 import { mapStrings } from './map-strings.ts';
 import type { StoredTemplate } from './ports/store.ts';
 import { checkCanonicalMessage } from './rules/send/canonical-message.ts';
 import type { FieldIssue } from './vocabulary/channel.ts';
 import { CanonicalMessage } from './vocabulary/message.ts';
 
-const addFormats = addFormatsModule.default;
-const ajv = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: false });
-addFormats(ajv);
-const validCanonical = ajv.compile(CanonicalMessage);
+const canonicalValidator = validatorOnFirstUse(CanonicalMessage);
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
@@ -48,6 +45,7 @@ export function checkVariant(variant: unknown, pointer: string): FieldIssue[] {
   let first: FieldIssue[] | undefined;
   for (const sample of ['https://example.com/1', '1', 'x']) {
     const filled = fill(variant, new Proxy({}, { get: () => sample }) as Record<string, string>);
+    const validCanonical = canonicalValidator();
     const issues = validCanonical(filled)
       ? checkCanonicalMessage(filled as CanonicalMessage).map((i) => ({
           ...i,
@@ -102,6 +100,7 @@ export function fillTemplate(
   }
   if (issues.length > 0) return { issues };
   const message = fill(variant, values);
+  const validCanonical = canonicalValidator();
   if (!validCanonical(message)) {
     return {
       issues: schemaIssues(validCanonical.errors, '/message', `after filling template ${template.name}`),

@@ -4,23 +4,20 @@
  * same schemas: a Konnek value that makes it invalid (a media URL that is not http, a latitude of
  * 200) is refused naming the Konnek field, rather than stored.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import type { ChannelConnector, FieldIssue } from '../../core/index.ts';
 import { CanonicalMessage } from '../../core/index.ts';
 import { issuesFromAjv } from '../../http/problem.ts';
+import { compileSchema, validatorOnFirstUse } from '../../lib/schema-validator.ts';
 
-const addFormats = addFormatsModule.default;
-const ajv = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: false });
-addFormats(ajv);
-const validMessage = ajv.compile(CanonicalMessage);
+const messageValidator = validatorOnFirstUse(CanonicalMessage);
 const validOptions = new Map<string, ValidateFunction>();
 
 function optionsValidator(connector: ChannelConnector): ValidateFunction | undefined {
   if (connector.optionsSchema === undefined) return undefined;
   let validate = validOptions.get(connector.name);
   if (validate === undefined) {
-    validate = ajv.compile(connector.optionsSchema);
+    validate = compileSchema(connector.optionsSchema);
     validOptions.set(connector.name, validate);
   }
   return validate;
@@ -32,6 +29,7 @@ export function nativeShapeIssues(
   message: CanonicalMessage,
   options: Record<string, unknown> | undefined,
 ): FieldIssue[] {
+  const validMessage = messageValidator();
   const issues = validMessage(message) ? [] : issuesFromAjv(validMessage.errors ?? [], 'message');
   const own = options?.[connector.name];
   const validate = own === undefined ? undefined : optionsValidator(connector);

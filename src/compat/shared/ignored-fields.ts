@@ -12,13 +12,11 @@
  * names them and returns the body without them, so no translation (nor a block sent as is) can
  * carry one to the provider.
  */
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import type { Degradation } from '../../core/index.ts';
 import { isObj } from '../../lib/json.ts';
+import { validatorOnFirstUse } from '../../lib/schema-validator.ts';
 import { pointerSegments, pointerToFieldPath } from './field-path.ts';
-
-const addFormats = addFormatsModule.default;
 
 type Schema = Record<string | symbol, unknown>;
 
@@ -69,10 +67,9 @@ export interface WithoutIgnored<T> {
  * and returns a copy without them.
  */
 export function ignoredFields(schema: unknown): <T>(body: T) => WithoutIgnored<T> {
-  const ajv = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: false });
-  addFormats(ajv);
-  const validate = ajv.compile(closed(schema) as object);
+  const validator = validatorOnFirstUse(closed(schema) as object);
   return <T>(body: T) => {
+    const validate = validator();
     if (validate(body)) return { body, ignored: [] };
     const pointers = new Set(
       (validate.errors ?? [])

@@ -4,22 +4,18 @@
  * links, contact policy, expiry, correlation and notifications. Recipients come from
  * destinations.ts; the handler sends one native command per group of them.
  */
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { FieldIssue, SendCommand, SendDeps } from '../../core/index.ts';
 import { CanonicalMessage, mapStrings, type SendableMessage } from '../../core/index.ts';
+import { validatorOnFirstUse } from '../../lib/schema-validator.ts';
 import { refusal, type WebexError, worded } from './answer.ts';
 import { type FieldMapper, fieldsUnder, firstOf } from './fields.ts';
 import type { WebexRequest } from './schema.ts';
 import { translateFb } from './translate-fb.ts';
 import { translateWa } from './translate-wa.ts';
 
-const addFormats = addFormatsModule.default;
 // The native send trusts its caller to hand it a schema-valid message (the native API validates
 // at the door), so what a translator built is checked here against the same schema.
-const ajv = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: false });
-addFormats(ajv);
-const validCanonical = ajv.compile(CanonicalMessage);
+const canonicalValidator = validatorOnFirstUse(CanonicalMessage);
 
 /** What a `deliverychannel` is here: an Omnigate channel, or one Omnigate does not have yet. */
 const DELIVERY_CHANNELS: Record<
@@ -132,6 +128,7 @@ function contentOf(body: WebexRequest, target: Target): Content {
         ? translateWa(ott.wa)
         : undefined;
   if (translated !== undefined) {
+    const validCanonical = canonicalValidator();
     if (!validCanonical(translated.message)) {
       const issues = (validCanonical.errors ?? []).map((e): FieldIssue => {
         const missing = e.keyword === 'required' ? `/${String(e.params['missingProperty'])}` : '';

@@ -33,7 +33,14 @@ type ApiRequest = FastifyRequest<{
 export const telegramSandbox: FastifyPluginAsync<SandboxOptions> = async (app, opts) => {
   const botToken = opts.credentials['botToken'] ?? TELEGRAM_SANDBOX_CREDENTIALS.botToken;
   const secretToken = opts.credentials['secretToken'] ?? TELEGRAM_SANDBOX_CREDENTIALS.secretToken;
-  const ctx = { botToken, validator: telegramValidator(), state: new TelegramSandboxState() };
+  const ctx = {
+    botToken,
+    // Compiled at the first request, not at mount: a gateway starts in well under a second.
+    get validator() {
+      return telegramValidator();
+    },
+    state: new TelegramSandboxState(),
+  };
 
   // Telegram takes JSON (an empty body is no parameters) and form fields; both only in this scope.
   app.removeContentTypeParser('application/json');
