@@ -13,8 +13,8 @@ const GATEWAY_SUITES = [
   'test/chaos/**/*.test.ts',
   'test/dispatch/shared-limits.test.ts',
 ];
-/** Suites about the embedded backend itself (its file, its lock), the same on either run. */
-const EMBEDDED_ONLY = ['test/e2e/restart.test.ts', 'test/e2e/start-up.test.ts'];
+/** Suites about the embedded backend itself (its file, its lock) or the command, the same on either run. */
+const EMBEDDED_ONLY = ['test/e2e/restart.test.ts', 'test/e2e/start-up.test.ts', 'test/e2e/command.test.ts'];
 
 async function postgresReachable(): Promise<boolean> {
   if (process.env.OMNIGATE_REQUIRE_SERVICES === '1') return true;

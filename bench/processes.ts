@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 
 /**
  * Spawns `command args` and resolves once its stdout matches `ready`, with the match. Node is run
- * directly (`node --import tsx`), never through npm or the tsx launcher, so the child's pid is the
- * process whose memory the bench reports.
+ * directly (the gateway as `node bin/omnigate.js`, the helpers as `node --import tsx`), never
+ * through npm, so the child's pid is the process whose memory the bench reports.
  */
 export function startProcess(
   command: string,
@@ -37,6 +37,17 @@ export function nodeArgs(script: string, ...rest: string[]): [string, string[]] 
   // BENCH_PROFILE=1 writes a V8 CPU profile of each process to ./.bench-profiles.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench-profiles'] : [];
   return [process.execPath, [...profile, '--import', 'tsx', script, ...rest]];
+}
+
+/** `node bin/omnigate.js <command>`: the compiled gateway, in the spawned process itself. */
+export function gatewayArgs(command: string): [string, string[]] {
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench-profiles'] : [];
+  return [process.execPath, [...profile, 'bin/omnigate.js', command]];
+}
+
+/** Compiles the gateway (`npm run build`), so the bench measures what production runs. */
+export function buildGateway(): void {
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 }
 
 /** A helper server of the bench (fake provider, sink): its process and its base URL. */

@@ -44,7 +44,7 @@ import { type Kannel, kannelMemory, kannelMissing, kannelW1, startKannel } from 
 import type { Figures, Helpers } from './measure.ts';
 import { connector, createAccount, omnigateW1, omnigateW2 } from './omnigate.ts';
 import { OPTIONS } from './options.ts';
-import { startHelper, stopped } from './processes.ts';
+import { buildGateway, startHelper, stopped } from './processes.ts';
 import { printMemory, printSummary, printWorkload, type SetupResult } from './report.ts';
 import { held } from './scenarios/held.ts';
 import { isolation } from './scenarios/isolation.ts';
@@ -113,6 +113,7 @@ async function measureSetup(setup: Setup, h: Helpers, withKannel: boolean): Prom
 }
 
 async function main() {
+  buildGateway();
   const provider = await startHelper('bench/fake-provider.ts', /fake provider on (\d+)/);
   const sink = await startHelper('bench/sink.ts', /sink on (\d+)/);
   const h: Helpers = { provider: provider.url, sink: sink.url };

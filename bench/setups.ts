@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPTIONS } from './options.ts';
-import { freePort, nodeArgs, peakRss, startProcess } from './processes.ts';
+import { freePort, gatewayArgs, peakRss, startProcess } from './processes.ts';
 
 export const API_KEY = 'og_bench_key_000000000000000000000000000000';
 /** The gateways' master key: fixed, so a restart and the bench's own seeding of a data dir agree. */
@@ -47,8 +47,9 @@ function gatewayEnv(providerUrl: string, dataDir: string): Record<string, string
   };
 }
 
+/** `omnigate <command>` as an operator runs it: the compiled build (run.ts builds it first). */
 function omnigate(command: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const [node, args] = nodeArgs('src/main.ts', command);
+  const [node, args] = gatewayArgs(command);
   return startProcess(node, args, env, ready).then((p) => p.child);
 }
 
