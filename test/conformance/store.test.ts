@@ -241,6 +241,25 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
     expect(await store.channelAccounts.defaultFor('t2', 'line')).toBeUndefined();
   });
 
+  it('answers an account, and its default, with the limits and app id last set', async () => {
+    await store.channelAccounts.create('t1', {
+      id: 'ca_l',
+      channel: 'line',
+      name: 'l',
+      sandbox: false,
+      credentials: { token: 't' },
+    });
+    // Read first, so a store that keeps what it read must let the writes below replace it.
+    expect((await store.channelAccounts.find('t1', 'ca_l'))?.limits).toBeUndefined();
+    expect((await store.channelAccounts.defaultFor('t1', 'line'))?.id).toBe('ca_l');
+    await store.channelAccounts.setLimits('t1', 'ca_l', { ratePerSecond: 5 });
+    expect((await store.channelAccounts.find('t1', 'ca_l'))?.limits).toEqual({ ratePerSecond: 5 });
+    expect((await store.channelAccounts.defaultFor('t1', 'line'))?.limits).toEqual({ ratePerSecond: 5 });
+    await store.channelAccounts.setAppId('t1', 'ca_l', 'app-1');
+    expect((await store.channelAccounts.find('t1', 'ca_l'))?.appId).toBe('app-1');
+    expect(await store.channelAccounts.find('t2', 'ca_l')).toBeUndefined();
+  });
+
   it('stores a batch of 1000 recipients whole, each with its job and its queued callback', async () => {
     const many = Array.from({ length: 1000 }, (_, i) => recipient({ to: `U${i}` }));
     expect(await store.messages.accept(batch('t1', many, { callbackUrl: 'http://127.0.0.1:9/cb' }))).toEqual({

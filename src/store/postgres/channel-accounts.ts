@@ -40,8 +40,9 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
   // found it stays the default; a short cache saves a transaction on every send. Misses are not
   // cached: another process may create a tenant's first account of a channel at any time. The
   // cached copy may carry limits a few seconds old, which a send does not read (the dispatcher
-  // re-reads its accounts).
+  // re-reads its accounts); the process that changes an account drops its copy at once.
   const defaults = new Map<string, { account: ChannelAccount; until: number }>();
+  const forget = (tenantId: string, channel: string) => defaults.delete(`${tenantId}\u0000${channel}`);
   return {
     create(tenantId, a) {
       return appIdChecked(a.appId, () =>
@@ -97,6 +98,7 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
           'UPDATE channel_accounts SET limits = $1 WHERE tenant_id = $2 AND id = $3 RETURNING *',
           [empty ? null : JSON.stringify(limits), tenantId, id],
         );
+        if (row) forget(tenantId, row.channel);
         return row ? toAccount(row) : undefined;
       });
     },
@@ -107,6 +109,7 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
             'UPDATE channel_accounts SET app_id = $1 WHERE tenant_id = $2 AND id = $3 RETURNING *',
             [appId, tenantId, id],
           );
+          if (row) forget(tenantId, row.channel);
           return row ? toAccount(row) : undefined;
         }),
       );

@@ -22,6 +22,13 @@ export function createChannelAccountRepository(
   // Every send without `from` asks for the default account; one process owns this file, so a map
   // kept in step with `create` is exact.
   const defaults = new Map<string, ChannelAccount | undefined>();
+  // Every send names or defaults to an account: read once, kept until this repository changes it
+  // (its limits, its app id; credentials are not part of it). Bounded, as ids are the callers'.
+  const found = new Map<string, ChannelAccount>();
+  const remember = (key: string, account: ChannelAccount) => {
+    if (found.size >= 10_000) found.clear();
+    found.set(key, account);
+  };
   /** The one writer runs this and the write after it in one transaction, so the check is exact. */
   const refuseTakenAppId = (tenantId: string, channel: string, appId: string, id: string) => {
     const other = prepare(
@@ -59,11 +66,17 @@ export function createChannelAccountRepository(
       return rows.map(toAccount);
     },
     async find(tenantId, id) {
+      const key = `${tenantId}\u0000${id}`;
+      const cached = found.get(key);
+      if (cached) return cached;
       const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
         tenantId,
         id,
       ) as AccountRow | undefined;
-      return row ? toAccount(row) : undefined;
+      if (!row) return undefined;
+      const account = toAccount(row);
+      remember(key, account);
+      return account;
     },
     async get(tenantId, id) {
       const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
@@ -84,6 +97,8 @@ export function createChannelAccountRepository(
           tenantId,
           id,
         ) as AccountRow | undefined;
+        found.delete(`${tenantId}\u0000${id}`);
+        if (row) defaults.delete(`${tenantId}\u0000${row.channel}`);
         return row ? toAccount(row) : undefined;
       });
     },
@@ -100,6 +115,7 @@ export function createChannelAccountRepository(
           tenantId,
           id,
         );
+        found.delete(`${tenantId}\u0000${id}`);
         defaults.delete(`${tenantId}\u0000${row.channel}`);
         return toAccount({ ...row, app_id: appId });
       });
