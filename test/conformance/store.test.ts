@@ -301,6 +301,28 @@ describe.each(BACKENDS)('store conformance: $name', (factory) => {
     expect(await store.policy.countInGroup('t1', 'ct_1', 'promo', ['2025-12-31T00:00:00.000Z'])).toEqual([1]);
   });
 
+  it("shares a callback claim out fairly: single sends' first, then round robin across tenants", async () => {
+    const cb = { callbackUrl: 'http://127.0.0.1:9/cb' };
+    const backlog = Array.from({ length: 20 }, () => recipient());
+    await store.messages.accept(batch('t1', backlog, cb));
+    const single = recipient();
+    await store.messages.accept(batch('t2', [single], cb));
+    const own = recipient();
+    await store.messages.accept(batch('t1', [own], cb));
+    await store.messages.accept(batch('t2', [recipient(), recipient()], cb));
+    const claim = (limit: number) => store.callbacks.claimDue(new Date(Date.parse(at) + 1), limit, 60_000);
+    // The two single sends' callbacks come before the 22 of the batches, older as those are.
+    expect((await claim(2)).map((d) => d.messageId).sort()).toEqual([single.id, own.id].sort());
+    // Then t2's two batch callbacks are not left behind t1's twenty.
+    const next = await claim(4);
+    expect(next.filter((d) => d.tenantId === 't2')).toHaveLength(2);
+    expect(next.filter((d) => d.tenantId === 't1')).toHaveLength(2);
+    // A later event of a single send keeps its lane, its job long gone.
+    await store.messages.transition('t1', { messageId: own.id, status: 'sending', at, finishJob: true });
+    expect((await claim(1)).map((d) => d.messageId)).toEqual([own.id]);
+    expect(await claim(100)).toHaveLength(18);
+  });
+
   it('hands each due callback to one notifier when several claim at once, with its url and payload', async () => {
     const ms = [recipient(), recipient(), recipient()];
     await store.messages.accept(batch('t1', ms, { callbackUrl: 'http://127.0.0.1:9/cb' }));

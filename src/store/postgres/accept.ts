@@ -110,9 +110,9 @@ const messagesAndJobsCtes = (where = '') => `r AS (
      ), inserted AS (
        INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
          status, seq, correlation_id, callback_url, callback_data, callback_format, expires_at, created_at,
-         updated_at, choices, contact_id, forced, template, policy, policy_group, callback_events)
+         updated_at, choices, contact_id, forced, template, policy, policy_group, callback_events, lane)
        SELECT r.id, $10, $11, $12, r.recipient, $13, r.request, r.degradations, 'queued', 2, $14, $15, $16, $17,
-         $18, $19, $19, r.choices, r.contact_id, r.forced, $20, r.policy, $21, $22::integer
+         $18, $19, $19, r.choices, r.contact_id, r.forced, $20, r.policy, $21, $22::integer, $23::smallint
        FROM r
      ), queued AS (
        INSERT INTO jobs (message_id, tenant_id, channel_account_id, run_at, attempts, lane)
@@ -195,7 +195,7 @@ export async function acceptAlone(
     batch.tenantId,
     `WITH checks AS (
        SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant_id = $10 AND state = 'enabled') AS subscribed,
-         $33::boolean AND ${AGENT_OWNS_ANY('$10', '$12', '$2::text[]')} AS owned
+         $34::boolean AND ${AGENT_OWNS_ANY('$10', '$12', '$2::text[]')} AS owned
      ), guard AS (SELECT NOT (subscribed OR owned) AS ok FROM checks),
      ${messagesAndJobsCtes('WHERE (SELECT ok FROM guard)')}, outbox AS (
        ${outboxInsertSql(24, 'WHERE (SELECT ok FROM guard)')}

@@ -30,18 +30,18 @@ export const toSubscriber = (r: { id: string; url: string; events: string }): Su
 });
 
 /**
- * The INSERT of outbox rows given as the nine arrays of `outboxParams`, numbered from `$first`;
+ * The INSERT of outbox rows given as the ten arrays of `outboxParams`, numbered from `$first`;
  * `where` may make it conditional (when it is part of a larger statement).
  */
 export const outboxInsertSql = (first: number, where = '') => {
   const p = (i: number) => `$${first + i}`;
   return `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at,
-       updated_at, endpoint_id, event_id)
+       updated_at, endpoint_id, event_id, lane)
      SELECT o.id, o.tenant_id, o.message_id, o.url, o.payload, 'pending', 0, o.next_at, o.at, o.at,
-       o.endpoint_id, o.event_id
+       o.endpoint_id, o.event_id, o.lane
      FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::text[], ${p(5)}::text[],
-       ${p(6)}::timestamptz[], ${p(7)}::text[], ${p(8)}::text[])
-       AS o(id, tenant_id, message_id, url, payload, at, next_at, endpoint_id, event_id)
+       ${p(6)}::timestamptz[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::smallint[])
+       AS o(id, tenant_id, message_id, url, payload, at, next_at, endpoint_id, event_id, lane)
      ${where}
      ON CONFLICT (id) DO NOTHING`;
 };
@@ -57,6 +57,7 @@ export const outboxParams = (rows: readonly OutboxRow[]): unknown[] => [
   rows.map((r) => new Date(Date.parse(r.at)).toISOString()),
   rows.map((r) => r.endpointId),
   rows.map((r) => r.eventId),
+  rows.map((r) => r.lane),
 ];
 
 /** Writes outbox rows in one statement, however many events and recipients they come from. */

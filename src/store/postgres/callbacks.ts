@@ -6,7 +6,26 @@
 
 import type { CallbackDelivery, CallbackRepository } from '../../core/ports/store.ts';
 import { type CallbackRow, toCallbackDelivery, toCallbackListing } from '../rows/callbacks.ts';
+import { FairShare } from '../rows/fair-claim.ts';
 import type { PgDatabase } from './database.ts';
+
+/**
+ * The keys (lane, tenant) with pending callbacks, by a loose scan of callback_fair (as queue.ts
+ * scans jobs_fair), each with its due callbacks counted up to `$2`; only keys due by `$1`.
+ */
+const DUE_KEYS = `WITH RECURSIVE k AS (
+    (SELECT lane, tenant_id, next_at FROM callback_deliveries WHERE state = 'pending'
+     ORDER BY lane, tenant_id, next_at LIMIT 1)
+    UNION ALL
+    SELECT n.lane, n.tenant_id, n.next_at FROM k CROSS JOIN LATERAL (
+      SELECT c.lane, c.tenant_id, c.next_at FROM callback_deliveries c
+      WHERE c.state = 'pending' AND (c.lane, c.tenant_id) > (k.lane, k.tenant_id)
+      ORDER BY c.lane, c.tenant_id, c.next_at LIMIT 1) n
+  )
+  SELECT k.lane, k.tenant_id, k.next_at, d.n AS due FROM k CROSS JOIN LATERAL (
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM callback_deliveries c WHERE c.state = 'pending'
+      AND c.lane = k.lane AND c.tenant_id = k.tenant_id AND c.next_at <= $1 LIMIT $2) due) d
+  WHERE k.next_at <= $1`;
 
 /** What the router role may read of a claimed delivery: not its url or payload. */
 type ClaimedRow = Omit<CallbackRow, 'url' | 'payload'>;
@@ -15,18 +34,43 @@ export function createCallbackRepository(
   db: PgDatabase,
   options: { singleProcess: boolean },
 ): CallbackRepository {
+  const fair = new FairShare();
   return {
     claimDue(now, limit, leaseMs) {
       return db.router(async (tx) => {
+        const keys = await tx.query<{ lane: number; tenant_id: string; next_at: Date; due: number }>(
+          DUE_KEYS,
+          [now.toISOString(), limit],
+        );
+        const shares = fair.share(
+          keys.map((k) => ({
+            lane: k.lane,
+            tenantId: k.tenant_id,
+            accountId: '',
+            runAt: k.next_at.getTime(),
+            due: k.due,
+          })),
+          limit,
+        );
+        if (shares.length === 0) return [];
         // As with jobs, the lease is next_at pushed forward: a claimed row is invisible until then,
-        // and reappears by itself if the notifier dies before recording the outcome.
+        // and reappears by itself if the notifier dies before recording the outcome. Rows another
+        // notifier holds are skipped, and the claim comes out that much smaller.
         const claimed = await tx.query<ClaimedRow>(
           `UPDATE callback_deliveries c SET next_at = $1, attempts = c.attempts + 1, claimed = true
-           FROM (SELECT id FROM callback_deliveries WHERE state = 'pending' AND next_at <= $2
-                 ORDER BY next_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+           FROM (SELECT d.id FROM unnest($3::smallint[], $4::text[], $5::int[]) AS s(lane, tenant_id, take)
+                 CROSS JOIN LATERAL (SELECT id FROM callback_deliveries WHERE state = 'pending'
+                   AND lane = s.lane AND tenant_id = s.tenant_id AND next_at <= $2
+                   ORDER BY next_at LIMIT s.take FOR UPDATE SKIP LOCKED) d) due
            WHERE c.id = due.id
            RETURNING c.id, c.tenant_id, c.message_id, c.attempts, c.endpoint_id, c.event_id`,
-          [new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit],
+          [
+            new Date(now.getTime() + leaseMs).toISOString(),
+            now.toISOString(),
+            shares.map((s) => s.lane),
+            shares.map((s) => s.tenantId),
+            shares.map((s) => s.take),
+          ],
         );
         const content = new Map<string, { url: string; payload: string }>();
         for (const tenantId of new Set(claimed.map((r) => r.tenant_id))) {

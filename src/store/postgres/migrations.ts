@@ -441,6 +441,24 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX jobs_fair ON jobs (lane, tenant_id, channel_account_id, run_at);
     `,
   },
+  {
+    version: 8,
+    name: 'fair callback outbox',
+    sql: `
+      -- The message's lane, kept for the callbacks of its later events (delivered, read, clicked),
+      -- which come after its job has gone. Messages and callbacks from before wait as bulk.
+      ALTER TABLE messages ADD COLUMN lane smallint NOT NULL DEFAULT 1;
+      ALTER TABLE callback_deliveries ADD COLUMN lane smallint NOT NULL DEFAULT 1;
+      -- A claim walks the keys (lane, tenant) with a loose scan of this index and takes each
+      -- key's callbacks oldest-due first (callbacks.ts), so one tenant's backlog of callbacks
+      -- does not hold up another's, nor a single send's its own tenant's batches'.
+      CREATE INDEX callback_fair ON callback_deliveries (lane, tenant_id, next_at) WHERE state = 'pending';
+      -- It serves every claim callback_due served.
+      DROP INDEX callback_due;
+      -- The notifier (router role) reads the lane to share its claims.
+      GRANT SELECT (lane) ON callback_deliveries TO ${ROUTER_ROLE};
+    `,
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -30,7 +30,7 @@ export interface TransitionRow extends TransitionColumns {
 
 export const TRANSITION_COLUMNS = `m.id, m.tenant_id, m.channel, m.channel_account_id, m.recipient, m.status, m.seq,
   m.provider_message_id, m.correlation_id, m.callback_url, m.callback_data, m.callback_format, m.callback_events,
-  ${SUBSCRIBERS}`;
+  m.lane, ${SUBSCRIBERS}`;
 
 /** An event that keeps the message's status: a retry scheduled, a click, a provider's remark. */
 export interface Note {

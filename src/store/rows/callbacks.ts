@@ -9,6 +9,8 @@ export interface OutboxRow {
   id: string;
   tenantId: string;
   messageId: string;
+  /** The message's lane (rows/fair-claim.ts): a claim serves its callbacks in the same order. */
+  lane: number;
   url: string;
   payload: string;
   at: string;
@@ -25,6 +27,7 @@ export interface OutboxRow {
 export function outboxRows(
   tenantId: string,
   messageId: string,
+  lane: number,
   callbackUrl: string | null | undefined,
   event: CallbackEvent,
   endpoints: ReadonlyArray<{ id: string; url: string }>,
@@ -32,7 +35,7 @@ export function outboxRows(
   ownPayload: () => string | undefined = () => event.payload,
 ): OutboxRow[] {
   const rows: OutboxRow[] = [];
-  const base = { tenantId, messageId, at, eventId: event.id };
+  const base = { tenantId, messageId, lane, at, eventId: event.id };
   if (callbackUrl) {
     const own = ownPayload();
     if (own !== undefined)

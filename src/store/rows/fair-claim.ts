@@ -9,6 +9,10 @@
  * remembered (per process), so a claim smaller than the number of tenants still reaches each in
  * turn. A million jobs of one account thus cost one key, and a single send of another tenant or
  * account is taken by the next claim.
+ *
+ * The callback outbox is claimed the same way (callbacks.ts of each store), by (lane, tenant) with
+ * the account left empty: a callback has its message's lane, so one tenant's backlog of callbacks
+ * holds up neither another tenant's nor its own single sends'.
  */
 import type { ClaimOptions, QueueLane } from '../../core/ports/queue.ts';
 

@@ -23,6 +23,7 @@ import {
 import type { MessageStatus } from '../../core/vocabulary/status.ts';
 import { type OutboxRow, outboxRows } from './callbacks.ts';
 import { type Flag, flag, opt } from './columns.ts';
+import { laneCode } from './fair-claim.ts';
 
 export interface MessageRow {
   id: string;
@@ -50,6 +51,8 @@ export interface MessageRow {
   template: string | null;
   policy: string | null;
   maybe_sent_resends: number;
+  /** Its jobs' and callbacks' lane (rows/fair-claim.ts). */
+  lane: number;
   created_at: string;
   updated_at: string;
 }
@@ -70,6 +73,7 @@ export type TransitionColumns = Pick<
   | 'callback_data'
   | 'callback_format'
   | 'callback_events'
+  | 'lane'
 >;
 
 export function toMessage(r: MessageRow): StoredMessage {
@@ -199,7 +203,7 @@ export function statusCallbackRows(
     callbackData: opt(m.callback_data),
   };
   const event = payloads.status(input);
-  return outboxRows(m.tenant_id, m.id, own, event, endpoints, t.at, () =>
+  return outboxRows(m.tenant_id, m.id, m.lane, own, event, endpoints, t.at, () =>
     payloads.own(m.callback_format, input, event),
   );
 }
@@ -230,7 +234,7 @@ export function queuedCallbackRows(
     callbackData: batch.callbackData,
   };
   const event = payloads.status(input);
-  return outboxRows(tenantId, m.id, callbackUrl, event, endpoints, acceptedAt, () =>
+  return outboxRows(tenantId, m.id, laneCode(batch), callbackUrl, event, endpoints, acceptedAt, () =>
     payloads.own(batch.callbackFormat, input, event),
   );
 }
@@ -256,7 +260,7 @@ export function clickedCallbackRows(
     correlationId: opt(m.correlation_id),
     callbackData: opt(m.callback_data),
   });
-  return outboxRows(m.tenant_id, m.id, own, event, endpoints, at);
+  return outboxRows(m.tenant_id, m.id, m.lane, own, event, endpoints, at);
 }
 
 /** The list filter's conditions that apply (column and operator, value); each adapter adds its placeholders. */

@@ -57,8 +57,8 @@ export function createMessageRepository(
   const insertMessage = prepare(
     `INSERT INTO messages (id, tenant_id, channel, channel_account_id, recipient, content, request, degradations,
        status, seq, correlation_id, callback_url, callback_data, expires_at, created_at, updated_at, choices, contact_id,
-       forced, template, policy, policy_group, callback_format, callback_events)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       forced, template, policy, policy_group, callback_format, callback_events, lane)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEvent = prepare(
     'INSERT INTO message_events (message_id, seq, tenant_id, status, at, reason, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -68,8 +68,8 @@ export function createMessageRepository(
   );
   const insertCallback = prepare(
     `INSERT INTO callback_deliveries (id, tenant_id, message_id, url, payload, state, attempts, next_at, created_at,
-       updated_at, endpoint_id, event_id)
-     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+       updated_at, endpoint_id, event_id, lane)
+     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
   );
   /** Writes the outbox rows of one event (rows/messages.ts says which deliveries it makes). */
   const outbox = (rows: readonly OutboxRow[]) => {
@@ -85,6 +85,7 @@ export function createMessageRepository(
         r.at,
         r.endpointId,
         r.eventId,
+        r.lane,
       );
     }
   };
@@ -96,7 +97,7 @@ export function createMessageRepository(
   // Status changes need only these columns; skipping content and request saves reading and
   // copying the two largest values on every transition.
   const TRANSITION_COLUMNS = `id, tenant_id, channel, channel_account_id, recipient, status, seq, provider_message_id,
-       correlation_id, callback_url, callback_data, callback_format, callback_events`;
+       correlation_id, callback_url, callback_data, callback_format, callback_events, lane`;
   const selectForDispatch = prepare(
     `SELECT ${TRANSITION_COLUMNS}, request, expires_at, maybe_sent_resends FROM messages WHERE tenant_id = ? AND id = ?`,
   );
@@ -334,6 +335,7 @@ export function createMessageRepository(
             batch.policyGroup ?? null,
             batch.callbackFormat ?? null,
             callbackEvents,
+            lane,
           );
           if (m.forcedInto) recordForcedSend(m.forcedInto, m.id, acceptedAt);
           for (const l of m.smartlinks ?? []) {
