@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 
 /**
  * Spawns `command args` and resolves once its stdout matches `ready`, with the match. Node is run
- * directly (the gateway as `node bin/omnigate.js`, the helpers as `node --import tsx`), never
+ * directly (the gateway as `node dist/main.js`, the helpers as `node --import tsx`), never
  * through npm, so the child's pid is the process whose memory the bench reports.
  */
 export function startProcess(
@@ -39,10 +39,16 @@ export function nodeArgs(script: string, ...rest: string[]): [string, string[]] 
   return [process.execPath, [...profile, '--import', 'tsx', script, ...rest]];
 }
 
-/** `node bin/omnigate.js <command>`: the compiled gateway, in the spawned process itself. */
+/**
+ * `node dist/main.js <command>`: the build `buildGateway` made when the bench started, as
+ * `omnigate` runs it, even if a source changes while the bench runs (bin/omnigate.js would then
+ * fall back to tsx).
+ */
 export function gatewayArgs(command: string): [string, string[]] {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench-profiles'] : [];
-  return [process.execPath, [...profile, 'bin/omnigate.js', command]];
+  // BENCH_GATEWAY_FLAGS: Node or V8 flags for the gateway alone, to try one (e.g. a heap size).
+  const flags = process.env.BENCH_GATEWAY_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return [process.execPath, [...profile, ...flags, 'dist/main.js', command]];
 }
 
 /** Compiles the gateway (`npm run build`), so the bench measures what production runs. */

@@ -47,7 +47,7 @@ function gatewayEnv(providerUrl: string, dataDir: string): Record<string, string
   };
 }
 
-/** `omnigate <command>` as an operator runs it: the compiled build (run.ts builds it first). */
+/** `omnigate <command>` on the compiled build, as an operator runs it (run.ts builds it first). */
 function omnigate(command: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   const [node, args] = gatewayArgs(command);
   return startProcess(node, args, env, ready).then((p) => p.child);
