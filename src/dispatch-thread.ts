@@ -1,7 +1,7 @@
 /**
- * The dispatch thread's entry (runtime.ts starts it on the embedded default): the dispatcher and
- * the callback notifier beside the API, in a thread of their own with their own SQLite
- * connection, so dispatch and the API each have a core.
+ * The dispatch thread's entry (runtime.ts starts it on the embedded default): the dispatcher
+ * beside the API, in a thread of its own with its own SQLite connection, so dispatch and the API
+ * (with the callback notifier) each have a core.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { type DispatchThreadData, runDispatchThread, type ToDispatchThread } from './runtime.ts';

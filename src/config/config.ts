@@ -47,9 +47,9 @@ export interface Config {
   connections: ConnectionLimits;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /**
-   * `omnigate start` on the embedded file runs the dispatcher and the callback notifier in a
-   * worker thread with its own SQLite connection, so the API and dispatch use both cores
-   * (OMNIGATE_DISPATCH_THREAD, `on` by default; `off` runs them on the API's thread).
+   * `omnigate start` on the embedded file runs the dispatcher in a worker thread with its own
+   * SQLite connection, so the API (with the callback notifier) and dispatch use both cores
+   * (OMNIGATE_DISPATCH_THREAD, `on` by default; `off` runs it on the API's thread).
    */
   dispatchThread: boolean;
   /** Sends in flight at once in this process. */
