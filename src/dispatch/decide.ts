@@ -17,7 +17,7 @@ import type { RateLimit } from './limits/types.ts';
 import { afterUnknownOutcome } from './maybe-sent.ts';
 
 /** A rate-limit wait longer than this gives the job back to the queue rather than holding it. */
-const MAX_INLINE_WAIT_MS = 1_000;
+export const MAX_INLINE_WAIT_MS = 1_000;
 
 /** When a job over its account's concurrency limit is looked at again. */
 const CONCURRENCY_RETRY_MS = 25;
@@ -188,7 +188,8 @@ export function checkRate(facts: {
     return {
       kind: 'wait',
       at: facts.now + wait,
-      refundToken: facts.rate,
+      // A token further than the inline wait was not reserved (takeToken's maxWaitMs).
+      ...(tokenReserved(facts.tokenWaitMs) ? { refundToken: facts.rate } : {}),
       ...(facts.paced ? { keepTurnInMs: facts.recipientWaitMs } : {}),
     };
   }
@@ -227,13 +228,17 @@ export function claimRoom(rate: RateLimit, concurrency: number | undefined): num
   return Math.max(1, Math.min(byRate, concurrency ?? Number.POSITIVE_INFINITY));
 }
 
+/** Whether `takeToken(…, MAX_INLINE_WAIT_MS)` reserved the token it answered this wait for. */
+export const tokenReserved = (tokenWaitMs: number): boolean => tokenWaitMs <= MAX_INLINE_WAIT_MS;
+
 /**
  * Until when the account's jobs are left unclaimed, learned from a token taken `tokenWaitMs`
  * ahead: the next token is one interval after it, and a job claimed more than the inline wait
  * before that would only be handed back. Undefined: claim as usual.
  */
 export function holdAfterToken(tokenWaitMs: number, rate: RateLimit, now: number): number | undefined {
-  const nextToken = now + tokenWaitMs + 1000 / rate.perSecond;
+  // A reserved token's successor is one interval after it; an unreserved one is itself the next.
+  const nextToken = now + tokenWaitMs + (tokenReserved(tokenWaitMs) ? 1000 / rate.perSecond : 0);
   const until = Math.ceil(nextToken - MAX_INLINE_WAIT_MS);
   return until > now ? until : undefined;
 }

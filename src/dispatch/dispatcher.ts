@@ -48,6 +48,7 @@ import {
   type End,
   holdAfterToken,
   isMaybeSent,
+  MAX_INLINE_WAIT_MS,
   type MaybeSent,
   type RetryFacts,
   retryOrGiveUp,
@@ -405,7 +406,8 @@ export class Dispatcher extends PollingWorker {
     }
     const rate = this.rateFor(account, connector);
     const paced = perRecipient !== undefined;
-    const tokenWaitMs = await guarded(limits.takeToken(account.id, rate));
+    // Only a token within the inline wait is reserved: a job that will go back leaves no debt.
+    const tokenWaitMs = await guarded(limits.takeToken(account.id, rate, MAX_INLINE_WAIT_MS));
     const held = checkRate({ recipientWaitMs, tokenWaitMs, paced, rate, now });
     const rateHold = held?.kind === 'wait' ? held.at : holdAfterToken(tokenWaitMs, rate, now);
     if (rateHold !== undefined) this.hold(account.id, rateHold);

@@ -20,11 +20,14 @@ export class TokenBucket {
    * balance may go negative: concurrent callers then queue up behind each other instead of all
    * waiting for the same next token and sending together.
    */
-  take(now: number): number {
+  take(now: number, maxWaitMs = Number.POSITIVE_INFINITY): number {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
     this.last = now;
-    this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.ratePerSecond) * 1000);
+    const left = this.tokens - 1;
+    const wait = left >= 0 ? 0 : Math.ceil((-left / this.ratePerSecond) * 1000);
+    // Beyond `maxWaitMs` nothing is reserved (DeliveryLimits.takeToken).
+    if (wait <= maxWaitMs) this.tokens = left;
+    return wait;
   }
 
   /** Whether the bucket has refilled completely, i.e. forgetting it would change nothing. */

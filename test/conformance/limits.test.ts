@@ -77,6 +77,18 @@ describe.each(FACTORIES)('delivery limits conformance: $name', (factory) => {
     for (let i = 2; i < 6; i++) expectNear(waits[i], (i - 1) * 100);
   });
 
+  it('reserves nothing beyond maxWaitMs: a hundred concurrent takers book two tokens, not a hundred', async () => {
+    const one = { perSecond: 1, burst: 1 };
+    const waits = await times(100, () => limits.takeToken('ca_1', one, 1_000));
+    expect(waits[0]).toBe(0);
+    expectNear(waits[1], 1_000);
+    // The rest were not booked: each was told of the next free token, two seconds out.
+    for (const w of waits.slice(2)) expectNear(w, 2_000);
+    // So the third token is still free: the next taker without a bound books it.
+    expectNear(await limits.takeToken('ca_1', one), 2_000);
+    expectNear(await limits.takeToken('ca_1', one, 1_000), 3_000);
+  });
+
   it('takes a refunded token back, never beyond the burst', async () => {
     const rate = { perSecond: 10, burst: 2 };
     await times(3, () => limits.refundToken('ca_1', rate)); // a full bucket stays at its burst

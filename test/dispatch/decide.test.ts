@@ -227,18 +227,16 @@ describe('the delivery limits', () => {
     { turn: 0, token: 400, paced: false, expected: { kind: 'pause', ms: 400 } },
     { turn: 700, token: 300, paced: true, expected: { kind: 'pause', ms: 700 } },
     { turn: 0, token: 1_000, paced: true, expected: { kind: 'pause', ms: 1_000 } },
-    { turn: 0, token: 1_500, paced: false, expected: { kind: 'wait', at: NOW + 1_500, refundToken: RATE } },
+    // A token further than the inline wait was never reserved (takeToken's maxWaitMs): none to give back.
+    { turn: 0, token: 1_500, paced: false, expected: { kind: 'wait', at: NOW + 1_500 } },
+    { turn: 0, token: 1_500, paced: true, expected: { kind: 'wait', at: NOW + 1_500, keepTurnInMs: 0 } },
+    { turn: 800, token: 2_000, paced: true, expected: { kind: 'wait', at: NOW + 2_000, keepTurnInMs: 800 } },
+    // The recipient's turn is far, the token near and reserved: it goes back.
     {
-      turn: 0,
-      token: 1_500,
+      turn: 1_500,
+      token: 500,
       paced: true,
-      expected: { kind: 'wait', at: NOW + 1_500, refundToken: RATE, keepTurnInMs: 0 },
-    },
-    {
-      turn: 800,
-      token: 2_000,
-      paced: true,
-      expected: { kind: 'wait', at: NOW + 2_000, refundToken: RATE, keepTurnInMs: 800 },
+      expected: { kind: 'wait', at: NOW + 1_500, refundToken: RATE, keepTurnInMs: 1_500 },
     },
   ])('turn in $turn ms, token in $token ms, paced $paced', ({ turn, token, paced, expected }) => {
     expect(checkRate({ recipientWaitMs: turn, tokenWaitMs: token, paced, rate: RATE, now: NOW })).toEqual(
@@ -277,7 +275,8 @@ describe('before the claim: what an account may have in hand', () => {
     { tokenWait: 500, rate: { perSecond: 10, burst: 10 }, until: undefined },
     // One a second, this token a second ahead: the next is two seconds out, held for one.
     { tokenWait: 1_000, rate: { perSecond: 1, burst: 1 }, until: NOW + 1_000 },
-    { tokenWait: 5_000, rate: { perSecond: 0.5, burst: 1 }, until: NOW + 6_000 },
+    // A token five seconds out was not reserved: it is the next, so held until a second before it.
+    { tokenWait: 5_000, rate: { perSecond: 0.5, burst: 1 }, until: NOW + 4_000 },
   ])('token $tokenWait ms ahead at $rate.perSecond/s: held until $until', ({ tokenWait, rate, until }) => {
     expect(holdAfterToken(tokenWait, rate, NOW)).toBe(until);
   });

@@ -180,12 +180,13 @@ describe.each(BACKENDS)('held accounts: $name', (factory) => {
     await account(HELD, { ratePerSecond: 1, burst: 1 });
     const held = await accept(HELD, 2 * N);
     start(createMemoryLimits());
-    await new Promise((r) => setTimeout(r, 2_500));
+    await new Promise((r) => setTimeout(r, 5_500));
     const counts = await statuses(held);
-    // About one a second was sent; nothing else left `queued` (no `sending` written for a job that
-    // only went back to wait for its turn).
-    expect(counts.get('sent') ?? 0).toBeGreaterThanOrEqual(2);
-    expect(counts.get('sent') ?? 0).toBeLessThanOrEqual(4);
+    // About one a second was sent, and kept up: the jobs the first claim handed back booked no
+    // tokens ahead (when they did, 32 jobs held the account for half a minute after two sends).
+    // Nothing else left `queued` (no `sending` written for a job that only went back to wait).
+    expect(counts.get('sent') ?? 0).toBeGreaterThanOrEqual(5);
+    expect(counts.get('sent') ?? 0).toBeLessThanOrEqual(7);
     expect((counts.get('queued') ?? 0) + (counts.get('sent') ?? 0)).toBe(2 * N);
     // Jobs handed back to wait are the first claim's, taken before the account's rate was known
     // (32 at most), not the backlog claimed and handed back again and again; once known, the
@@ -193,6 +194,6 @@ describe.each(BACKENDS)('held accounts: $name', (factory) => {
     const handedBack = touched.filter((t) => t.op === 'retryAt').length;
     expect(handedBack).toBeLessThanOrEqual(32);
     const claims = touched.filter((t) => t.op === 'claim').length;
-    expect(claims - handedBack).toBeLessThanOrEqual(5);
+    expect(claims - handedBack).toBeLessThanOrEqual(8);
   }, 20_000);
 });

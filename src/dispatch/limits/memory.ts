@@ -46,8 +46,8 @@ export function createMemoryLimits(options: MemoryLimitsOptions = {}): DeliveryL
   };
 
   return {
-    async takeToken(accountId, limit) {
-      return bucketFor(accountId, limit).take(now());
+    async takeToken(accountId, limit, maxWaitMs) {
+      return bucketFor(accountId, limit).take(now(), maxWaitMs);
     },
     async refundToken(accountId, limit) {
       bucketFor(accountId, limit).refund();

@@ -55,12 +55,13 @@ end
 local function fmt(ms) return string.format('%.3f', ms) end
 -- GCRA: the bucket is the time its next token is due (tat); full when tat <= now. A taker moves
 -- tat one interval on whatever the wait, so concurrent takers queue one interval apart.
-local function reserve(key, interval, burst, now)
+-- A wait beyond max_wait (when given) is returned without reserving: such a taker will not wait.
+local function reserve(key, interval, burst, now, max_wait)
   local tat = math.max(tonumber(redis.call('GET', key)) or 0, now) + interval
+  local wait = math.max(0, math.ceil(tat - interval * burst - now))
+  if max_wait and wait > max_wait then return wait end
   redis.call('SET', key, fmt(tat), 'PX', math.ceil(tat - now))
-  local wait = tat - interval * burst - now
-  if wait <= 0 then return 0 end
-  return math.ceil(wait)
+  return wait
 end
 `;
 
@@ -68,7 +69,7 @@ const SCRIPTS = {
   omnigateLimitsTake: {
     keys: 1,
     lua: `${PRELUDE}
-return reserve(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), now_ms())`,
+return reserve(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), now_ms(), tonumber(ARGV[3]))`,
   },
   omnigateLimitsRefund: {
     keys: 1,
@@ -194,8 +195,10 @@ export function createRedisLimits(options: RedisLimitsOptions): DeliveryLimits {
   const key = (accountId: string, rest: string) => `${options.prefix}{${accountId}}:${rest}`;
 
   return {
-    takeToken: (accountId, limit) =>
-      redis.omnigateLimitsTake(key(accountId, 'rate'), intervalMs(limit), limit.burst),
+    takeToken: (accountId, limit, maxWaitMs) =>
+      maxWaitMs === undefined
+        ? redis.omnigateLimitsTake(key(accountId, 'rate'), intervalMs(limit), limit.burst)
+        : redis.omnigateLimitsTake(key(accountId, 'rate'), intervalMs(limit), limit.burst, maxWaitMs),
     async refundToken(accountId, limit) {
       await redis.omnigateLimitsRefund(key(accountId, 'rate'), intervalMs(limit));
     },

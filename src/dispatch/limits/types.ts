@@ -22,8 +22,11 @@ export interface DeliveryLimits {
   /**
    * Reserves one of the account's tokens and returns how long to wait before using it (0: now).
    * Reservations queue: concurrent callers get turns one token apart, not the same next token.
+   * With `maxWaitMs`, a token further away than that is not reserved, and the wait until the next
+   * free one is returned: callers that will not wait so long then leave no debt behind them (a
+   * claim of a hundred jobs of a 1/s account would otherwise book a hundred seconds of tokens).
    */
-  takeToken(accountId: string, limit: RateLimit): Promise<number>;
+  takeToken(accountId: string, limit: RateLimit, maxWaitMs?: number): Promise<number>;
   /** Gives back a token reserved by `takeToken` that will not be used (the job went back). */
   refundToken(accountId: string, limit: RateLimit): Promise<void>;
 
