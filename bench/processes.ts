@@ -32,11 +32,13 @@ export function startProcess(
   });
 }
 
+/** BENCH_PROFILE=1 writes a V8 CPU profile of each process (and thread) to ./.bench-profiles. */
+const profileFlags = (): string[] =>
+  process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench-profiles'] : [];
+
 /** `node --import tsx <script> ...` from the project root. */
 export function nodeArgs(script: string, ...rest: string[]): [string, string[]] {
-  // BENCH_PROFILE=1 writes a V8 CPU profile of each process to ./.bench-profiles.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench-profiles'] : [];
-  return [process.execPath, [...profile, '--import', 'tsx', script, ...rest]];
+  return [process.execPath, [...profileFlags(), '--import', 'tsx', script, ...rest]];
 }
 
 /**
@@ -45,10 +47,9 @@ export function nodeArgs(script: string, ...rest: string[]): [string, string[]] 
  * fall back to tsx).
  */
 export function gatewayArgs(command: string): [string, string[]] {
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench-profiles'] : [];
   // BENCH_GATEWAY_FLAGS: Node or V8 flags for the gateway alone, to try one (e.g. a heap size).
   const flags = process.env.BENCH_GATEWAY_FLAGS?.split(' ').filter(Boolean) ?? [];
-  return [process.execPath, [...profile, ...flags, 'dist/main.js', command]];
+  return [process.execPath, [...profileFlags(), ...flags, 'dist/main.js', command]];
 }
 
 /** Compiles the gateway (`npm run build`), so the bench measures what production runs. */

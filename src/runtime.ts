@@ -232,32 +232,6 @@ function openSqlite(
   return { ...backend, ownsQueueAlone: true, ...keyNoteOf(key, inDataDir) };
 }
 
-/** The dispatcher and the callback notifier of one process, on the given backend. */
-function createWorkers(
-  config: RunConfig,
-  options: GatewayOptions,
-  backend: OpenBackend,
-  connectors: ConnectorRegistry,
-  log: Logger,
-  gatewayUrl: () => string,
-  /** `gateway`: API and workers in one process; `api` never dispatches; `worker` has no API. */
-  role: 'gateway' | 'api' | 'worker',
-) {
-  const sends = createDispatcher(config, options, backend, connectors, log, gatewayUrl, role);
-  const callbacks = createNotifier(config, options, backend, log);
-  return {
-    dispatcher: sends.dispatcher,
-    notifier: callbacks.notifier,
-    destinationGuard: callbacks.destinationGuard,
-    dependencies: sends.dependencies,
-    /** After the dispatcher and notifier have stopped. */
-    async close() {
-      await sends.close();
-      await callbacks.close();
-    },
-  };
-}
-
 /** The dispatcher of a process or of its dispatch thread, with its provider client and limits. */
 function createDispatcher(
   config: RunConfig,
@@ -266,6 +240,7 @@ function createDispatcher(
   connectors: ConnectorRegistry,
   log: Logger,
   gatewayUrl: () => string,
+  /** `gateway`: API and workers in one process; `api` never dispatches; `worker` has no API. */
   role: 'gateway' | 'api' | 'worker',
 ) {
   // A connection per send in flight: a send waiting for a connection would only queue in the pool.
@@ -467,22 +442,25 @@ async function launch(
     threaded.relay = (tenantId) => dispatchThread.post({ type: 'webhooks', tenantId });
     onOpened(() => dispatchThread.stop());
   }
-  const workers = dispatchThread
+  const sends = dispatchThread
     ? undefined
-    : createWorkers(config, options, backend, connectors, log, localUrl, roles.workers ? 'gateway' : 'api');
-  if (workers) onOpened(() => workers.close());
-  // Beside a dispatch thread the notifier runs on this thread. Under W1 the dispatch thread was the
-  // one at its limit (79 % busy, a fifth of that delivering callbacks) while this one idled 46 % of
-  // the time; with the notifier here W1 ran 10 % and W2 30 % faster until the last callback.
-  const callbacks = dispatchThread ? createNotifier(config, options, backend, log) : undefined;
-  if (callbacks) onOpened(() => callbacks.close());
-  const dispatcher: WorkerControl = workers?.dispatcher ?? dispatchThread!.control();
-  const notifier: WorkerControl = workers?.notifier ?? callbacks!.notifier;
-  // Callback URLs are the tenants' choice, so their client refuses non-public addresses.
-  const destinationGuard =
-    workers?.destinationGuard ??
-    callbacks?.destinationGuard ??
-    new DestinationGuard(config.webhookAllowlist, options.resolveAll);
+    : createDispatcher(
+        config,
+        options,
+        backend,
+        connectors,
+        log,
+        localUrl,
+        roles.workers ? 'gateway' : 'api',
+      );
+  if (sends) onOpened(() => sends.close());
+  // The notifier runs on this thread, also beside a dispatch thread. Under W1 the dispatch thread
+  // was the one at its limit (79 % busy, a fifth of that delivering callbacks) while this one idled
+  // 46 % of the time; with the notifier here W1 ran 10 % and W2 30 % faster until the last callback.
+  const callbacks = createNotifier(config, options, backend, log);
+  onOpened(() => callbacks.close());
+  const dispatcher: WorkerControl = sends?.dispatcher ?? dispatchThread!.control();
+  const { notifier, destinationGuard } = callbacks;
   // Media URLs are the sender's choice like callback URLs, so the probe goes through the same guard.
   const mediaProbe =
     config.mediaProbeTimeoutMs > 0
@@ -518,7 +496,7 @@ async function launch(
       : (withCallbacks) => kicks?.publish(withCallbacks),
     ...(roles.workers ? { isReady: () => dispatcher.isRunning && notifier.isRunning } : {}),
     // An api process's Redis carries only kicks, which are hints: it is not a reason to be unready.
-    dependencies: workers?.dependencies ?? (() => ({})),
+    dependencies: sends?.dependencies ?? (() => ({})),
     publicUrl: localUrl,
     production: config.mode === 'production',
     ...(recorder
@@ -540,13 +518,10 @@ async function launch(
   });
   onOpened(() => app.close());
   await app.listen({ port, host: config.host });
-  if (dispatchThread) {
-    await dispatchThread.start();
-    callbacks?.notifier.start();
-  } else if (roles.workers && options.startWorkers !== false) {
-    dispatcher.start();
-    notifier.start();
-  }
+  if (dispatchThread) await dispatchThread.start();
+  else if (roles.workers && options.startWorkers !== false) dispatcher.start();
+  // A dispatch thread refuses startWorkers: false, so with one this always starts it.
+  if (roles.workers && options.startWorkers !== false) notifier.start();
 
   return {
     config,
@@ -568,8 +543,8 @@ async function launch(
       const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await app.close();
       clearTimeout(force);
-      await workers?.close();
-      await callbacks?.close();
+      await sends?.close();
+      await callbacks.close();
       await mediaProbe?.close();
       await kicks?.close();
       await store.close();
@@ -614,8 +589,10 @@ export async function startWorkerProcess(
       "no OMNIGATE_REDIS_URL: provider rate limits, recipient pacing and circuit breakers are kept per worker process, so N workers may send at N times an account's rate",
     );
   }
-  const workers = createWorkers(run, options, backend, connectors, log, () => publicUrl ?? '', 'worker');
-  const { dispatcher, notifier } = workers;
+  const sends = createDispatcher(run, options, backend, connectors, log, () => publicUrl ?? '', 'worker');
+  const callbacks = createNotifier(run, options, backend, log);
+  const { dispatcher } = sends;
+  const { notifier } = callbacks;
   const kicks = config.redisUrl ? kicksOn(config.redisUrl, config.redisPrefix, log) : undefined;
   await kicks?.subscribe((withCallbacks) => {
     dispatcher.kick();
@@ -632,7 +609,8 @@ export async function startWorkerProcess(
       await kicks?.close();
       await dispatcher.stop();
       await notifier.stop();
-      await workers.close();
+      await sends.close();
+      await callbacks.close();
       await backend.store.close();
       backend.release();
     },

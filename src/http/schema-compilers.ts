@@ -7,6 +7,7 @@
 import ajvCompiler from '@fastify/ajv-compiler';
 import serializerCompiler from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
+import { onFirstCall } from '../lib/once.ts';
 
 type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 /** The two builders' shape as Fastify calls them: schemas and options in, a per-route compiler out. */
@@ -19,11 +20,7 @@ type Validate = ((data: unknown, context?: unknown) => unknown) & { errors?: unk
  * passes the parent object when the function has Ajv's `schemaEnv`: both are read through.
  */
 function validatorOnFirstCall(compile: () => Validate): Validate {
-  let compiled: Validate | undefined;
-  const real = () => {
-    compiled ??= compile();
-    return compiled;
-  };
+  const real = onFirstCall(compile);
   const validate = ((data: unknown, context?: unknown) =>
     context === undefined ? real()(data) : real()(data, context)) as Validate;
   Object.defineProperty(validate, 'errors', { get: () => real().errors });
@@ -41,11 +38,8 @@ export function lazySchemaCompilers(): Compilers {
   const lazySerializer: Builder<(data: unknown) => string> = (externalSchemas, options) => {
     const compile = buildSerializer(externalSchemas, options);
     return (route) => {
-      let serialize: ((data: unknown) => string) | undefined;
-      return (data) => {
-        serialize ??= compile(route);
-        return serialize(data);
-      };
+      const serialize = onFirstCall(() => compile(route));
+      return (data) => serialize()(data);
     };
   };
   return { buildValidator: lazyValidator, buildSerializer: lazySerializer } as unknown as Compilers;

@@ -7,27 +7,19 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { onFirstCall } from './once.ts';
 
 const addFormats = addFormatsModule.default;
 
-let shared: Ajv | undefined;
-
-function ajv(): Ajv {
-  if (!shared) {
-    shared = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: false });
-    addFormats(shared);
-  }
+const ajv = onFirstCall(() => {
+  const shared = new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: false });
+  addFormats(shared);
   return shared;
-}
+});
 
 /** The schema's validator, compiled now (or taken from what was compiled for it before). */
 export const compileSchema = (schema: object): ValidateFunction => ajv().compile(schema);
 
 /** A function giving the schema's validator, compiled at its first call. */
-export function validatorOnFirstUse(schema: object): () => ValidateFunction {
-  let validate: ValidateFunction | undefined;
-  return () => {
-    validate ??= ajv().compile(schema);
-    return validate;
-  };
-}
+export const validatorOnFirstUse = (schema: object): (() => ValidateFunction) =>
+  onFirstCall(() => ajv().compile(schema));

@@ -71,15 +71,13 @@ describe('the omnigate command', () => {
     expect(g.err()).not.toMatch(/through tsx/);
     const health = await fetch(`${g.url}/healthz`);
     expect(health.status).toBe(200);
-    const sent = await fetch(`${g.url}/v1/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        channel: 'line',
-        to: 'U4af4980629a1b2c3d4e5f6a7b8c9d0e1',
-        message: { type: 'text', text: 'Hello from the build' },
-      }),
-    });
+    const send = (message: object) =>
+      fetch(`${g.url}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: 'line', to: 'U4af4980629a1b2c3d4e5f6a7b8c9d0e1', message }),
+      });
+    const sent = await send({ type: 'text', text: 'Hello from the build' });
     expect(sent.status).toBe(202);
     const { messages } = (await sent.json()) as { messages: Array<{ id: string }> };
     let status = '';
@@ -92,15 +90,7 @@ describe('the omnigate command', () => {
     }
     expect(status).toBe('sent');
     // Refused input is answered the same by the compiled routes (schemas compiled at first use).
-    const bad = await fetch(`${g.url}/v1/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        channel: 'line',
-        to: 'U4af4980629a1b2c3d4e5f6a7b8c9d0e1',
-        message: { type: 'text' },
-      }),
-    });
+    const bad = await send({ type: 'text' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: Array<{ pointer: string }> }).errors[0]?.pointer).toBe(
       '/message/text',

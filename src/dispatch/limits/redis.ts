@@ -196,9 +196,12 @@ export function createRedisLimits(options: RedisLimitsOptions): DeliveryLimits {
 
   return {
     takeToken: (accountId, limit, maxWaitMs) =>
-      maxWaitMs === undefined
-        ? redis.omnigateLimitsTake(key(accountId, 'rate'), intervalMs(limit), limit.burst)
-        : redis.omnigateLimitsTake(key(accountId, 'rate'), intervalMs(limit), limit.burst, maxWaitMs),
+      redis.omnigateLimitsTake(
+        key(accountId, 'rate'),
+        intervalMs(limit),
+        limit.burst,
+        ...(maxWaitMs === undefined ? [] : [maxWaitMs]),
+      ),
     async refundToken(accountId, limit) {
       await redis.omnigateLimitsRefund(key(accountId, 'rate'), intervalMs(limit));
     },

@@ -25,6 +25,7 @@ export function createChannelAccountRepository(
   // Every send names or defaults to an account: read once, kept until this repository changes it
   // (its limits, its app id; credentials are not part of it). Bounded, as ids are the callers'.
   const found = new Map<string, ChannelAccount>();
+  const accountKey = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
   const remember = (key: string, account: ChannelAccount) => {
     if (found.size >= 10_000) found.clear();
     found.set(key, account);
@@ -66,7 +67,7 @@ export function createChannelAccountRepository(
       return rows.map(toAccount);
     },
     async find(tenantId, id) {
-      const key = `${tenantId}\u0000${id}`;
+      const key = accountKey(tenantId, id);
       const cached = found.get(key);
       if (cached) return cached;
       const row = prepare('SELECT * FROM channel_accounts WHERE tenant_id = ? AND id = ?').get(
@@ -97,7 +98,7 @@ export function createChannelAccountRepository(
           tenantId,
           id,
         ) as AccountRow | undefined;
-        found.delete(`${tenantId}\u0000${id}`);
+        found.delete(accountKey(tenantId, id));
         if (row) defaults.delete(`${tenantId}\u0000${row.channel}`);
         return row ? toAccount(row) : undefined;
       });
@@ -115,7 +116,7 @@ export function createChannelAccountRepository(
           tenantId,
           id,
         );
-        found.delete(`${tenantId}\u0000${id}`);
+        found.delete(accountKey(tenantId, id));
         defaults.delete(`${tenantId}\u0000${row.channel}`);
         return toAccount({ ...row, app_id: appId });
       });
