@@ -100,6 +100,30 @@ describe('the omnigate command', () => {
     expect(g.out()).toMatch(/SIGTERM: finishing sends in flight, then stopping/);
   }, 60_000);
 
+  it('stops cleanly when npm start is told to stop, leaving no gateway behind', async () => {
+    const port = await freePort();
+    const npm = spawn('npm', ['start'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, OMNIGATE_DATA_DIR: dataDir(), PORT: String(port), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    npm.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const exit = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+    while (!out.includes('listening on')) {
+      if (npm.exitCode !== null) throw new Error(`npm start exited: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // npm hands the signal to its script's process, which must be the gateway itself (`exec`):
+    // a shell in between would take it and leave the gateway running, never told to stop.
+    npm.kill('SIGTERM');
+    await exit;
+    expect(out).toMatch(/SIGTERM: finishing sends in flight, then stopping/);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 60_000);
+
   it('runs the sources through tsx, and says so, when they are newer than the build', async () => {
     const built = statSync(BUILT);
     // The build made older than every source: restored afterwards, whatever happens.
