@@ -32,6 +32,7 @@ import { SandboxTags } from './sandbox/account-tag.ts';
 import { MemoryRecorder } from './sandbox/recorder.ts';
 import type { EmulatorRegistry } from './sandbox/types.ts';
 import { createSqliteBackend } from './store/sqlite/index.ts';
+import { WriteTurns } from './store/sqlite/write-turns.ts';
 import { callbackPayloads } from './webhooks/formats/registry.ts';
 import { NOTIFIER_CONCURRENCY, Notifier, type NotifierOptions } from './webhooks/notifier.ts';
 
@@ -156,10 +157,22 @@ interface OpenBackend {
   release(): void;
 }
 
+/** What the process shares with its dispatch thread beyond messages. */
+interface ThreadLink {
+  relay: (tenantId: string) => void;
+  writeTurns: WriteTurns;
+}
+
+/** The two sides taking turns at the embedded file's write lock. */
+const API_TURN = 1;
+const THREAD_TURN = 2;
+
 /** The embedded file shared with the dispatch thread: how this connection takes part. */
 interface SharedFile {
   /** The API's connection never waits for the write lock (group-commit.ts). */
   yieldWhenBusy: boolean;
+  /** Whose turn it is at the write lock, between the API's connection and the thread's. */
+  writeTurns: WriteTurns;
   onWebhooksChanged(tenantId: string): void;
 }
 
@@ -226,7 +239,11 @@ function openSqlite(
     // Omnigate's own callback bodies and each façade's notification shape, built by the store.
     callbackPayloads: callbackPayloads(FACADE_CALLBACK_FORMATS),
     ...(shared
-      ? { yieldWhenBusy: shared.yieldWhenBusy, onWebhooksChanged: (t) => shared.onWebhooksChanged(t) }
+      ? {
+          yieldWhenBusy: shared.yieldWhenBusy,
+          writeTurns: shared.writeTurns,
+          onWebhooksChanged: (t) => shared.onWebhooksChanged(t),
+        }
       : {}),
   });
   return { ...backend, ownsQueueAlone: true, ...keyNoteOf(key, inDataDir) };
@@ -365,10 +382,11 @@ async function startProcess(
     roles.workers && options.dispatchThread === true && !config.databaseUrl && !config.redisUrl;
   if (threaded) refuseWhatCannotCross(options);
   // The dispatch thread is started once the API listens; until then there is no one to tell.
-  const thread: { relay: (tenantId: string) => void } = { relay: () => undefined };
+  const writeTurns = new WriteTurns(WriteTurns.newBuffer(), API_TURN);
+  const thread: ThreadLink = { relay: () => undefined, writeTurns };
   const backend = await openBackend(
     config,
-    threaded ? { yieldWhenBusy: true, onWebhooksChanged: (t) => thread.relay(t) } : undefined,
+    threaded ? { yieldWhenBusy: true, writeTurns, onWebhooksChanged: (t) => thread.relay(t) } : undefined,
   );
   // A start that fails half-way (the port is taken, say) closes what it opened, in reverse: a
   // caller that retries, or a test that expects the failure, must not inherit open pools,
@@ -395,8 +413,8 @@ async function launch(
   roles: { workers: boolean },
   backend: OpenBackend,
   onOpened: (close: () => unknown) => void,
-  /** Set when the dispatcher and the notifier run in the dispatch thread. */
-  threaded: { relay: (tenantId: string) => void } | undefined,
+  /** Set when the dispatcher runs in the dispatch thread. */
+  threaded: ThreadLink | undefined,
 ): Promise<Gateway> {
   const connectors = options.connectors ?? CONNECTORS;
   const log = options.logger ?? createLogger(config.logLevel);
@@ -428,6 +446,7 @@ async function launch(
           config,
           masterKey: backend.key.toString('base64'),
           url,
+          writeTurns: threaded.writeTurns.buffer,
           ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
         },
         log,
@@ -435,6 +454,8 @@ async function launch(
         // A thread that died held leases no one else will finish: as at a start, they are due now.
         // Only its jobs: the callbacks this thread delivers are in live hands.
         releaseLeases: () => queue.releaseLeases(new Date()).then(() => undefined),
+        // A thread ended mid-commit (terminated) would otherwise keep the API's turn from coming.
+        turnsGone: () => threaded.writeTurns.releaseGone(THREAD_TURN),
         stopWithinMs: config.providerTimeoutMs + SHUTDOWN_GRACE_MS,
       })
     : undefined;
@@ -668,6 +689,8 @@ export interface DispatchThreadData {
   masterKey: string;
   /** The gateway's own URL, where the sandbox emulators are. */
   url: string;
+  /** The write turns' shared memory (write-turns.ts): shared with the thread, not copied. */
+  writeTurns: SharedArrayBuffer;
   dispatcher?: GatewayOptions['dispatcher'];
 }
 
@@ -708,6 +731,7 @@ class DispatchThread {
       log: Logger;
       forgetWebhooks(tenantId: string): void;
       releaseLeases(): Promise<void>;
+      turnsGone(): void;
       /** How long in-flight attempts get to finish at a stop before the thread is ended. */
       stopWithinMs: number;
     },
@@ -766,6 +790,7 @@ class DispatchThread {
         this.o.log.error({ err: error }, 'the dispatch thread failed');
       });
       worker.on('exit', (code) => {
+        this.o.turnsGone();
         const wasReady = this.ready;
         this.ready = false;
         if (this.worker === worker) this.worker = undefined;
@@ -828,11 +853,11 @@ export async function runDispatchThread(
   const { config } = data;
   const log = createLogger(config.logLevel);
   const backend = {
-    // Yielding too, rather than waiting in SQLite's busy handler: its sleeps grow to 100 ms, so
-    // the API's connection, retrying every millisecond, would take the lock first again and again
-    // and starve the thread's marks and outcomes.
+    // Turns with the API's connection decide who writes next; yielding too, rather than waiting
+    // in SQLite's busy handler (its sleeps grow to 100 ms), covers a writer outside the process.
     ...openSqlite(config, Buffer.from(data.masterKey, 'base64'), undefined, {
       yieldWhenBusy: true,
+      writeTurns: new WriteTurns(data.writeTurns, THREAD_TURN),
       onWebhooksChanged: (tenantId) => post({ type: 'webhooks', tenantId }),
     }),
     // The process holds the data directory's lock, and released the leases before starting us.

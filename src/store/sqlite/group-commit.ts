@@ -10,9 +10,11 @@
  * refused half-way. A committer told to `yieldWhenBusy` (the API's, whose connection waits for no
  * lock: a blocked better-sqlite3 call would stall the whole event loop) treats a lock it cannot
  * take as "not yet": nothing of the group ran, so the whole group waits a moment and tries again,
- * gathering the writes asked for meanwhile.
+ * gathering the writes asked for meanwhile. Two connections of one process also take turns
+ * (write-turns.ts), so they wait for each other's commit without polling the lock.
  */
 import type { Db } from './database.ts';
+import type { WriteTurns } from './write-turns.ts';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -38,6 +40,8 @@ export class GroupCommitter {
     private readonly maxBatch = 128,
     /** A lock held by another connection defers the group instead of failing it (see above). */
     private readonly yieldWhenBusy = false,
+    /** Turns shared with the process's other connection to the file, if it has one. */
+    private readonly turns?: WriteTurns,
   ) {}
 
   /**
@@ -54,7 +58,22 @@ export class GroupCommitter {
     });
   }
 
+  /** Runs the group once this connection has the turn; writes asked for meanwhile join it. */
   private flush(): void {
+    const turn = this.turns?.take();
+    if (turn === undefined) this.flushInTurn();
+    else void turn.then(() => this.flushInTurn());
+  }
+
+  private flushInTurn(): void {
+    try {
+      this.commitGroup();
+    } finally {
+      this.turns?.done();
+    }
+  }
+
+  private commitGroup(): void {
     const batch = this.pending.splice(0, this.maxBatch);
     this.scheduled = false;
     if (this.pending.length > 0) {

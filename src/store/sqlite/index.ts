@@ -20,6 +20,7 @@ import { createSqliteQueue } from './queue.ts';
 import { createTemplateRepository } from './templates.ts';
 import { createTenantRepository } from './tenants.ts';
 import { createWebhookRepository } from './webhooks.ts';
+import type { WriteTurns } from './write-turns.ts';
 
 export interface Backend {
   store: Store;
@@ -37,13 +38,15 @@ export interface SqliteBackendOptions extends OpenOptions {
   callbackPayloads: CallbackPayloads;
   /** Another connection writes the same file and this one must never wait for its lock. */
   yieldWhenBusy?: boolean;
+  /** Turns at the write lock shared with the process's other connection to the file. */
+  writeTurns?: WriteTurns;
   /** Told, after the commit, of each tenant whose subscriptions this connection changed. */
   onWebhooksChanged?: (tenantId: string) => void;
 }
 
 export function createSqliteBackend(options: SqliteBackendOptions): Backend {
   const db = openDatabase(options.yieldWhenBusy ? { ...options, busyTimeoutMs: 0 } : options);
-  const writer = new GroupCommitter(db, undefined, options.yieldWhenBusy);
+  const writer = new GroupCommitter(db, undefined, options.yieldWhenBusy, options.writeTurns);
   const webhooks = createWebhookRepository(db, writer, options.secrets, options.onWebhooksChanged);
   const conversations = createConversationRepository(db, writer);
   const messages = createMessageRepository(
