@@ -158,6 +158,7 @@ export function kannelW1(k: Kannel, h: Helpers, run: number, sends = OPTIONS.w1S
     messages: sends,
     requests: sends,
     concurrency: OPTIONS.w1Concurrency,
+    pids: k.processes.map((p) => p.child.pid!),
     send: async (i) => {
       const query = new URLSearchParams({
         username: 'bench',

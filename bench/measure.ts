@@ -8,6 +8,7 @@
  *   lastCallback    the sink's last first-final callback of a message of the run
  */
 import { getJson, pool, postJson } from './driver.ts';
+import { cpuSeconds } from './processes.ts';
 import { epochMs, pct, sleep } from './timing.ts';
 
 export interface Helpers {
@@ -46,6 +47,8 @@ export interface Figures {
   /** Seconds. */
   acceptToProvider: number;
   providerToCallback: number;
+  /** CPU time (user + system) of the system under test per message, ms: what each costs it. */
+  cpuPerMessage: number;
   /** The raw driver → fake provider rate measured beside this run (msg/s), when there is one. */
   raw?: number;
   checks: {
@@ -85,9 +88,13 @@ export async function measureRun(
     requests: number;
     concurrency: number;
     send: (i: number) => Promise<void>;
+    /** The processes of the system under test, whose CPU time the run counts. */
+    pids: number[];
   },
 ): Promise<Figures> {
   await reset(h);
+  const cpu = () => w.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const cpu0 = cpu();
   const t0 = epochMs();
   const latencies = await pool(w.requests, w.concurrency, w.send);
   const lastAccept = epochMs();
@@ -110,6 +117,7 @@ export async function measureRun(
   }
   const lastProviderHit = provider.lastHitAt;
   const lastCallback = sink.lastFinalAt;
+  const cpuUsed = cpu() - cpu0;
   sink = await settled(h, sink);
   provider = await providerStats(h);
 
@@ -122,6 +130,7 @@ export async function measureRun(
     untilCallback: w.messages / seconds(t0, lastCallback),
     acceptToProvider: seconds(lastAccept, lastProviderHit),
     providerToCallback: seconds(lastProviderHit, lastCallback),
+    cpuPerMessage: (cpuUsed * 1000) / w.messages,
     checks: {
       messages: w.messages,
       providerHits: provider.hits,

@@ -47,6 +47,8 @@ export interface Target {
   accountId: string;
   /** The API key of the account's tenant, when not the default tenant's. */
   apiKey?: string;
+  /** The gateway's processes, whose CPU time a run counts (none: not counted). */
+  pids?: number[];
 }
 
 /** The channel-accounts API's own limits of one account (ratePerSecond, burst, …). */
@@ -177,6 +179,7 @@ export async function omnigateW1(
     messages: sends,
     requests: sends,
     concurrency: OPTIONS.w1Concurrency,
+    pids: t.pids ?? [],
     send: async (i) => {
       const status = await post(
         `${t.url}/v1/messages`,
@@ -202,6 +205,7 @@ export async function omnigateW2(t: Target, h: Helpers, run: number): Promise<Fi
     messages: total,
     requests: OPTIONS.w2Requests,
     concurrency: OPTIONS.w2Concurrency,
+    pids: t.pids ?? [],
     send: async (i) => {
       const to = Array.from({ length: size }, (_, j) =>
         recipientFor(10_000_000 + run * total + i * size + j),

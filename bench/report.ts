@@ -77,6 +77,12 @@ export function printWorkload(title: string, unit: string, runs: Figures[], kann
   row('until the last callback, msg/s', (r) => r.untilCallback, rate, true);
   row('last accept → last provider hit, s', (r) => r.acceptToProvider, s);
   row('last provider hit → last callback, s', (r) => r.providerToCallback, s);
+  row(
+    'CPU per message, ms (its processes)',
+    (r) => r.cpuPerMessage,
+    (n) => n.toFixed(3),
+    true,
+  );
   const withRaw = runs.filter((r) => r.raw !== undefined);
   if (withRaw.length) {
     line(

@@ -67,7 +67,10 @@ async function measureSetup(setup: Setup, h: Helpers, withKannel: boolean): Prom
   const gateway = await setup.start(h.provider);
   let kannel: Kannel | undefined;
   try {
-    const target = await createAccount(gateway.url);
+    const target = {
+      ...(await createAccount(gateway.url)),
+      pids: gateway.processes.map((p) => p.child.pid!),
+    };
     if (withKannel) kannel = await startKannel(h);
     // A short unmeasured round first, so every measured run sees JIT-compiled code on all the
     // processes rather than the first run paying for warm-up.
