@@ -432,7 +432,7 @@ export interface MessageRepository {
   beginAttempts(
     at: string,
     items: ReadonlyArray<{ tenantId: string; messageId: string; attempt: number }>,
-  ): Promise<Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined>>;
+  ): Promise<Array<{ previousStatus: MessageStatus } | undefined>>;
   /**
    * Appends an event that does not change the status (a failed attempt that will be retried, a
    * late provider report), so the event list is also the attempt log.

@@ -325,16 +325,14 @@ async function beginAttemptsNow(
   db: PgDatabase,
   payloads: CallbackPayloads,
   items: ReadonlyArray<BeginItem>,
-): Promise<Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined>> {
+): Promise<Array<{ previousStatus: MessageStatus } | undefined>> {
   if (items.length === 0) return [];
-  const results: Array<{ message: DispatchMessage; previousStatus: MessageStatus } | undefined> = items.map(
-    () => undefined,
-  );
+  const results: Array<{ previousStatus: MessageStatus } | undefined> = items.map(() => undefined);
   // One transaction for all: every read and write still happens in the owning tenant's
   // row-level security context.
   await inTenantGroups(db, items, async (tx, tenantId, indexes) => {
-    const rows = await tx.query<DispatchRow>(
-      `SELECT ${TRANSITION_COLUMNS}, m.request, m.expires_at, m.maybe_sent_resends FROM messages m
+    const rows = await tx.query<TransitionRow & Pick<MessageRow, 'expires_at'>>(
+      `SELECT ${TRANSITION_COLUMNS}, m.expires_at FROM messages m
        WHERE m.tenant_id = $1 AND m.id = ANY($2::text[]) ORDER BY m.id FOR UPDATE OF m`,
       [tenantId, indexes.map((i) => items[i]!.messageId)],
     );
@@ -386,7 +384,7 @@ async function beginAttemptsNow(
           resends: 0,
         });
       }
-      results[i] = { message: toDispatchMessage(row), previousStatus };
+      results[i] = { previousStatus };
     }
     // From here until the attempt's outcome, a crash leaves the job `interrupted` at its next claim.
     await tx.query('UPDATE jobs SET written = true WHERE tenant_id = $1 AND message_id = ANY($2::text[])', [

@@ -36,6 +36,7 @@ import { type Db, statementCache } from './database.ts';
 import type { GroupCommitter } from './group-commit.ts';
 import type { Subscribers } from './webhooks.ts';
 
+type BeginRow = TransitionColumns & Pick<MessageRow, 'expires_at'>;
 type DispatchRow = TransitionColumns & Pick<MessageRow, 'request' | 'expires_at' | 'maybe_sent_resends'>;
 
 /** Records a click on one of a message's links: an event on the message and its callbacks. */
@@ -101,6 +102,8 @@ export function createMessageRepository(
   const selectForDispatch = prepare(
     `SELECT ${TRANSITION_COLUMNS}, request, expires_at, maybe_sent_resends FROM messages WHERE tenant_id = ? AND id = ?`,
   );
+  // What an attempt's begin reads: not the request, which the dispatcher already has.
+  const selectForBegin = prepare(`SELECT ${TRANSITION_COLUMNS}, expires_at FROM messages WHERE tenant_id = ? AND id = ?`);
   // From here until the attempt's outcome, a crash leaves the job `interrupted` at its next claim.
   const flagWritten = prepare('UPDATE jobs SET written = 1 WHERE tenant_id = ? AND message_id = ?');
   const countResend = prepare('UPDATE messages SET maybe_sent_resends = maybe_sent_resends + 1 WHERE id = ?');
@@ -254,7 +257,7 @@ export function createMessageRepository(
       writer.run(() =>
         items.map((item) => {
           const { at } = item;
-          const row = selectForDispatch.get(item.tenantId, item.messageId) as DispatchRow | undefined;
+          const row = selectForBegin.get(item.tenantId, item.messageId) as BeginRow | undefined;
           if (!row) return undefined;
           flagWritten.run(item.tenantId, item.messageId);
           const previousStatus = row.status;
@@ -267,7 +270,7 @@ export function createMessageRepository(
           } else if (row.status === 'sending') {
             updateAttempts.run(item.attempt, row.id);
           }
-          return { message: toDispatchMessage(row), previousStatus };
+          return { previousStatus };
         }),
       ),
   );
