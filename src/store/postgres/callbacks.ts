@@ -5,6 +5,7 @@
  */
 
 import type { CallbackDelivery, CallbackRepository } from '../../core/ports/store.ts';
+import { coalesced } from '../../lib/coalesce.ts';
 import { type CallbackRow, toCallbackDelivery, toCallbackListing } from '../rows/callbacks.ts';
 import { FairShare } from '../rows/fair-claim.ts';
 import type { PgDatabase } from './database.ts';
@@ -35,6 +36,19 @@ export function createCallbackRepository(
   options: { singleProcess: boolean },
 ): CallbackRepository {
   const fair = new FairShare();
+  // A busy notifier finishes hundreds of deliveries a second, each once a transaction of its own
+  // (36 % of a worker's database time in one profile): those finished in one turn share one.
+  const markDelivered = coalesced((done: Array<{ id: string; statusCode: number }>) =>
+    db.router(async (tx) => {
+      await tx.query(
+        `UPDATE callback_deliveries c SET state = 'delivered', claimed = false, last_status = d.status,
+           last_error = NULL, updated_at = $3
+         FROM unnest($1::text[], $2::int[]) AS d(id, status) WHERE c.id = d.id`,
+        [done.map((d) => d.id), done.map((d) => d.statusCode), new Date().toISOString()],
+      );
+      return done.map(() => undefined);
+    }),
+  );
   return {
     claimDue(now, limit, leaseMs) {
       return db.router(async (tx) => {
@@ -102,14 +116,8 @@ export function createCallbackRepository(
           ).length,
       );
     },
-    markDelivered(id, statusCode) {
-      return db.router(async (tx) => {
-        await tx.query(
-          `UPDATE callback_deliveries SET state = 'delivered', claimed = false, last_status = $1, last_error = NULL,
-             updated_at = $2 WHERE id = $3`,
-          [statusCode, new Date().toISOString(), id],
-        );
-      });
+    async markDelivered(id, statusCode) {
+      await markDelivered([{ id, statusCode }]);
     },
     markFailed(id, error, nextAt) {
       return db.router(async (tx) => {

@@ -40,9 +40,18 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
   // found it stays the default; a short cache saves a transaction on every send. Misses are not
   // cached: another process may create a tenant's first account of a channel at any time. The
   // cached copy may carry limits a few seconds old, which a send does not read (the dispatcher
-  // re-reads its accounts); the process that changes an account drops its copy at once.
+  // re-reads its accounts); the process that changes an account drops its copy at once. An
+  // account named by id (`from`) is cached the same way: it too exists for good once found.
   const defaults = new Map<string, { account: ChannelAccount; until: number }>();
-  const forget = (tenantId: string, channel: string) => defaults.delete(`${tenantId}\u0000${channel}`);
+  const named = new Map<string, { account: ChannelAccount; until: number }>();
+  const forget = (tenantId: string, row: Pick<AccountRow, 'id' | 'channel'>) => {
+    defaults.delete(`${tenantId}\u0000${row.channel}`);
+    named.delete(`${tenantId}\u0000${row.id}`);
+  };
+  const remember = (cache: typeof named, key: string, account: ChannelAccount) => {
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, { account, until: Date.now() + DEFAULT_ACCOUNT_CACHE_MS });
+  };
   return {
     create(tenantId, a) {
       return appIdChecked(a.appId, () =>
@@ -77,11 +86,16 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
         ).map(toAccount),
       );
     },
-    find(tenantId, id) {
-      return db.tenant(tenantId, async (tx) => {
+    async find(tenantId, id) {
+      const key = `${tenantId}\u0000${id}`;
+      const hit = named.get(key);
+      if (hit && hit.until > Date.now()) return hit.account;
+      const account = await db.tenant(tenantId, async (tx) => {
         const row = await selectOne(tx, tenantId, id);
         return row ? toAccount(row) : undefined;
       });
+      if (account) remember(named, key, account);
+      return account;
     },
     async get(tenantId, id) {
       const [row] = await db.statement<AccountRow>(
@@ -98,7 +112,7 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
           'UPDATE channel_accounts SET limits = $1 WHERE tenant_id = $2 AND id = $3 RETURNING *',
           [empty ? null : JSON.stringify(limits), tenantId, id],
         );
-        if (row) forget(tenantId, row.channel);
+        if (row) forget(tenantId, row);
         return row ? toAccount(row) : undefined;
       });
     },
@@ -109,7 +123,7 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
             'UPDATE channel_accounts SET app_id = $1 WHERE tenant_id = $2 AND id = $3 RETURNING *',
             [appId, tenantId, id],
           );
-          if (row) forget(tenantId, row.channel);
+          if (row) forget(tenantId, row);
           return row ? toAccount(row) : undefined;
         }),
       );
@@ -157,10 +171,7 @@ export function createChannelAccountRepository(db: PgDatabase, box: SecretBox): 
         );
         return row ? toAccount(row) : undefined;
       });
-      if (account) {
-        if (defaults.size > 10_000) defaults.clear();
-        defaults.set(key, { account, until: Date.now() + DEFAULT_ACCOUNT_CACHE_MS });
-      }
+      if (account) remember(defaults, key, account);
       return account;
     },
   };

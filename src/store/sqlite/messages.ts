@@ -103,7 +103,9 @@ export function createMessageRepository(
     `SELECT ${TRANSITION_COLUMNS}, request, expires_at, maybe_sent_resends FROM messages WHERE tenant_id = ? AND id = ?`,
   );
   // What an attempt's begin reads: not the request, which the dispatcher already has.
-  const selectForBegin = prepare(`SELECT ${TRANSITION_COLUMNS}, expires_at FROM messages WHERE tenant_id = ? AND id = ?`);
+  const selectForBegin = prepare(
+    `SELECT ${TRANSITION_COLUMNS}, expires_at FROM messages WHERE tenant_id = ? AND id = ?`,
+  );
   // From here until the attempt's outcome, a crash leaves the job `interrupted` at its next claim.
   const flagWritten = prepare('UPDATE jobs SET written = 1 WHERE tenant_id = ? AND message_id = ?');
   const countResend = prepare('UPDATE messages SET maybe_sent_resends = maybe_sent_resends + 1 WHERE id = ?');
