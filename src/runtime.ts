@@ -169,8 +169,6 @@ const THREAD_TURN = 2;
 
 /** The embedded file shared with the dispatch thread: how this connection takes part. */
 interface SharedFile {
-  /** The API's connection never waits for the write lock (group-commit.ts). */
-  yieldWhenBusy: boolean;
   /** Whose turn it is at the write lock, between the API's connection and the thread's. */
   writeTurns: WriteTurns;
   onWebhooksChanged(tenantId: string): void;
@@ -239,11 +237,7 @@ function openSqlite(
     // Omnigate's own callback bodies and each façade's notification shape, built by the store.
     callbackPayloads: callbackPayloads(FACADE_CALLBACK_FORMATS),
     ...(shared
-      ? {
-          yieldWhenBusy: shared.yieldWhenBusy,
-          writeTurns: shared.writeTurns,
-          onWebhooksChanged: (t) => shared.onWebhooksChanged(t),
-        }
+      ? { writeTurns: shared.writeTurns, onWebhooksChanged: (t) => shared.onWebhooksChanged(t) }
       : {}),
   });
   return { ...backend, ownsQueueAlone: true, ...keyNoteOf(key, inDataDir) };
@@ -382,25 +376,19 @@ async function startProcess(
     roles.workers && options.dispatchThread === true && !config.databaseUrl && !config.redisUrl;
   if (threaded) refuseWhatCannotCross(options);
   // The dispatch thread is started once the API listens; until then there is no one to tell.
-  const writeTurns = new WriteTurns(WriteTurns.newBuffer(), API_TURN);
-  const thread: ThreadLink = { relay: () => undefined, writeTurns };
+  const thread: ThreadLink | undefined = threaded
+    ? { relay: () => undefined, writeTurns: new WriteTurns(WriteTurns.newBuffer(), API_TURN) }
+    : undefined;
   const backend = await openBackend(
     config,
-    threaded ? { yieldWhenBusy: true, writeTurns, onWebhooksChanged: (t) => thread.relay(t) } : undefined,
+    thread && { writeTurns: thread.writeTurns, onWebhooksChanged: (t) => thread.relay(t) },
   );
   // A start that fails half-way (the port is taken, say) closes what it opened, in reverse: a
   // caller that retries, or a test that expects the failure, must not inherit open pools,
   // connections or the data-directory lock.
   const opened: Array<() => unknown> = [() => backend.release(), () => backend.store.close()];
   try {
-    return await launch(
-      config,
-      options,
-      roles,
-      backend,
-      (close) => opened.push(close),
-      threaded ? thread : undefined,
-    );
+    return await launch(config, options, roles, backend, (close) => opened.push(close), thread);
   } catch (error) {
     for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => undefined);
     throw error;
@@ -856,7 +844,6 @@ export async function runDispatchThread(
     // Turns with the API's connection decide who writes next; yielding too, rather than waiting
     // in SQLite's busy handler (its sleeps grow to 100 ms), covers a writer outside the process.
     ...openSqlite(config, Buffer.from(data.masterKey, 'base64'), undefined, {
-      yieldWhenBusy: true,
       writeTurns: new WriteTurns(data.writeTurns, THREAD_TURN),
       onWebhooksChanged: (tenantId) => post({ type: 'webhooks', tenantId }),
     }),

@@ -36,17 +36,19 @@ export interface SqliteBackendOptions extends OpenOptions {
   secrets: SecretBox;
   /** Builds the callback bodies the store queues with each status change (runtime.ts composes it). */
   callbackPayloads: CallbackPayloads;
-  /** Another connection writes the same file and this one must never wait for its lock. */
-  yieldWhenBusy?: boolean;
-  /** Turns at the write lock shared with the process's other connection to the file. */
+  /**
+   * Set when another connection of this process writes the same file: commits take turns with it
+   * through these, and never wait in SQLite's busy handler (group-commit.ts).
+   */
   writeTurns?: WriteTurns;
   /** Told, after the commit, of each tenant whose subscriptions this connection changed. */
   onWebhooksChanged?: (tenantId: string) => void;
 }
 
 export function createSqliteBackend(options: SqliteBackendOptions): Backend {
-  const db = openDatabase(options.yieldWhenBusy ? { ...options, busyTimeoutMs: 0 } : options);
-  const writer = new GroupCommitter(db, undefined, options.yieldWhenBusy, options.writeTurns);
+  const shared = options.writeTurns !== undefined;
+  const db = openDatabase(shared ? { ...options, busyTimeoutMs: 0 } : options);
+  const writer = new GroupCommitter(db, undefined, shared, options.writeTurns);
   const webhooks = createWebhookRepository(db, writer, options.secrets, options.onWebhooksChanged);
   const conversations = createConversationRepository(db, writer);
   const messages = createMessageRepository(
