@@ -41,14 +41,22 @@ export function nodeArgs(script: string, ...rest: string[]): [string, string[]] 
   return [process.execPath, [...profileFlags(), '--import', 'tsx', script, ...rest]];
 }
 
+/** The flags bin/omnigate.js's `#!/usr/bin/env -S node …` line starts the gateway with. */
+const COMMAND_FLAGS = readFileSync('bin/omnigate.js', 'utf8')
+  .split('\n', 1)[0]!
+  .replace(/^#!\S+ -S node/, '')
+  .split(' ')
+  .filter(Boolean);
+
 /**
- * `node dist/main.js <command>`: the build `buildGateway` made when the bench started, as
+ * `node <its flags> dist/main.js <command>`: the build `buildGateway` made when the bench started, as
  * `omnigate` runs it, even if a source changes while the bench runs (bin/omnigate.js would then
  * fall back to tsx).
  */
 export function gatewayArgs(command: string): [string, string[]] {
-  // BENCH_GATEWAY_FLAGS: Node or V8 flags for the gateway alone, to try one (e.g. a heap size).
-  const flags = process.env.BENCH_GATEWAY_FLAGS?.split(' ').filter(Boolean) ?? [];
+  // BENCH_GATEWAY_FLAGS: Node or V8 flags for the gateway alone, to try one (e.g. a heap size),
+  // instead of those `omnigate` gives it.
+  const flags = process.env.BENCH_GATEWAY_FLAGS?.split(' ').filter(Boolean) ?? COMMAND_FLAGS;
   return [process.execPath, [...profileFlags(), ...flags, 'dist/main.js', command]];
 }
 

@@ -4,7 +4,7 @@
  * TypeScript through tsx, saying so, when the build is missing or older than the sources.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,21 @@ async function run(dataDir: string): Promise<Run> {
     await new Promise((r) => setTimeout(r, 50));
   }
   return { child, out: () => out, err: () => err, url: `http://127.0.0.1:${port}`, exit };
+}
+
+/** The command lines of the processes whose parent is `pid` (Linux's /proc). */
+function childCommandLines(pid: number): string[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        // The parent id is the second field after the name, which is in parentheses.
+        const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+        return ppid === pid ? [readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ')] : [];
+      } catch {
+        return []; // gone since the listing
+      }
+    });
 }
 
 describe('the omnigate command', () => {
@@ -115,6 +130,13 @@ describe('the omnigate command', () => {
     while (!out.includes('listening on')) {
       if (npm.exitCode !== null) throw new Error(`npm start exited: ${out}`);
       await new Promise((r) => setTimeout(r, 50));
+    }
+    // The gateway is npm's child, started by the command's own line with its V8 flags.
+    if (process.platform === 'linux') {
+      const [shebang] = readFileSync(join(REPO_ROOT, 'bin/omnigate.js'), 'utf8').split('\n', 1);
+      const flags = shebang!.replace(/^#!\S+ -S node /, '');
+      expect(flags).toMatch(/^--\S+/);
+      expect(childCommandLines(npm.pid!)).toContainEqual(expect.stringContaining(`node ${flags}`));
     }
     // npm hands the signal to its script's process, which must be the gateway itself (`exec`):
     // a shell in between would take it and leave the gateway running, never told to stop.
