@@ -128,6 +128,12 @@ export class Dispatcher extends PollingWorker {
   >();
   /** Accounts whose jobs are not claimed before the time given (ms since the epoch). */
   private readonly holds = new Map<string, number>();
+  /**
+   * Accounts held by their open breaker: when the hold ends, one job is claimed to probe the
+   * provider, and the rest once a send has gone through. A whole claim would meet the breaker
+   * half-open, let one job by and hand every other back, writing each of them again.
+   */
+  private readonly probing = new Set<string>();
   /** Jobs of each account in this process's hands (claimed, not yet finished). */
   private readonly inHand = new Map<string, number>();
   private readonly tokens: AccessTokens;
@@ -243,6 +249,9 @@ export class Dispatcher extends PollingWorker {
       if (until <= now) this.holds.delete(id);
       else caps.set(id, 0);
     }
+    for (const id of this.probing) {
+      if (!caps.has(id)) caps.set(id, Math.max(0, 1 - (this.inHand.get(id) ?? 0)));
+    }
     for (const [id, { room }] of this.accounts) {
       if (room >= this.o.claimBatch || caps.has(id)) continue;
       caps.set(id, Math.max(0, room - (this.inHand.get(id) ?? 0)));
@@ -350,12 +359,9 @@ export class Dispatcher extends PollingWorker {
       await this.afterSend(this.limits.releaseSlot(account.id, slot), job);
     }
     crashPoint('after_provider_answer');
-    await this.afterSend(
-      breakerReport(outcome) === 'failed'
-        ? this.limits.failed(account.id)
-        : this.limits.succeeded(account.id),
-      job,
-    );
+    const failed = breakerReport(outcome) === 'failed';
+    if (!failed) this.probing.delete(account.id);
+    await this.afterSend(failed ? this.limits.failed(account.id) : this.limits.succeeded(account.id), job);
     const breakerOpenForMs = asksBreaker(outcome)
       ? ((await this.afterSend(this.limits.openFor(account.id), job)) ?? 0)
       : 0;
@@ -391,6 +397,7 @@ export class Dispatcher extends PollingWorker {
     const closed = checkBreaker(closedInMs, now);
     if (closed) {
       this.hold(account.id, closed.at);
+      this.probing.add(account.id);
       await this.wait(job, account.id, closed);
       return undefined;
     }
@@ -502,6 +509,7 @@ export class Dispatcher extends PollingWorker {
       case 'wait':
         // The provider throttles the account, or its breaker opened: so do its other jobs.
         this.hold(job.channelAccountId, this.o.now().getTime() + decision.inMs);
+        if (decision.why === 'circuit_open') this.probing.add(job.channelAccountId);
         await this.requeue(job, decision.why, decision.code, decision.reason, decision.inMs, {
           countAttempt: false,
           ...(decision.lastError !== undefined ? { lastError: decision.lastError } : {}),

@@ -176,6 +176,27 @@ describe.each(BACKENDS)('held accounts: $name', (factory) => {
     expect(provider.received).toHaveLength(20);
   }, 20_000);
 
+  it('claims one job to probe a breaker about to close, not a batch to hand back', async () => {
+    await account(HELD);
+    await provider.close();
+    provider = await startServer((_req, res) => json(res, 500, { message: 'down' }));
+    const failing = provider;
+    const cooldownMs = 200;
+    const limits = createMemoryLimits({ breaker: { threshold: 1, cooldownMs, maxCooldownMs: cooldownMs } });
+    const held = new Set(await accept(HELD, N));
+    start(limits);
+    // The first claim meets a provider that is down: its attempts fail and open the breaker.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const since = Date.now();
+    const hitsBefore = failing.received.length;
+    await new Promise((r) => setTimeout(r, 6 * cooldownMs));
+    const late = touched.filter((t) => t.at >= since && held.has(t.messageId) && t.op === 'claim');
+    const probes = failing.received.length - hitsBefore;
+    // Each time the breaker may close, one message is claimed and tried: about 6 in the window.
+    expect(probes).toBeGreaterThanOrEqual(2);
+    expect(late.length).toBeLessThanOrEqual(probes + 1);
+  }, 20_000);
+
   it('claims a 1/s account only as its rate lets it, its messages queued until their attempt', async () => {
     await account(HELD, { ratePerSecond: 1, burst: 1 });
     const held = await accept(HELD, 2 * N);
