@@ -131,26 +131,36 @@ export async function queueBacklog(
   return (epochMs() - t0) / 1000;
 }
 
+/** A message as GET /v1/messages lists it, in the fields the bench reads. */
+export interface ListedMessage {
+  id: string;
+  status: string;
+  attempts: number;
+}
+
 /**
- * How many of the tenant's messages have `status`, counting pages of GET /v1/messages up to
- * `cap` (the API has no count): `capped` when there were more.
+ * How many of the tenant's messages have `status` (and pass `which`, when given), counting pages
+ * of GET /v1/messages up to `cap` listed (the API has no count): `capped` when there were more.
  */
 export async function countWithStatus(
   t: Target,
   status: string,
   cap = 2_000,
+  which: (m: ListedMessage) => boolean = () => true,
 ): Promise<{ count: number; capped: boolean }> {
   let count = 0;
+  let listed = 0;
   let cursor: string | undefined;
   do {
     const query = new URLSearchParams({ status, limit: '200', ...(cursor ? { cursor } : {}) });
-    const page = await getJson<{ data: unknown[]; nextCursor?: string }>(
+    const page = await getJson<{ data: ListedMessage[]; nextCursor?: string }>(
       `${t.url}/v1/messages?${query}`,
       bearer(t.apiKey ?? API_KEY),
     );
-    count += page.data.length;
+    count += page.data.filter(which).length;
+    listed += page.data.length;
     cursor = page.nextCursor;
-  } while (cursor && count < cap);
+  } while (cursor && listed < cap);
   return { count, capped: cursor !== undefined };
 }
 

@@ -8,8 +8,10 @@
  * gateway's CPU (utime + stime of /proc/<pid>/stat), the bytes it wrote (/proc/<pid>/io) and the
  * growth of its data dir (db, wal, shm), beside the provider hits in the window; then how many of
  * its messages are `sending` and `queued` (GET /v1/messages?status=…, counted up to a cap).
- * Goal: under 5 % of a core, no writes beyond those of the sends actually made, every unsent
- * message `queued`.
+ * Goal: under 5 % of a core, no writes beyond those of the sends actually made, and a message
+ * `queued` until its first attempt starts. Status only moves forward, so a message whose attempt
+ * started and failed stays `sending` while it waits for its retry (`attempts` ≥ 1): those are
+ * counted apart, and only a `sending` message with no attempt is a held message shown wrongly.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,10 +27,15 @@ const SETTLE_MS = 5_000;
 const WINDOW_MS = 10_000;
 /** What one send may write (its status rows, their indexes, WAL pages): generous on purpose. */
 const BYTES_PER_SEND = 64 * 1024;
-/** Writes allowed in a window whatever the sends (a checkpoint of earlier pages, a breaker probe). */
+/** Writes allowed in a window whatever the sends (a breaker probe's bookkeeping). */
 const SLACK_BYTES = 256 * 1024;
-/** In flight at once is not "held": a few `sending` are the attempts actually running. */
-const SENDING_ALLOWED = 5;
+/**
+ * SQLite copies the WAL into the database file when it passes 1,000 pages of 4 KiB, inside
+ * whichever commit crosses the mark: up to 4,000 KiB of pages the backlog's accept wrote before
+ * the windows can land in one of them. One window (of three or more) may go over by that much;
+ * writes of held work would go over in every window.
+ */
+const CHECKPOINT_BYTES = 1_000 * 4096;
 
 const dirBytes = (dir: string) => readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 
@@ -76,8 +83,9 @@ async function variant(h: Helpers, name: string, limits: AccountLimits | undefin
         hits: after.hits - before.hits,
       });
     }
-    const [sending, queued] = await Promise.all([
+    const [sending, unattempted, queued] = await Promise.all([
       countWithStatus(account, 'sending'),
+      countWithStatus(account, 'sending', 2_000, (m) => m.attempts === 0),
       countWithStatus(account, 'queued'),
     ]);
     const over = (f: (w: Window) => number) => spread(windows.map(f));
@@ -110,21 +118,21 @@ async function variant(h: Helpers, name: string, limits: AccountLimits | undefin
         String,
       )}`,
     );
-    console.log(`  messages now: sending ${count(sending)}, queued ${count(queued)}`);
-    const worst = windows.reduce(
-      (w, x) => ({
-        cpu: Math.max(w.cpu, x.cpu),
-        excess: Math.max(w.excess, x.written - x.hits * BYTES_PER_SEND - SLACK_BYTES),
-      }),
-      { cpu: 0, excess: Number.NEGATIVE_INFINITY },
+    console.log(
+      `  messages now: sending ${count(sending)} (with no attempt yet ${count(unattempted)}), queued ${count(queued)}`,
     );
+    const [worst = 0, ...others] = windows
+      .map((w) => w.written - w.hits * BYTES_PER_SEND - SLACK_BYTES)
+      .sort((a, b) => b - a);
+    const writesMet =
+      others.every((excess) => excess <= 0) && worst <= (windows.length >= 3 ? CHECKPOINT_BYTES : 0);
     const cpu = spread(windows.map((w) => w.cpu)).median;
     const written = spread(windows.map((w) => w.written)).median;
-    const met = cpu < 0.05 && worst.excess <= 0 && sending.count <= SENDING_ALLOWED;
+    const met = cpu < 0.05 && writesMet && unattempted.count === 0;
     printVerdict(
       `held (${name})`,
-      '< 5 % of a core, no writes beyond the sends made, unsent messages queued',
-      `${pctOf(cpu)}, ${kb(written)} written per window, ${count(sending)} sending`,
+      '< 5 % of a core, no writes beyond the sends made, messages queued until an attempt',
+      `${pctOf(cpu)}, ${kb(written)} written per window, ${count(unattempted)} sending with no attempt`,
       met,
     );
   } finally {
