@@ -302,11 +302,17 @@ function createDispatcher(
     ...options.dispatcher,
     ...(limits ? { limits } : {}),
   });
+  const dependencies = (): Record<string, boolean> =>
+    limitsRedis ? { redis: limitsRedis.status === 'ready' } : {};
   return {
     dispatcher,
     /** What /readyz reports besides the database: the Redis the limits live in, if any. */
-    dependencies: (): Record<string, boolean> =>
-      limitsRedis ? { redis: limitsRedis.status === 'ready' } : {},
+    dependencies,
+    /** Calls `listener` with `dependencies()` whenever the connection behind them changes state. */
+    watchDependencies(listener: (state: Record<string, boolean>) => void): void {
+      for (const event of ['ready', 'close', 'end', 'reconnecting'])
+        limitsRedis?.on(event, () => listener(dependencies()));
+    },
     /** After the dispatcher has stopped. */
     async close() {
       await http.close();
@@ -370,10 +376,7 @@ async function startProcess(
   roles: { workers: boolean },
 ): Promise<Gateway> {
   const config = runConfig(given, options.connectors ?? CONNECTORS);
-  // Limits shared through Redis are for several processes; an embedded gateway given them keeps its
-  // dispatcher on the API's thread, where /readyz can see that connection.
-  const threaded =
-    roles.workers && options.dispatchThread === true && !config.databaseUrl && !config.redisUrl;
+  const threaded = roles.workers && options.dispatchThread === true && !config.databaseUrl;
   if (threaded) refuseWhatCannotCross(options);
   // The dispatch thread is started once the API listens; until then there is no one to tell.
   const thread: ThreadLink | undefined = threaded
@@ -505,7 +508,8 @@ async function launch(
       : (withCallbacks) => kicks?.publish(withCallbacks),
     ...(roles.workers ? { isReady: () => dispatcher.isRunning && notifier.isRunning } : {}),
     // An api process's Redis carries only kicks, which are hints: it is not a reason to be unready.
-    dependencies: sends?.dependencies ?? (() => ({})),
+    // A dispatch thread's connections are reported by the thread.
+    dependencies: sends?.dependencies ?? dispatchThread?.dependencies ?? (() => ({})),
     publicUrl: localUrl,
     production: config.mode === 'production',
     ...(recorder
@@ -686,7 +690,11 @@ export interface DispatchThreadData {
 export type ToDispatchThread = { type: 'kick' } | { type: 'webhooks'; tenantId: string } | { type: 'stop' };
 
 /** Messages from it. */
-export type FromDispatchThread = { type: 'ready' } | { type: 'webhooks'; tenantId: string };
+export type FromDispatchThread =
+  | { type: 'ready' }
+  | { type: 'webhooks'; tenantId: string }
+  /** The state of the thread's own connections (its Redis for limits), at start and on each change. */
+  | { type: 'dependencies'; state: Record<string, boolean> };
 
 function refuseWhatCannotCross(options: GatewayOptions): void {
   const given = (['connectors', 'emulators', 'logger', 'now'] as const).filter(
@@ -709,6 +717,7 @@ function refuseWhatCannotCross(options: GatewayOptions): void {
 class DispatchThread {
   private worker: Worker | undefined;
   private ready = false;
+  private reported: Record<string, boolean> = {};
   private stopping: Promise<void> | undefined;
   private restarts = 0;
   private startedAt = 0;
@@ -728,6 +737,9 @@ class DispatchThread {
   get isRunning(): boolean {
     return this.ready;
   }
+
+  /** The thread's connections as it last reported them, for /readyz. */
+  readonly dependencies = (): Record<string, boolean> => this.reported;
 
   post(message: ToDispatchThread): void {
     this.worker?.postMessage(message);
@@ -772,6 +784,7 @@ class DispatchThread {
           this.ready = true;
           resolvePromise();
         } else if (message.type === 'webhooks') this.o.forgetWebhooks(message.tenantId);
+        else if (message.type === 'dependencies') this.reported = message.state;
       });
       worker.on('error', (error) => {
         failure = error;
@@ -854,6 +867,9 @@ export async function runDispatchThread(
   // No API shares this thread's event loop, so it claims in the larger batches of a worker process.
   const sends = createDispatcher(config, options, backend, CONNECTORS, log, () => data.url, 'worker');
   const { dispatcher } = sends;
+  const report = (state: Record<string, boolean>) => post({ type: 'dependencies', state });
+  sends.watchDependencies(report);
+  report(sends.dependencies());
   dispatcher.start();
   let stopping = false;
   return (message) => {

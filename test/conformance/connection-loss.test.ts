@@ -383,6 +383,8 @@ async function ownRedis() {
 describe.skipIf(!REDIS_SERVER)('a gateway whose Redis goes away', () => {
   it('keeps messages queued, says so in /readyz, logs a few lines, and sends them once Redis is back', async () => {
     const redis = await ownRedis();
+    // `omnigate start` dispatches in its own thread, which holds the limits' Redis connection and
+    // reports its state to the API's thread for /readyz.
     const gateway = (await start({ OMNIGATE_REDIS_URL: redis.url })) as OmnigateProcess & { base: string };
     const api = client(gateway.base);
     const first = await api.send('before');
