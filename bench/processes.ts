@@ -42,11 +42,12 @@ export function nodeArgs(script: string, ...rest: string[]): [string, string[]] 
 }
 
 /** The flags bin/omnigate.js's `#!/usr/bin/env -S node …` line starts the gateway with. */
-const COMMAND_FLAGS = readFileSync('bin/omnigate.js', 'utf8')
-  .split('\n', 1)[0]!
-  .replace(/^#!\S+ -S node/, '')
-  .split(' ')
-  .filter(Boolean);
+const COMMAND_FLAGS = ((): string[] => {
+  const [first] = readFileSync('bin/omnigate.js', 'utf8').split('\n', 1);
+  const flags = first?.match(/^#!\/usr\/bin\/env -S node((?: --\S+)+)$/)?.[1];
+  if (!flags) throw new Error(`bin/omnigate.js's first line is not "#!/usr/bin/env -S node --…": ${first}`);
+  return flags.trim().split(' ');
+})();
 
 /**
  * `node <its flags> dist/main.js <command>`: the build `buildGateway` made when the bench started, as
