@@ -250,7 +250,8 @@ export class Dispatcher extends PollingWorker {
       else caps.set(id, 0);
     }
     for (const id of this.probing) {
-      if (!caps.has(id)) caps.set(id, Math.max(0, 1 - (this.inHand.get(id) ?? 0)));
+      const room = Math.min(1, this.accounts.get(id)?.room ?? 1);
+      if (!caps.has(id)) caps.set(id, Math.max(0, room - (this.inHand.get(id) ?? 0)));
     }
     for (const [id, { room }] of this.accounts) {
       if (room >= this.o.claimBatch || caps.has(id)) continue;

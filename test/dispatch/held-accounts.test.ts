@@ -31,6 +31,8 @@ describe.each(BACKENDS)('held accounts: $name', (factory) => {
   const http = new HttpClient();
   /** What the dispatcher did to each job through the queue, in order. */
   let touched: Array<{ op: 'claim' | 'retryAt' | 'ack'; messageId: string; at: number }>;
+  /** How many jobs each claim returned, with when. */
+  let claims: Array<{ size: number; at: number }>;
 
   beforeEach(async () => {
     ({ store, queue } = await factory.create());
@@ -39,6 +41,7 @@ describe.each(BACKENDS)('held accounts: $name', (factory) => {
       json(res, 200, { sentMessages: [{ id: String(n), quoteToken: 'q' }] }),
     );
     touched = [];
+    claims = [];
   });
   afterEach(async () => {
     await dispatcher?.stop();
@@ -56,6 +59,7 @@ describe.each(BACKENDS)('held accounts: $name', (factory) => {
       async claim(...args: Parameters<JobQueue['claim']>): Promise<Job[]> {
         const jobs = await inner.claim(...args);
         for (const j of jobs) note('claim', j.messageId);
+        if (jobs.length > 0) claims.push({ size: jobs.length, at: Date.now() });
         return jobs;
       },
       ack(id) {
@@ -176,10 +180,13 @@ describe.each(BACKENDS)('held accounts: $name', (factory) => {
     expect(provider.received).toHaveLength(20);
   }, 20_000);
 
-  it('claims one job to probe a breaker about to close, not a batch to hand back', async () => {
+  it('claims one job to probe a breaker about to close, then batches again once it has', async () => {
     await account(HELD);
     await provider.close();
-    provider = await startServer((_req, res) => json(res, 500, { message: 'down' }));
+    let down = true;
+    provider = await startServer((_req, res, n) =>
+      down ? json(res, 500, { message: 'down' }) : json(res, 200, { sentMessages: [{ id: String(n) }] }),
+    );
     const failing = provider;
     const cooldownMs = 200;
     const limits = createMemoryLimits({ breaker: { threshold: 1, cooldownMs, maxCooldownMs: cooldownMs } });
@@ -195,6 +202,12 @@ describe.each(BACKENDS)('held accounts: $name', (factory) => {
     // Each time the breaker may close, one message is claimed and tried: about 6 in the window.
     expect(probes).toBeGreaterThanOrEqual(2);
     expect(late.length).toBeLessThanOrEqual(probes + 1);
+
+    // The provider is back: the probe goes through, and the backlog is claimed in batches again.
+    down = false;
+    const recovered = Date.now();
+    await sent([...held]);
+    expect(Math.max(...claims.filter((c) => c.at >= recovered).map((c) => c.size))).toBeGreaterThan(1);
   }, 20_000);
 
   it('claims a 1/s account only as its rate lets it, its messages queued until their attempt', async () => {
