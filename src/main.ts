@@ -37,6 +37,9 @@ async function serve(startProcess: (config: Config) => Promise<Gateway>): Promis
       ? `  API key:      ${key}${gateway.boot.generatedApiKey ? '   (generated now and shown once; set OMNIGATE_API_KEY to choose your own)' : ''}`
       : '  API key:      the one printed on first start (stored hashed), or set OMNIGATE_API_KEY',
   ];
+  if (gateway.dispatchInThread) {
+    lines.push("  Dispatch:     in a thread of its own (OMNIGATE_DISPATCH_THREAD=off keeps it on the API's)");
+  }
   if (gateway.masterKeyInDataDir) {
     lines.push(
       `  Master key:   ${gateway.masterKeyInDataDir}, beside the database it encrypts; production mode needs`,

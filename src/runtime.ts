@@ -50,6 +50,8 @@ export interface Gateway {
   url: string;
   /** Where the master key was read from when that is the data dir (see masterKeyWarning). */
   masterKeyInDataDir: string | undefined;
+  /** Whether the dispatcher runs in the dispatch thread rather than on this one. */
+  dispatchInThread: boolean;
   stop(): Promise<void>;
 }
 
@@ -546,6 +548,7 @@ async function launch(
     boot,
     url,
     masterKeyInDataDir: backend.masterKeyInDataDir,
+    dispatchInThread: dispatchThread !== undefined,
     async stop() {
       // Workers first: their in-flight sends may be to the sandbox on this very server. Anything
       // accepted meanwhile is stored and queued, and goes out after the next start.
@@ -794,6 +797,8 @@ class DispatchThread {
         this.o.turnsGone();
         const wasReady = this.ready;
         this.ready = false;
+        // What a thread that is gone reported of its connections no longer holds.
+        this.reported = Object.fromEntries(Object.keys(this.reported).map((name) => [name, false]));
         if (this.worker === worker) this.worker = undefined;
         if (!wasReady) {
           reject(failure ?? new Error(`the dispatch thread exited (code ${code}) before it was ready`));

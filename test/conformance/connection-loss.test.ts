@@ -386,6 +386,7 @@ describe.skipIf(!REDIS_SERVER)('a gateway whose Redis goes away', () => {
     // `omnigate start` dispatches in its own thread, which holds the limits' Redis connection and
     // reports its state to the API's thread for /readyz.
     const gateway = (await start({ OMNIGATE_REDIS_URL: redis.url })) as OmnigateProcess & { base: string };
+    expect(gateway.lines.join('\n')).toMatch(/Dispatch: +in a thread of its own/);
     const api = client(gateway.base);
     const first = await api.send('before');
     expect(first.status).toBe(202);
