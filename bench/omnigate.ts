@@ -139,17 +139,18 @@ export interface ListedMessage {
 }
 
 /**
- * How many of the tenant's messages have `status` (and pass `which`, when given), counting pages
- * of GET /v1/messages up to `cap` listed (the API has no count): `capped` when there were more.
+ * How many of the tenant's messages have `status`, and of those how many pass `which` (`matching`),
+ * counting pages of GET /v1/messages up to `cap` (the API has no count): `capped` when there were
+ * more, which neither count includes.
  */
 export async function countWithStatus(
   t: Target,
   status: string,
   cap = 2_000,
   which: (m: ListedMessage) => boolean = () => true,
-): Promise<{ count: number; capped: boolean }> {
+): Promise<{ count: number; matching: number; capped: boolean }> {
   let count = 0;
-  let listed = 0;
+  let matching = 0;
   let cursor: string | undefined;
   do {
     const query = new URLSearchParams({ status, limit: '200', ...(cursor ? { cursor } : {}) });
@@ -157,11 +158,11 @@ export async function countWithStatus(
       `${t.url}/v1/messages?${query}`,
       bearer(t.apiKey ?? API_KEY),
     );
-    count += page.data.filter(which).length;
-    listed += page.data.length;
+    count += page.data.length;
+    matching += page.data.filter(which).length;
     cursor = page.nextCursor;
-  } while (cursor && listed < cap);
-  return { count, capped: cursor !== undefined };
+  } while (cursor && count < cap);
+  return { count, matching, capped: cursor !== undefined };
 }
 
 /** What the dispatcher posts for one text, rendered and authorized by the channel's own connector. */
