@@ -26,6 +26,12 @@ export const NOTIFIER_CONCURRENCY = 128;
 /** The least time between two claims while the outbox keeps being drained, however often kicked. */
 const MIN_CLAIM_GAP_MS = 10;
 
+/**
+ * A claim's order, in which its deliveries start: a status event's id ends in the message's
+ * sequence number (`evt_<message>_<n>`, webhooks/formats/native.ts), compared as a number.
+ */
+const EVENT_ORDER = new Intl.Collator('en', { numeric: true });
+
 export interface NotifierOptions {
   store: Store;
   http: HttpClient;
@@ -44,6 +50,8 @@ export class Notifier extends PollingWorker {
   private readonly outage: Outage;
   /** Whether kick() said new work may be due since the loop last claimed. */
   private kicked = false;
+  /** The last attempt begun for each message and URL (inTurn). */
+  private readonly lastAttempt = new Map<string, Promise<void>>();
 
   constructor(private readonly o: NotifierOptions) {
     super();
@@ -84,7 +92,8 @@ export class Notifier extends PollingWorker {
       } catch (error) {
         this.outage.down(error);
       }
-      for (const d of batch) this.occupy(this.attempt(d));
+      batch.sort((a, b) => EVENT_ORDER.compare(a.id, b.id));
+      for (const d of batch) this.occupy(this.inTurn(d));
       // A full claim may have left more due: go on as soon as slots free.
       if (batch.length === free) continue;
       await this.drained(idleMs);
@@ -96,6 +105,25 @@ export class Notifier extends PollingWorker {
     const due = Date.now() + idleMs;
     await new Promise((r) => setTimeout(r, Math.min(idleMs, MIN_CLAIM_GAP_MS)));
     while (this.isRunning && !this.kicked && Date.now() < due) await this.sleep(due - Date.now());
+  }
+
+  /**
+   * The delivery, once the one before it of the same message to the same URL has been answered.
+   * Different messages' callbacks go at once; one message's statuses reach a receiver in the order
+   * they happened, even when the first needs a new connection and the next finds one open (a
+   * vendor's client, such as Webex Connect's, reads them in the order they arrive). A delivery
+   * that fails does not hold the next back beyond its own attempt.
+   */
+  private inTurn(d: CallbackDelivery): Promise<void> {
+    const key = `${d.messageId}\u0000${d.url}`;
+    const before = this.lastAttempt.get(key);
+    const mine = before ? before.then(() => this.attempt(d)) : this.attempt(d);
+    this.lastAttempt.set(key, mine);
+    const forget = () => {
+      if (this.lastAttempt.get(key) === mine) this.lastAttempt.delete(key);
+    };
+    void mine.then(forget, forget);
+    return mine;
   }
 
   /** One try of a delivery; whatever goes wrong is recorded against it, so it cannot loop forever. */

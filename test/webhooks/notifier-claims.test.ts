@@ -78,4 +78,63 @@ describe.each(BACKENDS)('notifier claims: $name', (factory) => {
     }
     expect(receiver.received).toHaveLength(CALLBACKS);
   }, 60_000);
+
+  it("posts one message's statuses to its URL one after another, in the order they happened", async () => {
+    const id = newId('msg');
+    const other = newId('msg');
+    // Arrival and answer times by message and event type. The first status of `id` is answered
+    // slowly: the next must wait for that answer, not overtake it on another connection.
+    const seen: Array<{ messageId: string; type: string; arrived: number; answered?: number }> = [];
+    const receiver = await startServer((r, res) => {
+      const body = JSON.parse(r.body) as { type: string; data: { messageId: string } };
+      const entry = {
+        messageId: body.data.messageId,
+        type: body.type,
+        arrived: Date.now(),
+      } as (typeof seen)[number];
+      seen.push(entry);
+      const slow = body.data.messageId === id && body.type === 'message.queued';
+      setTimeout(
+        () => {
+          entry.answered = Date.now();
+          res.writeHead(204).end();
+        },
+        slow ? 300 : 0,
+      );
+    });
+    const at = new Date(Date.now() - 1000).toISOString();
+    await store.messages.accept({
+      tenantId: 't1',
+      acceptedAt: at,
+      channel: 'line',
+      channelAccountId: 'ca_1',
+      content: { type: 'text', text: 'hi' },
+      callbackUrl: `${receiver.url}/cb`,
+      callbackEvents: ['*'],
+      recipients: [id, other].map((m, i) => ({
+        id: m,
+        to: `U${i}`,
+        request: { method: 'POST' as const, path: '/send', body: {} },
+        degradations: [],
+      })),
+    });
+    await store.messages.transition('t1', { messageId: id, status: 'sending', at });
+    await store.messages.transition('t1', { messageId: id, status: 'sent', at, finishJob: true });
+    const http = new HttpClient({ connections: SLOTS, timeoutMs: 5000 });
+    const notifier = new Notifier({ store, http, log: createLogger('silent'), concurrency: SLOTS });
+    notifier.start();
+    try {
+      await until(() => (seen.filter((e) => e.answered).length >= 4 ? true : undefined), 10_000);
+    } finally {
+      await notifier.stop();
+      await http.close();
+      await receiver.close();
+    }
+    const mine = seen.filter((e) => e.messageId === id);
+    expect(mine.map((e) => e.type)).toEqual(['message.queued', 'message.sending', 'message.sent']);
+    expect(mine[1]!.arrived).toBeGreaterThanOrEqual(mine[0]!.answered!);
+    expect(mine[2]!.arrived).toBeGreaterThanOrEqual(mine[1]!.answered!);
+    // Another message's callback was not held back by the slow one.
+    expect(seen.find((e) => e.messageId === other)!.arrived).toBeLessThan(mine[0]!.answered!);
+  });
 });
