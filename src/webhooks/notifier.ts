@@ -117,7 +117,7 @@ export class Notifier extends PollingWorker {
   private inTurn(d: CallbackDelivery): Promise<void> {
     const key = `${d.messageId}\u0000${d.url}`;
     const before = this.lastAttempt.get(key);
-    const mine = before ? before.then(() => this.attempt(d)) : this.attempt(d);
+    const mine = before === undefined ? this.attempt(d) : before.then(() => this.attempt(d));
     this.lastAttempt.set(key, mine);
     const forget = () => {
       if (this.lastAttempt.get(key) === mine) this.lastAttempt.delete(key);
