@@ -52,15 +52,17 @@ async function run(dataDir: string): Promise<Run> {
   return { child, out: () => out, err: () => err, url: `http://127.0.0.1:${port}`, exit };
 }
 
-/** The command lines of the processes whose parent is `pid` (Linux's /proc). */
-function childCommandLines(pid: number): string[] {
+/** The processes whose parent is `pid`, with their command lines (Linux's /proc; none elsewhere). */
+function childProcesses(pid: number): Array<{ pid: number; commandLine: string }> {
+  if (process.platform !== 'linux') return [];
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((name) => {
       try {
         // The parent id is the second field after the name, which is in parentheses.
         const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-        return ppid === pid ? [readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ')] : [];
+        const commandLine = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ');
+        return ppid === pid ? [{ pid: Number(name), commandLine }] : [];
       } catch {
         return []; // gone since the listing
       }
@@ -132,21 +134,33 @@ describe('the omnigate command', () => {
       if (npm.exitCode !== null) throw new Error(`npm start exited: ${out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    // The gateway is npm's child, run with the V8 flags the command's own first line gives.
-    if (process.platform === 'linux') {
-      const [shebang] = readFileSync(join(REPO_ROOT, 'bin/omnigate.js'), 'utf8').split('\n', 1);
-      const flags = shebang!.match(/^#!\/usr\/bin\/env -S node((?: --\S+)+)$/)?.[1];
-      expect(flags, shebang).toBeDefined();
-      expect(childCommandLines(npm.pid!)).toContainEqual(
-        expect.stringContaining(`node${flags} bin/omnigate.js`),
-      );
+    const gateway = childProcesses(npm.pid!);
+    try {
+      // The gateway is npm's child, run with the V8 flags the command's own first line gives.
+      if (process.platform === 'linux') {
+        const [shebang] = readFileSync(join(REPO_ROOT, 'bin/omnigate.js'), 'utf8').split('\n', 1);
+        const flags = shebang!.match(/^#!\/usr\/bin\/env -S node((?: --\S+)+)$/)?.[1];
+        expect(flags, shebang).toBeDefined();
+        expect(gateway.map((p) => p.commandLine)).toContainEqual(
+          expect.stringContaining(`node${flags} bin/omnigate.js`),
+        );
+      }
+      // npm hands the signal to its script's process, which must be the gateway itself (`exec`):
+      // a shell in between would take it and leave the gateway running, never told to stop.
+      npm.kill('SIGTERM');
+      await exit;
+      expect(out).toMatch(/SIGTERM: finishing sends in flight, then stopping/);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      // A failed check must not leave a gateway running beyond the test.
+      for (const p of [...gateway, { pid: npm.pid! }]) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          // already gone, as it should be
+        }
+      }
     }
-    // npm hands the signal to its script's process, which must be the gateway itself (`exec`):
-    // a shell in between would take it and leave the gateway running, never told to stop.
-    npm.kill('SIGTERM');
-    await exit;
-    expect(out).toMatch(/SIGTERM: finishing sends in flight, then stopping/);
-    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   }, 60_000);
 
   it('runs the sources through tsx, and says so, when they are newer than the build', async () => {
