@@ -263,9 +263,13 @@ export class Dispatcher extends PollingWorker {
     return caps.size > 0 ? { accountCaps: caps } : {};
   }
 
-  /** Leaves the account's jobs unclaimed until `until` (a later hold already known stands). */
-  private hold(accountId: string, until: number): void {
+  /**
+   * Leaves the account's jobs unclaimed until `until` (a later hold already known stands); with
+   * `probeAfter` (its breaker is open), one job only, after that, until a send goes through.
+   */
+  private hold(accountId: string, until: number, { probeAfter = false } = {}): void {
     if (until > (this.holds.get(accountId) ?? 0)) this.holds.set(accountId, until);
+    if (probeAfter) this.probing.add(accountId);
   }
 
   /**
@@ -397,8 +401,7 @@ export class Dispatcher extends PollingWorker {
     const now = this.o.now().getTime();
     const closed = checkBreaker(closedInMs, now);
     if (closed) {
-      this.hold(account.id, closed.at);
-      this.probing.add(account.id);
+      this.hold(account.id, closed.at, { probeAfter: true });
       await this.wait(job, account.id, closed);
       return undefined;
     }
@@ -509,8 +512,9 @@ export class Dispatcher extends PollingWorker {
         return;
       case 'wait':
         // The provider throttles the account, or its breaker opened: so do its other jobs.
-        this.hold(job.channelAccountId, this.o.now().getTime() + decision.inMs);
-        if (decision.why === 'circuit_open') this.probing.add(job.channelAccountId);
+        this.hold(job.channelAccountId, this.o.now().getTime() + decision.inMs, {
+          probeAfter: decision.why === 'circuit_open',
+        });
         await this.requeue(job, decision.why, decision.code, decision.reason, decision.inMs, {
           countAttempt: false,
           ...(decision.lastError !== undefined ? { lastError: decision.lastError } : {}),

@@ -11,6 +11,7 @@ import { FORBIDDEN_DESTINATION, type HttpClient, TransportError } from '../lib/h
 import type { Logger } from '../lib/log.ts';
 import { Outage } from '../lib/outage.ts';
 import { PollingWorker } from '../lib/polling-worker.ts';
+import { eventSequence } from './formats/native.ts';
 import { signatureHeaders } from './sign.ts';
 
 /** Seconds before each retry; jittered by up to 20%. */
@@ -27,10 +28,15 @@ export const NOTIFIER_CONCURRENCY = 128;
 const MIN_CLAIM_GAP_MS = 10;
 
 /**
- * A claim's order, in which its deliveries start: a status event's id ends in the message's
- * sequence number (`evt_<message>_<n>`, webhooks/formats/native.ts), compared as a number.
+ * A claim's order, in which its deliveries start: one message's in the order of its events. Plain
+ * comparisons: this runs for every claim, and a locale collator cost microseconds per comparison.
  */
-const EVENT_ORDER = new Intl.Collator('en', { numeric: true });
+const inEventOrder = (a: CallbackDelivery, b: CallbackDelivery): number =>
+  a.messageId === b.messageId
+    ? eventSequence(a.id) - eventSequence(b.id)
+    : a.messageId < b.messageId
+      ? -1
+      : 1;
 
 export interface NotifierOptions {
   store: Store;
@@ -92,7 +98,7 @@ export class Notifier extends PollingWorker {
       } catch (error) {
         this.outage.down(error);
       }
-      batch.sort((a, b) => EVENT_ORDER.compare(a.id, b.id));
+      batch.sort(inEventOrder);
       for (const d of batch) this.occupy(this.inTurn(d));
       // A full claim may have left more due: go on as soon as slots free.
       if (batch.length === free) continue;

@@ -12,6 +12,12 @@ export function statusEventId(messageId: string, sequence: number): string {
   return `evt_${messageId.replace(/^msg_/, '')}_${sequence}`;
 }
 
+/** The sequence a delivery's event id ends in (statusEventId; a subscription's adds `.<endpoint>`). */
+export function eventSequence(deliveryId: string): number {
+  const event = deliveryId.split('.', 1)[0]!;
+  return Number(event.slice(event.lastIndexOf('_') + 1));
+}
+
 export function buildStatusCallback(input: StatusCallbackInput): CallbackEvent {
   const id = statusEventId(input.messageId, input.sequence);
   const payload = JSON.stringify({
